@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The CLI is TypeScript run through tsx, so a fresh clone needs no build step.
+// `kernel` and `run` belong to the notebook kernel; everything else to the engine (which never imports the kernel).
+import { register } from 'tsx/esm/api';
+register();
+const args = process.argv.slice(2);
+const owner = ['kernel', 'run'].includes(args[0]) ? '../kernel/cli.ts' : '../engine/cli.ts';
+const { main } = await import(owner);
+process.exitCode = await main(args);

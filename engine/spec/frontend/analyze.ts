@@ -1,0 +1,88 @@
+// The front-end's entry point: a spec's text in, either the errors a user must fix (with file,
+// line and column) or the analysed spec the runner executes.
+import type { Tree } from '@lezer/common';
+import type { Manifest } from '../../../toolchain/manifest.ts';
+import { checkSpec } from './checks.ts';
+import { findUnsupportedConstructs } from './constructs.ts';
+import type { SpecDiagnostic } from './diagnostic.ts';
+import { detectDialect, type Dialect } from './dialect.ts';
+import { inlineImports, type CheckedFile, type PropertyLookup, type PropertySource } from './imports.ts';
+import { countSpecLines } from './line-count.ts';
+import { PositionMap } from './position-map.ts';
+import { SourceText, type SourceLocation } from './source.ts';
+import { findSyntaxError, parsePython } from './syntax.ts';
+import { nodesNamed, textOf } from './syntax-tree.ts';
+
+export interface SpecInput extends PropertySource {
+  manifest: Manifest;
+  /** Resolves `import name`; without it every import is an unknown property. */
+  lookupProperty?: PropertyLookup;
+}
+
+export interface AnalyzedSpec {
+  name: string;
+  file: string;
+  dialect: Dialect;
+  /** The text to execute: the spec with every imported property inlined. */
+  text: string;
+  /** From an offset, or a line and column, of `text` back to where it was written. */
+  positions: PositionMap;
+  /** Properties included by `import`, in inclusion order. */
+  imports: string[];
+  /** State objects named by `from state import` (in the spec or its imports): the ones compared. */
+  stateObjects: string[];
+  /** Lines holding code: of the spec's own file, and with its imports. */
+  lines: { own: number; withImports: number };
+}
+
+export type SpecAnalysis = { ok: true; spec: AnalyzedSpec } | { ok: false; errors: SpecDiagnostic[] };
+
+export function analyzeSpec(input: SpecInput): SpecAnalysis {
+  const root = checkFile(input, []);
+  if (Array.isArray(root)) return { ok: false, errors: root };
+  const inlined = root.dialect === 'statement' ? inlineImports(root, input.lookupProperty ?? (() => undefined), checkFile) : { positions: PositionMap.identity(root.source), files: [root] };
+  if (Array.isArray(inlined)) return { ok: false, errors: inlined };
+
+  const text = inlined.positions.text;
+  const tree = parsePython(text);
+  const problems = checkSpec(tree, text, input.manifest, root.dialect);
+  if (problems.length) return { ok: false, errors: problems.map((p) => inlined.positions.diagnose(p.offset, p.kind, p.message)) };
+
+  const ownLines = countSpecLines(root.tree, root.source.text);
+  return {
+    ok: true,
+    spec: {
+      name: input.name,
+      file: input.file,
+      dialect: root.dialect,
+      text,
+      positions: inlined.positions,
+      imports: inlined.files.slice(1).map((f) => f.name),
+      stateObjects: stateImports(tree, text),
+      lines: { own: ownLines, withImports: inlined.files.slice(1).reduce((sum, f) => sum + countSpecLines(f.tree, f.source.text), ownLines) },
+    },
+  };
+}
+
+/** The checks one file must pass on its own, whether it is the spec or an imported property. */
+function checkFile(property: PropertySource, importedFrom: SourceLocation[]): CheckedFile | SpecDiagnostic[] {
+  // A final newline lets an inlined property end before the next line of its importer.
+  const source = new SourceText(property.file, property.text.endsWith('\n') ? property.text : `${property.text}\n`);
+  const tree = parsePython(source.text);
+  const positions = PositionMap.identity(source);
+  const diagnose = (problems: { offset: number; kind: SpecDiagnostic['kind']; message: string }[]) =>
+    problems.map((p) => ({ ...positions.diagnose(p.offset, p.kind, p.message), importedFrom }));
+  const syntaxError = findSyntaxError(tree, source);
+  if (syntaxError) return diagnose([syntaxError]);
+  const { dialect, problems } = detectDialect(tree, source.text);
+  const unsupported = [...problems, ...findUnsupportedConstructs(tree, source.text, dialect)].sort((a, b) => a.offset - b.offset);
+  if (unsupported.length) return diagnose(unsupported);
+  return { name: property.name, source, tree, dialect, importedFrom };
+}
+
+function stateImports(tree: Tree, text: string): string[] {
+  const names = nodesNamed(tree, 'ImportStatement')
+    .filter((s) => s.firstChild?.name === 'from')
+    .flatMap((s) => s.getChildren('VariableName').slice(1).map((n) => textOf(n, text)));
+  return [...new Set(names)];
+}

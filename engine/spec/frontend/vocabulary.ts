@@ -1,0 +1,93 @@
+// The names the spec language gives meaning to (SPEC-LANGUAGE.md), with a line of documentation
+// each: the static checks test against them and completion offers them.
+import type { StateObject } from '../../../toolchain/manifest.ts';
+
+export type HeaderProtocol = 'ether' | 'ipv4' | 'tcpudp';
+
+/** Fields of each header, in constructor order. */
+export const HEADER_FIELDS: Record<HeaderProtocol, readonly string[]> = {
+  ether: ['saddr', 'daddr', 'type'],
+  ipv4: ['vihl', 'tos', 'len', 'pid', 'foff', 'ttl', 'npid', 'cksum', 'saddr', 'daddr'],
+  tcpudp: ['src_port', 'dst_port'],
+};
+
+export function isHeaderProtocol(name: string): name is HeaderProtocol {
+  return Object.hasOwn(HEADER_FIELDS, name);
+}
+
+export interface Signature {
+  parameters: readonly string[];
+  doc: string;
+}
+
+/** State API of the statement dialect per manifest kind; kinds without an entry are not checked. */
+export const STATE_METHODS: Partial<Record<StateObject['kind'], Record<string, Signature>>> = {
+  emap: {
+    has: { parameters: ['key'], doc: 'whether the key is in the map' },
+    get: { parameters: ['key'], doc: 'the index of the key' },
+    get_key: { parameters: ['index'], doc: 'the key at an allocated index' },
+    has_idx: { parameters: ['index'], doc: 'whether the index is allocated' },
+    add: { parameters: ['key', 'index', 'time'], doc: 'map the key to the index, stamped with the time' },
+    refresh_idx: { parameters: ['index', 'time'], doc: 'stamp the index with the time' },
+    erase: { parameters: ['key'], doc: 'remove the key and free its index' },
+    expire_all: { parameters: ['time'], doc: 'remove every entry stamped strictly before the time' },
+    full: { parameters: [], doc: 'whether every index is allocated' },
+    exists_with_cht: { parameters: ['cht', 'hash'], doc: 'whether a live backend is preferred for the hash' },
+    choose_with_cht: { parameters: ['cht', 'hash'], doc: 'the first live backend preferred for the hash' },
+  },
+  vector: {
+    get: { parameters: ['index'], doc: 'the element at the index' },
+    set: { parameters: ['index', 'value'], doc: 'replace the element at the index' },
+  },
+};
+
+/** Values that exist in the statement dialect without import. */
+export const BUILTIN_VALUES: Record<string, string> = {
+  now: 'time of this packet, nanoseconds, never decreasing',
+  received_on_port: 'the device the packet came in on',
+  packet_size: 'length of the received frame in bytes',
+  a_packet_received: 'true unless the stack delivered no packet this iteration',
+  the_index_allocated: 'the index the NF allocated on this path',
+  sent_on_ports: 'the devices the NF sent the packet on (Vigor 1.0 name)',
+};
+
+/** Functions of the statement dialect besides header and record constructors. */
+export const BUILTIN_FUNCTIONS: Record<string, Signature> = {
+  pop_header: { parameters: ['protocol', 'on_mismatch'], doc: 'take the next header the NF parsed; return on_mismatch if it is another protocol or missing' },
+  vector_get: { parameters: ['vector', 'index'], doc: 'the element of a vector at the index' },
+  vector_set: { parameters: ['vector', 'index', 'value'], doc: 'replace the element of a vector at the index' },
+  mem: { parameters: ['value', 'list'], doc: 'whether the value is in the list (Vigor 1.0 name)' },
+};
+
+/** The parameters of `def spec(...)` that make a module the function dialect, in order. */
+export const SPEC_FUNCTION_PARAMETERS = ['packet', 'config', 'transmitted_packet'] as const;
+
+export const PACKET_ATTRIBUTES: Record<string, string> = {
+  device: 'the device the packet came in on',
+  length: 'frame length in bytes',
+  time: 'arrival time, nanoseconds',
+  data: 'the frame bytes',
+  ether: 'Ethernet header, or None',
+  ipv4: 'IPv4 header, or None',
+  tcpudp: 'TCP/UDP ports, or None',
+};
+
+export const TRANSMITTED_PACKET_ATTRIBUTES: Record<string, string> = {
+  devices: 'the devices the packet was sent on',
+  device: 'the device, when there is exactly one',
+  ether: 'Ethernet header, or None',
+  ipv4: 'IPv4 header, or None',
+  tcpudp: 'TCP/UDP ports, or None',
+};
+
+/** State objects of the function dialect, bound to the NF's objects. */
+export const FUNCTION_DIALECT_STATE: Record<string, string> = {
+  Map: 'Map(key_type, value_type): a map of the NF; .old is its state before the packet',
+  ExpiringSet: 'ExpiringSet(...): a set with time stamps; .old is its state before the packet',
+  Cell: 'Cell(...): a single value; .old is its value before the packet',
+};
+
+/** Record constructors are the record type's name with a `c` suffix (Vigor's convention). */
+export function recordConstructorName(recordType: string): string {
+  return `${recordType}c`;
+}

@@ -30,11 +30,11 @@ class SpecChecker {
   }
 
   run(): Problem[] {
-    for (const node of nodesNamed(this.tree, 'ImportStatement', 'MemberExpression', 'CallExpression', 'SubscriptExpression')) {
+    for (const node of nodesNamed(this.tree, 'ImportStatement', 'MemberExpression', 'CallExpression')) {
       if (node.name === 'ImportStatement') this.checkStateImport(node);
-      else if (node.name === 'MemberExpression') this.checkMember(node);
       else if (node.name === 'CallExpression') this.checkCall(node);
-      else this.checkConfigKey(node);
+      else if (node.getChild('[')) this.checkConfigKey(node);
+      else this.checkMember(node);
     }
     return this.problems.sort((a, b) => a.offset - b.offset);
   }
@@ -158,9 +158,9 @@ class SpecChecker {
     if (given !== parameters.length) this.report(call, kind, `${name} takes ${parameters.length} argument${parameters.length === 1 ? '' : 's'} (${list(parameters)}), but is given ${given}`);
   }
 
-  /** `config["key"]` in the function dialect reads a manifest config value. */
+  /** `config["key"]` (Lezer: a MemberExpression with brackets) reads a manifest config value. */
   private checkConfigKey(subscript: SyntaxNode): void {
-    if (this.dialect !== 'function' || this.types.typeOf(subscript.firstChild)?.kind !== 'config') return;
+    if (this.types.typeOf(subscript.firstChild)?.kind !== 'config') return;
     const key = subscript.getChild('String');
     if (!key) return;
     const name = this.source(key).slice(1, -1);

@@ -1,0 +1,390 @@
+// Symbolic terms: hash-consed, folded when concrete, simplified syntactically before Z3 ever sees them.
+// Widths: > 0 bit-vector, 0 boolean, ARRAY (-1) an array from 32-bit indices to bytes (memory contents).
+
+export const BOOL = 0;
+export const ARRAY = -1;
+
+export type Op =
+  | 'const' | 'var'
+  | 'add' | 'sub' | 'mul' | 'udiv' | 'sdiv' | 'urem' | 'srem'
+  | 'and' | 'or' | 'xor' | 'shl' | 'lshr' | 'ashr' | 'rotl' | 'rotr'
+  | 'clz' | 'ctz' | 'popcnt'
+  | 'concat' | 'extract' | 'zext' | 'sext' | 'ite'
+  | 'eq' | 'ult' | 'ule' | 'slt' | 'sle' | 'not' | 'band' | 'bor'
+  | 'select' | 'store';
+
+export interface Term {
+  readonly id: number;
+  readonly op: Op;
+  readonly width: number;
+  readonly args: readonly Term[];
+  /** `const`: the value (unsigned); `extract`: low bit; `zext`/`sext`: added bits. */
+  readonly value: bigint;
+  /** `var`: its name; `extract`: high bit as text is not needed, see `hi`. */
+  readonly name: string;
+  /** `extract`: high bit. */
+  readonly hi: number;
+}
+
+const table = new Map<string, Term>();
+let nextId = 1;
+
+function intern(op: Op, width: number, args: readonly Term[], value = 0n, name = '', hi = 0): Term {
+  let key = `${op}:${width}:${value}:${name}:${hi}`;
+  for (const a of args) key += `,${a.id}`;
+  let term = table.get(key);
+  if (!term) {
+    term = { id: nextId++, op, width, args, value, name, hi };
+    table.set(key, term);
+  }
+  return term;
+}
+
+export const mask = (width: number): bigint => (1n << BigInt(width)) - 1n;
+const toSigned = (v: bigint, width: number): bigint => BigInt.asIntN(width, v);
+
+export function bv(value: bigint | number, width: number): Term {
+  return intern('const', width, [], BigInt.asUintN(width, BigInt(value)));
+}
+export const TRUE = intern('const', BOOL, [], 1n);
+export const FALSE = intern('const', BOOL, [], 0n);
+export const bool = (b: boolean): Term => (b ? TRUE : FALSE);
+
+export function variable(name: string, width: number): Term {
+  return intern('var', width, [], 0n, name);
+}
+
+export const isConst = (t: Term): boolean => t.op === 'const';
+
+// ---------------------------------------------------------------- concrete semantics (shared with the evaluator)
+
+/** Value of `op` on concrete arguments; undefined when the operation has no value (division by zero is total in SMT). */
+export function evaluateOp(op: Op, width: number, args: bigint[], term?: Term): bigint {
+  const w = BigInt(width);
+  const a = args[0]!;
+  const b = args[1]!;
+  const m = mask(width);
+  switch (op) {
+    case 'add': return (a + b) & m;
+    case 'sub': return (a - b) & m;
+    case 'mul': return (a * b) & m;
+    // SMT-LIB semantics for division by zero: udiv -> all ones, urem -> dividend; sdiv/srem follow from them.
+    case 'udiv': return b === 0n ? m : a / b;
+    case 'urem': return b === 0n ? a : a % b;
+    case 'sdiv': {
+      if (b === 0n) return toSigned(a, width) < 0n ? 1n : m;
+      return BigInt.asUintN(width, toSigned(a, width) / toSigned(b, width));
+    }
+    case 'srem': {
+      if (b === 0n) return a;
+      return BigInt.asUintN(width, toSigned(a, width) % toSigned(b, width));
+    }
+    case 'and': return a & b;
+    case 'or': return a | b;
+    case 'xor': return a ^ b;
+    case 'shl': return b >= w ? 0n : (a << b) & m;
+    case 'lshr': return b >= w ? 0n : a >> b;
+    case 'ashr': return BigInt.asUintN(width, toSigned(a, width) >> (b >= w ? w - 1n : b));
+    case 'rotl': { const s = b % w; return ((a << s) | (a >> ((w - s) % w))) & m; }
+    case 'rotr': { const s = b % w; return ((a >> s) | (a << ((w - s) % w))) & m; }
+    case 'clz': { let n = 0n; for (let i = w - 1n; i >= 0n && ((a >> i) & 1n) === 0n; i--) n++; return n; }
+    case 'ctz': { let n = 0n; for (let i = 0n; i < w && ((a >> i) & 1n) === 0n; i++) n++; return n; }
+    case 'popcnt': { let n = 0n; for (let v = a; v > 0n; v >>= 1n) n += v & 1n; return n; }
+    case 'concat': return (a << BigInt(term!.args[1]!.width)) | b;
+    case 'extract': return (a >> term!.value) & m;
+    case 'zext': return a;
+    case 'sext': return BigInt.asUintN(width, toSigned(a, term!.args[0]!.width));
+    case 'ite': return a === 1n ? b : args[2]!;
+    case 'eq': return a === b ? 1n : 0n;
+    case 'ult': return a < b ? 1n : 0n;
+    case 'ule': return a <= b ? 1n : 0n;
+    case 'slt': { const aw = term!.args[0]!.width; return toSigned(a, aw) < toSigned(b, aw) ? 1n : 0n; }
+    case 'sle': { const aw = term!.args[0]!.width; return toSigned(a, aw) <= toSigned(b, aw) ? 1n : 0n; }
+    case 'not': return a ^ 1n;
+    case 'band': return a & b;
+    case 'bor': return a | b;
+    default: throw new Error(`evaluateOp: ${op} has no concrete evaluation`);
+  }
+}
+
+// ---------------------------------------------------------------- builders with folding and local simplification
+
+function fold(op: Op, width: number, args: Term[], value = 0n, hi = 0): Term {
+  if (args.every(isConst)) {
+    const probe = { id: 0, op, width, args, value, name: '', hi } as Term;
+    return intern('const', width, [], evaluateOp(op, width, args.map((a) => a.value), probe));
+  }
+  return intern(op, width, args, value, '', hi);
+}
+
+const commutative = new Set<Op>(['add', 'mul', 'and', 'or', 'xor', 'eq', 'band', 'bor']);
+
+/** Binary bit-vector operation. */
+export function binary(op: Op, a: Term, b: Term): Term {
+  if (a.width !== b.width) throw new Error(`${op}: width mismatch ${a.width} vs ${b.width}`);
+  const w = a.width;
+  // Constants go second so the rules below see them in one place.
+  if (commutative.has(op) && isConst(a) && !isConst(b)) [a, b] = [b, a];
+  if (isConst(b) && !isConst(a)) {
+    const c = b.value;
+    switch (op) {
+      case 'add':
+        if (c === 0n) return a;
+        if (a.op === 'add' && isConst(a.args[1]!)) return binary('add', a.args[0]!, bv(a.args[1]!.value + c, w));
+        if (a.op === 'sub' && isConst(a.args[1]!)) return binary('add', a.args[0]!, bv(c - a.args[1]!.value, w));
+        break;
+      case 'sub':
+        if (c === 0n) return a;
+        return binary('add', a, bv(-c, w));
+      case 'mul':
+        if (c === 0n) return b;
+        if (c === 1n) return a;
+        break;
+      case 'and':
+        if (c === 0n) return b;
+        if (c === mask(w)) return a;
+        if (a.op === 'zext' && (c & mask(a.args[0]!.width)) === mask(a.args[0]!.width) ) return a;
+        break;
+      case 'or':
+      case 'xor':
+        if (c === 0n) return a;
+        break;
+      case 'shl':
+      case 'lshr':
+      case 'ashr':
+      case 'rotl':
+      case 'rotr':
+        if (c === 0n) return a;
+        break;
+    }
+  }
+  if (a === b) {
+    if (op === 'sub' || op === 'xor') return bv(0, w);
+    if (op === 'and' || op === 'or') return a;
+  }
+  return fold(op, w, [a, b]);
+}
+
+export function unary(op: 'clz' | 'ctz' | 'popcnt', a: Term): Term {
+  return fold(op, a.width, [a]);
+}
+
+export function concat(hi: Term, lo: Term): Term {
+  // Re-joining adjacent slices of one value gives the value back (loads after stores do this all the time).
+  if (hi.op === 'extract' && lo.op === 'extract' && hi.args[0] === lo.args[0] && hi.value === BigInt(lo.hi + 1)) {
+    return extract(hi.hi, Number(lo.value), hi.args[0]!);
+  }
+  if (hi.op === 'extract' && lo.op === 'concat') {
+    const joined = concat(hi, lo.args[0]!);
+    if (joined.op !== 'concat') return concat(joined, lo.args[1]!);
+  }
+  return fold('concat', hi.width + lo.width, [hi, lo]);
+}
+
+export function extract(hi: number, lo: number, a: Term): Term {
+  const width = hi - lo + 1;
+  if (lo === 0 && hi === a.width - 1) return a;
+  if (a.op === 'extract') return extract(hi + Number(a.value), lo + Number(a.value), a.args[0]!);
+  if (a.op === 'concat') {
+    const [h, l] = a.args as [Term, Term];
+    if (hi < l.width) return extract(hi, lo, l);
+    if (lo >= l.width) return extract(hi - l.width, lo - l.width, h);
+  }
+  if (a.op === 'zext' || a.op === 'sext') {
+    const inner = a.args[0]!;
+    if (hi < inner.width) return extract(hi, lo, inner);
+    if (a.op === 'zext' && lo >= inner.width) return bv(0, width);
+  }
+  if (a.op === 'ite') return ite(a.args[0]!, extract(hi, lo, a.args[1]!), extract(hi, lo, a.args[2]!));
+  return fold('extract', width, [a], BigInt(lo), hi);
+}
+
+export function zext(a: Term, bits: number): Term {
+  if (bits === 0) return a;
+  if (a.op === 'zext') return zext(a.args[0]!, bits + Number(a.value));
+  return fold('zext', a.width + bits, [a], BigInt(bits));
+}
+
+export function sext(a: Term, bits: number): Term {
+  if (bits === 0) return a;
+  return fold('sext', a.width + bits, [a], BigInt(bits));
+}
+
+export function ite(c: Term, a: Term, b: Term): Term {
+  if (c === TRUE) return a;
+  if (c === FALSE) return b;
+  if (a === b) return a;
+  if (c.op === 'not') return ite(c.args[0]!, b, a);
+  if (a.width === BOOL) {
+    if (a === TRUE && b === FALSE) return c;
+    if (a === FALSE && b === TRUE) return not(c);
+  }
+  return intern('ite', a.width, [c, a, b]);
+}
+
+export function eq(a: Term, b: Term): Term {
+  if (a === b) return TRUE;
+  if (isConst(a) && !isConst(b)) [a, b] = [b, a];
+  if (isConst(b) && !isConst(a)) {
+    // (ite c x y) == k with constant branches: the comparison is decided by c.
+    if (a.op === 'ite' && isConst(a.args[1]!) && isConst(a.args[2]!)) {
+      const whenTrue = a.args[1]!.value === b.value;
+      const whenFalse = a.args[2]!.value === b.value;
+      if (whenTrue && !whenFalse) return a.args[0]!;
+      if (!whenTrue && whenFalse) return not(a.args[0]!);
+      return bool(whenTrue);
+    }
+    if (a.op === 'zext') {
+      const inner = a.args[0]!;
+      if (b.value > mask(inner.width)) return FALSE;
+      return eq(inner, bv(b.value, inner.width));
+    }
+    if (a.op === 'add' && isConst(a.args[1]!)) return eq(a.args[0]!, bv(b.value - a.args[1]!.value, a.width));
+    if (a.op === 'xor' && isConst(a.args[1]!)) return eq(a.args[0]!, bv(b.value ^ a.args[1]!.value, a.width));
+  }
+  if (a.width === BOOL) {
+    if (b === TRUE) return a;
+    if (b === FALSE) return not(a);
+  }
+  return fold('eq', BOOL, [a, b]);
+}
+
+export function compare(op: 'ult' | 'ule' | 'slt' | 'sle', a: Term, b: Term): Term {
+  if (a === b) return bool(op === 'ule' || op === 'sle');
+  if (op === 'ult' && isConst(b) && b.value === 0n) return FALSE;
+  if (op === 'ule' && isConst(a) && a.value === 0n) return TRUE;
+  return fold(op, BOOL, [a, b]);
+}
+
+export function not(a: Term): Term {
+  if (a.op === 'not') return a.args[0]!;
+  return fold('not', BOOL, [a]);
+}
+
+export function and(...terms: Term[]): Term {
+  let result = TRUE;
+  for (const t of terms) {
+    if (t === FALSE) return FALSE;
+    if (t === TRUE) continue;
+    result = result === TRUE ? t : fold('band', BOOL, [result, t]);
+  }
+  return result;
+}
+
+export function or(...terms: Term[]): Term {
+  let result = FALSE;
+  for (const t of terms) {
+    if (t === TRUE) return TRUE;
+    if (t === FALSE) continue;
+    result = result === FALSE ? t : fold('bor', BOOL, [result, t]);
+  }
+  return result;
+}
+
+/** An array of bytes indexed by 32-bit offsets; reads over concrete writes are resolved here. */
+export function select(array: Term, index: Term): Term {
+  let a = array;
+  while (a.op === 'store') {
+    const [inner, at, value] = a.args as [Term, Term, Term];
+    if (at === index) return value;
+    if (!(isConst(at) && isConst(index))) break;
+    a = inner;
+  }
+  return intern('select', 8, [a, index]);
+}
+
+export function store(array: Term, index: Term, value: Term): Term {
+  return intern('store', ARRAY, [array, index, value]);
+}
+
+export const arrayVariable = (name: string): Term => intern('var', ARRAY, [], 0n, name);
+
+// ---------------------------------------------------------------- inspection
+
+/** Every variable the term depends on. */
+export function variablesOf(roots: readonly Term[]): Term[] {
+  const seen = new Set<number>();
+  const vars: Term[] = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    if (t.op === 'var') vars.push(t);
+    stack.push(...t.args);
+  }
+  return vars;
+}
+
+/** A readable rendering for traces and counterexamples. */
+export function show(t: Term, depth = 0): string {
+  if (depth > 12) return '…';
+  const s = (x: Term) => show(x, depth + 1);
+  switch (t.op) {
+    case 'const':
+      if (t.width === BOOL) return t.value === 1n ? 'true' : 'false';
+      return t.value < 4096n ? String(t.value) : `0x${t.value.toString(16)}`;
+    case 'var': return t.name;
+    case 'extract': return `${s(t.args[0]!)}[${t.hi}:${t.value}]`;
+    case 'zext': return s(t.args[0]!);
+    case 'sext': return `sext(${s(t.args[0]!)})`;
+    case 'select': return `${s(t.args[0]!)}[${s(t.args[1]!)}]`;
+    case 'ite': return `(${s(t.args[0]!)} ? ${s(t.args[1]!)} : ${s(t.args[2]!)})`;
+    case 'not': return `!${s(t.args[0]!)}`;
+    default: {
+      const symbol: Partial<Record<Op, string>> = {
+        add: '+', sub: '-', mul: '*', and: '&', or: '|', xor: '^', shl: '<<', lshr: '>>', ashr: '>>s', eq: '==',
+        ult: '<u', ule: '<=u', slt: '<s', sle: '<=s', band: '&&', bor: '||', concat: '++', udiv: '/u', sdiv: '/s',
+        urem: '%u', srem: '%s',
+      };
+      const sym = symbol[t.op];
+      if (sym && t.args.length === 2) return `(${s(t.args[0]!)} ${sym} ${s(t.args[1]!)})`;
+      return `${t.op}(${t.args.map(s).join(', ')})`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- evaluation under an assignment
+
+/** Values of variables: bit-vectors by name; arrays by name as a sparse map with a default byte. */
+export interface Assignment {
+  scalars: Map<string, bigint>;
+  arrays: Map<string, { entries: Map<number, number>; fallback: number }>;
+}
+
+export const emptyAssignment = (): Assignment => ({ scalars: new Map(), arrays: new Map() });
+
+/** Evaluates a term; unassigned variables are 0 (as Z3's model completion does). */
+export function evaluate(t: Term, assignment: Assignment, memo = new Map<number, bigint | ArrayValue>()): bigint {
+  return evaluateAny(t, assignment, memo) as bigint;
+}
+
+type ArrayValue = (index: number) => number;
+
+function evaluateAny(t: Term, env: Assignment, memo: Map<number, bigint | ArrayValue>): bigint | ArrayValue {
+  const cached = memo.get(t.id);
+  if (cached !== undefined) return cached;
+  let result: bigint | ArrayValue;
+  if (t.op === 'const') result = t.value;
+  else if (t.op === 'var') {
+    if (t.width === ARRAY) {
+      const array = env.arrays.get(t.name);
+      result = (i: number) => array?.entries.get(i) ?? array?.fallback ?? 0;
+    } else result = env.scalars.get(t.name) ?? 0n;
+  } else if (t.op === 'store') {
+    const inner = evaluateAny(t.args[0]!, env, memo) as ArrayValue;
+    const at = Number(evaluateAny(t.args[1]!, env, memo));
+    const value = Number(evaluateAny(t.args[2]!, env, memo));
+    result = (i: number) => (i === at ? value : inner(i));
+  } else if (t.op === 'select') {
+    const array = evaluateAny(t.args[0]!, env, memo) as ArrayValue;
+    result = BigInt(array(Number(evaluateAny(t.args[1]!, env, memo))));
+  } else if (t.op === 'ite') {
+    const c = evaluateAny(t.args[0]!, env, memo) as bigint;
+    result = evaluateAny(c === 1n ? t.args[1]! : t.args[2]!, env, memo);
+  } else {
+    result = evaluateOp(t.op, t.width, t.args.map((a) => evaluateAny(a, env, memo) as bigint), t);
+  }
+  memo.set(t.id, result);
+  return result;
+}

@@ -1,0 +1,261 @@
+// Depth-first exploration of every path of an entry function: one feasibility query per fork (the current
+// path's model already witnesses the side it takes), violations split off with their witness.
+import * as T from '../solver/term.ts';
+import type { Assignment, Term } from '../solver/term.ts';
+import type { Solver } from '../solver/z3.ts';
+import type { WasmModule } from '../wasm/decode.ts';
+import { formatLocation, type SourceMap } from '../wasm/sourcemap.ts';
+import { importKey, type ContractTable } from './imports.ts';
+import { Interpreter, type Layout, type Limits, type Oracle } from './interpreter.ts';
+import { LinearMemory, type PacketBuffer } from './memory.ts';
+import { ExecutionState, type ImportCall, type Value } from './state.ts';
+import { EngineError, PathEnded, type Violation, type ViolationKind } from './violations.ts';
+
+export interface Trace {
+  pathCondition: Term[];
+  calls: ImportCall[];
+  /** The entry function's results. */
+  results: Value[];
+  decisions: number[];
+  /** A witness: inputs that follow this trace. */
+  model: Assignment;
+  /** The path's final machine state (memory, packet buffer, globals). */
+  final: ExecutionState;
+}
+
+export interface ExplorationFigures {
+  paths: number;
+  traces: number;
+  violations: number;
+  instructions: number;
+  queries: number;
+  cacheHits: number;
+  solverSeconds: number;
+  seconds: number;
+}
+
+export interface Exploration {
+  traces: Trace[];
+  violations: Violation[];
+  figures: ExplorationFigures;
+}
+
+export const DEFAULT_LIMITS: Limits = { loopBound: 256, callDepth: 256, instructionBudget: 5_000_000 };
+
+export interface MachineOptions {
+  sourceMap: SourceMap | null;
+  /** Values of imported globals, by `module.name`. */
+  importedGlobals: Map<string, bigint>;
+  contracts: ContractTable;
+  limits: Limits;
+}
+
+/** A decoded module with its initial memory and globals: the starting point of every run. */
+export class Machine {
+  private base: ExecutionState;
+
+  constructor(
+    readonly module: WasmModule,
+    readonly options: MachineOptions,
+  ) {
+    const memory = LinearMemory.create((module.memory?.min ?? 0) * 65536);
+    for (const segment of module.data) memory.writeBytes(segment.offset, segment.bytes);
+    this.base = new ExecutionState(memory, null);
+    this.base.model = T.emptyAssignment();
+    const imported = module.importedGlobals.map((entry) => {
+      const value = options.importedGlobals.get(importKey(entry));
+      if (value === undefined) throw new EngineError(`the module imports global ${importKey(entry)}, which has no value (is it in the manifest's config?)`);
+      return entry.global!.type === 'i64' ? BigInt.asUintN(64, value) : Number(BigInt.asUintN(32, value));
+    });
+    this.base.globals = [
+      ...imported,
+      ...module.globals.map((g) => {
+        if ('global' in g.init) return imported[g.init.global]!;
+        return g.type === 'i64' ? BigInt.asUintN(64, g.init.value) : Number(BigInt.asUintN(32, g.init.value));
+      }),
+    ];
+  }
+
+  functionIndex(name: string): number {
+    const entry = this.module.exports.get(name);
+    if (!entry || entry.kind !== 'func') throw new EngineError(`the module does not export a function named ${name}`);
+    return entry.index;
+  }
+
+  /**
+   * Runs an entry concretely and makes its final memory and globals the new starting point (nf_init).
+   * Returns the violations it hit (then the starting point is unchanged).
+   */
+  initialise(entry: string): Violation[] {
+    const run = this.explore(entry, [], { layout: { packetBase: 0, memoryBase: 0, length: 0 }, packet: null, pathCondition: [], model: T.emptyAssignment() }, null);
+    if (run.violations.length > 0) return run.violations;
+    if (run.traces.length !== 1) throw new EngineError(`${entry} must run on one path (it ran on ${run.traces.length})`);
+    const final = run.traces[0]!.final;
+    this.base = new ExecutionState(final.memory, null);
+    this.base.globals = final.globals;
+    this.base.model = T.emptyAssignment();
+    return [];
+  }
+
+  /** Explores every path of `entry` from the starting point. Without a solver, every value must be concrete. */
+  explore(entry: string, args: Value[], setup: RunSetup, solver: Solver | null): Exploration {
+    const started = performance.now();
+    const explorer = new Explorer(this, solver, setup.layout);
+    const state = this.base.clone();
+    state.packet = setup.packet;
+    state.pathCondition = [...setup.pathCondition];
+    state.model = setup.model;
+    state.recording = setup.packet !== null;
+    state.knownMinLength = setup.knownMinLength ?? 0;
+    explorer.interpreter.enter(state, this.functionIndex(entry), args);
+    const before = solver ? { ...solver.figures } : null;
+    explorer.exploreFrom(state);
+    const figures: ExplorationFigures = {
+      paths: explorer.traces.length + explorer.violations.length,
+      traces: explorer.traces.length,
+      violations: explorer.violations.length,
+      instructions: explorer.instructions,
+      queries: solver ? solver.figures.queries - before!.queries : 0,
+      cacheHits: solver ? solver.figures.cacheHits - before!.cacheHits : 0,
+      solverSeconds: solver ? solver.figures.seconds - before!.seconds : 0,
+      seconds: (performance.now() - started) / 1000,
+    };
+    return { traces: explorer.traces, violations: explorer.violations, figures };
+  }
+
+  locate(offset: number): string {
+    return formatLocation(this.options.sourceMap?.locate(offset) ?? null, offset);
+  }
+}
+
+export interface RunSetup {
+  layout: Layout;
+  packet: PacketBuffer | null;
+  pathCondition: Term[];
+  /** Must satisfy `pathCondition`. */
+  model: Assignment;
+  knownMinLength?: number;
+}
+
+class Explorer implements Oracle {
+  readonly traces: Trace[] = [];
+  readonly violations: Violation[] = [];
+  readonly interpreter: Interpreter;
+  instructions = 0;
+  private readonly worklist: ExecutionState[] = [];
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly solver: Solver | null,
+    layout: Layout,
+  ) {
+    this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout);
+  }
+
+  exploreFrom(initial: ExecutionState): void {
+    this.worklist.push(initial);
+    while (this.worklist.length > 0) {
+      const state = this.worklist.pop()!;
+      const startCount = state.instructions;
+      try {
+        this.interpreter.run(state);
+        this.traces.push({
+          pathCondition: state.pathCondition,
+          calls: state.calls,
+          results: state.stack,
+          decisions: state.decisions,
+          model: state.model,
+          final: state,
+        });
+      } catch (e) {
+        if (!(e instanceof PathEnded)) throw e;
+      } finally {
+        this.instructions += state.instructions - startCount;
+      }
+    }
+  }
+
+  choose(state: ExecutionState, conditions: Term[]): number {
+    if (state.pending !== null) {
+      const replay = state.pending;
+      state.pending = null;
+      return replay;
+    }
+    const certain = conditions.indexOf(T.TRUE);
+    if (certain >= 0) return certain;
+    const current = conditions.findIndex((c) => c !== T.FALSE && T.evaluate(c, state.model) === 1n);
+    if (current < 0) throw new EngineError('internal: no branch condition holds under the path model');
+    let forked = false;
+    conditions.forEach((condition, index) => {
+      if (index === current || condition === T.FALSE) return;
+      const answer = this.query(state, condition);
+      if (answer === null) return;
+      const other = state.clone();
+      other.pathCondition.push(condition);
+      other.model = answer;
+      other.pending = index;
+      this.worklist.push(other);
+      forked = true;
+    });
+    if (forked) state.pathCondition.push(conditions[current]!);
+    return current;
+  }
+
+  require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string): void {
+    if (condition === T.TRUE) return;
+    if (condition === T.FALSE) this.fail(state, kind, message);
+    const failing = T.not(condition);
+    if (T.evaluate(condition, state.model) === 1n) {
+      const witness = this.query(state, failing);
+      if (witness === null) return;
+      this.violations.push(this.violation(state, kind, message, witness, [...state.pathCondition, failing]));
+      state.pathCondition.push(condition);
+      return;
+    }
+    this.violations.push(this.violation(state, kind, message, state.model, [...state.pathCondition, failing]));
+    const witness = this.query(state, condition);
+    if (witness === null) throw new PathEnded();
+    state.pathCondition.push(condition);
+    state.model = witness;
+  }
+
+  fail(state: ExecutionState, kind: ViolationKind, message: string): never {
+    this.violations.push(this.violation(state, kind, message, state.model, state.pathCondition));
+    throw new PathEnded();
+  }
+
+  callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[] {
+    const entry = this.machine.module.imports.filter((i) => i.kind === 'func')[fnIndex]!;
+    const contract = this.machine.options.contracts.get(importKey(entry));
+    if (!contract) return this.fail(state, 'missing-contract', `call to imported function ${importKey(entry)}, which has no contract`);
+    const offset = this.interpreter.offsets(state)[0]!;
+    const results = contract({ state, oracle: this, importEntry: entry }, args);
+    if (state.recording) state.calls.push({ module: entry.module, name: entry.name, args, results, offset });
+    return results;
+  }
+
+  /** A model of the path condition plus `condition`, or null when that is infeasible. */
+  private query(state: ExecutionState, condition: Term): Assignment | null {
+    if (!this.solver) throw new EngineError(`internal: a concrete run met a symbolic condition (${T.show(condition)})`);
+    const answer = this.solver.check(state.pathCondition, condition);
+    if (answer.status === 'unknown') {
+      throw new EngineError(`the solver gave up (timeout) at ${this.machine.locate(this.interpreter.offsets(state)[0]!)}`);
+    }
+    return answer.status === 'sat' ? answer.model : null;
+  }
+
+  private violation(state: ExecutionState, kind: ViolationKind, message: string, model: Assignment, pathCondition: Term[]): Violation {
+    const offsets = this.interpreter.offsets(state);
+    return {
+      kind,
+      message,
+      offset: offsets[0] ?? 0,
+      location: this.machine.locate(offsets[0] ?? 0),
+      stack: offsets.slice(1).map((o) => this.machine.locate(o)),
+      model,
+      pathCondition,
+      calls: [...state.calls],
+      decisions: [...state.decisions],
+    };
+  }
+}

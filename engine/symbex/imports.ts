@@ -1,0 +1,53 @@
+// Contracts for the functions and globals an NF imports. libVig's contracts join this table later; an import
+// with no entry is a violation when called, never silently modelled.
+import type { Manifest } from '../../toolchain/manifest.ts';
+import type { Import } from '../wasm/decode.ts';
+import type { Oracle } from './interpreter.ts';
+import type { ExecutionState, Value } from './state.ts';
+
+export interface CallContext {
+  state: ExecutionState;
+  oracle: Oracle;
+  importEntry: Import;
+}
+
+export type Contract = (context: CallContext, args: Value[]) => Value[];
+
+export type ContractTable = Map<string, Contract>;
+
+export const importKey = (entry: { module: string; name: string }): string => `${entry.module}.${entry.name}`;
+
+/** Config values: module "config", as immutable globals or as functions without parameters. */
+export function configImports(manifest: Manifest): { globals: Map<string, bigint>; contracts: ContractTable } {
+  const globals = new Map<string, bigint>();
+  const contracts: ContractTable = new Map();
+  for (const [name, entry] of Object.entries(manifest.config)) {
+    const value = BigInt(entry.value);
+    globals.set(`config.${name}`, value);
+    contracts.set(`config.${name}`, ({ importEntry }) => [importEntry.type?.results[0] === 'i64' ? value : Number(BigInt.asUintN(32, value))]);
+  }
+  return { globals, contracts };
+}
+
+/** AssemblyScript's failure hook: abort(message, file, line, column). Always a violation. */
+export const abortContract: Contract = ({ state, oracle }, args) => {
+  const [message, file, line, column] = args.map((a) => (typeof a === 'number' ? a : null));
+  const text = [readAsString(state, message), readAsString(state, file)].filter(Boolean);
+  const where = line !== null && line !== undefined ? ` (${text[1] ?? 'source'}:${line}:${column})` : '';
+  return oracle.fail(state, 'abort', `abort called${text[0] ? `: ${text[0]}` : ''}${where}`);
+};
+
+/** An AssemblyScript string (UTF-16, byte length stored 4 bytes before it), when it is concrete. */
+function readAsString(state: ExecutionState, pointer: number | null | undefined): string | null {
+  if (!pointer || pointer < 4) return null;
+  const length = [0, 1, 2, 3].reduce((n, i) => n + (Number(state.memory.read(pointer - 4 + i)) << (8 * i)), 0);
+  if (length > 1024) return null;
+  let text = '';
+  for (let i = 0; i + 1 < length; i += 2) {
+    const lo = state.memory.read(pointer + i);
+    const hi = state.memory.read(pointer + i + 1);
+    if (typeof lo !== 'number' || typeof hi !== 'number') return null;
+    text += String.fromCharCode(lo | (hi << 8));
+  }
+  return text;
+}

@@ -1,0 +1,141 @@
+// Memory of one path: linear memory as copy-on-write pages of concrete bytes with symbolic bytes on top, and
+// the received frame as a separate buffer whose initial contents are an SMT array (so symbolic offsets work).
+import { type Term, bv, eq, ite, select, store } from '../solver/term.ts';
+
+export type Byte = number | Term;
+
+const PAGE_BITS = 12;
+const PAGE_SIZE = 1 << PAGE_BITS;
+
+export class LinearMemory {
+  private constructor(
+    private pages: (Uint8Array | undefined)[],
+    /** Pages this path owns; the others are shared with a sibling path and copied before a write. */
+    private owned: boolean[],
+    private symbolic: Map<number, Term>,
+    public size: number,
+  ) {}
+
+  static create(size: number): LinearMemory {
+    return new LinearMemory([], [], new Map(), size);
+  }
+
+  clone(): LinearMemory {
+    this.owned = this.owned.map(() => false);
+    return new LinearMemory([...this.pages], [...this.owned], new Map(this.symbolic), this.size);
+  }
+
+  read(address: number): Byte {
+    if (this.symbolic.size > 0) {
+      const s = this.symbolic.get(address);
+      if (s) return s;
+    }
+    return this.pages[address >>> PAGE_BITS]?.[address & (PAGE_SIZE - 1)] ?? 0;
+  }
+
+  write(address: number, value: Byte): void {
+    if (typeof value === 'number') {
+      if (this.symbolic.size > 0) this.symbolic.delete(address);
+      this.page(address)[address & (PAGE_SIZE - 1)] = value;
+    } else {
+      this.symbolic.set(address, value);
+    }
+  }
+
+  writeBytes(address: number, bytes: Uint8Array): void {
+    for (let i = 0; i < bytes.length; i++) this.write(address + i, bytes[i]!);
+  }
+
+  /** Addresses that hold symbolic bytes (for tests and state comparison). */
+  symbolicAddresses(): number[] {
+    return [...this.symbolic.keys()];
+  }
+
+  private page(address: number): Uint8Array {
+    const index = address >>> PAGE_BITS;
+    let page = this.pages[index];
+    if (!page) {
+      page = new Uint8Array(PAGE_SIZE);
+      this.pages[index] = page;
+      this.owned[index] = true;
+    } else if (!this.owned[index]) {
+      page = page.slice();
+      this.pages[index] = page;
+      this.owned[index] = true;
+    }
+    return page;
+  }
+}
+
+/**
+ * The received frame. Bytes written at concrete offsets are kept per cell; once a write at a symbolic offset
+ * happens, the contents become one store chain over the initial array and every read goes through it.
+ */
+export class PacketBuffer {
+  private constructor(
+    readonly capacity: number,
+    readonly initial: (offset: number) => Byte,
+    readonly initialArray: Term | null,
+    private cells: Byte[],
+    private chain: Term | null,
+  ) {}
+
+  static symbolic(capacity: number, array: Term): PacketBuffer {
+    return new PacketBuffer(capacity, (i) => select(array, bv(i, 32)), array, [], null);
+  }
+
+  static concrete(bytes: Uint8Array, capacity: number): PacketBuffer {
+    return new PacketBuffer(capacity, (i) => bytes[i] ?? 0, null, [], null);
+  }
+
+  clone(): PacketBuffer {
+    return new PacketBuffer(this.capacity, this.initial, this.initialArray, [...this.cells], this.chain);
+  }
+
+  read(offset: number): Byte {
+    if (this.chain) return select(this.chain, bv(offset, 32));
+    return this.cells[offset] ?? this.initial(offset);
+  }
+
+  write(offset: number, value: Byte): void {
+    if (this.chain) this.chain = store(this.chain, bv(offset, 32), byteTerm(value));
+    else this.cells[offset] = value;
+  }
+
+  readSymbolic(offset: Term): Term {
+    return select(this.contents(), offset);
+  }
+
+  writeSymbolic(offset: Term, value: Byte): void {
+    this.chain = store(this.contents(), offset, byteTerm(value));
+  }
+
+  /** The whole buffer as one array term (initial array with every write applied). */
+  contents(): Term {
+    if (this.chain) return this.chain;
+    if (!this.initialArray) throw new Error('a concrete packet buffer has no array form');
+    let array = this.initialArray;
+    this.cells.forEach((value, offset) => {
+      if (value !== undefined) array = store(array, bv(offset, 32), byteTerm(value));
+    });
+    return array;
+  }
+
+  /** Does any byte differ from the initial contents symbolically (used to decide what a trace reports)? */
+  written(): boolean {
+    return this.chain !== null || this.cells.some((c) => c !== undefined);
+  }
+}
+
+export const byteTerm = (b: Byte): Term => (typeof b === 'number' ? bv(b, 8) : b);
+
+/** A byte of linear memory at a symbolic address known to lie in [low, high]: a choice over the candidates. */
+export function readAmong(memory: LinearMemory, address: Term, low: number, high: number): Term {
+  let result = byteTerm(memory.read(high));
+  for (let a = high - 1; a >= low; a--) result = ite(eq(address, bv(a, address.width)), byteTerm(memory.read(a)), result);
+  return result;
+}
+
+export function writeAmong(memory: LinearMemory, address: Term, low: number, high: number, value: Byte): void {
+  for (let a = low; a <= high; a++) memory.write(a, ite(eq(address, bv(a, address.width)), byteTerm(value), byteTerm(memory.read(a))));
+}

@@ -1,0 +1,112 @@
+// Exploring an NF: nf_init runs concretely, then every path of nf_process over a symbolic frame, device and time.
+import { MEMORY_BASE, PACKET_BASE, type NfBuild } from '../../toolchain/build.ts';
+import * as T from '../solver/term.ts';
+import type { Assignment } from '../solver/term.ts';
+import { Solver } from '../solver/z3.ts';
+import { decodeModule } from '../wasm/decode.ts';
+import { SourceMap } from '../wasm/sourcemap.ts';
+import { DEFAULT_LIMITS, type Exploration, Machine } from './explore.ts';
+import { abortContract, configImports, type ContractTable } from './imports.ts';
+import type { Limits } from './interpreter.ts';
+import { PacketBuffer } from './memory.ts';
+import { EngineError } from './violations.ts';
+
+/** The symbolic inputs of nf_process, by the names models use. */
+export const INPUT = {
+  device: T.variable('device', 32),
+  length: T.variable('length', 32),
+  now: T.variable('now', 64),
+  packet: T.arrayVariable('packet'),
+};
+
+export interface ConcreteInput {
+  device: number;
+  length: number;
+  now: bigint;
+  /** At least `length` bytes. */
+  packet: Uint8Array;
+}
+
+export interface NfExploration extends Exploration {
+  build: NfBuild;
+  /** Violations met while running nf_init (then nf_process was not explored). */
+  initViolations: Exploration['violations'];
+}
+
+export interface NfOptions {
+  limits?: Partial<Limits>;
+  solver?: Solver;
+  /** Contracts beyond config and env.abort (libVig's). */
+  contracts?: ContractTable;
+}
+
+export function nfMachine(build: NfBuild, options: NfOptions = {}): { machine: Machine; initViolations: Exploration['violations'] } {
+  const module = decodeModule(build.wasm);
+  const config = configImports(build.manifest);
+  const contracts: ContractTable = new Map([...config.contracts, ['env.abort', abortContract], ...(options.contracts ?? [])]);
+  const machine = new Machine(module, {
+    sourceMap: build.sourceMap ? SourceMap.parse(build.sourceMap) : null,
+    importedGlobals: config.globals,
+    contracts,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+  });
+  return { machine, initViolations: machine.initialise('nf_init') };
+}
+
+export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promise<NfExploration> {
+  const started = performance.now();
+  const { machine, initViolations } = nfMachine(build, options);
+  const empty: Exploration = {
+    traces: [], violations: [],
+    figures: { paths: 0, traces: 0, violations: 0, instructions: 0, queries: 0, cacheHits: 0, solverSeconds: 0, seconds: 0 },
+  };
+  if (initViolations.length > 0) return { ...empty, build, initViolations };
+  const solver = options.solver ?? (await Solver.create());
+  const { frame, devices } = build.manifest;
+  const assumptions = [
+    T.compare('ult', INPUT.device, T.bv(devices, 32)),
+    T.compare('ule', T.bv(frame.min, 32), INPUT.length),
+    T.compare('ule', INPUT.length, T.bv(frame.max, 32)),
+  ];
+  const start = solver.check(assumptions, T.TRUE);
+  if (start.status !== 'sat') throw new EngineError(`the manifest's frame bounds (${frame.min}..${frame.max}) admit no frame`);
+  const run = machine.explore('nf_process', [INPUT.device, PACKET_BASE, INPUT.length, INPUT.now], {
+    layout: { packetBase: PACKET_BASE, memoryBase: MEMORY_BASE, length: INPUT.length },
+    packet: PacketBuffer.symbolic(frame.max, INPUT.packet),
+    pathCondition: assumptions,
+    model: start.model,
+    knownMinLength: frame.min,
+  }, solver);
+  run.figures.seconds = (performance.now() - started) / 1000;
+  return { ...run, build, initViolations };
+}
+
+/** Runs nf_process on one concrete frame with the engine's own interpreter (no solver). */
+export function runNfConcretely(build: NfBuild, input: ConcreteInput, options: NfOptions = {}): Exploration {
+  const { machine, initViolations } = nfMachine(build, options);
+  if (initViolations.length > 0) throw new EngineError(`nf_init failed: ${initViolations[0]!.message}`);
+  return machine.explore('nf_process', [input.device >>> 0, PACKET_BASE, input.length >>> 0, BigInt.asUintN(64, input.now)], {
+    layout: { packetBase: PACKET_BASE, memoryBase: MEMORY_BASE, length: input.length >>> 0 },
+    packet: PacketBuffer.concrete(input.packet, build.manifest.frame.max),
+    pathCondition: [],
+    model: T.emptyAssignment(),
+  }, null);
+}
+
+/** The concrete inputs a model describes. */
+export function inputFromModel(model: Assignment): ConcreteInput {
+  const length = Number(T.evaluate(INPUT.length, model));
+  const packet = new Uint8Array(length);
+  for (let i = 0; i < length; i++) packet[i] = Number(T.evaluate(T.select(INPUT.packet, T.bv(i, 32)), model));
+  return { device: Number(T.evaluate(INPUT.device, model)), length, now: T.evaluate(INPUT.now, model), packet };
+}
+
+/** The bytes of the frame after nf_process, on a trace, under a model. */
+export function finalPacketBytes(packet: PacketBuffer, length: number, model: Assignment): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const b = packet.read(i);
+    bytes[i] = typeof b === 'number' ? b : Number(T.evaluate(b, model));
+  }
+  return bytes;
+}

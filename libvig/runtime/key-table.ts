@@ -1,0 +1,83 @@
+// The map half of an emap: fixed-size byte keys -> index, an open-addressing hash table with linear probing.
+// As in libVig's map, every slot keeps a chain counter: how many stored keys probed past it before finding
+// their own slot. A lookup can stop at the first slot whose counter is zero, so misses stay short even when the
+// table is nearly full, and erasing needs no tombstones.
+//
+// Slots live in one Int32Array, `SLOT_HEADER` words of bookkeeping followed by the key's words, so a probe
+// touches one cache line. libvig/bench/flow_lookup.c uses the same layout, hash and probing.
+
+const SLOT_INDEX = 0; // the key's index, or EMPTY
+const SLOT_HASH = 1;
+const SLOT_CHAIN = 2;
+const SLOT_HEADER = 3;
+const EMPTY = -1;
+
+export class KeyTable {
+  /** The key's size rounded up to whole 32-bit words (the tail is zero-padded). */
+  readonly keyWords: number;
+  private readonly stride: number;
+  private readonly mask: number;
+  private readonly slots: Int32Array;
+  private readonly slotOfIndex: Int32Array;
+
+  /** Slot count: the smallest power of two that holds `capacity` keys. */
+  constructor(capacity: number, keySize: number) {
+    this.keyWords = Math.ceil(keySize / 4);
+    this.stride = SLOT_HEADER + this.keyWords;
+    const slotCount = 2 ** Math.ceil(Math.log2(capacity));
+    this.mask = slotCount - 1;
+    this.slots = new Int32Array(slotCount * this.stride);
+    for (let slot = 0; slot < slotCount; slot++) this.slots[slot * this.stride + SLOT_INDEX] = EMPTY;
+    this.slotOfIndex = new Int32Array(capacity).fill(EMPTY);
+  }
+
+  /** The index stored for `key` (whose hash is `hash`), or -1. */
+  find(key: Int32Array, hash: number): number {
+    const { slots, stride, keyWords } = this;
+    const end = slots.length;
+    let at = (hash & this.mask) * stride;
+    for (let probe = 0; probe <= this.mask; probe++) {
+      if (slots[at + SLOT_HASH] === hash && slots[at + SLOT_INDEX] !== EMPTY) {
+        let word = 0;
+        while (word < keyWords && slots[at + SLOT_HEADER + word] === key[word]) word++;
+        if (word === keyWords) return slots[at + SLOT_INDEX]!;
+      }
+      if (slots[at + SLOT_CHAIN] === 0) return -1;
+      at += stride;
+      if (at === end) at = 0;
+    }
+    return -1;
+  }
+
+  /** Stores `key` under `index`. The caller guarantees the key is absent and fewer than `capacity` keys are stored. */
+  insert(key: Int32Array, hash: number, index: number): void {
+    const { slots, stride, mask } = this;
+    let slot = hash & mask;
+    while (slots[slot * stride + SLOT_INDEX] !== EMPTY) {
+      slots[slot * stride + SLOT_CHAIN]!++;
+      slot = (slot + 1) & mask;
+    }
+    const at = slot * stride;
+    slots[at + SLOT_INDEX] = index;
+    slots[at + SLOT_HASH] = hash;
+    slots.set(key, at + SLOT_HEADER);
+    this.slotOfIndex[index] = slot;
+  }
+
+  /** Removes the key stored under `index` (which must be stored). */
+  remove(index: number): void {
+    const { slots, stride, mask } = this;
+    const target = this.slotOfIndex[index]!;
+    for (let slot = slots[target * stride + SLOT_HASH]! & mask; slot !== target; slot = (slot + 1) & mask) {
+      slots[slot * stride + SLOT_CHAIN]!--;
+    }
+    slots[target * stride + SLOT_INDEX] = EMPTY;
+    this.slotOfIndex[index] = EMPTY;
+  }
+
+  /** The words of the key stored under `index` (which must be stored); a view, valid until the next change. */
+  keyOf(index: number): Int32Array {
+    const at = this.slotOfIndex[index]! * this.stride + SLOT_HEADER;
+    return this.slots.subarray(at, at + this.keyWords);
+  }
+}

@@ -24,7 +24,7 @@ class SpecChecker {
     private readonly tree: Tree,
     private readonly text: string,
     private readonly manifest: Manifest,
-    private readonly dialect: Dialect,
+    dialect: Dialect,
   ) {
     this.types = new TypeEnvironment(tree, text, manifest, dialect);
   }

@@ -4,6 +4,7 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { findIndentationProblems } from './indentation.ts';
+import { findUnterminatedStrings } from './strings.ts';
 import type { Problem } from './problem.ts';
 import type { SourceText } from './source.ts';
 
@@ -29,8 +30,8 @@ export function findSyntaxError(tree: Tree, source: SourceText): Problem | undef
       return false;
     },
   });
-  for (const problem of findIndentationProblems(tree, source)) candidates.push({ problem, preferred: true });
-  // Earliest line first; on one line, an indentation finding explains the parser's error node.
+  for (const problem of [...findIndentationProblems(tree, source), ...findUnterminatedStrings(tree, source.text)]) candidates.push({ problem, preferred: true });
+  // Earliest line first; on one line, these findings explain the parser's error node better.
   const lineOf = (p: Problem) => source.locate(p.offset).line;
   candidates.sort((a, b) => lineOf(a.problem) - lineOf(b.problem) || Number(b.preferred) - Number(a.preferred) || a.problem.offset - b.problem.offset);
   return candidates[0]?.problem;
@@ -54,7 +55,6 @@ function describeErrorNode(node: SyntaxNode, source: SourceText): Problem {
     const bracket = text[openBracket.from]!;
     return syntax(openBracket.from, `'${bracket}' is never closed: add '${CLOSER_OF[bracket]}' where it ends`);
   }
-  if (node.parent?.name === 'String') return syntax(node.parent.from, 'this string is never closed: add the closing quote on the same line');
 
   const previous = node.prevSibling;
   const parent = node.parent;

@@ -40,6 +40,11 @@ export class TypeEnvironment {
     return this.names.has(name);
   }
 
+  /** Every name the spec binds (assignments, imports, parameters, loop variables). */
+  boundNames(): string[] {
+    return [...this.names.keys()];
+  }
+
   typeOfName(name: string): SpecType | undefined {
     return this.names.get(name) ?? undefined;
   }

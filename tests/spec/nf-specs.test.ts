@@ -1,0 +1,53 @@
+// Every spec and property file of nop and bridge passes the front-end, in the dialect its form says.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { analyzeSpec } from '../../engine/spec/frontend/analyze.ts';
+import { formatDiagnostic } from '../../engine/spec/frontend/diagnostic.ts';
+import { listProperties, propertiesFolder } from '../../engine/spec/frontend/property-files.ts';
+import { loadManifest } from '../../toolchain/manifest.ts';
+import { nfDir, repositoryRoot } from './helpers.ts';
+
+const BRIDGE_PROPERTIES = ['broadcast', 'drop_or_forward', 'learn', 'no_loop', 'refresh', 'static_drop', 'table_updates'];
+
+for (const nf of ['nop', 'bridge']) {
+  const dir = nfDir(nf);
+  const manifest = loadManifest(dir);
+  const specFile = { name: 'spec', file: `nfs/${nf}/spec.py`, text: readFileSync(`${dir}/spec.py`, 'utf8') };
+  for (const property of [specFile, ...listProperties(dir, repositoryRoot)]) {
+    test(`${nf}: ${property.file} analyses cleanly`, () => {
+      const result = analyzeSpec({ ...property, manifest, lookupProperty: propertiesFolder(dir, repositoryRoot) });
+      assert.ok(result.ok, result.ok ? '' : result.errors.map(formatDiagnostic).join('\n'));
+      const definesSpecFunction = /^def spec\(/m.test(property.text);
+      assert.equal(result.spec.dialect, definesSpecFunction ? 'function' : 'statement');
+      assert.ok(result.spec.lines.own > 0);
+    });
+  }
+  test(`${nf}: has a function-dialect property`, () => {
+    assert.ok(listProperties(dir).some((p) => /^def spec\(packet, config, transmitted_packet\):/m.test(p.text)));
+  });
+}
+
+test('bridge: every property of NFS.md exists', () => {
+  const names = listProperties(nfDir('bridge')).map((p) => p.name);
+  for (const name of BRIDGE_PROPERTIES) assert.ok(names.includes(name), `missing nfs/bridge/properties/${name}.py`);
+});
+
+test('bridge: the manifest declares the spec-facing state of NFS.md', () => {
+  const manifest = loadManifest(nfDir('bridge'));
+  const kinds = Object.fromEntries(manifest.state.map((s) => [s.name, `${s.kind}:${s.record}`]));
+  assert.deepEqual(kinds, { dyn_emap: 'emap:ether_addr', dyn_vals: 'vector:DynamicValue', stat_emap: 'emap:StaticKey' });
+  assert.deepEqual(manifest.records.StaticKey, [{ name: 'addr', type: 'bytes:6' }, { name: 'device', type: 'u16' }]);
+  assert.deepEqual(manifest.records.DynamicValue, [{ name: 'output_port', type: 'u16' }]);
+  assert.equal(manifest.config.capacity?.value, 65536);
+});
+
+test('bridge: properties that import table_updates compare the tables it imports', () => {
+  const dir = nfDir('bridge');
+  const broadcast = listProperties(dir).find((p) => p.name === 'broadcast')!;
+  const result = analyzeSpec({ ...broadcast, manifest: loadManifest(dir), lookupProperty: propertiesFolder(dir) });
+  assert.ok(result.ok);
+  assert.deepEqual(result.spec.imports, ['table_updates']);
+  assert.deepEqual(result.spec.stateObjects, ['dyn_emap', 'dyn_vals', 'stat_emap']);
+  assert.ok(result.spec.lines.withImports > result.spec.lines.own);
+});

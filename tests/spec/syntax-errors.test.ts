@@ -1,0 +1,39 @@
+// Syntax errors are reported before anything runs, at the right line and column, saying what was expected.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { onlyError } from './helpers.ts';
+
+const cases: { name: string; text: string; line: number; column: number; message: RegExp }[] = [
+  { name: 'missing expression after =', text: 'from state import dyn_emap\nx = 1\nlimit = \n', line: 3, column: 9, message: /expected an expression after '='/ },
+  { name: 'missing operand of a comparison', text: 'if now == :\n    pass\n', line: 1, column: 11, message: /expected an expression after '=='/ },
+  { name: 'unclosed call', text: 'h = pop_header(ether, on_mismatch=([], [])\nx = 1\n', line: 1, column: 15, message: /'\(' is never closed: add '\)'/ },
+  { name: 'mismatched bracket', text: 'return ([1], [ether(h])\n', line: 1, column: 22, message: /'\]' does not match '\(' at line 1, column 20/ },
+  { name: 'unmatched closing bracket', text: 'x = 1)\n', line: 1, column: 6, message: /unmatched '\)'/ },
+  { name: 'missing colon', text: 'if now > 5\n    pass\n', line: 1, column: 11, message: /expected ':' at the end of the 'if' line/ },
+  { name: 'missing colon after else', text: 'if now > 5:\n    pass\nelse\n    pass\n', line: 3, column: 5, message: /expected ':' after 'else'/ },
+  { name: 'missing indented block', text: 'if now > 5:\npass\n', line: 2, column: 1, message: /expected an indented block after the 'if' on line 1/ },
+  { name: 'unexpected indentation', text: 'x = 1\n    y = 2\n', line: 2, column: 5, message: /unexpected indentation/ },
+  { name: 'dedent to no enclosing block', text: 'if now:\n    x = 1\n  y = 2\n', line: 3, column: 3, message: /dedented to column 3, which matches no enclosing block/ },
+  { name: 'two statements on a line', text: 'x = 1 2\n', line: 1, column: 7, message: /unexpected '2': one statement per line/ },
+  { name: 'missing comma between arguments', text: 'x = [1 2]\n', line: 1, column: 8, message: /expected ',' or '\]' before '2'/ },
+  { name: 'dangling dot', text: 'x = now.\n', line: 1, column: 9, message: /expected a name after '.'/ },
+  { name: 'unterminated string', text: "x = 'abc\n", line: 1, column: 5, message: /string is never closed/ },
+  { name: 'stray else', text: 'else:\n    pass\n', line: 1, column: 1, message: /'else' must follow its block/ },
+  { name: 'import without a name', text: 'from state import\n', line: 1, column: 18, message: /expected a name after 'import'/ },
+];
+
+for (const c of cases) {
+  test(`syntax: ${c.name}`, () => {
+    const error = onlyError(c.text);
+    assert.equal(error.kind, 'syntax');
+    assert.deepEqual([error.file, error.line, error.column], ['test.py', c.line, c.column], error.message);
+    assert.match(error.message, c.message);
+  });
+}
+
+test('syntax: an error in an imported property points into that property', () => {
+  const error = onlyError('x = 1\nimport broken\n', { cells: { broken: 'y = 2\nz = (y +\n' } });
+  assert.deepEqual([error.file, error.line, error.column], ['cell broken', 2, 5]);
+  assert.match(error.message, /'\(' is never closed/);
+  assert.deepEqual(error.importedFrom, [{ file: 'test.py', line: 2, column: 1 }]);
+});

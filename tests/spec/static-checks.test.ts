@@ -18,6 +18,12 @@ test('state: an NF without state says so', () => {
   assert.match(onlyError('from state import macs\n', { manifest: nop }).message, /nop: it has no state objects/);
 });
 
+test('state: a state object used without import', () => {
+  const error = onlyError(`${POP}if dyn_emap.has(h.saddr):\n    pass\n`);
+  assert.deepEqual([error.kind, error.line, error.column], ['state', 2, 4]);
+  assert.match(error.message, /'dyn_emap' is a state object of bridge but is not imported: add 'from state import dyn_emap'/);
+});
+
 test('state: an unknown operation and a wrong number of arguments', () => {
   const errors = errorsOf(`from state import dyn_emap, dyn_vals\n${POP}dyn_emap.lookup(h.saddr)\ndyn_emap.add(h.saddr, 0)\ndyn_vals.set(0)\n`);
   assert.deepEqual(errors.map((e) => [e.kind, e.line, e.column]), [['state', 3, 10], ['state', 4, 1], ['state', 5, 1]]);

@@ -24,14 +24,15 @@ class SpecChecker {
     private readonly tree: Tree,
     private readonly text: string,
     private readonly manifest: Manifest,
-    dialect: Dialect,
+    private readonly dialect: Dialect,
   ) {
     this.types = new TypeEnvironment(tree, text, manifest, dialect);
   }
 
   run(): Problem[] {
-    for (const node of nodesNamed(this.tree, 'ImportStatement', 'MemberExpression', 'CallExpression')) {
+    for (const node of nodesNamed(this.tree, 'ImportStatement', 'MemberExpression', 'CallExpression', 'VariableName')) {
       if (node.name === 'ImportStatement') this.checkStateImport(node);
+      else if (node.name === 'VariableName') this.checkStateNameImported(node);
       else if (node.name === 'CallExpression') this.checkCall(node);
       else if (node.getChild('[')) this.checkConfigKey(node);
       else this.checkMember(node);
@@ -55,6 +56,13 @@ class SpecChecker {
       const which = declared.length ? `its state objects are ${list(declared)}` : 'it has no state objects';
       this.report(name, 'state', `'${this.source(name)}' is not a state object of ${this.manifest.name}: ${which} (nfs/${this.manifest.name}/nf.json)`);
     }
+  }
+
+  /** A state object's name used without `from state import` (only imported objects exist). */
+  private checkStateNameImported(name: SyntaxNode): void {
+    const text = this.source(name);
+    if (this.dialect !== 'statement' || this.types.isBound(text) || !this.manifest.state.some((s) => s.name === text)) return;
+    this.report(name, 'state', `'${text}' is a state object of ${this.manifest.name} but is not imported: add 'from state import ${text}' at the top`);
   }
 
   /** `x.name`: a header field, a record field, a state operation or a packet attribute. */

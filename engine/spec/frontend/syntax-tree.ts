@@ -19,7 +19,7 @@ export function nodesNamed(tree: Tree, ...names: string[]): SyntaxNode[] {
 
 /** Whether a node sits inside a function definition (and so a `return` there is a Python return). */
 export function insideFunction(node: SyntaxNode): boolean {
-  for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) if (ancestor.name === 'FunctionDefinition' || ancestor.name === 'LambdaExpression') return true;
+  for (let ancestor = node.parent; ancestor; ancestor = ancestor.parent) if (ancestor.name === 'FunctionDefinition') return true;
   return false;
 }
 

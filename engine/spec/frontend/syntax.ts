@@ -73,12 +73,12 @@ function describeErrorNode(node: SyntaxNode, source: SourceText): Problem {
     return syntax(node.from, `expected ':' at the end of the '${keywordOf(parent, text)}' line`);
   }
   if (parent?.name === 'Body') {
-    const owner = parent.prevSibling;
-    const keyword = owner ? text.slice(owner.from, owner.to) : keywordOf(parent.parent!, text);
-    if (!parent.firstChild || parent.firstChild.name !== ':') return syntax(node.from, `expected ':' after '${keyword}'`);
+    const keyword = blockKeyword(parent);
+    const keywordText = keyword ? text.slice(keyword.from, keyword.to) : keywordOf(parent.parent!, text);
+    if (parent.firstChild?.name !== ':') return syntax(node.from, `expected ':' after '${keywordText}'`);
     if (!parent.getChildren('Statement').length && previous?.name === ':') {
-      const line = source.locate(parent.parent!.from).line;
-      return syntax(node.from, `expected an indented block after the '${keywordOf(parent.parent!, text)}' on line ${line}`);
+      const line = source.locate(keyword?.from ?? parent.from).line;
+      return syntax(node.from, `expected an indented block after the '${keywordText}' on line ${line}`);
     }
   }
   if (!next) return syntax(node.from, 'unexpected end of the file: the last statement is incomplete');
@@ -95,6 +95,14 @@ function innermostOpenBracket(node: SyntaxNode, text: string): SyntaxNode | unde
     if (!opener || !(opener in CLOSER_OF) || ancestor.firstChild?.name !== opener) continue;
     if (ancestor.lastChild?.name !== CLOSER_OF[opener]) return ancestor;
   }
+  return undefined;
+}
+
+const BLOCK_KEYWORDS = new Set(['if', 'elif', 'else', 'for', 'while', 'def', 'class', 'try', 'except', 'finally', 'with']);
+
+/** The keyword that opens a block (`else` for the body of an else), searching back from its Body. */
+function blockKeyword(body: SyntaxNode): SyntaxNode | undefined {
+  for (let sibling = body.prevSibling; sibling; sibling = sibling.prevSibling) if (BLOCK_KEYWORDS.has(sibling.name)) return sibling;
   return undefined;
 }
 

@@ -28,6 +28,10 @@ export class Emap {
     return this.chain.count;
   }
 
+  get full(): boolean {
+    return this.chain.count === this.capacity;
+  }
+
   get(keyPointer: number): number {
     return this.table.find(this.key, this.readKey(keyPointer, 'emap_get'));
   }

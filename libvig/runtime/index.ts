@@ -1,42 +1,57 @@
 // Entry point of the run-time implementation: the `libvig` import object for one NF instance.
 //
+//   let instance: WebAssembly.Instance;
 //   const libvig = createLibVig(() => instance.exports.memory as WebAssembly.Memory);
-//   const instance = await WebAssembly.instantiate(wasm, { libvig: libvig.imports, ... });
+//   ({ instance } = await WebAssembly.instantiate(wasm, { libvig: libvig.imports, ... }));
 //
 // Each NF instance needs its own: handles number the objects that instance allocated (0, 1, 2, ... in
 // allocation order, whatever their kind).
+import type { LibVigImportName } from '../abi.ts';
+import { Cht } from './cht.ts';
 import { Emap } from './emap.ts';
 import { LibVigError } from './errors.ts';
+import { Lpm } from './lpm.ts';
 import { NfMemory, type MemorySource } from './nf-memory.ts';
+import { Vector } from './vector.ts';
 
 export { LibVigError } from './errors.ts';
 export type { MemorySource } from './nf-memory.ts';
+export { Cht, Emap, Lpm, Vector };
 
-type LibVigObject = Emap;
+export type LibVigObject = Emap | Vector | Cht | Lpm;
+
+/** Host functions receive i32 as numbers and i64 as bigints (the WebAssembly JS API's conversions). */
+export type LibVigImports = Record<LibVigImportName, (...args: never[]) => number | void>;
 
 export interface LibVig {
-  /** The import object for module "libvig" (names and signatures: libvig/README.md). */
-  imports: Record<string, (...args: never[]) => number | void>;
+  /** The import object for module "libvig" (names and signatures: libvig/abi.ts, meaning: libvig/README.md). */
+  imports: LibVigImports;
   /** The objects allocated so far, by handle (for tests and tools that inspect state). */
   objects: readonly LibVigObject[];
 }
+
+/** Sizes and capacities: positive, and small enough that the tables fit in memory. */
+const MAX_SIZE = 1 << 24;
 
 export function createLibVig(memorySource: MemorySource): LibVig {
   const memory = new NfMemory(memorySource);
   const objects: LibVigObject[] = [];
 
-  const emap = (handle: number, operation: string): Emap => {
+  const allocate = (object: LibVigObject): number => objects.push(object) - 1;
+  const objectOf = <Kind extends LibVigObject>(kind: abstract new (...args: never[]) => Kind, handle: number, operation: string): Kind => {
     const object = objects[handle];
-    if (object instanceof Emap) return object;
-    throw new LibVigError(operation, handle, `object ${handle} is not an emap; pass the handle emap_allocate returned`);
+    if (object instanceof kind) return object as Kind;
+    const found = object === undefined ? 'no object has this handle' : `it is a ${object.constructor.name.toLowerCase()}`;
+    throw new LibVigError(operation, handle, `expected a ${kind.name.toLowerCase()} handle but ${found}; pass the handle ${kind.name.toLowerCase()}_allocate returned`);
   };
+  const emap = (handle: number, operation: string): Emap => objectOf(Emap, handle, operation);
+  const vector = (handle: number, operation: string): Vector => objectOf(Vector, handle, operation);
 
-  const imports = {
+  const imports: LibVigImports = {
     emap_allocate(keySize: number, capacity: number): number {
       requireSize('emap_allocate', 'key_size', keySize);
       requireSize('emap_allocate', 'capacity', capacity);
-      objects.push(new Emap(objects.length, keySize, capacity, memory));
-      return objects.length - 1;
+      return allocate(new Emap(objects.length, keySize, capacity, memory));
     },
     emap_get: (map: number, key: number): number => emap(map, 'emap_get').get(key),
     emap_has_idx: (map: number, index: number): number => (emap(map, 'emap_has_idx').hasIndex(index) ? 1 : 0),
@@ -46,16 +61,35 @@ export function createLibVig(memorySource: MemorySource): LibVig {
     emap_erase: (map: number, key: number): void => emap(map, 'emap_erase').erase(key),
     emap_expire: (map: number, time: bigint): number => emap(map, 'emap_expire').expire(time),
     emap_count: (map: number): number => emap(map, 'emap_count').count,
-    emap_full: (map: number): number => {
-      const object = emap(map, 'emap_full');
-      return object.count === object.capacity ? 1 : 0;
+    emap_full: (map: number): number => (emap(map, 'emap_full').full ? 1 : 0),
+
+    vector_allocate(recordSize: number, capacity: number): number {
+      requireSize('vector_allocate', 'record_size', recordSize);
+      requireSize('vector_allocate', 'capacity', capacity);
+      return allocate(new Vector(objects.length, recordSize, capacity, memory));
     },
+    vector_get: (handle: number, index: number, out: number): void => vector(handle, 'vector_get').get(index, out),
+    vector_set: (handle: number, index: number, record: number): void => vector(handle, 'vector_set').set(index, record),
+
+    cht_allocate(height: number, backendCapacity: number): number {
+      requireSize('cht_allocate', 'height', height);
+      requireSize('cht_allocate', 'backend_capacity', backendCapacity);
+      return allocate(new Cht(objects.length, height, backendCapacity));
+    },
+    cht_find_backend(cht: number, hash: number, backends: number): number {
+      const liveBackends = emap(backends, 'cht_find_backend');
+      return objectOf(Cht, cht, 'cht_find_backend').findBackend(hash, (backend) => liveBackends.hasIndex(backend));
+    },
+
+    lpm_allocate(capacity: number): number {
+      requireSize('lpm_allocate', 'capacity', capacity);
+      return allocate(new Lpm(objects.length, capacity));
+    },
+    lpm_add: (lpm: number, prefix: number, length: number, value: number): number => objectOf(Lpm, lpm, 'lpm_add').add(prefix, length, value),
+    lpm_lookup: (lpm: number, address: number): number => objectOf(Lpm, lpm, 'lpm_lookup').lookup(address),
   };
   return { imports, objects };
 }
-
-/** Sizes and capacities: positive, and small enough that the tables fit in memory. */
-const MAX_SIZE = 1 << 24;
 
 function requireSize(operation: string, parameter: string, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > MAX_SIZE) {

@@ -17,6 +17,6 @@ export function detectDialect(tree: Tree, text: string): { dialect: Dialect; pro
   const problems: Problem[] =
     parameters.join(', ') === expected && parameterList!.getChildren('AssignOp').length === 0
       ? []
-      : [{ offset: parameterList?.from ?? definition.from, kind: 'dialect', message: `'def spec' takes exactly (${expected}) in the function dialect, not (${textOf(parameterList!, text).slice(1, -1)}); rename the function if it is a helper` }];
+      : [{ offset: parameterList?.from ?? definition.from, kind: 'dialect', message: `'def spec' takes exactly (${expected}) in the function dialect, not (${parameterList ? textOf(parameterList, text).slice(1, -1) : ''}); rename the function if it is a helper` }];
   return { dialect: 'function', problems };
 }

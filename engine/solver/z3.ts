@@ -75,6 +75,29 @@ export class Solver {
     return result;
   }
 
+  /**
+   * Z3's own value of each term under a full assignment of its scalar variables (checks the translation to Z3
+   * against the interpreter's concrete semantics).
+   */
+  evaluate(terms: Term[], assignment: Assignment): bigint[] {
+    const { z3, ctx } = this;
+    const model = z3.mk_model(ctx);
+    z3.model_inc_ref(ctx, model);
+    for (const v of variablesOf(terms)) {
+      const value = assignment.scalars.get(v.name);
+      if (value === undefined || v.width <= 0) continue;
+      const decl = z3.get_app_decl(ctx, z3.to_app(ctx, this.toZ3(v)));
+      z3.add_const_interp(ctx, model, decl, z3.mk_numeral(ctx, value.toString(), this.sort(v.width)));
+    }
+    const values = terms.map((t) => {
+      const value = z3.model_eval(ctx, model, this.toZ3(t), true);
+      if (value === null) throw new Error(`Z3 could not evaluate ${t.op}`);
+      return t.width === BOOL ? (z3.get_bool_value(ctx, value) === 1 ? 1n : 0n) : BigInt(z3.get_numeral_string(ctx, value));
+    });
+    z3.model_dec_ref(ctx, model);
+    return values;
+  }
+
   private assertPrefix(pathCondition: readonly Term[]): void {
     let common = 0;
     while (common < this.asserted.length && common < pathCondition.length && this.asserted[common] === pathCondition[common]) common++;

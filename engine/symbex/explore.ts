@@ -48,6 +48,7 @@ export interface MachineOptions {
   importedGlobals: Map<string, bigint>;
   contracts: ContractTable;
   limits: Limits;
+  coverage?: Set<number>;
 }
 
 /** A decoded module with its initial memory and globals: the starting point of every run. */
@@ -149,7 +150,7 @@ class Explorer implements Oracle {
     private readonly solver: Solver | null,
     layout: Layout,
   ) {
-    this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout);
+    this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout, machine.options.coverage ?? null);
   }
 
   exploreFrom(initial: ExecutionState): void {

@@ -42,6 +42,8 @@ export class Interpreter {
     private readonly oracle: Oracle,
     private readonly limits: Limits,
     private readonly layout: Layout,
+    /** When given, collects every opcode executed (instruction-coverage tests). */
+    private readonly coverage: Set<number> | null = null,
   ) {}
 
   /** Pushes a frame for function `fnIndex` (a defined function) with the given arguments. */
@@ -72,6 +74,7 @@ export class Interpreter {
       this.oracle.fail(state, 'hang', `more than ${this.limits.instructionBudget} instructions on one path`);
     }
     const op = ins.op;
+    this.coverage?.add(op);
     switch (op) {
       case OP.unreachable: return this.oracle.fail(state, 'trap', 'unreachable executed');
       case OP.nop: break;
@@ -535,3 +538,14 @@ for (const [code, { name }] of OPCODES) {
   const width = match[1] === 'i32' ? 32 : 64;
   MEMORY_ACCESS[code] = { store: match[2] === 'store', bytes: match[3] ? Number(match[3]) / 8 : width / 8, width, signed: match[4] === '_s' };
 }
+
+const CONTROL = ['unreachable', 'nop', 'block', 'loop', 'if', 'else', 'end', 'br', 'br_if', 'br_table', 'return', 'call',
+  'call_indirect', 'drop', 'select', 'local.get', 'local.set', 'local.tee', 'global.get', 'global.set', 'i32.const',
+  'i64.const', 'memory.size', 'memory.grow', 'memory.copy', 'memory.fill'];
+
+/** Every opcode the interpreter executes (the others are "unsupported instruction" errors). */
+export const SUPPORTED_OPCODES: ReadonlySet<number> = new Set([
+  ...CONTROL.map((name) => OP[name]!),
+  ...Object.keys(NUMERIC).map(Number),
+  ...Object.keys(MEMORY_ACCESS).map(Number),
+]);

@@ -1,0 +1,91 @@
+// The five ZeroMQ sockets of a Jupyter kernel: bound, read in loops, written through per-socket queues
+// (a zeromq socket allows one send in flight at a time).
+import * as zmq from 'zeromq';
+import { endpoint, type ConnectionInfo } from './connection.ts';
+import { childMessage, decodeMessage, encodeMessage, MessageSigner, type JupyterMessage } from './wire.ts';
+
+export type RequestChannel = 'shell' | 'control';
+
+/** Time a closing socket may take to deliver what is queued (e.g. the shutdown reply). */
+const LINGER_MS = 1000;
+
+class SocketSender {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly socket: zmq.Writable) {}
+
+  send(frames: Buffer[]): Promise<void> {
+    this.tail = this.tail.then(() => this.socket.send(frames)).catch((error: Error) => {
+      process.stderr.write(`vigor kernel: sending a message failed: ${error.message}\n`);
+    });
+    return this.tail;
+  }
+}
+
+export class KernelChannels {
+  private readonly signer: MessageSigner;
+  private readonly shell = new zmq.Router({ linger: LINGER_MS });
+  private readonly control = new zmq.Router({ linger: LINGER_MS });
+  private readonly stdin = new zmq.Router({ linger: LINGER_MS });
+  private readonly iopub = new zmq.Publisher({ linger: LINGER_MS });
+  private readonly heartbeat = new zmq.Reply({ linger: 0 });
+  private readonly senders = {
+    shell: new SocketSender(this.shell),
+    control: new SocketSender(this.control),
+    iopub: new SocketSender(this.iopub),
+  };
+
+  constructor(private readonly connection: ConnectionInfo) {
+    this.signer = new MessageSigner(connection.key, connection.signature_scheme);
+  }
+
+  async bind(): Promise<void> {
+    const { connection: info } = this;
+    await Promise.all([
+      this.shell.bind(endpoint(info, info.shell_port)),
+      this.control.bind(endpoint(info, info.control_port)),
+      this.stdin.bind(endpoint(info, info.stdin_port)),
+      this.iopub.bind(endpoint(info, info.iopub_port)),
+      this.heartbeat.bind(endpoint(info, info.hb_port)),
+    ]);
+    void this.echoHeartbeats();
+  }
+
+  /** Calls `handle` for every valid message on a channel, in arrival order, without waiting for it to finish. */
+  async receive(channel: RequestChannel, handle: (message: JupyterMessage) => void): Promise<void> {
+    const socket = channel === 'shell' ? this.shell : this.control;
+    try {
+      for await (const frames of socket) {
+        try {
+          handle(decodeMessage(frames, this.signer));
+        } catch (error) {
+          process.stderr.write(`vigor kernel: ${channel} message dropped: ${(error as Error).message}\n`);
+        }
+      }
+    } catch (error) {
+      if (!socket.closed) throw error;
+    }
+  }
+
+  reply<Content>(channel: RequestChannel, request: JupyterMessage, msgType: string, content: Content): Promise<void> {
+    return this.senders[channel].send(encodeMessage(childMessage(request, msgType, content), this.signer));
+  }
+
+  publish<Content>(parent: JupyterMessage, msgType: string, content: Content, metadata: Record<string, unknown> = {}): Promise<void> {
+    // The first frame of a PUB message is its topic; clients subscribe to everything.
+    const message = { ...childMessage(parent, msgType, content, [Buffer.from(`kernel.${msgType}`)]), metadata };
+    return this.senders.iopub.send(encodeMessage(message, this.signer));
+  }
+
+  close(): void {
+    for (const socket of [this.shell, this.control, this.stdin, this.iopub, this.heartbeat]) socket.close();
+  }
+
+  private async echoHeartbeats(): Promise<void> {
+    try {
+      for await (const frames of this.heartbeat) await this.heartbeat.send(frames);
+    } catch (error) {
+      if (!this.heartbeat.closed) throw error;
+    }
+  }
+}

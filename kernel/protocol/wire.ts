@@ -1,0 +1,98 @@
+// The Jupyter wire format: ZeroMQ multipart frames [identities..., "<IDS|MSG>", hmac, header, parent, metadata, content, buffers...].
+// Spec: https://jupyter-client.readthedocs.io/en/latest/messaging.html#the-wire-protocol
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/** Protocol version this kernel speaks; 5.3 adds nothing we must not send, and allows extra fields in validators. */
+export const PROTOCOL_VERSION = '5.3';
+const DELIMITER = Buffer.from('<IDS|MSG>');
+
+export interface MessageHeader {
+  msg_id: string;
+  session: string;
+  username: string;
+  date: string;
+  msg_type: string;
+  version: string;
+}
+
+export interface JupyterMessage<Content = Record<string, unknown>> {
+  /** ZeroMQ routing identities of the sender; replies must carry them back. */
+  identities: Buffer[];
+  header: MessageHeader;
+  parent_header: MessageHeader | Record<string, never>;
+  metadata: Record<string, unknown>;
+  content: Content;
+  buffers: Buffer[];
+}
+
+export class MessageSigner {
+  constructor(private readonly key: string, scheme: string) {
+    if (key !== '' && scheme !== 'hmac-sha256') {
+      throw new Error(`signature_scheme "${scheme}" is not supported; this kernel signs with hmac-sha256 (set it in the connection file)`);
+    }
+  }
+
+  /** Hex HMAC of the four JSON frames; the empty string when the connection has no key (signing disabled). */
+  sign(frames: Buffer[]): string {
+    if (this.key === '') return '';
+    const hmac = createHmac('sha256', this.key);
+    for (const frame of frames) hmac.update(frame);
+    return hmac.digest('hex');
+  }
+
+  verify(signature: string, frames: Buffer[]): boolean {
+    const expected = Buffer.from(this.sign(frames));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}
+
+export function decodeMessage(frames: Buffer[], signer: MessageSigner): JupyterMessage {
+  const delimiterAt = frames.findIndex((frame) => frame.equals(DELIMITER));
+  if (delimiterAt < 0 || frames.length < delimiterAt + 6) {
+    throw new Error(`malformed Jupyter message: ${frames.length} frames and ${delimiterAt < 0 ? 'no' : 'a'} <IDS|MSG> delimiter`);
+  }
+  const signature = frames[delimiterAt + 1].toString();
+  const jsonFrames = frames.slice(delimiterAt + 2, delimiterAt + 6);
+  if (!signer.verify(signature, jsonFrames)) throw new Error('Jupyter message with an invalid HMAC signature was dropped');
+  const [header, parent_header, metadata, content] = jsonFrames.map((frame) => JSON.parse(frame.toString()));
+  return {
+    identities: frames.slice(0, delimiterAt),
+    header,
+    parent_header,
+    metadata,
+    content,
+    buffers: frames.slice(delimiterAt + 6),
+  };
+}
+
+export function encodeMessage(message: JupyterMessage<unknown>, signer: MessageSigner): Buffer[] {
+  const jsonFrames = [message.header, message.parent_header, message.metadata, message.content].map((part) =>
+    Buffer.from(JSON.stringify(part)),
+  );
+  return [...message.identities, DELIMITER, Buffer.from(signer.sign(jsonFrames)), ...jsonFrames, ...message.buffers];
+}
+
+/** A new message answering or reporting on `parent` (same session, parent header set). */
+export function childMessage<Content>(
+  parent: JupyterMessage<unknown>,
+  msgType: string,
+  content: Content,
+  identities: Buffer[] = parent.identities,
+): JupyterMessage<Content> {
+  return {
+    identities,
+    header: {
+      msg_id: randomUUID(),
+      session: parent.header.session,
+      username: parent.header.username,
+      date: new Date().toISOString(),
+      msg_type: msgType,
+      version: PROTOCOL_VERSION,
+    },
+    parent_header: parent.header,
+    metadata: {},
+    content,
+    buffers: [],
+  };
+}

@@ -1,0 +1,284 @@
+"""The Python half of the kernel, running inside Pyodide (see python-worker.ts).
+
+Every entry point takes plain strings and returns a JSON string, so nothing but strings crosses
+between Python and JavaScript (proxies are slow and must be freed by hand).
+"""
+
+import ast
+import builtins
+import codeop
+import inspect
+import json
+import linecache
+import pprint
+import re
+import rlcompleter
+import sys
+import time
+import traceback
+import uuid
+
+import _kernel_host  # registered by python-worker.ts: publish(kind, json) and an interruptible sleep(seconds)
+
+# The user's variables; every cell runs in this one namespace, like IPython's user namespace.
+user_namespace = {"__name__": "__main__", "__builtins__": builtins}
+
+# Rich representations looked up on a value, in IPython's method names, when it has no _repr_mimebundle_.
+_REPR_METHODS = (
+    ("_repr_html_", "text/html"),
+    ("_repr_markdown_", "text/markdown"),
+    ("_repr_svg_", "image/svg+xml"),
+    ("_repr_png_", "image/png"),
+    ("_repr_jpeg_", "image/jpeg"),
+    ("_repr_latex_", "text/latex"),
+    ("_repr_json_", "application/json"),
+)
+
+
+def mime_bundle(value):
+    """The MIME bundle of a value: its rich representations plus text/plain."""
+    data, metadata = {}, {}
+    if hasattr(value, "_repr_mimebundle_"):
+        given = value._repr_mimebundle_()
+        if isinstance(given, tuple):
+            given, metadata = given
+        data.update(given or {})
+    for method, mime in _REPR_METHODS:
+        if mime not in data and hasattr(value, method):
+            shown = getattr(value, method)()
+            if shown is not None:
+                data[mime] = shown
+    data.setdefault("text/plain", pprint.pformat(value))
+    for mime, shown in data.items():
+        if isinstance(shown, bytes):
+            import base64
+
+            data[mime] = base64.b64encode(shown).decode("ascii")
+    return {"data": data, "metadata": metadata}
+
+
+class DisplayHandle:
+    """Returned by display(..., display_id=True): updates that one output in place (e.g. progress)."""
+
+    def __init__(self, display_id):
+        self.display_id = display_id
+
+    def update(self, value, raw=False):
+        update_display(value, display_id=self.display_id, raw=raw)
+
+    def __repr__(self):
+        return f"<DisplayHandle display_id={self.display_id}>"
+
+
+def _publish(kind, payload):
+    _kernel_host.publish(kind, json.dumps(payload, default=str))
+
+
+def display(*values, display_id=None, raw=False, metadata=None):
+    """Show values as rich output. raw=True: each value is already a MIME bundle ({mime: data}).
+
+    display_id=True returns a DisplayHandle whose update() replaces what was shown.
+    """
+    if display_id is True:
+        display_id = uuid.uuid4().hex
+    for value in values:
+        bundle = {"data": dict(value), "metadata": {}} if raw else mime_bundle(value)
+        bundle["metadata"].update(metadata or {})
+        _publish("display", {**bundle, "display_id": display_id})
+    return DisplayHandle(display_id) if display_id else None
+
+
+def update_display(value, *, display_id, raw=False):
+    """Replace the output shown earlier with display(..., display_id=display_id)."""
+    bundle = {"data": dict(value), "metadata": {}} if raw else mime_bundle(value)
+    _publish("update", {**bundle, "display_id": display_id})
+
+
+def clear_output(wait=False):
+    """Clear the cell's output; wait=True clears only when the next output arrives (no flicker)."""
+    _publish("clear", {"wait": bool(wait)})
+
+
+class HTML:
+    """display(HTML("<b>x</b>")) shows HTML."""
+
+    def __init__(self, html):
+        self.html = html
+
+    def _repr_html_(self):
+        return self.html
+
+    def __repr__(self):
+        return f"HTML({self.html[:60]!r})"
+
+
+class Markdown:
+    """display(Markdown("**x**")) shows Markdown."""
+
+    def __init__(self, markdown):
+        self.markdown = markdown
+
+    def _repr_markdown_(self):
+        return self.markdown
+
+    def __repr__(self):
+        return self.markdown
+
+
+def _sleep(seconds):
+    """time.sleep that an interrupt can cut short (Pyodide's own sleep busy-waits and ignores interrupts)."""
+    if seconds < 0:
+        raise ValueError("sleep length must be non-negative")
+    _kernel_host.sleep(float(seconds))
+
+
+def _no_input(prompt=""):
+    raise RuntimeError("input() is not available in this kernel: cells cannot read from the keyboard; set the value in the cell instead")
+
+
+time.sleep = _sleep
+builtins.input = _no_input
+for _helper in (display, update_display, clear_output, HTML, Markdown):
+    user_namespace[_helper.__name__] = _helper
+
+
+def _ends_with_semicolon(code):
+    """IPython's convention: a cell whose last line ends with ';' shows no result."""
+    lines = [line for line in code.rstrip().splitlines() if not line.lstrip().startswith("#")]
+    return bool(lines) and lines[-1].rstrip().endswith(";")
+
+
+def _error_payload(error, filename):
+    """ename/evalue/traceback showing the user's frames only: from the cell's frame down to where the
+    runtime's own code (e.g. the interruptible sleep) or the host begins."""
+    frames = traceback.extract_tb(error.__traceback__)
+    start = next((i for i, frame in enumerate(frames) if frame.filename == filename), len(frames))
+    frames = frames[start:]
+    end = next((i for i, frame in enumerate(frames) if frame.filename == __file__), len(frames))
+    frames = traceback.StackSummary.from_list(frames[:end])
+    lines = ["Traceback (most recent call last):\n", *frames.format()] if frames else []
+    lines += traceback.format_exception_only(type(error), error)
+    return {
+        "status": "error",
+        "ename": type(error).__name__,
+        "evalue": str(error),
+        "traceback": [line.rstrip("\n") for line in lines],
+    }
+
+
+def run_cell(code, filename):
+    """Execute a cell; the value of a last bare expression is the result. Tracebacks name `filename` with cell lines."""
+    # Registering the source lets tracebacks and inspect.getsource show the cell's lines.
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    try:
+        tree = ast.parse(code, filename, "exec")
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, filename, "exec"), user_namespace)
+        result = None
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), filename, "eval"), user_namespace)
+            if value is not None and not _ends_with_semicolon(code):
+                user_namespace["_"] = value
+                result = mime_bundle(value)
+        return json.dumps({"status": "ok", "result": result}, default=str)
+    except BaseException as error:  # KeyboardInterrupt and SystemExit too: the kernel must survive them
+        return json.dumps(_error_payload(error, filename), default=str)
+    finally:
+        # Output written without a newline is still in Python's buffers; it belongs to this cell.
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+_COMPLETABLE = re.compile(r"(?:[A-Za-z_]\w*\.)*\w*$")
+
+
+def complete(code, cursor_pos):
+    """Names and attributes of the user namespace (and builtins, keywords) matching the text before the cursor."""
+    text = _COMPLETABLE.search(code[:cursor_pos]).group(0)
+    matches = []
+    if text:
+        completer = rlcompleter.Completer(user_namespace)
+        state = 0
+        while (match := completer.complete(text, state)) is not None:
+            # rlcompleter adds "(" to callables and " " / ":" to keywords for readline; editors add their own.
+            match = match.rstrip("(: ")
+            if match not in matches:
+                matches.append(match)
+            state += 1
+    return json.dumps({"matches": matches, "cursor_start": cursor_pos - len(text), "cursor_end": cursor_pos})
+
+
+_NAME_BEFORE = re.compile(r"[A-Za-z_][\w.]*$")
+_NAME_AFTER = re.compile(r"^\w*")
+_CALL_BEFORE = re.compile(r"([A-Za-z_][\w.]*)\s*\([^()]*$")
+
+
+def _name_at(code, cursor_pos):
+    before, after = code[:cursor_pos], code[cursor_pos:]
+    found = _NAME_BEFORE.search(before)
+    if found:
+        return (found.group(0) + _NAME_AFTER.match(after).group(0)).rstrip(".")
+    # Inside a call's parentheses, document the function being called, as IPython does.
+    call = _CALL_BEFORE.search(before)
+    return call.group(1) if call else ""
+
+
+def _resolve(dotted):
+    """The object a dotted name denotes, by lookups only (nothing is called)."""
+    head, *attributes = dotted.split(".")
+    if head in user_namespace:
+        value = user_namespace[head]
+    elif hasattr(builtins, head):
+        value = getattr(builtins, head)
+    else:
+        raise LookupError(head)
+    for attribute in attributes:
+        value = getattr(value, attribute)
+    return value
+
+
+def inspect_name(code, cursor_pos, detail_level):
+    """text/plain documentation of the name at the cursor (signature, type, docstring; source at detail 1)."""
+    name = _name_at(code, cursor_pos)
+    if not name:
+        return json.dumps(None)
+    try:
+        value = _resolve(name)
+    except (LookupError, AttributeError):
+        return json.dumps(None)
+    parts = []
+    if callable(value):
+        try:
+            parts.append(f"Signature: {name}{inspect.signature(value)}")
+        except (TypeError, ValueError):
+            pass
+    parts.append(f"Type: {type(value).__name__}")
+    if not callable(value) and not inspect.ismodule(value):
+        parts.append(f"Value: {pprint.pformat(value)[:2000]}")
+    doc = inspect.getdoc(value)
+    # A plain value's docstring is its type's (int's for 5): noise, so it is shown only for callables and modules.
+    if doc and (callable(value) or inspect.ismodule(value)):
+        parts.append(f"Docstring:\n{doc}")
+    if detail_level == 1:
+        try:
+            parts.append(f"Source:\n{inspect.getsource(value)}")
+        except (OSError, TypeError):
+            pass
+    return json.dumps({"text/plain": "\n".join(parts)})
+
+
+def is_complete(code):
+    """Whether a console should run the code now ('complete'), ask for more lines ('incomplete'), or it cannot parse.
+
+    As in IPython, an indented last line keeps the block open until an empty line ends it."""
+    try:
+        compiled = codeop.compile_command(code, "<input>", "exec")
+    except (SyntaxError, OverflowError, ValueError):
+        return json.dumps({"status": "invalid"})
+    last = code.splitlines()[-1] if code.strip() else ""
+    indent = last[: len(last) - len(last.lstrip())]
+    if compiled is not None and not (indent and last.strip() and not code.endswith("\n")):
+        return json.dumps({"status": "complete"})
+    if last.rstrip().endswith(":"):
+        indent += "    "
+    return json.dumps({"status": "incomplete", "indent": indent})

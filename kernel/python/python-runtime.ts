@@ -1,0 +1,180 @@
+// The kernel's Python: Pyodide in a worker thread, driven by request/reply messages. Interrupts go through a
+// shared buffer Pyodide polls, so they work while Python runs; a worker that ignores them, or dies, is replaced.
+import { readFileSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
+import { cellError, type CellOutcome, type MimeBundle, type OutputSink } from '../session/output.ts';
+import { startTypeScriptWorker } from './typescript-worker.ts';
+import { SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
+
+/** How long Python may take to honour an interrupt before its interpreter is replaced (a C-level loop never checks). */
+const INTERRUPT_GRACE_MS = 3000;
+
+type Reply = Extract<WorkerEvent, { kind: 'reply' }>;
+type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+interface PendingRequest {
+  resolve(reply: Reply): void;
+  reject(error: Error): void;
+  sink?: OutputSink;
+}
+
+export interface IsCompleteAnswer {
+  status: 'complete' | 'incomplete' | 'invalid' | 'unknown';
+  indent?: string;
+}
+
+/** What kernel_runtime.run_cell returns. */
+type ExecuteAnswer =
+  | { status: 'ok'; result: { data: MimeBundle; metadata: Record<string, unknown> } | null }
+  | { status: 'error'; ename: string; evalue: string; traceback: string[] };
+
+class PythonStopped extends Error {}
+
+export class PythonRuntime implements CompletionSource, InspectionSource {
+  private readonly interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly runtimeSource = readFileSync(new URL('./kernel_runtime.py', import.meta.url), 'utf8');
+  private readonly pending = new Map<number, PendingRequest>();
+  private nextRequestId = 1;
+  private worker!: Worker;
+  private ready!: Promise<string>;
+
+  constructor() {
+    this.spawn();
+  }
+
+  /** Resolves with the Python version once Pyodide has loaded; rejects with the reason it could not. */
+  whenReady(): Promise<string> {
+    return this.ready;
+  }
+
+  async execute(code: string, filename: string, sink: OutputSink, signal: AbortSignal): Promise<CellOutcome> {
+    // An interrupt while Pyodide was still loading cancels the cell instead of being lost.
+    await this.ready.catch(() => undefined);
+    if (signal.aborted) return cellError('KeyboardInterrupt', 'interrupted before the cell started');
+    const onAbort = () => this.interrupt();
+    signal.addEventListener('abort', onAbort);
+    try {
+      const reply = await this.request({ kind: 'execute', code, filename }, sink);
+      if ('failure' in reply) return cellError('KeyboardInterrupt', reply.failure);
+      const answer = JSON.parse(reply.json) as ExecuteAnswer;
+      if (answer.status === 'error') return cellError(answer.ename, answer.evalue, answer.traceback);
+      return answer.result ? { status: 'ok', result: answer.result } : { status: 'ok' };
+    } catch (error) {
+      if (error instanceof PythonStopped) return cellError('PythonRestarted', error.message);
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async complete(code: string, cursorPos: number): Promise<Completion | undefined> {
+    const answer = await this.query<{ matches: string[]; cursor_start: number; cursor_end: number }>({ kind: 'complete', code, cursorPos });
+    return answer && { matches: answer.matches, cursorStart: answer.cursor_start, cursorEnd: answer.cursor_end };
+  }
+
+  async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<MimeBundle | undefined> {
+    return (await this.query<MimeBundle | null>({ kind: 'inspect', code, cursorPos, detailLevel })) ?? undefined;
+  }
+
+  async isComplete(code: string): Promise<IsCompleteAnswer> {
+    return (await this.query<IsCompleteAnswer>({ kind: 'isComplete', code })) ?? { status: 'unknown' };
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+
+  /** Ask running Python to raise KeyboardInterrupt; replace the interpreter if it does not stop in time. */
+  private interrupt(): void {
+    Atomics.store(this.interruptFlag, 0, SIGINT);
+    // Wakes a Python time.sleep (see kernel_runtime.py) at once.
+    Atomics.notify(this.interruptFlag, 0);
+    const worker = this.worker;
+    const running = [...this.pending.keys()];
+    setTimeout(() => {
+      if (worker === this.worker && running.some((id) => this.pending.has(id))) {
+        this.replaceWorker(`Python did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt (it was in code that never checks for one)`);
+      }
+    }, INTERRUPT_GRACE_MS).unref();
+  }
+
+  /** A request whose failure means "no answer" (completion, inspection): the kernel must answer something. */
+  private async query<T>(body: RequestBody): Promise<T | undefined> {
+    try {
+      const reply = await this.request(body);
+      return 'failure' in reply ? undefined : (JSON.parse(reply.json) as T);
+    } catch (error) {
+      if (error instanceof PythonStopped) return undefined;
+      throw error;
+    }
+  }
+
+  private async request(body: RequestBody, sink?: OutputSink): Promise<Reply> {
+    try {
+      await this.ready;
+    } catch (error) {
+      throw new PythonStopped(`Python (Pyodide) could not start: ${(error as Error).message}. Check that \`npm install\` completed (node_modules/pyodide).`);
+    }
+    const id = this.nextRequestId++;
+    const reply = new Promise<Reply>((resolve, reject) => this.pending.set(id, { resolve, reject, sink }));
+    this.worker.postMessage({ id, ...body } as WorkerRequest);
+    return reply;
+  }
+
+  private spawn(): void {
+    const setup: WorkerSetup = { interruptBuffer: this.interruptFlag.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource };
+    const worker = startTypeScriptWorker(new URL('./python-worker.ts', import.meta.url), { workerData: setup });
+    this.worker = worker;
+    this.ready = new Promise<string>((resolve, reject) => {
+      worker.on('message', (event: WorkerEvent) => {
+        if (event.kind === 'ready') resolve(event.pythonVersion);
+        else if (event.kind === 'loadFailed') reject(new Error(event.message));
+        else this.deliver(event);
+      });
+      worker.on('error', (error) => reject(error));
+      worker.on('exit', (code) => {
+        reject(new Error(`the Python worker exited with code ${code} while loading`));
+        if (worker === this.worker) this.replaceWorker(`the Python interpreter stopped unexpectedly (exit code ${code})`);
+      });
+    });
+    // Nobody may be waiting yet; the rejection is reported by the request that next awaits it.
+    this.ready.catch(() => undefined);
+  }
+
+  private deliver(event: Exclude<WorkerEvent, { kind: 'ready' | 'loadFailed' }>): void {
+    const pending = this.pending.get(event.id);
+    if (!pending) return;
+    if (event.kind === 'reply') {
+      this.pending.delete(event.id);
+      pending.resolve(event);
+      return;
+    }
+    const sink = pending.sink;
+    if (!sink) return;
+    if (event.kind === 'stream') sink.stream(event.name, event.text);
+    else publishDisplay(sink, event.what, JSON.parse(event.payload));
+  }
+
+  private replaceWorker(reason: string): void {
+    const old = this.worker;
+    old.removeAllListeners('exit');
+    void old.terminate();
+    const message = `${reason}; it was restarted and the variables of earlier cells are lost: re-run the cells they come from`;
+    for (const pending of this.pending.values()) pending.reject(new PythonStopped(message));
+    this.pending.clear();
+    this.spawn();
+  }
+}
+
+function publishDisplay(sink: OutputSink, what: 'display' | 'update' | 'clear', payload: Record<string, unknown>): void {
+  if (what === 'clear') return sink.clearOutput(Boolean(payload.wait));
+  const item = {
+    data: payload.data as MimeBundle,
+    metadata: (payload.metadata ?? {}) as Record<string, unknown>,
+    ...(typeof payload.display_id === 'string' ? { displayId: payload.display_id } : {}),
+  };
+  if (what === 'display') sink.displayData(item);
+  else if (item.displayId) sink.updateDisplayData({ ...item, displayId: item.displayId });
+}

@@ -1,0 +1,84 @@
+// Worker thread hosting Pyodide, so the main thread stays free to serve the protocol and interrupts while Python runs.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadPyodide, type PyodideAPI } from 'pyodide';
+import type { WorkerEvent, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+const interruptFlag = new Int32Array(setup.interruptBuffer);
+/** The request whose output Python is producing now; streams and displays are tagged with it. */
+let currentRequest = 0;
+
+function post(event: WorkerEvent): void {
+  port.postMessage(event);
+}
+
+function streamWriter(name: 'stdout' | 'stderr') {
+  const decoder = new TextDecoder();
+  return {
+    isatty: false,
+    write(buffer: Uint8Array): number {
+      post({ kind: 'stream', id: currentRequest, name, text: decoder.decode(buffer, { stream: true }) });
+      return buffer.length;
+    },
+  };
+}
+
+async function startPython(): Promise<PyodideAPI> {
+  const python = await loadPyodide();
+  python.setInterruptBuffer(interruptFlag);
+  python.setStdout(streamWriter('stdout'));
+  python.setStderr(streamWriter('stderr'));
+  python.registerJsModule('_kernel_host', {
+    publish(what: 'display' | 'update' | 'clear', payload: string): void {
+      post({ kind: 'publish', id: currentRequest, what, payload });
+    },
+    sleep(seconds: number): void {
+      // Wakes early when the main thread stores SIGINT and notifies; checkInterrupt then raises KeyboardInterrupt.
+      Atomics.wait(interruptFlag, 0, 0, seconds * 1000);
+      python.checkInterrupt();
+    },
+  });
+  python.FS.mkdirTree('/kernel');
+  python.FS.writeFile('/kernel/kernel_runtime.py', setup.runtimeSource);
+  python.runPython('import sys; sys.path.insert(0, "/kernel")');
+  return python;
+}
+
+type PythonRuntimeModule = Record<'run_cell' | 'complete' | 'inspect_name' | 'is_complete', (...args: unknown[]) => string>;
+
+function callRuntime(runtime: PythonRuntimeModule, request: WorkerRequest): string {
+  switch (request.kind) {
+    case 'execute':
+      return runtime.run_cell(request.code, request.filename);
+    case 'complete':
+      return runtime.complete(request.code, request.cursorPos);
+    case 'inspect':
+      return runtime.inspect_name(request.code, request.cursorPos, request.detailLevel);
+    case 'isComplete':
+      return runtime.is_complete(request.code);
+  }
+}
+
+function serve(python: PyodideAPI): void {
+  const runtime = python.pyimport('kernel_runtime') as PythonRuntimeModule;
+  port.on('message', (request: WorkerRequest) => {
+    currentRequest = request.id;
+    // An interrupt that arrived after the previous request finished must not hit this one.
+    Atomics.store(interruptFlag, 0, 0);
+    try {
+      post({ kind: 'reply', id: request.id, json: callRuntime(runtime, request) });
+    } catch (error) {
+      // Only an interrupt landing in the runtime's own code (outside the user's cell) gets here.
+      post({ kind: 'reply', id: request.id, failure: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}
+
+try {
+  const python = await startPython();
+  serve(python);
+  post({ kind: 'ready', pythonVersion: python.runPython('import sys; sys.version.split()[0]') as string });
+} catch (error) {
+  post({ kind: 'loadFailed', message: error instanceof Error ? error.message : String(error) });
+}

@@ -1,0 +1,150 @@
+// The cell handler: what the kernel does with code, independent of ZeroMQ. The protocol server and
+// `vigor run` both drive it, so a notebook behaves the same in Jupyter and without it.
+import { mergeCompletions, type Completion, type CompletionSource, type InspectionSource } from './assistance.ts';
+import { History, type HistoryQuery, type HistoryRow } from './history.ts';
+import { MagicAssistance } from './magic-assistance.ts';
+import { MagicRegistry, planCell, type CellPlan, type MagicContext } from './magics.ts';
+import { type CellError, type CellOutcome, type MimeBundle, type OutputSink } from './output.ts';
+import { StreamCoalescer } from './stream-coalescer.ts';
+import { PythonRuntime, type IsCompleteAnswer } from '../python/python-runtime.ts';
+import { typeScriptMagic } from '../typescript/ts-magic.ts';
+
+export interface ExecuteOptions {
+  /** Silent: no output at all, no history, execution count unchanged (protocol semantics). */
+  silent: boolean;
+  storeHistory: boolean;
+  /** Called with the cell's execution count before it runs (the server publishes execute_input then). */
+  onStart?(executionCount: number): void;
+}
+
+export type ExecuteSummary =
+  | { status: 'ok'; executionCount: number }
+  | { status: 'error'; executionCount: number; error: CellError };
+
+export interface KernelSessionOptions {
+  /** Directory %%ts resolves imports from (the notebook's). */
+  workingDirectory: string;
+}
+
+const DISCARD: OutputSink = {
+  stream() {},
+  displayData() {},
+  updateDisplayData() {},
+  executeResult() {},
+  error() {},
+  clearOutput() {},
+};
+
+export class KernelSession {
+  /** Add magics here (name -> handler); the engine registers %nf, %verify, ... */
+  readonly magics = new MagicRegistry();
+  readonly python = new PythonRuntime();
+  private readonly history = new History();
+  private readonly magicAssistance: MagicAssistance;
+  private readonly completionSources: CompletionSource[] = [];
+  private readonly inspectionSources: InspectionSource[] = [];
+  private executionCount = 0;
+  private running: AbortController | undefined;
+
+  constructor(options: KernelSessionOptions) {
+    this.magics.register(typeScriptMagic(options.workingDirectory));
+    this.magicAssistance = new MagicAssistance(this.magics);
+    this.completionSources.push(this.python);
+    this.inspectionSources.push(this.magicAssistance, this.python);
+  }
+
+  /** Another source of completions (e.g. the engine's state names and header fields), asked alongside Python's. */
+  addCompletionSource(source: CompletionSource): void {
+    this.completionSources.unshift(source);
+  }
+
+  /** Another source of documentation, asked before Python's namespace. */
+  addInspectionSource(source: InspectionSource): void {
+    this.inspectionSources.splice(this.inspectionSources.length - 1, 0, source);
+  }
+
+  async execute(code: string, sink: OutputSink, options: ExecuteOptions): Promise<ExecuteSummary> {
+    const storeHistory = options.storeHistory && !options.silent;
+    if (storeHistory) this.executionCount++;
+    const executionCount = this.executionCount;
+    options.onStart?.(executionCount);
+    const output = new StreamCoalescer(options.silent ? DISCARD : sink);
+    const controller = new AbortController();
+    this.running = controller;
+    let outcome: CellOutcome;
+    try {
+      outcome = await this.run(planCell(code), { sink: output, executionCount, signal: controller.signal });
+    } catch (error) {
+      // A bug in a handler must not take the kernel down; the user sees it as the cell's error.
+      const failure = error instanceof Error ? error : new Error(String(error));
+      outcome = { status: 'error', error: { ename: 'KernelError', evalue: failure.message, traceback: (failure.stack ?? failure.message).split('\n') } };
+    } finally {
+      this.running = undefined;
+    }
+    let resultText: string | null = null;
+    if (outcome.status === 'ok' && outcome.result) {
+      output.executeResult(executionCount, outcome.result.data, outcome.result.metadata);
+      resultText = typeof outcome.result.data['text/plain'] === 'string' ? outcome.result.data['text/plain'] : null;
+    } else if (outcome.status === 'error') {
+      output.error(outcome.error);
+    }
+    output.flush();
+    if (storeHistory) this.history.record({ line: executionCount, input: code, output: resultText });
+    return outcome.status === 'ok' ? { status: 'ok', executionCount } : { status: 'error', executionCount, error: outcome.error };
+  }
+
+  /** Stops the running cell, if any (Python raises KeyboardInterrupt; magics see their signal aborted). */
+  interrupt(): void {
+    this.running?.abort();
+  }
+
+  async complete(code: string, cursorPos: number): Promise<Completion> {
+    // Magic names are a namespace of their own: after % or %% no other source applies.
+    const magicNames = await this.magicAssistance.complete(code, cursorPos);
+    if (magicNames) return magicNames;
+    const answers = await Promise.all(this.completionSources.map((source) => source.complete(code, cursorPos)));
+    return mergeCompletions(code, cursorPos, answers);
+  }
+
+  async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<MimeBundle | undefined> {
+    for (const source of this.inspectionSources) {
+      const found = await source.inspect(code, cursorPos, detailLevel);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  async isComplete(code: string): Promise<IsCompleteAnswer> {
+    const plan = planCell(code);
+    if (plan.kind === 'cell-magic') {
+      // As in IPython's console: a cell magic's body ends with an empty line.
+      const lastLine = code.slice(code.lastIndexOf('\n') + 1);
+      return code.includes('\n') && lastLine.trim() === '' ? { status: 'complete' } : { status: 'incomplete', indent: '' };
+    }
+    return plan.python.trim() === '' ? { status: 'complete' } : this.python.isComplete(plan.python);
+  }
+
+  historyQuery(query: HistoryQuery, withOutput: boolean): HistoryRow[] {
+    return this.history.query(query, withOutput);
+  }
+
+  async close(): Promise<void> {
+    await this.magics.disposeAll();
+    await this.python.close();
+  }
+
+  private async run(plan: CellPlan, context: MagicContext): Promise<CellOutcome> {
+    if (plan.kind === 'cell-magic') {
+      const magic = this.magics.find('cell', plan.name);
+      return magic ? magic.run(plan.invocation, context) : this.magics.unknownMagic('cell', plan.name, plan.invocation.firstLine - 1);
+    }
+    let outcome: CellOutcome = { status: 'ok' };
+    for (const { name, invocation } of plan.lineMagics) {
+      const magic = this.magics.find('line', name);
+      outcome = magic ? await magic.run(invocation, context) : this.magics.unknownMagic('line', name, invocation.firstLine);
+      if (outcome.status === 'error') return outcome;
+    }
+    if (plan.python.trim() === '') return outcome;
+    return this.python.execute(plan.python, `Cell In[${context.executionCount}]`, context.sink, context.signal);
+  }
+}

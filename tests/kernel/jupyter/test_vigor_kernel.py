@@ -1,0 +1,150 @@
+"""The vigor kernel under a real Jupyter client (Debian's jupyter_client and jupyter_kernel_test 0.4.5).
+
+Run by tests/kernel/jupyter-protocol.test.ts with JUPYTER_PATH pointing at a temporary kernelspec install.
+"""
+
+import time
+import unittest
+
+import jupyter_kernel_test
+from jupyter_client.manager import start_new_kernel
+
+TIMEOUT = 30
+
+
+class VigorKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = "vigor"
+    language_name = "python"
+    file_extension = ".py"
+
+    code_hello_world = "print('hello, world')"
+    code_stderr = "import sys; print('something went wrong', file=sys.stderr)"
+    code_generate_error = "raise ValueError('this cell fails on purpose')"
+    code_execute_result = [
+        {"code": "6*7", "result": "42"},
+        {"code": "'vig' + 'or'", "result": "'vigor'"},
+        {"code": "HTML('<b>bold</b>')", "mime": "text/html", "result": "<b>bold</b>"},
+    ]
+    code_display_data = [
+        {"code": "display(HTML('<table><tr><td>1</td></tr></table>'))", "mime": "text/html"},
+        {"code": "display({'text/plain': '{}', 'application/json': {'a': 1}}, raw=True)", "mime": "application/json"},
+    ]
+    code_history_pattern = "6*7"
+    supported_history_operations = ("tail", "range", "search")
+    code_inspect_sample = "print"
+    code_clear_output = "clear_output()"
+    completion_samples = [
+        {"text": "zi", "matches": {"zip"}},
+        {"text": "str.isdig", "matches": {"str.isdigit"}},
+        {"text": "%%t", "matches": {"%%ts"}},
+    ]
+    complete_code_samples = ["1", "print('hello, world')", "def f(x):\n    return 2 * x\n\n", "%nf bridge"]
+    incomplete_code_samples = ["print('''hello", "def f(x):\n    x + 1", "for i in range(3):", "%%ts\nconst a = 1;"]
+    invalid_code_samples = ["import = 7q", "1 +* 2"]
+
+    # Samples of jupyter_kernel_test run in one kernel; the tests below need one of their own each.
+
+    def execute_and_wait(self, kc, code, timeout=TIMEOUT):
+        msg_id = kc.execute(code)
+        while True:
+            reply = kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+
+
+class InterruptTests(unittest.TestCase):
+    """A long-running Python loop stops within 2 s of an interrupt, and the kernel keeps working."""
+
+    def setUp(self):
+        self.km, self.kc = start_new_kernel(kernel_name="vigor")
+        # Pyodide loads in the background; the first cell waits for it, so load it before timing anything.
+        self.assertEqual(self.run_cell("counter = 0")["content"]["status"], "ok")
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code):
+        msg_id = self.kc.execute(code)
+        return self.reply_to(msg_id)
+
+    def reply_to(self, msg_id, timeout=TIMEOUT):
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+
+    def interrupt_loop(self, code, interrupt):
+        msg_id = self.kc.execute(code)
+        time.sleep(1.0)
+        started = time.monotonic()
+        interrupt()
+        reply = self.reply_to(msg_id, timeout=10)
+        elapsed = time.monotonic() - started
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
+        self.assertLess(elapsed, 2.0, f"the interrupt took {elapsed:.2f} s")
+        after = self.run_cell("counter > 0")
+        self.assertEqual(after["content"]["status"], "ok")
+        return after
+
+    def result_of(self, code):
+        msg_id = self.kc.execute(code)
+        self.reply_to(msg_id)
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_result":
+                return msg["content"]["data"]["text/plain"]
+
+    def test_sigint_stops_a_busy_loop(self):
+        self.interrupt_loop("while True:\n    counter += 1", self.km.interrupt_kernel)
+        # The variables survive: the interpreter was interrupted, not replaced.
+        self.assertEqual(self.result_of("counter > 1000"), "True")
+
+    def test_interrupt_request_stops_a_sleep(self):
+        def send_interrupt_request():
+            message = self.kc.session.msg("interrupt_request", {})
+            self.kc.control_channel.send(message)
+            reply = self.kc.get_control_msg(timeout=5)
+            self.assertEqual(reply["msg_type"], "interrupt_reply")
+            self.assertEqual(reply["content"]["status"], "ok")
+
+        self.interrupt_loop("import time\ncounter = 1\ntime.sleep(60)", send_interrupt_request)
+
+
+class LifecycleTests(unittest.TestCase):
+    def test_restart_gives_a_fresh_working_kernel(self):
+        km, kc = start_new_kernel(kernel_name="vigor")
+        try:
+            kc.execute_interactive("marker = 1", timeout=TIMEOUT)
+            old_pid = km.provisioner.process.pid
+            km.restart_kernel(now=False)
+            kc.wait_for_ready(timeout=TIMEOUT)
+            self.assertNotEqual(km.provisioner.process.pid, old_pid)
+            outputs = []
+            reply = kc.execute_interactive("'marker' in globals()", timeout=TIMEOUT, output_hook=outputs.append)
+            self.assertEqual(reply["content"]["status"], "ok")
+            results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+            self.assertEqual(results, ["False"])
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    def test_shutdown_request_ends_the_process(self):
+        km, kc = start_new_kernel(kernel_name="vigor")
+        try:
+            process = km.provisioner.process
+            kc.shutdown()  # sent on the control channel by this jupyter_client
+            reply = kc.get_control_msg(timeout=TIMEOUT)
+            while reply["msg_type"] != "shutdown_reply":
+                reply = kc.get_control_msg(timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "ok")
+            process.wait(timeout=10)
+            self.assertIsNotNone(process.returncode)
+        finally:
+            kc.stop_channels()
+            km.cleanup_resources()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -9,10 +9,14 @@ export class MagicAssistance implements CompletionSource, InspectionSource {
   constructor(private readonly registry: MagicRegistry) {}
 
   async complete(code: string, cursorPos: number): Promise<Completion | undefined> {
-    const typed = MAGIC_PREFIX.exec(code.slice(0, cursorPos))?.[1];
-    if (typed === undefined) return undefined;
+    const found = MAGIC_PREFIX.exec(code.slice(0, cursorPos));
+    if (!found) return undefined;
+    const typed = found[1];
+    // A cell magic is only a cell magic on the cell's first line.
+    const onFirstLine = code.slice(0, cursorPos - typed.length).trim() === '';
     const matches = this.registry
       .list()
+      .filter((magic) => magic.kind === 'line' || onFirstLine)
       .map((magic) => magicLabel(magic.kind, magic.name))
       .filter((label) => label.startsWith(typed));
     return { matches, cursorStart: cursorPos - typed.length, cursorEnd: cursorPos };

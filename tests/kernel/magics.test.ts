@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MagicAssistance } from '../../kernel/session/magic-assistance.ts';
+import { MagicRegistry, planCell, type Magic } from '../../kernel/session/magics.ts';
+
+function magic(name: string, kind: 'line' | 'cell'): Magic {
+  return { name, kind, summary: `${name} does things`, run: async () => ({ status: 'ok' }) };
+}
+
+test('a %% first line makes the whole cell that magic; body and its first line are given', () => {
+  const plan = planCell('\n%%ts --strict\nconst a = 1;\nconsole.log(a)');
+  assert.equal(plan.kind, 'cell-magic');
+  assert.ok(plan.kind === 'cell-magic');
+  assert.equal(plan.name, 'ts');
+  assert.deepEqual(plan.invocation, { args: '--strict', body: 'const a = 1;\nconsole.log(a)', firstLine: 3 });
+});
+
+test('leading % lines are line magics; the Python after them keeps its cell line numbers', () => {
+  const plan = planCell('# select the NF\n%nf bridge --layers nf\n%verify\nx = 1\ny = x');
+  assert.ok(plan.kind === 'python');
+  assert.deepEqual(plan.lineMagics.map((m) => [m.name, m.invocation.args, m.invocation.firstLine]), [
+    ['nf', 'bridge --layers nf', 2],
+    ['verify', '', 3],
+  ]);
+  assert.equal(plan.python.split('\n')[3], 'x = 1');
+  assert.equal(plan.python.split('\n').length, 5);
+  assert.equal(plan.python.includes('%'), false);
+});
+
+test('a plain Python cell is left untouched, including a % operator inside it', () => {
+  const code = 'a = 7\nb = a % 3\nb';
+  assert.deepEqual(planCell(code), { kind: 'python', lineMagics: [], python: code });
+});
+
+test('an unknown magic is an error naming the magic, its line and every known magic', () => {
+  const registry = new MagicRegistry();
+  registry.register(magic('ts', 'cell'));
+  registry.register(magic('nf', 'line'));
+  const outcome = registry.unknownMagic('line', 'verfy', 2);
+  assert.ok(outcome.status === 'error');
+  assert.equal(outcome.error.ename, 'UsageError');
+  assert.match(outcome.error.evalue, /%verfy \(line 2\) is not a magic.*known magics: %%ts, %nf/);
+});
+
+test('line and cell magics of one name are distinct, and registering one twice is refused', () => {
+  const registry = new MagicRegistry();
+  registry.register(magic('time', 'line'));
+  registry.register(magic('time', 'cell'));
+  assert.equal(registry.find('line', 'time')?.kind, 'line');
+  assert.equal(registry.find('cell', 'time')?.kind, 'cell');
+  assert.equal(registry.find('line', 'ts'), undefined);
+  assert.throws(() => registry.register(magic('time', 'cell')), /%%time is registered twice/);
+});
+
+test('magic names complete after % and %%, and inspecting one shows its summary', async () => {
+  const registry = new MagicRegistry();
+  registry.register(magic('ts', 'cell'));
+  registry.register(magic('nf', 'line'));
+  registry.register(magic('verify', 'line'));
+  const assistance = new MagicAssistance(registry);
+  assert.deepEqual(await assistance.complete('%%t', 3), { matches: ['%%ts'], cursorStart: 0, cursorEnd: 3 });
+  assert.deepEqual((await assistance.complete('x = 1\n%', 7))?.matches, ['%nf', '%verify']);
+  assert.equal(await assistance.complete('x = 1', 5), undefined);
+  assert.deepEqual(await assistance.inspect('%nf bridge', 2), { 'text/plain': '%nf: nf does things' });
+  assert.equal(await assistance.inspect('%nf bridge', 8), undefined, 'the cursor is in the arguments, not on the name');
+});

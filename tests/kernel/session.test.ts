@@ -1,0 +1,203 @@
+// The cell handler with real Pyodide: what a front end receives for each kind of cell.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { KernelSession } from '../../kernel/session/kernel-session.ts';
+import type { CellError, DisplayItem, MimeBundle, OutputSink } from '../../kernel/session/output.ts';
+
+type Recorded =
+  | { kind: 'stream'; name: string; text: string }
+  | { kind: 'display' | 'update'; item: DisplayItem }
+  | { kind: 'result'; count: number; data: MimeBundle }
+  | { kind: 'error'; error: CellError }
+  | { kind: 'clear'; wait: boolean };
+
+class RecordingSink implements OutputSink {
+  readonly events: Recorded[] = [];
+  stream(name: string, text: string) { this.events.push({ kind: 'stream', name, text }); }
+  displayData(item: DisplayItem) { this.events.push({ kind: 'display', item }); }
+  updateDisplayData(item: DisplayItem) { this.events.push({ kind: 'update', item }); }
+  executeResult(count: number, data: MimeBundle) { this.events.push({ kind: 'result', count, data }); }
+  error(error: CellError) { this.events.push({ kind: 'error', error }); }
+  clearOutput(wait: boolean) { this.events.push({ kind: 'clear', wait }); }
+}
+
+let session: KernelSession;
+
+before(async () => {
+  session = new KernelSession({ workingDirectory: process.cwd() });
+  await session.python.whenReady();
+});
+after(() => session.close());
+
+async function run(code: string, options = { silent: false, storeHistory: true }) {
+  const sink = new RecordingSink();
+  const summary = await session.execute(code, sink, options);
+  return { summary, events: sink.events };
+}
+
+test('stdout streams in order before the value of the last expression, which is the execute_result', async () => {
+  const { summary, events } = await run('total = 0\nfor i in range(4):\n    print(i, end=" ")\n    total += i\ntotal * 10');
+  assert.equal(summary.status, 'ok');
+  assert.deepEqual(events, [
+    { kind: 'stream', name: 'stdout', text: '0 1 2 3 ' },
+    { kind: 'result', count: summary.executionCount, data: { 'text/plain': '60' } },
+  ]);
+});
+
+test('variables persist between cells; a trailing semicolon or None shows no result', async () => {
+  await run('kept = [1, 2]');
+  const appended = await run('kept.append(3); kept');
+  assert.deepEqual(appended.events, [{ kind: 'result', count: appended.summary.executionCount, data: { 'text/plain': '[1, 2, 3]' } }]);
+  assert.deepEqual((await run('kept;')).events, []);
+  assert.deepEqual((await run('None')).events, []);
+});
+
+test('an exception is an error with the Python traceback in cell line numbers, and stderr is a stream', async () => {
+  const { summary, events } = await run('import sys\nprint("warn", file=sys.stderr)\ndef f(x):\n    return 1 / x\nf(0)');
+  assert.equal(summary.status, 'error');
+  assert.deepEqual(events[0], { kind: 'stream', name: 'stderr', text: 'warn\n' });
+  const error = events[1];
+  assert.ok(error?.kind === 'error');
+  assert.equal(error.error.ename, 'ZeroDivisionError');
+  assert.equal(error.error.evalue, 'division by zero');
+  const text = error.error.traceback.join('\n');
+  assert.match(text, new RegExp(`File "Cell In\\[${summary.executionCount}\\]", line 5, in <module>`));
+  assert.match(text, /line 4, in f\n\s+return 1 \/ x/);
+  assert.doesNotMatch(text, /kernel_runtime|python-worker|pyodide/, 'no frames of the kernel itself');
+});
+
+test('a syntax error points at its line and column of the cell, after line magics were taken out', async () => {
+  session.magics.register({ name: 'noop', kind: 'line', summary: 'does nothing', run: async () => ({ status: 'ok' }) });
+  const { events } = await run('%noop\nx = 1\ny = (2 +\n');
+  const error = events.at(-1);
+  assert.ok(error?.kind === 'error');
+  assert.equal(error.error.ename, 'SyntaxError');
+  assert.match(error.error.traceback.join('\n'), /line 3/);
+});
+
+test('display, update_display and clear_output reach the sink as rich output with a display id', async () => {
+  const { events } = await run('h = display(HTML("<b>50%</b>"), display_id=True)\nh.update(HTML("<b>100%</b>"))\nclear_output(wait=True)\ndisplay({"text/plain": "t", "application/json": {"a": 1}}, raw=True)');
+  assert.equal(events.length, 4);
+  const [shown, updated, cleared, raw] = events;
+  assert.ok(shown.kind === 'display' && updated.kind === 'update');
+  assert.equal(shown.item.data['text/html'], '<b>50%</b>');
+  assert.equal(updated.item.data['text/html'], '<b>100%</b>');
+  assert.ok(shown.item.displayId && shown.item.displayId === updated.item.displayId);
+  assert.deepEqual(cleared, { kind: 'clear', wait: true });
+  assert.ok(raw.kind === 'display');
+  assert.deepEqual(raw.item.data, { 'text/plain': 't', 'application/json': { a: 1 } });
+});
+
+test('objects with _repr_html_ give text/html next to text/plain', async () => {
+  const { events } = await run('class Table:\n    def _repr_html_(self):\n        return "<table></table>"\n    def __repr__(self):\n        return "Table()"\nTable()');
+  const result = events.at(-1);
+  assert.ok(result?.kind === 'result');
+  assert.deepEqual(result.data, { 'text/html': '<table></table>', 'text/plain': 'Table()' });
+});
+
+test('an interrupt stops a busy Python loop within 2 s, keeps the variables, and the next cell runs', async () => {
+  await run('spins = 0');
+  const running = run('while True:\n    spins += 1');
+  setTimeout(() => session.interrupt(), 500);
+  const started = Date.now();
+  const { summary, events } = await running;
+  assert.ok(Date.now() - started < 2500, `took ${Date.now() - started} ms`);
+  assert.ok(summary.status === 'error' && summary.error.ename === 'KeyboardInterrupt');
+  assert.deepEqual(events.map((event) => event.kind), ['error']);
+  const next = await run('spins > 0');
+  assert.deepEqual(next.events.at(-1), { kind: 'result', count: next.summary.executionCount, data: { 'text/plain': 'True' } });
+});
+
+test('time.sleep is interruptible too', async () => {
+  const running = run('import time\ntime.sleep(30)');
+  setTimeout(() => session.interrupt(), 300);
+  const started = Date.now();
+  const { summary } = await running;
+  assert.ok(Date.now() - started < 2000);
+  assert.ok(summary.status === 'error' && summary.error.ename === 'KeyboardInterrupt');
+});
+
+test('silent execution shows nothing and does not advance the execution count', async () => {
+  const before = (await run('1')).summary.executionCount;
+  const silent = await run('print("hidden")\n2', { silent: true, storeHistory: false });
+  assert.deepEqual(silent.events, []);
+  assert.equal(silent.summary.executionCount, before);
+  assert.equal((await run('3')).summary.executionCount, before + 1);
+});
+
+test('history holds stored cells with their text/plain result', async () => {
+  const { summary } = await run('"remember me"');
+  const rows = session.historyQuery({ kind: 'tail', n: 1 }, true);
+  assert.deepEqual(rows, [[1, summary.executionCount, ['"remember me"', "'remember me'"]]]);
+});
+
+test('completion offers names of the namespace and attributes; magics after %%', async () => {
+  await run('network_function_count = 3');
+  assert.deepEqual(await session.complete('x = network_fu', 14), { matches: ['network_function_count'], cursorStart: 4, cursorEnd: 14 });
+  const attributes = await session.complete('str.startsw', 11);
+  assert.deepEqual(attributes.matches, ['str.startswith']);
+  assert.deepEqual((await session.complete('%%t', 3)).matches, ['%%ts']);
+});
+
+test('an extra completion source (as the engine will add) is merged with Python names', async () => {
+  session.addCompletionSource({
+    async complete(code, cursorPos) {
+      const typed = /\w*$/.exec(code.slice(0, cursorPos))![0];
+      return { matches: ['network_header_field'].filter((name) => name.startsWith(typed)), cursorStart: cursorPos - typed.length, cursorEnd: cursorPos };
+    },
+  });
+  assert.deepEqual(new Set((await session.complete('network_', 8)).matches), new Set(['network_header_field', 'network_function_count']));
+});
+
+test('inspection documents Python objects, including functions defined in cells, and magics', async () => {
+  await run('def checksum(data: bytes) -> int:\n    """Internet checksum of data."""\n    return 0');
+  const doc = await session.inspect('checksum(b"")', 3, 0);
+  assert.match(String(doc?.['text/plain']), /Signature: checksum\(data: bytes\) -> int[\s\S]*Internet checksum of data/);
+  const source = await session.inspect('checksum', 8, 1);
+  assert.match(String(source?.['text/plain']), /Source:\ndef checksum/);
+  assert.match(String((await session.inspect('%%ts', 2, 0))?.['text/plain']), /%%ts: run the cell as TypeScript/);
+  assert.equal(await session.inspect('no_such_name', 5, 0), undefined);
+});
+
+test('is_complete: Python statements, open blocks, invalid code and cell magics', async () => {
+  assert.deepEqual(await session.isComplete('x = 1'), { status: 'complete' });
+  assert.deepEqual(await session.isComplete('if x:'), { status: 'incomplete', indent: '    ' });
+  assert.deepEqual(await session.isComplete('if x:\n    y = 1'), { status: 'incomplete', indent: '    ' });
+  assert.deepEqual(await session.isComplete('x = = 1'), { status: 'invalid' });
+  assert.deepEqual(await session.isComplete('%%ts\nlet a = 1'), { status: 'incomplete', indent: '' });
+  assert.deepEqual(await session.isComplete('%%ts\nlet a = 1\n'), { status: 'complete' });
+});
+
+test('an unknown magic is an error listing the known ones', async () => {
+  const { summary } = await run('%%verfy\nbody');
+  assert.ok(summary.status === 'error');
+  assert.match(summary.error.evalue, /%%verfy \(line 1\) is not a magic of this kernel; known magics: .*%%ts/);
+});
+
+test('a registered magic runs with its arguments and sees the interrupt through its signal', async () => {
+  session.magics.register({
+    name: 'wait',
+    kind: 'line',
+    summary: 'waits until interrupted',
+    run: ({ args }, { sink, signal }) =>
+      new Promise((resolve) => {
+        sink.stream('stdout', `waiting for ${args}\n`);
+        signal.addEventListener('abort', () => resolve({ status: 'error', error: { ename: 'Interrupted', evalue: 'stopped', traceback: [] } }));
+      }),
+  });
+  const running = run('%wait the engine');
+  setTimeout(() => session.interrupt(), 100);
+  const { summary, events } = await running;
+  assert.deepEqual(events[0], { kind: 'stream', name: 'stdout', text: 'waiting for the engine\n' });
+  assert.ok(summary.status === 'error' && summary.error.ename === 'Interrupted');
+});
+
+test('%%ts runs TypeScript with console output; type errors are cell errors with cell line numbers', async () => {
+  const ok = await run('%%ts\nconst doubled: number = 21 * 2;\nconsole.log(`doubled is ${doubled}`);');
+  assert.equal(ok.summary.status, 'ok');
+  assert.deepEqual(ok.events, [{ kind: 'stream', name: 'stdout', text: 'doubled is 42\n' }]);
+  const bad = await run('%%ts\nconst n: number = 1;\nconst s: string = n;');
+  assert.ok(bad.summary.status === 'error');
+  assert.equal(bad.summary.error.ename, 'TypeScriptError');
+  assert.match(bad.summary.error.evalue, /^3:7 - Type 'number' is not assignable to type 'string'/);
+});

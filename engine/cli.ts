@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { BuildError, buildNf } from '../toolchain/build.ts';
 import { ManifestError } from '../toolchain/manifest.ts';
 import { formatExploration } from './report.ts';
-import { shutdownZ3 } from './solver/z3.ts';
 import { exploreNf } from './symbex/nf.ts';
 import { EngineError } from './symbex/violations.ts';
 
@@ -24,8 +23,6 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
     throw e;
-  } finally {
-    await shutdownZ3();
   }
 }
 

@@ -1,6 +1,6 @@
 // Z3 behind a small synchronous interface: terms are translated once, queries are incremental along the
 // depth-first path, answers are cached, and models come back as plain JavaScript assignments.
-import { init, Z3_decl_kind, killThreads } from 'z3-solver';
+import { init, Z3_decl_kind } from 'z3-solver';
 import { ARRAY, BOOL, type Assignment, emptyAssignment, type Term, variablesOf } from './term.ts';
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
@@ -19,11 +19,6 @@ export interface SolverFigures {
 
 let api: Promise<Z3Api> | undefined;
 const loadZ3 = (): Promise<Z3Api> => (api ??= init());
-
-/** Lets the process exit: Z3's worker threads otherwise keep it alive. */
-export async function shutdownZ3(): Promise<void> {
-  if (api) killThreads((await api).em);
-}
 
 export class Solver {
   readonly figures: SolverFigures = { queries: 0, cacheHits: 0, seconds: 0 };

@@ -2,11 +2,11 @@
 // V8, the engine on concrete values, and the engine's symbolic traces evaluated by Z3. All must agree exactly.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import binaryen from 'binaryen';
 import { compileSource } from '../../toolchain/build.ts';
-import { Solver, shutdownZ3 } from '../../engine/solver/z3.ts';
+import { Solver } from '../../engine/solver/z3.ts';
 import { SUPPORTED_OPCODES } from '../../engine/symbex/interpreter.ts';
 import { OPCODES } from '../../engine/wasm/opcodes.ts';
 import { INSTRUCTIONS_WAT } from '../programs/instructions.wat.ts';
@@ -19,7 +19,6 @@ const hasClang = spawnSync('clang', ['--version']).status === 0;
 let solver: Solver;
 const coverage = new Set<number>();
 before(async () => (solver = await Solver.create()));
-after(() => shutdownZ3());
 
 function assembleWat(text: string): Uint8Array {
   const module = binaryen.parseText(text);

@@ -37,3 +37,17 @@ export const LIBVIG_ABI = {
 } as const satisfies Record<string, ImportSignature>;
 
 export type LibVigImportName = keyof typeof LIBVIG_ABI;
+
+/** How the WebAssembly JS API passes a value to and from a host function: i32 as a number, i64 as a bigint. */
+type HostValue<Type> = Type extends 'i64' ? bigint : number;
+
+type HostArguments<Params extends ImportSignature['params']> = {
+  -readonly [Position in keyof Params]: Params[Position] extends readonly [string, infer Type] ? HostValue<Type> : never;
+};
+
+type HostFunction<Signature extends ImportSignature> = (
+  ...args: Extract<HostArguments<Signature['params']>, unknown[]>
+) => Signature['result'] extends WasmValueType ? HostValue<Signature['result']> : void;
+
+/** The `libvig` import object's type: one host function per ABI entry, with JS parameter types. */
+export type LibVigImports = { [Name in LibVigImportName]: HostFunction<(typeof LIBVIG_ABI)[Name]> };

@@ -6,7 +6,7 @@
 //
 // Each NF instance needs its own: handles number the objects that instance allocated (0, 1, 2, ... in
 // allocation order, whatever their kind).
-import type { LibVigImportName } from '../abi.ts';
+import type { LibVigImports } from '../abi.ts';
 import { Cht } from './cht.ts';
 import { Emap } from './emap.ts';
 import { LibVigError } from './errors.ts';
@@ -16,12 +16,10 @@ import { Vector } from './vector.ts';
 
 export { LibVigError } from './errors.ts';
 export type { MemorySource } from './nf-memory.ts';
+export type { LibVigImports } from '../abi.ts';
 export { Cht, Emap, Lpm, Vector };
 
 export type LibVigObject = Emap | Vector | Cht | Lpm;
-
-/** Host functions receive i32 as numbers and i64 as bigints (the WebAssembly JS API's conversions). */
-export type LibVigImports = Record<LibVigImportName, (...args: never[]) => number | void>;
 
 export interface LibVig {
   /** The import object for module "libvig" (names and signatures: libvig/abi.ts, meaning: libvig/README.md). */

@@ -1,0 +1,220 @@
+// Model-based tests of the emap run-time, through the libvig imports with keys in a WebAssembly.Memory.
+import { test } from 'node:test';
+import type { LibVig } from '../../libvig/runtime/index.ts';
+import { drawAddress, freshLibVig, hex, isOutside, outcome, readBytes, writeBytes } from './harness/abi-memory.ts';
+import { checkAgainstModel, REJECTED, type Scenario } from './harness/model-check.ts';
+import { WeightedChoices, type Random } from './harness/random.ts';
+import { ReferenceEmap, type EmapModel, type EmapOp } from './models/emap-model.ts';
+
+interface EmapConfig {
+  capacity: number;
+  keySize: number;
+  /** Keys share `prefix` except for the bytes of their number, written little-endian at `numberAt`. */
+  prefix: Uint8Array;
+  numberAt: number;
+  /** Keys are numbered 0..universe-1. */
+  universe: number;
+  /** The first stamp; later stamps advance by 0..maxTimeStep. */
+  startTime: bigint;
+  maxTimeStep: number;
+  weights: WeightedChoices<EmapOp['name']>;
+  /** Add only, until the emap is full. */
+  fillFirst: boolean;
+  violationRate: number;
+}
+
+interface EmapPair {
+  model: EmapModel;
+  libvig: LibVig;
+  handle: number;
+  /** The generator's clock: the latest stamp given (the next one is not before it). */
+  clock: bigint;
+}
+
+const BALANCED_WEIGHTS = { get: 20, has_idx: 8, get_key: 7, add: 25, refresh: 10, erase: 8, expire: 12, count: 5, full: 5 };
+const BALANCED = new WeightedChoices<EmapOp['name']>(BALANCED_WEIGHTS);
+const EXPIRY_HEAVY = new WeightedChoices<EmapOp['name']>({ ...BALANCED_WEIGHTS, add: 30, expire: 35, refresh: 15 });
+
+function keyNumbered(config: EmapConfig, number: number): Uint8Array {
+  const key = config.prefix.slice();
+  for (let byte = 0; byte < Math.min(4, config.keySize); byte++) key[config.numberAt + byte] = (number >>> (8 * byte)) & 0xff;
+  return key;
+}
+
+function drawConfig(random: Random, capacities: readonly number[], overrides: Partial<EmapConfig> = {}): EmapConfig {
+  const capacity = random.pick(capacities);
+  const keySize = random.pick([1, 2, 3, 4, 5, 6, 8, 12, 13, 16, 17]);
+  const numberBytes = Math.min(4, keySize);
+  const expiryHeavy = random.chance(0.3);
+  return {
+    capacity,
+    keySize,
+    prefix: Uint8Array.from({ length: keySize }, () => random.below(256)),
+    numberAt: random.between(0, keySize - numberBytes),
+    universe: Math.min(2 ** (8 * numberBytes), Math.max(4, 2 * capacity)),
+    startTime: random.pick([0n, BigInt(random.next()) << 28n, -(2n ** 63n) + 100n]),
+    maxTimeStep: expiryHeavy ? 50 : random.pick([0, 3, 1000]),
+    weights: expiryHeavy ? EXPIRY_HEAVY : BALANCED,
+    fillFirst: capacity <= 16 && random.chance(0.2),
+    violationRate: 0.01,
+    ...overrides,
+  };
+}
+
+/** An allocated index if one is found in a few tries, else a random one in or near the range. */
+function someIndex(random: Random, model: EmapModel, allocated: boolean): number {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const index = random.between(-2, model.capacity + 1);
+    if (model.hasIdx(index) === allocated) return index;
+  }
+  return random.between(-2, model.capacity + 1);
+}
+
+function someKey(random: Random, config: EmapConfig, model: EmapModel, present: boolean): Uint8Array {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const key = keyNumbered(config, random.below(config.universe));
+    if (model.get(key) >= 0 === present) return key;
+  }
+  return keyNumbered(config, random.below(config.universe));
+}
+
+function nextOp(random: Random, config: EmapConfig, pair: EmapPair): EmapOp {
+  const { model } = pair;
+  const breaking = random.chance(config.violationRate);
+  const name = config.fillFirst && !model.full() ? 'add' : random.weighted(config.weights);
+  switch (name) {
+    case 'get':
+      return { name, key: someKey(random, config, model, random.chance(0.5)), at: keyAddress(random, config, breaking) };
+    case 'has_idx':
+      return { name, index: someIndex(random, model, random.chance(0.5)) };
+    case 'get_key':
+      return { name, index: someIndex(random, model, !breaking), at: drawAddress(random, config.keySize, breaking && random.chance(0.5)) };
+    case 'add':
+      return { name, key: someKey(random, config, model, breaking && random.chance(0.5)), now: nextTime(random, config, pair, breaking), at: keyAddress(random, config, breaking) };
+    case 'refresh':
+      return { name, index: someIndex(random, model, !breaking || random.chance(0.5)), now: nextTime(random, config, pair, breaking) };
+    case 'erase':
+      return { name, key: someKey(random, config, model, !breaking), at: keyAddress(random, config, breaking) };
+    case 'expire':
+      return { name, time: pair.clock + BigInt(random.between(-4 * config.maxTimeStep - 2, config.maxTimeStep + 1)) };
+    default:
+      return { name };
+  }
+}
+
+/** Where the key goes; when the operation is meant to break a precondition, sometimes across the memory's end. */
+function keyAddress(random: Random, config: EmapConfig, breaking: boolean): number {
+  return drawAddress(random, config.keySize, breaking && random.chance(0.25));
+}
+
+/** The next stamp; when the operation is meant to break a precondition, sometimes one before the last. */
+function nextTime(random: Random, config: EmapConfig, pair: EmapPair, breaking: boolean): bigint {
+  if (breaking && random.chance(0.5)) return pair.clock - BigInt(random.between(1, 5));
+  return pair.clock + BigInt(random.between(0, config.maxTimeStep));
+}
+
+function violation(pair: EmapPair, op: EmapOp, keySize: number): string | null {
+  if ('at' in op && isOutside(op.at, keySize)) return 'the key lies outside the memory';
+  return pair.model.violation(op);
+}
+
+function step(pair: EmapPair, op: EmapOp, keySize: number): { expected: string; actual: string } {
+  const { model, handle } = pair;
+  const abi = pair.libvig.imports;
+  if ('key' in op) writeBytes(op.at, op.key);
+  if (violation(pair, op, keySize) !== null) return { expected: REJECTED, actual: outcome(() => callRejected(pair, op), REJECTED) };
+  switch (op.name) {
+    case 'get':
+      return { expected: String(model.get(op.key)), actual: String(abi.emap_get(handle, op.at)) };
+    case 'has_idx':
+      return { expected: String(model.hasIdx(op.index)), actual: String(abi.emap_has_idx(handle, op.index) === 1) };
+    case 'get_key':
+      abi.emap_get_key(handle, op.index, op.at);
+      return { expected: hex(model.getKey(op.index)), actual: hex(readBytes(op.at, keySize)) };
+    case 'add': {
+      const actual = abi.emap_add(handle, op.at, op.now);
+      if (actual >= 0) pair.clock = op.now;
+      return { expected: String(model.add(op.key, op.now, actual)), actual: String(actual) };
+    }
+    case 'refresh':
+      abi.emap_refresh(handle, op.index, op.now);
+      model.refresh(op.index, op.now);
+      pair.clock = op.now;
+      return { expected: 'done', actual: 'done' };
+    case 'erase':
+      abi.emap_erase(handle, op.at);
+      model.erase(op.key);
+      return { expected: 'done', actual: 'done' };
+    case 'expire':
+      return { expected: String(model.expire(op.time)), actual: String(abi.emap_expire(handle, op.time)) };
+    case 'count':
+      return { expected: String(model.count()), actual: String(abi.emap_count(handle)) };
+    case 'full':
+      return { expected: String(model.full()), actual: String(abi.emap_full(handle) === 1) };
+  }
+}
+
+/** Calls the run-time with an operation the model rejects (only operations that have preconditions get here). */
+function callRejected({ libvig, handle }: EmapPair, op: EmapOp): number | void {
+  const abi = libvig.imports;
+  switch (op.name) {
+    case 'get':
+      return abi.emap_get(handle, op.at);
+    case 'get_key':
+      return abi.emap_get_key(handle, op.index, op.at);
+    case 'add':
+      return abi.emap_add(handle, op.at, op.now);
+    case 'refresh':
+      return abi.emap_refresh(handle, op.index, op.now);
+    case 'erase':
+      return abi.emap_erase(handle, op.at);
+    default:
+      throw new Error(`emap_${op.name} has no precondition to break`);
+  }
+}
+
+function describe(op: EmapOp): string {
+  const fields = Object.entries(op)
+    .filter(([field]) => field !== 'name')
+    .map(([field, value]) => `${field}=${value instanceof Uint8Array ? hex(value) : String(value)}`);
+  return `emap_${op.name}(${fields.join(', ')})`;
+}
+
+const emapScenario: Scenario<EmapConfig, EmapOp, EmapPair> = {
+  create(config) {
+    const libvig = freshLibVig();
+    const handle = libvig.imports.emap_allocate(config.keySize, config.capacity);
+    return { model: new ReferenceEmap(config.capacity), libvig, handle, clock: config.startTime };
+  },
+  nextOp,
+  violation: (pair, op) => violation(pair, op, (pair.libvig.objects[pair.handle] as { keySize: number }).keySize),
+  step: (pair, op) => step(pair, op, (pair.libvig.objects[pair.handle] as { keySize: number }).keySize),
+  describe,
+  describeConfig: (config) => `capacity ${config.capacity}, ${config.keySize}-byte keys, first stamp ${config.startTime}`,
+};
+
+test('emap: 100,000 random sequences at small capacities agree with the model', () => {
+  checkAgainstModel(emapScenario, {
+    sequences: 100_000,
+    maxLength: 30,
+    config: (random) => drawConfig(random, [1, 2, 3, 4, 5, 7, 8, 9, 16, 31, 64]),
+  });
+});
+
+test('emap: filled to 65,536 entries, then churned with frequent expiry', () => {
+  checkAgainstModel(emapScenario, {
+    sequences: 1,
+    minLength: 90_000,
+    maxLength: 90_000,
+    config: (random) => drawConfig(random, [65_536], { keySize: 13, fillFirst: true, weights: EXPIRY_HEAVY, maxTimeStep: 3, violationRate: 0.001 }),
+  });
+});
+
+test('emap: capacities that are not powers of two, above 65,536', () => {
+  checkAgainstModel(emapScenario, {
+    sequences: 2,
+    minLength: 30_000,
+    maxLength: 30_000,
+    config: (random) => drawConfig(random, [70_001, 100_000], { violationRate: 0.001 }),
+  });
+});

@@ -1,0 +1,26 @@
+// The second front door: the same NOP in C, compiled by clang --target=wasm32, gives the same traces.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildNf, compileSource, NF_EXPORTS } from '../../toolchain/build.ts';
+import { showValue } from '../../engine/report.ts';
+import { exploreNf } from '../../engine/symbex/nf.ts';
+
+const NOP = fileURLToPath(new URL('../../nfs/nop', import.meta.url));
+const hasClang = spawnSync('clang', ['--version']).status === 0;
+
+test('nop.c and nop.ts have the same traces', { skip: hasClang ? false : 'clang is not installed: apt-get install -y clang lld' }, async () => {
+  const fromAssemblyScript = await buildNf(NOP);
+  const compiledC = await compileSource(`${NOP}/nop.c`, { exports: NF_EXPORTS });
+  assert.equal(compiledC.language, 'c');
+  assert.notDeepEqual(compiledC.wasm, fromAssemblyScript.wasm, 'two different binaries');
+  const summarise = async (build: typeof fromAssemblyScript) => {
+    const run = await exploreNf(build);
+    return { violations: run.violations.length, traces: run.traces.map((t) => ({ output: showValue(t.results[0]!), calls: t.calls.length, writes: t.final.packet!.written() })) };
+  };
+  const a = await summarise(fromAssemblyScript);
+  const c = await summarise({ ...fromAssemblyScript, ...compiledC });
+  assert.deepEqual(c, a);
+  assert.deepEqual(a, { violations: 0, traces: [{ output: '(1 - device)', calls: 0, writes: false }] });
+});

@@ -1,0 +1,78 @@
+// Each violation kind and each engine error, on small hand-written NFs.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import binaryen from 'binaryen';
+import type { NfBuild } from '../../toolchain/build.ts';
+import { DecodeError, decodeModule } from '../../engine/wasm/decode.ts';
+import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
+import { EngineError } from '../../engine/symbex/violations.ts';
+
+/** An NF whose nf_process body is `body` (WAT), with `extra` module fields. */
+function watNf(body: string, extra = ''): NfBuild {
+  const module = binaryen.parseText(`(module ${extra} (memory (export "memory") 2)
+    (func (export "nf_init"))
+    (func (export "nf_process") (param $device i32) (param $packet i32) (param $length i32) (param $now i64) (result i32) ${body}))`);
+  module.setFeatures(binaryen.Features.All);
+  assert.ok(module.validate());
+  return {
+    wasm: module.emitBinary(), sourceMap: null, wasmPath: '', hash: '', language: 'assemblyscript', compileSeconds: 0, dir: '',
+    manifest: { name: 'wat', description: '', source: 'wat', devices: 2, frame: { min: 0, max: 64 }, config: {}, records: {}, state: [] },
+  };
+}
+
+describe('violations', () => {
+  test('a call to an import without a contract', async () => {
+    const run = await exploreNf(watNf('(drop (call $rng)) (i32.const 0)', '(import "vendor" "rng" (func $rng (result i32)))'));
+    assert.equal(run.violations.length, 1);
+    assert.equal(run.violations[0]!.kind, 'missing-contract');
+    assert.match(run.violations[0]!.message, /vendor\.rng, which has no contract/);
+  });
+
+  test('an access outside every region (below the packet area)', async () => {
+    const run = await exploreNf(watNf('(i32.store (i32.const 100) (i32.const 1)) (i32.const 0)'));
+    assert.equal(run.violations[0]!.kind, 'out-of-bounds');
+    assert.match(run.violations[0]!.message, /write of 4 bytes at address 100 is outside every memory region/);
+  });
+
+  test('a computed address that can leave the frame: split into in-bounds traces and a violation', async () => {
+    // packet[packet[0]]: in bounds only when packet[0] < length.
+    const run = await exploreNf(watNf('(i32.load8_u (i32.add (local.get $packet) (i32.load8_u (local.get $packet))))', ''));
+    const kinds = run.violations.map((v) => v.kind).sort();
+    assert.ok(kinds.includes('packet-overrun'), kinds.join());
+    const overrun = run.violations.find((v) => v.kind === 'packet-overrun')!;
+    const input = inputFromModel(overrun.model);
+    assert.ok(input.length === 0 || input.packet[0]! >= input.length, 'the counterexample indexes past the frame');
+    assert.ok(run.traces.length >= 1, 'the in-bounds side goes on');
+  });
+
+  test('unbounded recursion is a hang', async () => {
+    const run = await exploreNf(watNf('(call $down (local.get $length))', '(func $down (param i32) (result i32) (call $down (local.get 0)))'));
+    assert.equal(run.violations[0]!.kind, 'hang');
+    assert.match(run.violations[0]!.message, /call depth exceeds/);
+  });
+
+  test('env.abort is a violation', async () => {
+    const run = await exploreNf(watNf('(if (i32.eq (local.get $device) (i32.const 1)) (then (call $abort (i32.const 0) (i32.const 0) (i32.const 7) (i32.const 3)))) (i32.const 0)',
+      '(import "env" "abort" (func $abort (param i32 i32 i32 i32)))'));
+    assert.equal(run.traces.length, 1);
+    assert.equal(run.violations.length, 1);
+    assert.equal(run.violations[0]!.kind, 'abort');
+    assert.equal(inputFromModel(run.violations[0]!.model).device, 1);
+  });
+});
+
+describe('engine errors: unsupported input is refused, never answered wrongly', () => {
+  test('a float instruction', async () => {
+    await assert.rejects(exploreNf(watNf('(drop (f32.add (f32.const 1) (f32.const 2))) (i32.const 0)')), (e: Error) =>
+      e instanceof EngineError && /unsupported instruction f32\.const in .* at wasm byte \d+/.test(e.message));
+  });
+
+  test('a SIMD instruction', async () => {
+    await assert.rejects(exploreNf(watNf('(drop (i32x4.splat (i32.const 1))) (i32.const 0)')), (e: Error) =>
+      e instanceof EngineError && /unsupported instruction SIMD instructions/.test(e.message));
+  });
+
+  test('bytes that are not WebAssembly', () => {
+    assert.throws(() => decodeModule(new TextEncoder().encode('hello, world')), DecodeError);
+  });
+});

@@ -1,0 +1,72 @@
+// `npx vigor run` on real notebooks: outputs written into the .ipynb, an HTML export, failures reported.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Notebook } from '../../kernel/notebook/notebook-format.ts';
+
+const directory = mkdtempSync(join(tmpdir(), 'vigor-run-'));
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+function code(source: string) {
+  return { cell_type: 'code', metadata: {}, source, outputs: [{ output_type: 'stream', name: 'stdout', text: 'stale\n' }], execution_count: 9 };
+}
+
+function writeNotebook(name: string, cells: object[]): string {
+  const path = join(directory, name);
+  writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
+  return path;
+}
+
+function vigor(...args: string[]) {
+  return spawnSync(process.execPath, ['bin/vigor.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+test('vigor run executes every code cell in order and writes outputs and an HTML page', () => {
+  const input = writeNotebook('ok.ipynb', [
+    { cell_type: 'markdown', metadata: {}, source: '# Checks' },
+    code('flows = {"a": 1}\nprint("flows:", len(flows))\nlen(flows) + 1'),
+    code('display(HTML("<table><tr><td>ok</td></tr></table>"))'),
+    code('%%ts\nconsole.log([1, 2].map((x) => x * 2).join(","))'),
+  ]);
+  const output = join(directory, 'ok.out.ipynb');
+  const html = join(directory, 'ok.html');
+  const run = vigor('run', input, '-o', output, '--html', html);
+  assert.equal(run.status, 0, run.stderr);
+  const notebook = JSON.parse(readFileSync(output, 'utf8')) as Notebook;
+  const codeCells = notebook.cells.filter((cell) => cell.cell_type === 'code');
+  assert.deepEqual(codeCells.map((cell) => cell.execution_count), [1, 2, 3]);
+  assert.deepEqual(codeCells[0].outputs, [
+    { output_type: 'stream', name: 'stdout', text: 'flows: 1\n' },
+    { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '2' }, metadata: {} },
+  ]);
+  assert.equal(codeCells[1].outputs?.[0].output_type, 'display_data');
+  assert.deepEqual(codeCells[2].outputs, [{ output_type: 'stream', name: 'stdout', text: '2,4\n' }]);
+  assert.equal((notebook.metadata.language_info as { name: string }).name, 'python');
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /<table><tr><td>ok<\/td><\/tr><\/table>/);
+  assert.match(page, /flows: 1/);
+  assert.equal(JSON.parse(readFileSync(input, 'utf8')).cells[1].outputs[0].text, 'stale\n', 'the input is left alone when -o is given');
+});
+
+test('a failing cell stops the run with exit code 1, its traceback, and no stale outputs below it', () => {
+  const input = writeNotebook('fails.ipynb', [code('x = 1'), code('x = 1\nundefined_name + x'), code('print("never")')]);
+  const run = vigor('run', input);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /cell 2 of .*fails\.ipynb failed; later cells were not run/);
+  assert.match(run.stderr, /File "Cell In\[2\]", line 2[\s\S]*NameError: name 'undefined_name' is not defined/);
+  const notebook = JSON.parse(readFileSync(input, 'utf8')) as Notebook;
+  assert.equal(notebook.cells[1].outputs?.[0].output_type, 'error');
+  assert.deepEqual([notebook.cells[2].outputs, notebook.cells[2].execution_count], [[], null]);
+});
+
+test('a file that is not a notebook is reported with what to do', () => {
+  const path = join(directory, 'old.ipynb');
+  writeFileSync(path, JSON.stringify({ nbformat: 3, worksheets: [] }));
+  const run = vigor('run', path);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /not an nbformat 4 notebook \(nbformat: 3\); convert it/);
+  assert.equal(vigor('run').status, 2, 'no notebook given is a usage error');
+});

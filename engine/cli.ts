@@ -1,14 +1,16 @@
 // `npx vigor <command>`: the engine's command line.
-import { resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BuildError, buildNf } from '../toolchain/build.ts';
-import { ManifestError } from '../toolchain/manifest.ts';
+import { loadManifest, ManifestError } from '../toolchain/manifest.ts';
 import { formatExploration } from './report.ts';
 import { exploreNf } from './symbex/nf.ts';
 import { EngineError } from './symbex/violations.ts';
 
 const USAGE = `usage:
-  vigor traces NF_DIR [--loop-bound N] [--source FILE]
-      explore every path of the NF's nf_process; exits 1 when a violation is found
+  vigor traces NF_DIR [--loop-bound N]
+      explore every path of the NF's nf_process (NF_DIR may be a folder of NFs, e.g. nfs);
+      exits 1 when a violation is found
   vigor kernel install [--user | --prefix DIR]   (the notebook kernel)`;
 
 export async function main(args: string[]): Promise<number> {
@@ -42,8 +44,24 @@ async function traces(args: string[]): Promise<number> {
   if (loopBound !== undefined && !/^\d+$/.test(loopBound)) throw new UsageError(`--loop-bound takes a whole number, not "${loopBound}"`);
   const [dir, ...extra] = args;
   if (!dir || extra.length > 0) throw new UsageError(USAGE);
-  const build = await buildNf(resolve(dir));
-  const run = await exploreNf(build, { limits: loopBound ? { loopBound: Number(loopBound) } : {} });
-  console.log(formatExploration(run));
-  return run.violations.length + run.initViolations.length > 0 ? 1 : 0;
+  let violations = 0;
+  for (const nfDir of nfFolders(resolve(dir))) {
+    const manifest = loadManifest(nfDir);
+    if (!existsSync(join(nfDir, manifest.source))) {
+      console.log(`${manifest.name}: skipped, its source ${manifest.source} is not written yet`);
+      continue;
+    }
+    const run = await exploreNf(await buildNf(nfDir), { limits: loopBound ? { loopBound: Number(loopBound) } : {} });
+    console.log(formatExploration(run));
+    violations += run.violations.length + run.initViolations.length;
+  }
+  return violations > 0 ? 1 : 0;
+}
+
+/** An NF folder, or a folder of NF folders (such as nfs/). */
+function nfFolders(dir: string): string[] {
+  if (existsSync(join(dir, 'nf.json')) || !existsSync(dir)) return [dir];
+  const nested = readdirSync(dir).map((name) => join(dir, name)).filter((path) => existsSync(join(path, 'nf.json'))).sort();
+  if (nested.length === 0) throw new UsageError(`${dir} holds no nf.json, nor do its subfolders: name an NF folder such as nfs/nop`);
+  return nested;
 }

@@ -19,6 +19,12 @@ describe('vigor traces', () => {
     assert.match(run.stdout, /\d+ instructions, \d+ queries/);
   });
 
+  test('a folder of NFs (npm start): each NF explored, NFs without source named as skipped', () => {
+    const run = vigor('traces', 'nfs');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^nop: 1 trace, 0 violations$/m);
+  });
+
   test('a faulty NF: the violation, its source line and a counterexample, exit 1', () => {
     const run = vigor('traces', 'tests/programs/nfs/overrun');
     assert.equal(run.status, 1, run.stderr);

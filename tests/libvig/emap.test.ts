@@ -1,7 +1,7 @@
 // Model-based tests of the emap run-time, through the libvig imports with keys in a WebAssembly.Memory.
 import { test } from 'node:test';
 import type { LibVig } from '../../libvig/runtime/index.ts';
-import { drawAddress, freshLibVig, hex, isOutside, outcome, readBytes, writeBytes } from './harness/abi-memory.ts';
+import { describeCall, drawAddress, freshLibVig, hex, isOutside, outcome, readBytes, writeBytes } from './harness/abi-memory.ts';
 import { checkAgainstModel, REJECTED, type Scenario } from './harness/model-check.ts';
 import { WeightedChoices, type Random } from './harness/random.ts';
 import { ReferenceEmap, type EmapModel, type EmapOp } from './models/emap-model.ts';
@@ -173,13 +173,6 @@ function callRejected({ libvig, handle }: EmapPair, op: EmapOp): number | void {
   }
 }
 
-function describe(op: EmapOp): string {
-  const fields = Object.entries(op)
-    .filter(([field]) => field !== 'name')
-    .map(([field, value]) => `${field}=${value instanceof Uint8Array ? hex(value) : String(value)}`);
-  return `emap_${op.name}(${fields.join(', ')})`;
-}
-
 const emapScenario: Scenario<EmapConfig, EmapOp, EmapPair> = {
   create(config) {
     const libvig = freshLibVig();
@@ -189,7 +182,7 @@ const emapScenario: Scenario<EmapConfig, EmapOp, EmapPair> = {
   nextOp,
   violation: (pair, op) => violation(pair, op, (pair.libvig.objects[pair.handle] as { keySize: number }).keySize),
   step: (pair, op) => step(pair, op, (pair.libvig.objects[pair.handle] as { keySize: number }).keySize),
-  describe,
+  describe: (op) => describeCall('emap_', op),
   describeConfig: (config) => `capacity ${config.capacity}, ${config.keySize}-byte keys, first stamp ${config.startTime}`,
 };
 

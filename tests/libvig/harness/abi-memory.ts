@@ -45,3 +45,11 @@ export function outcome(call: () => number | bigint | boolean | string | void, r
     throw error;
   }
 }
+
+/** An operation as a call, for failure reports: `emap_add(key=0a0b, now=5, at=100)`. */
+export function describeCall(prefix: string, op: { name: string }): string {
+  const fields = Object.entries(op as Record<string, unknown>)
+    .filter(([field]) => field !== 'name')
+    .map(([field, value]) => `${field}=${value instanceof Uint8Array ? hex(value) : String(value)}`);
+  return `${prefix}${op.name}(${fields.join(', ')})`;
+}

@@ -1,5 +1,5 @@
 // Loads an NF's verified .wasm into V8 with its config and run-time imports, runs nf_init, and feeds frames.
-import { PACKET_BASE, type NfBuild } from '../toolchain/build.ts';
+import { PACKET_BASE } from '../toolchain/build.ts';
 import type { Manifest } from '../toolchain/manifest.ts';
 
 export class NfAbort extends Error {}

@@ -1,7 +1,7 @@
 // Seeded faults in a patched copy of the parsing NF: each is reported with the right kind and source line, and
 // its counterexample, replayed in V8 on the very same .wasm, shows the fault.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildNf, type NfBuild, type Variant } from '../../toolchain/build.ts';

@@ -32,7 +32,8 @@ type ExecuteAnswer =
 class PythonStopped extends Error {}
 
 export class PythonRuntime implements CompletionSource, InspectionSource {
-  private readonly interruptFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** Shared with the current worker only: a replaced worker must not leave an interrupt pending for its successor. */
+  private interruptFlag!: Int32Array;
   private readonly runtimeSource = readFileSync(new URL('./kernel_runtime.py', import.meta.url), 'utf8');
   private readonly pending = new Map<number, PendingRequest>();
   private nextRequestId = 1;
@@ -124,6 +125,7 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
   }
 
   private spawn(): void {
+    this.interruptFlag = new Int32Array(new SharedArrayBuffer(4));
     const setup: WorkerSetup = { interruptBuffer: this.interruptFlag.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource };
     const worker = startTypeScriptWorker(new URL('./python-worker.ts', import.meta.url), { workerData: setup });
     this.worker = worker;

@@ -201,3 +201,16 @@ test('%%ts runs TypeScript with console output; type errors are cell errors with
   assert.equal(bad.summary.error.ename, 'TypeScriptError');
   assert.match(bad.summary.error.evalue, /^3:7 - Type 'number' is not assignable to type 'string'/);
 });
+
+// Last: it replaces the interpreter, so the variables of the tests above are gone afterwards.
+test('Python stuck in C code past the interrupt grace is replaced, the user is told, and the next cell runs', async () => {
+  await run('kept_before = 1');
+  const running = run('sum(range(10**13))');
+  setTimeout(() => session.interrupt(), 200);
+  const { summary } = await running;
+  assert.ok(summary.status === 'error');
+  assert.equal(summary.error.ename, 'PythonRestarted');
+  assert.match(summary.error.evalue, /did not stop within 3 s.*variables of earlier cells are lost/);
+  const next = await run('"kept_before" in globals()');
+  assert.deepEqual(next.events, [{ kind: 'result', count: next.summary.executionCount, data: { 'text/plain': 'False' } }]);
+});

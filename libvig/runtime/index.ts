@@ -28,6 +28,13 @@ export interface LibVig {
   objects: readonly LibVigObject[];
 }
 
+const KIND_NAMES = new Map<unknown, string>([
+  [Emap, 'an emap'],
+  [Vector, 'a vector'],
+  [Cht, 'a cht'],
+  [Lpm, 'an lpm'],
+]);
+
 /** Sizes and capacities: positive, and small enough that the tables fit in memory. */
 const MAX_SIZE = 1 << 24;
 
@@ -39,8 +46,9 @@ export function createLibVig(memorySource: MemorySource): LibVig {
   const objectOf = <Kind extends LibVigObject>(kind: abstract new (...args: never[]) => Kind, handle: number, operation: string): Kind => {
     const object = objects[handle];
     if (object instanceof kind) return object as Kind;
-    const found = object === undefined ? 'no object has this handle' : `it is a ${object.constructor.name.toLowerCase()}`;
-    throw new LibVigError(operation, handle, `expected a ${kind.name.toLowerCase()} handle but ${found}; pass the handle ${kind.name.toLowerCase()}_allocate returned`);
+    const found = object === undefined ? 'no object has this handle' : `it is ${KIND_NAMES.get(object.constructor)}`;
+    const expected = kind.name.toLowerCase();
+    throw new LibVigError(operation, handle, `expected ${KIND_NAMES.get(kind)} handle but ${found}; pass the handle ${expected}_allocate returned`);
   };
   const emap = (handle: number, operation: string): Emap => objectOf(Emap, handle, operation);
   const vector = (handle: number, operation: string): Vector => objectOf(Vector, handle, operation);

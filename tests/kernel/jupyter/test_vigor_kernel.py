@@ -113,6 +113,25 @@ class InterruptTests(unittest.TestCase):
 
 
 class LifecycleTests(unittest.TestCase):
+    def test_cells_queued_behind_a_failing_cell_are_aborted(self):
+        km, kc = start_new_kernel(kernel_name="vigor")
+        try:
+            # Sent together, as "run all" does: the cells after the failing one must not run.
+            ids = [kc.execute(code) for code in ("ran = []", "raise RuntimeError('stop here')", "ran.append(3)")]
+            replies = {}
+            while len(replies) < len(ids):
+                reply = kc.get_shell_msg(timeout=TIMEOUT)
+                if reply["parent_header"].get("msg_id") in ids:
+                    replies[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+            self.assertEqual([replies[i] for i in ids], ["ok", "error", "aborted"])
+            outputs = []
+            kc.execute_interactive("ran", timeout=TIMEOUT, output_hook=outputs.append)
+            results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+            self.assertEqual(results, ["[]"])
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
     def test_restart_gives_a_fresh_working_kernel(self):
         km, kc = start_new_kernel(kernel_name="vigor")
         try:

@@ -23,19 +23,22 @@ export function formatExploration(run: NfExploration): string {
       `build ${build.compileSeconds > 0 ? `${build.compileSeconds.toFixed(1)} s` : 'cached'}`,
   ];
   run.traces.forEach((trace, i) => {
-    const calls = trace.calls.map((c) => `${c.module}.${c.name}(${c.args.map(showValue).join(', ')})`);
+    const calls = trace.calls.map((c) => c.name);
     lines.push(`  trace ${i + 1}: output ${showValue(trace.results[0]!)}${calls.length ? `; calls ${calls.join(', ')}` : ''}`);
   });
   for (const violation of [...run.initViolations, ...run.violations]) lines.push(...formatViolation(violation));
   return lines.join('\n');
 }
 
+const SHOWN_BYTES = 64;
+
 export function formatViolation(v: Violation): string[] {
   const input = inputFromModel(v.model);
-  const bytes = Array.from(input.packet, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const shown = Array.from(input.packet.subarray(0, SHOWN_BYTES), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const rest = input.length > SHOWN_BYTES ? ` … (${input.length - SHOWN_BYTES} more)` : '';
   return [
     `  VIOLATION (${v.kind}) at ${v.location}: ${v.message}`,
     ...v.stack.map((s) => `    called from ${s}`),
-    `    counterexample: device ${input.device}, time ${input.now} ns, frame of ${input.length} bytes${bytes ? `: ${bytes}` : ''}`,
+    `    counterexample: device ${input.device}, time ${input.now} ns, frame of ${input.length} bytes${shown ? `: ${shown}${rest}` : ''}`,
   ];
 }

@@ -11,7 +11,7 @@ export type Op =
   | 'clz' | 'ctz' | 'popcnt'
   | 'concat' | 'extract' | 'zext' | 'sext' | 'ite'
   | 'eq' | 'ult' | 'ule' | 'slt' | 'sle' | 'not' | 'band' | 'bor'
-  | 'select' | 'store';
+  | 'select' | 'store' | 'apply';
 
 export interface Term {
   readonly id: number;
@@ -20,7 +20,7 @@ export interface Term {
   readonly args: readonly Term[];
   /** `const`: the value (unsigned); `extract`: low bit; `zext`/`sext`: added bits. */
   readonly value: bigint;
-  /** `var`: its name; `extract`: high bit as text is not needed, see `hi`. */
+  /** `var`: its name; `apply`: the uninterpreted function's name. */
   readonly name: string;
   /** `extract`: high bit. */
   readonly hi: number;
@@ -178,6 +178,10 @@ export function concat(hi: Term, lo: Term): Term {
     const joined = concat(hi, lo.args[0]!);
     if (joined.op !== 'concat') return concat(joined, lo.args[1]!);
   }
+  // Slices chosen by the same condition: choose between the joined slices instead.
+  if (hi.op === 'ite' && lo.op === 'ite' && hi.args[0] === lo.args[0]) {
+    return ite(hi.args[0]!, concat(hi.args[1]!, lo.args[1]!), concat(hi.args[2]!, lo.args[2]!));
+  }
   return fold('concat', hi.width + lo.width, [hi, lo]);
 }
 
@@ -299,27 +303,64 @@ export function store(array: Term, index: Term, value: Term): Term {
 
 export const arrayVariable = (name: string): Term => intern('var', ARRAY, [], 0n, name);
 
+/**
+ * An uninterpreted function applied to bit-vector arguments: the abstract contents of a data structure before
+ * the packet (ghost maps). One name, one signature.
+ */
+export function apply(fn: string, args: Term[], width: number): Term {
+  return intern('apply', width, args, 0n, fn);
+}
+
 // ---------------------------------------------------------------- inspection
 
-/** Every variable the term depends on. */
-export function variablesOf(roots: readonly Term[]): Term[] {
+/** Every variable the terms depend on, and one application of each uninterpreted function they use. */
+export function symbolsOf(roots: readonly Term[]): { variables: Term[]; functions: Term[] } {
   const seen = new Set<number>();
-  const vars: Term[] = [];
+  const variables: Term[] = [];
+  const functions = new Map<string, Term>();
   const stack = [...roots];
   while (stack.length > 0) {
     const t = stack.pop()!;
     if (seen.has(t.id)) continue;
     seen.add(t.id);
-    if (t.op === 'var') vars.push(t);
+    if (t.op === 'var') variables.push(t);
+    if (t.op === 'apply' && !functions.has(t.name)) functions.set(t.name, t);
     stack.push(...t.args);
   }
-  return vars;
+  return { variables, functions: [...functions.values()] };
 }
 
-/** A readable rendering for traces and counterexamples. */
-export function show(t: Term, depth = 0): string {
+export const variablesOf = (roots: readonly Term[]): Term[] => symbolsOf(roots).variables;
+
+/** A readable rendering for traces and counterexamples, at most `limit` characters. */
+export function show(t: Term, limit = 160): string {
+  const text = render(t, 0);
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+/** `array[i] ++ ... ++ array[j]` over consecutive constant offsets (a field of the frame), as `array[j..i]`. */
+function byteRun(t: Term): string | null {
+  const bytes: Term[] = [];
+  const collect = (x: Term): boolean => {
+    if (x.op === 'concat') return collect(x.args[0]!) && collect(x.args[1]!);
+    if (x.op !== 'select' || !isConst(x.args[1]!)) return false;
+    bytes.push(x);
+    return true;
+  };
+  if (!collect(t) || bytes.length < 2) return null;
+  const array = bytes[0]!.args[0]!;
+  const offsets = bytes.map((b) => Number(b.args[1]!.value));
+  const consecutive = bytes.every((b, i) => b.args[0] === array && offsets[i] === offsets[0]! - i);
+  return consecutive && array.op === 'var' ? `${array.name}[${offsets[offsets.length - 1]}..${offsets[0]}]` : null;
+}
+
+function render(t: Term, depth: number): string {
   if (depth > 12) return '…';
-  const s = (x: Term) => show(x, depth + 1);
+  const s = (x: Term) => render(x, depth + 1);
+  if (t.op === 'concat') {
+    const run = byteRun(t);
+    if (run) return run;
+  }
   switch (t.op) {
     case 'const':
       if (t.width === BOOL) return t.value === 1n ? 'true' : 'false';
@@ -331,6 +372,7 @@ export function show(t: Term, depth = 0): string {
     case 'select': return `${s(t.args[0]!)}[${s(t.args[1]!)}]`;
     case 'ite': return `(${s(t.args[0]!)} ? ${s(t.args[1]!)} : ${s(t.args[2]!)})`;
     case 'not': return `!${s(t.args[0]!)}`;
+    case 'apply': return `${t.name}(${t.args.map(s).join(', ')})`;
     default: {
       const symbol: Partial<Record<Op, string>> = {
         add: '+', sub: '-', mul: '*', and: '&', or: '|', xor: '^', shl: '<<', lshr: '>>', ashr: '>>s', eq: '==',
@@ -346,13 +388,17 @@ export function show(t: Term, depth = 0): string {
 
 // ---------------------------------------------------------------- evaluation under an assignment
 
-/** Values of variables: bit-vectors by name; arrays by name as a sparse map with a default byte. */
+/**
+ * Values of variables: bit-vectors by name; arrays by name as a sparse map with a default byte; uninterpreted
+ * functions by name as a table keyed by the comma-joined argument values, with a default.
+ */
 export interface Assignment {
   scalars: Map<string, bigint>;
   arrays: Map<string, { entries: Map<number, number>; fallback: number }>;
+  functions: Map<string, { entries: Map<string, bigint>; fallback: bigint }>;
 }
 
-export const emptyAssignment = (): Assignment => ({ scalars: new Map(), arrays: new Map() });
+export const emptyAssignment = (): Assignment => ({ scalars: new Map(), arrays: new Map(), functions: new Map() });
 
 /** Evaluates a term; unassigned variables are 0 (as Z3's model completion does). */
 export function evaluate(t: Term, assignment: Assignment, memo = new Map<number, bigint | ArrayValue>()): bigint {
@@ -379,6 +425,10 @@ function evaluateAny(t: Term, env: Assignment, memo: Map<number, bigint | ArrayV
   } else if (t.op === 'select') {
     const array = evaluateAny(t.args[0]!, env, memo) as ArrayValue;
     result = BigInt(array(Number(evaluateAny(t.args[1]!, env, memo))));
+  } else if (t.op === 'apply') {
+    const table = env.functions.get(t.name);
+    const key = t.args.map((a) => evaluateAny(a, env, memo) as bigint).join(',');
+    result = table?.entries.get(key) ?? table?.fallback ?? 0n;
   } else if (t.op === 'ite') {
     const c = evaluateAny(t.args[0]!, env, memo) as bigint;
     result = evaluateAny(c === 1n ? t.args[1]! : t.args[2]!, env, memo);

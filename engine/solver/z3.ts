@@ -1,7 +1,7 @@
 // Z3 behind a small synchronous interface: terms are translated once, queries are incremental along the
 // depth-first path, answers are cached, and models come back as plain JavaScript assignments.
 import { init, Z3_decl_kind } from 'z3-solver';
-import { ARRAY, BOOL, type Assignment, emptyAssignment, type Term, variablesOf } from './term.ts';
+import { ARRAY, BOOL, type Assignment, emptyAssignment, symbolsOf, type Term, variablesOf } from './term.ts';
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
 type LowLevel = Z3Api['Z3'];
@@ -23,6 +23,7 @@ const loadZ3 = (): Promise<Z3Api> => (api ??= init());
 export class Solver {
   readonly figures: SolverFigures = { queries: 0, cacheHits: 0, seconds: 0 };
   private readonly translated = new Map<number, Ast>();
+  private readonly functionDecls = new Map<string, ReturnType<LowLevel['mk_func_decl']>>();
   private readonly cache = new Map<string, CheckResult>();
   /** Terms asserted on the solver's stack, one push level each, in order. */
   private readonly asserted: Term[] = [];
@@ -112,7 +113,21 @@ export class Solver {
     const model = z3.solver_get_model(ctx, this.solver);
     z3.model_inc_ref(ctx, model);
     const assignment = emptyAssignment();
-    for (const v of variablesOf(roots)) {
+    const { variables, functions } = symbolsOf(roots);
+    for (const application of functions) {
+      const decl = this.functionDecl(application);
+      if (!z3.model_has_interp(ctx, model, decl)) continue;
+      const interp = z3.model_get_func_interp(ctx, model, decl);
+      const entries = new Map<string, bigint>();
+      const count = z3.func_interp_get_num_entries(ctx, interp);
+      for (let i = 0; i < count; i++) {
+        const entry = z3.func_interp_get_entry(ctx, interp, i);
+        const args = Array.from({ length: application.args.length }, (_, a) => this.numeral(z3.func_entry_get_arg(ctx, entry, a)));
+        entries.set(args.join(','), this.numeral(z3.func_entry_get_value(ctx, entry)));
+      }
+      assignment.functions.set(application.name, { entries, fallback: this.numeral(z3.func_interp_get_else(ctx, interp)) });
+    }
+    for (const v of variables) {
       const value = z3.model_eval(ctx, model, this.toZ3(v), true);
       if (value === null) continue;
       if (v.width === ARRAY) assignment.arrays.set(v.name, this.readArray(model, value));
@@ -121,6 +136,23 @@ export class Solver {
     }
     z3.model_dec_ref(ctx, model);
     return assignment;
+  }
+
+  /** A numeral or boolean value in a model. */
+  private numeral(value: Ast): bigint {
+    const { z3, ctx } = this;
+    if (z3.is_numeral_ast(ctx, value)) return BigInt(z3.get_numeral_string(ctx, value));
+    return z3.get_bool_value(ctx, value) === 1 ? 1n : 0n;
+  }
+
+  private functionDecl(application: Term) {
+    let decl = this.functionDecls.get(application.name);
+    if (!decl) {
+      const { z3, ctx } = this;
+      decl = z3.mk_func_decl(ctx, z3.mk_string_symbol(ctx, application.name), application.args.map((a) => this.sort(a.width)), this.sort(application.width));
+      this.functionDecls.set(application.name, decl);
+    }
+    return decl;
   }
 
   /** A model's array value: a chain of stores over a constant array, or a function interpretation. */
@@ -229,6 +261,7 @@ export class Solver {
       case 'bor': return z3.mk_or(ctx, [x, y]);
       case 'select': return z3.mk_select(ctx, x, y);
       case 'store': return z3.mk_store(ctx, x, y, z);
+      case 'apply': return z3.mk_app(ctx, this.functionDecl(t), a);
     }
   }
 

@@ -94,6 +94,7 @@ export class Machine {
     const final = run.traces[0]!.final;
     this.base = new ExecutionState(final.memory, null);
     this.base.globals = final.globals;
+    this.base.contractData = final.contractData;
     this.base.model = T.emptyAssignment();
     return [];
   }
@@ -108,6 +109,7 @@ export class Machine {
     state.model = setup.model;
     state.recording = setup.packet !== null;
     state.knownMinLength = setup.knownMinLength ?? 0;
+    setup.prepare?.(state);
     explorer.interpreter.enter(state, this.functionIndex(entry), args);
     const before = solver ? { ...solver.figures } : null;
     explorer.exploreFrom(state);
@@ -136,6 +138,8 @@ export interface RunSetup {
   /** Must satisfy `pathCondition`. */
   model: Assignment;
   knownMinLength?: number;
+  /** Adjusts the starting state (contracts' per-packet set-up). */
+  prepare?: (state: ExecutionState) => void;
 }
 
 class Explorer implements Oracle {
@@ -230,9 +234,27 @@ class Explorer implements Oracle {
     const contract = this.machine.options.contracts.get(importKey(entry));
     if (!contract) return this.fail(state, 'missing-contract', `call to imported function ${importKey(entry)}, which has no contract`);
     const offset = this.interpreter.offsets(state)[0]!;
-    const results = contract({ state, oracle: this, importEntry: entry }, args);
+    const results = contract({
+      state,
+      oracle: this,
+      importEntry: entry,
+      read: (address, bytes) => this.interpreter.readBytes(state, address, 0, bytes),
+      write: (address, bytes, value) => this.interpreter.writeBytes(state, address, 0, bytes, value),
+    }, args);
     if (state.recording) state.calls.push({ module: entry.module, name: entry.name, args, results, offset });
     return results;
+  }
+
+  assume(state: ExecutionState, facts: Term[]): void {
+    const known = new Set(state.pathCondition);
+    const fresh = [...new Set(facts)].filter((f) => f !== T.TRUE && !known.has(f));
+    if (fresh.length === 0) return;
+    state.pathCondition.push(...fresh);
+    if (fresh.every((f) => T.evaluate(f, state.model) === 1n)) return;
+    // The path's model says nothing yet about the new terms: find one that satisfies the facts too.
+    const witness = this.query(state, T.TRUE);
+    if (witness === null) throw new PathEnded();
+    state.model = witness;
   }
 
   /** A model of the path condition plus `condition`, or null when that is infeasible. */

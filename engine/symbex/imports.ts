@@ -1,6 +1,7 @@
 // Contracts for the functions and globals an NF imports. libVig's contracts join this table later; an import
 // with no entry is a violation when called, never silently modelled.
 import type { Manifest } from '../../toolchain/manifest.ts';
+import type { Term } from '../solver/term.ts';
 import type { Import } from '../wasm/decode.ts';
 import type { Oracle } from './interpreter.ts';
 import type { ExecutionState, Value } from './state.ts';
@@ -9,6 +10,9 @@ export interface CallContext {
   state: ExecutionState;
   oracle: Oracle;
   importEntry: Import;
+  /** Bounds-checked access to the NF's memory (keys and records are passed by pointer). */
+  read(address: Value, bytes: number): bigint | Term;
+  write(address: Value, bytes: number, value: bigint | Term): void;
 }
 
 export type Contract = (context: CallContext, args: Value[]) => Value[];

@@ -19,6 +19,8 @@ export interface Oracle {
   fail(state: ExecutionState, kind: ViolationKind, message: string): never;
   /** A call to an imported function. */
   callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[];
+  /** Facts that hold on this path (a contract's postconditions, a theory's invariants). */
+  assume(state: ExecutionState, facts: Term[]): void;
 }
 
 export interface Layout {
@@ -131,19 +133,16 @@ export class Interpreter {
         this.leave(state, frame);
         return;
       case OP.call:
-        frame.pc++;
-        this.call(state, ins.a);
+        this.call(state, frame, ins.a, 0);
         return;
       case OP.call_indirect: {
         const slot = this.concreteIndex(state, s[s.length - 1]!, this.module.table.length, ins.offset);
-        s.pop();
         const target = this.module.table[slot];
         if (target === undefined || target < 0) this.oracle.fail(state, 'trap', `call_indirect: table slot ${slot} is empty`);
         const expected = this.module.types[ins.a]!;
         const actual = this.module.functionTypes[target]!;
         if (JSON.stringify(expected) !== JSON.stringify(actual)) this.oracle.fail(state, 'trap', 'call_indirect: signature mismatch');
-        frame.pc++;
-        this.call(state, target);
+        this.call(state, frame, target, 1);
         return;
       }
       case OP.drop: s.pop(); break;
@@ -256,11 +255,25 @@ export class Interpreter {
     state.frames.pop();
   }
 
-  private call(state: ExecutionState, fnIndex: number): void {
-    const type = this.module.functionTypes[fnIndex]!;
-    const args = state.stack.splice(state.stack.length - type.params.length);
-    if (fnIndex < this.module.importedFunctionCount) state.stack.push(...this.oracle.callImport(state, fnIndex, args));
-    else this.enter(state, fnIndex, args);
+  /**
+   * Calls `fnIndex` with the arguments on the stack (below `extra` operands of the call instruction itself).
+   * An import's contract may fork: until it returns, the stack and pc stay as they were, so a forked copy
+   * re-executes the call and replays the decision.
+   */
+  private call(state: ExecutionState, frame: Frame, fnIndex: number, extra: number): void {
+    const s = state.stack;
+    const count = this.module.functionTypes[fnIndex]!.params.length;
+    const args = s.slice(s.length - extra - count, s.length - extra);
+    if (fnIndex < this.module.importedFunctionCount) {
+      const results = this.oracle.callImport(state, fnIndex, args);
+      s.length -= count + extra;
+      s.push(...results);
+      frame.pc++;
+    } else {
+      s.length -= count + extra;
+      frame.pc++;
+      this.enter(state, fnIndex, args);
+    }
   }
 
   // ------------------------------------------------------------------ numeric instructions
@@ -350,29 +363,42 @@ export class Interpreter {
   // ------------------------------------------------------------------ memory
 
   private load(state: ExecutionState, address: Value, offset: number, bytes: number, width: number, signed: boolean): Value {
+    const loaded = this.readBytes(state, address, offset, bytes);
+    if (!isTerm(loaded)) {
+      const v = signed ? BigInt.asUintN(width, BigInt.asIntN(bytes * 8, loaded)) : loaded;
+      return width === 64 ? v : Number(v);
+    }
+    const extra = width - bytes * 8;
+    return fromTerm(signed ? T.sext(loaded, extra) : T.zext(loaded, extra));
+  }
+
+  private store(state: ExecutionState, address: Value, offset: number, bytes: number, value: Value, width: number): void {
+    this.writeBytes(state, address, offset, bytes, isTerm(value) ? T.extract(bytes * 8 - 1, 0, toTerm(value, width)) : BigInt(value));
+  }
+
+  /** `bytes` bytes at `address + offset`, little-endian: a bigint when all concrete, else a term of 8 x bytes bits. */
+  readBytes(state: ExecutionState, address: Value, offset: number, bytes: number): bigint | Term {
     const read = this.locate(state, address, offset, bytes);
     const parts: Byte[] = [];
     for (let i = 0; i < bytes; i++) parts.push(read(i));
     if (parts.every((p) => typeof p === 'number')) {
       let v = 0n;
       for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(parts[i] as number);
-      if (signed) v = BigInt.asUintN(width, BigInt.asIntN(bytes * 8, v));
-      return width === 64 ? v : Number(v);
+      return v;
     }
     let t = byteTerm(parts[bytes - 1]!);
     for (let i = bytes - 2; i >= 0; i--) t = T.concat(t, byteTerm(parts[i]!));
-    const extra = width - bytes * 8;
-    return fromTerm(signed ? T.sext(t, extra) : T.zext(t, extra));
+    return t;
   }
 
-  private store(state: ExecutionState, address: Value, offset: number, bytes: number, value: Value, width: number): void {
+  /** Writes the low `bytes` bytes of `value` at `address + offset`, little-endian. */
+  writeBytes(state: ExecutionState, address: Value, offset: number, bytes: number, value: bigint | Term): void {
     const write = this.locate(state, address, offset, bytes, true);
-    if (typeof value === 'number' || typeof value === 'bigint') {
-      let v = BigInt(value);
+    if (typeof value === 'bigint') {
+      let v = value;
       for (let i = 0; i < bytes; i++, v >>= 8n) write(i, Number(v & 0xffn));
     } else {
-      const t = toTerm(value, width);
-      for (let i = 0; i < bytes; i++) write(i, fromTerm(T.extract(8 * i + 7, 8 * i, t)) as Byte);
+      for (let i = 0; i < bytes; i++) write(i, fromTerm(T.extract(8 * i + 7, 8 * i, value)) as Byte);
     }
   }
 

@@ -5,6 +5,7 @@ import type { Assignment } from '../solver/term.ts';
 import { Solver } from '../solver/z3.ts';
 import { decodeModule } from '../wasm/decode.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
+import { libvigContracts, startPacket } from '../contracts/libvig.ts';
 import { DEFAULT_LIMITS, type Exploration, Machine } from './explore.ts';
 import { abortContract, configImports, type ContractTable } from './imports.ts';
 import type { Limits } from './interpreter.ts';
@@ -36,14 +37,14 @@ export interface NfExploration extends Exploration {
 export interface NfOptions {
   limits?: Partial<Limits>;
   solver?: Solver;
-  /** Contracts beyond config and env.abort (libVig's). */
+  /** Contracts beyond config, env.abort and libVig's. */
   contracts?: ContractTable;
 }
 
 export function nfMachine(build: NfBuild, options: NfOptions = {}): { machine: Machine; initViolations: Exploration['violations'] } {
   const module = decodeModule(build.wasm);
   const config = configImports(build.manifest);
-  const contracts: ContractTable = new Map([...config.contracts, ['env.abort', abortContract], ...(options.contracts ?? [])]);
+  const contracts: ContractTable = new Map([...config.contracts, ['env.abort', abortContract], ...libvigContracts(build.manifest), ...(options.contracts ?? [])]);
   const machine = new Machine(module, {
     sourceMap: build.sourceMap ? SourceMap.parse(build.sourceMap) : null,
     importedGlobals: config.globals,
@@ -76,6 +77,7 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
     pathCondition: assumptions,
     model: start.model,
     knownMinLength: frame.min,
+    prepare: (state) => startPacket(state, INPUT.now),
   }, solver);
   run.figures.seconds = (performance.now() - started) / 1000;
   return { ...run, build, initViolations };
@@ -90,6 +92,7 @@ export function runNfConcretely(build: NfBuild, input: ConcreteInput, options: N
     packet: PacketBuffer.concrete(input.packet, build.manifest.frame.max),
     pathCondition: [],
     model: T.emptyAssignment(),
+    prepare: (state) => startPacket(state, T.bv(input.now, 64)),
   }, null);
 }
 

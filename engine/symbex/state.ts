@@ -50,6 +50,8 @@ export class ExecutionState {
   instructions = 0;
   /** The frame is proven at least this long on this path. */
   knownMinLength = 0;
+  /** What contracts keep about this path (ghost versions of libVig objects, ...): immutable values by key. */
+  contractData = new Map<string, unknown>();
 
   constructor(
     public memory: LinearMemory,
@@ -68,6 +70,7 @@ export class ExecutionState {
     copy.recording = this.recording;
     copy.instructions = this.instructions;
     copy.knownMinLength = this.knownMinLength;
+    copy.contractData = new Map(this.contractData);
     return copy;
   }
 }

@@ -1,0 +1,230 @@
+// The ghost-map theory of an emap (key -> index map, index -> key, index allocator with time stamps).
+// A version is a chain of operations over a base. Queries are rewritten through the chain down to
+// uninterpreted functions of the base; the base's invariants are instantiated only at the terms that occur.
+// Times are signed 64-bit nanoseconds (libvig/README.md). Versions are identified structurally (`key`), so the NF's trace and the spec build identical terms when they
+// perform the same operations: that is what makes "the NF's final state equals the spec's" provable.
+import * as T from '../solver/term.ts';
+import type { Term } from '../solver/term.ts';
+
+export interface EmapObject {
+  /** Spec-facing name (manifest), used in term names. */
+  name: string;
+  capacity: number;
+  keyBits: number;
+}
+
+type Operation =
+  | { op: 'base'; empty: boolean }
+  | { op: 'add'; key: Term; index: Term; time: Term }
+  | { op: 'refresh'; index: Term; time: Term }
+  | { op: 'erase'; key: Term }
+  | { op: 'expire'; time: Term };
+
+export type EmapVersion = Operation & { object: EmapObject; prev: EmapVersion | null; key$: string };
+
+/** Facts implied by the theory for the terms a query created; the caller adds them to the path condition. */
+export type Facts = Term[];
+
+export interface GhostClock {
+  /** The time of the packet being processed: every stamp of the base is at most this. */
+  now: Term;
+}
+
+const i32 = (n: number) => T.bv(n, 32);
+
+export function emapBase(object: EmapObject, empty = false): EmapVersion {
+  return { op: 'base', empty, object, prev: null, key$: `${object.name}${empty ? '∅' : ''}` };
+}
+
+function extend(prev: EmapVersion, operation: Exclude<Operation, { op: 'base' }>): EmapVersion {
+  const ids = Object.values(operation).filter((v): v is Term => typeof v === 'object').map((t) => t.id);
+  return { ...operation, object: prev.object, prev, key$: `${prev.key$}.${operation.op}(${ids.join(',')})` };
+}
+
+export const emapAdd = (v: EmapVersion, key: Term, index: Term, time: Term) => extend(v, { op: 'add', key, index, time });
+export const emapRefresh = (v: EmapVersion, index: Term, time: Term) => extend(v, { op: 'refresh', index, time });
+export const emapErase = (v: EmapVersion, key: Term) => extend(v, { op: 'erase', key });
+export const emapExpire = (v: EmapVersion, time: Term) => extend(v, { op: 'expire', time });
+
+/** The uninterpreted functions of a base, and the invariants at each application. */
+class Base {
+  constructor(
+    private readonly object: EmapObject,
+    private readonly clock: GhostClock,
+    private readonly facts: Facts,
+  ) {}
+
+  private fn(what: string, args: Term[], width: number): Term {
+    return T.apply(`${this.object.name}.${what}`, args, width);
+  }
+
+  private get inRange() {
+    return (i: Term) => T.compare('ult', i, i32(this.object.capacity));
+  }
+
+  has(k: Term): Term {
+    const has = this.fn('has', [k], T.BOOL);
+    const i = this.fn('index', [k], 32);
+    this.facts.push(T.or(T.not(has), T.and(this.fn('allocated', [i], T.BOOL), T.eq(this.fn('key', [i], k.width), k), this.inRange(i))));
+    this.facts.push(T.or(T.not(has), T.compare('ule', i32(1), this.count())));
+    return has;
+  }
+
+  index(k: Term): Term {
+    return this.fn('index', [k], 32);
+  }
+
+  allocated(i: Term): Term {
+    const allocated = this.fn('allocated', [i], T.BOOL);
+    const k = this.fn('key', [i], this.object.keyBits);
+    const count = this.count();
+    this.facts.push(T.or(T.not(allocated), T.and(this.fn('has', [k], T.BOOL), T.eq(this.fn('index', [k], 32), i), this.inRange(i), T.compare('ule', i32(1), count))));
+    // A full allocator has every index; an empty one none.
+    this.facts.push(T.or(T.not(T.and(T.eq(count, i32(this.object.capacity)), this.inRange(i))), allocated));
+    this.facts.push(T.or(T.not(T.eq(count, i32(0))), T.not(allocated)));
+    return allocated;
+  }
+
+  keyOf(i: Term): Term {
+    return this.fn('key', [i], this.object.keyBits);
+  }
+
+  stamp(i: Term): Term {
+    const stamp = this.fn('stamp', [i], 64);
+    this.facts.push(T.compare('sle', stamp, this.clock.now));
+    return stamp;
+  }
+
+  count(): Term {
+    const count = T.variable(`${this.object.name}.count`, 32);
+    this.facts.push(T.compare('ule', count, i32(this.object.capacity)));
+    return count;
+  }
+}
+
+/**
+ * Queries on versions. Every fact the theory implies for the created terms is pushed to `facts`. Answers are
+ * memoised per (version, query, argument): expiry makes a query revisit the chain below it several times.
+ */
+export class EmapQueries {
+  private readonly memo = new Map<string, Term>();
+
+  constructor(
+    private readonly clock: GhostClock,
+    private readonly facts: Facts,
+  ) {}
+
+  private remember(what: string, v: EmapVersion, arg: Term | null, compute: () => Term): Term {
+    const key = `${what}|${v.key$}|${arg?.id ?? ''}`;
+    let answer = this.memo.get(key);
+    if (answer === undefined) {
+      answer = compute();
+      this.memo.set(key, answer);
+    }
+    return answer;
+  }
+
+  private base(v: EmapVersion): Base {
+    return new Base(v.object, this.clock, this.facts);
+  }
+
+  has(v: EmapVersion, k: Term): Term {
+    return this.remember('has', v, k, () => {
+      switch (v.op) {
+        case 'base': return v.empty ? T.FALSE : this.base(v).has(k);
+        case 'add': return T.or(T.eq(k, v.key), this.has(v.prev!, k));
+        case 'refresh': return this.has(v.prev!, k);
+        case 'erase': return T.and(T.not(T.eq(k, v.key)), this.has(v.prev!, k));
+        case 'expire': {
+          const prev = v.prev!;
+          return T.and(this.has(prev, k), T.compare('sle', v.time, this.stamp(prev, this.index(prev, k))));
+        }
+      }
+    });
+  }
+
+  /** The index of `k` (meaningful where `has` holds). */
+  index(v: EmapVersion, k: Term): Term {
+    return this.remember('index', v, k, () => {
+      switch (v.op) {
+        case 'base': return v.empty ? i32(0) : this.base(v).index(k);
+        case 'add': return T.ite(T.eq(k, v.key), v.index, this.index(v.prev!, k));
+        default: return this.index(v.prev!, k);
+      }
+    });
+  }
+
+  allocated(v: EmapVersion, i: Term): Term {
+    return this.remember('allocated', v, i, () => {
+      switch (v.op) {
+        case 'base': return v.empty ? T.FALSE : this.base(v).allocated(i);
+        case 'add': return T.or(T.eq(i, v.index), this.allocated(v.prev!, i));
+        case 'refresh': return this.allocated(v.prev!, i);
+        case 'erase': return T.and(T.not(T.eq(i, this.index(v.prev!, v.key))), this.allocated(v.prev!, i));
+        case 'expire': return T.and(this.allocated(v.prev!, i), T.compare('sle', v.time, this.stamp(v.prev!, i)));
+      }
+    });
+  }
+
+  keyOf(v: EmapVersion, i: Term): Term {
+    return this.remember('keyOf', v, i, () => {
+      switch (v.op) {
+        case 'base': return v.empty ? T.bv(0, v.object.keyBits) : this.base(v).keyOf(i);
+        case 'add': return T.ite(T.eq(i, v.index), v.key, this.keyOf(v.prev!, i));
+        default: return this.keyOf(v.prev!, i);
+      }
+    });
+  }
+
+  stamp(v: EmapVersion, i: Term): Term {
+    return this.remember('stamp', v, i, () => {
+      switch (v.op) {
+        case 'base': return v.empty ? T.bv(0, 64) : this.base(v).stamp(i);
+        case 'add': case 'refresh': return T.ite(T.eq(i, v.index), v.time, this.stamp(v.prev!, i));
+        default: return this.stamp(v.prev!, i);
+      }
+    });
+  }
+
+  count(v: EmapVersion): Term {
+    return this.remember('count', v, null, () => {
+      switch (v.op) {
+        case 'base': return v.empty ? i32(0) : this.base(v).count();
+        case 'add': return T.binary('add', this.count(v.prev!), i32(1));
+        case 'erase': return T.binary('sub', this.count(v.prev!), i32(1));
+        case 'refresh': return this.count(v.prev!);
+        case 'expire': {
+          const prev = v.prev!;
+          const before = this.count(prev);
+          // Over an empty base every allocated index was added in the chain: count exactly what expires.
+          const added = addedIndices(prev);
+          if (added) {
+            return added.reduce((n, i) => {
+              const expires = T.and(this.allocated(prev, i), T.compare('slt', this.stamp(prev, i), v.time));
+              return T.binary('sub', n, T.ite(expires, i32(1), i32(0)));
+            }, before);
+          }
+          // Otherwise how many expire is not expressible without quantifiers: a fresh count, named after the
+          // version so that the NF and the spec, expiring the same version at the same time, share it.
+          const count = T.variable(`${v.object.name}.count@${v.key$}`, 32);
+          this.facts.push(T.compare('ule', count, before));
+          return count;
+        }
+      }
+    });
+  }
+
+  full(v: EmapVersion): Term {
+    return T.eq(this.count(v), i32(v.object.capacity));
+  }
+}
+
+/** The distinct indices added along a chain over an empty base; null over an abstract base. */
+function addedIndices(v: EmapVersion): Term[] | null {
+  const indices = new Map<number, Term>();
+  for (let at: EmapVersion | null = v; at; at = at.prev) {
+    if (at.op === 'base') return at.empty ? [...indices.values()] : null;
+    if (at.op === 'add') indices.set(at.index.id, at.index);
+  }
+  return null;
+}

@@ -3,7 +3,7 @@
 // allocation order; at the start of a packet every object is an arbitrary base (any reachable state, and more).
 import { LIBVIG_ABI, LIBVIG_MODULE, type LibVigImportName } from '../../libvig/abi.ts';
 import type { Manifest, StateObject } from '../../toolchain/manifest.ts';
-import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
+import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock, versionFunction } from '../ghost/emap.ts';
 import { vectorBase, vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
@@ -94,8 +94,8 @@ export function libvigContracts(manifest: Manifest): ContractTable {
     const full = queries.full(object.version);
     context.oracle.assume(context.state, facts);
     if (context.oracle.choose(context.state, [full, T.not(full)]) === 0) return [NONE];
-    // Some free index: named after the version and key, so a spec adding the same key gets the same index.
-    const index = T.variable(`${object.name}.new@${object.version.key$}+${key.id}`, 32);
+    // Some free index: an open value of the version, key and time, so a spec adding the same key gets it too.
+    const index = versionFunction(object.version, 'new', [key, time], 32);
     const indexFacts: Term[] = [];
     const fresh = new EmapQueries(clockOf(context.state), indexFacts);
     indexFacts.push(T.compare('ult', index, i32(object.capacity)), T.not(fresh.allocated(object.version, index)));

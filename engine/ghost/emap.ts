@@ -20,7 +20,15 @@ type Operation =
   | { op: 'erase'; key: Term }
   | { op: 'expire'; time: Term };
 
-export type EmapVersion = Operation & { object: EmapObject; prev: EmapVersion | null; key$: string };
+export type EmapVersion = Operation & {
+  object: EmapObject;
+  prev: EmapVersion | null;
+  /** Identity within one run (memo key). */
+  key$: string;
+  /** The operations since the base (e.g. `expire.add`) and all their operands: identity by value. */
+  shape: string;
+  operands: Term[];
+};
 
 /** Facts implied by the theory for the terms a query created; the caller adds them to the path condition. */
 export type Facts = Term[];
@@ -33,12 +41,27 @@ export interface GhostClock {
 const i32 = (n: number) => T.bv(n, 32);
 
 export function emapBase(object: EmapObject, empty = false): EmapVersion {
-  return { op: 'base', empty, object, prev: null, key$: `${object.name}${empty ? '∅' : ''}` };
+  return { op: 'base', empty, object, prev: null, key$: `${object.name}${empty ? '∅' : ''}`, shape: 'base', operands: [] };
 }
 
 function extend(prev: EmapVersion, operation: Exclude<Operation, { op: 'base' }>): EmapVersion {
-  const ids = Object.values(operation).filter((v): v is Term => typeof v === 'object').map((t) => t.id);
-  return { ...operation, object: prev.object, prev, key$: `${prev.key$}.${operation.op}(${ids.join(',')})` };
+  const terms = Object.values(operation).filter((v): v is Term => typeof v === 'object');
+  return {
+    ...operation,
+    object: prev.object,
+    prev,
+    key$: `${prev.key$}.${operation.op}(${terms.map((t) => t.id).join(',')})`,
+    shape: `${prev.shape}.${operation.op}`,
+    operands: [...prev.operands, ...terms],
+  };
+}
+
+/**
+ * A value the theory leaves open (which index an add takes, how many entries an expiry leaves): an
+ * uninterpreted function of the version's operands, so equal operations on equal values give equal terms.
+ */
+export function versionFunction(v: EmapVersion, what: string, extra: Term[], width: number): Term {
+  return T.apply(`${v.object.name}.${what}@${v.shape}`, [...v.operands, ...extra], width);
 }
 
 export const emapAdd = (v: EmapVersion, key: Term, index: Term, time: Term) => extend(v, { op: 'add', key, index, time });
@@ -204,9 +227,8 @@ export class EmapQueries {
               return T.binary('sub', n, T.ite(expires, i32(1), i32(0)));
             }, before);
           }
-          // Otherwise how many expire is not expressible without quantifiers: a fresh count, named after the
-          // version so that the NF and the spec, expiring the same version at the same time, share it.
-          const count = T.variable(`${v.object.name}.count@${v.key$}`, 32);
+          // Otherwise how many expire is not expressible without quantifiers: an open value of the version.
+          const count = versionFunction(v, 'count', [], 32);
           this.facts.push(T.compare('ule', count, before));
           return count;
         }

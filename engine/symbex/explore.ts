@@ -99,7 +99,10 @@ export class Machine {
     return [];
   }
 
-  /** Explores every path of `entry` from the starting point. Without a solver, every value must be concrete. */
+  /**
+   * Explores every path of `entry` from the starting point. Without a solver it is a replay: one path, the one
+   * whose decisions hold under `setup.model` (which gives values to whatever is not concrete).
+   */
   explore(entry: string, args: Value[], setup: RunSetup, solver: Solver | null): Exploration {
     const started = performance.now();
     const explorer = new Explorer(this, solver, setup.layout);
@@ -190,6 +193,7 @@ class Explorer implements Oracle {
     if (certain >= 0) return certain;
     const current = conditions.findIndex((c) => c !== T.FALSE && T.evaluate(c, state.model) === 1n);
     if (current < 0) throw new EngineError('internal: no branch condition holds under the path model');
+    if (!this.solver) return current; // a replay follows its model
     let forked = false;
     conditions.forEach((condition, index) => {
       if (index === current || condition === T.FALSE) return;
@@ -211,6 +215,7 @@ class Explorer implements Oracle {
     if (condition === T.FALSE) this.fail(state, kind, message);
     const failing = T.not(condition);
     if (T.evaluate(condition, state.model) === 1n) {
+      if (!this.solver) return;
       const witness = this.query(state, failing);
       if (witness === null) return;
       this.violations.push(this.violation(state, kind, message, witness, [...state.pathCondition, failing]));
@@ -218,6 +223,7 @@ class Explorer implements Oracle {
       return;
     }
     this.violations.push(this.violation(state, kind, message, state.model, [...state.pathCondition, failing]));
+    if (!this.solver) throw new PathEnded();
     const witness = this.query(state, condition);
     if (witness === null) throw new PathEnded();
     state.pathCondition.push(condition);
@@ -251,6 +257,7 @@ class Explorer implements Oracle {
     if (fresh.length === 0) return;
     state.pathCondition.push(...fresh);
     if (fresh.every((f) => T.evaluate(f, state.model) === 1n)) return;
+    if (!this.solver) throw new EngineError('a replay left its model: the model does not satisfy a contract fact on this path');
     // The path's model says nothing yet about the new terms: find one that satisfies the facts too.
     const witness = this.query(state, T.TRUE);
     if (witness === null) throw new PathEnded();
@@ -259,7 +266,7 @@ class Explorer implements Oracle {
 
   /** A model of the path condition plus `condition`, or null when that is infeasible. */
   private query(state: ExecutionState, condition: Term): Assignment | null {
-    if (!this.solver) throw new EngineError(`internal: a concrete run met a symbolic condition (${T.show(condition)})`);
+    if (!this.solver) throw new EngineError(`internal: a replay asked the solver about ${T.show(condition)}`);
     const answer = this.solver.check(state.pathCondition, condition);
     if (answer.status === 'unknown') {
       throw new EngineError(`the solver gave up (timeout) at ${this.machine.locate(this.interpreter.offsets(state)[0]!)}`);

@@ -83,15 +83,18 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
   return { ...run, build, initViolations };
 }
 
-/** Runs nf_process on one concrete frame with the engine's own interpreter (no solver). */
-export function runNfConcretely(build: NfBuild, input: ConcreteInput, options: NfOptions = {}): Exploration {
+/**
+ * Runs nf_process on one concrete frame with the engine's own interpreter (no solver). The state before the
+ * packet is abstract; `model` (a trace's) gives it values, so the run replays that trace.
+ */
+export function runNfConcretely(build: NfBuild, input: ConcreteInput, options: NfOptions & { model?: Assignment } = {}): Exploration {
   const { machine, initViolations } = nfMachine(build, options);
   if (initViolations.length > 0) throw new EngineError(`nf_init failed: ${initViolations[0]!.message}`);
   return machine.explore('nf_process', [input.device >>> 0, PACKET_BASE, input.length >>> 0, BigInt.asUintN(64, input.now)], {
     layout: { packetBase: PACKET_BASE, memoryBase: MEMORY_BASE, length: input.length >>> 0 },
     packet: PacketBuffer.concrete(input.packet, build.manifest.frame.max),
     pathCondition: [],
-    model: T.emptyAssignment(),
+    model: options.model ?? T.emptyAssignment(),
     prepare: (state) => startPacket(state, T.bv(input.now, 64)),
   }, null);
 }

@@ -16,7 +16,8 @@ async function explored(path: string): Promise<{ build: NfBuild; run: NfExplorat
   return { build, run: await exploreNf(build) };
 }
 
-function replayEveryTrace(build: NfBuild, run: NfExploration): void {
+/** Replays every trace in V8 (when the NF has no state, V8 can start from it) and in the engine's interpreter. */
+function replayEveryTrace(build: NfBuild, run: NfExploration, options: { v8: boolean } = { v8: true }): void {
   assert.equal(run.violations.length, 0, 'no violations');
   const signatures = new Set<string>();
   for (const [i, trace] of run.traces.entries()) {
@@ -25,13 +26,17 @@ function replayEveryTrace(build: NfBuild, run: NfExploration): void {
     const predictedOutput = Number(BigInt.asIntN(32, typeof result === 'object' ? T.evaluate(result, trace.model) : BigInt(result)));
     const predictedFrame = finalPacketBytes(trace.final.packet!, input.length, trace.model);
 
-    const v8 = loadNf(build).process(input.device, input.packet, input.now);
-    assert.equal(v8.output, predictedOutput, `trace ${i + 1}: V8 output`);
-    assert.deepEqual(v8.frame, predictedFrame, `trace ${i + 1}: V8 frame bytes`);
+    if (options.v8) {
+      const v8 = loadNf(build).process(input.device, input.packet, input.now);
+      assert.equal(v8.output, predictedOutput, `trace ${i + 1}: V8 output`);
+      assert.deepEqual(v8.frame, predictedFrame, `trace ${i + 1}: V8 frame bytes`);
+    }
 
-    const replay = runNfConcretely(build, input);
+    const replay = runNfConcretely(build, input, { model: trace.model });
     assert.equal(replay.traces.length, 1, `trace ${i + 1}: the concrete replay has one path`);
     assert.deepEqual(replay.traces[0]!.decisions, trace.decisions, `trace ${i + 1}: the concrete replay takes the same branches`);
+    const replayed = replay.traces[0]!.results[0]!;
+    assert.equal(Number(BigInt.asIntN(32, typeof replayed === 'object' ? T.evaluate(replayed, trace.model) : BigInt(replayed))), predictedOutput, `trace ${i + 1}: replayed output`);
     signatures.add(trace.decisions.join(','));
   }
   assert.equal(signatures.size, run.traces.length, 'traces are distinct paths');
@@ -40,9 +45,11 @@ function replayEveryTrace(build: NfBuild, run: NfExploration): void {
 describe('path test: models replayed concretely follow their traces', () => {
   let nop: { build: NfBuild; run: NfExploration };
   let parser: { build: NfBuild; run: NfExploration };
+  let learner: { build: NfBuild; run: NfExploration };
   before(async () => {
     nop = await explored('nfs/nop');
     parser = await explored('tests/programs/nfs/parser');
+    learner = await explored('tests/programs/nfs/learner');
   });
 
   test('nop: one trace, output 1 - device', () => {
@@ -55,5 +62,12 @@ describe('path test: models replayed concretely follow their traces', () => {
     const outputs = new Set(parser.run.traces.map((t) => showValue(t.results[0]!)));
     for (const expected of ['DROP', '(1 - device)', '1', 'FLOOD']) assert.ok(outputs.has(expected), `some trace outputs ${expected}`);
     replayEveryTrace(parser.build, parser.run);
+  });
+
+  test('MAC learner (libVig state): every trace replays in the interpreter from its model\'s state', () => {
+    const calls = new Set(learner.run.traces.map((t) => t.calls.map((c) => c.name).join(',')));
+    assert.ok(calls.has('emap_expire,emap_get,emap_add,vector_set,emap_get,vector_get'), 'a trace learns and forwards');
+    assert.ok(calls.has('emap_expire,emap_get,emap_refresh,vector_set,emap_get'), 'a trace refreshes and floods');
+    replayEveryTrace(learner.build, learner.run, { v8: false });
   });
 });

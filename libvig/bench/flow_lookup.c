@@ -45,12 +45,13 @@ __attribute__((noinline)) int32_t table_get(const struct table *t, const uint8_t
   uint32_t words[KEY_WORDS];
   read_key(key, words);
   int32_t hash = (int32_t)hash_key_words(words);
-  uint32_t slot = (uint32_t)hash & t->mask;
-  for (uint32_t probe = 0; probe <= t->mask; probe++, slot = (slot + 1) & t->mask) {
+  uint32_t start = (uint32_t)hash & t->mask, slot = start;
+  do {
     const int32_t *at = t->slots + (size_t)slot * STRIDE;
     if (at[SLOT_HASH] == hash && at[SLOT_INDEX] != EMPTY && memcmp(at + SLOT_HEADER, words, sizeof words) == 0) return at[SLOT_INDEX];
     if (at[SLOT_CHAIN] == 0) return -1;
-  }
+    slot = (slot + 1) & t->mask;
+  } while (slot != start);
   return -1;
 }
 

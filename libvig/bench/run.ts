@@ -14,8 +14,10 @@ const KEY_SIZE = 13;
 const CAPACITY = 65_536;
 const KEY_COUNT = Math.floor(CAPACITY * 0.9);
 const MISS_COUNT = KEY_COUNT;
+/** Each measurement looks every key up ROUNDS times; the best of REPETITIONS counts; each side gets TURNS. */
 const ROUNDS = 20;
-const REPETITIONS = 10;
+const REPETITIONS = 5;
+const TURNS = 3;
 const TARGET_RATIO = 2;
 
 interface Figures {
@@ -39,7 +41,9 @@ function makeKeys(): Uint8Array {
   while (distinct.length < KEY_COUNT + MISS_COUNT) {
     const key = Uint8Array.from({ length: KEY_SIZE }, () => random() & 0xff);
     const text = key.join(',');
-    if (!seen.has(text)) distinct.push(key), seen.add(text);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    distinct.push(key);
   }
   const inserted = distinct.slice(0, KEY_COUNT);
   const shuffled = [...inserted];
@@ -52,19 +56,19 @@ function makeKeys(): Uint8Array {
   return all;
 }
 
-function runC(keys: Uint8Array): Figures {
+/** Compiles the C baseline; returns a function that runs it once and the clean-up. */
+function buildC(): { runC: (keys: Uint8Array) => Figures; cleanUp: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'libvig-bench-'));
-  try {
-    const binary = join(dir, 'flow_lookup');
-    const gcc = spawnSync('gcc', ['-O2', '-o', binary, join(HERE, 'flow_lookup.c')], { encoding: 'utf8' });
-    if (gcc.error || gcc.status !== 0) throw new Error(`gcc failed (the C baseline needs gcc: apt-get install -y gcc):\n${gcc.error?.message ?? gcc.stderr}`);
+  const binary = join(dir, 'flow_lookup');
+  const gcc = spawnSync('gcc', ['-O2', '-o', binary, join(HERE, 'flow_lookup.c')], { encoding: 'utf8' });
+  if (gcc.error || gcc.status !== 0) throw new Error(`gcc failed (the C baseline needs gcc: apt-get install -y gcc):\n${gcc.error?.message ?? gcc.stderr}`);
+  const runC = (keys: Uint8Array): Figures => {
     const run = spawnSync(binary, [CAPACITY, KEY_COUNT, MISS_COUNT, ROUNDS].map(String), { input: keys, encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`the C baseline failed: ${run.stderr}`);
     const [hitNs, missNs, hitSum, missSum] = run.stdout.trim().split(' ').map(Number) as [number, number, number, number];
     return { hitNs, missNs, hitSum, missSum };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  };
+  return { runC, cleanUp: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 interface Driver {
@@ -74,7 +78,8 @@ interface Driver {
   lookup_all(keys: number, count: number, rounds: number): number;
 }
 
-async function runWasm(keys: Uint8Array): Promise<Figures> {
+/** Instantiates the driver with the run-time and fills its table; returns a function that measures once. */
+async function buildWasm(keys: Uint8Array): Promise<() => Figures> {
   const driverSource = join(HERE, 'as', 'flow_lookup.ts');
   const { wasm } = await compileSource(driverSource, { exports: [] });
   let driver: Driver | null = null;
@@ -99,21 +104,37 @@ async function runWasm(keys: Uint8Array): Promise<Figures> {
     return bestNs;
   };
   best(misses, MISS_COUNT); // warm-up: lets V8 optimise the driver and the host functions
-  return { hitNs: best(hits, KEY_COUNT), missNs: best(misses, MISS_COUNT), hitSum: driver.lookup_all(hits, KEY_COUNT, 1), missSum: driver.lookup_all(misses, MISS_COUNT, 1) };
+  return () => ({ hitNs: best(hits, KEY_COUNT), missNs: best(misses, MISS_COUNT), hitSum: driver!.lookup_all(hits, KEY_COUNT, 1), missSum: driver!.lookup_all(misses, MISS_COUNT, 1) });
 }
 
+/** The better of two measurements: other processes on the machine only ever make a run slower. */
+const better = (a: Figures, b: Figures): Figures => ({ ...a, hitNs: Math.min(a.hitNs, b.hitNs), missNs: Math.min(a.missNs, b.missNs) });
+
 const keys = makeKeys();
-const c = runC(keys);
-const ours = await runWasm(keys);
-if (c.hitSum !== ours.hitSum || c.missSum !== ours.missSum) {
-  throw new Error(`the two tables disagree: C found index sums ${c.hitSum}/${c.missSum}, libvig ${ours.hitSum}/${ours.missSum}`);
+const { runC, cleanUp } = buildC();
+const runWasm = await buildWasm(keys);
+let c: Figures | null = null;
+let ours: Figures | null = null;
+try {
+  // The two sides alternate, so that a burst of load elsewhere does not fall on one side only.
+  for (let turn = 0; turn < TURNS; turn++) {
+    const cTurn = runC(keys);
+    const oursTurn = runWasm();
+    c = c ? better(c, cTurn) : cTurn;
+    ours = ours ? better(ours, oursTurn) : oursTurn;
+  }
+} finally {
+  cleanUp();
+}
+if (c!.hitSum !== ours!.hitSum || c!.missSum !== ours!.missSum) {
+  throw new Error(`the two tables disagree: C found index sums ${c!.hitSum}/${c!.missSum}, libvig ${ours!.hitSum}/${ours!.missSum}`);
 }
 const row = (what: string, cNs: number, oursNs: number): string =>
-  `${what.padEnd(6)} ${cNs.toFixed(1).padStart(8)} ${oursNs.toFixed(1).padStart(8)} ${(oursNs / cNs).toFixed(2).padStart(6)}`;
-console.log(`emap lookup, ${KEY_SIZE}-byte keys, ${KEY_COUNT} of ${CAPACITY} slots used (90%), best of ${REPETITIONS} x ${ROUNDS} passes`);
-console.log('lookup   C ns  ours ns  ratio');
-console.log(row('hit', c.hitNs, ours.hitNs));
-console.log(row('miss', c.missNs, ours.missNs));
-const ratio = ours.hitNs / c.hitNs;
-console.log(ratio <= TARGET_RATIO ? `hit ratio ${ratio.toFixed(2)} <= ${TARGET_RATIO}: target met` : `hit ratio ${ratio.toFixed(2)} > ${TARGET_RATIO}: target missed`);
-process.exitCode = ratio <= TARGET_RATIO ? 0 : 1;
+  `${what.padEnd(8)} ${cNs.toFixed(1).padStart(6)} ${oursNs.toFixed(1).padStart(8)} ${(oursNs / cNs).toFixed(2).padStart(6)}`;
+console.log(`emap lookup, ${KEY_SIZE}-byte keys, ${KEY_COUNT} of ${CAPACITY} slots used (90%), best of ${TURNS} turns per side`);
+console.log('lookup     C ns  ours ns  ratio');
+console.log(row('hit', c!.hitNs, ours!.hitNs));
+console.log(row('miss', c!.missNs, ours!.missNs));
+const worst = Math.max(ours!.hitNs / c!.hitNs, ours!.missNs / c!.missNs);
+console.log(worst <= TARGET_RATIO ? `target met: both ratios <= ${TARGET_RATIO}` : `target missed: a ratio is above ${TARGET_RATIO}`);
+process.exitCode = worst <= TARGET_RATIO ? 0 : 1;

@@ -85,16 +85,23 @@ export class Emap {
     this.chain.free(index);
   }
 
-  /** Copies the key at `pointer` into `this.key` and returns its hash. */
+  /** Copies the key at `pointer` into `this.key` (whole little-endian words, the last one zero-padded) and returns its hash. */
   private readKey(pointer: number, operation: string): number {
     const view = this.memory.view(pointer, this.keySize, operation, this.handle);
     const { key, keySize } = this;
     const wholeWords = keySize >> 2;
     for (let word = 0; word < wholeWords; word++) key[word] = view.getInt32(pointer + word * 4, true);
-    if (wholeWords < key.length) {
-      let tail = 0;
-      for (let byte = keySize - 1; byte >= wholeWords * 4; byte--) tail = (tail << 8) | view.getUint8(pointer + byte);
-      key[wholeWords] = tail;
+    const tail = pointer + wholeWords * 4;
+    switch (keySize & 3) {
+      case 1:
+        key[wholeWords] = view.getUint8(tail);
+        break;
+      case 2:
+        key[wholeWords] = view.getUint16(tail, true);
+        break;
+      case 3:
+        key[wholeWords] = view.getUint16(tail, true) | (view.getUint8(tail + 2) << 16);
+        break;
     }
     return hashKeyWords(key, keySize);
   }

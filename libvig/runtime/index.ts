@@ -50,14 +50,18 @@ export function createLibVig(memorySource: MemorySource): LibVig {
     const expected = kind.name.toLowerCase();
     throw new LibVigError(operation, handle, `expected ${KIND_NAMES.get(kind)} handle but ${found}; pass the handle ${expected}_allocate returned`);
   };
-  const emap = (handle: number, operation: string): Emap => objectOf(Emap, handle, operation);
+  /** The emaps by handle: the per-packet calls find theirs without a type test. */
+  const emaps: Emap[] = [];
+  const emap = (handle: number, operation: string): Emap => emaps[handle] ?? objectOf(Emap, handle, operation);
   const vector = (handle: number, operation: string): Vector => objectOf(Vector, handle, operation);
 
   const imports: LibVigImports = {
     emap_allocate(keySize: number, capacity: number): number {
       requireSize('emap_allocate', 'key_size', keySize);
       requireSize('emap_allocate', 'capacity', capacity);
-      return allocate(new Emap(objects.length, keySize, capacity, memory));
+      const handle = allocate(new Emap(objects.length, keySize, capacity, memory));
+      emaps[handle] = objects[handle] as Emap;
+      return handle;
     },
     emap_get: (map: number, key: number): number => emap(map, 'emap_get').get(key),
     emap_has_idx: (map: number, index: number): number => (emap(map, 'emap_has_idx').hasIndex(index) ? 1 : 0),

@@ -72,6 +72,10 @@ export class LinearMemory {
  * happens, the contents become one store chain over the initial array and every read goes through it.
  */
 export class PacketBuffer {
+  /** How far the NF read at constant offsets, and whether it read at a computed one: the headers it parsed. */
+  furthestRead = 0;
+  readAtComputedOffset = false;
+
   private constructor(
     readonly capacity: number,
     readonly initial: (offset: number) => Byte,
@@ -89,10 +93,19 @@ export class PacketBuffer {
   }
 
   clone(): PacketBuffer {
-    return new PacketBuffer(this.capacity, this.initial, this.initialArray, [...this.cells], this.chain);
+    const copy = new PacketBuffer(this.capacity, this.initial, this.initialArray, [...this.cells], this.chain);
+    copy.furthestRead = this.furthestRead;
+    copy.readAtComputedOffset = this.readAtComputedOffset;
+    return copy;
   }
 
   read(offset: number): Byte {
+    if (offset >= this.furthestRead) this.furthestRead = offset + 1;
+    return this.peek(offset);
+  }
+
+  /** A byte as it is now, without counting as a read by the NF. */
+  peek(offset: number): Byte {
     if (this.chain) return select(this.chain, bv(offset, 32));
     return this.cells[offset] ?? this.initial(offset);
   }
@@ -103,6 +116,7 @@ export class PacketBuffer {
   }
 
   readSymbolic(offset: Term): Term {
+    this.readAtComputedOffset = true;
     return select(this.contents(), offset);
   }
 

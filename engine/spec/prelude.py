@@ -1,0 +1,443 @@
+# The spec prelude: symbolic values for Vigor-style specs, run in Pyodide.
+#
+# A symbolic value is an index into a flat table of nodes that this module appends to; the engine reads the new
+# nodes at every call into it (one JSON string), so no Python object ever crosses to JavaScript. Every truth test
+# asks the engine, synchronously, which way this path goes (the engine forks by re-running the spec).
+import json
+import sys
+import types
+
+import vigor_bridge as _bridge
+
+_NODES = []
+_SENT = [0]
+
+
+def _flush():
+    start = _SENT[0]
+    _SENT[0] = len(_NODES)
+    return json.dumps(_NODES[start:])
+
+
+def _node(op, width, *args):
+    _NODES.append([op, width, *args])
+    return Sym(len(_NODES) - 1, width)
+
+
+class SpecError(Exception):
+    """A spec that cannot mean anything (wrong types, unknown names at run time)."""
+
+
+class _Return(Exception):
+    def __init__(self, value):
+        self.value = value
+
+
+class Sym:
+    """A symbolic bit-vector (width > 0) or boolean (width 0)."""
+
+    __slots__ = ("index", "width")
+
+    def __init__(self, index, width):
+        self.index = index
+        self.width = width
+
+    def __bool__(self):
+        condition = self if self.width == 0 else self != 0
+        caller = sys._getframe(1)
+        line = caller.f_lineno if caller.f_code.co_filename == "<spec>" else 0
+        return _bridge.decide(_flush(), condition.index, line)
+
+    def __index__(self):
+        raise SpecError("a symbolic value cannot be used as a Python integer (as a list index, in range(), ...)")
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return f"<symbolic {'bool' if self.width == 0 else f'{self.width}-bit value'}>"
+
+    # arithmetic (modulo 2^width, as the NF computes)
+    def __add__(self, other): return _binary("add", self, other)
+    def __radd__(self, other): return _binary("add", other, self)
+    def __sub__(self, other): return _binary("sub", self, other)
+    def __rsub__(self, other): return _binary("sub", other, self)
+    def __mul__(self, other): return _binary("mul", self, other)
+    def __rmul__(self, other): return _binary("mul", other, self)
+    def __floordiv__(self, other): return _binary("udiv", self, other)
+    def __mod__(self, other): return _binary("urem", self, other)
+    def __lshift__(self, other): return _binary("shl", self, other)
+    def __rshift__(self, other): return _binary("lshr", self, other)
+    def __and__(self, other): return _logic("and", "band", self, other)
+    def __rand__(self, other): return _logic("and", "band", other, self)
+    def __or__(self, other): return _logic("or", "bor", self, other)
+    def __ror__(self, other): return _logic("or", "bor", other, self)
+    def __xor__(self, other): return _binary("xor", self, other)
+    def __invert__(self): return _node("not", 0, self.index) if self.width == 0 else _binary("xor", self, -1)
+    def __neg__(self): return _binary("sub", 0, self)
+
+    # comparisons: unsigned, unless a Python operand is negative (then signed)
+    def __eq__(self, other): return _compare("eq", self, other)
+    def __ne__(self, other): return _node("not", 0, _compare("eq", self, other).index)
+    def __lt__(self, other): return _compare("lt", self, other)
+    def __le__(self, other): return _compare("le", self, other)
+    def __gt__(self, other): return _compare("lt", other, self)
+    def __ge__(self, other): return _compare("le", other, self)
+
+
+def _const(value, width):
+    if width == 0:
+        return _node("c", 0, "1" if value else "0")
+    return _node("c", width, str(value % (1 << width)))
+
+
+def _lift(value, width):
+    """A Sym of `width` bits from a Sym (zero-extended if narrower) or a Python int or bool."""
+    if isinstance(value, Sym):
+        if value.width == 0 and width > 0:
+            return _node("ite", width, value.index, _const(1, width).index, _const(0, width).index)
+        if value.width < width:
+            return _node("zext", width, value.index)
+        return value
+    if isinstance(value, bool):
+        return _const(int(value), width)
+    if isinstance(value, int):
+        return _const(value, width)
+    raise SpecError(f"cannot combine a symbolic value with {type(value).__name__} {value!r}")
+
+
+def _width(a, b):
+    widths = [x.width for x in (a, b) if isinstance(x, Sym)]
+    return max(widths) if max(widths) > 0 else 0
+
+
+def _binary(op, a, b):
+    width = max(_width(a, b), 1)
+    return _node(op, width, _lift(a, width).index, _lift(b, width).index)
+
+
+def _logic(bit_op, bool_op, a, b):
+    if all(isinstance(x, (Sym, bool)) and (not isinstance(x, Sym) or x.width == 0) for x in (a, b)):
+        return _node(bool_op, 0, _lift(a, 0).index if isinstance(a, Sym) else _const(a, 0).index,
+                     _lift(b, 0).index if isinstance(b, Sym) else _const(b, 0).index)
+    return _binary(bit_op, a, b)
+
+
+def _compare(op, a, b):
+    width = _width(a, b)
+    if width == 0:
+        a, b = (x if isinstance(x, Sym) else _const(x, 0) for x in (a, b))
+        return _node(op, 0, a.index, b.index)
+    signed = any(isinstance(x, int) and not isinstance(x, bool) and x < 0 for x in (a, b))
+    name = op if op == "eq" else ("s" if signed else "u") + op
+    return _node(name, 0, _lift(a, width).index, _lift(b, width).index)
+
+
+def _ref(pair):
+    """A value the engine made (an input, a header field, a state query): [handle, width]."""
+    handle, width = pair
+    return _node("r", width, handle)
+
+
+def _extract(value, low_bit, bits):
+    return _node("extract", bits, value.index, low_bit)
+
+
+def _concat_bytes(parts):
+    """Little-endian concatenation: parts[0] holds the lowest bits."""
+    result = parts[0]
+    for part in parts[1:]:
+        result = _node("concat", result.width + part.width, part.index, result.index)
+    return result
+
+
+# ------------------------------------------------------------------ headers
+
+# name -> fields in constructor order, each (field, byte offset in the header, bytes)
+HEADER_FIELDS = {
+    "ether": [("saddr", 6, 6), ("daddr", 0, 6), ("type", 12, 2)],
+    "ipv4": [("vihl", 0, 1), ("tos", 1, 1), ("len", 2, 2), ("pid", 4, 2), ("foff", 6, 2), ("ttl", 8, 1),
+             ("npid", 9, 1), ("cksum", 10, 2), ("saddr", 12, 4), ("daddr", 16, 4)],
+    "tcpudp": [("src_port", 0, 2), ("dst_port", 2, 2)],
+}
+
+
+class Header:
+    """A header: its protocol and one value per field (`...` for any value)."""
+
+    def __init__(self, protocol, fields):
+        object.__setattr__(self, "_protocol", protocol)
+        object.__setattr__(self, "_fields", fields)
+
+    def __getattr__(self, name):
+        fields = object.__getattribute__(self, "_fields")
+        if name not in fields:
+            raise SpecError(f"{self._protocol} headers have no field {name!r} (fields: {', '.join(fields)})")
+        return fields[name]
+
+    def __repr__(self):
+        return f"<{self._protocol} header>"
+
+
+def _header_constructor(protocol):
+    names = [f for f, _, _ in HEADER_FIELDS[protocol]]
+
+    def construct(*args, **changes):
+        if len(args) == 1 and isinstance(args[0], Header):
+            base = dict(args[0]._fields)
+        elif len(args) == len(names):
+            base = dict(zip(names, args))
+        elif len(args) == 0 and set(changes) == set(names):
+            base = {}
+        else:
+            raise SpecError(f"{protocol}(...) takes a {protocol} header to copy, or its {len(names)} fields ({', '.join(names)})")
+        for name, value in changes.items():
+            if name not in names:
+                raise SpecError(f"{protocol} headers have no field {name!r}")
+            base[name] = value
+        return Header(protocol, base)
+
+    construct.__name__ = protocol
+    return construct
+
+
+ether = _header_constructor("ether")
+ipv4 = _header_constructor("ipv4")
+tcpudp = _header_constructor("tcpudp")
+
+
+def pop_header(protocol, on_mismatch=None):
+    """The next header the NF parsed, innermost first; if there is none or it is another protocol, the spec
+    returns `on_mismatch`."""
+    name = protocol.__name__
+    stack = _RUN["headers"]
+    if not stack or stack[0]["protocol"] != name:
+        raise _Return(on_mismatch)
+    top = stack.pop(0)
+    present = _ref(top["present"])
+    if not present:
+        raise _Return(on_mismatch)
+    return Header(name, {field: _ref(value) for field, value in top["fields"].items()})
+
+
+# ------------------------------------------------------------------ records and state
+
+class Record:
+    def __init__(self, type_name, fields):
+        object.__setattr__(self, "_type", type_name)
+        object.__setattr__(self, "_fields", fields)
+
+    def __getattr__(self, name):
+        fields = object.__getattribute__(self, "_fields")
+        if name not in fields:
+            raise SpecError(f"{self._type} has no field {name!r} (fields: {', '.join(fields)})")
+        return fields[name]
+
+    def _bits(self):
+        return _concat_bytes([_fit(self._fields[field], bits) for field, _, bits in _RUN["records"][self._type]])
+
+
+def _fit(value, bits):
+    """`value` as exactly `bits` bits: zero-extended, or its low bits (a device number stored as a u16)."""
+    if isinstance(value, Sym) and value.width > bits:
+        return _extract(value, 0, bits)
+    return _lift(value, bits)
+
+
+def _record_from_bits(type_name, value):
+    layout = _RUN["records"][type_name]
+    return Record(type_name, {field: _extract(value, offset * 8, bits) for field, offset, bits in layout})
+
+
+def _record_constructor(type_name, field_names):
+    def construct(*values):
+        if len(values) != len(field_names):
+            raise SpecError(f"{type_name}c takes {len(field_names)} values ({', '.join(field_names)}), got {len(values)}")
+        return Record(type_name, dict(zip(field_names, values)))
+
+    construct.__name__ = type_name + "c"
+    return construct
+
+
+def _value_argument(value, width):
+    if isinstance(value, Record):
+        return value._bits().index
+    return _fit(value, width).index
+
+
+class _StateObject:
+    def __init__(self, name, kind, key_bits, record):
+        self._name, self._kind, self._key_bits, self._record = name, kind, key_bits, record
+
+    def _call(self, op, *args):
+        answer = _bridge.state(_flush(), self._name, op, json.dumps(list(args)))
+        return None if answer == "null" else _ref(json.loads(answer))
+
+    def __repr__(self):
+        return f"<{self._kind} {self._name}>"
+
+
+class _Emap(_StateObject):
+    def has(self, key): return self._call("has", _value_argument(key, self._key_bits))
+    def get(self, key): return self._call("get", _value_argument(key, self._key_bits))
+    def get_key(self, index): return self._call("get_key", _lift(index, 32).index)
+    def has_idx(self, index): return self._call("has_idx", _lift(index, 32).index)
+    def full(self): return self._call("full")
+    def add(self, key, index, time): self._call("add", _value_argument(key, self._key_bits), _lift(index, 32).index, _lift(time, 64).index)
+    def refresh_idx(self, index, time): self._call("refresh", _lift(index, 32).index, _lift(time, 64).index)
+    def erase(self, key): self._call("erase", _value_argument(key, self._key_bits))
+    def expire_all(self, time): self._call("expire", _lift(time, 64).index)
+
+
+class _Vector(_StateObject):
+    def get(self, index):
+        value = self._call("get", _lift(index, 32).index)
+        return _record_from_bits(self._record, value) if self._record else value
+
+    def set(self, index, value):
+        self._call("set", _lift(index, 32).index, _value_argument(value, self._key_bits))
+
+
+def vector_get(vector, index): return vector.get(index)
+def vector_set(vector, index, value): vector.set(index, value)
+
+
+def mem(value, values):
+    """Whether `value` equals one of `values` (a symbolic `in`)."""
+    result = False
+    for candidate in values:
+        result = (value == candidate) if result is False else (result | (value == candidate))
+    return result
+
+
+# ------------------------------------------------------------------ the function dialect's views
+
+class _PacketView:
+    def __init__(self, inputs):
+        self.device = _ref(inputs["received_on_port"])
+        self.length = _ref(inputs["packet_size"])
+        self.time = _ref(inputs["now"])
+
+    def __getattr__(self, protocol):
+        if protocol not in HEADER_FIELDS:
+            raise AttributeError(f"packets have no attribute {protocol!r} (device, length, time, ether, ipv4, tcpudp)")
+        for entry in _RUN["all_headers"]:
+            if entry["protocol"] == protocol:
+                if not _ref(entry["present"]):
+                    return None
+                return Header(protocol, {field: _ref(value) for field, value in entry["fields"].items()})
+        return None
+
+
+class _Transmitted:
+    def __init__(self, devices, headers):
+        self.devices = devices
+        self.device = devices[0] if len(devices) == 1 else None
+        for entry in headers:
+            setattr(self, entry["protocol"], Header(entry["protocol"], {f: _ref(v) for f, v in entry["fields"].items()}))
+
+
+# ------------------------------------------------------------------ running one path
+
+_RUN = {}
+
+
+def _bind(namespace, inputs):
+    """Fresh names for one run of the spec."""
+    _NODES.clear()
+    _SENT[0] = 0
+    _RUN.clear()
+    _RUN["headers"] = [dict(entry) for entry in inputs["headers"]]
+    _RUN["all_headers"] = inputs["all_headers"]
+    _RUN["records"] = {name: [tuple(f) for f in layout] for name, layout in inputs["records"].items()}
+    state = types.ModuleType("state")
+    for name, (kind, key_bits, record) in inputs["state"].items():
+        setattr(state, name, (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record))
+    sys.modules["state"] = state
+    namespace.update(
+        now=_ref(inputs["now"]),
+        received_on_port=_ref(inputs["received_on_port"]),
+        packet_size=_ref(inputs["packet_size"]),
+        a_packet_received=True,
+        the_index_allocated=_ref(inputs["the_index_allocated"]),
+        **{name + "c": _record_constructor(name, [f for f, _, _ in layout]) for name, layout in _RUN["records"].items()},
+    )
+
+
+def _outcome(value):
+    """The JSON the engine reads for a path's end: what the spec returned."""
+    line = _RUN.get("return_line")
+    if value is None:
+        return {"kind": "end"}
+    if value is _PASS:
+        return {"kind": "pass"}
+    if not (isinstance(value, tuple) and len(value) == 2):
+        raise SpecError("a spec returns (ports, headers), e.g. ([1 - received_on_port], [ether(h)])")
+    ports, headers = value
+    if ports is Ellipsis or (isinstance(ports, list) and len(ports) == 1 and ports[0] is Ellipsis):
+        port_indices = "any"
+    else:
+        port_indices = [_lift(p, 32).index for p in ports]
+    encoded = []
+    for header in headers:
+        if not isinstance(header, Header):
+            raise SpecError(f"the headers a spec returns are built with ether(...), ipv4(...), tcpudp(...), not {header!r}")
+        fields = {}
+        for field, _, size in HEADER_FIELDS[header._protocol]:
+            value = header._fields.get(field, Ellipsis)
+            fields[field] = "any" if value is Ellipsis else _lift(value, size * 8).index
+        encoded.append({"protocol": header._protocol, "fields": fields})
+    return {"kind": "return", "ports": port_indices, "headers": encoded, "line": line}
+
+
+_PASS = object()
+_COMPILED = {}
+
+
+def run(dialect, body, inputs_json):
+    """Runs one path of a spec (the engine replays earlier decisions); returns the path's nodes and outcome."""
+    inputs = json.loads(inputs_json)
+    code = _COMPILED.get(body)
+    if code is None:
+        code = _COMPILED[body] = compile(body, "<spec>", "exec")
+    namespace = {"__builtins__": __builtins__, **_PUBLIC}
+    _bind(namespace, inputs)
+    try:
+        exec(code, namespace)
+        if dialect == "function":
+            sent = json.loads(_bridge.transmitted(_flush()))
+            if sent is not None:
+                sent = _Transmitted([_ref(d) for d in sent["devices"]], sent["headers"])
+            namespace["spec"](_PacketView(inputs), inputs["config"], sent)
+            outcome = {"kind": "end"}
+        else:
+            outcome = _outcome(namespace["__spec__"]())
+    except _Return as early:
+        outcome = {"kind": "end"} if dialect == "function" else _outcome(early.value)
+    except AssertionError:
+        outcome = {"kind": "assert", "line": _spec_line()}
+    except Exception as error:
+        outcome = {"kind": "error", "line": _spec_line(), "message": f"{type(error).__name__}: {error}"}
+    return json.dumps({"nodes": json.loads(_flush()), "outcome": outcome})
+
+
+def _returned(value):
+    """`return X` in a spec becomes `return _returned(X)`: remembers the line the path returned at."""
+    _RUN["return_line"] = sys._getframe(1).f_lineno
+    return value
+
+
+def _spec_line():
+    """The line of the spec's own code where the exception arose (innermost frame in the spec text)."""
+    tb = sys.exc_info()[2]
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<spec>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+_PUBLIC = {
+    "ether": ether, "ipv4": ipv4, "tcpudp": tcpudp, "pop_header": pop_header, "vector_get": vector_get,
+    "vector_set": vector_set, "mem": mem, "_PASS": _PASS, "_returned": _returned, "SpecError": SpecError,
+}

@@ -1,0 +1,223 @@
+// Checking one spec against every trace of an NF: for each trace, every feasible spec path (depth-first, by
+// re-running the spec), and for each path its obligations, discharged by Z3.
+import { type LibVigObject, objectsOf } from '../contracts/libvig.ts';
+import { emapBase, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
+import { vectorBase, type VectorVersion } from '../ghost/vector.ts';
+import * as T from '../solver/term.ts';
+import type { Assignment, Term } from '../solver/term.ts';
+import type { Solver } from '../solver/z3.ts';
+import type { AnalyzedSpec, SourceLocation } from '../spec/frontend/index.ts';
+import { specPython } from '../spec/python.ts';
+import { specTextLine, statementSpecBody } from '../spec/rewrite.ts';
+import type { Trace } from '../symbex/explore.ts';
+import { byteTerm } from '../symbex/memory.ts';
+import { INPUT, type NfExploration } from '../symbex/nf.ts';
+import { toTerm } from '../symbex/values.ts';
+import { EngineError } from '../symbex/violations.ts';
+import { type FrameBytes, frameHeaders, parsedDepth, type Protocol } from './headers.ts';
+import { DROP, FLOOD, type Obligation, outcomeObligations, stateObligations } from './obligations.ts';
+import { type Alternative, Handles, InfeasiblePath, SpecPath } from './spec-path.ts';
+
+export interface Failure {
+  /** Index of the NF trace (0-based). */
+  trace: number;
+  /** What the spec path required that the NF did not do (labels of the failed obligations), or the failed assert. */
+  failed: string[];
+  model: Assignment;
+  /** Where in the spec (file and line, through imports): the failing `assert`, or the `return` whose claim fails. */
+  specLine: SourceLocation | null;
+  /** Where the spec path decided something. */
+  specDecisionLines: SourceLocation[];
+  /** The NF's output on this input (a device, DROP or FLOOD) and what the spec claimed. */
+  nfOutput: bigint;
+  specPorts: bigint[] | 'any' | null;
+}
+
+export interface SpecCheck {
+  verdict: 'holds' | 'fails';
+  traces: number;
+  specPaths: number;
+  queries: number;
+  seconds: number;
+  failures: Failure[];
+}
+
+/** The spec raised a Python exception (a type error, a name that does not exist at run time, ...). */
+export class SpecRuntimeError extends Error {
+  constructor(readonly location: SourceLocation | null, message: string) {
+    super(location ? `${location.file}:${location.line}: ${message}` : message);
+  }
+}
+
+interface PathOutcome {
+  kind: 'end' | 'pass' | 'return' | 'assert' | 'error';
+  line?: number | null;
+  message?: string;
+  ports?: number[] | 'any';
+  headers?: { protocol: Protocol; fields: Record<string, number | 'any'> }[];
+}
+
+export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: Solver, options: { maxFailures?: number } = {}): Promise<SpecCheck> {
+  const started = performance.now();
+  const queriesBefore = solver.figures.queries;
+  const python = await specPython();
+  const body = spec.dialect === 'function' ? spec.text : statementSpecBody(spec.text);
+  const lineOf = (line: number | null | undefined): SourceLocation | null =>
+    line ? spec.positions.locateLine(spec.dialect === 'function' ? line : specTextLine(line), 1) : null;
+  const failures: Failure[] = [];
+  let specPaths = 0;
+  for (const [traceIndex, trace] of nf.traces.entries()) {
+    const context = new TraceContext(nf, trace);
+    const pending: Alternative[] = [{ prefix: [], model: trace.model }];
+    while (pending.length > 0 && failures.length < (options.maxFailures ?? 1)) {
+      const alternative = pending.pop()!;
+      const path = context.path(solver, alternative);
+      let result: { outcome: PathOutcome; nodes: (string | number)[][] };
+      try {
+        result = JSON.parse(python.run(path, spec.dialect, body, context.inputs)) as typeof result;
+      } catch (e) {
+        if (e instanceof InfeasiblePath) continue;
+        throw e;
+      }
+      path.ingest(JSON.stringify(result.nodes));
+      pending.push(...path.alternatives);
+      specPaths++;
+      const { outcome } = result;
+      if (outcome.kind === 'error') throw new SpecRuntimeError(lineOf(outcome.line), outcome.message ?? 'the spec failed');
+      const failure = context.judge(solver, path, outcome, spec.stateObjects);
+      if (failure) failures.push({ ...failure, trace: traceIndex, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map(lineOf).filter((l): l is SourceLocation => l !== null) });
+    }
+  }
+  return {
+    verdict: failures.length === 0 ? 'holds' : 'fails',
+    traces: nf.traces.length,
+    specPaths,
+    queries: solver.figures.queries - queriesBefore,
+    seconds: (performance.now() - started) / 1000,
+    failures,
+  };
+}
+
+/** What every spec path of one trace shares: the inputs Python sees, the NF's final state and output. */
+class TraceContext {
+  readonly handles = new Handles();
+  readonly inputs: Record<string, unknown>;
+  readonly objects: Map<string, LibVigObject>;
+  readonly clock: GhostClock = { now: INPUT.now };
+  readonly output: Term;
+  private readonly startVersions: Map<string, EmapVersion | VectorVersion>;
+
+  constructor(
+    private readonly nf: NfExploration,
+    private readonly trace: Trace,
+  ) {
+    const { manifest } = nf.build;
+    this.output = toTerm(trace.results[0]!, 32);
+    this.objects = new Map(objectsOf(trace.final).map((o) => [o.name, o]));
+    this.startVersions = new Map([...this.objects].map(([name, o]) => [name, o.kind === 'emap' ? emapBase(o.version.object) : vectorBase(o.version.object)]));
+    const input = inputFrame();
+    const headers = frameHeaders(input, INPUT.length);
+    const packet = trace.final.packet!;
+    const depth = parsedDepth(packet.furthestRead, packet.readAtComputedOffset);
+    const view = (h: (typeof headers)[number]) => ({
+      protocol: h.protocol,
+      present: this.handles.add(h.present),
+      fields: Object.fromEntries(Object.entries(h.fields).map(([name, value]) => [name, this.handles.add(value)])),
+    });
+    const allocated = trace.calls.find((c) => c.name === 'emap_add' && typeof c.results[0] === 'object');
+    this.inputs = {
+      now: this.handles.add(INPUT.now),
+      received_on_port: this.handles.add(INPUT.device),
+      packet_size: this.handles.add(INPUT.length),
+      the_index_allocated: this.handles.add(allocated ? (allocated.results[0] as Term) : T.variable('the_index_allocated', 32)),
+      headers: headers.slice(0, depth).reverse().map(view),
+      all_headers: headers.map(view),
+      records: Object.fromEntries(Object.entries(manifest.records).map(([name, fields]) => [name, layout(fields)])),
+      state: Object.fromEntries([...this.objects].map(([name, o]) => {
+        const declared = manifest.state.find((s) => s.name === name);
+        const bits = o.kind === 'emap' ? o.keyBytes * 8 : o.recordBytes * 8;
+        return [name, [o.kind, bits, declared?.record ?? null]];
+      })),
+      config: Object.fromEntries(Object.entries(manifest.config).map(([key, entry]) => [key, Number(entry.value)])),
+    };
+  }
+
+  path(solver: Solver, alternative: Alternative): SpecPath {
+    return new SpecPath(solver, this.handles, this.objects, this.clock, {
+      pathCondition: this.trace.pathCondition,
+      alternative,
+      versions: this.startVersions,
+    }, (path) => this.transmitted(path));
+  }
+
+  /** The function dialect's transmitted_packet: null when dropped, else the devices and the headers sent. */
+  private transmitted(path: SpecPath): unknown {
+    const { devices } = this.nf.build.manifest;
+    if (path.decideTerm(T.eq(this.output, T.bv(DROP, 32)))) return null;
+    let sent: Term[];
+    if (path.decideTerm(T.eq(this.output, T.bv(FLOOD, 32)))) {
+      sent = [];
+      for (let j = 0; j < devices; j++) if (path.decideTerm(T.not(T.eq(INPUT.device, T.bv(j, 32))))) sent.push(T.bv(j, 32));
+    } else sent = [this.output];
+    const headers = frameHeaders(this.finalFrame(), INPUT.length).filter((h) => path.decideTerm(h.present));
+    return {
+      devices: sent.map((d) => this.handles.add(d)),
+      headers: headers.map((h) => ({ protocol: h.protocol, fields: Object.fromEntries(Object.entries(h.fields).map(([n, v]) => [n, this.handles.add(v)])) })),
+    };
+  }
+
+  private finalFrame(): FrameBytes {
+    const packet = this.trace.final.packet!;
+    return { at: (i) => byteTerm(packet.peek(i)), atComputed: (offset) => T.select(packet.contents(), offset) };
+  }
+
+  /** The path's obligations; a failure when they can be broken on this path. */
+  judge(solver: Solver, path: SpecPath, outcome: PathOutcome, compared: string[]): Omit<Failure, 'trace' | 'specLine' | 'specDecisionLines'> | null {
+    const nfOutput = (model: Assignment) => T.evaluate(this.output, model);
+    if (outcome.kind === 'assert') {
+      // The path reached a failing assert, and every decision on it is feasible: that is the counterexample.
+      return { failed: ['assert'], model: path.model, nfOutput: nfOutput(path.model), specPorts: null };
+    }
+    if (outcome.kind === 'pass') return null;
+    const obligations: Obligation[] = [];
+    const facts: Term[] = [];
+    let ports: Term[] | 'any' | null = null;
+    if (outcome.kind === 'return') {
+      ports = outcome.ports === 'any' ? 'any' : outcome.ports!.map((i) => path.term(i));
+      const headers = outcome.headers!.map((h) => ({
+        protocol: h.protocol,
+        fields: Object.fromEntries(Object.entries(h.fields).map(([name, i]) => [name, i === 'any' ? ('any' as const) : path.term(i)])),
+      }));
+      obligations.push(...outcomeObligations({ ports, headers }, {
+        output: this.output, device: INPUT.device, devices: this.nf.build.manifest.devices, finalFrame: this.finalFrame(), length: INPUT.length,
+      }));
+    }
+    for (const name of compared) {
+      const object = this.objects.get(name);
+      if (!object) throw new EngineError(`the spec imports ${name}, which the NF never allocated`);
+      obligations.push(...stateObligations(object, object.version, path.versions.get(name)!, this.clock, facts));
+    }
+    const all = T.and(...obligations.map((o) => o.term));
+    if (all === T.TRUE) return null;
+    const answer = solver.check([...path.pathCondition, ...facts], T.not(all));
+    if (answer.status === 'unknown') throw new EngineError('the solver gave up on an obligation');
+    if (answer.status === 'unsat') return null;
+    const failed = [...new Set(obligations.filter((o) => T.evaluate(o.term, answer.model) !== 1n).map((o) => o.label))];
+    const specPorts = ports === null || ports === 'any' ? ports : ports.map((p) => T.evaluate(p, answer.model));
+    return { failed, model: answer.model, nfOutput: nfOutput(answer.model), specPorts };
+  }
+}
+
+function layout(fields: { name: string; type: string }[]): [string, number, number][] {
+  let offset = 0;
+  return fields.map((f) => {
+    const bytes = f.type.startsWith('bytes:') ? Number(f.type.slice(6)) : { u8: 1, u16: 2, u32: 4, u64: 8 }[f.type as 'u8']!;
+    const entry: [string, number, number] = [f.name, offset, bytes * 8];
+    offset += bytes;
+    return entry;
+  });
+}
+
+function inputFrame(): FrameBytes {
+  return { at: (i) => T.select(INPUT.packet, T.bv(i, 32)), atComputed: (offset) => T.select(INPUT.packet, offset) };
+}

@@ -1,0 +1,82 @@
+// The headers a spec speaks about (SPEC-LANGUAGE.md): where they are in a frame, when they are present, and
+// their fields as little-endian loads of the wire bytes (the same layout as prelude.py's HEADER_FIELDS).
+import * as T from '../solver/term.ts';
+import type { Term } from '../solver/term.ts';
+
+export type Protocol = 'ether' | 'ipv4' | 'tcpudp';
+
+export const HEADER_FIELDS: Record<Protocol, [field: string, offset: number, bytes: number][]> = {
+  ether: [['saddr', 6, 6], ['daddr', 0, 6], ['type', 12, 2]],
+  ipv4: [['vihl', 0, 1], ['tos', 1, 1], ['len', 2, 2], ['pid', 4, 2], ['foff', 6, 2], ['ttl', 8, 1], ['npid', 9, 1], ['cksum', 10, 2], ['saddr', 12, 4], ['daddr', 16, 4]],
+  tcpudp: [['src_port', 0, 2], ['dst_port', 2, 2]],
+};
+
+const ETHER_LENGTH = 14;
+const IPV4_MIN_LENGTH = 20;
+const TCPUDP_LENGTH = 4;
+
+/** A frame's bytes at constant or computed offsets (the input frame, or the frame as the NF left it). */
+export interface FrameBytes {
+  at(offset: number): Term;
+  atComputed(offset: Term): Term;
+}
+
+export interface HeaderView {
+  protocol: Protocol;
+  present: Term;
+  /** Offset of the header in the frame (computed for tcpudp). */
+  offset: Term;
+  fields: Record<string, Term>;
+}
+
+/** The three headers of a frame, outermost first, each with the condition under which it is there. */
+export function frameHeaders(bytes: FrameBytes, length: Term): HeaderView[] {
+  const field = (base: Term, offset: number, size: number): Term => {
+    let value: Term | null = null;
+    for (let i = size - 1; i >= 0; i--) {
+      const at = T.binary('add', base, T.bv(offset + i, 32));
+      const byte = T.isConst(at) ? bytes.at(Number(at.value)) : bytes.atComputed(at);
+      value = value ? T.concat(value, byte) : byte;
+    }
+    return value!;
+  };
+  const fieldsAt = (protocol: Protocol, base: Term) =>
+    Object.fromEntries(HEADER_FIELDS[protocol].map(([name, offset, size]) => [name, field(base, offset, size)]));
+  const longEnough = (needed: Term) => T.compare('ule', needed, length);
+
+  const etherAt = T.bv(0, 32);
+  const ether = fieldsAt('ether', etherAt);
+  const etherPresent = longEnough(T.bv(ETHER_LENGTH, 32));
+
+  const ipv4At = T.bv(ETHER_LENGTH, 32);
+  const ipv4 = fieldsAt('ipv4', ipv4At);
+  const ihlWords = T.binary('and', T.zext(ipv4.vihl!, 24), T.bv(15, 32));
+  const ipv4Length = T.binary('shl', ihlWords, T.bv(2, 32));
+  const ipv4Present = T.and(
+    etherPresent,
+    T.eq(ether.type!, T.bv(0x0008, 16)),
+    T.eq(T.extract(7, 4, ipv4.vihl!), T.bv(4, 4)),
+    T.compare('ule', T.bv(IPV4_MIN_LENGTH, 32), ipv4Length),
+    longEnough(T.binary('add', ipv4At, ipv4Length)),
+  );
+
+  const tcpudpAt = T.binary('add', ipv4At, ipv4Length);
+  const tcpudp = fieldsAt('tcpudp', tcpudpAt);
+  const tcpudpPresent = T.and(
+    ipv4Present,
+    T.or(T.eq(ipv4.npid!, T.bv(6, 8)), T.eq(ipv4.npid!, T.bv(17, 8))),
+    longEnough(T.binary('add', tcpudpAt, T.bv(TCPUDP_LENGTH, 32))),
+  );
+  return [
+    { protocol: 'ether', present: etherPresent, offset: etherAt, fields: ether },
+    { protocol: 'ipv4', present: ipv4Present, offset: ipv4At, fields: ipv4 },
+    { protocol: 'tcpudp', present: tcpudpPresent, offset: tcpudpAt, fields: tcpudp },
+  ];
+}
+
+/** How many headers, outermost first, the NF parsed: it read into them. */
+export function parsedDepth(furthestRead: number, readAtComputedOffset: boolean): number {
+  if (readAtComputedOffset || furthestRead > ETHER_LENGTH + IPV4_MIN_LENGTH) return 3;
+  if (furthestRead > ETHER_LENGTH) return 2;
+  return furthestRead > 0 ? 1 : 0;
+}

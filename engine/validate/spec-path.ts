@@ -1,0 +1,175 @@
+// One run of a spec on one NF trace: Python's nodes become terms, its truth tests are decided against the
+// trace's path condition (the current model picks the side; one query checks the other, which becomes an
+// alternative to re-run), and its state operations build the spec's own ghost versions.
+import type { LibVigObject } from '../contracts/libvig.ts';
+import { emapAdd, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
+import { vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
+import * as T from '../solver/term.ts';
+import type { Assignment, Term } from '../solver/term.ts';
+import type { Solver } from '../solver/z3.ts';
+import { EngineError } from '../symbex/violations.ts';
+import type { SpecHost } from '../spec/python.ts';
+
+/** A spec path to run: the decisions to replay, and a model that satisfies them. */
+export interface Alternative {
+  prefix: boolean[];
+  model: Assignment;
+}
+
+export class InfeasiblePath extends Error {}
+
+/** Terms the engine hands to Python by number (inputs, header fields, state answers). */
+export class Handles {
+  readonly terms: Term[] = [];
+  add(term: Term): [number, number] {
+    this.terms.push(term);
+    return [this.terms.length - 1, term.width];
+  }
+}
+
+type SpecVersion = EmapVersion | VectorVersion;
+
+export class SpecPath implements SpecHost {
+  readonly decisions: boolean[] = [];
+  readonly decisionLines: number[] = [];
+  readonly alternatives: Alternative[] = [];
+  readonly pathCondition: Term[];
+  readonly versions: Map<string, SpecVersion>;
+  model: Assignment;
+  private readonly nodes: Term[] = [];
+  private readonly known = new Set<Term>();
+
+  constructor(
+    private readonly solver: Solver,
+    private readonly handles: Handles,
+    private readonly objects: Map<string, LibVigObject>,
+    private readonly clock: GhostClock,
+    start: { pathCondition: Term[]; alternative: Alternative; versions: Map<string, SpecVersion> },
+    /** The function dialect's view of what the NF sent (decided lazily, through this path's decisions). */
+    private readonly sent: (path: SpecPath) => unknown,
+  ) {
+    this.pathCondition = [...start.pathCondition];
+    for (const t of this.pathCondition) this.known.add(t);
+    this.model = start.alternative.model;
+    this.prefix = start.alternative.prefix;
+    this.versions = new Map(start.versions);
+  }
+
+  private readonly prefix: boolean[];
+
+  /** Reads the nodes Python appended since its last call. */
+  ingest(json: string): void {
+    for (const node of JSON.parse(json) as (string | number)[][]) this.nodes.push(this.build(node));
+  }
+
+  term(index: number): Term {
+    const t = this.nodes[index];
+    if (!t) throw new EngineError(`internal: spec node ${index} is unknown`);
+    return t;
+  }
+
+  decide(nodes: string, condition: number, line: number): boolean {
+    this.ingest(nodes);
+    return this.decideTerm(this.term(condition), line);
+  }
+
+  decideTerm(condition: Term, line = 0): boolean {
+    let taken: boolean;
+    const index = this.decisions.length;
+    if (index < this.prefix.length) taken = this.prefix[index]!;
+    else if (T.isConst(condition)) taken = condition.value === 1n;
+    else {
+      taken = T.evaluate(condition, this.model) === 1n;
+      const other = taken ? T.not(condition) : condition;
+      const answer = this.solver.check(this.pathCondition, other);
+      if (answer.status === 'unknown') throw new EngineError(`the solver gave up on a decision of the spec at line ${line}`);
+      if (answer.status === 'sat') this.alternatives.push({ prefix: [...this.decisions, !taken], model: answer.model });
+    }
+    if (!T.isConst(condition)) this.add(taken ? condition : T.not(condition));
+    this.decisions.push(taken);
+    this.decisionLines.push(line);
+    return taken;
+  }
+
+  /** Facts that hold (ghost invariants at new terms): keep the model satisfying the path. */
+  assume(facts: Term[]): void {
+    const fresh = facts.filter((f) => f !== T.TRUE && !this.known.has(f));
+    if (fresh.length === 0) return;
+    for (const f of fresh) this.add(f);
+    if (fresh.every((f) => T.evaluate(f, this.model) === 1n)) return;
+    const answer = this.solver.check(this.pathCondition, T.TRUE);
+    if (answer.status !== 'sat') throw new InfeasiblePath();
+    this.model = answer.model;
+  }
+
+  private add(fact: Term): void {
+    if (this.known.has(fact)) return;
+    this.known.add(fact);
+    this.pathCondition.push(fact);
+  }
+
+  state(nodes: string, object: string, operation: string, args: string): string {
+    this.ingest(nodes);
+    const target = this.objects.get(object);
+    const version = this.versions.get(object);
+    if (!target || !version) throw new EngineError(`the NF has no state object named ${object}`);
+    const [a, b, c] = (JSON.parse(args) as number[]).map((i) => this.term(i));
+    const facts: Term[] = [];
+    const answer = (t: Term) => {
+      this.assume(facts);
+      return JSON.stringify(this.handles.add(t));
+    };
+    if (target.kind === 'vector') {
+      const v = version as VectorVersion;
+      if (operation === 'get') return answer(vectorGet(v, a!));
+      this.versions.set(object, vectorSet(v, a!, b!));
+      return 'null';
+    }
+    const v = version as EmapVersion;
+    const queries = new EmapQueries(this.clock, facts);
+    switch (operation) {
+      case 'has': return answer(queries.has(v, a!));
+      case 'get': return answer(queries.index(v, a!));
+      case 'get_key': return answer(queries.keyOf(v, a!));
+      case 'has_idx': return answer(T.and(T.compare('ult', a!, T.bv(target.capacity, 32)), queries.allocated(v, a!)));
+      case 'full': return answer(queries.full(v));
+      case 'add': this.versions.set(object, emapAdd(v, a!, b!, c!)); break;
+      case 'refresh': this.versions.set(object, emapRefresh(v, a!, b!)); break;
+      case 'erase': this.versions.set(object, emapErase(v, a!)); break;
+      case 'expire': this.versions.set(object, emapExpire(v, a!)); break;
+      default: throw new EngineError(`emaps have no operation ${operation}`);
+    }
+    return 'null';
+  }
+
+  transmitted(nodes: string): string {
+    this.ingest(nodes);
+    return JSON.stringify(this.sent(this));
+  }
+
+  private build(node: (string | number)[]): Term {
+    const [op, width] = node as [string, number];
+    const arg = (i: number) => this.term(node[i] as number);
+    switch (op) {
+      case 'c': return width === 0 ? T.bool(node[2] === '1') : T.bv(BigInt(node[2] as string), width);
+      case 'r': {
+        const t = this.handles.terms[node[2] as number];
+        if (!t) throw new EngineError(`internal: spec handle ${node[2]} is unknown`);
+        return t;
+      }
+      case 'not': return T.not(arg(2));
+      case 'band': return T.and(arg(2), arg(3));
+      case 'bor': return T.or(arg(2), arg(3));
+      case 'eq': return T.eq(arg(2), arg(3));
+      case 'ult': case 'ule': case 'slt': case 'sle': return T.compare(op, arg(2), arg(3));
+      case 'lt': case 'le': throw new EngineError('booleans cannot be ordered (<, <=) in a spec');
+      case 'ite': return T.ite(arg(2), arg(3), arg(4));
+      case 'zext': return T.zext(arg(2), width - arg(2).width);
+      case 'extract': return T.extract((node[3] as number) + width - 1, node[3] as number, arg(2));
+      case 'concat': return T.concat(arg(2), arg(3));
+      case 'add': case 'sub': case 'mul': case 'udiv': case 'urem': case 'and': case 'or': case 'xor': case 'shl': case 'lshr':
+        return T.binary(op, arg(2), arg(3));
+      default: throw new EngineError(`internal: unknown spec node ${op}`);
+    }
+  }
+}

@@ -1,9 +1,11 @@
 // `npx vigor <command>`: the engine's command line.
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { BuildError, buildNf } from '../toolchain/build.ts';
 import { loadManifest, ManifestError } from '../toolchain/manifest.ts';
-import { formatExploration } from './report.ts';
+import { formatExploration, formatPropertyResult, formatResultTable } from './report.ts';
+import { listProperties } from './spec/frontend/index.ts';
+import { type PropertyResult, VerificationSession } from './verify/session.ts';
 import { exploreNf } from './symbex/nf.ts';
 import { EngineError } from './symbex/violations.ts';
 
@@ -11,12 +13,16 @@ const USAGE = `usage:
   vigor traces NF_DIR [--loop-bound N]
       explore every path of the NF's nf_process (NF_DIR may be a folder of NFs, e.g. nfs);
       exits 1 when a violation is found
+  vigor verify NF_DIR [--property NAME ...] [--spec FILE ...]
+      check spec.py and every property in properties/ (or only those named) against the NF;
+      exits 1 when a property fails or a spec is invalid
   vigor kernel install [--user | --prefix DIR]   (the notebook kernel)`;
 
 export async function main(args: string[]): Promise<number> {
   try {
     const [command, ...rest] = args;
     if (command === 'traces') return await traces(rest);
+    if (command === 'verify') return await verify(rest);
     console.error(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
     return 2;
   } catch (e) {
@@ -64,4 +70,47 @@ function nfFolders(dir: string): string[] {
   const nested = readdirSync(dir).map((name) => join(dir, name)).filter((path) => existsSync(join(path, 'nf.json'))).sort();
   if (nested.length === 0) throw new UsageError(`${dir} holds no nf.json, nor do its subfolders: name an NF folder such as nfs/nop`);
   return nested;
+}
+
+async function verify(args: string[]): Promise<number> {
+  const named: string[] = [];
+  const files: string[] = [];
+  for (let name = option(args, '--property'); name !== undefined; name = option(args, '--property')) named.push(name);
+  for (let file = option(args, '--spec'); file !== undefined; file = option(args, '--spec')) files.push(resolve(file));
+  const [dir, ...extra] = args;
+  if (!dir || extra.length > 0) throw new UsageError(USAGE);
+  const nfDir = resolve(dir);
+  const properties = join(nfDir, 'properties');
+  for (const name of named) {
+    const path = join(properties, `${name}.py`);
+    if (!existsSync(path)) throw new UsageError(`no property ${name}: ${path} does not exist (properties: ${listProperties(nfDir).map((p) => p.name).join(', ') || 'none'})`);
+    files.push(path);
+  }
+  if (files.length === 0) {
+    if (existsSync(join(nfDir, 'spec.py'))) files.push(join(nfDir, 'spec.py'));
+    files.push(...listProperties(nfDir).map((p) => join(properties, `${p.name}.py`)));
+  }
+  const progress = new Progress();
+  progress.show('exploring the NF');
+  const session = await VerificationSession.open(nfDir);
+  const results: PropertyResult[] = [];
+  for (const [i, file] of files.entries()) {
+    progress.show(`checking ${basename(file)} (${i + 1}/${files.length})`);
+    results.push(await session.checkFile(file));
+  }
+  progress.done();
+  console.log(formatResultTable(session.build.manifest.name, session.exploration.figures.traces, results));
+  for (const result of results) if (result.verdict !== 'holds') console.log(`\n${formatPropertyResult(session.exploration, result)}`);
+  return results.every((r) => r.verdict === 'holds') ? 0 : 1;
+}
+
+/** A one-line status on a terminal's stderr; silent when stderr is not a terminal (logs, CI). */
+class Progress {
+  private readonly live = process.stderr.isTTY === true;
+  show(text: string): void {
+    if (this.live) process.stderr.write(`\r\x1b[2K${text} …`);
+  }
+  done(): void {
+    if (this.live) process.stderr.write('\r\x1b[2K');
+  }
 }

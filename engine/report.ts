@@ -1,5 +1,11 @@
 // Text renderings of explorations for the CLI (and, later, the kernel's text/plain output).
+import { objectsOf } from './contracts/libvig.ts';
 import * as T from './solver/term.ts';
+import { formatDiagnostic } from './spec/frontend/index.ts';
+import type { Trace } from './symbex/explore.ts';
+import type { Failure } from './validate/check.ts';
+import type { PropertyResult } from './verify/session.ts';
+import { formatLocation, SourceMap } from './wasm/sourcemap.ts';
 import type { NfExploration } from './symbex/nf.ts';
 import { inputFromModel } from './symbex/nf.ts';
 import type { Value } from './symbex/state.ts';
@@ -41,4 +47,78 @@ export function formatViolation(v: Violation): string[] {
     ...v.stack.map((s) => `    called from ${s}`),
     `    counterexample: device ${input.device}, time ${input.now} ns, frame of ${input.length} bytes${shown ? `: ${shown}${rest}` : ''}`,
   ];
+}
+
+/** NF source lines where a trace decided something, in order, without repeats. */
+export function traceLines(run: NfExploration, trace: Trace): string[] {
+  const map = run.build.sourceMap ? SourceMap.parse(run.build.sourceMap) : null;
+  const lines = trace.decisions.map((d) => formatLocation(map?.locate(Math.floor(d / 1024)) ?? null, Math.floor(d / 1024)));
+  return lines.filter((line, i) => line !== lines[i - 1]);
+}
+
+const hexBytes = (value: bigint, bits: number): string =>
+  Array.from({ length: bits / 8 }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0')).join(bits === 48 ? ':' : ' ');
+
+/** The entries of the state before the packet that the counterexample relies on (keys present, their indices and stamps). */
+export function stateEntries(run: NfExploration, failure: Failure): string[] {
+  const lines: string[] = [];
+  const { functions } = failure.model;
+  const objects = objectsOf(run.traces[failure.trace]!.final);
+  for (const object of objects) {
+    if (object.kind !== 'emap') {
+      const values = functions.get(`${object.name}.value`);
+      for (const [index, value] of values?.entries ?? []) lines.push(`${object.name}[${index}] = ${hexBytes(value, object.recordBytes * 8)}`);
+      continue;
+    }
+    const has = functions.get(`${object.name}.has`);
+    const index = functions.get(`${object.name}.index`);
+    const stamp = functions.get(`${object.name}.stamp`);
+    for (const [key, present] of has?.entries ?? []) {
+      const i = index?.entries.get(key) ?? index?.fallback ?? 0n;
+      const keyText = hexBytes(BigInt(key), object.keyBytes * 8);
+      if (present !== 1n) lines.push(`${object.name} does not hold ${keyText}`);
+      else lines.push(`${object.name} holds ${keyText} at index ${i}, stamped ${stamp?.entries.get(String(i)) ?? stamp?.fallback ?? 0n} ns`);
+    }
+  }
+  return lines;
+}
+
+const outputName = (value: bigint): string => OUTCOMES[String(value)] ?? `device ${value}`;
+
+export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
+  if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(e)}`)].join('\n');
+  const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (NF layers; ` +
+    `${plural(result.traces, 'trace')}, ${plural(result.specPaths, 'spec path')}, ${result.queries} queries, ${result.seconds.toFixed(2)} s)`;
+  const lines = [head];
+  for (const failure of result.failures) {
+    const input = inputFromModel(failure.model);
+    const required = failure.specPorts === null ? 'its assert to hold' : failure.specPorts === 'any' ? 'any devices' : failure.specPorts.length === 0 ? 'DROP' : `devices ${failure.specPorts.join(', ')}`;
+    lines.push(
+      `  counterexample: device ${input.device}, time ${input.now} ns, frame of ${input.length} bytes: ${hexBytes(bytesValue(input.packet.subarray(0, 64)), Math.min(input.length, 64) * 8) || '(empty)'}`,
+      `  the NF: ${outputName(failure.nfOutput)}; the spec requires ${required}`,
+      `  failed: ${failure.failed.join('; ')}`,
+      ...stateEntries(run, failure).map((entry) => `  state: ${entry}`),
+      `  NF path: ${traceLines(run, run.traces[failure.trace]!).join(', ') || '(no branch)'}`,
+      `  spec: ${failure.specLine ? `${failure.specLine.file}:${failure.specLine.line}` : '(end of spec)'}${failure.specDecisionLines.length ? `, after decisions at ${failure.specDecisionLines.map((l) => `${l.file}:${l.line}`).join(', ')}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function bytesValue(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+  return value;
+}
+
+/** One row per property: verdict, traces, spec paths, queries, seconds. */
+export function formatResultTable(nf: string, traces: number, results: PropertyResult[]): string {
+  const rows = results.map((r) => r.verdict === 'invalid'
+    ? [r.name, 'INVALID', '', '', '', '', '']
+    : [r.name, r.verdict === 'holds' ? 'holds' : 'FAILS', String(r.traces), String(r.specPaths), String(r.queries), r.seconds.toFixed(2), String(r.lines)]);
+  const header = ['property', 'verdict', 'traces', 'spec paths', 'queries', 'seconds', 'lines'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const held = results.filter((r) => r.verdict === 'holds').length;
+  return [`${nf}: ${held} of ${results.length} properties hold (${plural(traces, 'trace')})`, line(header), ...rows.map(line)].join('\n');
 }

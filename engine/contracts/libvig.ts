@@ -2,7 +2,7 @@
 // results and state changes become ghost versions. Objects are bound to the manifest's state list in
 // allocation order; at the start of a packet every object is an arbitrary base (any reachable state, and more).
 import { LIBVIG_ABI, LIBVIG_MODULE, type LibVigImportName } from '../../libvig/abi.ts';
-import type { Manifest, StateObject } from '../../toolchain/manifest.ts';
+import { fieldBound, type Manifest, type StateObject } from '../../toolchain/manifest.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock, versionFunction } from '../ghost/emap.ts';
 import { vectorBase, vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
@@ -49,7 +49,7 @@ export function libvigContracts(manifest: Manifest): ContractTable {
     const name = checkDeclaration(manifest, declared, kind, capacity!, objects.length);
     const object: LibVigObject = kind === 'emap'
       ? { kind, name, keyBytes: size!, capacity: capacity!, version: emapBase({ name, capacity: capacity!, keyBits: size! * 8 }, true) }
-      : { kind, name, recordBytes: size!, capacity: capacity!, version: vectorBase({ name, capacity: capacity!, recordBits: size! * 8 }, true) };
+      : { kind, name, recordBytes: size!, capacity: capacity!, version: vectorBase({ name, capacity: capacity!, recordBits: size! * 8, invariant: recordInvariant(manifest, declared) }, true) };
     context.state.contractData.set(OBJECTS, [...objects, object]);
     return [objects.length];
   };
@@ -151,7 +151,10 @@ export function libvigContracts(manifest: Manifest): ContractTable {
   define('vector_get', (context, [vector, index, out]) => {
     const object = find(context, vector!, 'vector');
     const i = requireSlot(context, object, index!, 'vector_get');
-    context.write(out!, object.recordBytes, vectorGet(object.version, i));
+    const facts: Term[] = [];
+    const record = vectorGet(object.version, i, facts);
+    context.oracle.assume(context.state, facts);
+    context.write(out!, object.recordBytes, record);
     return [];
   });
 
@@ -159,6 +162,10 @@ export function libvigContracts(manifest: Manifest): ContractTable {
     const object = find(context, vector!, 'vector');
     const i = requireSlot(context, object, index!, 'vector_set');
     const value = toTerm(context.read(record!, object.recordBytes), object.recordBytes * 8);
+    const invariant = object.version.object.invariant;
+    if (invariant) {
+      context.oracle.require(context.state, invariant(value), 'precondition', `vector_set on ${object.name}: the record may break the bounds nf.json declares for its fields`);
+    }
     update(context.state, object, vectorSet(object.version, i, value));
     return [];
   });
@@ -170,6 +177,23 @@ export function libvigContracts(manifest: Manifest): ContractTable {
   }
   return table;
 }
+
+/** The manifest's field bounds of a vector's records, as a condition on a record's bits. */
+function recordInvariant(manifest: Manifest, declared: StateObject | undefined): ((record: Term) => Term) | null {
+  const fields = declared?.record ? manifest.records[declared.record] : undefined;
+  if (!fields) return null;
+  const bounds: { low: number; bits: number; below: bigint }[] = [];
+  let offset = 0;
+  for (const field of fields) {
+    const bits = fieldBits(field.type);
+    if (field.below !== undefined) bounds.push({ low: offset, bits, below: fieldBound(manifest, field.below) });
+    offset += bits;
+  }
+  if (bounds.length === 0) return null;
+  return (record) => T.and(...bounds.map((b) => T.compare('ult', T.extract(b.low + b.bits - 1, b.low, record), T.bv(b.below, b.bits))));
+}
+
+const fieldBits = (type: string): number => (type.startsWith('bytes:') ? Number(type.slice(6)) : { u8: 1, u16: 2, u32: 4, u64: 8 }[type]!) * 8;
 
 function checkDeclaration(manifest: Manifest, declared: StateObject | undefined, kind: string, capacity: number, position: number): string {
   if (!declared) return `${kind}${position}`;

@@ -7,6 +7,8 @@ export interface VectorObject {
   name: string;
   capacity: number;
   recordBits: number;
+  /** What every stored record satisfies (the manifest's field bounds), or null. */
+  invariant: ((record: Term) => Term) | null;
 }
 
 export type VectorVersion =
@@ -19,7 +21,11 @@ export function vectorSet(prev: VectorVersion, index: Term, value: Term): Vector
   return { op: 'set', object: prev.object, prev, index, value, key$: `${prev.key$}.set(${index.id},${value.id})` };
 }
 
-export function vectorGet(v: VectorVersion, index: Term): Term {
-  if (v.op === 'set') return T.ite(T.eq(index, v.index), v.value, vectorGet(v.prev, index));
-  return v.empty ? T.bv(0, v.object.recordBits) : T.apply(`${v.object.name}.value`, [index], v.object.recordBits);
+/** The record at `index`; the base's records satisfy the object's invariant (pushed to `facts`). */
+export function vectorGet(v: VectorVersion, index: Term, facts: Term[]): Term {
+  if (v.op === 'set') return T.ite(T.eq(index, v.index), v.value, vectorGet(v.prev, index, facts));
+  if (v.empty) return T.bv(0, v.object.recordBits);
+  const record = T.apply(`${v.object.name}.value`, [index], v.object.recordBits);
+  if (v.object.invariant) facts.push(v.object.invariant(record));
+  return record;
 }

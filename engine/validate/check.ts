@@ -6,7 +6,7 @@ import { vectorBase, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import type { Solver } from '../solver/z3.ts';
-import type { AnalyzedSpec, SourceLocation } from '../spec/frontend/index.ts';
+import type { AnalyzedSpec, MappedLocation, SourceLocation } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
 import { specTextLine, statementSpecBody } from '../spec/rewrite.ts';
 import type { Trace } from '../symbex/explore.ts';
@@ -44,8 +44,8 @@ export interface SpecCheck {
 
 /** The spec raised a Python exception (a type error, a name that does not exist at run time, ...). */
 export class SpecRuntimeError extends Error {
-  constructor(readonly location: SourceLocation | null, message: string) {
-    super(location ? `${location.file}:${location.line}: ${message}` : message);
+  constructor(readonly location: MappedLocation | null, readonly reason: string) {
+    super(location ? `${location.file}:${location.line}: ${reason}` : reason);
   }
 }
 
@@ -62,7 +62,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
   const queriesBefore = solver.figures.queries;
   const python = await specPython();
   const body = spec.dialect === 'function' ? spec.text : statementSpecBody(spec.text);
-  const lineOf = (line: number | null | undefined): SourceLocation | null =>
+  const lineOf = (line: number | null | undefined): MappedLocation | null =>
     line ? spec.positions.locateLine(spec.dialect === 'function' ? line : specTextLine(line), 1) : null;
   const failures: Failure[] = [];
   let specPaths = 0;
@@ -85,7 +85,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       const { outcome } = result;
       if (outcome.kind === 'error') throw new SpecRuntimeError(lineOf(outcome.line), outcome.message ?? 'the spec failed');
       const failure = context.judge(solver, path, outcome, spec.stateObjects);
-      if (failure) failures.push({ ...failure, trace: traceIndex, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map(lineOf).filter((l): l is SourceLocation => l !== null) });
+      if (failure) failures.push({ ...failure, trace: traceIndex, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map(lineOf).filter((l): l is MappedLocation => l !== null) });
     }
   }
   return {

@@ -56,7 +56,7 @@ export function outcomeObligations(
 export function stateObligations(object: LibVigObject, nfVersion: EmapVersion | VectorVersion, specVersion: EmapVersion | VectorVersion, clock: GhostClock, facts: Term[]): Obligation[] {
   const i = T.variable(`${object.name}.any_index`, 32);
   if (object.kind === 'vector') {
-    return [{ label: `${object.name}: records`, term: T.or(T.not(T.compare('ult', i, T.bv(object.capacity, 32))), T.eq(vectorGet(nfVersion as VectorVersion, i), vectorGet(specVersion as VectorVersion, i))) }];
+    return [{ label: `${object.name}: records`, term: T.or(T.not(T.compare('ult', i, T.bv(object.capacity, 32))), T.eq(vectorGet(nfVersion as VectorVersion, i, facts), vectorGet(specVersion as VectorVersion, i, facts))) }];
   }
   const q = new EmapQueries(clock, facts);
   const nf = nfVersion as EmapVersion;

@@ -121,7 +121,7 @@ export class SpecPath implements SpecHost {
     };
     if (target.kind === 'vector') {
       const v = version as VectorVersion;
-      if (operation === 'get') return answer(vectorGet(v, a!));
+      if (operation === 'get') return answer(vectorGet(v, a!, facts));
       this.versions.set(object, vectorSet(v, a!, b!));
       return 'null';
     }

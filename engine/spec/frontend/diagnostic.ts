@@ -9,7 +9,8 @@ export type DiagnosticKind =
   | 'state' // `from state import`: a name the manifest does not declare; a state API misuse
   | 'header' // a header field or header constructor argument that does not exist
   | 'constructor' // a record constructor with the wrong arguments
-  | 'config'; // `config[...]` with a key the manifest does not declare
+  | 'config' // `config[...]` with a key the manifest does not declare
+  | 'runtime'; // the spec raised a Python exception while it ran (found only by running it)
 
 export interface SpecDiagnostic extends SourceLocation {
   kind: DiagnosticKind;

@@ -1,0 +1,88 @@
+// Pay-as-you-go verification: a session explores the NF once (traces cached by binary hash and layers), then
+// checks properties one at a time against the cached traces, running only the spec side.
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { buildNf, type NfBuild } from '../../toolchain/build.ts';
+import { Solver } from '../solver/z3.ts';
+import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
+import { specPython } from '../spec/python.ts';
+import { exploreNf, type NfExploration } from '../symbex/nf.ts';
+import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
+
+export type Layers = 'nf';
+
+export type PropertyResult =
+  | {
+      name: string;
+      file: string;
+      verdict: 'holds' | 'fails';
+      dialect: 'statement' | 'function';
+      traces: number;
+      specPaths: number;
+      queries: number;
+      seconds: number;
+      lines: number;
+      failures: Failure[];
+    }
+  | { name: string; file: string; verdict: 'invalid'; errors: SpecDiagnostic[] };
+
+const explorations = new Map<string, Promise<NfExploration>>();
+
+export class VerificationSession {
+  /** Properties defined in this session (notebook cells), importable by name from later ones. */
+  private readonly cells = new Map<string, string>();
+
+  private constructor(
+    readonly nfDir: string,
+    readonly build: NfBuild,
+    readonly exploration: NfExploration,
+    readonly layers: Layers,
+    private readonly solver: Solver,
+  ) {}
+
+  static async open(nfDir: string, options: { layers?: Layers } = {}): Promise<VerificationSession> {
+    const dir = resolve(nfDir);
+    const build = await buildNf(dir);
+    const layers = options.layers ?? 'nf';
+    const solver = await Solver.create();
+    const key = `${build.hash}/${layers}`;
+    let exploration = explorations.get(key);
+    if (!exploration) {
+      exploration = exploreNf(build, { solver });
+      explorations.set(key, exploration);
+    }
+    // Python starts while the NF is explored: property checks then time the spec side only.
+    const [explored] = await Promise.all([exploration, specPython()]);
+    return new VerificationSession(dir, build, explored, layers, solver);
+  }
+
+  /** Checks a property given as text (a cell, or a file's contents); it becomes importable by `name`. */
+  async check(name: string, text: string, file = `${name}.py`): Promise<PropertyResult> {
+    const lookupFile = propertiesFolder(this.nfDir);
+    const analysis = analyzeSpec({
+      name,
+      file,
+      text,
+      manifest: this.build.manifest,
+      lookupProperty: (property) => {
+        const cell = this.cells.get(property);
+        return cell !== undefined ? { name: property, file: `${property} (cell)`, text: cell } : lookupFile(property);
+      },
+    });
+    if (!analysis.ok) return { name, file, verdict: 'invalid', errors: analysis.errors };
+    this.cells.set(name, text);
+    try {
+      const result = await checkSpec(this.exploration, analysis.spec, this.solver);
+      return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result };
+    } catch (e) {
+      if (!(e instanceof SpecRuntimeError)) throw e;
+      const where = e.location ?? { file, line: 1, column: 1, importedFrom: [] };
+      return { name, file, verdict: 'invalid', errors: [{ ...where, kind: 'runtime', message: e.reason }] };
+    }
+  }
+
+  async checkFile(path: string): Promise<PropertyResult> {
+    const name = basename(path).replace(/\.py$/, '');
+    return this.check(name, readFileSync(path, 'utf8'), path);
+  }
+}

@@ -8,6 +8,11 @@ export interface RecordField {
   name: string;
   /** A scalar type, or `bytes:N` for a fixed-size byte string such as a MAC address. */
   type: ScalarType | `bytes:${number}`;
+  /**
+   * An invariant of every stored record: the field is (unsigned) below this number, config value, or
+   * `"devices"`. The verifier assumes it of the state before a packet and checks that every write keeps it.
+   */
+  below?: number | string;
 }
 
 export interface StateObject {
@@ -25,6 +30,22 @@ export interface ConfigValue {
   value: number | string;
 }
 
+/** A column of a config table: an integer type (`i32` for values that may be negative, such as -2 meaning
+ * "drop"), or `mac`, an Ethernet address written "02:00:00:00:00:01". */
+export type ColumnType = ScalarType | 'i32' | 'mac';
+
+/**
+ * Rows of configuration an NF reads at init, such as the bridge's static forwarding rules. The NF imports, from
+ * module "config", `<table>_count` (an i32 global or function without parameters) and one function
+ * `<table>_<column>(row: i32)` per column, returning an i64 for `u64` and `mac` columns, else an i32. A `mac` is
+ * returned as the i64 whose little-endian bytes are the address in wire order, so storing its low 6 bytes
+ * writes the address as it appears in a frame.
+ */
+export interface ConfigTable {
+  columns: Record<string, ColumnType>;
+  rows: Record<string, number | string>[];
+}
+
 export interface Manifest {
   name: string;
   description: string;
@@ -35,6 +56,8 @@ export interface Manifest {
   frame: { min: number; max: number };
   /** Imported by the NF as module "config", one import per name (global or function). */
   config: Record<string, ConfigValue>;
+  /** Config tables by name (optional): imported as `<name>_count` and `<name>_<column>(row)`. */
+  tables?: Record<string, ConfigTable>;
   records: Record<string, RecordField[]>;
   state: StateObject[];
 }
@@ -76,13 +99,111 @@ function validateManifest(file: string, raw: unknown): Manifest {
     if (!['u8', 'u16', 'u32', 'u64'].includes(value?.type)) fail(`config "${key}": "type" must be u8, u16, u32 or u64`);
     if (typeof value.value !== 'number' && typeof value.value !== 'string') fail(`config "${key}": "value" must be a number or a decimal string`);
   }
+  const tables = m.tables ?? {};
+  if (typeof tables !== 'object' || Array.isArray(tables)) fail('"tables" must be an object: {"<table>": {"columns": {...}, "rows": [...]}}');
+  for (const [name, table] of Object.entries(tables)) validateTable(name, table, config, fail);
   const records = m.records ?? {};
+  for (const [type, fields] of Object.entries(records)) {
+    for (const field of fields) {
+      const bound = field.below;
+      if (bound !== undefined && typeof bound !== 'number' && bound !== 'devices' && !(bound in config)) {
+        fail(`record "${type}", field "${field.name}": "below" must be a number, a config value or "devices"`);
+      }
+    }
+  }
   const state = m.state ?? [];
   for (const object of state) {
     if (object.record !== undefined && !(object.record in records)) fail(`state "${object.name}": record type "${object.record}" is not in "records"`);
     if (typeof object.capacity === 'string' && !(object.capacity in config)) fail(`state "${object.name}": capacity "${object.capacity}" is not a config value`);
   }
-  return { description: '', ...m, config, records, state } as Manifest;
+  return { description: '', ...m, config, tables, records, state } as Manifest;
+}
+
+const COLUMN_TYPES: readonly ColumnType[] = ['u8', 'u16', 'u32', 'u64', 'i32', 'mac'];
+const COLUMN_RANGES: Record<Exclude<ColumnType, 'mac'>, [bigint, bigint]> = {
+  u8: [0n, 0xffn],
+  u16: [0n, 0xffffn],
+  u32: [0n, 0xffffffffn],
+  u64: [0n, 0xffffffffffffffffn],
+  i32: [-(2n ** 31n), 2n ** 31n - 1n],
+};
+const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+
+function validateTable(name: string, table: ConfigTable, config: Record<string, ConfigValue>, fail: (what: string) => never): void {
+  const where = `table "${name}"`;
+  if (!/^[a-z_][a-z0-9_]*$/i.test(name)) fail(`${where}: a table name must be an identifier (letters, digits, _), as the NF imports <table>_<column>`);
+  if (typeof table?.columns !== 'object' || table.columns === null || Object.keys(table.columns).length === 0) {
+    fail(`${where}: "columns" must map each column name to a type, e.g. {"addr": "mac", "device": "u16"}`);
+  }
+  if (!Array.isArray(table.rows)) fail(`${where}: "rows" must be a list of objects, one value per column (it may be empty)`);
+  for (const [column, type] of Object.entries(table.columns)) {
+    if (!COLUMN_TYPES.includes(type)) fail(`${where}, column "${column}": type must be one of ${COLUMN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
+    if (column === 'count') fail(`${where}: a column cannot be named "count" (the NF imports ${name}_count for the number of rows)`);
+  }
+  for (const imported of tableImportNames(name, table)) {
+    if (imported in config) fail(`${where}: the import "${imported}" would clash with the config value of that name; rename the table or the value`);
+  }
+  table.rows.forEach((row, at) => {
+    const rowWhere = `${where}, row ${at}`;
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) fail(`${rowWhere}: a row must be an object with one value per column`);
+    for (const key of Object.keys(row)) if (!(key in table.columns)) fail(`${rowWhere}: "${key}" is not a column (columns: ${Object.keys(table.columns).join(', ')})`);
+    for (const [column, type] of Object.entries(table.columns)) {
+      const value = row[column];
+      if (value === undefined) fail(`${rowWhere}: the value of column "${column}" is missing`);
+      if (type === 'mac') {
+        if (typeof value !== 'string' || !MAC_PATTERN.test(value)) fail(`${rowWhere}, column "${column}": ${JSON.stringify(value)} is not a MAC address such as "02:00:00:00:00:01"`);
+        continue;
+      }
+      const [low, high] = COLUMN_RANGES[type];
+      const number = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : null;
+      if (number === null || number < low || number > high) fail(`${rowWhere}, column "${column}": ${JSON.stringify(value)} is not a ${type} (${low}..${high})`);
+    }
+  });
+}
+
+function tableImportNames(name: string, table: ConfigTable): string[] {
+  return [`${name}_count`, ...Object.keys(table.columns).map((column) => `${name}_${column}`)];
+}
+
+/** A table cell as the NF receives it: an i32 number, or a bigint for `u64` and `mac` columns. */
+function cellValue(type: ColumnType, value: number | string): number | bigint {
+  if (type === 'mac') {
+    const bytes = String(value).split(':').map((pair) => BigInt(parseInt(pair, 16)));
+    return bytes.reduce((word, byte, at) => word | (byte << BigInt(8 * at)), 0n);
+  }
+  if (type === 'u64') return BigInt.asIntN(64, BigInt(value));
+  return Number(BigInt.asIntN(32, BigInt(value)));
+}
+
+/** `<table>_count()` (no parameter) or `<table>_<column>(row)`. */
+export type TableImport = ((row: number) => number | bigint) | (() => number);
+
+/**
+ * The import functions of every config table, by import name (`<table>_count`, `<table>_<column>`), with the
+ * values as the NF sees them; a row outside the table is an error naming the table.
+ */
+export function tableImports(manifest: Manifest): Map<string, TableImport> {
+  const imports = new Map<string, TableImport>();
+  for (const [name, table] of Object.entries(manifest.tables ?? {})) {
+    const count = table.rows.length;
+    imports.set(`${name}_count`, () => count);
+    for (const [column, type] of Object.entries(table.columns)) {
+      const cells = table.rows.map((row) => cellValue(type, row[column]!));
+      imports.set(`${name}_${column}`, (row: number) => {
+        if (!Number.isInteger(row) || row < 0 || row >= count) {
+          throw new RangeError(`${manifest.name} read row ${row} of config table "${name}", which has ${count} rows (0..${count - 1}); read rows below ${name}_count()`);
+        }
+        return cells[row]!;
+      });
+    }
+  }
+  return imports;
+}
+
+/** The number a record field's `below` names. */
+export function fieldBound(manifest: Manifest, bound: number | string): bigint {
+  if (typeof bound === 'number') return BigInt(bound);
+  return bound === 'devices' ? BigInt(manifest.devices) : configValue(manifest, bound);
 }
 
 /** The value of a config entry as the NF sees it (an i32 or i64 import). */

@@ -1,45 +1,96 @@
 // Loads an NF's verified .wasm into V8 with its config and run-time imports, runs nf_init, and feeds frames.
+import { createLibVig, type LibVig } from '../libvig/runtime/index.ts';
 import { PACKET_BASE } from '../toolchain/build.ts';
-import type { Manifest } from '../toolchain/manifest.ts';
+import { tableImports, type Manifest } from '../toolchain/manifest.ts';
 
 export class NfAbort extends Error {}
 
+/** The exports every NF has (nfs/README.md). */
+export interface NfExports {
+  memory: WebAssembly.Memory;
+  nf_init(): void;
+  nf_process(device: number, packet: number, length: number, now: bigint): number;
+}
+
 export interface LoadedNf {
   instance: WebAssembly.Instance;
+  exports: NfExports;
   memory: WebAssembly.Memory;
+  /** libVig's run-time objects of this instance (null when the NF imports nothing from libvig). */
+  libvig: LibVig | null;
   /** Copies the frame to `at` (default: the packet area), calls nf_process, returns the output and the frame after it. */
   process(device: number, frame: Uint8Array, now: bigint, at?: number): { output: number; frame: Uint8Array };
 }
 
 export type ImportObject = Record<string, Record<string, WebAssembly.ImportValue>>;
 
-export function loadNf(build: { wasm: Uint8Array; manifest: Manifest }, extraImports: ImportObject = {}): LoadedNf {
-  const module = new WebAssembly.Module(build.wasm);
+/** What loading needs: the manifest and the binary, optionally already compiled (instantiating many times). */
+export interface NfBinary {
+  wasm: Uint8Array;
+  manifest: Manifest;
+  module?: WebAssembly.Module;
+}
+
+/**
+ * Instantiates the NF with its config (module `config`), libVig's run-time (module `libvig`, unless
+ * `extraImports` brings its own) and `env.abort`, then runs nf_init.
+ */
+export function loadNf(build: NfBinary, extraImports: ImportObject = {}): LoadedNf {
+  const module = build.module ?? new WebAssembly.Module(build.wasm);
+  const importsLibVig = WebAssembly.Module.imports(module).some((entry) => entry.module === 'libvig');
+  let exports: NfExports | null = null;
+  const libvig = importsLibVig && !extraImports.libvig ? createLibVig(() => exports!.memory) : null;
+  const abort = () => {
+    throw new NfAbort(`${build.manifest.name} called abort`);
+  };
+  const instance = new WebAssembly.Instance(module, {
+    ...(libvig ? { libvig: libvig.imports } : {}),
+    ...extraImports,
+    config: configImports(module, build.manifest),
+    env: { abort, ...extraImports.env },
+  });
+  exports = instance.exports as unknown as NfExports;
+  try {
+    exports.nf_init();
+  } catch (e) {
+    throw new Error(`nf_init of ${build.manifest.name} failed: ${(e as Error).message}`, { cause: e });
+  }
+  const memory = exports.memory;
+  const nf = exports;
+  return {
+    instance,
+    exports: nf,
+    memory,
+    libvig,
+    process(device, frame, now, at = PACKET_BASE) {
+      new Uint8Array(memory.buffer, at, frame.length).set(frame);
+      const output = nf.nf_process(device, at, frame.length, BigInt.asIntN(64, now));
+      return { output, frame: new Uint8Array(memory.buffer, at, frame.length).slice() };
+    },
+  };
+}
+
+/** Module `config`: the manifest's values (globals or functions without parameters) and its tables' functions. */
+function configImports(module: WebAssembly.Module, manifest: Manifest): Record<string, WebAssembly.ImportValue> {
+  const tables = tableImports(manifest);
   const config: Record<string, WebAssembly.ImportValue> = {};
   for (const entry of WebAssembly.Module.imports(module)) {
     if (entry.module !== 'config') continue;
-    const declared = build.manifest.config[entry.name];
-    if (!declared) throw new Error(`${build.manifest.name} imports config value "${entry.name}", which nf.json does not declare`);
+    const table = tables.get(entry.name);
+    if (table) {
+      const isCount = table.length === 0;
+      if (entry.kind === 'function') config[entry.name] = table;
+      else if (isCount && entry.kind === 'global') config[entry.name] = new WebAssembly.Global({ value: 'i32', mutable: false }, (table as () => number)());
+      else throw new Error(`${manifest.name} imports config table column "${entry.name}" as a ${entry.kind}; import it as a function of the row (i32)`);
+      continue;
+    }
+    const declared = manifest.config[entry.name];
+    if (!declared) throw new Error(`${manifest.name} imports config value "${entry.name}", which nf.json declares neither in "config" nor as a table import`);
     const value = BigInt(declared.value);
     const wide = declared.type === 'u64';
     config[entry.name] = entry.kind === 'global'
       ? new WebAssembly.Global({ value: wide ? 'i64' : 'i32', mutable: false }, wide ? value : Number(BigInt.asIntN(32, value)))
       : () => (wide ? value : Number(BigInt.asIntN(32, value)));
   }
-  const abort = () => {
-    throw new NfAbort(`${build.manifest.name} called abort`);
-  };
-  const instance = new WebAssembly.Instance(module, { ...extraImports, config, env: { abort, ...extraImports.env } });
-  const exports = instance.exports as { memory: WebAssembly.Memory; nf_init(): void; nf_process(d: number, p: number, l: number, t: bigint): number };
-  exports.nf_init();
-  const memory = exports.memory;
-  return {
-    instance,
-    memory,
-    process(device, frame, now, at = PACKET_BASE) {
-      new Uint8Array(memory.buffer, at, frame.length).set(frame);
-      const output = exports.nf_process(device, at, frame.length, BigInt.asIntN(64, now));
-      return { output, frame: new Uint8Array(memory.buffer, at, frame.length).slice() };
-    },
-  };
+  return config;
 }

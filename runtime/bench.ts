@@ -1,0 +1,124 @@
+// The benchmark: one trace, run by the verified .wasm NF and by its baselines in the same process, repetition
+// after repetition in turn (so that noise from other work on the machine spreads over all of them), outputs
+// cross-checked, figures summarised as data (for the CLI's table and JSON, and for the kernel's plots).
+import { loadManifest } from '../toolchain/manifest.ts';
+import { DROP } from './baselines/typescript-nf.ts';
+import { trafficFromCapture } from './capture-traffic.ts';
+import { implementationsOf, type ImplementationId, type PassResult } from './implementations.ts';
+import { readPcap, writePcap } from './pcap.ts';
+import { spread, summariseLatencies, type Spread } from './statistics.ts';
+import type { PacketTrace, ProcessedPackets } from './trace.ts';
+import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, type TrafficOptions } from './traffic.ts';
+
+export interface BenchOptions {
+  traffic: TrafficOptions;
+  /** Replay this capture instead of generating traffic. */
+  pcap?: string;
+  /** Write the verified NF's output frames (measured packets of the last repetition) to this capture. */
+  pcapOut?: string;
+  repetitions: number;
+}
+
+export const DEFAULT_BENCH: BenchOptions = { traffic: DEFAULT_TRAFFIC, repetitions: 5 };
+
+export interface ImplementationFigures {
+  id: ImplementationId;
+  /** Measured packets per second over each repetition's run, in millions. */
+  mpps: Spread;
+  /** Probe latency in ns: each repetition's median, 99th percentile and maximum, spread over repetitions. */
+  latencyNs: { median: Spread; p99: Spread; max: Spread };
+}
+
+export interface NfBenchmark {
+  nf: string;
+  traffic: {
+    source: string;
+    measuredPackets: number;
+    untimedPackets: number;
+    probes: number;
+    /** Live flows in the main table (generated traffic only). */
+    tableOccupancy?: { flows: number; capacity: number };
+    frameSizes: string;
+  };
+  repetitions: number;
+  implementations: ImplementationFigures[];
+  /** Median throughput of the verified NF divided by each baseline's. */
+  ratios: Partial<Record<Exclude<ImplementationId, 'wasm'>, number>>;
+  /** Baselines this NF lacks, and why. */
+  missing: string[];
+  /** Frames the verified NF sent in the last repetition and where they were written (with --pcap-out). */
+  pcapOut?: { file: string; frames: number };
+}
+
+export class OutputMismatch extends Error {}
+
+export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT_BENCH, progress: (line: string) => void = () => {}): Promise<NfBenchmark> {
+  const manifest = loadManifest(nfDir);
+  const trace = options.pcap
+    ? trafficFromCapture(manifest, readPcap(options.pcap), options.pcap, options.traffic)
+    : generateTraffic(manifest, options.traffic);
+  const { implementations, missing } = await implementationsOf(nfDir);
+  progress(`${manifest.name}: ${trace.untimed} untimed + ${trace.measured} measured packets; ${implementations.map((i) => i.id).join(', ')}`);
+  const runs = implementations.map((implementation) => ({ implementation, run: implementation.prepare(trace), results: [] as PassResult[] }));
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    for (const entry of runs) entry.results.push(entry.run());
+    progress(`  repetition ${repetition + 1}/${options.repetitions}: ${runs.map((r) => `${r.implementation.id} ${mpps(trace, r.results.at(-1)!).toFixed(2)} Mpps`).join(', ')}`);
+  }
+  const reference = runs[0]!.results.at(-1)!.processed;
+  for (const { implementation, results } of runs.slice(1)) requireSameOutputs(reference, results.at(-1)!.processed, implementation.id, trace);
+
+  const implementationsFigures = runs.map(({ implementation, results }) => figures(implementation.id, trace, results));
+  const ratios: NfBenchmark['ratios'] = {};
+  for (const figure of implementationsFigures.slice(1)) ratios[figure.id as Exclude<ImplementationId, 'wasm'>] = implementationsFigures[0]!.mpps.median / figure.mpps.median;
+  const result: NfBenchmark = {
+    nf: manifest.name,
+    traffic: {
+      source: options.pcap ?? 'generated',
+      measuredPackets: trace.measured,
+      untimedPackets: trace.untimed,
+      probes: trace.measuredProbes(),
+      ...(options.pcap ? {} : { tableOccupancy: { flows: Math.floor(options.traffic.occupancy * mainTableCapacity(manifest)), capacity: mainTableCapacity(manifest) } }),
+      frameSizes: options.pcap ? 'from the capture' : options.traffic.sizes.map((s) => (options.traffic.sizes.length > 1 ? `${s.bytes}:${s.weight}` : `${s.bytes}`)).join(','),
+    },
+    repetitions: options.repetitions,
+    implementations: implementationsFigures,
+    ratios,
+    missing,
+  };
+  if (options.pcapOut) result.pcapOut = { file: options.pcapOut, frames: writePcap(options.pcapOut, sentFrames(trace, reference)) };
+  return result;
+}
+
+function mpps(trace: PacketTrace, result: PassResult): number {
+  return trace.measured / result.elapsedNs * 1e3;
+}
+
+function figures(id: ImplementationId, trace: PacketTrace, results: PassResult[]): ImplementationFigures {
+  const latencies = results.map((result) => summariseLatencies(result.processed.latencies()));
+  return {
+    id,
+    mpps: spread(results.map((result) => mpps(trace, result))),
+    latencyNs: {
+      median: spread(latencies.map((l) => l.median)),
+      p99: spread(latencies.map((l) => l.p99)),
+      max: spread(latencies.map((l) => l.max)),
+    },
+  };
+}
+
+function requireSameOutputs(reference: ProcessedPackets, other: ProcessedPackets, id: ImplementationId, trace: PacketTrace): void {
+  const packet = reference.firstDifference(other);
+  if (packet < 0) return;
+  const describe = (processed: ProcessedPackets) => `device ${processed.output(packet)}, bytes ${Buffer.from(processed.frame(packet).subarray(0, 16)).toString('hex')}...`;
+  throw new OutputMismatch(
+    `the ${id} baseline and the verified NF disagree on measured packet ${packet} (trace packet ${trace.untimed + packet}, input device ${trace.device(trace.untimed + packet)}): ` +
+      `wasm gave ${describe(reference)}, ${id} gave ${describe(other)}; the baseline does not implement the NF's behaviour`,
+  );
+}
+
+/** The frames the NF sent (every result but DROP), stamped with their time of arrival. */
+function* sentFrames(trace: PacketTrace, processed: ProcessedPackets): Generator<{ time: bigint; frame: Uint8Array }> {
+  for (let packet = 0; packet < processed.count; packet++) {
+    if (processed.output(packet) !== DROP) yield { time: trace.time(trace.untimed + packet), frame: processed.frame(packet) };
+  }
+}

@@ -1,0 +1,73 @@
+// The three ways an NF is run by the benchmark: the verified .wasm (the product), its C twin compiled natively
+// (the machine's limit) and the idiomatic TypeScript baseline (what a developer would write without us).
+import { buildNf } from '../toolchain/build.ts';
+import type { Manifest } from '../toolchain/manifest.ts';
+import { TYPESCRIPT_BASELINES } from './baselines/index.ts';
+import { buildNativeHarness, cTwinOf, runNativeHarness } from './native-baseline.ts';
+import type { PacketTrace, ProcessedPackets } from './trace.ts';
+import { prepareTrace, runTypeScriptPass } from './typescript-runner.ts';
+import { runWasmPass, splitBursts } from './wasm-runner.ts';
+
+/** One repetition: the measured segment's time in a throughput pass, and the records after a latency pass. */
+export interface PassResult {
+  elapsedNs: number;
+  processed: ProcessedPackets;
+}
+
+export type ImplementationId = 'wasm' | 'c' | 'typescript';
+
+export interface Implementation {
+  id: ImplementationId;
+  /** Prepares for `trace` (outside any timing) and returns a function that runs one repetition. */
+  prepare(trace: PacketTrace): () => PassResult;
+}
+
+export interface NfImplementations {
+  manifest: Manifest;
+  /** The verified NF first, then the baselines it has. */
+  implementations: Implementation[];
+  /** Why a baseline is absent, e.g. "c: nfs/x has no C twin x.c". */
+  missing: string[];
+}
+
+export async function implementationsOf(nfDir: string): Promise<NfImplementations> {
+  const build = await buildNf(nfDir);
+  const { manifest } = build;
+  const compiled = { ...build, module: new WebAssembly.Module(build.wasm) };
+  const implementations: Implementation[] = [{
+    id: 'wasm',
+    prepare(trace) {
+      const output = new Uint8Array(trace.records.length);
+      const bursts = splitBursts(trace, output);
+      return () => {
+        const throughput = runWasmPass(compiled, trace, bursts, output, false);
+        return { elapsedNs: throughput.elapsedNs, processed: runWasmPass(compiled, trace, bursts, output, true).processed };
+      };
+    },
+  }];
+  const missing: string[] = [];
+  const twin = cTwinOf(build.dir, manifest);
+  if (twin) {
+    const binary = buildNativeHarness(twin, manifest);
+    implementations.push({ id: 'c', prepare: (trace) => () => runNativeHarness(binary, trace) });
+  } else {
+    missing.push(`c: ${build.dir} has no C twin ${manifest.source.replace(/\.ts$/, '.c')}`);
+  }
+  const createBaseline = TYPESCRIPT_BASELINES[manifest.name];
+  if (createBaseline) {
+    implementations.push({
+      id: 'typescript',
+      prepare(trace) {
+        const prepared = prepareTrace(trace);
+        const create = () => createBaseline(manifest);
+        return () => {
+          const throughput = runTypeScriptPass(create, trace, prepared, false);
+          return { elapsedNs: throughput.elapsedNs, processed: runTypeScriptPass(create, trace, prepared, true).processed };
+        };
+      },
+    });
+  } else {
+    missing.push(`typescript: no baseline for "${manifest.name}" in runtime/baselines/index.ts`);
+  }
+  return { manifest, implementations, missing };
+}

@@ -1,0 +1,87 @@
+// The native baseline: the NF's C twin (nfs/<name>/<name>.c) compiled with gcc -O2 together with libVig in C
+// (native/libvig.c), the manifest's config as C functions, and the hot loop (native/harness.c). The closest
+// thing to the machine's limit: no sandbox, no JavaScript boundary.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../toolchain/build.ts';
+import { tableImports, type Manifest } from '../toolchain/manifest.ts';
+import type { PassResult } from './implementations.ts';
+import { ProcessedPackets, type PacketTrace } from './trace.ts';
+
+const NATIVE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'native');
+const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'native');
+const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes'];
+
+export class NativeBaselineError extends Error {}
+
+/** The NF's C twin, or null when it has none (then there is no native baseline). */
+export function cTwinOf(nfDir: string, manifest: Manifest): string | null {
+  const twin = join(nfDir, manifest.source.replace(/\.ts$/, '.c'));
+  return existsSync(twin) ? twin : null;
+}
+
+/** Compiles (or finds in the cache) the native harness of the NF whose C twin is `twin`. */
+export function buildNativeHarness(twin: string, manifest: Manifest): string {
+  const config = configSource(manifest);
+  const sources = [twin, join(NATIVE_DIR, 'libvig.c'), join(NATIVE_DIR, 'harness.c')];
+  const hash = createHash('sha256');
+  for (const source of sources) hash.update(readFileSync(source)).update('\0');
+  hash.update(config).update(GCC_FLAGS.join(' '));
+  const dir = join(CACHE_DIR, hash.digest('hex').slice(0, 24));
+  const binary = join(dir, 'harness');
+  if (existsSync(binary)) return binary;
+  const staging = `${dir}.tmp-${process.pid}`;
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'config.c'), config);
+  const gcc = spawnSync('gcc', [...GCC_FLAGS, '-o', join(staging, 'harness'), ...sources, join(staging, 'config.c')], { encoding: 'utf8' });
+  if (gcc.error) throw new NativeBaselineError(`gcc could not run (${gcc.error.message}): the native baseline needs it; apt-get install -y gcc`);
+  if (gcc.status !== 0) throw new NativeBaselineError(`gcc could not compile the native baseline of ${manifest.name} (${twin}):\n${gcc.stderr}`);
+  try {
+    renameSync(staging, dir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another process built the same harness meanwhile
+  }
+  return binary;
+}
+
+/** One throughput pass and one latency pass of the native harness over `trace`. */
+export function runNativeHarness(binary: string, trace: PacketTrace): PassResult {
+  const dir = mkdtempSync(join(tmpdir(), 'vigor-native-'));
+  try {
+    const traceFile = join(dir, 'trace.bin');
+    const outputFile = join(dir, 'processed.bin');
+    writeFileSync(traceFile, trace.records);
+    const run = spawnSync(binary, [traceFile, String(trace.untimed), outputFile], { encoding: 'utf8' });
+    if (run.status !== 0) throw new NativeBaselineError(`the native baseline failed (${binary}, exit ${run.status ?? run.signal}):\n${run.stderr}`);
+    return { elapsedNs: Number(run.stdout.trim()), processed: new ProcessedPackets(trace, new Uint8Array(readFileSync(outputFile))) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The manifest's config values and tables as the C functions the twin declares (module "config" on wasm32). */
+function configSource(manifest: Manifest): string {
+  const literal = (value: bigint | number, wide: boolean): string => `(${wide ? 'int64_t' : 'int32_t'})${BigInt.asIntN(wide ? 64 : 32, BigInt(value))}LL`;
+  const lines = ['/* Generated from nf.json by runtime/native-baseline.ts. */', '#include <stdint.h>'];
+  for (const [name, entry] of Object.entries(manifest.config)) {
+    const wide = entry.type === 'u64';
+    lines.push(`${wide ? 'int64_t' : 'int32_t'} ${name}(void) { return ${literal(BigInt(entry.value), wide)}; }`);
+  }
+  const imports = tableImports(manifest);
+  for (const [table, { columns, rows }] of Object.entries(manifest.tables ?? {})) {
+    lines.push(`int32_t ${table}_count(void) { return ${rows.length}; }`);
+    for (const [column, type] of Object.entries(columns)) {
+      const name = `${table}_${column}`;
+      const wide = type === 'u64' || type === 'mac';
+      const read = imports.get(name) as (row: number) => number | bigint;
+      const cells = rows.map((_, row) => literal(read(row), wide));
+      lines.push(`static const ${wide ? 'int64_t' : 'int32_t'} ${name}_cells[] = {${cells.join(', ') || '0'}};`);
+      lines.push(`${wide ? 'int64_t' : 'int32_t'} ${name}(int32_t row) { return ${name}_cells[row]; }`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

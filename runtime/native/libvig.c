@@ -1,0 +1,269 @@
+/* libVig's emap and vector for NFs compiled natively (gcc -O2), the benchmark's native baseline: the functions
+ * of libvig/c/libvig.h that the C twins use (an NF calling another fails to link), with the semantics of libvig/README.md and the same structures as the run-time
+ * (libvig/runtime/): open addressing with linear probing and chain counters, MurmurHash3 over little-endian
+ * words, and a doubly linked list of indices ordered by time stamp over a stack of free indices.
+ * A broken precondition prints what was wrong and exits with status 3. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../libvig/c/libvig.h"
+
+enum { MAX_OBJECTS = 64, EMPTY = -1, NONE = -1 };
+
+struct slot_header {
+  int32_t index; /* EMPTY, or the index of the key stored here */
+  int32_t hash;
+  int32_t chain; /* how many stored keys probed past this slot */
+};
+
+struct emap {
+  int32_t key_size, key_words, capacity, stride; /* stride: slot size in 32-bit words */
+  uint32_t mask;
+  int32_t *slots;
+  int32_t *slot_of_index;
+  int64_t *stamps;
+  int32_t *older, *newer, *free_stack;
+  int32_t free_top, count, oldest, newest;
+  int64_t latest_stamp;
+};
+
+struct vector {
+  int32_t record_size, capacity;
+  uint8_t *records;
+};
+
+static struct object {
+  enum { KIND_EMAP, KIND_VECTOR } kind;
+  union {
+    struct emap emap;
+    struct vector vector;
+  };
+} objects[MAX_OBJECTS];
+static int32_t object_count;
+
+static _Noreturn void violation(const char *operation, int32_t handle, const char *what) {
+  fprintf(stderr, "libvig %s (object %d): %s\n", operation, handle, what);
+  exit(3);
+}
+
+static void *zeroed(size_t count, size_t size) {
+  void *memory = calloc(count, size);
+  if (!memory) violation("allocate", -1, "out of memory");
+  return memory;
+}
+
+static struct object *new_object(const char *operation, int32_t size, int32_t capacity) {
+  if (size < 1 || capacity < 1 || size > (1 << 24) || capacity > (1 << 24)) violation(operation, -1, "sizes and capacities must be in 1..2^24");
+  if (object_count == MAX_OBJECTS) violation(operation, -1, "too many objects");
+  return &objects[object_count];
+}
+
+static struct emap *emap_of(int32_t handle, const char *operation) {
+  if (handle < 0 || handle >= object_count || objects[handle].kind != KIND_EMAP) violation(operation, handle, "not an emap handle");
+  return &objects[handle].emap;
+}
+
+static struct vector *vector_of(int32_t handle, const char *operation) {
+  if (handle < 0 || handle >= object_count || objects[handle].kind != KIND_VECTOR) violation(operation, handle, "not a vector handle");
+  return &objects[handle].vector;
+}
+
+/* Frees every object: the harness starts each pass with a fresh NF. */
+void libvig_reset(void) {
+  for (int32_t handle = 0; handle < object_count; handle++) {
+    if (objects[handle].kind == KIND_VECTOR) {
+      free(objects[handle].vector.records);
+      continue;
+    }
+    struct emap *map = &objects[handle].emap;
+    free(map->slots), free(map->slot_of_index), free(map->stamps), free(map->older), free(map->newer), free(map->free_stack);
+  }
+  object_count = 0;
+}
+
+int32_t emap_allocate(int32_t key_size, int32_t capacity) {
+  struct object *object = new_object("emap_allocate", key_size, capacity);
+  object->kind = KIND_EMAP;
+  struct emap *map = &object->emap;
+  uint32_t slot_count = 1; /* at least twice the capacity, as libvig/runtime/key-table.ts */
+  while (slot_count < 2 * (uint32_t)capacity) slot_count *= 2;
+  map->key_size = key_size;
+  map->key_words = (key_size + 3) / 4;
+  map->capacity = capacity;
+  map->stride = (int32_t)(sizeof(struct slot_header) / 4) + map->key_words;
+  map->mask = slot_count - 1;
+  map->slots = zeroed((size_t)slot_count * map->stride, 4);
+  for (uint32_t slot = 0; slot < slot_count; slot++) map->slots[(size_t)slot * map->stride] = EMPTY;
+  map->slot_of_index = zeroed(capacity, 4);
+  for (int32_t index = 0; index < capacity; index++) map->slot_of_index[index] = EMPTY;
+  map->stamps = zeroed(capacity, 8);
+  map->older = zeroed(capacity, 4);
+  map->newer = zeroed(capacity, 4);
+  map->free_stack = zeroed(capacity, 4);
+  for (int32_t depth = 0; depth < capacity; depth++) map->free_stack[depth] = capacity - 1 - depth;
+  map->free_top = capacity;
+  map->count = 0;
+  map->oldest = map->newest = NONE;
+  map->latest_stamp = INT64_MIN;
+  return object_count++;
+}
+
+static uint32_t rotate_left(uint32_t x, int by) { return (x << by) | (x >> (32 - by)); }
+
+/* MurmurHash3 x86_32 (seed 0) over the key's words, 30 bits kept (as libvig/runtime/hash.ts). */
+static int32_t hash_words(const uint32_t *words, int32_t word_count, int32_t key_size) {
+  uint32_t h = 0;
+  for (int32_t word = 0; word < word_count; word++) {
+    h ^= rotate_left(words[word] * 0xcc9e2d51u, 15) * 0x1b873593u;
+    h = rotate_left(h, 13) * 5 + 0xe6546b64u;
+  }
+  h ^= (uint32_t)key_size;
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return (int32_t)(h & 0x3fffffffu);
+}
+
+/* Copies the key into whole words (the last zero-padded) and returns its hash. */
+static int32_t read_key(const struct emap *map, const void *key, uint32_t *words) {
+  words[map->key_words - 1] = 0;
+  memcpy(words, key, map->key_size);
+  return hash_words(words, map->key_words, map->key_size);
+}
+
+static int32_t *slot_at(const struct emap *map, uint32_t slot) { return map->slots + (size_t)slot * map->stride; }
+
+static int32_t find(const struct emap *map, const uint32_t *words, int32_t hash) {
+  uint32_t slot = (uint32_t)hash & map->mask;
+  for (uint32_t probe = 0; probe <= map->mask; probe++, slot = (slot + 1) & map->mask) {
+    const int32_t *at = slot_at(map, slot);
+    const struct slot_header *header = (const struct slot_header *)at;
+    if (header->hash == hash && header->index != EMPTY && memcmp(at + 3, words, (size_t)map->key_words * 4) == 0) return header->index;
+    if (header->chain == 0) return NONE;
+  }
+  return NONE;
+}
+
+int32_t emap_get(int32_t handle, const void *key) {
+  const struct emap *map = emap_of(handle, "emap_get");
+  uint32_t words[map->key_words];
+  int32_t hash = read_key(map, key, words);
+  return find(map, words, hash);
+}
+
+static void append(struct emap *map, int32_t index, int64_t now) {
+  map->stamps[index] = now;
+  map->latest_stamp = now;
+  map->older[index] = map->newest;
+  map->newer[index] = NONE;
+  if (map->newest == NONE) map->oldest = index;
+  else map->newer[map->newest] = index;
+  map->newest = index;
+}
+
+static void unlink_index(struct emap *map, int32_t index) {
+  int32_t older = map->older[index], newer = map->newer[index];
+  if (older == NONE) map->oldest = newer;
+  else map->newer[older] = newer;
+  if (newer == NONE) map->newest = older;
+  else map->older[newer] = older;
+}
+
+static void require_time(const struct emap *map, int64_t now, const char *operation, int32_t handle) {
+  if (now < map->latest_stamp) violation(operation, handle, "time went backwards");
+}
+
+int32_t emap_add(int32_t handle, const void *key, int64_t now) {
+  struct emap *map = emap_of(handle, "emap_add");
+  require_time(map, now, "emap_add", handle);
+  uint32_t words[map->key_words];
+  int32_t hash = read_key(map, key, words);
+  if (find(map, words, hash) != NONE) violation("emap_add", handle, "the key is already present");
+  if (map->free_top == 0) return NONE;
+  int32_t index = map->free_stack[--map->free_top];
+  map->count++;
+  append(map, index, now);
+  uint32_t slot = (uint32_t)hash & map->mask;
+  while (((struct slot_header *)slot_at(map, slot))->index != EMPTY) {
+    ((struct slot_header *)slot_at(map, slot))->chain++;
+    slot = (slot + 1) & map->mask;
+  }
+  int32_t *at = slot_at(map, slot);
+  ((struct slot_header *)at)->index = index;
+  ((struct slot_header *)at)->hash = hash;
+  memcpy(at + 3, words, (size_t)map->key_words * 4);
+  map->slot_of_index[index] = (int32_t)slot;
+  return index;
+}
+
+static int is_allocated(const struct emap *map, int32_t index) {
+  return index >= 0 && index < map->capacity && map->slot_of_index[index] != EMPTY;
+}
+
+void emap_refresh(int32_t handle, int32_t index, int64_t now) {
+  struct emap *map = emap_of(handle, "emap_refresh");
+  if (!is_allocated(map, index)) violation("emap_refresh", handle, "the index is not allocated");
+  require_time(map, now, "emap_refresh", handle);
+  unlink_index(map, index);
+  append(map, index, now);
+}
+
+/* Removes the key stored under allocated `index` and frees the index. */
+static void remove_index(struct emap *map, int32_t index) {
+  uint32_t target = (uint32_t)map->slot_of_index[index];
+  for (uint32_t slot = (uint32_t)((struct slot_header *)slot_at(map, target))->hash & map->mask; slot != target; slot = (slot + 1) & map->mask) {
+    ((struct slot_header *)slot_at(map, slot))->chain--;
+  }
+  ((struct slot_header *)slot_at(map, target))->index = EMPTY;
+  map->slot_of_index[index] = EMPTY;
+  unlink_index(map, index);
+  map->count--;
+  map->free_stack[map->free_top++] = index;
+}
+
+int32_t emap_expire(int32_t handle, int64_t time) {
+  struct emap *map = emap_of(handle, "emap_expire");
+  int32_t removed = 0;
+  while (map->oldest != NONE && map->stamps[map->oldest] < time) {
+    remove_index(map, map->oldest);
+    removed++;
+  }
+  return removed;
+}
+
+int32_t emap_full(int32_t handle) {
+  const struct emap *map = emap_of(handle, "emap_full");
+  return map->count == map->capacity;
+}
+
+int32_t vector_allocate(int32_t record_size, int32_t capacity) {
+  struct object *object = new_object("vector_allocate", record_size, capacity);
+  object->kind = KIND_VECTOR;
+  object->vector.record_size = record_size;
+  object->vector.capacity = capacity;
+  object->vector.records = zeroed(capacity, record_size);
+  return object_count++;
+}
+
+static uint8_t *record_at(int32_t handle, int32_t index, const char *operation, int32_t *size) {
+  struct vector *vector = vector_of(handle, operation);
+  if (index < 0 || index >= vector->capacity) violation(operation, handle, "index out of range");
+  *size = vector->record_size;
+  return vector->records + (size_t)index * vector->record_size;
+}
+
+void vector_get(int32_t handle, int32_t index, void *out) {
+  int32_t size;
+  const uint8_t *record = record_at(handle, index, "vector_get", &size);
+  memcpy(out, record, size);
+}
+
+void vector_set(int32_t handle, int32_t index, const void *record) {
+  int32_t size;
+  uint8_t *stored = record_at(handle, index, "vector_set", &size);
+  memcpy(stored, record, size);
+}

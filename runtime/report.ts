@@ -1,0 +1,39 @@
+// The benchmark's figures as a text table.
+import type { NfBenchmark } from './bench.ts';
+import type { ImplementationId } from './implementations.ts';
+import type { Spread } from './statistics.ts';
+
+const LABELS: Record<ImplementationId, string> = {
+  wasm: 'verified .wasm',
+  c: 'native C (gcc -O2)',
+  typescript: 'TypeScript + Maps',
+};
+
+const range = (s: Spread, digits: number): string => `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}-${s.max.toFixed(digits)}]`;
+
+export function formatBenchmarks(results: NfBenchmark[]): string {
+  const header = ['NF', 'implementation', 'Mpps median [min-max]', 'wasm/this', 'probe latency ns: median', 'p99', 'max'];
+  const rows = results.flatMap((result) =>
+    result.implementations.map((figures) => [
+      result.nf,
+      LABELS[figures.id],
+      range(figures.mpps, 2),
+      figures.id === 'wasm' ? '1.00' : (result.ratios[figures.id as Exclude<ImplementationId, 'wasm'>] ?? NaN).toFixed(2),
+      range(figures.latencyNs.median, 0),
+      figures.latencyNs.p99.median.toFixed(0),
+      figures.latencyNs.max.max.toFixed(0),
+    ]),
+  );
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  const notes = results.flatMap((result) => {
+    const { traffic } = result;
+    const occupancy = traffic.tableOccupancy ? `, main table ${traffic.tableOccupancy.flows}/${traffic.tableOccupancy.capacity} flows` : '';
+    return [
+      `${result.nf}: ${traffic.source} traffic, ${traffic.measuredPackets} measured packets (${traffic.probes} probes timed) after ${traffic.untimedPackets} untimed, frames ${traffic.frameSizes} bytes${occupancy}; ${result.repetitions} repetitions`,
+      ...result.missing.map((reason) => `${result.nf}: no baseline ${reason}`),
+      ...(result.pcapOut ? [`${result.nf}: ${result.pcapOut.frames} output frames written to ${result.pcapOut.file}`] : []),
+    ];
+  });
+  return [line(header), ...rows.map(line), '', 'p99 is the median over repetitions, max the largest; latency includes reading the clock.', ...notes].join('\n');
+}

@@ -1,0 +1,30 @@
+// Summaries of repeated measurements.
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** The value below which `fraction` of the sorted samples lie (nearest rank). */
+export function percentile(sorted: ArrayLike<number>, fraction: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil(fraction * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0] ?? NaN, median: percentile(sorted, 0.5), max: sorted.at(-1) ?? NaN };
+}
+
+export interface LatencySummary {
+  median: number;
+  p99: number;
+  max: number;
+}
+
+export function summariseLatencies(latencies: Float64Array): LatencySummary {
+  const sorted = Float64Array.from(latencies).sort();
+  return { median: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN };
+}

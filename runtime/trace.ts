@@ -1,0 +1,148 @@
+// A packet trace: every frame with its input device and time, laid out exactly as the hot loops consume it, so
+// that the WebAssembly driver, the native C harness and the TypeScript baseline read the same bytes.
+//
+// Record layout (little-endian), one per packet, 8-byte aligned:
+//   0  i32  input device; after processing, nf_process's result (output device, DROP or FLOOD)
+//   4  u16  frame length in bytes
+//   6  u16  flags (PROBE: a packet whose latency is measured)
+//   8  i64  time, nanoseconds
+//  16  f64  after processing: the packet's latency in ns when it was timed, else 0
+//  24  the frame, padded with zeros to a multiple of 8 bytes
+
+export const RECORD_HEADER = 24;
+export const FIELD_DEVICE = 0;
+export const FIELD_LENGTH = 4;
+export const FIELD_FLAGS = 6;
+export const FIELD_TIME = 8;
+export const FIELD_LATENCY = 16;
+export const FLAG_PROBE = 1;
+
+export const recordSize = (frameLength: number): number => RECORD_HEADER + ((frameLength + 7) & ~7);
+
+/**
+ * Packets [0, untimed) fill the NF's tables and warm up the code (never timed); [untimed, count) are measured.
+ */
+export class PacketTrace {
+  constructor(
+    /** All records, back to back. */
+    readonly records: Uint8Array,
+    /** Byte offset of each packet's record, plus one final entry: the end of the last record. */
+    readonly offsets: Uint32Array,
+    readonly untimed: number,
+  ) {}
+
+  get count(): number {
+    return this.offsets.length - 1;
+  }
+
+  get measured(): number {
+    return this.count - this.untimed;
+  }
+
+  private get view(): DataView {
+    return new DataView(this.records.buffer, this.records.byteOffset, this.records.byteLength);
+  }
+
+  device(packet: number): number {
+    return this.view.getInt32(this.offsets[packet]! + FIELD_DEVICE, true);
+  }
+
+  time(packet: number): bigint {
+    return this.view.getBigInt64(this.offsets[packet]! + FIELD_TIME, true);
+  }
+
+  isProbe(packet: number): boolean {
+    return (this.view.getUint16(this.offsets[packet]! + FIELD_FLAGS, true) & FLAG_PROBE) !== 0;
+  }
+
+  frame(packet: number): Uint8Array {
+    const at = this.offsets[packet]!;
+    return this.records.subarray(at + RECORD_HEADER, at + RECORD_HEADER + this.view.getUint16(at + FIELD_LENGTH, true));
+  }
+
+  /** The number of probes among the measured packets. */
+  measuredProbes(): number {
+    let probes = 0;
+    for (let packet = this.untimed; packet < this.count; packet++) if (this.isProbe(packet)) probes++;
+    return probes;
+  }
+
+}
+
+/** Appends packets to a trace, growing its buffer as needed. */
+export class TraceBuilder {
+  private records = new Uint8Array(1 << 16);
+  private offsets = new Uint32Array(1 << 10);
+  private count = 0;
+
+  /** Adds a packet and returns its frame's bytes (zeroed) for the caller to fill. */
+  add(device: number, time: bigint, length: number, probe: boolean): Uint8Array {
+    const at = this.offsets[this.count]!;
+    const end = at + recordSize(length);
+    if (end > this.records.length) this.records = grow(this.records, end);
+    if (this.count + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.count + 2);
+    const view = new DataView(this.records.buffer, at, RECORD_HEADER);
+    view.setInt32(FIELD_DEVICE, device, true);
+    view.setUint16(FIELD_LENGTH, length, true);
+    view.setUint16(FIELD_FLAGS, probe ? FLAG_PROBE : 0, true);
+    view.setBigInt64(FIELD_TIME, time, true);
+    this.offsets[++this.count] = end;
+    return this.records.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length);
+  }
+
+  /** The trace; its first `untimed` packets fill tables and warm up, the rest are measured. */
+  finish(untimed: number): PacketTrace {
+    if (untimed > this.count) throw new RangeError(`a trace of ${this.count} packets cannot have ${untimed} untimed ones`);
+    return new PacketTrace(this.records.slice(0, this.offsets[this.count]), this.offsets.slice(0, this.count + 1), untimed);
+  }
+}
+
+function grow<T extends Uint8Array | Uint32Array>(array: T, atLeast: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(Math.max(atLeast, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+/** What a run did to the measured packets: a copy of their records after processing. */
+export class ProcessedPackets {
+  constructor(private readonly trace: PacketTrace, readonly records: Uint8Array) {}
+
+  private at(packet: number): number {
+    return this.trace.offsets[this.trace.untimed + packet]! - this.trace.offsets[this.trace.untimed]!;
+  }
+
+  get count(): number {
+    return this.trace.measured;
+  }
+
+  /** nf_process's result for measured packet `packet` (0 = the first measured one). */
+  output(packet: number): number {
+    return new DataView(this.records.buffer, this.records.byteOffset).getInt32(this.at(packet) + FIELD_DEVICE, true);
+  }
+
+  frame(packet: number): Uint8Array {
+    const at = this.at(packet) + RECORD_HEADER;
+    return this.records.subarray(at, at + this.trace.frame(this.trace.untimed + packet).length);
+  }
+
+  /** Latencies of the timed (probe) packets, in packet order, in ns. */
+  latencies(): Float64Array {
+    const view = new DataView(this.records.buffer, this.records.byteOffset);
+    const found: number[] = [];
+    for (let packet = 0; packet < this.count; packet++) {
+      if (this.trace.isProbe(this.trace.untimed + packet)) found.push(view.getFloat64(this.at(packet) + FIELD_LATENCY, true));
+    }
+    return Float64Array.from(found);
+  }
+
+  /** The first measured packet on which two runs differ (output device or bytes), or -1 when they agree. */
+  firstDifference(other: ProcessedPackets): number {
+    for (let packet = 0; packet < this.count; packet++) {
+      if (this.output(packet) !== other.output(packet)) return packet;
+      const mine = this.frame(packet);
+      const theirs = other.frame(packet);
+      if (mine.length !== theirs.length || mine.some((byte, at) => byte !== theirs[at])) return packet;
+    }
+    return -1;
+  }
+}

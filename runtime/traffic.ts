@@ -1,0 +1,121 @@
+// The traffic generator, after the Vigor/VigNAT evaluation method: background flows keep the NF's main table at
+// a fixed occupancy (90% by default) while probe packets, each the first packet of a new flow, take the NF's
+// longest path (a table miss, then an insertion).
+//
+// How the occupancy stays fixed: the live flows form a FIFO window of W = occupancy x capacity flows. Every
+// packet takes the flow at the window's head and appends a flow at its tail: the same flow (a background packet,
+// which refreshes it) or a brand-new one (a probe; the old head then leaves for good). So the last W packets
+// always come from W distinct flows, and time advances by `step` per packet with W x step <= expiration <
+// (W + 1) x step: every flow of the window is still fresh, and a flow that left expires exactly one packet
+// later. The table therefore holds W entries before every packet, W + 1 at most.
+import type { Manifest } from '../toolchain/manifest.ts';
+import { MIN_FLOW_FRAME, writeFlowFrame } from './flow-frames.ts';
+import { TraceBuilder, type PacketTrace } from './trace.ts';
+
+export interface TrafficOptions {
+  /** Fraction of the main table kept full by background flows, in (0, 1). */
+  occupancy: number;
+  /** Packets measured per repetition. */
+  packets: number;
+  /** Packets run after the table is filled and before measuring (not timed). */
+  warmup: number;
+  /** Fraction of the packets (after the fill) that are probes, i.e. start a new flow. */
+  newFlowShare: number;
+  /** Frame sizes in bytes (the bytes the NF receives, no FCS) with relative weights. */
+  sizes: { bytes: number; weight: number }[];
+  seed: number;
+}
+
+export const DEFAULT_TRAFFIC: TrafficOptions = {
+  occupancy: 0.9,
+  packets: 500_000,
+  warmup: 100_000,
+  newFlowShare: 0.1,
+  sizes: [{ bytes: 64, weight: 1 }],
+  seed: 1,
+};
+
+/** The evaluation's table size (NFS.md), used for flows when an NF has no table of its own (nop). */
+const EVALUATION_CAPACITY = 65_536;
+/** Time step for NFs without an expiration time: 1 us per packet. */
+const DEFAULT_STEP_NS = 1000n;
+
+export class TrafficError extends Error {}
+
+/** The capacity of the NF's main table: its first emap (nf.json "state"), or the evaluation size if it has none. */
+export function mainTableCapacity(manifest: Manifest): number {
+  const table = manifest.state.find((object) => object.kind === 'emap');
+  if (!table) return EVALUATION_CAPACITY;
+  return typeof table.capacity === 'number' ? table.capacity : Number(manifest.config[table.capacity]!.value);
+}
+
+export function generateTraffic(manifest: Manifest, options: TrafficOptions): PacketTrace {
+  const { occupancy, newFlowShare } = options;
+  if (!(occupancy > 0 && occupancy < 1)) throw new TrafficError(`occupancy must be between 0 and 1 (exclusive), not ${occupancy}`);
+  if (!(newFlowShare >= 0 && newFlowShare <= 1)) throw new TrafficError(`the share of new flows must be between 0 and 1, not ${newFlowShare}`);
+  if (!Number.isInteger(options.packets) || options.packets < 1) throw new TrafficError(`the number of packets must be a positive integer, not ${options.packets}`);
+  const pickSize = sizePicker(manifest, options.sizes);
+  const window = Math.max(1, Math.floor(occupancy * mainTableCapacity(manifest)));
+  const step = timeStep(manifest, window);
+  const random = xorshift(options.seed);
+  const live = new Int32Array(window);
+  let head = 0;
+  let nextFlow = 0;
+  const trace = new TraceBuilder();
+  const total = window + options.warmup + options.packets;
+  for (let index = 0; index < total; index++) {
+    const filling = index < window;
+    const probe = !filling && random() < newFlowShare;
+    const flow = filling || probe ? nextFlow++ : live[head]!;
+    // The destination is a live flow (known to the NF), drawn before this packet changes the window.
+    const destination = filling ? flow : live[Math.floor(random() * window)]!;
+    live[head] = flow;
+    head = (head + 1) % window;
+    const measured = index >= window + options.warmup;
+    writeFlowFrame(flow, destination, trace.add(flow % manifest.devices, BigInt(index) * step, pickSize(random()), probe && measured));
+  }
+  return trace.finish(window + options.warmup);
+}
+
+/** The per-packet time step that keeps exactly the last `window` packets' flows fresh (see the header). */
+function timeStep(manifest: Manifest, window: number): bigint {
+  const expiration = manifest.config.expiration_time;
+  if (!expiration) return DEFAULT_STEP_NS;
+  const expirationNs = BigInt(expiration.value);
+  const step = expirationNs / BigInt(window);
+  if (step === 0n || BigInt(window + 1) * step <= expirationNs) {
+    throw new TrafficError(
+      `${manifest.name}: an expiration time of ${expirationNs} ns is too short to keep ${window} flows fresh with distinct time stamps; ` +
+        `it must be more than ${window} x ${window + 1} ns (lower the occupancy or raise expiration_time)`,
+    );
+  }
+  return step;
+}
+
+function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): (uniform: number) => number {
+  if (sizes.length === 0) throw new TrafficError('give at least one frame size');
+  const low = Math.max(MIN_FLOW_FRAME, manifest.frame.min);
+  for (const { bytes, weight } of sizes) {
+    if (!Number.isInteger(bytes) || bytes < low || bytes > manifest.frame.max) {
+      throw new TrafficError(`frame size ${bytes} is outside ${low}..${manifest.frame.max} (${manifest.name}/nf.json "frame", and room for Ethernet, IPv4 and UDP headers)`);
+    }
+    if (!(weight > 0)) throw new TrafficError(`frame size ${bytes}: the weight must be positive, not ${weight}`);
+  }
+  const total = sizes.reduce((sum, size) => sum + size.weight, 0);
+  return (uniform) => {
+    let left = uniform * total;
+    for (const size of sizes) if ((left -= size.weight) < 0) return size.bytes;
+    return sizes[sizes.length - 1]!.bytes;
+  };
+}
+
+/** A seeded xorshift32 generator of numbers in [0, 1): the same seed gives the same traffic. */
+function xorshift(seed: number): () => number {
+  let state = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+}

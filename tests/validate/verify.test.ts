@@ -1,0 +1,141 @@
+// Properties proven against NF traces, and refuted with counterexamples: correct NFs and specs hold, seeded
+// bugs and wrong specs fail with the claim that breaks, and invalid specs say where and why.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildNf, type Variant } from '../../toolchain/build.ts';
+import * as T from '../../engine/solver/term.ts';
+import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
+import { type PropertyResult, VerificationSession } from '../../engine/verify/session.ts';
+
+const nf = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const NOP = nf('../nfs/nop');
+const LEARNER = nf('programs/nfs/learner');
+
+function failed(result: PropertyResult) {
+  assert.equal(result.verdict, 'fails', JSON.stringify(result, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 500));
+  if (result.verdict !== 'fails') throw new Error('unreachable');
+  return result.failures[0]!;
+}
+
+/** The session's traces replaced by those of a patched copy of the NF (a seeded bug). */
+async function withBug(session: VerificationSession, variant: Variant): Promise<VerificationSession> {
+  const build = await buildNf(session.nfDir, { variant });
+  const exploration = await exploreNf(build);
+  return Object.assign(Object.create(Object.getPrototypeOf(session)), session, { build, exploration, cells: new Map() });
+}
+
+describe('nop', () => {
+  let session: VerificationSession;
+  before(async () => (session = await VerificationSession.open(NOP)));
+
+  test('spec.py and the function-dialect property hold', async () => {
+    for (const file of ['spec.py', 'properties/forward_fn.py']) {
+      const result = await session.checkFile(`${NOP}/${file}`);
+      assert.equal(result.verdict, 'holds', file);
+    }
+  });
+
+  test('a wrong claim fails: output devices, with the spec line and a counterexample', async () => {
+    const failure = failed(await session.check('same_port', '# wrong on purpose\nreturn ([received_on_port], [])\n'));
+    assert.deepEqual(failure.failed, ['output devices (device 0)', 'output devices (device 1)']);
+    assert.equal(failure.specLine?.line, 2);
+    const input = inputFromModel(failure.model);
+    assert.equal(failure.nfOutput, BigInt(1 - input.device), 'the NF sent the frame to the other device');
+  });
+
+  test('a failing assert is a counterexample at its line', async () => {
+    const failure = failed(await session.check('early', 'if received_on_port == 1:\n    assert now > 1000\nreturn ([1 - received_on_port], [])\n'));
+    assert.deepEqual(failure.failed, ['assert']);
+    assert.equal(failure.specLine?.line, 2);
+    const input = inputFromModel(failure.model);
+    assert.equal(input.device, 1);
+    assert.ok(input.now <= 1000n);
+  });
+
+  test('function dialect: a failing assert', async () => {
+    const failure = failed(await session.check('fn', 'def spec(packet, config, transmitted_packet):\n    assert transmitted_packet is None\n'));
+    assert.deepEqual(failure.failed, ['assert']);
+  });
+});
+
+describe('MAC learner (stateful)', () => {
+  let session: VerificationSession;
+  before(async () => (session = await VerificationSession.open(LEARNER)));
+
+  test('its spec and property hold', async () => {
+    assert.equal((await session.checkFile(`${LEARNER}/spec.py`)).verdict, 'holds');
+    assert.equal((await session.checkFile(`${LEARNER}/properties/short_frames_dropped.py`)).verdict, 'holds');
+  });
+
+  test('seeded bug, never expiring: the table differs from the spec\'s', async () => {
+    const buggy = await withBug(session, { name: 'never-expire', patches: [{ find: 'emap_expire(macs, <i64>(now - MAX_AGE));', replace: '' }] });
+    const failure = failed(await buggy.checkFile(`${LEARNER}/spec.py`));
+    assert.ok(failure.failed.some((f) => f.startsWith('macs:')), failure.failed.join());
+  });
+
+  test('seeded bug, forwarding back out of the input port: output devices', async () => {
+    const buggy = await withBug(session, { name: 'hairpin', patches: [{ find: 'return port == device ? DROP : port;', replace: 'return port;' }] });
+    const failure = failed(await buggy.checkFile(`${LEARNER}/spec.py`));
+    assert.ok(failure.failed.some((f) => f.startsWith('output devices')));
+    const input = inputFromModel(failure.model);
+    assert.equal(failure.nfOutput, BigInt(input.device), 'the NF sends the frame back where it came from');
+  });
+
+  test('seeded bug, flooding a known destination', async () => {
+    const buggy = await withBug(session, { name: 'flood-known', patches: [{ find: 'if (destination < 0) return FLOOD;', replace: 'return FLOOD;' }] });
+    const failure = failed(await buggy.checkFile(`${LEARNER}/spec.py`));
+    assert.ok(failure.failed.some((f) => f.startsWith('output devices')));
+    assert.equal(failure.nfOutput, 0xfffffffen);
+    const destination = inputFromModel(failure.model).packet.subarray(0, 6);
+    const key = T.bv(destination.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n), 48);
+    assert.equal(T.evaluate(T.apply('macs.has', [key], T.BOOL), failure.model), 1n, 'in the counterexample, the destination is known');
+  });
+
+  test('a property defined in the session is importable by a later one', async () => {
+    assert.equal((await session.check('short', 'if packet_size < 14:\n    return ([], [])\n')).verdict, 'holds');
+    assert.equal((await session.check('uses_short', 'import short\nreturn ...\n')).verdict, 'invalid', 'a bare ... is not (ports, headers): a run-time spec error');
+    assert.equal((await session.check('uses_short2', 'import short\npass\n')).verdict, 'holds');
+  });
+});
+
+describe('invalid specs: line, column and what is wrong, before anything runs', () => {
+  let session: VerificationSession;
+  before(async () => (session = await VerificationSession.open(LEARNER)));
+
+  const cases: [string, string, number, number, RegExp][] = [
+    ['syntax error', 'x = \nreturn ([], [])\n', 1, 5, /expected an expression/],
+    ['unknown state name', 'from state import mac\n', 1, 19, /mac/],
+    ['unknown header field', 'h = pop_header(ether, on_mismatch=([], []))\nif h.source == 1:\n    pass\n', 2, 6, /source/],
+    ['wrong constructor arity', 'from state import ports\nports.set(0, portc(1, 2))\n', 2, 14, /portc/],
+  ];
+  for (const [what, text, line, column, message] of cases) {
+    test(what, async () => {
+      const result = await session.check(what.replace(/ /g, '_'), text);
+      assert.equal(result.verdict, 'invalid');
+      if (result.verdict !== 'invalid') return;
+      const [error] = result.errors;
+      assert.equal(error!.line, line, error!.message);
+      assert.equal(error!.column, column, error!.message);
+      assert.match(error!.message, message);
+      assert.doesNotMatch(error!.message, /at .*\.ts:\d+/, 'no engine stack trace');
+    });
+  }
+
+  test('a Python exception while the spec runs is reported at its line', async () => {
+    const result = await session.check('boom', 'h = pop_header(ether, on_mismatch=([], []))\nx = [1, 2][h.type]\n');
+    assert.equal(result.verdict, 'invalid');
+    if (result.verdict === 'invalid') {
+      assert.equal(result.errors[0]!.line, 2);
+      assert.match(result.errors[0]!.message, /symbolic value cannot be used as a Python integer/);
+    }
+  });
+});
+
+describe('pay-as-you-go', () => {
+  test('a second session on the same NF binary re-uses its traces', async () => {
+    const first = await VerificationSession.open(LEARNER);
+    const second = await VerificationSession.open(LEARNER);
+    assert.equal(second.exploration, first.exploration);
+  });
+});

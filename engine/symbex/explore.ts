@@ -9,7 +9,7 @@ import { importKey, type ContractTable } from './imports.ts';
 import { Interpreter, type Layout, type Limits, type Oracle } from './interpreter.ts';
 import { LinearMemory, type PacketBuffer } from './memory.ts';
 import { ExecutionState, type ImportCall, type Value } from './state.ts';
-import { EngineError, PathEnded, type Violation, type ViolationKind } from './violations.ts';
+import { EngineError, Interrupted, PathEnded, type Violation, type ViolationKind, type Watch } from './violations.ts';
 
 export interface Trace {
   pathCondition: Term[];
@@ -42,7 +42,7 @@ export interface Exploration {
 
 export const DEFAULT_LIMITS: Limits = { loopBound: 256, callDepth: 256, instructionBudget: 5_000_000 };
 
-export interface MachineOptions {
+export interface MachineOptions extends Watch {
   sourceMap: SourceMap | null;
   /** Values of imported globals, by `module.name`. */
   importedGlobals: Map<string, bigint>;
@@ -161,8 +161,11 @@ class Explorer implements Oracle {
   }
 
   exploreFrom(initial: ExecutionState): void {
+    const { shouldStop, progress } = this.machine.options;
     this.worklist.push(initial);
     while (this.worklist.length > 0) {
+      if (shouldStop?.()) throw new Interrupted();
+      progress?.({ phase: 'explore', done: this.traces.length + this.violations.length, detail: `${this.worklist.length} paths pending` });
       const state = this.worklist.pop()!;
       const startCount = state.instructions;
       try {

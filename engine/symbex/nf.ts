@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, type Exploration, Machine } from './explore.ts';
 import { abortContract, configImports, type ContractTable } from './imports.ts';
 import type { Limits } from './interpreter.ts';
 import { PacketBuffer } from './memory.ts';
-import { EngineError } from './violations.ts';
+import { EngineError, type Watch } from './violations.ts';
 
 /** The symbolic inputs of nf_process, by the names models use. */
 export const INPUT = {
@@ -34,7 +34,7 @@ export interface NfExploration extends Exploration {
   initViolations: Exploration['violations'];
 }
 
-export interface NfOptions {
+export interface NfOptions extends Watch {
   limits?: Partial<Limits>;
   solver?: Solver;
   /** Contracts beyond config, env.abort and libVig's. */
@@ -50,6 +50,8 @@ export function nfMachine(build: NfBuild, options: NfOptions = {}): { machine: M
     importedGlobals: config.globals,
     contracts,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    shouldStop: options.shouldStop,
+    progress: options.progress,
   });
   return { machine, initViolations: machine.initialise('nf_init') };
 }

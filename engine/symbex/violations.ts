@@ -40,3 +40,17 @@ export class EngineError extends Error {
     this.name = 'EngineError';
   }
 }
+
+/** The user asked to stop (the kernel's interrupt): raised between steps, leaving nothing half-done. */
+export class Interrupted extends Error {
+  constructor() {
+    super('verification interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+/** How long work is watched: polled between steps; `progress` reports figures as they grow. */
+export interface Watch {
+  shouldStop?: () => boolean;
+  progress?: (update: { phase: 'explore' | 'check'; done: number; total?: number; detail?: string }) => void;
+}

@@ -13,7 +13,7 @@ import type { Trace } from '../symbex/explore.ts';
 import { byteTerm } from '../symbex/memory.ts';
 import { INPUT, type NfExploration } from '../symbex/nf.ts';
 import { toTerm } from '../symbex/values.ts';
-import { EngineError } from '../symbex/violations.ts';
+import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
 import { type FrameBytes, frameHeaders, parsedDepth, type Protocol } from './headers.ts';
 import { DROP, FLOOD, type Obligation, outcomeObligations, stateObligations } from './obligations.ts';
 import { type Alternative, Handles, InfeasiblePath, SpecPath } from './spec-path.ts';
@@ -57,7 +57,7 @@ interface PathOutcome {
   headers?: { protocol: Protocol; fields: Record<string, number | 'any'> }[];
 }
 
-export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: Solver, options: { maxFailures?: number } = {}): Promise<SpecCheck> {
+export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: Solver, options: Watch & { maxFailures?: number } = {}): Promise<SpecCheck> {
   const started = performance.now();
   const queriesBefore = solver.figures.queries;
   const python = await specPython();
@@ -67,9 +67,11 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
   const failures: Failure[] = [];
   let specPaths = 0;
   for (const [traceIndex, trace] of nf.traces.entries()) {
+    options.progress?.({ phase: 'check', done: traceIndex, total: nf.traces.length, detail: `${specPaths} spec paths` });
     const context = new TraceContext(nf, trace);
     const pending: Alternative[] = [{ prefix: [], model: trace.model }];
     while (pending.length > 0 && failures.length < (options.maxFailures ?? 1)) {
+      if (options.shouldStop?.()) throw new Interrupted();
       const alternative = pending.pop()!;
       const path = context.path(solver, alternative);
       let result: { outcome: PathOutcome; nodes: (string | number)[][] };

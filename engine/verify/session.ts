@@ -7,6 +7,7 @@ import { Solver } from '../solver/z3.ts';
 import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
 import { exploreNf, type NfExploration } from '../symbex/nf.ts';
+import type { Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
 
 export type Layers = 'nf';
@@ -40,7 +41,7 @@ export class VerificationSession {
     private readonly solver: Solver,
   ) {}
 
-  static async open(nfDir: string, options: { layers?: Layers } = {}): Promise<VerificationSession> {
+  static async open(nfDir: string, options: Watch & { layers?: Layers } = {}): Promise<VerificationSession> {
     const dir = resolve(nfDir);
     const build = await buildNf(dir);
     const layers = options.layers ?? 'nf';
@@ -48,8 +49,10 @@ export class VerificationSession {
     const key = `${build.hash}/${layers}`;
     let exploration = explorations.get(key);
     if (!exploration) {
-      exploration = exploreNf(build, { solver });
+      exploration = exploreNf(build, { solver, shouldStop: options.shouldStop, progress: options.progress });
       explorations.set(key, exploration);
+      // An interrupted or failed exploration is not cached.
+      exploration.catch(() => explorations.delete(key));
     }
     // Python starts while the NF is explored: property checks then time the spec side only.
     const [explored] = await Promise.all([exploration, specPython()]);
@@ -57,7 +60,7 @@ export class VerificationSession {
   }
 
   /** Checks a property given as text (a cell, or a file's contents); it becomes importable by `name`. */
-  async check(name: string, text: string, file = `${name}.py`): Promise<PropertyResult> {
+  async check(name: string, text: string, file = `${name}.py`, watch: Watch = {}): Promise<PropertyResult> {
     const lookupFile = propertiesFolder(this.nfDir);
     const analysis = analyzeSpec({
       name,
@@ -72,7 +75,7 @@ export class VerificationSession {
     if (!analysis.ok) return { name, file, verdict: 'invalid', errors: analysis.errors };
     this.cells.set(name, text);
     try {
-      const result = await checkSpec(this.exploration, analysis.spec, this.solver);
+      const result = await checkSpec(this.exploration, analysis.spec, this.solver, watch);
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result };
     } catch (e) {
       if (!(e instanceof SpecRuntimeError)) throw e;
@@ -81,8 +84,8 @@ export class VerificationSession {
     }
   }
 
-  async checkFile(path: string): Promise<PropertyResult> {
+  async checkFile(path: string, watch: Watch = {}): Promise<PropertyResult> {
     const name = basename(path).replace(/\.py$/, '');
-    return this.check(name, readFileSync(path, 'utf8'), path);
+    return this.check(name, readFileSync(path, 'utf8'), path, watch);
   }
 }

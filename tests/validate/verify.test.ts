@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildNf, type Variant } from '../../toolchain/build.ts';
 import * as T from '../../engine/solver/term.ts';
 import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
+import { Interrupted } from '../../engine/symbex/violations.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/verify/session.ts';
 
 const nf = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -129,6 +130,22 @@ describe('invalid specs: line, column and what is wrong, before anything runs', 
       assert.equal(result.errors[0]!.line, 2);
       assert.match(result.errors[0]!.message, /symbolic value cannot be used as a Python integer/);
     }
+  });
+});
+
+describe('interruption and progress', () => {
+  test('a stop request ends exploration and checking with Interrupted; an interrupted exploration is not cached', async () => {
+    const variant = { name: 'interrupt-me', patches: [{ find: 'return FLOOD;', replace: 'return FLOOD; // interrupted' }] };
+    const build = await buildNf(LEARNER, { variant });
+    await assert.rejects(exploreNf(build, { shouldStop: () => true }), Interrupted);
+    const session = await VerificationSession.open(LEARNER);
+    let updates = 0;
+    await assert.rejects(session.checkFile(`${LEARNER}/spec.py`, { shouldStop: () => ++updates > 3 }), Interrupted);
+    const progress: number[] = [];
+    const result = await session.checkFile(`${LEARNER}/spec.py`, { progress: (p) => progress.push(p.done) });
+    assert.equal(result.verdict, 'holds', 'the session stays usable');
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only grows');
+    assert.ok(progress.length >= session.exploration.traces.length);
   });
 });
 

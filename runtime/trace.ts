@@ -35,6 +35,12 @@ export class PacketTrace {
     return this.offsets.length - 1;
   }
 
+  /** The same packets with the first `untimed` untimed (0: every packet is measured and compared). */
+  withUntimed(untimed: number): PacketTrace {
+    if (untimed > this.count) throw new RangeError(`a trace of ${this.count} packets cannot have ${untimed} untimed ones`);
+    return new PacketTrace(this.records, this.offsets, untimed);
+  }
+
   get measured(): number {
     return this.count - this.untimed;
   }
@@ -92,8 +98,7 @@ export class TraceBuilder {
 
   /** The trace; its first `untimed` packets fill tables and warm up, the rest are measured. */
   finish(untimed: number): PacketTrace {
-    if (untimed > this.count) throw new RangeError(`a trace of ${this.count} packets cannot have ${untimed} untimed ones`);
-    return new PacketTrace(this.records.slice(0, this.offsets[this.count]), this.offsets.slice(0, this.count + 1), untimed);
+    return new PacketTrace(this.records.slice(0, this.offsets[this.count]), this.offsets.slice(0, this.count + 1), 0).withUntimed(untimed);
   }
 }
 

@@ -1,6 +1,6 @@
 // The traffic generator, after the Vigor/VigNAT evaluation method: background flows keep the NF's main table at
 // a fixed occupancy (90% by default) while probe packets, each the first packet of a new flow, take the NF's
-// longest path (a table miss, then an insertion).
+// longest path (table misses, then an insertion).
 //
 // How the occupancy stays fixed: the live flows form a FIFO window of W = occupancy x capacity flows. Every
 // packet takes the flow at the window's head and appends a flow at its tail: the same flow (a background packet,
@@ -37,6 +37,8 @@ export const DEFAULT_TRAFFIC: TrafficOptions = {
 
 /** The evaluation's table size (NFS.md), used for flows when an NF has no table of its own (nop). */
 const EVALUATION_CAPACITY = 65_536;
+/** Flow numbers stay below 2^31: with this bit set, a destination belongs to no flow. */
+const UNKNOWN_DESTINATION = 0x80000000;
 /** Time step for NFs without an expiration time: 1 us per packet. */
 const DEFAULT_STEP_NS = 1000n;
 
@@ -67,8 +69,9 @@ export function generateTraffic(manifest: Manifest, options: TrafficOptions): Pa
     const filling = index < window;
     const probe = !filling && random() < newFlowShare;
     const flow = filling || probe ? nextFlow++ : live[head]!;
-    // The destination is a live flow (known to the NF), drawn before this packet changes the window.
-    const destination = filling ? flow : live[Math.floor(random() * window)]!;
+    // Background packets go to a live flow (known to the NF; drawn before this packet changes the window);
+    // probes to an address no flow has, so that they also take the NF's lookup-miss paths.
+    const destination = filling ? flow : probe ? UNKNOWN_DESTINATION | flow : live[Math.floor(random() * window)]!;
     live[head] = flow;
     head = (head + 1) % window;
     const measured = index >= window + options.warmup;

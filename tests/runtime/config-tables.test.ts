@@ -1,0 +1,45 @@
+// Config tables in nf.json (toolchain/manifest.ts "tables"): values as the NF imports them, and the errors a
+// user meets when a table is malformed.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadManifest, tableImports } from '../../toolchain/manifest.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'vigor-tables-test-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function manifestWith(extra: object): () => unknown {
+  const dir = mkdtempSync(join(work, 'nf-'));
+  writeFileSync(join(dir, 'nf.json'), JSON.stringify({ name: 't', source: 't.ts', devices: 2, frame: { min: 0, max: 1514 }, config: { capacity: { type: 'u32', value: 8 } }, ...extra }));
+  return () => loadManifest(dir);
+}
+
+const rules = (columns: object, rows: object[]) => ({ tables: { rules: { columns, rows } } });
+
+test('the bridge reads its static rules as count, MAC (wire bytes little-endian), device and output', () => {
+  const manifest = loadManifest(fileURLToPath(new URL('../../nfs/bridge', import.meta.url)));
+  const imports = tableImports(manifest);
+  const count = (imports.get('static_rules_count') as () => number)();
+  assert.ok(count >= 1);
+  const row = manifest.tables!.static_rules!.rows[0]!;
+  const expectedMac = String(row.addr).split(':').reverse().reduce((word, pair) => (word << 8n) | BigInt(parseInt(pair, 16)), 0n);
+  assert.equal((imports.get('static_rules_addr') as (r: number) => bigint)(0), expectedMac);
+  assert.equal((imports.get('static_rules_output') as (r: number) => number)(0), row.output);
+  assert.throws(() => (imports.get('static_rules_device') as (r: number) => number)(count), /read row \d+ of config table "static_rules", which has \d+ rows/);
+});
+
+test('malformed tables are reported with the table, row and column, and what is expected', () => {
+  const cases: [object, RegExp][] = [
+    [rules({ addr: 'mac' }, [{ addr: '01:02:03' }]), /table "rules", row 0, column "addr": "01:02:03" is not a MAC address such as "02:00:00:00:00:01"/],
+    [rules({ addr: 'mac', out: 'i32' }, [{ addr: '01:02:03:04:05:06' }]), /table "rules", row 0: the value of column "out" is missing/],
+    [rules({ out: 'i16' }, []), /column "out": type must be one of u8, u16, u32, u64, i32, mac/],
+    [rules({ out: 'u16' }, [{ out: 70000 }]), /row 0, column "out": 70000 is not a u16 \(0\.\.65535\)/],
+    [rules({ out: 'u16' }, [{ out: 1, extra: 2 }]), /row 0: "extra" is not a column \(columns: out\)/],
+    [{ tables: { capacity: { columns: { count: 'u8' }, rows: [] } } }, /a column cannot be named "count"/],
+    [{ config: { rules_out: { type: 'u8', value: 1 } }, ...rules({ out: 'u8' }, []) }, /the import "rules_out" would clash with the config value of that name/],
+  ];
+  for (const [extra, message] of cases) assert.throws(manifestWith(extra), message);
+});

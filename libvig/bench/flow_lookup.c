@@ -102,7 +102,7 @@ int main(int argc, char **argv) {
   uint32_t capacity = (uint32_t)atoi(argv[1]);
   int key_count = atoi(argv[2]), miss_count = atoi(argv[3]), rounds = atoi(argv[4]);
   uint32_t slot_count = 1;
-  while (slot_count < capacity) slot_count <<= 1;
+  while (slot_count < 2 * capacity) slot_count <<= 1; /* as key-table.ts sizes an emap's slots */
   struct table t = { calloc((size_t)slot_count * STRIDE, sizeof(int32_t)), slot_count - 1 };
   for (uint32_t slot = 0; slot < slot_count; slot++) t.slots[(size_t)slot * STRIDE + SLOT_INDEX] = EMPTY;
   size_t input_size = (size_t)(2 * key_count + miss_count) * KEY_SIZE;

@@ -39,66 +39,107 @@ const KIND_NAMES = new Map<unknown, string>([
 const MAX_SIZE = 1 << 24;
 
 export function createLibVig(memorySource: MemorySource): LibVig {
-  const memory = new NfMemory(memorySource);
-  const objects: LibVigObject[] = [];
-
-  const allocate = (object: LibVigObject): number => objects.push(object) - 1;
-  const objectOf = <Kind extends LibVigObject>(kind: abstract new (...args: never[]) => Kind, handle: number, operation: string): Kind => {
-    const object = objects[handle];
-    if (object instanceof kind) return object as Kind;
-    const found = object === undefined ? 'no object has this handle' : `it is ${KIND_NAMES.get(object.constructor)}`;
-    const expected = kind.name.toLowerCase();
-    throw new LibVigError(operation, handle, `expected ${KIND_NAMES.get(kind)} handle but ${found}; pass the handle ${expected}_allocate returned`);
-  };
-  /** The emaps by handle: the per-packet calls find theirs without a type test. */
-  const emaps: Emap[] = [];
-  const emap = (handle: number, operation: string): Emap => emaps[handle] ?? objectOf(Emap, handle, operation);
-  const vector = (handle: number, operation: string): Vector => objectOf(Vector, handle, operation);
-
+  const registry = new Registry(new NfMemory(memorySource));
+  // Methods rather than arrow functions: the per-call cost is the same, and a fresh run-time per test sequence
+  // stays cheap under tsx, which wraps every arrow function it names.
   const imports: LibVigImports = {
     emap_allocate(keySize: number, capacity: number): number {
       requireSize('emap_allocate', 'key_size', keySize);
       requireSize('emap_allocate', 'capacity', capacity);
-      const handle = allocate(new Emap(objects.length, keySize, capacity, memory));
-      emaps[handle] = objects[handle] as Emap;
-      return handle;
+      return registry.addEmap(keySize, capacity);
     },
-    emap_get: (map: number, key: number): number => emap(map, 'emap_get').get(key),
-    emap_has_idx: (map: number, index: number): number => (emap(map, 'emap_has_idx').hasIndex(index) ? 1 : 0),
-    emap_get_key: (map: number, index: number, out: number): void => emap(map, 'emap_get_key').getKey(index, out),
-    emap_add: (map: number, key: number, now: bigint): number => emap(map, 'emap_add').add(key, now),
-    emap_refresh: (map: number, index: number, now: bigint): void => emap(map, 'emap_refresh').refresh(index, now),
-    emap_erase: (map: number, key: number): void => emap(map, 'emap_erase').erase(key),
-    emap_expire: (map: number, time: bigint): number => emap(map, 'emap_expire').expire(time),
-    emap_count: (map: number): number => emap(map, 'emap_count').count,
-    emap_full: (map: number): number => (emap(map, 'emap_full').full ? 1 : 0),
+    emap_get(map: number, key: number): number {
+      return registry.emap(map, 'emap_get').get(key);
+    },
+    emap_has_idx(map: number, index: number): number {
+      return registry.emap(map, 'emap_has_idx').hasIndex(index) ? 1 : 0;
+    },
+    emap_get_key(map: number, index: number, out: number): void {
+      registry.emap(map, 'emap_get_key').getKey(index, out);
+    },
+    emap_add(map: number, key: number, now: bigint): number {
+      return registry.emap(map, 'emap_add').add(key, now);
+    },
+    emap_refresh(map: number, index: number, now: bigint): void {
+      registry.emap(map, 'emap_refresh').refresh(index, now);
+    },
+    emap_erase(map: number, key: number): void {
+      registry.emap(map, 'emap_erase').erase(key);
+    },
+    emap_expire(map: number, time: bigint): number {
+      return registry.emap(map, 'emap_expire').expire(time);
+    },
+    emap_count(map: number): number {
+      return registry.emap(map, 'emap_count').count;
+    },
+    emap_full(map: number): number {
+      return registry.emap(map, 'emap_full').full ? 1 : 0;
+    },
 
     vector_allocate(recordSize: number, capacity: number): number {
       requireSize('vector_allocate', 'record_size', recordSize);
       requireSize('vector_allocate', 'capacity', capacity);
-      return allocate(new Vector(objects.length, recordSize, capacity, memory));
+      return registry.add(new Vector(registry.objects.length, recordSize, capacity, registry.memory));
     },
-    vector_get: (handle: number, index: number, out: number): void => vector(handle, 'vector_get').get(index, out),
-    vector_set: (handle: number, index: number, record: number): void => vector(handle, 'vector_set').set(index, record),
+    vector_get(vector: number, index: number, out: number): void {
+      registry.objectOf(Vector, vector, 'vector_get').get(index, out);
+    },
+    vector_set(vector: number, index: number, record: number): void {
+      registry.objectOf(Vector, vector, 'vector_set').set(index, record);
+    },
 
     cht_allocate(height: number, backendCapacity: number): number {
       requireSize('cht_allocate', 'height', height);
       requireSize('cht_allocate', 'backend_capacity', backendCapacity);
-      return allocate(new Cht(objects.length, height, backendCapacity));
+      return registry.add(new Cht(registry.objects.length, height, backendCapacity));
     },
     cht_find_backend(cht: number, hash: number, backends: number): number {
-      const liveBackends = emap(backends, 'cht_find_backend');
-      return objectOf(Cht, cht, 'cht_find_backend').findBackend(hash, (backend) => liveBackends.hasIndex(backend));
+      const liveBackends = registry.emap(backends, 'cht_find_backend');
+      return registry.objectOf(Cht, cht, 'cht_find_backend').findBackend(hash, (backend) => liveBackends.hasIndex(backend));
     },
 
     lpm_allocate(capacity: number): number {
       requireSize('lpm_allocate', 'capacity', capacity);
-      return allocate(new Lpm(objects.length, capacity));
+      return registry.add(new Lpm(registry.objects.length, capacity));
     },
-    lpm_add: (lpm: number, prefix: number, length: number, value: number): number => objectOf(Lpm, lpm, 'lpm_add').add(prefix, length, value),
-    lpm_lookup: (lpm: number, address: number): number => objectOf(Lpm, lpm, 'lpm_lookup').lookup(address),
+    lpm_add(lpm: number, prefix: number, length: number, value: number): number {
+      return registry.objectOf(Lpm, lpm, 'lpm_add').add(prefix, length, value);
+    },
+    lpm_lookup(lpm: number, address: number): number {
+      return registry.objectOf(Lpm, lpm, 'lpm_lookup').lookup(address);
+    },
   };
-  return { imports, objects };
+  return { imports, objects: registry.objects };
+}
+
+/** One NF instance's objects, by handle. */
+class Registry {
+  readonly objects: LibVigObject[] = [];
+  /** The emaps by handle, so that the per-packet calls find theirs without a type test. */
+  private readonly emaps: Emap[] = [];
+
+  constructor(readonly memory: NfMemory) {}
+
+  add(object: LibVigObject): number {
+    return this.objects.push(object) - 1;
+  }
+
+  addEmap(keySize: number, capacity: number): number {
+    const emap = new Emap(this.objects.length, keySize, capacity, this.memory);
+    this.emaps[emap.handle] = emap;
+    return this.add(emap);
+  }
+
+  emap(handle: number, operation: string): Emap {
+    return this.emaps[handle] ?? this.objectOf(Emap, handle, operation);
+  }
+
+  objectOf<Kind extends LibVigObject>(kind: abstract new (...args: never[]) => Kind, handle: number, operation: string): Kind {
+    const object = this.objects[handle];
+    if (object instanceof kind) return object as Kind;
+    const found = object === undefined ? 'no object has this handle' : `it is ${KIND_NAMES.get(object.constructor)}`;
+    throw new LibVigError(operation, handle, `expected ${KIND_NAMES.get(kind)} handle but ${found}; pass the handle ${kind.name.toLowerCase()}_allocate returned`);
+  }
 }
 
 function requireSize(operation: string, parameter: string, value: number): void {

@@ -1,7 +1,7 @@
 // The map half of an emap: fixed-size byte keys -> index, an open-addressing hash table with linear probing.
 // As in libVig's map, every slot keeps a chain counter: how many stored keys probed past it before finding
-// their own slot. A lookup can stop at the first slot whose counter is zero, so misses stay short even when the
-// table is nearly full, and erasing needs no tombstones.
+// their own slot. A lookup can stop at the first slot whose counter is zero, which ends most misses early, and
+// erasing needs no tombstones.
 //
 // Slots live in one Int32Array, `SLOT_HEADER` words of bookkeeping followed by the key's words, so a probe
 // touches one cache line. libvig/bench/flow_lookup.c uses the same layout, hash and probing.
@@ -20,11 +20,15 @@ export class KeyTable {
   private readonly slots: Int32Array;
   private readonly slotOfIndex: Int32Array;
 
-  /** Slot count: the smallest power of two that holds `capacity` keys. */
+  /**
+   * Slot count: the smallest power of two of at least twice the capacity. A full emap is then at most half full,
+   * so lookups stay short when an NF's table fills up (a flood of new flows must not make every miss scan the
+   * table), at the price of twice the slots.
+   */
   constructor(capacity: number, keySize: number) {
     this.keyWords = Math.ceil(keySize / 4);
     this.stride = SLOT_HEADER + this.keyWords;
-    const slotCount = 2 ** Math.ceil(Math.log2(capacity));
+    const slotCount = 2 ** Math.ceil(Math.log2(2 * capacity));
     this.mask = slotCount - 1;
     this.slots = new Int32Array(slotCount * this.stride);
     for (let slot = 0; slot < slotCount; slot++) this.slots[slot * this.stride + SLOT_INDEX] = EMPTY;

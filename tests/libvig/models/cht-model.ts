@@ -1,6 +1,6 @@
 // What the cht does, as a model (libvig/README.md, "cht"). Where the run-time fills its table step by step as
-// Maglev does, the reference computes a row's order of preference directly: backend b visits row r at step
-// (r - offset(b)) / skip(b) mod height, and earlier steps (then lower backends) come first.
+// Maglev does, the reference computes the answer from the definition: backend b visits row r at step
+// (r - offset(b)) / skip(b) mod height, and a row prefers earlier steps, then lower backends.
 import { chtOffset, chtSkip } from '../../../libvig/runtime/cht.ts';
 
 export interface ChtModel {
@@ -26,9 +26,17 @@ export class ReferenceCht implements ChtModel {
 
   findBackend(hash: number, isAlive: (backend: number) => boolean): number {
     const row = (hash >>> 0) % this.height;
-    const steps = this.offsets.map((offset, backend) => ((row - offset + this.height) * this.inverseSkips[backend]!) % this.height);
-    const preferred = steps.map((_, backend) => backend).sort((a, b) => steps[a]! - steps[b]! || a - b);
-    return preferred.find(isAlive) ?? -1;
+    // The first live backend of the row's list is the live backend visiting the row earliest (lowest on ties).
+    let chosen = -1;
+    let chosenStep = Infinity;
+    for (let backend = 0; backend < this.backendCapacity; backend++) {
+      const step = ((row - this.offsets[backend]! + this.height) * this.inverseSkips[backend]!) % this.height;
+      if (step < chosenStep && isAlive(backend)) {
+        chosen = backend;
+        chosenStep = step;
+      }
+    }
+    return chosen;
   }
 }
 

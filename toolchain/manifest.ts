@@ -23,6 +23,11 @@ export interface StateObject {
   record?: string;
   /** A number, or the name of a config value. */
   capacity: number | string;
+  /**
+   * An emap whose specs see a map from key to value (Vigor's `map`): the vector object holding each key's value
+   * at the key's index. A spec's `get(key)` then gives that value (the field, when the record has one).
+   */
+  values?: string;
 }
 
 export interface ConfigValue {
@@ -115,6 +120,9 @@ function validateManifest(file: string, raw: unknown): Manifest {
   for (const object of state) {
     if (object.record !== undefined && !(object.record in records)) fail(`state "${object.name}": record type "${object.record}" is not in "records"`);
     if (typeof object.capacity === 'string' && !(object.capacity in config)) fail(`state "${object.name}": capacity "${object.capacity}" is not a config value`);
+    if (object.values !== undefined && (object.kind !== 'emap' || !state.some((other) => other.name === object.values && other.kind === 'vector'))) {
+      fail(`state "${object.name}": "values" must name a vector state object, and only an emap has values`);
+    }
   }
   return { description: '', ...m, config, tables, records, state } as Manifest;
 }

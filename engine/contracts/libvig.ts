@@ -94,8 +94,9 @@ export function libvigContracts(manifest: Manifest): ContractTable {
     const full = queries.full(object.version);
     context.oracle.assume(context.state, facts);
     if (context.oracle.choose(context.state, [full, T.not(full)]) === 0) return [NONE];
-    // Some free index: an open value of the version, key and time, so a spec adding the same key gets it too.
-    const index = versionFunction(object.version, 'new', [key, time], 32);
+    // Some free index: an open value of the version, key and time, so a spec adding the same key gets it too;
+    // over the empty tables of nf_init, the lowest free one.
+    const index = queries.lowestFreeIndex(object.version) ?? versionFunction(object.version, 'new', [key, time], 32);
     const indexFacts: Term[] = [];
     const fresh = new EmapQueries(clockOf(context.state), indexFacts);
     indexFacts.push(T.compare('ult', index, i32(object.capacity)), T.not(fresh.allocated(object.version, index)));

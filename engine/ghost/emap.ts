@@ -236,6 +236,20 @@ export class EmapQueries {
     });
   }
 
+  /**
+   * Over an empty base (nf_init) every index's status is concrete: the lowest free one, which is also the one
+   * the run-time takes first. Null over an abstract base.
+   */
+  lowestFreeIndex(v: EmapVersion): Term | null {
+    if (addedIndices(v) === null) return null;
+    for (let i = 0; i < v.object.capacity; i++) {
+      const allocated = this.allocated(v, T.bv(i, 32));
+      if (allocated === T.FALSE) return T.bv(i, 32);
+      if (allocated !== T.TRUE) return null;
+    }
+    return null;
+  }
+
   full(v: EmapVersion): Term {
     return T.eq(this.count(v), i32(v.object.capacity));
   }

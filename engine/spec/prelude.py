@@ -265,8 +265,9 @@ def _value_argument(value, width):
 
 
 class _StateObject:
-    def __init__(self, name, kind, key_bits, record):
+    def __init__(self, name, kind, key_bits, record, value_record):
         self._name, self._kind, self._key_bits, self._record = name, kind, key_bits, record
+        self._value_record = value_record
 
     def _call(self, op, *args):
         answer = _bridge.state(_flush(), self._name, op, json.dumps(list(args)))
@@ -278,7 +279,10 @@ class _StateObject:
 
 class _Emap(_StateObject):
     def has(self, key): return self._call("has", _value_argument(key, self._key_bits))
-    def get(self, key): return self._call("get", _value_argument(key, self._key_bits))
+    def get(self, key):
+        value = self._call("get", _value_argument(key, self._key_bits))
+        return _record_from_bits(self._value_record, value) if self._value_record else value
+
     def get_key(self, index): return self._call("get_key", _lift(index, 32).index)
     def has_idx(self, index): return self._call("has_idx", _lift(index, 32).index)
     def full(self): return self._call("full")
@@ -350,8 +354,8 @@ def _bind(namespace, inputs):
     _RUN["all_headers"] = inputs["all_headers"]
     _RUN["records"] = {name: [tuple(f) for f in layout] for name, layout in inputs["records"].items()}
     state = types.ModuleType("state")
-    for name, (kind, key_bits, record) in inputs["state"].items():
-        setattr(state, name, (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record))
+    for name, (kind, key_bits, record, value_record) in inputs["state"].items():
+        setattr(state, name, (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record, value_record))
     sys.modules["state"] = state
     namespace.update(
         now=_ref(inputs["now"]),
@@ -402,6 +406,8 @@ def run(dialect, body, inputs_json):
     namespace = {"__builtins__": __builtins__, **_PUBLIC}
     _bind(namespace, inputs)
     try:
+        if "sent_on_ports" in body:
+            namespace["sent_on_ports"] = [_ref(d) for d in json.loads(_bridge.sent_devices(_flush()))]
         exec(code, namespace)
         if dialect == "function":
             sent = json.loads(_bridge.transmitted(_flush()))

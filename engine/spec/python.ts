@@ -8,6 +8,8 @@ export interface SpecHost {
   decide(nodes: string, condition: number, line: number): boolean;
   state(nodes: string, object: string, operation: string, args: string): string;
   transmitted(nodes: string): string;
+  /** The devices the NF sent the frame on (Vigor's `sent_on_ports`), as handles. */
+  sentDevices(nodes: string): string;
 }
 
 export type SpecDialect = 'statement' | 'function';
@@ -34,6 +36,7 @@ async function start(): Promise<SpecPython> {
     decide: (nodes: string, condition: number, line: number) => current().decide(nodes, condition, line),
     state: (nodes: string, object: string, operation: string, args: string) => current().state(nodes, object, operation, args),
     transmitted: (nodes: string) => current().transmitted(nodes),
+    sent_devices: (nodes: string) => current().sentDevices(nodes),
   });
   const prelude = readFileSync(new URL('./prelude.py', import.meta.url), 'utf8');
   pyodide.FS.writeFile('/home/pyodide/vigor_prelude.py', prelude);

@@ -1,6 +1,6 @@
 // Contracts for the functions and globals an NF imports. libVig's contracts join this table later; an import
 // with no entry is a violation when called, never silently modelled.
-import type { Manifest } from '../../toolchain/manifest.ts';
+import { type Manifest, tableImports } from '../../toolchain/manifest.ts';
 import type { Term } from '../solver/term.ts';
 import type { Import } from '../wasm/decode.ts';
 import type { Oracle } from './interpreter.ts';
@@ -21,14 +21,24 @@ export type ContractTable = Map<string, Contract>;
 
 export const importKey = (entry: { module: string; name: string }): string => `${entry.module}.${entry.name}`;
 
-/** Config values: module "config", as immutable globals or as functions without parameters. */
+/**
+ * Config values: module "config", as immutable globals or functions without parameters; and config tables,
+ * as `<table>_count()` and `<table>_<column>(row)` (rows must be concrete: nf_init reads them in a loop).
+ */
 export function configImports(manifest: Manifest): { globals: Map<string, bigint>; contracts: ContractTable } {
   const globals = new Map<string, bigint>();
   const contracts: ContractTable = new Map();
+  const asResult = (importEntry: Import, value: bigint): Value => (importEntry.type?.results[0] === 'i64' ? BigInt.asUintN(64, value) : Number(BigInt.asUintN(32, value)));
   for (const [name, entry] of Object.entries(manifest.config)) {
     const value = BigInt(entry.value);
     globals.set(`config.${name}`, value);
-    contracts.set(`config.${name}`, ({ importEntry }) => [importEntry.type?.results[0] === 'i64' ? value : Number(BigInt.asUintN(32, value))]);
+    contracts.set(`config.${name}`, ({ importEntry }) => [asResult(importEntry, value)]);
+  }
+  for (const [name, read] of tableImports(manifest)) {
+    contracts.set(`config.${name}`, ({ importEntry, oracle, state }, [row]) => {
+      if (row !== undefined && typeof row !== 'number') return oracle.fail(state, 'precondition', `config.${name} needs a concrete row number (read config tables in nf_init)`);
+      return [asResult(importEntry, BigInt((read as (row?: number) => number | bigint)(row === undefined ? undefined : row | 0)))];
+    });
   }
   return { globals, contracts };
 }

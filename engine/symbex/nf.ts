@@ -68,6 +68,8 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
   const { frame, devices } = build.manifest;
   const assumptions = [
     T.compare('ult', INPUT.device, T.bv(devices, 32)),
+    // libVig compares times as signed 64-bit numbers: time is below 2^63 ns (292 years).
+    T.compare('sle', T.bv(0, 64), INPUT.now),
     T.compare('ule', T.bv(frame.min, 32), INPUT.length),
     T.compare('ule', INPUT.length, T.bv(frame.max, 32)),
   ];

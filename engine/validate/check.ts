@@ -16,7 +16,7 @@ import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
 import { type FrameBytes, frameHeaders, parsedDepth, type Protocol } from './headers.ts';
 import { DROP, FLOOD, type Obligation, outcomeObligations, stateObligations } from './obligations.ts';
-import { type Alternative, Handles, InfeasiblePath, SpecPath } from './spec-path.ts';
+import { type Alternative, Handles, InfeasiblePath, SpecPath, type ValueView } from './spec-path.ts';
 
 export interface Failure {
   /** Index of the NF trace (0-based). */
@@ -108,6 +108,7 @@ class TraceContext {
   readonly clock: GhostClock = { now: INPUT.now };
   readonly output: Term;
   private readonly startVersions: Map<string, EmapVersion | VectorVersion>;
+  private readonly valueViews = new Map<string, ValueView>();
 
   constructor(
     private readonly nf: NfExploration,
@@ -138,29 +139,40 @@ class TraceContext {
       state: Object.fromEntries([...this.objects].map(([name, o]) => {
         const declared = manifest.state.find((s) => s.name === name);
         const bits = o.kind === 'emap' ? o.keyBytes * 8 : o.recordBytes * 8;
-        return [name, [o.kind, bits, declared?.record ?? null]];
+        const valueRecord = declared?.values ? manifest.state.find((s) => s.name === declared.values)?.record : undefined;
+        if (declared?.values) {
+          const fields = valueRecord ? layout(manifest.records[valueRecord]!) : [];
+          this.valueViews.set(name, { vector: declared.values, field: fields.length === 1 ? { low: 0, bits: fields[0]![2] } : null });
+        }
+        // The record type a value reads as in Python, when the value is a whole record of several fields.
+        const valueAsRecord = declared?.values && this.valueViews.get(name)!.field === null ? valueRecord ?? null : null;
+        return [name, [o.kind, bits, declared?.record ?? null, valueAsRecord]];
       })),
       config: Object.fromEntries(Object.entries(manifest.config).map(([key, entry]) => [key, Number(entry.value)])),
     };
   }
 
   path(solver: Solver, alternative: Alternative): SpecPath {
-    return new SpecPath(solver, this.handles, this.objects, this.clock, {
+    return new SpecPath(solver, this.handles, this.objects, this.clock, this.valueViews, {
       pathCondition: this.trace.pathCondition,
       alternative,
       versions: this.startVersions,
-    }, (path) => this.transmitted(path));
+    }, { transmitted: (path) => this.transmitted(path), devices: (path) => this.sentDevices(path) ?? [] });
+  }
+
+  /** The devices the frame leaves on, decided on this path: null when dropped, all but the input one, or one. */
+  private sentDevices(path: SpecPath): Term[] | null {
+    if (path.decideTerm(T.eq(this.output, T.bv(DROP, 32)))) return null;
+    if (!path.decideTerm(T.eq(this.output, T.bv(FLOOD, 32)))) return [this.output];
+    const sent: Term[] = [];
+    for (let j = 0; j < this.nf.build.manifest.devices; j++) if (path.decideTerm(T.not(T.eq(INPUT.device, T.bv(j, 32))))) sent.push(T.bv(j, 32));
+    return sent;
   }
 
   /** The function dialect's transmitted_packet: null when dropped, else the devices and the headers sent. */
   private transmitted(path: SpecPath): unknown {
-    const { devices } = this.nf.build.manifest;
-    if (path.decideTerm(T.eq(this.output, T.bv(DROP, 32)))) return null;
-    let sent: Term[];
-    if (path.decideTerm(T.eq(this.output, T.bv(FLOOD, 32)))) {
-      sent = [];
-      for (let j = 0; j < devices; j++) if (path.decideTerm(T.not(T.eq(INPUT.device, T.bv(j, 32))))) sent.push(T.bv(j, 32));
-    } else sent = [this.output];
+    const sent = this.sentDevices(path);
+    if (sent === null) return null;
     const headers = frameHeaders(this.finalFrame(), INPUT.length).filter((h) => path.decideTerm(h.present));
     return {
       devices: sent.map((d) => this.handles.add(d)),

@@ -29,6 +29,13 @@ export class Handles {
 
 type SpecVersion = EmapVersion | VectorVersion;
 
+/** An emap specs see as a map to values (manifest `values`): where each key's value is. */
+export interface ValueView {
+  vector: string;
+  /** The value's bits within the record (the record's only field), or null for the whole record. */
+  field: { low: number; bits: number } | null;
+}
+
 export class SpecPath implements SpecHost {
   readonly decisions: boolean[] = [];
   readonly decisionLines: number[] = [];
@@ -44,9 +51,10 @@ export class SpecPath implements SpecHost {
     private readonly handles: Handles,
     private readonly objects: Map<string, LibVigObject>,
     private readonly clock: GhostClock,
+    private readonly valueViews: Map<string, ValueView>,
     start: { pathCondition: Term[]; alternative: Alternative; versions: Map<string, SpecVersion> },
-    /** The function dialect's view of what the NF sent (decided lazily, through this path's decisions). */
-    private readonly sent: (path: SpecPath) => unknown,
+    /** What the NF sent (decided lazily, through this path's decisions): the function dialect's view, and the devices. */
+    private readonly sent: { transmitted(path: SpecPath): unknown; devices(path: SpecPath): Term[] },
   ) {
     this.pathCondition = [...start.pathCondition];
     for (const t of this.pathCondition) this.known.add(t);
@@ -78,6 +86,7 @@ export class SpecPath implements SpecHost {
     const index = this.decisions.length;
     if (index < this.prefix.length) taken = this.prefix[index]!;
     else if (T.isConst(condition)) taken = condition.value === 1n;
+    else if (this.known.has(condition) || this.known.has(T.not(condition))) taken = this.known.has(condition);
     else {
       taken = T.evaluate(condition, this.model) === 1n;
       const other = taken ? T.not(condition) : condition;
@@ -129,7 +138,12 @@ export class SpecPath implements SpecHost {
     const queries = new EmapQueries(this.clock, facts);
     switch (operation) {
       case 'has': return answer(queries.has(v, a!));
-      case 'get': return answer(queries.index(v, a!));
+      case 'get': {
+        const view = this.valueViews.get(object);
+        if (!view) return answer(queries.index(v, a!));
+        const record = vectorGet(this.versions.get(view.vector) as VectorVersion, queries.index(v, a!), facts);
+        return answer(view.field ? T.extract(view.field.low + view.field.bits - 1, view.field.low, record) : record);
+      }
       case 'get_key': return answer(queries.keyOf(v, a!));
       case 'has_idx': return answer(T.and(T.compare('ult', a!, T.bv(target.capacity, 32)), queries.allocated(v, a!)));
       case 'full': return answer(queries.full(v));
@@ -144,7 +158,12 @@ export class SpecPath implements SpecHost {
 
   transmitted(nodes: string): string {
     this.ingest(nodes);
-    return JSON.stringify(this.sent(this));
+    return JSON.stringify(this.sent.transmitted(this));
+  }
+
+  sentDevices(nodes: string): string {
+    this.ingest(nodes);
+    return JSON.stringify(this.sent.devices(this).map((d) => this.handles.add(d)));
   }
 
   private build(node: (string | number)[]): Term {

@@ -3,8 +3,8 @@
 // like.
 
 /**
- * Hashes keep 30 bits: V8 stores such integers unboxed ("small integers"), while a full 32-bit value passed
- * between functions may need a heap number, which costs more than the lost bits.
+ * Hashes keep 30 bits, the range V8 holds as unboxed "small integers" wherever a value is passed or stored; a
+ * table of 2^24 slots uses 24 of them.
  */
 const SMALL_INTEGER_MASK = 0x3fffffff;
 

@@ -7,6 +7,8 @@ export interface Completion {
   /** Range of `code` the matches replace. */
   cursorStart: number;
   cursorEnd: number;
+  /** Only these matches apply here (e.g. spec names in a property cell): other sources are not merged in. */
+  exclusive?: boolean;
 }
 
 export interface CompletionSource {

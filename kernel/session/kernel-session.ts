@@ -8,6 +8,8 @@ import { type CellError, type CellOutcome, type MimeBundle, type OutputSink } fr
 import { StreamCoalescer } from './stream-coalescer.ts';
 import { PythonRuntime, type IsCompleteAnswer } from '../python/python-runtime.ts';
 import { typeScriptMagic } from '../typescript/ts-magic.ts';
+import { SpecAssistance } from '../verification/spec-assistance.ts';
+import { NotebookVerification } from '../verification/verification-magics.ts';
 
 export interface ExecuteOptions {
   /** Silent: no output at all, no history, execution count unchanged (protocol semantics). */
@@ -48,9 +50,12 @@ export class KernelSession {
 
   constructor(options: KernelSessionOptions) {
     this.magics.register(typeScriptMagic(options.workingDirectory));
+    const verification = new NotebookVerification(options.workingDirectory);
+    for (const magic of verification.magics()) this.magics.register(magic);
     this.magicAssistance = new MagicAssistance(this.magics);
-    this.completionSources.push(this.python);
-    this.inspectionSources.push(this.magicAssistance, this.python);
+    const specAssistance = new SpecAssistance(verification);
+    this.completionSources.push(specAssistance, this.python);
+    this.inspectionSources.push(this.magicAssistance, specAssistance, this.python);
   }
 
   /** Another source of completions (e.g. the engine's state names and header fields), asked alongside Python's. */
@@ -103,6 +108,8 @@ export class KernelSession {
     const magicNames = await this.magicAssistance.complete(code, cursorPos);
     if (magicNames) return magicNames;
     const answers = await Promise.all(this.completionSources.map((source) => source.complete(code, cursorPos)));
+    const exclusive = answers.find((answer) => answer?.exclusive);
+    if (exclusive) return { matches: exclusive.matches, cursorStart: exclusive.cursorStart, cursorEnd: exclusive.cursorEnd };
     return mergeCompletions(code, cursorPos, answers);
   }
 
@@ -116,12 +123,14 @@ export class KernelSession {
 
   async isComplete(code: string): Promise<IsCompleteAnswer> {
     const plan = planCell(code);
-    if (plan.kind === 'cell-magic') {
+    // A `# property:` cell (its body is the whole cell) is Python as it stands.
+    if (plan.kind === 'cell-magic' && plan.invocation.firstLine > 1) {
       // As in IPython's console: a cell magic's body ends with an empty line.
       const lastLine = code.slice(code.lastIndexOf('\n') + 1);
       return code.includes('\n') && lastLine.trim() === '' ? { status: 'complete' } : { status: 'incomplete', indent: '' };
     }
-    return plan.python.trim() === '' ? { status: 'complete' } : this.python.isComplete(plan.python);
+    const python = plan.kind === 'cell-magic' ? plan.invocation.body : plan.python;
+    return python.trim() === '' ? { status: 'complete' } : this.python.isComplete(python);
   }
 
   historyQuery(query: HistoryQuery, withOutput: boolean): HistoryRow[] {

@@ -68,10 +68,17 @@ export type CellPlan =
   | { kind: 'python'; lineMagics: { name: string; invocation: MagicInvocation }[]; python: string };
 
 const MAGIC_LINE = /^(%%?)([A-Za-z_][\w-]*)\s*(.*)$/;
+/** `# property: NAME` as a cell's first line is `%%property NAME` that keeps the cell plain Python for editors. */
+const PROPERTY_COMMENT = /^#\s*property:\s*(.*)$/;
 
 export function planCell(code: string): CellPlan {
   const lines = code.split('\n');
   const first = lines.findIndex((line) => line.trim() !== '');
+  const propertyComment = first >= 0 ? PROPERTY_COMMENT.exec(lines[first].trim()) : null;
+  if (propertyComment) {
+    // The comment stays in the body: a comment in the spec, and the body's lines are the cell's.
+    return { kind: 'cell-magic', name: 'property', invocation: { args: propertyComment[1].trim(), body: code, firstLine: 1 } };
+  }
   const firstMatch = first >= 0 ? MAGIC_LINE.exec(lines[first].trim()) : null;
   if (firstMatch && firstMatch[1] === '%%') {
     return {

@@ -1,0 +1,80 @@
+// MIME bundles for verification results: the engine's text as text/plain, readable tables as text/html
+// (an NF's traces, a verdict table, a counterexample with its packet, headers, state and lines).
+import { escapeHtml } from '../notebook/html-export.ts';
+import type { MimeBundle } from '../session/output.ts';
+import type { Counterexample, NfSummary, PropertyReport, VerifyAnswer } from './engine-protocol.ts';
+
+const STYLE = `<style>
+.vigor table { border-collapse: collapse; margin: .3rem 0; font-size: .85rem; }
+.vigor th, .vigor td { border: 1px solid #ccc; padding: .15rem .5rem; text-align: left; vertical-align: top; }
+.vigor .holds { color: #176117; font-weight: bold; } .vigor .fails, .vigor .invalid { color: #a11; font-weight: bold; }
+.vigor code { font-size: .8rem; }
+</style>`;
+
+const cell = (value: string | number, className?: string) => `<td${className ? ` class="${className}"` : ''}>${escapeHtml(String(value))}</td>`;
+const row = (cells: string[]) => `<tr>${cells.join('')}</tr>`;
+const table = (header: string[], rows: string[]) => `<table><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows.join('')}</table>`;
+const section = (inner: string) => `<div class="vigor">${STYLE}${inner}</div>`;
+
+export function nfSummaryBundle(summary: NfSummary): MimeBundle {
+  const { figures } = summary;
+  const heading = `<p><strong>${escapeHtml(summary.name)}</strong> (${escapeHtml(summary.layers)} layers): ${figures.traces} traces, ${figures.violations} violations; ` +
+    `${figures.queries} queries, exploration ${figures.seconds.toFixed(2)} s (solver ${figures.solverSeconds.toFixed(2)} s)</p>`;
+  const rows = summary.traces.map((trace, i) => row([cell(i + 1), cell(trace.output), cell(trace.calls.join(', ') || '—'), cell(trace.lines.join(', ') || '—')]));
+  const properties = [...(summary.hasSpec ? ['spec'] : []), ...summary.propertyFiles];
+  const footer = `<p>Properties on disk: ${properties.length ? properties.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ') : 'none'}</p>`;
+  return { 'text/plain': summary.text, 'text/html': section(heading + table(['trace', 'output', 'libVig calls', 'NF lines'], rows) + footer) };
+}
+
+export function verdictBundle(nf: string, answer: VerifyAnswer): MimeBundle {
+  const rows = answer.reports.map((report) => {
+    if (report.verdict === 'invalid') return row([cell(report.name), cell('INVALID', 'invalid'), `<td colspan="6">${escapeHtml(report.text)}</td>`]);
+    return row([
+      cell(report.name),
+      cell(report.verdict === 'holds' ? 'holds' : 'FAILS', report.verdict),
+      cell(report.traces),
+      cell(report.specPaths),
+      cell(report.queries),
+      cell(report.seconds.toFixed(2)),
+      cell(report.lines),
+      cell(report.dialect),
+    ]);
+  });
+  const verdicts = table(['property', 'verdict', 'traces', 'spec paths', 'queries', 'seconds', 'lines', 'dialect'], rows);
+  const details = answer.reports.filter((report) => report.verdict === 'fails').map(failureSection).join('');
+  const texts = [answer.table, ...answer.reports.filter((report) => report.verdict !== 'holds').map((report) => `\n${report.text}`)];
+  return { 'text/plain': texts.join('\n'), 'text/html': section(`<p>NF <strong>${escapeHtml(nf)}</strong></p>${verdicts}${details}`) };
+}
+
+function failureSection(report: PropertyReport): string {
+  if (report.verdict !== 'fails') return '';
+  return `<h4>${escapeHtml(report.name)} fails: counterexample</h4>${report.counterexamples.map(counterexampleTable).join('')}`;
+}
+
+const BYTES_PER_ROW = 16;
+/** Past the headers a counterexample's payload is whatever the solver chose (mostly zeros): show its start. */
+const SHOWN_BYTES = 64;
+
+function counterexampleTable(example: Counterexample): string {
+  const bytes: string[] = [];
+  for (let offset = 0; offset < Math.min(example.packet.length, SHOWN_BYTES); offset += BYTES_PER_ROW) {
+    const chunk = example.packet.slice(offset, offset + BYTES_PER_ROW).map((b) => b.toString(16).padStart(2, '0'));
+    bytes.push(`${offset.toString(16).padStart(4, '0')}: ${chunk.join(' ')}`);
+  }
+  const rest = example.packet.slice(SHOWN_BYTES);
+  if (rest.length > 0) bytes.push(`… ${rest.length} more bytes${rest.every((b) => b === 0) ? ', all zero' : ''}`);
+  const headerRows = example.headers.flatMap((header) => header.fields.map((field) => `${header.protocol}.${field.name} = ${field.value}`));
+  const rows: [string, string[]][] = [
+    ['received on', [`device ${example.device}`]],
+    ['time', [`${example.time} ns`]],
+    ['packet', [`${example.length} bytes`, ...bytes]],
+    ['headers', headerRows.length ? headerRows : ['none (too short for an Ethernet header)']],
+    ['state before', example.stateEntries.length ? example.stateEntries : ['no entry matters']],
+    ['the NF did', [example.nfOutput]],
+    ['the spec requires', [example.specRequires]],
+    ['failed', example.failed],
+    ['NF lines', example.nfLines.length ? example.nfLines : ['(no branch)']],
+    ['spec line', [example.specLine ?? '(end of spec)', ...example.specDecisions.map((at) => `after a decision at ${at}`)]],
+  ];
+  return `<table>${rows.map(([label, lines]) => `<tr><th>${escapeHtml(label)}</th><td><code>${lines.map(escapeHtml).join('<br>')}</code></td></tr>`).join('')}</table>`;
+}

@@ -1,0 +1,187 @@
+// The verification side of a notebook: `%nf` selects (builds and explores) an NF, `%%property NAME` cells (or a
+// first line `# property: NAME`) are verified at once against it, `%verify` checks the NF's spec and properties,
+// `%plot` draws what was verified. A property that fails is a verdict (shown with its counterexample), not a cell
+// error; a spec that cannot run, an NF that does not build and an interrupt are cell errors.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cellError, type CellOutcome, type MimeBundle } from '../session/output.ts';
+import type { Magic, MagicContext } from '../session/magics.ts';
+import { EngineClient, EngineFailure } from './engine-client.ts';
+import type { Layers, NfSummary, PropertyInput, PropertyReport } from './engine-protocol.ts';
+import { notAnNf, resolveNfFolder } from './nf-folders.ts';
+import { PLOT_KINDS, plotBundle, type PlotKind, type VerificationRecord } from './plot.ts';
+import { ProgressDisplay } from './progress-display.ts';
+import { nfSummaryBundle, verdictBundle } from './render.ts';
+import { specError } from './spec-errors.ts';
+
+const PROPERTY_NAME = /^[A-Za-z_]\w*$/;
+const LAYERS: readonly Layers[] = ['nf'];
+
+class UsageError extends Error {}
+
+export class NotebookVerification {
+  private readonly engine = new EngineClient();
+  private current: NfSummary | undefined;
+  /** Properties defined in cells since the NF was selected: `%verify` re-checks them, later cells import them. */
+  private readonly cellProperties = new Map<string, { text: string; file: string }>();
+  /** What was verified in this kernel session, for %plot: one record per exploration and per property check. */
+  private readonly records: VerificationRecord[] = [];
+
+  constructor(private readonly workingDirectory: string) {}
+
+  /** The selected NF, for completion (its manifest) and inspection. */
+  get selected(): NfSummary | undefined {
+    return this.current;
+  }
+
+  /** Names `import` can include in a property: the NF's property files and the cells' properties. */
+  importableProperties(): string[] {
+    return [...(this.current?.propertyFiles ?? []), ...this.cellProperties.keys()];
+  }
+
+  magics(): Magic[] {
+    const guard = (run: (args: string, body: string, firstLine: number, context: MagicContext) => Promise<CellOutcome>) =>
+      async ({ args, body, firstLine }: { args: string; body: string; firstLine: number }, context: MagicContext) => {
+        try {
+          return await run(args, body, firstLine, context);
+        } catch (error) {
+          return failureOutcome(error);
+        }
+      };
+    return [
+      { name: 'nf', kind: 'line', summary: 'select an NF: %nf NAME_OR_PATH [--layers nf] builds it, explores its paths and shows its traces', run: guard((args, _b, _l, c) => this.selectNf(args, c)), dispose: () => this.engine.close() },
+      { name: 'property', kind: 'cell', summary: 'verify the cell as property NAME against the selected NF (also: a first line "# property: NAME")', run: guard((args, body, line, c) => this.checkCell(args, body, line, c)) },
+      { name: 'verify', kind: 'line', summary: "verify properties: %verify checks spec.py, properties/*.py and the cells' properties; %verify NAME ... only those", run: guard((args, _b, _l, c) => this.verify(args, c)) },
+      { name: 'plot', kind: 'line', summary: 'plot what this kernel verified: %plot traces (traces and spec paths per property) or %plot times (seconds)', run: guard((args, _b, _l, c) => this.plot(args, c)) },
+    ];
+  }
+
+  private async selectNf(args: string, { sink, signal }: MagicContext): Promise<CellOutcome> {
+    const { values, positionals } = parseArgs({ args: words(args), options: { layers: { type: 'string' } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) throw new UsageError(`%nf takes one NF, a name in nfs/ or a path (got ${positionals.length}): e.g. %nf bridge`);
+    const layers = (values.layers ?? 'nf') as Layers;
+    if (!LAYERS.includes(layers)) throw new UsageError(`--layers ${layers} is not available; the layers verified so far: ${LAYERS.join(', ')}`);
+    const folder = resolveNfFolder(positionals[0]!, this.workingDirectory);
+    const problem = notAnNf(folder, positionals[0]!);
+    if (problem) throw new UsageError(problem);
+    const progress = new ProgressDisplay(sink, `%nf ${positionals[0]}`);
+    const summary = await this.withProgress(progress, () => this.engine.open(folder, layers, signal, (update) => progress.report(update)));
+    progress.finish(`${summary.figures.traces} traces`);
+    this.current = summary;
+    // The engine starts a fresh session for the NF: properties of earlier cells are no longer importable.
+    this.cellProperties.clear();
+    this.record({ nf: summary.name, traces: summary.figures.traces, seconds: summary.figures.seconds });
+    return result(nfSummaryBundle(summary));
+  }
+
+  private async checkCell(args: string, body: string, firstLine: number, context: MagicContext): Promise<CellOutcome> {
+    const [name, ...extra] = words(args);
+    if (!name || !PROPERTY_NAME.test(name) || extra.length > 0) {
+      throw new UsageError(`a property cell starts with %%property NAME (or # property: NAME), NAME a Python identifier such as no_loop; got "${args}"`);
+    }
+    // Leading newlines make the spec's lines those of the cell.
+    const text = '\n'.repeat(firstLine - 1) + body;
+    const file = `Cell In[${context.executionCount}]`;
+    const outcome = await this.check([{ name, text, file }], context, `%%property ${name}`);
+    if (outcome.status === 'ok') this.cellProperties.set(name, { text, file });
+    return outcome;
+  }
+
+  private async verify(args: string, context: MagicContext): Promise<CellOutcome> {
+    const nf = this.requireNf();
+    const names = words(args);
+    const onDisk = (name: string): PropertyInput =>
+      name === 'spec' ? { name, path: join(nf.nfDir, 'spec.py') } : { name, path: join(nf.nfDir, 'properties', `${name}.py`) };
+    const known = [...(nf.hasSpec ? ['spec'] : []), ...nf.propertyFiles];
+    const inCell = (name: string): PropertyInput => ({ name, ...this.cellProperties.get(name)! });
+    const properties = names.length === 0
+      ? [...known.map(onDisk), ...[...this.cellProperties.keys()].map(inCell)]
+      : names.map((name) => {
+          if (this.cellProperties.has(name)) return inCell(name);
+          if (known.includes(name)) return onDisk(name);
+          throw new UsageError(`no property "${name}" for ${nf.name}: properties are ${[...known, ...this.cellProperties.keys()].join(', ') || 'none yet'} (define one in a %%property cell)`);
+        });
+    if (properties.length === 0) throw new UsageError(`${nf.name} has no spec.py and no properties/*.py, and no property cell was run: write one in a %%property NAME cell`);
+    return this.check(properties, context, `%verify ${nf.name}`);
+  }
+
+  /** Checks properties against the selected NF; the verdicts are the result, an invalid spec the cell's error. */
+  private async check(properties: PropertyInput[], { sink, signal }: MagicContext, title: string): Promise<CellOutcome> {
+    const nf = this.requireNf();
+    const progress = new ProgressDisplay(sink, title);
+    const answer = await this.withProgress(progress, () => this.engine.verify(nf.nfDir, nf.layers, properties, signal, (update) => progress.report(update)));
+    progress.finish(summarize(answer.reports));
+    for (const report of answer.reports) {
+      if (report.verdict !== 'invalid') this.record({ nf: nf.name, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
+    }
+    const invalid = answer.reports.find((report): report is Extract<PropertyReport, { verdict: 'invalid' }> => report.verdict === 'invalid');
+    if (!invalid) return result(verdictBundle(nf.name, answer));
+    if (answer.reports.length > 1) sink.displayData({ data: verdictBundle(nf.name, answer), metadata: {} });
+    const cell = properties.find((property) => property.name === invalid.name);
+    return { status: 'error', error: specError(invalid.errors, invalid.file, cell && 'text' in cell ? cell.text : '') };
+  }
+
+  private async plot(args: string, { sink }: MagicContext): Promise<CellOutcome> {
+    const kinds = words(args);
+    if (kinds.length === 0 || kinds.some((kind) => !PLOT_KINDS.includes(kind as PlotKind))) {
+      throw new UsageError(`%plot takes ${PLOT_KINDS.join(' or ')} (or both), got "${args}"`);
+    }
+    if (!this.records.some((record) => record.property !== undefined)) {
+      throw new UsageError('nothing was verified in this kernel yet: select an NF with %nf NAME and verify a property first');
+    }
+    for (const kind of kinds) sink.displayData({ data: plotBundle(kind as PlotKind, this.records), metadata: {} });
+    return { status: 'ok' };
+  }
+
+  /** The latest figures of each exploration and property, in the order they were first verified. */
+  private record(record: VerificationRecord): void {
+    const earlier = this.records.findIndex((r) => r.nf === record.nf && r.property === record.property);
+    if (earlier >= 0) this.records[earlier] = record;
+    else this.records.push(record);
+  }
+
+  private requireNf(): NfSummary {
+    if (!this.current) throw new UsageError('no NF is selected: start with %nf NAME (an NF of nfs/, e.g. %nf bridge) or %nf PATH');
+    return this.current;
+  }
+
+  /** Closes the progress line with how the work ended, whatever happens. */
+  private async withProgress<T>(progress: ProgressDisplay, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      progress.finish(error instanceof EngineFailure && error.interrupted ? 'interrupted' : 'stopped by an error');
+      throw error;
+    }
+  }
+}
+
+function words(text: string): string[] {
+  return text.split(/\s+/).filter((word) => word !== '');
+}
+
+function result(data: MimeBundle): CellOutcome {
+  return { status: 'ok', result: { data, metadata: {} } };
+}
+
+function summarize(reports: PropertyReport[]): string {
+  const count = (verdict: PropertyReport['verdict']) => reports.filter((report) => report.verdict === verdict).length;
+  return [`${count('holds')} holds`, `${count('fails')} fails`, `${count('invalid')} invalid`].filter((part) => !part.startsWith('0 ')).join(', ');
+}
+
+const ENGINE_HINTS: Record<string, string> = {
+  BuildError: 'fix the NF source, then run %nf again',
+  ManifestError: "fix the NF's nf.json, then run %nf again",
+  EngineError: 'the verifier cannot give an answer for this NF or property (it never gives a wrong one); see the message',
+  VerifierCrashed: 'run the cell again',
+};
+
+function failureOutcome(error: unknown): CellOutcome {
+  if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    return cellError('UsageError', (error as Error).message);
+  }
+  if (!(error instanceof EngineFailure)) throw error;
+  if (error.interrupted) return cellError('KeyboardInterrupt', error.message);
+  const hint = ENGINE_HINTS[error.engineError] ?? 'this is a bug of the verifier: report it with the notebook';
+  return cellError(error.engineError, error.message, [`${error.engineError}: ${error.message}`, `(${hint})`]);
+}

@@ -1,5 +1,6 @@
 // Text renderings of explorations for the CLI (and, later, the kernel's text/plain output).
 import { objectsOf } from './contracts/libvig.ts';
+import { concreteEmap, concreteVector } from './ghost/concrete.ts';
 import * as T from './solver/term.ts';
 import { formatDiagnostic } from './spec/frontend/index.ts';
 import type { Trace } from './symbex/explore.ts';
@@ -59,26 +60,20 @@ export function traceLines(run: NfExploration, trace: Trace): string[] {
 const hexBytes = (value: bigint, bits: number): string =>
   Array.from({ length: bits / 8 }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0')).join(bits === 48 ? ':' : ' ');
 
-/** The entries of the state before the packet that the counterexample relies on (keys present, their indices and stamps). */
+/** The entries of the state before the packet that the counterexample relies on (keys present or absent, records). */
 export function stateEntries(run: NfExploration, failure: Failure): string[] {
   const lines: string[] = [];
-  const { functions } = failure.model;
-  const objects = objectsOf(run.traces[failure.trace]!.final);
-  for (const object of objects) {
-    if (object.kind !== 'emap') {
-      const values = functions.get(`${object.name}.value`);
-      for (const [index, value] of values?.entries ?? []) lines.push(`${object.name}[${index}] = ${hexBytes(value, object.recordBytes * 8)}`);
+  for (const object of objectsOf(run.traces[failure.trace]!.final)) {
+    if (object.kind === 'vector') {
+      for (const [index, record] of concreteVector(object.name, object.recordBytes * 8, failure.terms, failure.model)) lines.push(`${object.name}[${index}] = ${hexBytes(record, object.recordBytes * 8)}`);
       continue;
     }
-    const has = functions.get(`${object.name}.has`);
-    const index = functions.get(`${object.name}.index`);
-    const stamp = functions.get(`${object.name}.stamp`);
-    for (const [key, present] of has?.entries ?? []) {
-      const i = index?.entries.get(key) ?? index?.fallback ?? 0n;
-      const keyText = hexBytes(BigInt(key), object.keyBytes * 8);
-      if (present !== 1n) lines.push(`${object.name} does not hold ${keyText}`);
-      else lines.push(`${object.name} holds ${keyText} at index ${i}, stamped ${stamp?.entries.get(String(i)) ?? stamp?.fallback ?? 0n} ns`);
+    const state = concreteEmap(object.name, object.keyBytes * 8, object.capacity, failure.terms, failure.model);
+    for (const entry of state.entries) {
+      const key = hexBytes(entry.key, object.keyBytes * 8);
+      lines.push(entry.present ? `${object.name} holds ${key} at index ${entry.index}, stamped ${entry.stamp} ns` : `${object.name} does not hold ${key}`);
     }
+    if (state.count !== null) lines.push(`${object.name} has ${state.count} entries`);
   }
   return lines;
 }
@@ -101,6 +96,7 @@ export function formatPropertyResult(run: NfExploration, result: PropertyResult)
       `  NF path: ${traceLines(run, run.traces[failure.trace]!).join(', ') || '(no branch)'}`,
       `  spec: ${failure.specLine ? `${failure.specLine.file}:${failure.specLine.line}` : '(end of spec)'}${failure.specDecisionLines.length ? `, after decisions at ${failure.specDecisionLines.map((l) => `${l.file}:${l.line}`).join(', ')}` : ''}`,
     );
+    if (failure.replay) lines.push(`  replay on the run-time NF (V8, run-time libVig): ${failure.replay.reproduced ? 'reproduced' : 'NOT reproduced'}, ${failure.replay.observed}`);
   }
   return lines.join('\n');
 }

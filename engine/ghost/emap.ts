@@ -114,7 +114,8 @@ class Base {
 
   stamp(i: Term): Term {
     const stamp = this.fn('stamp', [i], 64);
-    this.facts.push(T.compare('sle', stamp, this.clock.now));
+    // Stamps are times of earlier packets: never negative, never after this one.
+    this.facts.push(T.compare('sle', T.bv(0, 64), stamp), T.compare('sle', stamp, this.clock.now));
     return stamp;
   }
 

@@ -14,6 +14,7 @@ import { byteTerm } from '../symbex/memory.ts';
 import { INPUT, type NfExploration } from '../symbex/nf.ts';
 import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
+import type { Replay } from '../verify/replay.ts';
 import { type FrameBytes, frameHeaders, parsedDepth, type Protocol } from './headers.ts';
 import { DROP, FLOOD, type Obligation, outcomeObligations, stateObligations } from './obligations.ts';
 import { type Alternative, Handles, InfeasiblePath, SpecPath, type ValueView } from './spec-path.ts';
@@ -24,6 +25,8 @@ export interface Failure {
   /** What the spec path required that the NF did not do (labels of the failed obligations), or the failed assert. */
   failed: string[];
   model: Assignment;
+  /** The failing path's condition and facts: the terms the model speaks about. */
+  terms: Term[];
   /** Where in the spec (file and line, through imports): the failing `assert`, or the `return` whose claim fails. */
   specLine: SourceLocation | null;
   /** Where the spec path decided something. */
@@ -31,6 +34,8 @@ export interface Failure {
   /** The NF's output on this input (a device, DROP or FLOOD) and what the spec claimed. */
   nfOutput: bigint;
   specPorts: bigint[] | 'any' | null;
+  /** The counterexample replayed on the run-time NF (filled in by the session). */
+  replay?: Replay;
 }
 
 export interface SpecCheck {
@@ -190,7 +195,7 @@ class TraceContext {
     const nfOutput = (model: Assignment) => T.evaluate(this.output, model);
     if (outcome.kind === 'assert') {
       // The path reached a failing assert, and every decision on it is feasible: that is the counterexample.
-      return { failed: ['assert'], model: path.model, nfOutput: nfOutput(path.model), specPorts: null };
+      return { failed: ['assert'], model: path.model, terms: path.pathCondition, nfOutput: nfOutput(path.model), specPorts: null };
     }
     if (outcome.kind === 'pass') return null;
     const obligations: Obligation[] = [];
@@ -218,7 +223,7 @@ class TraceContext {
     if (answer.status === 'unsat') return null;
     const failed = [...new Set(obligations.filter((o) => T.evaluate(o.term, answer.model) !== 1n).map((o) => o.label))];
     const specPorts = ports === null || ports === 'any' ? ports : ports.map((p) => T.evaluate(p, answer.model));
-    return { failed, model: answer.model, nfOutput: nfOutput(answer.model), specPorts };
+    return { failed, model: answer.model, terms: [...path.pathCondition, ...facts, ...obligations.map((o) => o.term)], nfOutput: nfOutput(answer.model), specPorts };
   }
 }
 

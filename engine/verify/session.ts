@@ -9,6 +9,7 @@ import { specPython } from '../spec/python.ts';
 import { exploreNf, type NfExploration } from '../symbex/nf.ts';
 import type { Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
+import { replayOnRuntime } from './replay.ts';
 
 export type Layers = 'nf';
 
@@ -76,6 +77,9 @@ export class VerificationSession {
     this.cells.set(name, text);
     try {
       const result = await checkSpec(this.exploration, analysis.spec, this.solver, watch);
+      for (const failure of result.failures) {
+        failure.replay = replayOnRuntime(this.exploration, this.exploration.traces[failure.trace]!, failure, { output: failure.nfOutput });
+      }
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result };
     } catch (e) {
       if (!(e instanceof SpecRuntimeError)) throw e;

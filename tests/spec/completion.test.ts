@@ -13,9 +13,9 @@ function complete(textWithCursor: string, properties: string[] = []) {
 }
 
 test('completion: state names after from state import, without those already listed', () => {
-  assert.deepEqual(complete('from state import dyn_emap, |').labels, ['dyn_vals', 'stat_emap']);
+  assert.deepEqual(complete('from state import dyn_emap, |').labels, ['dyn_vals', 'stat_emap', 'stat_vals']);
   const partial = complete('from state import st|');
-  assert.deepEqual([partial.labels, partial.typed], [['stat_emap'], 'st']);
+  assert.deepEqual([partial.labels, partial.typed], [['stat_emap', 'stat_vals'], 'st']);
 });
 
 test('completion: properties after import', () => {
@@ -44,7 +44,7 @@ test('completion: packet views and config keys in the function dialect', () => {
 test('completion: names of the language, the manifest and the spec', () => {
   const labels = complete('from state import dyn_emap\nlimit = 3\nx = |').labels;
   for (const name of ['pop_header', 'now', 'received_on_port', 'the_index_allocated', 'ether', 'StaticKeyc', 'DynamicValuec', 'dyn_emap', 'limit']) assert.ok(labels.includes(name), name);
-  assert.deepEqual(complete('x = Stat|').labels, ['StaticKeyc']);
+  assert.deepEqual(complete('x = Stat|').labels, ['StaticKeyc', 'StaticValuec']);
 });
 
 test('completion: nothing after an expression of unknown type, or in a comment', () => {

@@ -36,9 +36,11 @@ test('bridge: every property of NFS.md exists', () => {
 test('bridge: the manifest declares the spec-facing state of NFS.md', () => {
   const manifest = loadManifest(nfDir('bridge'));
   const kinds = Object.fromEntries(manifest.state.map((s) => [s.name, `${s.kind}:${s.record}`]));
-  assert.deepEqual(kinds, { dyn_emap: 'emap:ether_addr', dyn_vals: 'vector:DynamicValue', stat_emap: 'emap:StaticKey' });
+  assert.deepEqual(kinds, { dyn_emap: 'emap:ether_addr', dyn_vals: 'vector:DynamicValue', stat_emap: 'emap:StaticKey', stat_vals: 'vector:StaticValue' });
+  // Specs see stat_emap as Vigor's map from static key to output device: the values live in stat_vals.
+  assert.equal(manifest.state.find((s) => s.name === 'stat_emap')?.values, 'stat_vals');
   assert.deepEqual(manifest.records.StaticKey, [{ name: 'addr', type: 'bytes:6' }, { name: 'device', type: 'u16' }]);
-  assert.deepEqual(manifest.records.DynamicValue, [{ name: 'output_port', type: 'u16' }]);
+  assert.deepEqual(manifest.records.DynamicValue, [{ name: 'output_port', type: 'u16', below: 'devices' }]);
   assert.equal(manifest.config.capacity?.value, 65536);
 });
 

@@ -282,3 +282,21 @@ def is_complete(code):
     if last.rstrip().endswith(":"):
         indent += "    "
     return json.dumps({"status": "incomplete", "indent": indent})
+
+
+_MAGIC_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
+
+
+def expand_magic_args(text):
+    """IPython's substitution in a line magic's arguments: {expression} is replaced by its value in the user
+    namespace (so a papermill parameters cell can choose what `%nf {nf}` selects); {{ and }} are literal braces."""
+
+    def field(match):
+        if match.group(1) is None:
+            return match.group(0)[0]
+        return str(eval(match.group(1), user_namespace))
+
+    try:
+        return json.dumps({"status": "ok", "text": _MAGIC_FIELD.sub(field, text)})
+    except Exception as error:
+        return json.dumps({"status": "error", "ename": type(error).__name__, "evalue": str(error)})

@@ -82,6 +82,21 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     return (await this.query<IsCompleteAnswer>({ kind: 'isComplete', code })) ?? { status: 'unknown' };
   }
 
+  /** `{expression}` in a line magic's arguments replaced by its value in the user's namespace, or why it could not be. */
+  async expandMagicArgs(text: string): Promise<{ text: string } | { error: CellOutcome }> {
+    let reply: Reply;
+    try {
+      reply = await this.request({ kind: 'expandMagicArgs', text });
+    } catch (error) {
+      if (error instanceof PythonStopped) return { error: cellError('PythonRestarted', error.message) };
+      throw error;
+    }
+    if ('failure' in reply) return { error: cellError('KeyboardInterrupt', reply.failure) };
+    const answer = JSON.parse(reply.json) as { status: 'ok'; text: string } | { status: 'error'; ename: string; evalue: string };
+    if (answer.status === 'error') return { error: cellError(answer.ename, `in a magic's {expression} (${text}): ${answer.evalue}`) };
+    return { text: answer.text };
+  }
+
   async close(): Promise<void> {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();

@@ -45,7 +45,7 @@ async function startPython(): Promise<PyodideAPI> {
   return python;
 }
 
-type PythonRuntimeModule = Record<'run_cell' | 'complete' | 'inspect_name' | 'is_complete', (...args: unknown[]) => string>;
+type PythonRuntimeModule = Record<'run_cell' | 'complete' | 'inspect_name' | 'is_complete' | 'expand_magic_args', (...args: unknown[]) => string>;
 
 function callRuntime(runtime: PythonRuntimeModule, request: WorkerRequest): string {
   switch (request.kind) {
@@ -57,6 +57,8 @@ function callRuntime(runtime: PythonRuntimeModule, request: WorkerRequest): stri
       return runtime.inspect_name(request.code, request.cursorPos, request.detailLevel);
     case 'isComplete':
       return runtime.is_complete(request.code);
+    case 'expandMagicArgs':
+      return runtime.expand_magic_args(request.text);
   }
 }
 

@@ -4,7 +4,8 @@ export type WorkerRequest =
   | { id: number; kind: 'execute'; code: string; filename: string }
   | { id: number; kind: 'complete'; code: string; cursorPos: number }
   | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
-  | { id: number; kind: 'isComplete'; code: string };
+  | { id: number; kind: 'isComplete'; code: string }
+  | { id: number; kind: 'expandMagicArgs'; text: string };
 
 export type WorkerEvent =
   | { kind: 'ready'; pythonVersion: string }

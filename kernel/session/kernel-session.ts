@@ -150,7 +150,11 @@ export class KernelSession {
     let outcome: CellOutcome = { status: 'ok' };
     for (const { name, invocation } of plan.lineMagics) {
       const magic = this.magics.find('line', name);
-      outcome = magic ? await magic.run(invocation, context) : this.magics.unknownMagic('line', name, invocation.firstLine);
+      if (!magic) return this.magics.unknownMagic('line', name, invocation.firstLine);
+      // As in IPython, `{expression}` in the arguments is Python's value (e.g. a papermill parameter).
+      const expanded = /[{}]/.test(invocation.args) ? await this.python.expandMagicArgs(invocation.args) : { text: invocation.args };
+      if ('error' in expanded) return expanded.error;
+      outcome = await magic.run({ ...invocation, args: expanded.text }, context);
       if (outcome.status === 'error') return outcome;
     }
     if (plan.python.trim() === '') return outcome;

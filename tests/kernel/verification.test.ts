@@ -1,0 +1,181 @@
+// Verification through the kernel's cell handler (no Jupyter needed): %nf, property cells, %verify, %plot, spec
+// errors located in the cell, completion and inspection in property cells, progress, and interrupting a long check.
+// One session for the file: the learner test NF is explored once.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { KernelSession, type ExecuteSummary } from '../../kernel/session/kernel-session.ts';
+import type { CellError, DisplayItem, MimeBundle, OutputSink } from '../../kernel/session/output.ts';
+
+const LEARNER = 'tests/programs/nfs/learner';
+
+class RecordingSink implements OutputSink {
+  readonly displays: DisplayItem[] = [];
+  readonly updates: DisplayItem[] = [];
+  readonly results: MimeBundle[] = [];
+  readonly errors: CellError[] = [];
+  onUpdate: ((item: DisplayItem) => void) | undefined;
+  stream() {}
+  displayData(item: DisplayItem) {
+    this.displays.push(item);
+  }
+  updateDisplayData(item: DisplayItem & { displayId: string }) {
+    this.updates.push(item);
+    this.onUpdate?.(item);
+  }
+  executeResult(_count: number, data: MimeBundle) {
+    this.results.push(data);
+  }
+  error(error: CellError) {
+    this.errors.push(error);
+  }
+  clearOutput() {}
+}
+
+let session: KernelSession;
+before(() => {
+  session = new KernelSession({ workingDirectory: process.cwd() });
+});
+after(() => session.close());
+
+async function run(code: string, sink = new RecordingSink()): Promise<{ summary: ExecuteSummary; sink: RecordingSink }> {
+  const summary = await session.execute(code, sink, { silent: false, storeHistory: true });
+  return { summary, sink };
+}
+
+const text = (bundle: MimeBundle | undefined) => String(bundle?.['text/plain'] ?? '');
+const html = (bundle: MimeBundle | undefined) => String(bundle?.['text/html'] ?? '');
+
+test('a property cell before any %nf says how to select an NF', async () => {
+  const { summary } = await run('%%property early\nreturn ([], [])');
+  assert.equal(summary.status, 'error');
+  assert.match(summary.status === 'error' ? summary.error.evalue : '', /no NF is selected: start with %nf NAME/);
+});
+
+test('%nf of something that is not an NF names the NFs there are', async () => {
+  const { summary } = await run('%nf no_such_nf');
+  assert.equal(summary.status === 'error' && summary.error.ename, 'UsageError');
+  assert.match(summary.status === 'error' ? summary.error.evalue : '', /"no_such_nf" is not an NF: .* has no nf\.json\. Name an NF of nfs\/ \(.*nop.*\)/);
+});
+
+test('%nf {expression} selects the NF a Python variable names, shows its traces, with progress updated in place', async () => {
+  assert.equal((await run(`nf_path = "${LEARNER}"`)).summary.status, 'ok');
+  const { summary, sink } = await run('%nf {nf_path}');
+  assert.equal(summary.status, 'ok', JSON.stringify(sink.errors));
+  assert.match(text(sink.results[0]), /^learner: 7 traces, 0 violations/);
+  assert.equal((html(sink.results[0]).match(/<tr><td>\d+<\/td>/g) ?? []).length, 7, 'one table row per trace');
+  const progressId = sink.displays[0]?.displayId;
+  assert.ok(progressId, 'a progress display with an id');
+  assert.ok(sink.updates.every((update) => update.displayId === progressId));
+  assert.match(text(sink.updates.at(-1)?.data), /%nf learner|7 traces \(/);
+});
+
+test('a property that holds: its verdict with traces and spec paths', async () => {
+  const { summary, sink } = await run('%%property drops_short\nif packet_size < 14:\n    return ([], [])');
+  assert.equal(summary.status, 'ok');
+  assert.match(text(sink.results[0]), /drops_short\s+holds\s+7\s+7/);
+  assert.match(html(sink.results[0]), /<td class="holds">holds<\/td>/);
+});
+
+test('a property that fails is a verdict, not a cell error: a counterexample table with packet, headers, state and lines', async () => {
+  const cell = '# property: always_floods\nh = pop_header(ether, on_mismatch=([], []))\nreturn ([1 - received_on_port], [ether(h)])';
+  const { summary, sink } = await run(cell);
+  assert.equal(summary.status, 'ok');
+  assert.match(text(sink.results[0]), /always_floods\s+FAILS/);
+  const page = html(sink.results[0]);
+  assert.match(page, /always_floods fails: counterexample/);
+  for (const row of ['received on', 'time', 'packet', 'headers', 'state before', 'the NF did', 'the spec requires', 'NF lines', 'spec line']) {
+    assert.match(page, new RegExp(`<th>${row}</th>`), `row ${row}`);
+  }
+  assert.match(page, /ether\.saddr = [0-9a-f]{2}(:[0-9a-f]{2}){5}/);
+  assert.match(page, /learner\.ts:\d+/);
+  assert.match(page, /Cell In\[\d+\]:3/, 'the spec line is the return in the cell (line 3)');
+});
+
+test('an invalid spec is the cell error, at its line and column in the cell', async () => {
+  const { summary } = await run('%%property bad_state\nh = pop_header(ether, on_mismatch=([], []))\nfrom state import macs, routes\nreturn ([], [])');
+  assert.equal(summary.status, 'error');
+  const error = summary.status === 'error' ? summary.error : undefined;
+  assert.equal(error?.ename, 'SpecStateError');
+  assert.match(error?.evalue ?? '', /^Cell In\[\d+\], line 3, column 25: .*routes/);
+  assert.match(error?.traceback.join('\n') ?? '', /File "Cell In\[\d+\]", line 3, column 25\n {4}from state import macs, routes\n {28}\^/);
+});
+
+test('%verify checks spec.py, properties/*.py and the cells that hold or fail; %verify NAME only those', async () => {
+  const all = await run('%verify');
+  assert.equal(all.summary.status, 'ok');
+  const table = text(all.sink.results[0]);
+  for (const line of [/spec\s+holds/, /short_frames_dropped\s+holds/, /drops_short\s+holds/, /always_floods\s+FAILS/]) assert.match(table, line);
+  assert.doesNotMatch(table, /bad_state/, 'an invalid cell is not a property');
+  const one = await run('%verify short_frames_dropped');
+  assert.match(text(one.sink.results[0]), /^learner: 1 of 1 properties hold/);
+  const unknown = await run('%verify nothing_here');
+  assert.match(unknown.summary.status === 'error' ? unknown.summary.error.evalue : '', /no property "nothing_here" for learner: properties are spec, short_frames_dropped, drops_short, always_floods/);
+});
+
+test('a later property imports one defined in a cell', async () => {
+  const { summary, sink } = await run('%%property short_then_anything\nimport drops_short\npass');
+  assert.equal(summary.status, 'ok', JSON.stringify(summary));
+  assert.match(text(sink.results[0]), /short_then_anything\s+holds/);
+});
+
+test('%plot draws trace counts and times of what was verified, as plotly JSON and a self-contained HTML page', async () => {
+  const { summary, sink } = await run('%plot traces times');
+  assert.equal(summary.status, 'ok');
+  assert.equal(sink.displays.length, 2);
+  const [traces, times] = sink.displays.map((display) => display.data['application/vnd.plotly.v1+json'] as { data: { x: string[]; y: number[] }[] });
+  assert.ok(traces && times);
+  const checked = traces.data[0]!.x;
+  assert.ok(checked.includes('learner: drops_short') && checked.includes('learner: always_floods'));
+  assert.ok(traces.data[0]!.y.every((count) => count === 7), 'every property was checked against the 7 traces');
+  assert.ok(times.data[0]!.x.includes('explore learner'), 'exploration time is plotted apart from the checks');
+  const page = html(sink.displays[0]!.data);
+  // assert.ok, not assert.match: a failure must not print the 4.8 MB page.
+  assert.ok(/Plotly\.newPlot\(/.test(page), 'the page draws the plot');
+  assert.ok(/plotly\.js v\d/.test(page), 'plotly.js is embedded');
+  assert.ok(!/<script[^>]+src=|requirejs|require\.js/i.test(page), 'no CDN, no RequireJS');
+  assert.equal((await run('%plot pie')).summary.status, 'error');
+});
+
+test('completion in a property cell offers state names, header fields and the state API of the selected NF', async () => {
+  const names = async (code: string) => (await session.complete(code, code.length)).matches;
+  assert.deepEqual(await names('%%property p\nfrom state import '), ['macs', 'ports']);
+  assert.deepEqual(await names('%%property p\nh = pop_header(ether, on_mismatch=([], []))\nh.'), ['daddr', 'saddr', 'type']);
+  const api = await names('# property: p\nfrom state import macs\nmacs.');
+  for (const operation of ['add', 'expire_all', 'get', 'has']) assert.ok(api.includes(operation), operation);
+  assert.ok((await names('%%property p\npop_h')).includes('pop_header'));
+  assert.ok(!(await names('%%property p\nzi')).includes('zip'), "Python's builtins are not spec names");
+  assert.ok((await names('zi')).includes('zip'), 'other cells complete as Python');
+});
+
+test('inspection in a property cell documents spec names', async () => {
+  const doc = async (code: string, at: string) => text(await session.inspect(code, code.indexOf(at) + 1, 0));
+  const cell = '%%property p\nfrom state import macs\nh = pop_header(ether, on_mismatch=([], []))\nmacs.expire_all(now)\nif macs.has(h.saddr):\n    pass';
+  assert.match(await doc(cell, 'pop_header'), /^pop_header\(protocol, on_mismatch\): take the next header/);
+  assert.match(await doc(cell, 'ether,'), /ether\(h, field=\.\.\.\).*saddr, daddr, type/);
+  assert.match(await doc(cell, 'expire_all'), /emap\.expire_all\(time\): remove every entry stamped strictly before/);
+  assert.match(await doc(cell, 'has('), /emap\.has\(key\)/);
+  assert.match(await doc(cell, 'macs\nh'), /macs: emap of ether_addr of learner/);
+});
+
+test('an interrupt during a long check returns within 2 s, and the next cell runs', async () => {
+  // 2^24 spec paths per trace: far longer than the test; the engine polls between spec paths.
+  const slow = '%%property slow\nh = pop_header(ether, on_mismatch=([], []))\nn = 0\nfor bit in range(24):\n    if (now >> bit) & 1 == 1:\n        n = n + 1\nreturn ([...], [ether(h)])';
+  const sink = new RecordingSink();
+  let interruptedAt = 0;
+  sink.onUpdate = (item) => {
+    // Interrupt once checking is under way (exploration is cached, so this comes at once).
+    if (interruptedAt === 0 && /checking slow/.test(text(item.data))) {
+      interruptedAt = performance.now();
+      session.interrupt();
+    }
+  };
+  const { summary } = await run(slow, sink);
+  const seconds = (performance.now() - interruptedAt) / 1000;
+  assert.ok(interruptedAt > 0, 'checking was reported through progress updates');
+  assert.equal(summary.status === 'error' && summary.error.ename, 'KeyboardInterrupt');
+  assert.ok(seconds < 2, `control came back ${seconds.toFixed(2)} s after the interrupt`);
+  assert.match(text(sink.updates.at(-1)?.data), /interrupted/);
+  const next = await run('%%property next\nif packet_size < 14:\n    return ([], [])');
+  assert.equal(next.summary.status, 'ok');
+  assert.match(text(next.sink.results[0]), /next\s+holds/);
+});

@@ -33,6 +33,7 @@ interface EmapPair {
 
 const BALANCED_WEIGHTS = { get: 20, has_idx: 8, get_key: 7, add: 25, refresh: 10, erase: 8, expire: 12, count: 5, full: 5 };
 const BALANCED = new WeightedChoices<EmapOp['name']>(BALANCED_WEIGHTS);
+const NEEDS_AN_ENTRY = new Set<EmapOp['name']>(['get_key', 'refresh', 'erase']);
 const EXPIRY_HEAVY = new WeightedChoices<EmapOp['name']>({ ...BALANCED_WEIGHTS, add: 30, expire: 35, refresh: 15 });
 
 function keyNumbered(config: EmapConfig, number: number): Uint8Array {
@@ -61,16 +62,28 @@ function drawConfig(random: Random, capacities: readonly number[], overrides: Pa
   };
 }
 
-/** An allocated index if one is found in a few tries, else a random one in or near the range. */
+/** How far `someIndex` scans from a random index: all of a small emap, a stretch of a large one. */
+const SCAN_LIMIT = 256;
+
+/** An index that is (or is not) allocated, when one is found; else any index in or near the range. */
 function someIndex(random: Random, model: EmapModel, allocated: boolean): number {
   for (let attempt = 0; attempt < 8; attempt++) {
     const index = random.between(-2, model.capacity + 1);
+    if (model.hasIdx(index) === allocated) return index;
+  }
+  const start = random.below(model.capacity);
+  for (let offset = 0; offset < Math.min(model.capacity, SCAN_LIMIT); offset++) {
+    const index = (start + offset) % model.capacity;
     if (model.hasIdx(index) === allocated) return index;
   }
   return random.between(-2, model.capacity + 1);
 }
 
 function someKey(random: Random, config: EmapConfig, model: EmapModel, present: boolean): Uint8Array {
+  if (present && model.count() > 0) {
+    const index = someIndex(random, model, true);
+    if (model.hasIdx(index)) return model.getKey(index);
+  }
   for (let attempt = 0; attempt < 16; attempt++) {
     const key = keyNumbered(config, random.below(config.universe));
     if (model.get(key) >= 0 === present) return key;
@@ -81,7 +94,9 @@ function someKey(random: Random, config: EmapConfig, model: EmapModel, present: 
 function nextOp(random: Random, config: EmapConfig, pair: EmapPair): EmapOp {
   const { model } = pair;
   const breaking = random.chance(config.violationRate);
-  const name = config.fillFirst && !model.full() ? 'add' : random.weighted(config.weights);
+  const drawn = config.fillFirst && !model.full() ? 'add' : random.weighted(config.weights);
+  // An operation on an entry, drawn when there is none, would only break its precondition: add one instead.
+  const name = !breaking && model.count() === 0 && NEEDS_AN_ENTRY.has(drawn) ? 'add' : drawn;
   switch (name) {
     case 'get':
       return { name, key: someKey(random, config, model, random.chance(0.5)), at: keyAddress(random, config, breaking) };

@@ -1,7 +1,7 @@
 // Model-based tests of the lpm run-time, through the libvig imports.
 import { test } from 'node:test';
 import type { LibVig } from '../../libvig/runtime/index.ts';
-import { describeCall, freshLibVig, outcome } from './harness/abi-memory.ts';
+import { freshLibVig, outcome } from './harness/abi-memory.ts';
 import { checkAgainstModel, REJECTED, type Scenario } from './harness/model-check.ts';
 import type { Random } from './harness/random.ts';
 import { ReferenceLpm, type LpmModel, type LpmOp } from './models/lpm-model.ts';
@@ -54,9 +54,13 @@ const lpmScenario: Scenario<LpmConfig, LpmOp, LpmPair> = {
   nextOp,
   violation: (pair, op) => pair.model.violation(op),
   step,
-  describe: (op) => describeCall('lpm_', op),
+  describe: (op) =>
+    op.name === 'add' ? `lpm_add(${dotted(op.prefix)}/${op.length} -> ${op.value})` : `lpm_lookup(${dotted(op.address)})`,
   describeConfig: (config) => `capacity ${config.capacity}`,
 };
+
+/** An address as a.b.c.d, first octet most significant. */
+const dotted = (address: number): string => [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.');
 
 const SHORT_AND_LONG = [0, 1, 7, 8, 15, 16, 23, 24, 31, 32];
 const drawBases = (random: Random, count: number): number[] => Array.from({ length: count }, () => random.next() | 0);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { BuildError, buildNf } from '../toolchain/build.ts';
 import { loadManifest, ManifestError } from '../toolchain/manifest.ts';
-import { formatExploration, formatPropertyResult, formatResultTable } from './report.ts';
+import { formatExploration, formatPropertyResult, formatResultTable, formatViolation } from './report.ts';
 import { listProperties } from './spec/frontend/index.ts';
 import { type PropertyResult, VerificationSession } from './verify/session.ts';
 import { exploreNf } from './symbex/nf.ts';
@@ -99,9 +99,14 @@ async function verify(args: string[]): Promise<number> {
     results.push(await session.checkFile(file));
   }
   progress.done();
+  const violations = session.violations();
   console.log(formatResultTable(session.build.manifest.name, session.exploration.figures.traces, results));
+  if (violations.length > 0) console.log(`\nThe NF itself has ${violations.length} violation(s); no property holds of it until they are fixed:`);
+  for (const { violation, replay } of violations) {
+    console.log([...formatViolation(violation), `    replay on the run-time NF: ${replay.reproduced ? 'reproduced' : 'NOT reproduced'}, ${replay.observed}`].join('\n'));
+  }
   for (const result of results) if (result.verdict !== 'holds') console.log(`\n${formatPropertyResult(session.exploration, result)}`);
-  return results.every((r) => r.verdict === 'holds') ? 0 : 1;
+  return violations.length === 0 && results.every((r) => r.verdict === 'holds') ? 0 : 1;
 }
 
 /** A one-line status on a terminal's stderr; silent when stderr is not a terminal (logs, CI). */

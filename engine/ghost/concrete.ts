@@ -17,20 +17,28 @@ export interface ConcreteEmap {
   count: number | null;
 }
 
-/** Applications of the object's base functions within `terms`, by function, with evaluated arguments. */
-function argumentsOf(terms: readonly Term[], model: Assignment, fn: string): bigint[] {
+/** Applications within `terms` of the functions whose names start with `prefix`. */
+function applicationsOf(terms: readonly Term[], prefix: string): Set<Term> {
   const seen = new Set<number>();
-  const values = new Map<string, bigint>();
+  const found = new Set<Term>();
   const stack = [...terms];
   while (stack.length > 0) {
     const t = stack.pop()!;
     if (seen.has(t.id)) continue;
     seen.add(t.id);
-    if (t.op === 'apply' && t.name === fn) {
-      const value = T.evaluate(t.args[0]!, model);
-      values.set(String(value), value);
-    }
+    if (t.op === 'apply' && t.name.startsWith(prefix)) found.add(t);
     stack.push(...t.args);
+  }
+  return found;
+}
+
+/** The distinct values of the argument of the object's base function `fn` where it is applied within `terms`. */
+function argumentsOf(terms: readonly Term[], model: Assignment, fn: string): bigint[] {
+  const values = new Map<string, bigint>();
+  for (const application of applicationsOf(terms, fn)) {
+    if (application.name !== fn) continue;
+    const value = T.evaluate(application.args[0]!, model);
+    values.set(String(value), value);
   }
   return [...values.values()];
 }
@@ -56,7 +64,10 @@ export function concreteEmap(name: string, keyBits: number, capacity: number, te
     if (ofIndex('allocated', index, T.BOOL) !== 1n) free.push(Number(index));
     else byIndex.set(Number(index), { key: ofIndex('key', index, keyBits), present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
   }
-  const count = model.scalars.get(`${name}.count`);
+  // The count before the packet; where the path only speaks of the count after an expiry (an open value), that
+  // one: a replay's unnamed entries are recent, so they survive the expiry.
+  const after = [...applicationsOf(terms, `${name}.count@`)].map((t) => T.evaluate(t, model));
+  const count = model.scalars.get(`${name}.count`) ?? (after.length > 0 ? after.reduce((a, b) => (a > b ? a : b)) : undefined);
   const present = [...byIndex.values()].filter((e) => e.index < capacity);
   return { entries: [...present, ...absent], free, count: count === undefined ? null : Number(count) };
 }

@@ -77,6 +77,11 @@ export class Machine {
     ];
   }
 
+  /** The starting point of every run (after `initialise`: the state nf_init left). */
+  get start(): ExecutionState {
+    return this.base;
+  }
+
   functionIndex(name: string): number {
     const entry = this.module.exports.get(name);
     if (!entry || entry.kind !== 'func') throw new EngineError(`the module does not export a function named ${name}`);

@@ -5,7 +5,7 @@ import type { Assignment } from '../solver/term.ts';
 import { Solver } from '../solver/z3.ts';
 import { decodeModule } from '../wasm/decode.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
-import { libvigContracts, startPacket } from '../contracts/libvig.ts';
+import { type LibVigObject, libvigContracts, objectsOf, startPacket } from '../contracts/libvig.ts';
 import { DEFAULT_LIMITS, type Exploration, Machine } from './explore.ts';
 import { abortContract, configImports, type ContractTable } from './imports.ts';
 import type { Limits } from './interpreter.ts';
@@ -30,6 +30,8 @@ export interface ConcreteInput {
 
 export interface NfExploration extends Exploration {
   build: NfBuild;
+  /** The libVig objects nf_init allocated, by handle. */
+  objects: readonly LibVigObject[];
   /** Violations met while running nf_init (then nf_process was not explored). */
   initViolations: Exploration['violations'];
 }
@@ -63,7 +65,7 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
     traces: [], violations: [],
     figures: { paths: 0, traces: 0, violations: 0, instructions: 0, queries: 0, cacheHits: 0, solverSeconds: 0, seconds: 0 },
   };
-  if (initViolations.length > 0) return { ...empty, build, initViolations };
+  if (initViolations.length > 0) return { ...empty, build, initViolations, objects: [] };
   const solver = options.solver ?? (await Solver.create());
   const { frame, devices } = build.manifest;
   const assumptions = [
@@ -84,7 +86,7 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
     prepare: (state) => startPacket(state, INPUT.now),
   }, solver);
   run.figures.seconds = (performance.now() - started) / 1000;
-  return { ...run, build, initViolations };
+  return { ...run, build, initViolations, objects: objectsOf(machine.start) };
 }
 
 /**

@@ -3,10 +3,9 @@
 import type { LibVigImports } from '../../libvig/abi.ts';
 import { PACKET_BASE } from '../../toolchain/build.ts';
 import { loadNf } from '../../runtime/instantiate.ts';
-import { type LibVigObject, objectsOf } from '../contracts/libvig.ts';
+import type { LibVigObject } from '../contracts/libvig.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import { concreteEmap, concreteVector, type ConcreteEmap } from '../ghost/concrete.ts';
-import type { Trace } from '../symbex/explore.ts';
 import { inputFromModel, type NfExploration } from '../symbex/nf.ts';
 
 export interface Replay {
@@ -18,12 +17,16 @@ export interface Replay {
 
 const NONE = -1;
 
-export function replayOnRuntime(run: NfExploration, trace: Trace, witness: { model: Assignment; terms: readonly Term[] }, expected: { output: bigint } | { fault: true }): Replay {
+/**
+ * Replays `witness` (a model and the terms it speaks about) on the run-time NF: it should give `expected`,
+ * the output the trace predicts, or a fault for a violation.
+ */
+export function replayOnRuntime(run: NfExploration, witness: { model: Assignment; terms: readonly Term[] }, expected: { output: bigint } | { fault: true }): Replay {
   const { model, terms } = witness;
   const input = inputFromModel(model);
   const nf = loadNf(run.build);
   try {
-    if (nf.libvig) seedState(nf.libvig.imports, nf.memory, objectsOf(trace.final), terms, model, input.now);
+    if (nf.libvig) seedState(nf.libvig.imports, nf.memory, run.objects, terms, model, input.now);
   } catch (e) {
     return { reproduced: false, observed: `the run-time state could not be seeded from the counterexample: ${(e as Error).message}` };
   }
@@ -80,11 +83,11 @@ function seedEmap(libvig: LibVigImports, handle: number, object: Extract<LibVigO
     if (index === NONE) break;
     placeholders.set(index, key);
   }
-  const keep = new Set<number>();
-  for (const index of placeholders.keys()) {
-    if (keep.size >= fillers) break;
-    if (!wantedIndices.has(index) && !state.free.includes(index)) keep.add(index);
-  }
+  // Unnamed entries go to indices the path wants free only when the count leaves no other room (a full table has
+  // no free index, whatever a model says of an index no invariant was asked about).
+  const free = new Set(state.free);
+  const candidates = [...placeholders.keys()].filter((i) => !wantedIndices.has(i)).sort((a, b) => Number(free.has(a)) - Number(free.has(b)));
+  const keep = new Set(candidates.slice(0, fillers));
   const wanted = [...present].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
   for (const [index, key] of placeholders) if (!keep.has(index) && !wantedIndices.has(index)) libvig.emap_erase(handle, scratch(key, keyBytes));
   for (const entry of [...wanted].reverse()) libvig.emap_erase(handle, scratch(placeholders.get(entry.index)!, keyBytes));

@@ -7,9 +7,9 @@ import { Solver } from '../solver/z3.ts';
 import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
 import { exploreNf, type NfExploration } from '../symbex/nf.ts';
-import type { Watch } from '../symbex/violations.ts';
+import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
-import { replayOnRuntime } from './replay.ts';
+import { type Replay, replayOnRuntime } from './replay.ts';
 
 export type Layers = 'nf';
 
@@ -78,7 +78,7 @@ export class VerificationSession {
     try {
       const result = await checkSpec(this.exploration, analysis.spec, this.solver, watch);
       for (const failure of result.failures) {
-        failure.replay = replayOnRuntime(this.exploration, this.exploration.traces[failure.trace]!, failure, { output: failure.nfOutput });
+        failure.replay = replayOnRuntime(this.exploration, failure, { output: failure.nfOutput });
       }
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result };
     } catch (e) {
@@ -86,6 +86,17 @@ export class VerificationSession {
       const where = e.location ?? { file, line: 1, column: 1, importedFrom: [] };
       return { name, file, verdict: 'invalid', errors: [{ ...where, kind: 'runtime', message: e.reason }] };
     }
+  }
+
+  /**
+   * The NF's own faults (low-level properties, always checked), each replayed on the run-time NF. No property
+   * can hold of an NF that has them.
+   */
+  violations(): { violation: Violation; replay: Replay }[] {
+    return [...this.exploration.initViolations, ...this.exploration.violations].map((violation) => ({
+      violation,
+      replay: replayOnRuntime(this.exploration, { model: violation.model, terms: violation.pathCondition }, { fault: true }),
+    }));
   }
 
   async checkFile(path: string, watch: Watch = {}): Promise<PropertyResult> {

@@ -1,0 +1,80 @@
+// The bridge (NFS.md) with 65,536-entry tables: spec.py and every property hold; seeded bugs are rejected with
+// counterexamples whose replay on the run-time NF (V8 + run-time libVig) reproduces them.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildNf, type Variant } from '../../toolchain/build.ts';
+import { listProperties } from '../../engine/spec/frontend/index.ts';
+import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
+import type { PropertyResult } from '../../engine/verify/session.ts';
+import { VerificationSession } from '../../engine/verify/session.ts';
+
+const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
+const PROPERTIES = ['broadcast', 'drop_or_forward', 'learn', 'no_loop', 'refresh', 'static_drop', 'table_updates'];
+
+async function buggy(session: VerificationSession, variant: Variant): Promise<VerificationSession> {
+  const build = await buildNf(BRIDGE, { variant });
+  const exploration = await exploreNf(build);
+  return Object.assign(Object.create(Object.getPrototypeOf(session)), session, { build, exploration, cells: new Map() });
+}
+
+function refuted(result: PropertyResult) {
+  assert.equal(result.verdict, 'fails');
+  if (result.verdict !== 'fails') throw new Error('unreachable');
+  const failure = result.failures[0]!;
+  assert.ok(failure.replay?.reproduced, `the counterexample replays on the run-time NF: ${failure.replay?.observed}`);
+  return failure;
+}
+
+describe('bridge', () => {
+  let session: VerificationSession;
+  before(async () => (session = await VerificationSession.open(BRIDGE)));
+
+  test('explores without violations, with 65,536-entry tables', () => {
+    assert.equal(session.build.manifest.config.capacity?.value, 65536);
+    assert.deepEqual(session.violations(), []);
+    assert.ok(session.exploration.traces.length >= 10);
+  });
+
+  test('spec.py and all seven properties hold, and one property in the function dialect', async () => {
+    const names = listProperties(BRIDGE).map((p) => p.name);
+    for (const name of PROPERTIES) assert.ok(names.includes(name), name);
+    for (const file of ['spec.py', ...names.map((n) => `properties/${n}.py`)]) {
+      const result = await session.checkFile(`${BRIDGE}/${file}`);
+      assert.equal(result.verdict, 'holds', `${file}: ${JSON.stringify(result).slice(0, 300)}`);
+      if (file.endsWith('_fn.py')) assert.equal(result.verdict === 'holds' && result.dialect, 'function');
+    }
+  });
+
+  test('seeded bug: a learned destination on the input port is forwarded back out of it', async () => {
+    const bug = await buggy(session, { name: 'hairpin', patches: [{ find: 'return output == device ? DROP : output;', replace: 'return output;' }] });
+    const failure = refuted(await bug.checkFile(`${BRIDGE}/properties/no_loop.py`));
+    assert.equal(failure.nfOutput, BigInt(inputFromModel(failure.model).device), 'sent back where it came from');
+    refuted(await bug.checkFile(`${BRIDGE}/spec.py`));
+  });
+
+  test('seeded bug: learning without checking that the table has room', async () => {
+    const bug = await buggy(session, { name: 'learn-when-full', patches: [{ find: '} else if (!emap_full(dynEmap)) {', replace: '} else {' }] });
+    const violations = bug.violations();
+    assert.ok(violations.length > 0, 'a violation (one per path that reaches it: with and without expiry)');
+    for (const found of violations) {
+      assert.equal(found.violation.kind, 'precondition');
+      assert.match(found.violation.message, /vector_set on dyn_vals: the index may be outside/);
+      assert.ok(found.replay.reproduced, `the run-time reports it too: ${found.replay.observed}`);
+      assert.match(found.replay.observed, /vector_set/);
+    }
+  });
+
+  test('seeded bug: never expiring', async () => {
+    const bug = await buggy(session, { name: 'never-expire', patches: [{ find: 'if (<i64>EXPIRATION_TIME <= now) emap_expire(dynEmap, now - <i64>EXPIRATION_TIME);', replace: '' }] });
+    const failure = refuted(await bug.checkFile(`${BRIDGE}/properties/table_updates.py`));
+    assert.ok(failure.failed.some((f) => f.startsWith('dyn_emap:')), failure.failed.join());
+  });
+
+  test('seeded bug: flooding when the destination is known', async () => {
+    const bug = await buggy(session, { name: 'flood-known', patches: [{ find: 'return output == device ? DROP : output;', replace: 'return FLOOD;' }] });
+    const failure = refuted(await bug.checkFile(`${BRIDGE}/spec.py`));
+    assert.ok(failure.failed.some((f) => f.startsWith('output devices')));
+    assert.equal(failure.nfOutput, 0xfffffffen);
+  });
+});

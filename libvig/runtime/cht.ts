@@ -53,11 +53,6 @@ export class Cht {
     }
     return -1;
   }
-
-  /** Row `row`'s backends, most preferred first (for tests and tools). */
-  row(row: number): Int32Array {
-    return this.preferences.slice(row * this.backendCapacity, (row + 1) * this.backendCapacity);
-  }
 }
 
 /** The first row backend b visits: fmix32(2b) mod height (fmix32 is Murmur3's finaliser, taken unsigned). */

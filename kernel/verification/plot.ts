@@ -34,7 +34,7 @@ export function plotFigure(kind: PlotKind, records: VerificationRecord[]): Figur
         { type: 'bar', name: 'NF traces', x: checks.map(label), y: checks.map((r) => r.traces) },
         { type: 'bar', name: 'spec paths', x: checks.map(label), y: checks.map((r) => r.specPaths ?? 0) },
       ],
-      layout: { title: { text: 'Traces and spec paths per property' }, barmode: 'group', yaxis: { title: { text: 'count' } }, height: 380 },
+      layout: { title: { text: 'Traces and spec paths per property' }, barmode: 'group', xaxis: { automargin: true }, yaxis: { title: { text: 'count' } }, height: 420 },
     };
   }
   return {
@@ -48,7 +48,7 @@ export function plotFigure(kind: PlotKind, records: VerificationRecord[]): Figur
         marker: { color: records.map((r) => (r.property === undefined ? '#8c6bb1' : r.verdict === 'fails' ? '#d62728' : '#2ca02c')) },
       },
     ],
-    layout: { title: { text: 'Verification time: exploration once per NF, then each property' }, yaxis: { title: { text: 'seconds' } }, height: 380 },
+    layout: { title: { text: 'Verification time: exploration once per NF, then each property' }, xaxis: { automargin: true }, yaxis: { title: { text: 'seconds' } }, height: 420 },
   };
 }
 

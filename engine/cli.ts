@@ -1,11 +1,11 @@
 // `npx vigor <command>`: the engine's command line.
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BuildError, buildNf } from '../toolchain/build.ts';
 import { loadManifest, ManifestError } from '../toolchain/manifest.ts';
-import { formatExploration, formatPropertyResult, formatResultTable, formatViolation } from './report.ts';
+import { formatExploration, formatResultTable } from './report.ts';
 import { listProperties } from './spec/frontend/index.ts';
-import { type PropertyResult, VerificationSession } from './verify/session.ts';
+import { verifyInParallel } from './verify/pool.ts';
 import { exploreNf } from './symbex/nf.ts';
 import { EngineError } from './symbex/violations.ts';
 
@@ -91,21 +91,13 @@ async function verify(args: string[]): Promise<number> {
     files.push(...listProperties(nfDir).map((p) => join(properties, `${p.name}.py`)));
   }
   const progress = new Progress();
-  progress.show('exploring the NF');
-  const session = await VerificationSession.open(nfDir);
-  const results: PropertyResult[] = [];
-  for (const [i, file] of files.entries()) {
-    progress.show(`checking ${basename(file)} (${i + 1}/${files.length})`);
-    results.push(await session.checkFile(file));
-  }
+  progress.show(`exploring the NF and checking ${files.length} properties`);
+  const verification = await verifyInParallel(nfDir, files, (done) => progress.show(`checked ${done} of ${files.length} properties`));
   progress.done();
-  const violations = session.violations();
-  console.log(formatResultTable(session.build.manifest.name, session.exploration.figures.traces, results));
-  if (violations.length > 0) console.log(`\nThe NF itself has ${violations.length} violation(s); no property holds of it until they are fixed:`);
-  for (const { violation, replay } of violations) {
-    console.log([...formatViolation(violation), `    replay on the run-time NF: ${replay.reproduced ? 'reproduced' : 'NOT reproduced'}, ${replay.observed}`].join('\n'));
-  }
-  for (const result of results) if (result.verdict !== 'holds') console.log(`\n${formatPropertyResult(session.exploration, result)}`);
+  const { results, violations } = verification;
+  console.log(formatResultTable(verification.nf, verification.traces, results));
+  if (violations.length > 0) console.log(`\nThe NF itself has ${violations.length} violation(s); no property holds of it until they are fixed:\n${violations.join('\n')}`);
+  for (const result of results) if (result.verdict !== 'holds') console.log(`\n${result.report}`);
   return violations.length === 0 && results.every((r) => r.verdict === 'holds') ? 0 : 1;
 }
 

@@ -5,6 +5,7 @@ import * as T from './solver/term.ts';
 import { formatDiagnostic } from './spec/frontend/index.ts';
 import type { Trace } from './symbex/explore.ts';
 import type { Failure } from './validate/check.ts';
+import type { PropertySummary } from './verify/pool.ts';
 import type { PropertyResult } from './verify/session.ts';
 import { formatLocation, SourceMap } from './wasm/sourcemap.ts';
 import type { NfExploration } from './symbex/nf.ts';
@@ -108,10 +109,10 @@ function bytesValue(bytes: Uint8Array): bigint {
 }
 
 /** One row per property: verdict, traces, spec paths, queries, seconds. */
-export function formatResultTable(nf: string, traces: number, results: PropertyResult[]): string {
+export function formatResultTable(nf: string, traces: number, results: Pick<PropertySummary, 'name' | 'verdict' | 'traces' | 'specPaths' | 'queries' | 'seconds' | 'lines'>[]): string {
   const rows = results.map((r) => r.verdict === 'invalid'
     ? [r.name, 'INVALID', '', '', '', '', '']
-    : [r.name, r.verdict === 'holds' ? 'holds' : 'FAILS', String(r.traces), String(r.specPaths), String(r.queries), r.seconds.toFixed(2), String(r.lines)]);
+    : [r.name, r.verdict === 'holds' ? 'holds' : 'FAILS', String(r.traces), String(r.specPaths), String(r.queries), (r.seconds ?? 0).toFixed(2), String(r.lines)]);
   const header = ['property', 'verdict', 'traces', 'spec paths', 'queries', 'seconds', 'lines'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');

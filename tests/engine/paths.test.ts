@@ -8,6 +8,7 @@ import { showValue } from '../../engine/report.ts';
 import * as T from '../../engine/solver/term.ts';
 import { exploreNf, finalPacketBytes, inputFromModel, type NfExploration, runNfConcretely } from '../../engine/symbex/nf.ts';
 import { loadNf } from '../../runtime/instantiate.ts';
+import { replayOnRuntime } from '../../engine/verify/replay.ts';
 
 const nfDir = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -69,5 +70,14 @@ describe('path test: models replayed concretely follow their traces', () => {
     assert.ok(calls.has('emap_expire,emap_get,emap_add,vector_set,emap_get,vector_get'), 'a trace learns and forwards');
     assert.ok(calls.has('emap_expire,emap_get,emap_refresh,vector_set,emap_get'), 'a trace refreshes and floods');
     replayEveryTrace(learner.build, learner.run, { v8: false });
+  });
+
+  test('MAC learner: every trace\'s model, seeded into the run-time libVig, gives the predicted output in V8', () => {
+    for (const [i, trace] of learner.run.traces.entries()) {
+      const result = trace.results[0]!;
+      const predicted = typeof result === 'object' ? T.evaluate(result, trace.model) : BigInt(result);
+      const replay = replayOnRuntime(learner.run, { model: trace.model, terms: trace.pathCondition }, { output: predicted });
+      assert.ok(replay.reproduced, `trace ${i + 1}: ${replay.observed}, predicted ${predicted}`);
+    }
   });
 });

@@ -2,9 +2,9 @@
 // layout, hash (MurmurHash3 x86_32 over little-endian words) and linear probing with chain counters.
 // The lookup is kept out of line, as a library call is for an NF compiled without LTO.
 //
-// Usage: flow_lookup CAPACITY KEY_COUNT MISS_COUNT ROUNDS < keys
+// Usage: flow_lookup CAPACITY KEY_COUNT MISS_COUNT ROUNDS REPETITIONS < keys
 // stdin: KEY_COUNT keys to insert, then KEY_COUNT keys to look up (hits), then MISS_COUNT absent keys, 13 bytes
-// each. Prints "hit_ns miss_ns hit_sum miss_sum": the best of 5 repetitions in ns per lookup, then the sums of
+// each. Prints "hit_ns miss_ns hit_sum miss_sum": the best of the repetitions in ns per lookup, then the sums of
 // the results of one pass (the indices found, -1 per miss), which must equal the WebAssembly side's.
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include <time.h>
 
 enum { KEY_SIZE = 13, KEY_WORDS = (KEY_SIZE + 3) / 4, SLOT_INDEX = 0, SLOT_HASH = 1, SLOT_CHAIN = 2, SLOT_HEADER = 3,
-       STRIDE = SLOT_HEADER + KEY_WORDS, EMPTY = -1, REPETITIONS = 5 };
+       STRIDE = SLOT_HEADER + KEY_WORDS, EMPTY = -1 };
 
 struct table {
   int32_t *slots;
@@ -82,9 +82,9 @@ static int64_t sum_of_lookups(const struct table *t, const uint8_t *keys, int co
   return sum;
 }
 
-static double best_ns_per_lookup(const struct table *t, const uint8_t *keys, int count, int rounds) {
+static double best_ns_per_lookup(const struct table *t, const uint8_t *keys, int count, int rounds, int repetitions) {
   double best = 1e30;
-  for (int repetition = 0; repetition < REPETITIONS; repetition++) {
+  for (int repetition = 0; repetition < repetitions; repetition++) {
     double started = now_ns();
     volatile int64_t sink = 0;
     for (int round = 0; round < rounds; round++) sink += sum_of_lookups(t, keys, count);
@@ -95,12 +95,12 @@ static double best_ns_per_lookup(const struct table *t, const uint8_t *keys, int
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: %s CAPACITY KEY_COUNT MISS_COUNT ROUNDS < keys\n", argv[0]);
+  if (argc != 6) {
+    fprintf(stderr, "usage: %s CAPACITY KEY_COUNT MISS_COUNT ROUNDS REPETITIONS < keys\n", argv[0]);
     return 2;
   }
   uint32_t capacity = (uint32_t)atoi(argv[1]);
-  int key_count = atoi(argv[2]), miss_count = atoi(argv[3]), rounds = atoi(argv[4]);
+  int key_count = atoi(argv[2]), miss_count = atoi(argv[3]), rounds = atoi(argv[4]), repetitions = atoi(argv[5]);
   uint32_t slot_count = 1;
   while (slot_count < 2 * capacity) slot_count <<= 1; /* as key-table.ts sizes an emap's slots */
   struct table t = { calloc((size_t)slot_count * STRIDE, sizeof(int32_t)), slot_count - 1 };
@@ -113,8 +113,8 @@ int main(int argc, char **argv) {
   }
   for (int k = 0; k < key_count; k++) table_insert(&t, input + (size_t)k * KEY_SIZE, k);
   const uint8_t *hits = input + (size_t)key_count * KEY_SIZE, *misses = input + (size_t)2 * key_count * KEY_SIZE;
-  double hit_ns = best_ns_per_lookup(&t, hits, key_count, rounds);
-  double miss_ns = best_ns_per_lookup(&t, misses, miss_count, rounds);
+  double hit_ns = best_ns_per_lookup(&t, hits, key_count, rounds, repetitions);
+  double miss_ns = best_ns_per_lookup(&t, misses, miss_count, rounds, repetitions);
   printf("%.3f %.3f %lld %lld\n", hit_ns, miss_ns, (long long)sum_of_lookups(&t, hits, key_count),
          (long long)sum_of_lookups(&t, misses, miss_count));
   return 0;

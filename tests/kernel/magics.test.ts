@@ -27,6 +27,12 @@ test('leading % lines are line magics; the Python after them keeps its cell line
   assert.equal(plan.python.includes('%'), false);
 });
 
+test('a first line "# property: NAME" makes the cell a property cell whose body is the whole cell', () => {
+  const code = '# property: no_loop\nassert not mem(received_on_port, sent_on_ports)';
+  assert.deepEqual(planCell(code), { kind: 'cell-magic', name: 'property', invocation: { args: 'no_loop', body: code, firstLine: 1 } });
+  assert.equal(planCell('# a comment about property: x\ny = 1').kind, 'python', 'only the exact form, on the first line');
+});
+
 test('a plain Python cell is left untouched, including a % operator inside it', () => {
   const code = 'a = 7\nb = a % 3\nb';
   assert.deepEqual(planCell(code), { kind: 'python', lineMagics: [], python: code });

@@ -69,6 +69,13 @@ test('%nf {expression} selects the NF a Python variable names, shows its traces,
   assert.match(text(sink.updates.at(-1)?.data), /%nf learner|7 traces \(/);
 });
 
+test('an {expression} in magic arguments that Python cannot evaluate is the cell error; {{ }} are literal braces', async () => {
+  const { summary } = await run('%nf {no_such_variable}');
+  assert.equal(summary.status === 'error' && summary.error.ename, 'NameError');
+  const literal = await run('%nf {{nf_path}}');
+  assert.match(literal.summary.status === 'error' ? literal.summary.error.evalue : '', /"\{nf_path\}" is not an NF/);
+});
+
 test('a property that holds: its verdict with traces and spec paths', async () => {
   const { summary, sink } = await run('%%property drops_short\nif packet_size < 14:\n    return ([], [])');
   assert.equal(summary.status, 'ok');

@@ -112,6 +112,58 @@ class InterruptTests(unittest.TestCase):
         self.interrupt_loop("import time\ncounter = 1\ntime.sleep(60)", send_interrupt_request)
 
 
+# 2^24 spec paths per trace of the learner: far longer than the test. The engine polls between spec paths.
+SLOW_PROPERTY = """%%property slow
+h = pop_header(ether, on_mismatch=([], []))
+n = 0
+for bit in range(24):
+    if (now >> bit) & 1 == 1:
+        n = n + 1
+return ([...], [ether(h)])"""
+
+
+class VerificationInterruptTests(unittest.TestCase):
+    """An interrupt during a long verification returns control within 2 s, and the next cell runs."""
+
+    def setUp(self):
+        self.km, self.kc = start_new_kernel(kernel_name="vigor")
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def reply_to(self, msg_id, timeout=TIMEOUT):
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]
+
+    def wait_for_progress(self, msg_id, text):
+        """The progress display's update_display_data messages, until one mentions `text`."""
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") != msg_id or msg["msg_type"] != "update_display_data":
+                continue
+            if text in msg["content"]["data"]["text/plain"]:
+                return
+
+    def test_sigint_stops_a_long_verification(self):
+        # The kernel's working directory is the test's (the repository): the learner NF by path.
+        selected = self.reply_to(self.kc.execute("%nf tests/programs/nfs/learner"), timeout=120)
+        self.assertEqual(selected["status"], "ok", selected)
+        msg_id = self.kc.execute(SLOW_PROPERTY)
+        self.wait_for_progress(msg_id, "checking slow")
+        started = time.monotonic()
+        self.km.interrupt_kernel()
+        reply = self.reply_to(msg_id, timeout=10)
+        elapsed = time.monotonic() - started
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "KeyboardInterrupt")
+        self.assertLess(elapsed, 2.0, f"the interrupt took {elapsed:.2f} s")
+        after = self.reply_to(self.kc.execute("%%property short\nif packet_size < 14:\n    return ([], [])"), timeout=60)
+        self.assertEqual(after["status"], "ok", after)
+
+
 class LifecycleTests(unittest.TestCase):
     def test_cells_queued_behind_a_failing_cell_are_aborted(self):
         km, kc = start_new_kernel(kernel_name="vigor")

@@ -2,7 +2,7 @@
 // `jupyter nbconvert --execute`; the HTML export of an executed notebook, opened in headless Chromium, shows its plots.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -89,6 +89,25 @@ test('explore-bridge: the first learning property fails with a counterexample (a
   assert.match(plainText(learns), /learns\s+FAILS/);
   assert.match(plainText(learns), /counterexample: device \d, time \d+ ns/);
   assert.match(plainText(fixed), /learns_with_ageing\s+holds/);
+});
+
+test('a papermill-injected parameters cell chooses the NF of explore-bridge (%nf {nf})', () => {
+  const notebook = readNotebook(EXPLORE_BRIDGE);
+  const parameters = notebook.cells.findIndex((cell) => (cell.metadata.tags as string[] | undefined)?.includes('parameters'));
+  assert.ok(parameters >= 0, 'the notebook has a parameters cell');
+  // What papermill inserts for `-p nf PATH`: here the bridge again, by an absolute path.
+  const bridgePath = resolve('nfs', 'bridge');
+  const injected = { cell_type: 'code' as const, metadata: { tags: ['injected-parameters'] }, source: `# Parameters\nnf = ${JSON.stringify(bridgePath)}\n`, outputs: [], execution_count: null };
+  notebook.cells.splice(parameters + 1, 0, injected);
+  const input = join(directory, 'papermill-input.ipynb');
+  const output = join(directory, 'papermill.ipynb');
+  writeFileSync(input, JSON.stringify(notebook));
+  const run = spawnSync(process.execPath, ['bin/vigor.js', 'run', input, '-o', output], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const executed = readNotebook(output);
+  assert.deepEqual(problems(executed), []);
+  const selection = executed.cells.find((cell) => joinSource(cell.source) === '%nf {nf}');
+  assert.ok(JSON.stringify(selection?.outputs).includes(`%nf ${bridgePath}: `), 'the injected value was selected');
 });
 
 // Plotly's default first two colours (traces, spec paths) and the colour of a check that holds (times).

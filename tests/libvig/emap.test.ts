@@ -4,6 +4,7 @@ import type { LibVig } from '../../libvig/runtime/index.ts';
 import { describeCall, drawAddress, freshLibVig, hex, isOutside, outcome, readBytes, writeBytes } from './harness/abi-memory.ts';
 import { checkAgainstModel, REJECTED, type Scenario } from './harness/model-check.ts';
 import { WeightedChoices, type Random } from './harness/random.ts';
+import { ContractEmap } from './models/contract-emap.ts';
 import { ReferenceEmap, type EmapModel, type EmapOp } from './models/emap-model.ts';
 
 interface EmapConfig {
@@ -111,7 +112,8 @@ function nextOp(random: Random, config: EmapConfig, pair: EmapPair): EmapOp {
     case 'erase':
       return { name, key: someKey(random, config, model, !breaking), at: keyAddress(random, config, breaking) };
     case 'expire':
-      return { name, time: pair.clock + BigInt(random.between(-4 * config.maxTimeStep - 2, config.maxTimeStep + 1)) };
+      // An i64, as WebAssembly passes it: near the smallest time, `clock - k` wraps around.
+      return { name, time: BigInt.asIntN(64, pair.clock + BigInt(random.between(-4 * config.maxTimeStep - 2, config.maxTimeStep + 1))) };
     default:
       return { name };
   }
@@ -124,8 +126,9 @@ function keyAddress(random: Random, config: EmapConfig, breaking: boolean): numb
 
 /** The next stamp; when the operation is meant to break a precondition, sometimes one before the last. */
 function nextTime(random: Random, config: EmapConfig, pair: EmapPair, breaking: boolean): bigint {
-  if (breaking && random.chance(0.5)) return pair.clock - BigInt(random.between(1, 5));
-  return pair.clock + BigInt(random.between(0, config.maxTimeStep));
+  // i64 values, as WebAssembly passes them (a time just before the smallest one wraps around).
+  if (breaking && random.chance(0.5)) return BigInt.asIntN(64, pair.clock - BigInt(random.between(1, 5)));
+  return BigInt.asIntN(64, pair.clock + BigInt(random.between(0, config.maxTimeStep)));
 }
 
 function violation(pair: EmapPair, op: EmapOp, keySize: number): string | null {
@@ -188,18 +191,22 @@ function callRejected({ libvig, handle }: EmapPair, op: EmapOp): number | void {
   }
 }
 
-const emapScenario: Scenario<EmapConfig, EmapOp, EmapPair> = {
+/** The scenario with a given model: the plain reference, or the one executed from the verifier's contract. */
+const scenarioWith = (createModel: (config: EmapConfig) => EmapModel): Scenario<EmapConfig, EmapOp, EmapPair> => ({
   create(config) {
     const libvig = freshLibVig();
     const handle = libvig.imports.emap_allocate(config.keySize, config.capacity);
-    return { model: new ReferenceEmap(config.capacity), libvig, handle, clock: config.startTime };
+    return { model: createModel(config), libvig, handle, clock: config.startTime };
   },
   nextOp,
   violation: (pair, op) => violation(pair, op, (pair.libvig.objects[pair.handle] as { keySize: number }).keySize),
   step: (pair, op) => step(pair, op, (pair.libvig.objects[pair.handle] as { keySize: number }).keySize),
   describe: (op) => describeCall('emap_', op),
   describeConfig: (config) => `capacity ${config.capacity}, ${config.keySize}-byte keys, first stamp ${config.startTime}`,
-};
+});
+
+const emapScenario = scenarioWith((config) => new ReferenceEmap(config.capacity));
+const contractScenario = scenarioWith((config) => new ContractEmap(config.capacity, config.keySize));
 
 test('emap: 100,000 random sequences at small capacities agree with the model', () => {
   checkAgainstModel(emapScenario, {
@@ -224,5 +231,22 @@ test('emap: capacities that are not powers of two, above 65,536', () => {
     minLength: 30_000,
     maxLength: 30_000,
     config: (random) => drawConfig(random, [70_001, 100_000], { violationRate: 0.001 }),
+  });
+});
+
+test('emap: 100,000 random sequences agree with the model executed from the ghost-map contract', () => {
+  checkAgainstModel(contractScenario, {
+    sequences: 100_000,
+    maxLength: 20,
+    config: (random) => drawConfig(random, [1, 2, 3, 4, 5, 8, 16]),
+  });
+});
+
+test('emap: the contract model, full tables and expiry-heavy sequences', () => {
+  checkAgainstModel(contractScenario, {
+    sequences: 2_000,
+    minLength: 40,
+    maxLength: 60,
+    config: (random) => drawConfig(random, [4, 8], { fillFirst: true, weights: EXPIRY_HEAVY, maxTimeStep: 3 }),
   });
 });

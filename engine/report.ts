@@ -4,6 +4,7 @@ import { concreteEmap, concreteVector } from './ghost/concrete.ts';
 import * as T from './solver/term.ts';
 import { formatDiagnostic } from './spec/frontend/index.ts';
 import type { Trace } from './symbex/explore.ts';
+import { describeFailure } from './verify/describe.ts';
 import type { Failure } from './validate/check.ts';
 import type { PropertySummary } from './verify/pool.ts';
 import type { PropertyResult } from './verify/session.ts';
@@ -79,33 +80,26 @@ export function stateEntries(run: NfExploration, failure: Failure): string[] {
   return lines;
 }
 
-const outputName = (value: bigint): string => OUTCOMES[String(value)] ?? `device ${value}`;
-
 export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
   if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(e)}`)].join('\n');
   const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (NF layers; ` +
     `${plural(result.traces, 'trace')}, ${plural(result.specPaths, 'spec path')}, ${result.queries} queries, ${result.seconds.toFixed(2)} s)`;
   const lines = [head];
   for (const failure of result.failures) {
-    const input = inputFromModel(failure.model);
-    const required = failure.specPorts === null ? 'its assert to hold' : failure.specPorts === 'any' ? 'any devices' : failure.specPorts.length === 0 ? 'DROP' : `devices ${failure.specPorts.join(', ')}`;
+    const d = describeFailure(run, failure);
+    const shown = d.packet.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0')).join(' ');
     lines.push(
-      `  counterexample: device ${input.device}, time ${input.now} ns, frame of ${input.length} bytes: ${hexBytes(bytesValue(input.packet.subarray(0, 64)), Math.min(input.length, 64) * 8) || '(empty)'}`,
-      `  the NF: ${outputName(failure.nfOutput)}; the spec requires ${required}`,
-      `  failed: ${failure.failed.join('; ')}`,
-      ...stateEntries(run, failure).map((entry) => `  state: ${entry}`),
-      `  NF path: ${traceLines(run, run.traces[failure.trace]!).join(', ') || '(no branch)'}`,
-      `  spec: ${failure.specLine ? `${failure.specLine.file}:${failure.specLine.line}` : '(end of spec)'}${failure.specDecisionLines.length ? `, after decisions at ${failure.specDecisionLines.map((l) => `${l.file}:${l.line}`).join(', ')}` : ''}`,
+      `  counterexample: device ${d.device}, time ${d.time} ns, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
+      ...d.headers.map((h) => `    ${h.protocol}: ${h.fields.map((f) => `${f.name} ${f.value}`).join(', ')}`),
+      `  the NF: ${d.nfOutput}; the spec requires ${d.specRequires}`,
+      `  failed: ${d.failed.join('; ')}`,
+      ...d.stateEntries.map((entry) => `  state: ${entry}`),
+      `  NF path: ${d.nfLines.join(', ') || '(no branch)'}`,
+      `  spec: ${d.specLine ?? '(end of spec)'}${d.specDecisions.length ? `, after decisions at ${d.specDecisions.join(', ')}` : ''}`,
     );
-    if (failure.replay) lines.push(`  replay on the run-time NF (V8, run-time libVig): ${failure.replay.reproduced ? 'reproduced' : 'NOT reproduced'}, ${failure.replay.observed}`);
+    if (d.replay) lines.push(`  replay on the run-time NF (V8, run-time libVig): ${d.replay.reproduced ? 'reproduced' : 'NOT reproduced'}, ${d.replay.observed}`);
   }
   return lines.join('\n');
-}
-
-function bytesValue(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
-  return value;
 }
 
 /** One row per property: verdict, traces, spec paths, queries, seconds. */

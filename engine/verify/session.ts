@@ -60,6 +60,11 @@ export class VerificationSession {
     return new VerificationSession(dir, build, explored, layers, solver);
   }
 
+  /** Makes a property importable by `name` without checking it (restoring a session's cells). */
+  define(name: string, text: string): void {
+    this.cells.set(name, text);
+  }
+
   /** Checks a property given as text (a cell, or a file's contents); it becomes importable by `name`. */
   async check(name: string, text: string, file = `${name}.py`, watch: Watch = {}): Promise<PropertyResult> {
     const lookupFile = propertiesFolder(this.nfDir);

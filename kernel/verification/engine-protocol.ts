@@ -1,5 +1,6 @@
 // Messages between the kernel's main thread (engine-client.ts) and the verifier's worker thread (engine-worker.ts),
 // and the plain-data reports the worker sends back (the engine's own results hold solver terms and do not cross).
+import type { FailureDescription } from '../../engine/verify/describe.ts';
 import type { Manifest } from '../../toolchain/manifest.ts';
 import type { SpecDiagnostic } from '../../engine/spec/frontend/index.ts';
 
@@ -20,12 +21,6 @@ export interface ProgressUpdate {
   /** For `verify`: the property being checked and its position in the request. */
   property?: { name: string; index: number; count: number };
 }
-
-export type EngineEvent =
-  | { kind: 'progress'; id: number; update: ProgressUpdate }
-  | { kind: 'reply'; id: number; answer: NfSummary | VerifyAnswer }
-  /** `name` is the engine's error class (BuildError, ManifestError, EngineError, Interrupted, ...). */
-  | { kind: 'reply'; id: number; failure: { name: string; message: string } };
 
 export interface NfSummary {
   nfDir: string;
@@ -64,20 +59,5 @@ export type PropertyReport =
     }
   | { name: string; file: string; verdict: 'invalid'; text: string; errors: SpecDiagnostic[] };
 
-export interface Counterexample {
-  device: number;
-  /** Nanoseconds, as a decimal string (a u64). */
-  time: string;
-  length: number;
-  packet: number[];
-  /** Headers decoded from the packet bytes, outermost first, fields as the spec sees them. */
-  headers: { protocol: string; fields: { name: string; value: string }[] }[];
-  nfOutput: string;
-  specRequires: string;
-  failed: string[];
-  stateEntries: string[];
-  nfLines: string[];
-  /** `file:line` of the spec where it failed, and where its path decided something. */
-  specLine: string | null;
-  specDecisions: string[];
-}
+/** A failure as the engine describes it (engine/verify/describe.ts): plain data, safe to post between threads. */
+export type Counterexample = FailureDescription;

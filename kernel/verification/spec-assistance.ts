@@ -11,7 +11,7 @@ const NO_NF: Manifest = { name: '(no NF selected)', description: '', source: '',
 
 // The front-end (lezer's Python grammar) loads on the first property cell, not when the kernel starts.
 const frontend = () => import('../../engine/spec/frontend/index.ts');
-const vocabulary = () => import('../../engine/spec/frontend/vocabulary.ts');
+const vocabulary = async () => (await frontend()).vocabulary;
 
 export class SpecAssistance implements CompletionSource, InspectionSource {
   constructor(private readonly verification: NotebookVerification) {}

@@ -88,9 +88,10 @@ describe('MAC learner (stateful)', () => {
     const failure = failed(await buggy.checkFile(`${LEARNER}/spec.py`));
     assert.ok(failure.failed.some((f) => f.startsWith('output devices')));
     assert.equal(failure.nfOutput, 0xfffffffen);
-    const destination = inputFromModel(failure.model).packet.subarray(0, 6);
-    const key = T.bv(destination.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n), 48);
-    assert.equal(T.evaluate(T.apply('macs.has', [key], T.BOOL), failure.model), 1n, 'in the counterexample, the destination is known');
+    const frame = inputFromModel(failure.model).packet;
+    const address = (at: number) => frame.subarray(at, at + 6).reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+    const knownBefore = T.evaluate(T.apply('macs.has', [T.bv(address(0), 48)], T.BOOL), failure.model) === 1n;
+    assert.ok(knownBefore || address(0) === address(6), 'in the counterexample, the destination is known (before, or learned from this very frame)');
   });
 
   test('a property defined in the session is importable by a later one', async () => {

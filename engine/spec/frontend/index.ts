@@ -7,3 +7,5 @@ export type { PropertyLookup, PropertySource } from './imports.ts';
 export type { MappedLocation, PositionMap } from './position-map.ts';
 export { listProperties, propertiesFolder } from './property-files.ts';
 export type { SourceLocation } from './source.ts';
+/** The names the spec language defines, with their documentation (for completion and inspection). */
+export * as vocabulary from './vocabulary.ts';

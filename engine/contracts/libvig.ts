@@ -23,6 +23,12 @@ export function objectsOf(state: ExecutionState): readonly LibVigObject[] {
   return (state.contractData.get(OBJECTS) as LibVigObject[] | undefined) ?? [];
 }
 
+/** `state` holding `objects` (a trace read back from the trace cache). */
+export function withObjects(state: ExecutionState, objects: LibVigObject[]): ExecutionState {
+  state.contractData.set(OBJECTS, objects);
+  return state;
+}
+
 /** Before a packet: every object becomes an arbitrary base, and `now` bounds every stamp in it. */
 export function startPacket(state: ExecutionState, now: Term): void {
   state.contractData.set(CLOCK, { now } satisfies GhostClock);
@@ -180,7 +186,7 @@ export function libvigContracts(manifest: Manifest): ContractTable {
 }
 
 /** The manifest's field bounds of a vector's records, as a condition on a record's bits. */
-function recordInvariant(manifest: Manifest, declared: StateObject | undefined): ((record: Term) => Term) | null {
+export function recordInvariant(manifest: Manifest, declared: StateObject | undefined): ((record: Term) => Term) | null {
   const fields = declared?.record ? manifest.records[declared.record] : undefined;
   if (!fields) return null;
   const bounds: { low: number; bits: number; below: bigint }[] = [];

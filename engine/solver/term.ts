@@ -438,3 +438,43 @@ function evaluateAny(t: Term, env: Assignment, memo: Map<number, bigint | ArrayV
   memo.set(t.id, result);
   return result;
 }
+
+// ---------------------------------------------------------------- persistence
+
+/** A term DAG as plain data: nodes in dependency order, each [op, width, value, name, hi, ...argument positions]. */
+export type TermTable = (string | number)[][];
+
+export class TermWriter {
+  readonly table: TermTable = [];
+  private readonly positions = new Map<number, number>();
+
+  /** The position of `root` in the table, writing it (and what it depends on) first if needed. */
+  add(root: Term): number {
+    const stack: Term[] = [root];
+    while (stack.length > 0) {
+      const t = stack[stack.length - 1]!;
+      if (this.positions.has(t.id)) {
+        stack.pop();
+        continue;
+      }
+      const pending = t.args.filter((a) => !this.positions.has(a.id));
+      if (pending.length > 0) {
+        stack.push(...pending);
+        continue;
+      }
+      stack.pop();
+      this.positions.set(t.id, this.table.length);
+      this.table.push([t.op, t.width, t.value.toString(), t.name, t.hi, ...t.args.map((a) => this.positions.get(a.id)!)]);
+    }
+    return this.positions.get(root.id)!;
+  }
+}
+
+/** Terms back from a table, through the same interning (so equal terms are the same object again). */
+export function readTermTable(table: TermTable): Term[] {
+  const terms: Term[] = [];
+  for (const [op, width, value, name, hi, ...args] of table) {
+    terms.push(intern(op as Op, width as number, args.map((a) => terms[a as number]!), BigInt(value as string), name as string, hi as number));
+  }
+  return terms;
+}

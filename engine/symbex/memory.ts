@@ -135,6 +135,21 @@ export class PacketBuffer {
     return array;
   }
 
+  /** What a trace keeps of the frame (for the trace cache): the bytes written, or the store chain. */
+  snapshot(): { capacity: number; cells: [number, Byte][]; chain: Term | null; furthestRead: number; readAtComputedOffset: boolean } {
+    const cells: [number, Byte][] = [];
+    this.cells.forEach((value, offset) => value !== undefined && cells.push([offset, value]));
+    return { capacity: this.capacity, cells, chain: this.chain, furthestRead: this.furthestRead, readAtComputedOffset: this.readAtComputedOffset };
+  }
+
+  static restore(snapshot: ReturnType<PacketBuffer['snapshot']>, array: Term): PacketBuffer {
+    const buffer = new PacketBuffer(snapshot.capacity, (i) => select(array, bv(i, 32)), array, [], snapshot.chain);
+    for (const [offset, value] of snapshot.cells) buffer.cells[offset] = value;
+    buffer.furthestRead = snapshot.furthestRead;
+    buffer.readAtComputedOffset = snapshot.readAtComputedOffset;
+    return buffer;
+  }
+
   /** Does any byte differ from the initial contents symbolically (used to decide what a trace reports)? */
   written(): boolean {
     return this.chain !== null || this.cells.some((c) => c !== undefined);

@@ -1,4 +1,5 @@
-// Pay-as-you-go verification: a session explores the NF once (traces cached by binary hash and layers), then
+// Pay-as-you-go verification: a session explores the NF once (traces cached by binary hash and layers, in memory
+// and on disk under .cache/traces), then
 // checks properties one at a time against the cached traces, running only the spec side.
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { exploreNf, type NfExploration } from '../symbex/nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
 import { type Replay, replayOnRuntime } from './replay.ts';
+import { loadTraces, saveTraces, traceCacheFile } from './trace-cache.ts';
 
 export type Layers = 'nf';
 
@@ -50,7 +52,12 @@ export class VerificationSession {
     const key = `${build.hash}/${layers}`;
     let exploration = explorations.get(key);
     if (!exploration) {
-      exploration = exploreNf(build, { solver, shouldStop: options.shouldStop, progress: options.progress });
+      const file = traceCacheFile(build, layers);
+      const stored = loadTraces(file, build);
+      exploration = stored ? Promise.resolve(stored) : exploreNf(build, { solver, shouldStop: options.shouldStop, progress: options.progress }).then((run) => {
+        saveTraces(file, run);
+        return run;
+      });
       explorations.set(key, exploration);
       // An interrupted or failed exploration is not cached.
       exploration.catch(() => explorations.delete(key));

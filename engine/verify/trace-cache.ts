@@ -1,0 +1,148 @@
+// Traces on disk, keyed by the NF binary's hash, the layers, and the engine's own sources (traces explored by an
+// older engine are not reused): what a later session needs to check properties without exploring again.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT, type NfBuild } from '../../toolchain/build.ts';
+import type { Manifest } from '../../toolchain/manifest.ts';
+import { type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/libvig.ts';
+import { emapAdd, emapBase, emapErase, emapExpire, emapRefresh, type EmapVersion } from '../ghost/emap.ts';
+import { vectorBase, vectorSet, type VectorVersion } from '../ghost/vector.ts';
+import { type Assignment, readTermTable, type Term, type TermTable, TermWriter } from '../solver/term.ts';
+import type { Trace } from '../symbex/explore.ts';
+import { LinearMemory, PacketBuffer } from '../symbex/memory.ts';
+import { INPUT, type NfExploration } from '../symbex/nf.ts';
+import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts';
+import type { Violation } from '../symbex/violations.ts';
+
+const FORMAT = 1;
+/** The sources whose change changes what exploration produces. */
+const ENGINE_SOURCES = ['engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'libvig/abi.ts'];
+
+export function traceCacheFile(build: NfBuild, layers: string): string {
+  const hash = createHash('sha256').update(`${FORMAT}\0${build.hash}\0${layers}\0`);
+  for (const source of ENGINE_SOURCES) {
+    const path = join(PROJECT_ROOT, source);
+    const files = path.endsWith('.ts') ? [path] : readdirSync(path).filter((f) => f.endsWith('.ts')).sort().map((f) => join(path, f));
+    for (const file of files) hash.update(file).update(readFileSync(file));
+  }
+  return join(PROJECT_ROOT, '.cache', 'traces', `${hash.digest('hex').slice(0, 24)}.json`);
+}
+
+export function loadTraces(file: string, build: NfBuild): NfExploration | null {
+  if (!existsSync(file)) return null;
+  try {
+    return decode(JSON.parse(readFileSync(file, 'utf8')) as Stored, build);
+  } catch {
+    return null; // a damaged or partial file: explore again
+  }
+}
+
+export function saveTraces(file: string, run: NfExploration): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  const staging = `${file}.${process.pid}.tmp`;
+  writeFileSync(staging, JSON.stringify(encode(run)));
+  renameSync(staging, file);
+}
+
+// ---------------------------------------------------------------- the stored form
+
+type StoredValue = { n: number } | { b: string } | { t: number };
+type StoredAssignment = { scalars: [string, string][]; arrays: [string, [number, number][], number][]; functions: [string, [string, string][], string][] };
+type StoredVersion = { op: string; prev?: StoredVersion; terms: number[]; empty?: boolean; object?: { name: string; capacity: number; bits: number } };
+type StoredObject = { kind: 'emap' | 'vector'; name: string; bytes: number; capacity: number; version: StoredVersion };
+type StoredCall = { module: string; name: string; args: StoredValue[]; results: StoredValue[]; offset: number };
+type StoredTrace = {
+  pathCondition: number[]; calls: StoredCall[]; results: StoredValue[]; decisions: number[]; model: StoredAssignment;
+  packet: { capacity: number; cells: [number, StoredValue][]; chain: number | null; furthestRead: number; readAtComputedOffset: boolean };
+  objects: StoredObject[];
+};
+type StoredViolation = Omit<Violation, 'model' | 'pathCondition' | 'calls'> & { model: StoredAssignment; pathCondition: number[]; calls: StoredCall[] };
+interface Stored {
+  format: number; terms: TermTable; traces: StoredTrace[]; violations: StoredViolation[]; initViolations: StoredViolation[];
+  objects: StoredObject[]; figures: NfExploration['figures'];
+}
+
+function encode(run: NfExploration): Stored {
+  const writer = new TermWriter();
+  const term = (t: Term) => writer.add(t);
+  const value = (v: Value): StoredValue => (typeof v === 'number' ? { n: v } : typeof v === 'bigint' ? { b: v.toString() } : { t: term(v) });
+  const call = (c: ImportCall): StoredCall => ({ ...c, args: c.args.map(value), results: c.results.map(value) });
+  const version = (v: EmapVersion | VectorVersion): StoredVersion => {
+    if (v.op === 'base') {
+      const object = v.object;
+      return { op: 'base', empty: v.empty, terms: [], object: { name: object.name, capacity: object.capacity, bits: 'keyBits' in object ? object.keyBits : object.recordBits } };
+    }
+    const terms = v.op === 'add' ? [v.key, v.index, v.time] : v.op === 'refresh' ? [v.index, v.time] : v.op === 'erase' ? [v.key] : v.op === 'expire' ? [v.time] : [v.index, v.value];
+    return { op: v.op, prev: version(v.prev!), terms: terms.map(term) };
+  };
+  const object = (o: LibVigObject): StoredObject => ({ kind: o.kind, name: o.name, bytes: o.kind === 'emap' ? o.keyBytes : o.recordBytes, capacity: o.capacity, version: version(o.version) });
+  const violation = (v: Violation): StoredViolation => ({ ...v, model: assignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call) });
+  const traces = run.traces.map((t): StoredTrace => {
+    const packet = t.final.packet!.snapshot();
+    return {
+      pathCondition: t.pathCondition.map(term), calls: t.calls.map(call), results: t.results.map(value), decisions: t.decisions,
+      model: assignment(t.model), objects: objectsOf(t.final).map(object),
+      packet: { ...packet, cells: packet.cells.map(([offset, byte]) => [offset, value(byte)]), chain: packet.chain ? term(packet.chain) : null },
+    };
+  });
+  return {
+    format: FORMAT, traces, violations: run.violations.map(violation), initViolations: run.initViolations.map(violation),
+    objects: run.objects.map(object), figures: run.figures, terms: writer.table,
+  };
+}
+
+function decode(stored: Stored, build: NfBuild): NfExploration {
+  if (stored.format !== FORMAT) throw new Error('another format');
+  const terms = readTermTable(stored.terms);
+  const term = (i: number) => terms[i]!;
+  const value = (v: StoredValue): Value => ('n' in v ? v.n : 'b' in v ? BigInt(v.b) : term(v.t));
+  const call = (c: StoredCall): ImportCall => ({ ...c, args: c.args.map(value), results: c.results.map(value) });
+  const object = (o: StoredObject): LibVigObject => o.kind === 'emap'
+    ? { kind: 'emap', name: o.name, keyBytes: o.bytes, capacity: o.capacity, version: emapVersion(o.version, term) }
+    : { kind: 'vector', name: o.name, recordBytes: o.bytes, capacity: o.capacity, version: vectorVersion(o.version, term, build.manifest) };
+  const violation = (v: StoredViolation): Violation => ({ ...v, model: readAssignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call) });
+  const traces = stored.traces.map((t): Trace => {
+    const packet = PacketBuffer.restore({ ...t.packet, cells: t.packet.cells.map(([o, b]) => [o, value(b) as number | Term]), chain: t.packet.chain === null ? null : term(t.packet.chain) }, INPUT.packet);
+    const final = withObjects(new ExecutionState(LinearMemory.create(0), packet), t.objects.map(object));
+    final.pathCondition = t.pathCondition.map(term);
+    return { pathCondition: final.pathCondition, calls: t.calls.map(call), results: t.results.map(value), decisions: t.decisions, model: readAssignment(t.model), final };
+  });
+  return {
+    build, traces, violations: stored.violations.map(violation), initViolations: stored.initViolations.map(violation),
+    objects: stored.objects.map(object), figures: stored.figures,
+  };
+}
+
+function emapVersion(v: StoredVersion, term: (i: number) => Term): EmapVersion {
+  if (v.op === 'base') return emapBase({ name: v.object!.name, capacity: v.object!.capacity, keyBits: v.object!.bits }, v.empty);
+  const prev = emapVersion(v.prev!, term);
+  const [a, b, c] = v.terms.map(term);
+  switch (v.op) {
+    case 'add': return emapAdd(prev, a!, b!, c!);
+    case 'refresh': return emapRefresh(prev, a!, b!);
+    case 'erase': return emapErase(prev, a!);
+    default: return emapExpire(prev, a!);
+  }
+}
+
+function vectorVersion(v: StoredVersion, term: (i: number) => Term, manifest: Manifest): VectorVersion {
+  if (v.op === 'base') {
+    const { name, capacity, bits } = v.object!;
+    return vectorBase({ name, capacity, recordBits: bits, invariant: recordInvariant(manifest, manifest.state.find((s) => s.name === name)) }, v.empty);
+  }
+  const [index, value] = v.terms.map(term);
+  return vectorSet(vectorVersion(v.prev!, term, manifest), index!, value!);
+}
+
+const assignment = (a: Assignment): StoredAssignment => ({
+  scalars: [...a.scalars].map(([k, v]) => [k, v.toString()]),
+  arrays: [...a.arrays].map(([k, v]) => [k, [...v.entries], v.fallback]),
+  functions: [...a.functions].map(([k, v]) => [k, [...v.entries].map(([x, y]) => [x, y.toString()] as [string, string]), v.fallback.toString()]),
+});
+
+const readAssignment = (a: StoredAssignment): Assignment => ({
+  scalars: new Map(a.scalars.map(([k, v]) => [k, BigInt(v)])),
+  arrays: new Map(a.arrays.map(([k, entries, fallback]) => [k, { entries: new Map(entries), fallback }])),
+  functions: new Map(a.functions.map(([k, entries, fallback]) => [k, { entries: new Map(entries.map(([x, y]) => [x, BigInt(y)])), fallback: BigInt(fallback) }])),
+});

@@ -1,13 +1,8 @@
-// Plots of what this kernel verified: a plotly figure as application/vnd.plotly.v1+json (JupyterLab, nteract,
-// VS Code render it), plus a text/html fallback that carries plotly.js itself (npm plotly.js-dist-min), so the
-// plot also shows in nbconvert's HTML and classic front ends, offline, without RequireJS or a CDN.
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Plots of what this kernel verified: trace counts and spec paths per property, and verification times.
+import { figureBundle, type Figure } from '../rich-output/plotly-bundle.ts';
 import type { MimeBundle } from '../session/output.ts';
 
 export type PlotKind = 'traces' | 'times';
-export const PLOT_KINDS: readonly PlotKind[] = ['traces', 'times'];
 
 /** One property checked in this kernel session, or one exploration of an NF. */
 export interface VerificationRecord {
@@ -18,11 +13,6 @@ export interface VerificationRecord {
   traces: number;
   specPaths?: number;
   seconds: number;
-}
-
-interface Figure {
-  data: Record<string, unknown>[];
-  layout: Record<string, unknown>;
 }
 
 export function plotFigure(kind: PlotKind, records: VerificationRecord[]): Figure {
@@ -53,12 +43,7 @@ export function plotFigure(kind: PlotKind, records: VerificationRecord[]): Figur
 }
 
 export function plotBundle(kind: PlotKind, records: VerificationRecord[]): MimeBundle {
-  const figure = plotFigure(kind, records);
-  return {
-    'text/plain': plotText(kind, records),
-    'application/vnd.plotly.v1+json': figure,
-    'text/html': plotHtml(figure),
-  };
+  return figureBundle(plotText(kind, records), plotFigure(kind, records));
 }
 
 function plotText(kind: PlotKind, records: VerificationRecord[]): string {
@@ -68,33 +53,4 @@ function plotText(kind: PlotKind, records: VerificationRecord[]): string {
       : `  ${r.nf}: ${r.property} (${r.verdict}): ${r.traces} traces, ${r.specPaths} spec paths, ${r.seconds.toFixed(2)} s`,
   );
   return [`${kind === 'traces' ? 'Traces and spec paths' : 'Verification times'} (plot):`, ...lines].join('\n');
-}
-
-let plotlySource: string | undefined;
-
-/** plotly.js, read once; it must not contain `</script` (it would end the script element early). */
-function plotlyScript(): string {
-  if (plotlySource === undefined) {
-    const path = createRequire(import.meta.url).resolve('plotly.js-dist-min');
-    const source = readFileSync(path, 'utf8');
-    if (/<\/script/i.test(source)) throw new Error(`${path} contains "</script" and cannot be embedded in HTML output`);
-    plotlySource = source;
-  }
-  return plotlySource;
-}
-
-function plotHtml(figure: Figure): string {
-  const id = `vigor-plot-${randomUUID()}`;
-  // JSON in a script: `<` is escaped so that no string in the figure can close the element.
-  const json = JSON.stringify(figure).replace(/</g, '\\u003c');
-  return `<div id="${id}" class="vigor-plot" style="width:100%;height:${String(figure.layout.height)}px"></div>
-<script>
-if (typeof window.Plotly === "undefined") {
-${plotlyScript()}
-}
-(function () {
-  var figure = ${json};
-  window.Plotly.newPlot(${JSON.stringify(id)}, figure.data, figure.layout, { displaylogo: false, responsive: true });
-})();
-</script>`;
 }

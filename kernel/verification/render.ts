@@ -1,20 +1,9 @@
 // MIME bundles for verification results: the engine's text as text/plain, readable tables as text/html
 // (an NF's traces, a verdict table, a counterexample with its packet, headers, state and lines).
 import { escapeHtml } from '../notebook/html-export.ts';
+import { cell, row, section, table } from '../rich-output/html-table.ts';
 import type { MimeBundle } from '../session/output.ts';
 import type { Counterexample, NfSummary, PropertyReport, VerifyAnswer } from './engine-protocol.ts';
-
-const STYLE = `<style>
-.vigor table { border-collapse: collapse; margin: .3rem 0; font-size: .85rem; }
-.vigor th, .vigor td { border: 1px solid #ccc; padding: .15rem .5rem; text-align: left; vertical-align: top; }
-.vigor .holds { color: #176117; font-weight: bold; } .vigor .fails, .vigor .invalid { color: #a11; font-weight: bold; }
-.vigor code { font-size: .8rem; }
-</style>`;
-
-const cell = (value: string | number, className?: string) => `<td${className ? ` class="${className}"` : ''}>${escapeHtml(String(value))}</td>`;
-const row = (cells: string[]) => `<tr>${cells.join('')}</tr>`;
-const table = (header: string[], rows: string[]) => `<table><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows.join('')}</table>`;
-const section = (inner: string) => `<div class="vigor">${STYLE}${inner}</div>`;
 
 export function nfSummaryBundle(summary: NfSummary): MimeBundle {
   const { figures } = summary;

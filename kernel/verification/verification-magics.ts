@@ -1,23 +1,24 @@
 // The verification side of a notebook: `%nf` selects (builds and explores) an NF, `%%property NAME` cells (or a
 // first line `# property: NAME`) are verified at once against it, `%verify` checks the NF's spec and properties,
-// `%plot` draws what was verified. A property that fails is a verdict (shown with its counterexample), not a cell
+// `%plot traces|times` draws what was verified. A property that fails is a verdict (shown with its counterexample), not a cell
 // error; a spec that cannot run, an NF that does not build and an interrupt are cell errors.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cellError, type CellOutcome, type MimeBundle } from '../session/output.ts';
+import { magicFailure, UsageError } from '../session/magic-failures.ts';
+import type { CellOutcome, MimeBundle } from '../session/output.ts';
 import type { Magic, MagicContext } from '../session/magics.ts';
-import { EngineClient, EngineFailure } from './engine-client.ts';
-import type { Layers, NfSummary, PropertyInput, PropertyReport } from './engine-protocol.ts';
+import type { PlotKind } from '../rich-output/plot-magic.ts';
+import { ProgressDisplay } from '../rich-output/progress-display.ts';
+import { WorkerFailure } from '../workers/interruptible-worker.ts';
+import { EngineClient } from './engine-client.ts';
+import type { Layers, NfSummary, ProgressUpdate, PropertyInput, PropertyReport } from './engine-protocol.ts';
 import { notAnNf, resolveNfFolder } from './nf-folders.ts';
-import { PLOT_KINDS, plotBundle, type PlotKind, type VerificationRecord } from './plot.ts';
-import { ProgressDisplay } from './progress-display.ts';
+import { plotBundle, type VerificationRecord } from './plot.ts';
 import { nfSummaryBundle, verdictBundle } from './render.ts';
 import { specError } from './spec-errors.ts';
 
 const PROPERTY_NAME = /^[A-Za-z_]\w*$/;
 const LAYERS: readonly Layers[] = ['nf'];
-
-class UsageError extends Error {}
 
 export class NotebookVerification {
   private readonly engine = new EngineClient();
@@ -45,14 +46,13 @@ export class NotebookVerification {
         try {
           return await run(args, body, firstLine, context);
         } catch (error) {
-          return failureOutcome(error);
+          return magicFailure(error, ENGINE_HINTS, 'this is a bug of the verifier: report it with the notebook');
         }
       };
     return [
       { name: 'nf', kind: 'line', summary: 'select an NF: %nf NAME_OR_PATH [--layers nf] builds it, explores its paths and shows its traces', run: guard((args, _b, _l, c) => this.selectNf(args, c)), dispose: () => this.engine.close() },
       { name: 'property', kind: 'cell', summary: 'verify the cell as property NAME against the selected NF (also: a first line "# property: NAME")', run: guard((args, body, line, c) => this.checkCell(args, body, line, c)) },
       { name: 'verify', kind: 'line', summary: "verify properties: %verify checks spec.py, properties/*.py and the cells' properties; %verify NAME ... only those", run: guard((args, _b, _l, c) => this.verify(args, c)) },
-      { name: 'plot', kind: 'line', summary: 'plot what this kernel verified: %plot traces (traces and spec paths per property) or %plot times (seconds)', run: guard((args, _b, _l, c) => this.plot(args, c)) },
     ];
   }
 
@@ -65,7 +65,7 @@ export class NotebookVerification {
     const problem = notAnNf(folder, positionals[0]!);
     if (problem) throw new UsageError(problem);
     const progress = new ProgressDisplay(sink, `%nf ${positionals[0]}`);
-    const summary = await this.withProgress(progress, () => this.engine.open(folder, layers, signal, (update) => progress.report(update)));
+    const summary = await this.withProgress(progress, () => this.engine.open(folder, layers, signal, (update) => progress.report(describeProgress(update), update.done, update.total)));
     progress.finish(`${summary.figures.traces} traces`);
     this.current = summary;
     // The engine starts a fresh session for the NF: properties of earlier cells are no longer importable.
@@ -109,7 +109,7 @@ export class NotebookVerification {
   private async check(properties: PropertyInput[], { sink, signal }: MagicContext, title: string): Promise<CellOutcome> {
     const nf = this.requireNf();
     const progress = new ProgressDisplay(sink, title);
-    const answer = await this.withProgress(progress, () => this.engine.verify(nf.nfDir, nf.layers, properties, signal, (update) => progress.report(update)));
+    const answer = await this.withProgress(progress, () => this.engine.verify(nf.nfDir, nf.layers, properties, signal, (update) => progress.report(describeProgress(update), update.done, update.total)));
     progress.finish(summarize(answer.reports));
     for (const report of answer.reports) {
       if (report.verdict !== 'invalid') this.record({ nf: nf.name, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
@@ -121,16 +121,18 @@ export class NotebookVerification {
     return { status: 'error', error: specError(invalid.errors, invalid.file, cell && 'text' in cell ? cell.text : '') };
   }
 
-  private async plot(args: string, { sink }: MagicContext): Promise<CellOutcome> {
-    const kinds = words(args);
-    if (kinds.length === 0 || kinds.some((kind) => !PLOT_KINDS.includes(kind as PlotKind))) {
-      throw new UsageError(`%plot takes ${PLOT_KINDS.join(' or ')} (or both), got "${args}"`);
-    }
-    if (!this.records.some((record) => record.property !== undefined)) {
-      throw new UsageError('nothing was verified in this kernel yet: select an NF with %nf NAME and verify a property first');
-    }
-    for (const kind of kinds) sink.displayData({ data: plotBundle(kind as PlotKind, this.records), metadata: {} });
-    return { status: 'ok' };
+  /** %plot traces and %plot times: what this kernel verified. */
+  plotKinds(): PlotKind[] {
+    const draw = (kind: 'traces' | 'times') => () => {
+      if (!this.records.some((record) => record.property !== undefined)) {
+        return { nothingYet: 'nothing was verified in this kernel yet: select an NF with %nf NAME and verify a property first' };
+      }
+      return [plotBundle(kind, this.records)];
+    };
+    return [
+      { name: 'traces', summary: 'traces and spec paths per property', draw: draw('traces') },
+      { name: 'times', summary: 'seconds of exploration and of each property', draw: draw('times') },
+    ];
   }
 
   /** The latest figures of each exploration and property, in the order they were first verified. */
@@ -150,7 +152,7 @@ export class NotebookVerification {
     try {
       return await work();
     } catch (error) {
-      progress.finish(error instanceof EngineFailure && error.interrupted ? 'interrupted' : 'stopped by an error');
+      progress.finish(error instanceof WorkerFailure && error.interrupted ? 'interrupted' : 'stopped by an error');
       throw error;
     }
   }
@@ -164,6 +166,13 @@ function result(data: MimeBundle): CellOutcome {
   return { status: 'ok', result: { data, metadata: {} } };
 }
 
+/** Exploring: paths so far; checking: traces done of total. */
+function describeProgress(update: ProgressUpdate): string {
+  const property = update.property ? ` ${update.property.name} (${update.property.index + 1} of ${update.property.count})` : '';
+  const amount = update.phase === 'explore' ? `${update.done} paths explored` : `${update.done} of ${update.total ?? '?'} traces checked`;
+  return `${update.phase === 'explore' ? 'exploring the NF' : `checking${property}`}, ${amount}${update.detail ? `, ${update.detail}` : ''}`;
+}
+
 function summarize(reports: PropertyReport[]): string {
   const count = (verdict: PropertyReport['verdict']) => reports.filter((report) => report.verdict === verdict).length;
   return [`${count('holds')} holds`, `${count('fails')} fails`, `${count('invalid')} invalid`].filter((part) => !part.startsWith('0 ')).join(', ');
@@ -173,15 +182,5 @@ const ENGINE_HINTS: Record<string, string> = {
   BuildError: 'fix the NF source, then run %nf again',
   ManifestError: "fix the NF's nf.json, then run %nf again",
   EngineError: 'the verifier cannot give an answer for this NF or property (it never gives a wrong one); see the message',
-  VerifierCrashed: 'run the cell again',
+  WorkerCrashed: 'run the cell again',
 };
-
-function failureOutcome(error: unknown): CellOutcome {
-  if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    return cellError('UsageError', (error as Error).message);
-  }
-  if (!(error instanceof EngineFailure)) throw error;
-  if (error.interrupted) return cellError('KeyboardInterrupt', error.message);
-  const hint = ENGINE_HINTS[error.engineError] ?? 'this is a bug of the verifier: report it with the notebook';
-  return cellError(error.engineError, error.message, [`${error.engineError}: ${error.message}`, `(${hint})`]);
-}

@@ -1,9 +1,8 @@
-// A progress line for long verification: one display, replaced in place through update_display_data
-// (exploring: paths so far; checking: traces done of total), and a closing line when the work ends.
+// A progress line for long work (verification, benchmarks): one display, replaced in place through
+// update_display_data, and a closing line when the work ends.
 import { randomUUID } from 'node:crypto';
 import { escapeHtml } from '../notebook/html-export.ts';
 import type { OutputSink } from '../session/output.ts';
-import type { ProgressUpdate } from './engine-protocol.ts';
 
 /** Front ends redraw on every update; a few per second is enough to look alive. */
 const UPDATE_INTERVAL_MS = 250;
@@ -17,12 +16,12 @@ export class ProgressDisplay {
     sink.displayData({ data: bundle(`${title}: starting`, 0, undefined), metadata: {}, displayId: this.displayId });
   }
 
-  /** Shows an update unless one was shown very recently. */
-  report(update: ProgressUpdate): void {
+  /** Shows `title: what` unless an update was shown very recently; without a total, the bar is indeterminate. */
+  report(what: string, done: number, total: number | undefined): void {
     const now = performance.now();
     if (now - this.lastShown < UPDATE_INTERVAL_MS) return;
     this.lastShown = now;
-    this.show(describe(this.title, update), update.done, update.total);
+    this.show(`${this.title}: ${what}`, done, total);
   }
 
   /** Replaces the progress line with how the work ended. */
@@ -33,12 +32,6 @@ export class ProgressDisplay {
   private show(text: string, done: number, total: number | undefined): void {
     this.sink.updateDisplayData({ data: bundle(text, done, total), metadata: {}, displayId: this.displayId });
   }
-}
-
-function describe(title: string, update: ProgressUpdate): string {
-  const property = update.property ? ` ${update.property.name} (${update.property.index + 1} of ${update.property.count})` : '';
-  const amount = update.phase === 'explore' ? `${update.done} paths explored` : `${update.done} of ${update.total ?? '?'} traces checked`;
-  return `${title}: ${update.phase === 'explore' ? 'exploring the NF' : `checking${property}`}, ${amount}${update.detail ? `, ${update.detail}` : ''}`;
 }
 
 function bundle(text: string, done: number, total: number | undefined): Record<string, string> {

@@ -1,0 +1,38 @@
+// `%plot KIND ...`: one magic for every plot of the kernel; each part of the product (verification, benchmarks)
+// contributes its kinds, drawn from what ran in this kernel session.
+import type { Magic } from '../session/magics.ts';
+import { cellError, type MimeBundle } from '../session/output.ts';
+
+export interface PlotKind {
+  name: string;
+  /** What the plot shows, for %plot's summary and its usage error. */
+  summary: string;
+  /** The plot's bundles (one per chart), or why there is nothing to plot yet, saying what to run first. */
+  draw(): MimeBundle[] | { nothingYet: string };
+}
+
+export function plotMagic(kinds: PlotKind[]): Magic {
+  const names = kinds.map((kind) => kind.name);
+  const choices = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  return {
+    name: 'plot',
+    kind: 'line',
+    summary: `plot what ran in this kernel: ${kinds.map((kind) => `%plot ${kind.name} (${kind.summary})`).join(', ')}`,
+    run: async ({ args }, { sink }) => {
+      const asked = args.split(/\s+/).filter((word) => word !== '');
+      const unknown = asked.filter((name) => !names.includes(name));
+      if (asked.length === 0 || unknown.length > 0) {
+        return cellError('UsageError', `%plot takes ${choices} (one or more, e.g. %plot ${names[0]}), got "${args}"`);
+      }
+      // Every plot is drawn first: a missing one is the cell's error and nothing is shown half-way.
+      const drawn = asked.map((name) => kinds.find((kind) => kind.name === name)!.draw());
+      const charts: MimeBundle[] = [];
+      for (const plot of drawn) {
+        if ('nothingYet' in plot) return cellError('UsageError', plot.nothingYet);
+        charts.push(...plot);
+      }
+      for (const data of charts) sink.displayData({ data, metadata: {} });
+      return { status: 'ok' };
+    },
+  };
+}

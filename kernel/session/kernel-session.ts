@@ -7,6 +7,7 @@ import { MagicRegistry, planCell, type CellPlan, type MagicContext } from './mag
 import { type CellError, type CellOutcome, type MimeBundle, type OutputSink } from './output.ts';
 import { StreamCoalescer } from './stream-coalescer.ts';
 import { PythonRuntime, type IsCompleteAnswer } from '../python/python-runtime.ts';
+import { NotebookBenchmarks } from '../benchmarks/bench-magics.ts';
 import { plotMagic } from '../rich-output/plot-magic.ts';
 import { typeScriptMagic } from '../typescript/ts-magic.ts';
 import { SpecAssistance } from '../verification/spec-assistance.ts';
@@ -53,7 +54,10 @@ export class KernelSession {
     this.magics.register(typeScriptMagic(options.workingDirectory));
     const verification = new NotebookVerification(options.workingDirectory);
     for (const magic of verification.magics()) this.magics.register(magic);
-    this.magics.register(plotMagic(verification.plotKinds()));
+    const selectedNf = () => (verification.selected ? { dir: verification.selected.nfDir, name: verification.selected.name } : undefined);
+    const benchmarks = new NotebookBenchmarks(options.workingDirectory, selectedNf);
+    for (const magic of benchmarks.magics()) this.magics.register(magic);
+    this.magics.register(plotMagic([...verification.plotKinds(), ...benchmarks.plotKinds()]));
     this.magicAssistance = new MagicAssistance(this.magics);
     const specAssistance = new SpecAssistance(verification);
     this.completionSources.push(specAssistance, this.python);

@@ -73,7 +73,9 @@ export class NotebookBenchmarks {
         const report = (line: string) => {
           const repetition = REPETITION_LINE.exec(line);
           // Before the first repetition (build, traffic, gcc) the bar is indeterminate.
-          progress.report(`${nf.name}: ${line.trim()}`, index * options.repetitions + Number(repetition?.[1] ?? 0), repetition ? total : undefined);
+          // The run-time's first line names the NF; its repetition lines do not.
+          const what = repetition ? `${nf.name}: ${line.trim()}` : line.trim();
+          progress.report(what, index * options.repetitions + Number(repetition?.[1] ?? 0), repetition ? total : undefined);
         };
         results.push(await this.worker.request<NfBenchmark>({ nfDir: nf.dir, options }, signal, report));
       }

@@ -4,32 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { KernelSession, type ExecuteSummary } from '../../kernel/session/kernel-session.ts';
-import type { CellError, DisplayItem, MimeBundle, OutputSink } from '../../kernel/session/output.ts';
+import type { MimeBundle } from '../../kernel/session/output.ts';
+import { RecordingSink } from './recording-sink.ts';
 
 const LEARNER = 'tests/programs/nfs/learner';
-
-class RecordingSink implements OutputSink {
-  readonly displays: DisplayItem[] = [];
-  readonly updates: DisplayItem[] = [];
-  readonly results: MimeBundle[] = [];
-  readonly errors: CellError[] = [];
-  onUpdate: ((item: DisplayItem) => void) | undefined;
-  stream() {}
-  displayData(item: DisplayItem) {
-    this.displays.push(item);
-  }
-  updateDisplayData(item: DisplayItem & { displayId: string }) {
-    this.updates.push(item);
-    this.onUpdate?.(item);
-  }
-  executeResult(_count: number, data: MimeBundle) {
-    this.results.push(data);
-  }
-  error(error: CellError) {
-    this.errors.push(error);
-  }
-  clearOutput() {}
-}
 
 let session: KernelSession;
 before(() => {

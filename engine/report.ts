@@ -70,6 +70,7 @@ export function stateEntries(run: NfExploration, failure: Failure): string[] {
       for (const [index, record] of concreteVector(object.name, object.recordBytes * 8, failure.terms, failure.model)) lines.push(`${object.name}[${index}] = ${hexBytes(record, object.recordBytes * 8)}`);
       continue;
     }
+    if (object.kind !== 'emap') continue;
     const state = concreteEmap(object.name, object.keyBytes * 8, object.capacity, failure.terms, failure.model);
     for (const entry of state.entries) {
       const key = hexBytes(entry.key, object.keyBytes * 8);

@@ -1,9 +1,10 @@
 // Contracts of libVig's imports (libvig/abi.ts, libvig/README.md): preconditions become violations,
 // results and state changes become ghost versions. Objects are bound to the manifest's state list in
 // allocation order; at the start of a packet every object is an arbitrary base (any reachable state, and more).
-import { LIBVIG_ABI, LIBVIG_MODULE, type LibVigImportName } from '../../libvig/abi.ts';
+import { LIBVIG_MODULE, type LibVigImportName } from '../../libvig/abi.ts';
 import { fieldBound, type Manifest, type StateObject } from '../../toolchain/manifest.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock, versionFunction } from '../ghost/emap.ts';
+import { concreteRules, lpmAdd, lpmBase, lpmMatch, type LpmVersion, ruleKey } from '../ghost/lpm.ts';
 import { vectorBase, vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
@@ -14,7 +15,15 @@ import { EngineError } from '../symbex/violations.ts';
 
 export type LibVigObject =
   | { kind: 'emap'; name: string; version: EmapVersion; keyBytes: number; capacity: number }
-  | { kind: 'vector'; name: string; version: VectorVersion; recordBytes: number; capacity: number };
+  | { kind: 'vector'; name: string; version: VectorVersion; recordBytes: number; capacity: number }
+  | { kind: 'lpm'; name: string; version: LpmVersion; capacity: number }
+  /** Fixed at allocation: the preference lists of `height` rows over `capacity` backends. */
+  | { kind: 'cht'; name: string; height: number; capacity: number };
+
+/** The objects specs speak about today (`from state import`): emaps and vectors. */
+export type SpecObject = Extract<LibVigObject, { kind: 'emap' | 'vector' }>;
+
+export const isSpecObject = (o: LibVigObject): o is SpecObject => o.kind === 'emap' || o.kind === 'vector';
 
 const OBJECTS = 'libvig.objects';
 const CLOCK = 'libvig.clock';
@@ -32,8 +41,14 @@ export function withObjects(state: ExecutionState, objects: LibVigObject[]): Exe
 /** Before a packet: every object becomes an arbitrary base, and `now` bounds every stamp in it. */
 export function startPacket(state: ExecutionState, now: Term): void {
   state.contractData.set(CLOCK, { now } satisfies GhostClock);
-  state.contractData.set(OBJECTS, objectsOf(state).map((o): LibVigObject =>
-    o.kind === 'emap' ? { ...o, version: emapBase(o.version.object) } : { ...o, version: vectorBase(o.version.object) }));
+  state.contractData.set(OBJECTS, objectsOf(state).map((o): LibVigObject => {
+    switch (o.kind) {
+      case 'emap': return { ...o, version: emapBase(o.version.object) };
+      case 'vector': return { ...o, version: vectorBase(o.version.object) };
+      case 'lpm': return { ...o, version: lpmBase(o.version.object) };
+      case 'cht': return o;
+    }
+  }));
 }
 
 function clockOf(state: ExecutionState): GhostClock {
@@ -61,6 +76,60 @@ export function libvigContracts(manifest: Manifest): ContractTable {
   };
   define('emap_allocate', allocate('emap'));
   define('vector_allocate', allocate('vector'));
+
+  define('lpm_allocate', (context, [capacity]) => {
+    const objects = objectsOf(context.state);
+    const size = concrete(context, capacity!, 'lpm_allocate');
+    const name = checkDeclaration(manifest, manifest.state[objects.length], 'lpm', size, objects.length);
+    context.state.contractData.set(OBJECTS, [...objects, { kind: 'lpm', name, capacity: size, version: lpmBase({ name, capacity: size }, true) } satisfies LibVigObject]);
+    return [objects.length];
+  });
+
+  define('lpm_add', (context, [lpm, prefix, length, value]) => {
+    const object = find(context, lpm!, 'lpm');
+    const [p, l, v] = [toTerm(prefix!, 32), toTerm(length!, 32), toTerm(value!, 32)];
+    context.oracle.require(context.state, T.and(T.compare('sle', T.bv(0, 32), l), T.compare('sle', l, T.bv(32, 32))), 'precondition', `lpm_add on ${object.name}: the prefix length may be outside 0..32`);
+    context.oracle.require(context.state, T.compare('sle', T.bv(0, 32), v), 'precondition', `lpm_add on ${object.name}: the value may be negative (-1 means "no rule")`);
+    // A rule with a new prefix is refused when the table is full: known over nf_init's tables, open otherwise.
+    const rules = concreteRules(object.version);
+    let accepted: Term;
+    if (rules && T.isConst(p) && T.isConst(l)) accepted = T.bool(rules.has(ruleKey(p.value, Number(l.value))) || rules.size < object.capacity);
+    else accepted = T.apply(`${object.name}.accepts@${object.version.op}`, [p, l, v], T.BOOL);
+    if (context.oracle.choose(context.state, [accepted, T.not(accepted)]) === 1) return [0];
+    update(context.state, object, lpmAdd(object.version, p, l, v));
+    return [1];
+  });
+
+  define('lpm_lookup', (context, [lpm, address]) => {
+    const object = find(context, lpm!, 'lpm');
+    const facts: Term[] = [];
+    const { value } = lpmMatch(object.version, toTerm(address!, 32), facts);
+    context.oracle.assume(context.state, facts);
+    return [fromTerm(value)];
+  });
+
+  define('cht_allocate', (context, [height, backends]) => {
+    const objects = objectsOf(context.state);
+    const [rows, capacity] = [concrete(context, height!, 'cht_allocate'), concrete(context, backends!, 'cht_allocate')];
+    const name = checkDeclaration(manifest, manifest.state[objects.length], 'cht', capacity, objects.length);
+    context.state.contractData.set(OBJECTS, [...objects, { kind: 'cht', name, height: rows, capacity } satisfies LibVigObject]);
+    return [objects.length];
+  });
+
+  // Which live backend the table prefers for a hash is an open value of the backends' version and the hash (as
+  // Vigor's choose_with_cht): -1 exactly when no backend is live, else a live one. Equal flows, equal choices.
+  define('cht_find_backend', (context, [cht, hash, backends]) => {
+    const table = find(context, cht!, 'cht');
+    const { object, queries, facts } = emap(context, backends!);
+    const choice = versionFunction(object.version, `${table.name}.choice`, [toTerm(hash!, 32)], 32);
+    const none = T.eq(choice, i32(NONE));
+    facts.push(
+      T.eq(none, T.eq(queries.count(object.version), i32(0))),
+      T.or(none, T.and(T.compare('ult', choice, i32(table.capacity)), queries.allocated(object.version, choice))),
+    );
+    context.oracle.assume(context.state, facts);
+    return [fromTerm(choice)];
+  });
 
   // Lookups split the path on their answer, as Vigor's contracts do: the NF tests the answer anyway, and
   // each path then carries a plain index (or -1) instead of a conditional term.
@@ -177,11 +246,6 @@ export function libvigContracts(manifest: Manifest): ContractTable {
     return [];
   });
 
-  for (const name of Object.keys(LIBVIG_ABI) as LibVigImportName[]) {
-    if (!table.has(`${LIBVIG_MODULE}.${name}`)) {
-      define(name, (context) => context.oracle.fail(context.state, 'missing-contract', `libvig.${name} has a run-time but no contract yet`));
-    }
-  }
   return table;
 }
 
@@ -202,7 +266,7 @@ export function recordInvariant(manifest: Manifest, declared: StateObject | unde
 
 const fieldBits = (type: string): number => (type.startsWith('bytes:') ? Number(type.slice(6)) : { u8: 1, u16: 2, u32: 4, u64: 8 }[type]!) * 8;
 
-function checkDeclaration(manifest: Manifest, declared: StateObject | undefined, kind: string, capacity: number, position: number): string {
+function checkDeclaration(manifest: Manifest, declared: StateObject | undefined, kind: LibVigObject['kind'], capacity: number, position: number): string {
   if (!declared) return `${kind}${position}`;
   const expected = typeof declared.capacity === 'number' ? declared.capacity : Number(manifest.config[declared.capacity]?.value);
   if (declared.kind !== kind || expected !== capacity) {
@@ -233,7 +297,7 @@ function emap(context: CallContext, handle: Value) {
   return { object, facts, queries: new EmapQueries(clockOf(context.state), facts) };
 }
 
-function update(state: ExecutionState, object: LibVigObject, version: EmapVersion | VectorVersion): void {
+function update(state: ExecutionState, object: LibVigObject, version: EmapVersion | VectorVersion | LpmVersion): void {
   state.contractData.set(OBJECTS, objectsOf(state).map((o) => (o === object ? ({ ...o, version } as LibVigObject) : o)));
 }
 

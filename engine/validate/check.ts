@@ -1,6 +1,6 @@
 // Checking one spec against every trace of an NF: for each trace, every feasible spec path (depth-first, by
 // re-running the spec), and for each path its obligations, discharged by Z3.
-import { type LibVigObject, objectsOf } from '../contracts/libvig.ts';
+import { isSpecObject, objectsOf, type SpecObject } from '../contracts/libvig.ts';
 import { emapBase, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { vectorBase, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
@@ -109,7 +109,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
 class TraceContext {
   readonly handles = new Handles();
   readonly inputs: Record<string, unknown>;
-  readonly objects: Map<string, LibVigObject>;
+  readonly objects: Map<string, SpecObject>;
   readonly clock: GhostClock = { now: INPUT.now };
   readonly output: Term;
   private readonly startVersions: Map<string, EmapVersion | VectorVersion>;
@@ -121,7 +121,7 @@ class TraceContext {
   ) {
     const { manifest } = nf.build;
     this.output = toTerm(trace.results[0]!, 32);
-    this.objects = new Map(objectsOf(trace.final).map((o) => [o.name, o]));
+    this.objects = new Map(objectsOf(trace.final).filter(isSpecObject).map((o) => [o.name, o]));
     this.startVersions = new Map([...this.objects].map(([name, o]) => [name, o.kind === 'emap' ? emapBase(o.version.object) : vectorBase(o.version.object)]));
     const input = inputFrame();
     const headers = frameHeaders(input, INPUT.length);

@@ -1,5 +1,5 @@
 // What a spec path claims about an NF trace, as labelled terms that must hold on the path.
-import type { LibVigObject } from '../contracts/libvig.ts';
+import type { SpecObject } from '../contracts/libvig.ts';
 import { EmapQueries, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { vectorGet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
@@ -53,7 +53,7 @@ export function outcomeObligations(
  * The NF's final state of an object equals the spec's: on a fresh key and a fresh index (nothing constrains
  * them, so this holds for every key and index), and the counts. No quantifier reaches the solver.
  */
-export function stateObligations(object: LibVigObject, nfVersion: EmapVersion | VectorVersion, specVersion: EmapVersion | VectorVersion, clock: GhostClock, facts: Term[]): Obligation[] {
+export function stateObligations(object: SpecObject, nfVersion: EmapVersion | VectorVersion, specVersion: EmapVersion | VectorVersion, clock: GhostClock, facts: Term[]): Obligation[] {
   const i = T.variable(`${object.name}.any_index`, 32);
   if (object.kind === 'vector') {
     return [{ label: `${object.name}: records`, term: T.or(T.not(T.compare('ult', i, T.bv(object.capacity, 32))), T.eq(vectorGet(nfVersion as VectorVersion, i, facts), vectorGet(specVersion as VectorVersion, i, facts))) }];

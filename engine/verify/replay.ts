@@ -47,9 +47,10 @@ function seedState(libvig: LibVigImports, memory: WebAssembly.Memory, objects: r
     for (let i = 0; i < size; i++) view[i] = Number((bytes >> BigInt(8 * i)) & 0xffn);
     return PACKET_BASE;
   };
+  // lpm tables are left as nf_init made them (seeding rules from a model is not done yet); a cht has no state.
   objects.forEach((object, handle) => {
     if (object.kind === 'emap') seedEmap(libvig, handle, object, concreteEmap(object.name, object.keyBytes * 8, object.capacity, terms, model), now, scratch);
-    else {
+    if (object.kind === 'vector') {
       for (const [index, record] of concreteVector(object.name, object.recordBytes * 8, terms, model)) {
         if (index < object.capacity) libvig.vector_set(handle, index, scratch(record, object.recordBytes));
       }

@@ -7,6 +7,7 @@ import { PROJECT_ROOT, type NfBuild } from '../../toolchain/build.ts';
 import type { Manifest } from '../../toolchain/manifest.ts';
 import { type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/libvig.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, emapRefresh, type EmapVersion } from '../ghost/emap.ts';
+import { lpmAdd, lpmBase, type LpmVersion } from '../ghost/lpm.ts';
 import { vectorBase, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import { type Assignment, readTermTable, type Term, type TermTable, TermWriter } from '../solver/term.ts';
 import type { Trace } from '../symbex/explore.ts';
@@ -15,7 +16,7 @@ import { INPUT, type NfExploration } from '../symbex/nf.ts';
 import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts';
 import type { Violation } from '../symbex/violations.ts';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** The sources whose change changes what exploration produces. */
 const ENGINE_SOURCES = ['engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'libvig/abi.ts'];
 
@@ -50,7 +51,7 @@ export function saveTraces(file: string, run: NfExploration): void {
 type StoredValue = { n: number } | { b: string } | { t: number };
 type StoredAssignment = { scalars: [string, string][]; arrays: [string, [number, number][], number][]; functions: [string, [string, string][], string][] };
 type StoredVersion = { op: string; prev?: StoredVersion; terms: number[]; empty?: boolean; object?: { name: string; capacity: number; bits: number } };
-type StoredObject = { kind: 'emap' | 'vector'; name: string; bytes: number; capacity: number; version: StoredVersion };
+type StoredObject = { kind: LibVigObject['kind']; name: string; bytes: number; capacity: number; version: StoredVersion | null };
 type StoredCall = { module: string; name: string; args: StoredValue[]; results: StoredValue[]; offset: number };
 type StoredTrace = {
   pathCondition: number[]; calls: StoredCall[]; results: StoredValue[]; decisions: number[]; model: StoredAssignment;
@@ -68,15 +69,21 @@ function encode(run: NfExploration): Stored {
   const term = (t: Term) => writer.add(t);
   const value = (v: Value): StoredValue => (typeof v === 'number' ? { n: v } : typeof v === 'bigint' ? { b: v.toString() } : { t: term(v) });
   const call = (c: ImportCall): StoredCall => ({ ...c, args: c.args.map(value), results: c.results.map(value) });
-  const version = (v: EmapVersion | VectorVersion): StoredVersion => {
+  const version = (v: EmapVersion | VectorVersion | LpmVersion): StoredVersion => {
     if (v.op === 'base') {
       const object = v.object;
-      return { op: 'base', empty: v.empty, terms: [], object: { name: object.name, capacity: object.capacity, bits: 'keyBits' in object ? object.keyBits : object.recordBits } };
+      const bits = 'keyBits' in object ? object.keyBits : 'recordBits' in object ? object.recordBits : 0;
+      return { op: 'base', empty: v.empty, terms: [], object: { name: object.name, capacity: object.capacity, bits } };
     }
+    if ('prefix' in v) return { op: 'lpm-add', prev: version(v.prev), terms: [v.prefix, v.length, v.value].map(term) };
     const terms = v.op === 'add' ? [v.key, v.index, v.time] : v.op === 'refresh' ? [v.index, v.time] : v.op === 'erase' ? [v.key] : v.op === 'expire' ? [v.time] : [v.index, v.value];
     return { op: v.op, prev: version(v.prev!), terms: terms.map(term) };
   };
-  const object = (o: LibVigObject): StoredObject => ({ kind: o.kind, name: o.name, bytes: o.kind === 'emap' ? o.keyBytes : o.recordBytes, capacity: o.capacity, version: version(o.version) });
+  const object = (o: LibVigObject): StoredObject => ({
+    kind: o.kind, name: o.name, capacity: o.capacity,
+    bytes: o.kind === 'emap' ? o.keyBytes : o.kind === 'vector' ? o.recordBytes : o.kind === 'cht' ? o.height : 0,
+    version: o.kind === 'cht' ? null : version(o.version),
+  });
   const violation = (v: Violation): StoredViolation => ({ ...v, model: assignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call) });
   const traces = run.traces.map((t): StoredTrace => {
     const packet = t.final.packet!.snapshot();
@@ -98,9 +105,14 @@ function decode(stored: Stored, build: NfBuild): NfExploration {
   const term = (i: number) => terms[i]!;
   const value = (v: StoredValue): Value => ('n' in v ? v.n : 'b' in v ? BigInt(v.b) : term(v.t));
   const call = (c: StoredCall): ImportCall => ({ ...c, args: c.args.map(value), results: c.results.map(value) });
-  const object = (o: StoredObject): LibVigObject => o.kind === 'emap'
-    ? { kind: 'emap', name: o.name, keyBytes: o.bytes, capacity: o.capacity, version: emapVersion(o.version, term) }
-    : { kind: 'vector', name: o.name, recordBytes: o.bytes, capacity: o.capacity, version: vectorVersion(o.version, term, build.manifest) };
+  const object = (o: StoredObject): LibVigObject => {
+    switch (o.kind) {
+      case 'emap': return { kind: 'emap', name: o.name, keyBytes: o.bytes, capacity: o.capacity, version: emapVersion(o.version!, term) };
+      case 'vector': return { kind: 'vector', name: o.name, recordBytes: o.bytes, capacity: o.capacity, version: vectorVersion(o.version!, term, build.manifest) };
+      case 'lpm': return { kind: 'lpm', name: o.name, capacity: o.capacity, version: lpmVersion(o.version!, term) };
+      case 'cht': return { kind: 'cht', name: o.name, capacity: o.capacity, height: o.bytes };
+    }
+  };
   const violation = (v: StoredViolation): Violation => ({ ...v, model: readAssignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call) });
   const traces = stored.traces.map((t): Trace => {
     const packet = PacketBuffer.restore({ ...t.packet, cells: t.packet.cells.map(([o, b]) => [o, value(b) as number | Term]), chain: t.packet.chain === null ? null : term(t.packet.chain) }, INPUT.packet);
@@ -124,6 +136,12 @@ function emapVersion(v: StoredVersion, term: (i: number) => Term): EmapVersion {
     case 'erase': return emapErase(prev, a!);
     default: return emapExpire(prev, a!);
   }
+}
+
+function lpmVersion(v: StoredVersion, term: (i: number) => Term): LpmVersion {
+  if (v.op === 'base') return lpmBase({ name: v.object!.name, capacity: v.object!.capacity }, v.empty);
+  const [prefix, length, value] = v.terms.map(term);
+  return lpmAdd(lpmVersion(v.prev!, term), prefix!, length!, value!);
 }
 
 function vectorVersion(v: StoredVersion, term: (i: number) => Term, manifest: Manifest): VectorVersion {

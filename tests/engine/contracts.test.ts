@@ -60,3 +60,35 @@ function frameField(model: T.Assignment, offset: number, bytes: number): T.Term 
   for (let i = bytes - 1; i >= 0; i--) value = (value << 8n) | BigInt(packet[offset + i]!);
   return T.bv(value, bytes * 8);
 }
+
+describe('lpm and cht contracts (a router load-balancing its default route)', () => {
+  const ROUTER = fileURLToPath(new URL('../programs/nfs/router', import.meta.url));
+
+  test('the router explores without violations; a Maglev choice is -1 exactly when no backend is live', async () => {
+    const run = await exploreNf(await buildNf(ROUTER));
+    assert.deepEqual(run.violations, []);
+    const balanced = run.traces.filter((t) => t.calls.some((c) => c.name === 'cht_find_backend'));
+    assert.equal(balanced.length, 2, 'a backend is chosen, or none is live');
+    for (const trace of balanced) {
+      const choice = trace.calls.find((c) => c.name === 'cht_find_backend')!.results[0] as T.Term;
+      const chosen = T.evaluate(choice, trace.model);
+      const live = T.evaluate(T.variable('backends.count', 32), trace.model);
+      assert.equal(chosen === 0xffffffffn, live === 0n, 'none chosen iff none live');
+      if (chosen !== 0xffffffffn) assert.equal(T.evaluate(T.apply('backends.allocated', [T.bv(chosen, 32)], T.BOOL), trace.model), 1n, 'the chosen backend is live');
+    }
+    assert.ok(run.traces.some((t) => t.calls.map((c) => c.name).join() === 'lpm_lookup'), 'a trace routes by prefix alone');
+  });
+
+  test('a prefix length taken from the frame breaks lpm_add\'s precondition', async () => {
+    const run = await exploreNf(await buildNf(ROUTER, { variant: { name: 'length-from-frame', patches: [{ find: 'if (route < 0) return DROP;', replace: 'if (route < 0) { lpm_add(routes, destination, load<u8>(packet + 14), 1); return DROP; }' }] } }));
+    const violation = run.violations.find((v) => v.kind === 'precondition');
+    assert.ok(violation);
+    assert.match(violation.message, /lpm_add on routes: the prefix length may be outside 0\.\.32/);
+    assert.ok(inputFromModel(violation.model).packet[14]! > 32);
+  });
+
+  test('an lpm handle where cht_find_backend needs the backends emap', async () => {
+    const run = await exploreNf(await buildNf(ROUTER, { variant: { name: 'wrong-handle', patches: [{ find: 'load<i32>(packet + 26), backends)', replace: 'load<i32>(packet + 26), routes)' }] } }));
+    assert.ok(run.violations.some((v) => v.kind === 'precondition' && /handle 0 is not an emap/.test(v.message)), run.violations.map((v) => v.message).join());
+  });
+});

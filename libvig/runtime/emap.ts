@@ -3,7 +3,7 @@
 // one is broken.
 import { LibVigError } from './errors.ts';
 import { hashKeyWords } from './hash.ts';
-import { IndexChain } from './index-chain.ts';
+import { IndexChain, timeAsBigInt } from './index-chain.ts';
 import { KeyTable } from './key-table.ts';
 import type { NfMemory } from './nf-memory.ts';
 
@@ -47,22 +47,23 @@ export class Emap {
     for (let byte = 0; byte < this.keySize; byte++) view.setUint8(outPointer + byte, words[byte >> 2]! >>> ((byte & 3) * 8));
   }
 
-  add(keyPointer: number, now: bigint): number {
-    this.requireTimeNotBefore(now, 'emap_add');
+  /** Times here and below are i64 nanoseconds as their low and high 32-bit halves (index-chain.ts). */
+  add(keyPointer: number, nowLow: number, nowHigh: number): number {
+    this.requireTimeNotBefore(nowLow, nowHigh, 'emap_add');
     const hash = this.readKey(keyPointer, 'emap_add');
     const present = this.table.find(this.key, hash);
     if (present >= 0) {
       throw new LibVigError('emap_add', this.handle, `the key is already present at index ${present}; call emap_get first and add only when it returns -1`);
     }
-    const index = this.chain.allocate(now);
+    const index = this.chain.allocate(nowLow, nowHigh);
     if (index >= 0) this.table.insert(this.key, hash, index);
     return index;
   }
 
-  refresh(index: number, now: bigint): void {
+  refresh(index: number, nowLow: number, nowHigh: number): void {
     this.requireAllocated(index, 'emap_refresh');
-    this.requireTimeNotBefore(now, 'emap_refresh');
-    this.chain.refresh(index, now);
+    this.requireTimeNotBefore(nowLow, nowHigh, 'emap_refresh');
+    this.chain.refresh(index, nowLow, nowHigh);
   }
 
   erase(keyPointer: number): void {
@@ -71,9 +72,9 @@ export class Emap {
     this.remove(index);
   }
 
-  expire(time: bigint): number {
+  expire(timeLow: number, timeHigh: number): number {
     let removed = 0;
-    for (let index = this.chain.oldestBefore(time); index >= 0; index = this.chain.oldestBefore(time)) {
+    for (let index = this.chain.oldestBefore(timeLow, timeHigh); index >= 0; index = this.chain.oldestBefore(timeLow, timeHigh)) {
       this.remove(index);
       removed++;
     }
@@ -113,9 +114,12 @@ export class Emap {
     }
   }
 
-  private requireTimeNotBefore(now: bigint, operation: string): void {
-    if (now < this.chain.latestStamp) {
-      throw new LibVigError(operation, this.handle, `time went backwards: ${now} ns is before ${this.chain.latestStamp} ns, the last time given to emap_add or emap_refresh`);
+  private requireTimeNotBefore(nowLow: number, nowHigh: number, operation: string): void {
+    const { chain } = this;
+    if (chain.isBeforeLatest(nowLow, nowHigh)) {
+      const now = timeAsBigInt(nowLow, nowHigh);
+      const latest = timeAsBigInt(chain.latestLow, chain.latestHigh);
+      throw new LibVigError(operation, this.handle, `time went backwards: ${now} ns is before ${latest} ns, the last time given to emap_add or emap_refresh`);
     }
   }
 }

@@ -3,13 +3,30 @@
 // index goes to the newest end) and expiry pops from the oldest end. Free indices form a stack: the index
 // freed last is allocated first; at the start the stack holds 0 on top, then 1, 2, ...
 
+//
+// Times are i64 nanoseconds held as two i32 halves (low, high), as time-adapter.ts passes them: no BigInt on the
+// per-packet path. Signed i64 order is exact on the halves: the high halves compared signed, then the low halves
+// compared unsigned.
+
 const NONE = -1;
+
+/** Whether the time (aLow, aHigh) is strictly before (bLow, bHigh), as signed i64 values. */
+export function isTimeBefore(aLow: number, aHigh: number, bLow: number, bHigh: number): boolean {
+  return aHigh < bHigh || (aHigh === bHigh && aLow >>> 0 < bLow >>> 0);
+}
+
+/** The time (low, high) as a BigInt, for messages. */
+export function timeAsBigInt(low: number, high: number): bigint {
+  return (BigInt(high) << 32n) | BigInt(low >>> 0);
+}
 
 export class IndexChain {
   count = 0;
-  /** The greatest stamp given so far; a smaller one would break the list's order. */
-  latestStamp = -(2n ** 63n);
-  private readonly stamps: BigInt64Array;
+  /** The greatest stamp given so far, as halves (at first the smallest i64); a smaller one would break the list's order. */
+  latestLow = 0;
+  latestHigh = -0x80000000;
+  /** Index i's stamp: its low half at 2i, its high half at 2i + 1 (one cache line for both). */
+  private readonly stamps: Int32Array;
   private readonly older: Int32Array;
   private readonly newer: Int32Array;
   private readonly allocated: Uint8Array;
@@ -19,7 +36,7 @@ export class IndexChain {
   private newest = NONE;
 
   constructor(readonly capacity: number) {
-    this.stamps = new BigInt64Array(capacity);
+    this.stamps = new Int32Array(2 * capacity);
     this.older = new Int32Array(capacity);
     this.newer = new Int32Array(capacity);
     this.allocated = new Uint8Array(capacity);
@@ -33,20 +50,20 @@ export class IndexChain {
     return index >= 0 && index < this.capacity && this.allocated[index] === 1;
   }
 
-  /** Takes a free index stamped `now` (not before `latestStamp`), or returns -1 when every index is allocated. */
-  allocate(now: bigint): number {
+  /** Takes a free index stamped `now` (not before the latest stamp), or returns -1 when every index is allocated. */
+  allocate(nowLow: number, nowHigh: number): number {
     if (this.freeTop === 0) return NONE;
     const index = this.freeStack[--this.freeTop]!;
     this.allocated[index] = 1;
     this.count++;
-    this.append(index, now);
+    this.append(index, nowLow, nowHigh);
     return index;
   }
 
-  /** Re-stamps an allocated index with `now` (not before `latestStamp`). */
-  refresh(index: number, now: bigint): void {
+  /** Re-stamps an allocated index with `now` (not before the latest stamp). */
+  refresh(index: number, nowLow: number, nowHigh: number): void {
     this.unlink(index);
-    this.append(index, now);
+    this.append(index, nowLow, nowHigh);
   }
 
   /** Frees an allocated index. */
@@ -58,13 +75,22 @@ export class IndexChain {
   }
 
   /** The oldest allocated index if its stamp is strictly before `time`, else -1. */
-  oldestBefore(time: bigint): number {
-    return this.oldest !== NONE && this.stamps[this.oldest]! < time ? this.oldest : NONE;
+  oldestBefore(timeLow: number, timeHigh: number): number {
+    const oldest = this.oldest;
+    if (oldest === NONE) return NONE;
+    return isTimeBefore(this.stamps[2 * oldest]!, this.stamps[2 * oldest + 1]!, timeLow, timeHigh) ? oldest : NONE;
   }
 
-  private append(index: number, now: bigint): void {
-    this.stamps[index] = now;
-    this.latestStamp = now;
+  /** Whether `now` is before the latest stamp (which would break the list's order). */
+  isBeforeLatest(nowLow: number, nowHigh: number): boolean {
+    return isTimeBefore(nowLow, nowHigh, this.latestLow, this.latestHigh);
+  }
+
+  private append(index: number, nowLow: number, nowHigh: number): void {
+    this.stamps[2 * index] = nowLow;
+    this.stamps[2 * index + 1] = nowHigh;
+    this.latestLow = nowLow;
+    this.latestHigh = nowHigh;
     this.older[index] = this.newest;
     this.newer[index] = NONE;
     if (this.newest === NONE) this.oldest = index;

@@ -12,6 +12,7 @@ import { Emap } from './emap.ts';
 import { LibVigError } from './errors.ts';
 import { Lpm } from './lpm.ts';
 import { NfMemory, type MemorySource } from './nf-memory.ts';
+import { adaptTimeImports } from './time-adapter.ts';
 import { Vector } from './vector.ts';
 
 export { LibVigError } from './errors.ts';
@@ -42,6 +43,18 @@ export function createLibVig(memorySource: MemorySource): LibVig {
   const registry = new Registry(new NfMemory(memorySource));
   // Methods rather than arrow functions: the per-call cost is the same, and a fresh run-time per test sequence
   // stays cheap under tsx, which wraps every arrow function it names.
+  // The imports with an i64 time, as the JavaScript functions time-adapter.ts calls with the time's two halves.
+  const timeImports = adaptTimeImports({
+    emap_add(map: number, key: number, nowLow: number, nowHigh: number): number {
+      return registry.emap(map, 'emap_add').add(key, nowLow, nowHigh);
+    },
+    emap_refresh(map: number, index: number, nowLow: number, nowHigh: number): void {
+      registry.emap(map, 'emap_refresh').refresh(index, nowLow, nowHigh);
+    },
+    emap_expire(map: number, timeLow: number, timeHigh: number): number {
+      return registry.emap(map, 'emap_expire').expire(timeLow, timeHigh);
+    },
+  });
   const imports: LibVigImports = {
     emap_allocate(keySize: number, capacity: number): number {
       requireSize('emap_allocate', 'key_size', keySize);
@@ -57,18 +70,12 @@ export function createLibVig(memorySource: MemorySource): LibVig {
     emap_get_key(map: number, index: number, out: number): void {
       registry.emap(map, 'emap_get_key').getKey(index, out);
     },
-    emap_add(map: number, key: number, now: bigint): number {
-      return registry.emap(map, 'emap_add').add(key, now);
-    },
-    emap_refresh(map: number, index: number, now: bigint): void {
-      registry.emap(map, 'emap_refresh').refresh(index, now);
-    },
+    emap_add: timeImports.emap_add,
+    emap_refresh: timeImports.emap_refresh,
     emap_erase(map: number, key: number): void {
       registry.emap(map, 'emap_erase').erase(key);
     },
-    emap_expire(map: number, time: bigint): number {
-      return registry.emap(map, 'emap_expire').expire(time);
-    },
+    emap_expire: timeImports.emap_expire,
     emap_count(map: number): number {
       return registry.emap(map, 'emap_count').count;
     },
@@ -79,13 +86,13 @@ export function createLibVig(memorySource: MemorySource): LibVig {
     vector_allocate(recordSize: number, capacity: number): number {
       requireSize('vector_allocate', 'record_size', recordSize);
       requireSize('vector_allocate', 'capacity', capacity);
-      return registry.add(new Vector(registry.objects.length, recordSize, capacity, registry.memory));
+      return registry.addVector(recordSize, capacity);
     },
     vector_get(vector: number, index: number, out: number): void {
-      registry.objectOf(Vector, vector, 'vector_get').get(index, out);
+      registry.vector(vector, 'vector_get').get(index, out);
     },
     vector_set(vector: number, index: number, record: number): void {
-      registry.objectOf(Vector, vector, 'vector_set').set(index, record);
+      registry.vector(vector, 'vector_set').set(index, record);
     },
 
     cht_allocate(height: number, backendCapacity: number): number {
@@ -115,8 +122,9 @@ export function createLibVig(memorySource: MemorySource): LibVig {
 /** One NF instance's objects, by handle. */
 class Registry {
   readonly objects: LibVigObject[] = [];
-  /** The emaps by handle, so that the per-packet calls find theirs without a type test. */
+  /** The emaps and the vectors by handle, so that the per-packet calls find theirs without a type test. */
   private readonly emaps: Emap[] = [];
+  private readonly vectors: Vector[] = [];
 
   constructor(readonly memory: NfMemory) {}
 
@@ -130,8 +138,18 @@ class Registry {
     return this.add(emap);
   }
 
+  addVector(recordSize: number, capacity: number): number {
+    const vector = new Vector(this.objects.length, recordSize, capacity, this.memory);
+    this.vectors[vector.handle] = vector;
+    return this.add(vector);
+  }
+
   emap(handle: number, operation: string): Emap {
     return this.emaps[handle] ?? this.objectOf(Emap, handle, operation);
+  }
+
+  vector(handle: number, operation: string): Vector {
+    return this.vectors[handle] ?? this.objectOf(Vector, handle, operation);
   }
 
   objectOf<Kind extends LibVigObject>(kind: abstract new (...args: never[]) => Kind, handle: number, operation: string): Kind {

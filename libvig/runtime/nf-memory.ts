@@ -28,9 +28,13 @@ export class NfMemory {
     return this.dataView;
   }
 
+  /**
+   * The whole memory as bytes, once `size` bytes at `pointer` are checked to lie inside it. The caller indexes it
+   * at `pointer`: a subarray per call would allocate on every vector access.
+   */
   bytes(pointer: number, size: number, operation: string, handle: number): Uint8Array {
     this.view(pointer, size, operation, handle);
-    return this.byteView.subarray(pointer, pointer + size);
+    return this.byteView;
   }
 
   private refresh(): void {

@@ -17,12 +17,12 @@ export class Vector {
 
   get(index: number, outPointer: number): void {
     const at = this.recordAt(index, 'vector_get');
-    this.memory.bytes(outPointer, this.recordSize, 'vector_get', this.handle).set(this.records.subarray(at, at + this.recordSize));
+    copyBytes(this.records, at, this.memory.bytes(outPointer, this.recordSize, 'vector_get', this.handle), outPointer, this.recordSize);
   }
 
   set(index: number, inPointer: number): void {
     const at = this.recordAt(index, 'vector_set');
-    this.records.set(this.memory.bytes(inPointer, this.recordSize, 'vector_set', this.handle), at);
+    copyBytes(this.memory.bytes(inPointer, this.recordSize, 'vector_set', this.handle), inPointer, this.records, at, this.recordSize);
   }
 
   private recordAt(index: number, operation: string): number {
@@ -31,4 +31,15 @@ export class Vector {
     }
     return index * this.recordSize;
   }
+}
+
+/** Records up to this size are copied byte by byte; larger ones by `set`, whose fixed cost (two views) then pays. */
+const LARGE_RECORD = 64;
+
+function copyBytes(from: Uint8Array, fromAt: number, to: Uint8Array, toAt: number, size: number): void {
+  if (size > LARGE_RECORD) {
+    to.set(from.subarray(fromAt, fromAt + size), toAt);
+    return;
+  }
+  for (let byte = 0; byte < size; byte++) to[toAt + byte] = from[fromAt + byte]!;
 }

@@ -116,18 +116,11 @@ export function libvigContracts(manifest: Manifest): ContractTable {
     return [objects.length];
   });
 
-  // Which live backend the table prefers for a hash is an open value of the backends' version and the hash (as
-  // Vigor's choose_with_cht): -1 exactly when no backend is live, else a live one. Equal flows, equal choices.
   define('cht_find_backend', (context, [cht, hash, backends]) => {
     const table = find(context, cht!, 'cht');
     const { object, queries, facts } = emap(context, backends!);
-    const choice = versionFunction(object.version, `${table.name}.choice`, [toTerm(hash!, 32)], 32);
-    const none = T.eq(choice, i32(NONE));
-    facts.push(
-      T.eq(none, T.eq(queries.count(object.version), i32(0))),
-      T.or(none, T.and(T.compare('ult', choice, i32(table.capacity)), queries.allocated(object.version, choice))),
-    );
-    context.oracle.assume(context.state, facts);
+    const { choice, facts: choiceFacts } = chtChoice(table, object, toTerm(hash!, 32), queries);
+    context.oracle.assume(context.state, [...facts, ...choiceFacts]);
     return [fromTerm(choice)];
   });
 
@@ -247,6 +240,29 @@ export function libvigContracts(manifest: Manifest): ContractTable {
   });
 
   return table;
+}
+
+/**
+ * Which live backend a Maglev table prefers for a hash: an open value of the backends' version and the hash (as
+ * Vigor's choose_with_cht), with what the contract knows of it: a live backend of the table, or -1; -1 when no
+ * entry is live at all, and only then when every live entry is one of the table's backends (the emap is no
+ * larger than the table). Equal flows get equal choices.
+ */
+export function chtChoice(
+  table: { name: string; capacity: number },
+  backends: { version: EmapVersion; capacity: number },
+  hash: Term,
+  queries: EmapQueries,
+): { choice: Term; facts: Term[] } {
+  const choice = versionFunction(backends.version, `${table.name}.choice`, [hash], 32);
+  const none = T.eq(choice, i32(NONE));
+  const empty = T.eq(queries.count(backends.version), i32(0));
+  const facts = [
+    T.or(T.not(empty), none),
+    T.or(none, T.and(T.compare('ult', choice, i32(table.capacity)), queries.allocated(backends.version, choice))),
+  ];
+  if (backends.capacity <= table.capacity) facts.push(T.or(T.not(none), empty));
+  return { choice, facts };
 }
 
 /** The manifest's field bounds of a vector's records, as a condition on a record's bits. */

@@ -1,11 +1,16 @@
 // Model-based tests of the cht run-time: lookups against a live-backend emap that changes between them, all
 // through the libvig imports.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { chtChoice } from '../../engine/contracts/libvig.ts';
+import { EmapQueries } from '../../engine/ghost/emap.ts';
+import * as T from '../../engine/solver/term.ts';
 import type { LibVig } from '../../libvig/runtime/index.ts';
 import { describeCall, drawAddress, freshLibVig, writeBytes } from './harness/abi-memory.ts';
 import { checkAgainstModel, type Scenario } from './harness/model-check.ts';
-import type { Random } from './harness/random.ts';
+import { Random } from './harness/random.ts';
 import { ReferenceCht, type ChtModel } from './models/cht-model.ts';
+import { ContractEmap } from './models/contract-emap.ts';
 import { ReferenceEmap } from './models/emap-model.ts';
 
 interface ChtConfig {
@@ -99,4 +104,42 @@ test('cht: a 65,537-row table over 32 backends', () => {
     maxLength: 5_000,
     config: () => ({ height: 65_537, backendCapacity: 32, emapCapacity: 32 }),
   });
+});
+
+// The verifier's cht contract does not say which live backend the table prefers, only what any answer satisfies:
+// every answer of the run-time must satisfy it, with the emap's ghost state executed from its contract too.
+test('cht: 20,000 random sequences: every run-time choice satisfies the contract', () => {
+  for (let sequence = 0; sequence < 20_000; sequence++) {
+    const random = new Random(7_000_000 + sequence);
+    const height = random.pick([2, 3, 5, 7, 13, 31]);
+    const capacity = random.between(1, 8);
+    const emapCapacity = random.between(1, capacity + 3);
+    const libvig = freshLibVig();
+    const chtHandle = libvig.imports.cht_allocate(height, capacity);
+    const emapHandle = libvig.imports.emap_allocate(KEY_SIZE, emapCapacity);
+    const ghost = new ContractEmap(emapCapacity, KEY_SIZE);
+    const queries = new EmapQueries({ now: T.bv(0, 64) }, []);
+    for (let step = 0, clock = 0n; step < 12; step++) {
+      const key = random.below(2 * emapCapacity + 1);
+      writeBytes(0, keyBytes(key));
+      const present = ghost.get(keyBytes(key)) >= 0;
+      if (random.chance(0.5)) {
+        if (present) {
+          libvig.imports.emap_erase(emapHandle, 0);
+          ghost.erase(keyBytes(key));
+        } else {
+          const index = libvig.imports.emap_add(emapHandle, 0, ++clock);
+          assert.equal(ghost.add(keyBytes(key), clock, index), index);
+        }
+        continue;
+      }
+      const hash = random.next() | 0;
+      const answer = libvig.imports.cht_find_backend(chtHandle, hash, emapHandle);
+      const { choice, facts } = chtChoice({ name: 'table', capacity }, { version: ghost.ghost, capacity: emapCapacity }, T.bv(hash >>> 0, 32), queries);
+      const model = T.emptyAssignment();
+      const args = choice.args.map((a) => T.evaluate(a, model)).join(',');
+      model.functions.set(choice.name, { entries: new Map([[args, BigInt.asUintN(32, BigInt(answer))]]), fallback: 0n });
+      for (const fact of facts) assert.equal(T.evaluate(fact, model), 1n, `sequence ${sequence}: answer ${answer} breaks ${T.show(fact)}`);
+    }
+  }
 });

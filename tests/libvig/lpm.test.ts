@@ -4,6 +4,7 @@ import type { LibVig } from '../../libvig/runtime/index.ts';
 import { freshLibVig, outcome } from './harness/abi-memory.ts';
 import { checkAgainstModel, REJECTED, type Scenario } from './harness/model-check.ts';
 import type { Random } from './harness/random.ts';
+import { ContractLpm } from './models/contract-lpm.ts';
 import { ReferenceLpm, type LpmModel, type LpmOp } from './models/lpm-model.ts';
 
 interface LpmConfig {
@@ -46,10 +47,11 @@ function step({ model, libvig, handle }: LpmPair, op: LpmOp): { expected: string
   return { expected: model.violation(op) === null ? String(model.add(op.prefix, op.length, op.value)) : REJECTED, actual };
 }
 
-const lpmScenario: Scenario<LpmConfig, LpmOp, LpmPair> = {
+/** The scenario with a given model: the plain reference, or the one executed from the verifier's contract. */
+const scenarioWith = (createModel: (capacity: number) => LpmModel): Scenario<LpmConfig, LpmOp, LpmPair> => ({
   create({ capacity }) {
     const libvig = freshLibVig();
-    return { model: new ReferenceLpm(capacity), libvig, handle: libvig.imports.lpm_allocate(capacity) };
+    return { model: createModel(capacity), libvig, handle: libvig.imports.lpm_allocate(capacity) };
   },
   nextOp,
   violation: (pair, op) => pair.model.violation(op),
@@ -57,7 +59,9 @@ const lpmScenario: Scenario<LpmConfig, LpmOp, LpmPair> = {
   describe: (op) =>
     op.name === 'add' ? `lpm_add(${dotted(op.prefix)}/${op.length} -> ${op.value})` : `lpm_lookup(${dotted(op.address)})`,
   describeConfig: (config) => `capacity ${config.capacity}`,
-};
+});
+
+const lpmScenario = scenarioWith((capacity) => new ReferenceLpm(capacity));
 
 /** An address as a.b.c.d, first octet most significant. */
 const dotted = (address: number): string => [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.');
@@ -79,5 +83,13 @@ test('lpm: filled with 65,536 distinct rules (and refused more), looked up throu
     minLength: 90_000,
     maxLength: 90_000,
     config: (random) => ({ capacity: 65_536, bases: drawBases(random, 90_000), addWeight: 0.996, lengths: [20, 24, 28, 32] }),
+  });
+});
+
+test('lpm: 100,000 random sequences agree with the model executed from the ghost contract', () => {
+  checkAgainstModel(scenarioWith((capacity) => new ContractLpm(capacity)), {
+    sequences: 100_000,
+    maxLength: 24,
+    config: (random) => ({ capacity: random.pick([1, 2, 3, 5, 8, 16]), bases: drawBases(random, random.between(1, 3)), addWeight: 0.5, lengths: SHORT_AND_LONG }),
   });
 });

@@ -4,6 +4,7 @@ import type { LibVig } from '../../libvig/runtime/index.ts';
 import { describeCall, drawAddress, freshLibVig, hex, isOutside, outcome, readBytes, writeBytes } from './harness/abi-memory.ts';
 import { checkAgainstModel, REJECTED, type Scenario } from './harness/model-check.ts';
 import type { Random } from './harness/random.ts';
+import { ContractVector } from './models/contract-vector.ts';
 import { ReferenceVector, type VectorModel, type VectorOp } from './models/vector-model.ts';
 
 interface VectorConfig {
@@ -45,18 +46,21 @@ function step(pair: VectorPair, op: VectorOp): { expected: string; actual: strin
   return { expected: 'done', actual: 'done' };
 }
 
-const vectorScenario: Scenario<VectorConfig, VectorOp, VectorPair> = {
+/** The scenario with a given model: the plain reference, or the one executed from the verifier's contract. */
+const scenarioWith = (createModel: (capacity: number, recordSize: number) => VectorModel): Scenario<VectorConfig, VectorOp, VectorPair> => ({
   create({ capacity, recordSize }) {
     const libvig = freshLibVig();
     const handle = libvig.imports.vector_allocate(recordSize, capacity);
-    return { model: new ReferenceVector(capacity, recordSize), libvig, handle, recordSize };
+    return { model: createModel(capacity, recordSize), libvig, handle, recordSize };
   },
   nextOp,
   violation,
   step,
   describe: (op) => describeCall('vector_', op),
   describeConfig: (config) => `capacity ${config.capacity}, ${config.recordSize}-byte records`,
-};
+});
+
+const vectorScenario = scenarioWith((capacity, recordSize) => new ReferenceVector(capacity, recordSize));
 
 const drawRecordSize = (random: Random): number => random.pick([1, 2, 3, 4, 6, 8, 13, 16, 24]);
 
@@ -74,5 +78,13 @@ test('vector: capacities of 65,536 and more', () => {
     minLength: 20_000,
     maxLength: 20_000,
     config: (random) => ({ capacity: random.pick([65_536, 100_000]), recordSize: drawRecordSize(random) }),
+  });
+});
+
+test('vector: 100,000 random sequences agree with the model executed from the ghost contract', () => {
+  checkAgainstModel(scenarioWith((capacity, recordSize) => new ContractVector(capacity, recordSize)), {
+    sequences: 100_000,
+    maxLength: 20,
+    config: (random) => ({ capacity: random.pick([1, 2, 3, 5, 8, 64, 1000]), recordSize: drawRecordSize(random) }),
   });
 });

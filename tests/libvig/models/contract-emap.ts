@@ -7,6 +7,11 @@ import type { EmapModel, EmapOp } from './emap-model.ts';
 
 export class ContractEmap implements EmapModel {
   private version: EmapVersion;
+
+  /** The ghost version this model is at (for checking other contracts over this emap). */
+  get ghost(): EmapVersion {
+    return this.version;
+  }
   private latestStamp: T.Term | null = null;
   /** One memo for the model's life: versions never change, so earlier answers stay true. */
   private readonly queries = new EmapQueries({ now: T.bv(0, 64) }, []);

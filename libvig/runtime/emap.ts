@@ -2,7 +2,7 @@
 // it through the libvig imports. Checks every precondition of libvig/README.md and throws a LibVigError when
 // one is broken.
 import { LibVigError } from './errors.ts';
-import { hashKeyWords } from './hash.ts';
+import { finishKeyHash, mixKeyWord } from './hash.ts';
 import { IndexChain, timeAsBigInt } from './index-chain.ts';
 import { KeyTable } from './key-table.ts';
 import type { NfMemory } from './nf-memory.ts';
@@ -91,9 +91,16 @@ export class Emap {
     const view = this.memory.view(pointer, this.keySize, operation, this.handle);
     const { key, keySize } = this;
     const wholeWords = keySize >> 2;
-    for (let word = 0; word < wholeWords; word++) key[word] = view.getInt32(pointer + word * 4, true);
+    let hash = 0;
+    for (let word = 0; word < wholeWords; word++) {
+      const value = view.getInt32(pointer + word * 4, true);
+      key[word] = value;
+      hash = mixKeyWord(hash, value);
+    }
     const tail = pointer + wholeWords * 4;
     switch (keySize & 3) {
+      case 0:
+        return finishKeyHash(hash, keySize);
       case 1:
         key[wholeWords] = view.getUint8(tail);
         break;
@@ -104,7 +111,7 @@ export class Emap {
         key[wholeWords] = view.getUint16(tail, true) | (view.getUint8(tail + 2) << 16);
         break;
     }
-    return hashKeyWords(key, keySize);
+    return finishKeyHash(mixKeyWord(hash, key[wholeWords]!), keySize);
   }
 
   private requireAllocated(index: number, operation: string): void {

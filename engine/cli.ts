@@ -8,6 +8,7 @@ import { listProperties } from './spec/frontend/index.ts';
 import { verifyInParallel } from './verify/pool.ts';
 import { exploreNf } from './symbex/nf.ts';
 import { EngineError } from './symbex/violations.ts';
+import { takeOption, UsageError } from '../toolchain/cli-args.ts';
 
 const USAGE = `usage:
   vigor traces NF_DIR [--loop-bound N]
@@ -34,16 +35,8 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
 
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value\n${USAGE}`);
-  args.splice(at, 2);
-  return value;
-}
+const option = (args: string[], name: string): string | undefined => takeOption(args, name, USAGE);
 
 async function traces(args: string[]): Promise<number> {
   const loopBound = option(args, '--loop-bound');

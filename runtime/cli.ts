@@ -8,6 +8,7 @@ import { TrafficError } from './traffic.ts';
 import { NativeBaselineError } from './native-baseline.ts';
 import { PcapError } from './pcap.ts';
 import { formatBenchmarks } from './report.ts';
+import { takeOption, UsageError } from '../toolchain/cli-args.ts';
 
 const DEFAULT_JSON = join(PROJECT_ROOT, '.cache', 'bench', 'latest.json');
 
@@ -24,7 +25,6 @@ const USAGE = `usage: vigor bench NF_DIR... [options]
   --pcap-out FILE   write the verified NF's output frames to a pcap file (one NF only)
   --json FILE       where to write the figures (default ${DEFAULT_JSON})`;
 
-class UsageError extends Error {}
 
 export async function main(args: string[]): Promise<number> {
   try {
@@ -91,11 +91,4 @@ function parseSizes(text: string): BenchOptions['traffic']['sizes'] {
   });
 }
 
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value\n${USAGE}`);
-  args.splice(at, 2);
-  return value;
-}
+const option = (args: string[], name: string): string | undefined => takeOption(args, name, USAGE);

@@ -143,7 +143,8 @@ export function binary(op: Op, a: Term, b: Term): Term {
       case 'and':
         if (c === 0n) return b;
         if (c === mask(w)) return a;
-        if (a.op === 'zext' && (c & mask(a.args[0]!.width)) === mask(a.args[0]!.width) ) return a;
+        // zext(x) & c keeps x whole when c covers x's bits (the extension's bits are zero anyway).
+        if (a.op === 'zext' && (c & mask(a.args[0]!.width)) === mask(a.args[0]!.width)) return a;
         break;
       case 'or':
       case 'xor':

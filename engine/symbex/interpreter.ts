@@ -123,7 +123,7 @@ export class Interpreter {
         const index = s[s.length - 1]!;
         let choice: number;
         if (!isTerm(index)) choice = Math.min(index as number, targets.length - 1);
-        else choice = this.chooseTableEntry(state, index, targets.length, ins.offset);
+        else choice = this.chooseTableEntry(state, index, targets.length);
         s.pop();
         this.record(state, ins.offset, choice);
         this.branch(state, frame, targets[choice]!);
@@ -179,7 +179,7 @@ export class Interpreter {
       case OP['memory.copy']: case OP['memory.fill']: this.bulk(state, op === OP['memory.copy'], ins.offset); break;
       case UNDECODABLE: throw this.unsupported(state, frame.fn, frame.fn.undecodable?.what ?? 'an undecodable instruction');
       default:
-        if (!this.numeric(state, op, ins.a, ins.offset)) throw this.unsupported(state, frame.fn, OPCODES.get(op)?.name ?? `opcode 0x${op.toString(16)}`);
+        if (!this.numeric(state, op, ins.a)) throw this.unsupported(state, frame.fn, OPCODES.get(op)?.name ?? `opcode 0x${op.toString(16)}`);
     }
     frame.pc++;
   }
@@ -204,7 +204,7 @@ export class Interpreter {
     return taken;
   }
 
-  private chooseTableEntry(state: ExecutionState, index: Term, count: number, _offset: number): number {
+  private chooseTableEntry(state: ExecutionState, index: Term, count: number): number {
     const conditions: Term[] = [];
     for (let i = 0; i < count - 1; i++) conditions.push(T.eq(index, T.bv(i, 32)));
     conditions.push(T.compare('ule', T.bv(count - 1, 32), index));
@@ -279,7 +279,7 @@ export class Interpreter {
   // ------------------------------------------------------------------ numeric instructions
 
   /** Executes a numeric or memory instruction; false when `op` is not one the engine supports. */
-  private numeric(state: ExecutionState, op: number, immediate: number, offset: number): boolean {
+  private numeric(state: ExecutionState, op: number, immediate: number): boolean {
     const s = state.stack;
     const info = NUMERIC[op];
     if (!info) {
@@ -302,7 +302,7 @@ export class Interpreter {
     } else if (kind === 'binary') {
       const b = s.pop()!;
       const a = s.pop()!;
-      s.push(this.binaryOp(state, info.op as T.Op, a, b, width, offset));
+      s.push(this.binaryOp(state, info.op as T.Op, a, b, width));
     } else if (kind === 'compare') {
       const b = s.pop()!;
       const a = s.pop()!;
@@ -323,8 +323,8 @@ export class Interpreter {
     return fromTerm(T.unary(name, toTerm(a, width)));
   }
 
-  private binaryOp(state: ExecutionState, op: T.Op, a: Value, b: Value, width: number, offset: number): Value {
-    if (op === 'udiv' || op === 'sdiv' || op === 'urem' || op === 'srem') this.checkDivision(state, op, a, b, width, offset);
+  private binaryOp(state: ExecutionState, op: T.Op, a: Value, b: Value, width: number): Value {
+    if (op === 'udiv' || op === 'sdiv' || op === 'urem' || op === 'srem') this.checkDivision(state, op, a, b, width);
     if (typeof a === 'number' && typeof b === 'number') {
       switch (op) {
         case 'add': return (a + b) >>> 0;
@@ -348,7 +348,7 @@ export class Interpreter {
   }
 
   /** Division traps: by zero, and the signed quotient that does not fit (MIN / -1). */
-  private checkDivision(state: ExecutionState, op: T.Op, a: Value, b: Value, width: number, _offset: number): void {
+  private checkDivision(state: ExecutionState, op: T.Op, a: Value, b: Value, width: number): void {
     const divisor = toTerm(b, width);
     const nonZero = T.not(T.eq(divisor, T.bv(0, width)));
     if (nonZero === T.FALSE) this.oracle.fail(state, 'trap', 'integer divide by zero');

@@ -195,7 +195,8 @@ class TraceContext {
     const nfOutput = (model: Assignment) => T.evaluate(this.output, model);
     if (outcome.kind === 'assert') {
       // The path reached a failing assert, and every decision on it is feasible: that is the counterexample.
-      return { failed: ['assert'], model: path.model, terms: path.pathCondition, nfOutput: nfOutput(path.model), specPorts: null };
+      const model = shortFrame(solver, path.pathCondition) ?? path.model;
+      return { failed: ['assert'], model, terms: path.pathCondition, nfOutput: nfOutput(model), specPorts: null };
     }
     if (outcome.kind === 'pass') return null;
     const obligations: Obligation[] = [];
@@ -221,11 +222,24 @@ class TraceContext {
     const answer = solver.check([...path.pathCondition, ...facts], T.not(all));
     if (answer.status === 'unknown') throw new EngineError('the solver gave up on an obligation');
     if (answer.status === 'unsat') return null;
-    const failed = [...new Set(obligations.filter((o) => T.evaluate(o.term, answer.model) !== 1n).map((o) => o.label))];
-    const specPorts = ports === null || ports === 'any' ? ports : ports.map((p) => T.evaluate(p, answer.model));
-    return { failed, model: answer.model, terms: [...path.pathCondition, ...facts, ...obligations.map((o) => o.term)], nfOutput: nfOutput(answer.model), specPorts };
+    const model = shortFrame(solver, [...path.pathCondition, ...facts, T.not(all)]) ?? answer.model;
+    const failed = [...new Set(obligations.filter((o) => T.evaluate(o.term, model) !== 1n).map((o) => o.label))];
+    const specPorts = ports === null || ports === 'any' ? ports : ports.map((p) => T.evaluate(p, model));
+    return { failed, model, terms: [...path.pathCondition, ...facts, ...obligations.map((o) => o.term)], nfOutput: nfOutput(model), specPorts };
   }
 }
+
+/** A model of `conditions` with a short frame, when there is one: counterexamples people can read. */
+function shortFrame(solver: Solver, conditions: Term[]): Assignment | null {
+  for (const bytes of SHORT_FRAMES) {
+    const answer = solver.check(conditions, T.compare('ule', INPUT.length, T.bv(bytes, 32)));
+    if (answer.status === 'sat') return answer.model;
+  }
+  return null;
+}
+
+/** An Ethernet header alone, then room for IPv4 and TCP/UDP headers. */
+const SHORT_FRAMES = [14, 64];
 
 function layout(fields: { name: string; type: string }[]): [string, number, number][] {
   let offset = 0;

@@ -3,7 +3,7 @@
 import { buildNf } from '../toolchain/build.ts';
 import type { Manifest } from '../toolchain/manifest.ts';
 import { TYPESCRIPT_BASELINES } from './baselines/index.ts';
-import { buildNativeHarness, cTwinOf, runNativeHarness } from './native-baseline.ts';
+import { buildNativeHarness, cTwinOf, GccMissing, runNativeHarness } from './native-baseline.ts';
 import type { PacketTrace, ProcessedPackets } from './trace.ts';
 import { prepareTrace, runTypeScriptPass } from './typescript-runner.ts';
 import { runWasmPass, splitBursts } from './wasm-runner.ts';
@@ -30,6 +30,16 @@ export interface NfImplementations {
   missing: string[];
 }
 
+/** The native harness built from the C twin, or why there is none on this machine (no gcc). */
+function nativeHarness(twin: string, manifest: Manifest): { binary: string } | { missing: string } {
+  try {
+    return { binary: buildNativeHarness(twin, manifest) };
+  } catch (e) {
+    if (e instanceof GccMissing) return { missing: e.message };
+    throw e;
+  }
+}
+
 export async function implementationsOf(nfDir: string): Promise<NfImplementations> {
   const build = await buildNf(nfDir);
   const { manifest } = build;
@@ -47,9 +57,12 @@ export async function implementationsOf(nfDir: string): Promise<NfImplementation
   }];
   const missing: string[] = [];
   const twin = cTwinOf(build.dir, manifest);
-  if (twin) {
-    const binary = buildNativeHarness(twin, manifest);
+  const native = twin ? nativeHarness(twin, manifest) : null;
+  if (native && 'binary' in native) {
+    const { binary } = native;
     implementations.push({ id: 'c', prepare: (trace) => () => runNativeHarness(binary, trace) });
+  } else if (native) {
+    missing.push(`c: ${native.missing}`);
   } else {
     missing.push(`c: ${build.dir} has no C twin ${manifest.source.replace(/\.ts$/, '.c')}`);
   }

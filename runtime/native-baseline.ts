@@ -18,6 +18,9 @@ const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes'];
 
 export class NativeBaselineError extends Error {}
 
+/** gcc is not on the machine: the native baseline is missing rather than broken. */
+export class GccMissing extends NativeBaselineError {}
+
 /** The NF's C twin, or null when it has none (then there is no native baseline). */
 export function cTwinOf(nfDir: string, manifest: Manifest): string | null {
   const twin = join(nfDir, manifest.source.replace(/\.ts$/, '.c'));
@@ -38,7 +41,7 @@ export function buildNativeHarness(twin: string, manifest: Manifest): string {
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, 'config.c'), config);
   const gcc = spawnSync('gcc', [...GCC_FLAGS, '-o', join(staging, 'harness'), ...sources, join(staging, 'config.c')], { encoding: 'utf8' });
-  if (gcc.error) throw new NativeBaselineError(`gcc could not run (${gcc.error.message}): the native baseline needs it; apt-get install -y gcc`);
+  if (gcc.error) throw new GccMissing(`gcc could not run (${gcc.error.message}): the native baseline needs it; apt-get install -y gcc`);
   if (gcc.status !== 0) throw new NativeBaselineError(`gcc could not compile the native baseline of ${manifest.name} (${twin}):\n${gcc.stderr}`);
   try {
     renameSync(staging, dir);

@@ -19,7 +19,7 @@ describe('vigor traces', () => {
     assert.match(run.stdout, /\d+ instructions, \d+ queries/);
   });
 
-  test('a folder of NFs (npm start): each NF explored, NFs without source named as skipped', () => {
+  test('a folder of NFs: each NF explored, NFs without source named as skipped', () => {
     const run = vigor('traces', 'nfs');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^nop: 1 trace, 0 violations$/m);

@@ -1,5 +1,6 @@
 // Native baseline of `npm run bench:libvig`: the emap's key table (libvig/runtime/key-table.ts) in C, same slot
-// layout, hash (MurmurHash3 x86_32 over little-endian words) and linear probing with chain counters.
+// layout (a probe word per slot: hash, chain bit, free bit; apart from it the entries: index, chain counter, key),
+// hash (MurmurHash3 x86_32 over little-endian words) and linear probing with chain counters.
 // The lookup is kept out of line, as a library call is for an NF compiled without LTO.
 //
 // Usage: flow_lookup CAPACITY KEY_COUNT MISS_COUNT ROUNDS REPETITIONS < keys
@@ -12,11 +13,14 @@
 #include <string.h>
 #include <time.h>
 
-enum { KEY_SIZE = 13, KEY_WORDS = (KEY_SIZE + 3) / 4, SLOT_INDEX = 0, SLOT_HASH = 1, SLOT_CHAIN = 2, SLOT_HEADER = 3,
-       STRIDE = SLOT_HEADER + KEY_WORDS, EMPTY = -1 };
+enum { KEY_SIZE = 13, KEY_WORDS = (KEY_SIZE + 3) / 4, ENTRY_INDEX = 0, ENTRY_CHAIN = 1, ENTRY_HEADER = 2,
+       STRIDE = ENTRY_HEADER + KEY_WORDS };
+#define CHAIN_ABOVE_ZERO 0x40000000
+#define FREE INT32_MIN
 
 struct table {
-  int32_t *slots;
+  int32_t *probes;
+  int32_t *entries;
   uint32_t mask;
 };
 
@@ -47,9 +51,12 @@ __attribute__((noinline)) int32_t table_get(const struct table *t, const uint8_t
   int32_t hash = (int32_t)hash_key_words(words);
   uint32_t start = (uint32_t)hash & t->mask, slot = start;
   do {
-    const int32_t *at = t->slots + (size_t)slot * STRIDE;
-    if (at[SLOT_HASH] == hash && at[SLOT_INDEX] != EMPTY && memcmp(at + SLOT_HEADER, words, sizeof words) == 0) return at[SLOT_INDEX];
-    if (at[SLOT_CHAIN] == 0) return -1;
+    int32_t probe = t->probes[slot];
+    if ((probe & ~CHAIN_ABOVE_ZERO) == hash) {
+      const int32_t *at = t->entries + (size_t)slot * STRIDE;
+      if (memcmp(at + ENTRY_HEADER, words, sizeof words) == 0) return at[ENTRY_INDEX];
+    }
+    if ((probe & CHAIN_ABOVE_ZERO) == 0) return -1;
     slot = (slot + 1) & t->mask;
   } while (slot != start);
   return -1;
@@ -60,14 +67,15 @@ static void table_insert(struct table *t, const uint8_t *key, int32_t index) {
   read_key(key, words);
   int32_t hash = (int32_t)hash_key_words(words);
   uint32_t slot = (uint32_t)hash & t->mask;
-  while (t->slots[(size_t)slot * STRIDE + SLOT_INDEX] != EMPTY) {
-    t->slots[(size_t)slot * STRIDE + SLOT_CHAIN]++;
+  while (t->probes[slot] >= 0) {
+    t->entries[(size_t)slot * STRIDE + ENTRY_CHAIN]++;
+    t->probes[slot] |= CHAIN_ABOVE_ZERO;
     slot = (slot + 1) & t->mask;
   }
-  int32_t *at = t->slots + (size_t)slot * STRIDE;
-  at[SLOT_INDEX] = index;
-  at[SLOT_HASH] = hash;
-  memcpy(at + SLOT_HEADER, words, sizeof words);
+  t->probes[slot] = hash | (t->probes[slot] & CHAIN_ABOVE_ZERO);
+  int32_t *at = t->entries + (size_t)slot * STRIDE;
+  at[ENTRY_INDEX] = index;
+  memcpy(at + ENTRY_HEADER, words, sizeof words);
 }
 
 /* CPU time of the process, as the WebAssembly side measures its own: time spent preempted does not count. */
@@ -104,8 +112,8 @@ int main(int argc, char **argv) {
   int key_count = atoi(argv[2]), miss_count = atoi(argv[3]), rounds = atoi(argv[4]), repetitions = atoi(argv[5]);
   uint32_t slot_count = 1;
   while (slot_count < 2 * capacity) slot_count <<= 1; /* as key-table.ts sizes an emap's slots */
-  struct table t = { calloc((size_t)slot_count * STRIDE, sizeof(int32_t)), slot_count - 1 };
-  for (uint32_t slot = 0; slot < slot_count; slot++) t.slots[(size_t)slot * STRIDE + SLOT_INDEX] = EMPTY;
+  struct table t = { malloc((size_t)slot_count * sizeof(int32_t)), calloc((size_t)slot_count * STRIDE, sizeof(int32_t)), slot_count - 1 };
+  for (uint32_t slot = 0; slot < slot_count; slot++) t.probes[slot] = FREE;
   size_t input_size = (size_t)(2 * key_count + miss_count) * KEY_SIZE;
   uint8_t *input = malloc(input_size);
   if (fread(input, 1, input_size, stdin) != input_size) {

@@ -161,7 +161,10 @@ export class EmapQueries {
         case 'erase': return T.and(T.not(T.eq(k, v.key)), this.has(v.prev!, k));
         case 'expire': {
           const prev = v.prev!;
-          return T.and(this.has(prev, k), T.compare('sle', v.time, this.stamp(prev, this.index(prev, k))));
+          const has = this.has(prev, k);
+          const stays = T.compare('sle', v.time, this.stamp(prev, this.index(prev, k)));
+          this.expiryShrinks(v, T.and(has, T.not(stays)));
+          return T.and(has, stays);
         }
       }
     });
@@ -185,7 +188,12 @@ export class EmapQueries {
         case 'add': return T.or(T.eq(i, v.index), this.allocated(v.prev!, i));
         case 'refresh': return this.allocated(v.prev!, i);
         case 'erase': return T.and(T.not(T.eq(i, this.index(v.prev!, v.key))), this.allocated(v.prev!, i));
-        case 'expire': return T.and(this.allocated(v.prev!, i), T.compare('sle', v.time, this.stamp(v.prev!, i)));
+        case 'expire': {
+          const allocated = this.allocated(v.prev!, i);
+          const stays = T.compare('sle', v.time, this.stamp(v.prev!, i));
+          this.expiryShrinks(v, T.and(allocated, T.not(stays)));
+          return T.and(allocated, stays);
+        }
       }
     });
   }
@@ -235,6 +243,12 @@ export class EmapQueries {
         }
       }
     });
+  }
+
+  /** An entry this expiry removes makes the count after it smaller (the open count knows no more by itself). */
+  private expiryShrinks(v: EmapVersion, removes: Term): void {
+    if (removes === T.FALSE) return;
+    this.facts.push(T.or(T.not(removes), T.compare('ult', this.count(v), this.count(v.prev!))));
   }
 
   /**

@@ -265,12 +265,14 @@ def _value_argument(value, width):
 
 
 class _StateObject:
-    def __init__(self, name, kind, key_bits, record, value_record):
+    def __init__(self, name, kind, key_bits, record, value_record, when=""):
         self._name, self._kind, self._key_bits, self._record = name, kind, key_bits, record
         self._value_record = value_record
+        # "" is the spec's own copy (statement dialect); "@nf" the state the NF left (function dialect).
+        self._when = when
 
     def _call(self, op, *args):
-        answer = _bridge.state(_flush(), self._name, op, json.dumps(list(args)))
+        answer = _bridge.state(_flush(), self._name + self._when, op, json.dumps(list(args)))
         return None if answer == "null" else _ref(json.loads(answer))
 
     def __repr__(self):
@@ -299,6 +301,64 @@ class _Vector(_StateObject):
 
     def set(self, index, value):
         self._call("set", _lift(index, 32).index, _value_argument(value, self._key_bits))
+
+
+class _RecordType:
+    """A record type of the manifest, as the function dialect names it: ExpiringSet(FlowId, ...)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"<record type {self.name}>"
+
+
+class _StateView:
+    """An emap of the NF seen by the function dialect: as the NF left it, or (.old) as it was before the packet."""
+
+    def __init__(self, emap, old=False):
+        self._emap = emap
+        self._old = old
+
+    @property
+    def old(self):
+        if self._old:
+            raise SpecError(".old is the state before the packet; it has no .old of its own")
+        return _StateView(_Emap(self._emap._name, "emap", self._emap._key_bits, self._emap._record, self._emap._value_record), old=True)
+
+    def __contains__(self, key):
+        return self._emap.has(key)
+
+    def __getitem__(self, key):
+        return self._emap.get(key)
+
+    def __repr__(self):
+        return f"<{self._emap._name}{'.old' if self._old else ''}>"
+
+
+def _view_of(what, key_type):
+    if not isinstance(key_type, _RecordType):
+        raise SpecError(f"{what}(key_type, ...) takes a record type of the manifest ({', '.join(_RUN['records'])}), not {key_type!r}")
+    matches = [(name, entry) for name, entry in _RUN["state"].items() if entry[0] == "emap" and entry[2] == key_type.name]
+    if len(matches) != 1:
+        found = "no emap" if not matches else f"several emaps ({', '.join(n for n, _ in matches)})"
+        raise SpecError(f"{what}({key_type.name}, ...) binds to the NF's emap keyed by {key_type.name}, but the manifest has {found}")
+    name, (kind, key_bits, record, value_record) = matches[0]
+    return _StateView(_Emap(name, kind, key_bits, record, value_record, when="@nf"))
+
+
+def Map(key_type, value_type=None, *capacity):
+    """The NF's emap keyed by `key_type`: `key in m`, `m[key]` (its value, or its index), `m.old`."""
+    return _view_of("Map", key_type)
+
+
+def ExpiringSet(key_type, *expiry_and_capacity):
+    """The NF's emap keyed by `key_type`, as a set of keys: `key in s`, `s.old`."""
+    return _view_of("ExpiringSet", key_type)
+
+
+def Cell(*args):
+    raise SpecError("Cell(...): this NF's libVig objects hold no single values; use Map or ExpiringSet")
 
 
 def vector_get(vector, index): return vector.get(index)
@@ -357,7 +417,9 @@ def _bind(namespace, inputs):
     for name, (kind, key_bits, record, value_record) in inputs["state"].items():
         setattr(state, name, (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record, value_record))
     sys.modules["state"] = state
+    _RUN["state"] = inputs["state"]
     namespace.update(
+        **{name: _RecordType(name) for name in _RUN["records"]},
         now=_ref(inputs["now"]),
         received_on_port=_ref(inputs["received_on_port"]),
         packet_size=_ref(inputs["packet_size"]),
@@ -446,4 +508,5 @@ def _spec_line():
 _PUBLIC = {
     "ether": ether, "ipv4": ipv4, "tcpudp": tcpudp, "pop_header": pop_header, "vector_get": vector_get,
     "vector_set": vector_set, "mem": mem, "_PASS": _PASS, "_returned": _returned, "SpecError": SpecError,
+    "Map": Map, "ExpiringSet": ExpiringSet, "Cell": Cell,
 }

@@ -117,11 +117,17 @@ export class SpecPath implements SpecHost {
     this.pathCondition.push(fact);
   }
 
+  /** `object` names the spec's own copy, or with `@nf` the state the NF left (read only: the function dialect). */
   state(nodes: string, object: string, operation: string, args: string): string {
     this.ingest(nodes);
-    const target = this.objects.get(object);
-    const version = this.versions.get(object);
-    if (!target || !version) throw new EngineError(`the NF has no state object named ${object}`);
+    const [name, when] = object.split('@') as [string, string | undefined];
+    const target = this.objects.get(name);
+    const version = when === 'nf' ? target?.version : this.versions.get(name);
+    if (!target || !version) throw new EngineError(`the NF has no state object named ${name}`);
+    if (when === 'nf' && !['has', 'get', 'get_key', 'has_idx', 'full'].includes(operation)) {
+      throw new EngineError(`the NF's final state of ${name} is read only (${operation})`);
+    }
+    object = name;
     const [a, b, c] = (JSON.parse(args) as number[]).map((i) => this.term(i));
     const facts: Term[] = [];
     const answer = (t: Term) => {
@@ -141,7 +147,8 @@ export class SpecPath implements SpecHost {
       case 'get': {
         const view = this.valueViews.get(object);
         if (!view) return answer(queries.index(v, a!));
-        const record = vectorGet(this.versions.get(view.vector) as VectorVersion, queries.index(v, a!), facts);
+        const values = when === 'nf' ? this.objects.get(view.vector)?.version : this.versions.get(view.vector);
+        const record = vectorGet(values as VectorVersion, queries.index(v, a!), facts);
         return answer(view.field ? T.extract(view.field.low + view.field.bits - 1, view.field.low, record) : record);
       }
       case 'get_key': return answer(queries.keyOf(v, a!));

@@ -14,7 +14,8 @@ describe('vigor verify', () => {
   test('every property of the learner holds: a table, exit 0', () => {
     const run = vigor('verify', 'tests/programs/nfs/learner');
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /^learner: 2 of 2 properties hold \(7 traces\)$/m);
+    assert.match(run.stdout, /^learner: 3 of 3 properties hold \(7 traces\)$/m);
+    assert.match(run.stdout, /^learned_fn\s+holds/m);
     assert.match(run.stdout, /^spec\s+holds\s+7\s+\d+\s+\d+\s+[\d.]+\s+16$/m);
     assert.match(run.stdout, /^short_frames_dropped\s+holds/m);
   });
@@ -35,6 +36,6 @@ describe('vigor verify', () => {
   test('user errors: an unknown property names the existing ones; exit 2', () => {
     const run = vigor('verify', 'tests/programs/nfs/learner', '--property', 'nope');
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /no property nope: .* \(properties: short_frames_dropped\)/);
+    assert.match(run.stderr, /no property nope: .* \(properties: learned_fn, short_frames_dropped\)/);
   });
 });

@@ -69,6 +69,21 @@ describe('MAC learner (stateful)', () => {
     assert.equal((await session.checkFile(`${LEARNER}/properties/short_frames_dropped.py`)).verdict, 'holds');
   });
 
+  test('function dialect with state (ExpiringSet, .old): holds, and a learner that never learns fails it', async () => {
+    assert.equal((await session.checkFile(`${LEARNER}/properties/learned_fn.py`)).verdict, 'holds');
+    const buggy = await withBug(session, { name: 'never-learn', patches: [{ find: 'source = emap_add(macs, packet + 6, now);', replace: 'source = -1;' }] });
+    const failure = failed(await buggy.checkFile(`${LEARNER}/properties/learned_fn.py`));
+    assert.deepEqual(failure.failed, ['assert']);
+    assert.equal(failure.specLine?.line, 8);
+    assert.ok(failure.replay?.reproduced, failure.replay?.observed);
+  });
+
+  test('function dialect: a view binds to the emap keyed by its record type, or says why not', async () => {
+    const result = await session.check('unbound', 'def spec(packet, config, transmitted_packet):\n    flows = Map(port)\n');
+    assert.equal(result.verdict, 'invalid');
+    if (result.verdict === 'invalid') assert.match(result.errors[0]!.message, /Map\(port, \.\.\.\) binds to the NF's emap keyed by port, but the manifest has no emap/);
+  });
+
   test('seeded bug, never expiring: the table differs from the spec\'s', async () => {
     const buggy = await withBug(session, { name: 'never-expire', patches: [{ find: 'emap_expire(macs, <i64>(now - MAX_AGE));', replace: '' }] });
     const failure = failed(await buggy.checkFile(`${LEARNER}/spec.py`));

@@ -9,8 +9,8 @@
 // JavaScript caller still passes a BigInt, which the JS API converts to an i64 (modulo 2^64, as for any i64
 // argument).
 //
-// The module is encoded here by hand (three functions of ten instructions) so that the run-time needs no assembler
-// and stays synchronous to create.
+// The module is encoded here by hand (three functions of a dozen instructions) so that the run-time needs no
+// assembler and stays synchronous to create.
 
 /** The run-time functions the adapter calls: the time as its low and its high 32 bits, each as the i32 they form. */
 export interface SplitTimeFunctions {

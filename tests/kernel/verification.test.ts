@@ -89,12 +89,12 @@ test('%verify checks spec.py, properties/*.py and the cells that hold or fail; %
   const all = await run('%verify');
   assert.equal(all.summary.status, 'ok');
   const table = text(all.sink.results[0]);
-  for (const line of [/spec\s+holds/, /short_frames_dropped\s+holds/, /drops_short\s+holds/, /always_floods\s+FAILS/]) assert.match(table, line);
+  for (const line of [/spec\s+holds/, /learned_fn\s+holds/, /short_frames_dropped\s+holds/, /drops_short\s+holds/, /always_floods\s+FAILS/]) assert.match(table, line);
   assert.doesNotMatch(table, /bad_state/, 'an invalid cell is not a property');
   const one = await run('%verify short_frames_dropped');
   assert.match(text(one.sink.results[0]), /^learner: 1 of 1 properties hold/);
   const unknown = await run('%verify nothing_here');
-  assert.match(unknown.summary.status === 'error' ? unknown.summary.error.evalue : '', /no property "nothing_here" for learner: properties are spec, short_frames_dropped, drops_short, always_floods/);
+  assert.match(unknown.summary.status === 'error' ? unknown.summary.error.evalue : '', /no property "nothing_here" for learner: properties are spec, learned_fn, short_frames_dropped, drops_short, always_floods/);
 });
 
 test('a later property imports one defined in a cell', async () => {

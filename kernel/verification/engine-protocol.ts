@@ -1,8 +1,8 @@
 // Messages between the kernel's main thread (engine-client.ts) and the verifier's worker thread (engine-worker.ts),
 // and the plain-data reports the worker sends back (the engine's own results hold solver terms and do not cross).
 import type { FailureDescription } from '../../engine/verify/describe.ts';
+import type { PropertyResult } from '../../engine/verify/session.ts';
 import type { Manifest } from '../../toolchain/manifest.ts';
-import type { SpecDiagnostic } from '../../engine/spec/frontend/index.ts';
 
 export type Layers = 'nf';
 
@@ -43,21 +43,12 @@ export interface VerifyAnswer {
 }
 
 export type PropertyReport =
-  | {
-      name: string;
-      file: string;
-      verdict: 'holds' | 'fails';
+  | (Omit<Extract<PropertyResult, { verdict: 'holds' | 'fails' }>, 'failures'> & {
       /** The engine's text rendering (formatPropertyResult), counterexamples included. */
       text: string;
-      dialect: 'statement' | 'function';
-      traces: number;
-      specPaths: number;
-      queries: number;
-      seconds: number;
-      lines: number;
       counterexamples: Counterexample[];
-    }
-  | { name: string; file: string; verdict: 'invalid'; text: string; errors: SpecDiagnostic[] };
+    })
+  | (Extract<PropertyResult, { verdict: 'invalid' }> & { text: string });
 
 /** A failure as the engine describes it (engine/verify/describe.ts): plain data, safe to post between threads. */
 export type Counterexample = FailureDescription;

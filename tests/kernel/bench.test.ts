@@ -2,26 +2,16 @@
 // that follow from the figures shown, the plotly charts of this session's benchmarks, usage errors that say what
 // to write, and an interrupt that returns within 2 s. Benchmarks are small (seconds); no figure is asserted.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { KernelSession, type ExecuteSummary } from '../../kernel/session/kernel-session.ts';
-import type { MimeBundle } from '../../kernel/session/output.ts';
+import { test } from 'node:test';
+import type { ExecuteSummary } from '../../kernel/session/kernel-session.ts';
 import { RecordingSink } from './recording-sink.ts';
+import { kernelSession, text } from './session-harness.ts';
 
 const SMALL = '--packets 20000 --warmup 5000 --repetitions 2';
 const IMPLEMENTATIONS = ['verified .wasm', 'native C (gcc -O2)', 'TypeScript + Maps'];
 
-let session: KernelSession;
-before(() => {
-  session = new KernelSession({ workingDirectory: process.cwd() });
-});
-after(() => session.close());
-
-async function run(code: string, sink = new RecordingSink()): Promise<{ summary: ExecuteSummary; sink: RecordingSink }> {
-  const summary = await session.execute(code, sink, { silent: false, storeHistory: true });
-  return { summary, sink };
-}
-
-const text = (bundle: MimeBundle | undefined) => String(bundle?.['text/plain'] ?? '');
+const kernel = kernelSession();
+const run = kernel.run;
 const failure = (summary: ExecuteSummary) => (summary.status === 'error' ? `${summary.error.ename}: ${summary.error.evalue}` : 'no error');
 
 /** The rows of the text table: NF, implementation, median Mpps and the wasm/this ratio as shown. */
@@ -110,7 +100,7 @@ test('an interrupt during a long %bench returns within 2 s, and the next cell ru
   sink.onUpdate = () => {
     if (interruptedAt === 0) {
       interruptedAt = performance.now();
-      session.interrupt();
+      kernel.session.interrupt();
     }
   };
   const { summary } = await run('%bench bridge --packets 500000 --repetitions 20', sink);

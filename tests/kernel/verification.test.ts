@@ -2,25 +2,15 @@
 // errors located in the cell, completion and inspection in property cells, progress, and interrupting a long check.
 // One session for the file: the learner test NF is explored once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { KernelSession, type ExecuteSummary } from '../../kernel/session/kernel-session.ts';
+import { test } from 'node:test';
 import type { MimeBundle } from '../../kernel/session/output.ts';
 import { RecordingSink } from './recording-sink.ts';
+import { kernelSession, text } from './session-harness.ts';
 
 const LEARNER = 'tests/programs/nfs/learner';
 
-let session: KernelSession;
-before(() => {
-  session = new KernelSession({ workingDirectory: process.cwd() });
-});
-after(() => session.close());
-
-async function run(code: string, sink = new RecordingSink()): Promise<{ summary: ExecuteSummary; sink: RecordingSink }> {
-  const summary = await session.execute(code, sink, { silent: false, storeHistory: true });
-  return { summary, sink };
-}
-
-const text = (bundle: MimeBundle | undefined) => String(bundle?.['text/plain'] ?? '');
+const kernel = kernelSession();
+const run = kernel.run;
 const html = (bundle: MimeBundle | undefined) => String(bundle?.['text/html'] ?? '');
 
 test('a property cell before any %nf says how to select an NF', async () => {
@@ -122,7 +112,7 @@ test('%plot draws trace counts and times of what was verified, as plotly JSON an
 });
 
 test('completion in a property cell offers state names, header fields and the state API of the selected NF', async () => {
-  const names = async (code: string) => (await session.complete(code, code.length)).matches;
+  const names = async (code: string) => (await kernel.session.complete(code, code.length)).matches;
   assert.deepEqual(await names('%%property p\nfrom state import '), ['macs', 'ports']);
   assert.deepEqual(await names('%%property p\nh = pop_header(ether, on_mismatch=([], []))\nh.'), ['daddr', 'saddr', 'type']);
   const api = await names('# property: p\nfrom state import macs\nmacs.');
@@ -133,7 +123,7 @@ test('completion in a property cell offers state names, header fields and the st
 });
 
 test('inspection in a property cell documents spec names', async () => {
-  const doc = async (code: string, at: string) => text(await session.inspect(code, code.indexOf(at) + 1, 0));
+  const doc = async (code: string, at: string) => text(await kernel.session.inspect(code, code.indexOf(at) + 1, 0));
   const cell = '%%property p\nfrom state import macs\nh = pop_header(ether, on_mismatch=([], []))\nmacs.expire_all(now)\nif macs.has(h.saddr):\n    pass';
   assert.match(await doc(cell, 'pop_header'), /^pop_header\(protocol, on_mismatch\): take the next header/);
   assert.match(await doc(cell, 'ether,'), /ether\(h, field=\.\.\.\).*saddr, daddr, type/);
@@ -151,7 +141,7 @@ test('an interrupt during a long check returns within 2 s, and the next cell run
     // Interrupt once checking is under way (exploration is cached, so this comes at once).
     if (interruptedAt === 0 && /checking slow/.test(text(item.data))) {
       interruptedAt = performance.now();
-      session.interrupt();
+      kernel.session.interrupt();
     }
   };
   const { summary } = await run(slow, sink);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadManifest, type Manifest } from './manifest.ts';
+import { loadManifest, type Manifest, ManifestError } from './manifest.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'wasm');
@@ -61,6 +61,9 @@ export interface Variant {
 export async function buildNf(nfDir: string, options: { variant?: Variant } = {}): Promise<NfBuild> {
   const dir = resolve(nfDir);
   const manifest = loadManifest(dir);
+  if (manifest.frame.max > MAX_FRAME) {
+    throw new ManifestError(join(dir, 'nf.json'), `"frame.max" is ${manifest.frame.max}, but the packet area holds ${MAX_FRAME} bytes (frames up to jumbo size fit)`);
+  }
   const original = resolve(dir, manifest.source);
   if (!options.variant) return { ...(await compileSource(original, { exports: NF_EXPORTS })), dir, manifest };
   const patched = join(dir, `.variant-${options.variant.name}${extname(original)}`);

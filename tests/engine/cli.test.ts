@@ -47,6 +47,11 @@ describe('vigor traces', () => {
     assert.match(broken.stderr, /cannot compile .*broken\.ts/);
     assert.match(broken.stderr, /broken\.ts\(2,\d+\)/, 'the compiler diagnostic names line and column');
 
+    writeFileSync(join(dir, 'nf.json'), JSON.stringify({ name: 'huge', source: 'broken.ts', devices: 2, frame: { min: 0, max: 65000 } }));
+    const huge = vigor('traces', dir);
+    assert.equal(huge.status, 2);
+    assert.match(huge.stderr, /nf\.json: "frame\.max" is 65000, but the packet area holds 61440 bytes/);
+
     const option = vigor('traces', 'nfs/nop', '--loop-bound', 'many');
     assert.equal(option.status, 2);
     assert.match(option.stderr, /--loop-bound takes a whole number/);

@@ -125,6 +125,8 @@ def _logic(bit_op, bool_op, a, b):
 def _compare(op, a, b):
     width = _width(a, b)
     if width == 0:
+        if op != "eq":
+            raise SpecError("truth values cannot be ordered (<, <=, >, >=): compare numbers, or use == / !=")
         a, b = (x if isinstance(x, Sym) else _const(x, 0) for x in (a, b))
         return _node(op, 0, a.index, b.index)
     signed = any(isinstance(x, int) and not isinstance(x, bool) and x < 0 for x in (a, b))

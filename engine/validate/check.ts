@@ -79,13 +79,15 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       if (options.shouldStop?.()) throw new Interrupted();
       const alternative = pending.pop()!;
       const path = context.path(solver, alternative);
-      let result: { outcome: PathOutcome; nodes: (string | number)[][] };
+      let output: string | null = null;
       try {
-        result = JSON.parse(python.run(path, spec.dialect, body, context.inputs)) as typeof result;
+        output = python.run(path, spec.dialect, body, context.inputs);
       } catch (e) {
-        if (e instanceof InfeasiblePath) continue;
-        throw e;
+        path.hostError ??= e;
       }
+      if (path.hostError instanceof InfeasiblePath) continue;
+      if (path.hostError) throw path.hostError;
+      const result = JSON.parse(output!) as { outcome: PathOutcome; nodes: (string | number)[][] };
       path.ingest(JSON.stringify(result.nodes));
       pending.push(...path.alternatives);
       specPaths++;

@@ -37,6 +37,11 @@ export interface ValueView {
 }
 
 export class SpecPath implements SpecHost {
+  /**
+   * An error the engine raised while Python called it: Python sees it as an exception of the spec, so the driver
+   * looks here first (the engine's failure, not the spec's).
+   */
+  hostError: unknown = null;
   readonly decisions: boolean[] = [];
   readonly decisionLines: number[] = [];
   readonly alternatives: Alternative[] = [];
@@ -77,8 +82,19 @@ export class SpecPath implements SpecHost {
   }
 
   decide(nodes: string, condition: number, line: number): boolean {
-    this.ingest(nodes);
-    return this.decideTerm(this.term(condition), line);
+    return this.guard(() => {
+      this.ingest(nodes);
+      return this.decideTerm(this.term(condition), line);
+    });
+  }
+
+  private guard<R>(call: () => R): R {
+    try {
+      return call();
+    } catch (e) {
+      this.hostError ??= e;
+      throw e;
+    }
   }
 
   decideTerm(condition: Term, line = 0): boolean {
@@ -119,6 +135,10 @@ export class SpecPath implements SpecHost {
 
   /** `object` names the spec's own copy, or with `@nf` the state the NF left (read only: the function dialect). */
   state(nodes: string, object: string, operation: string, args: string): string {
+    return this.guard(() => this.stateOperation(nodes, object, operation, args));
+  }
+
+  private stateOperation(nodes: string, object: string, operation: string, args: string): string {
     this.ingest(nodes);
     const [name, when] = object.split('@') as [string, string | undefined];
     const target = this.objects.get(name);
@@ -164,13 +184,17 @@ export class SpecPath implements SpecHost {
   }
 
   transmitted(nodes: string): string {
-    this.ingest(nodes);
-    return JSON.stringify(this.sent.transmitted(this));
+    return this.guard(() => {
+      this.ingest(nodes);
+      return JSON.stringify(this.sent.transmitted(this));
+    });
   }
 
   sentDevices(nodes: string): string {
-    this.ingest(nodes);
-    return JSON.stringify(this.sent.devices(this).map((d) => this.handles.add(d)));
+    return this.guard(() => {
+      this.ingest(nodes);
+      return JSON.stringify(this.sent.devices(this).map((d) => this.handles.add(d)));
+    });
   }
 
   private build(node: (string | number)[]): Term {
@@ -188,7 +212,6 @@ export class SpecPath implements SpecHost {
       case 'bor': return T.or(arg(2), arg(3));
       case 'eq': return T.eq(arg(2), arg(3));
       case 'ult': case 'ule': case 'slt': case 'sle': return T.compare(op, arg(2), arg(3));
-      case 'lt': case 'le': throw new EngineError('booleans cannot be ordered (<, <=) in a spec');
       case 'ite': return T.ite(arg(2), arg(3), arg(4));
       case 'zext': return T.zext(arg(2), width - arg(2).width);
       case 'extract': return T.extract((node[3] as number) + width - 1, node[3] as number, arg(2));

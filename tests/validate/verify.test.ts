@@ -139,6 +139,15 @@ describe('invalid specs: line, column and what is wrong, before anything runs', 
     });
   }
 
+  test('ordering truth values is the spec\'s mistake, reported at its line', async () => {
+    const result = await session.check('ordered', 'if (now == 1) < (now == 2):\n    pass\n');
+    assert.equal(result.verdict, 'invalid');
+    if (result.verdict === 'invalid') {
+      assert.equal(result.errors[0]!.line, 1);
+      assert.match(result.errors[0]!.message, /truth values cannot be ordered/);
+    }
+  });
+
   test('a Python exception while the spec runs is reported at its line', async () => {
     const result = await session.check('boom', 'h = pop_header(ether, on_mismatch=([], []))\nx = [1, 2][h.type]\n');
     assert.equal(result.verdict, 'invalid');

@@ -1,7 +1,8 @@
 /* libVig's emap and vector for NFs compiled natively (gcc -O2), the benchmark's native baseline: the functions
  * of libvig/c/libvig.h that the C twins use (an NF calling another fails to link), with the semantics of libvig/README.md and the same structures as the run-time
  * (libvig/runtime/): open addressing with linear probing and chain counters, MurmurHash3 over little-endian
- * words, and a doubly linked list of indices ordered by time stamp over a stack of free indices.
+ * words, a probe word per slot (hash, chain bit, free bit) kept apart from the entries so a miss reads 4 bytes a
+ * slot, and a doubly linked list of indices ordered by time stamp over a stack of free indices.
  * A broken precondition prints what was wrong and exits with status 3. */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,9 @@
 #include "../../libvig/c/libvig.h"
 
 enum { MAX_OBJECTS = 64, EMPTY = -1, NONE = -1 };
+/* A probe word: the slot's key hash (30 bits), CHAIN_ABOVE_ZERO when keys probed past it, FREE when it holds none. */
+#define CHAIN_ABOVE_ZERO 0x40000000
+#define FREE INT32_MIN
 
 struct slot_header {
   int32_t index; /* EMPTY, or the index of the key stored here */
@@ -22,6 +26,7 @@ struct emap {
   int32_t key_size, key_words, capacity, stride; /* stride: slot size in 32-bit words */
   uint32_t mask;
   int32_t *slots;
+  int32_t *probes;
   int32_t *slot_of_index;
   int64_t *stamps;
   int32_t *older, *newer, *free_stack;
@@ -95,7 +100,11 @@ int32_t emap_allocate(int32_t key_size, int32_t capacity) {
   map->stride = (int32_t)(sizeof(struct slot_header) / 4) + map->key_words;
   map->mask = slot_count - 1;
   map->slots = zeroed((size_t)slot_count * map->stride, 4);
-  for (uint32_t slot = 0; slot < slot_count; slot++) map->slots[(size_t)slot * map->stride] = EMPTY;
+  map->probes = zeroed(slot_count, 4);
+  for (uint32_t slot = 0; slot < slot_count; slot++) {
+    map->slots[(size_t)slot * map->stride] = EMPTY;
+    map->probes[slot] = FREE;
+  }
   map->slot_of_index = zeroed(capacity, 4);
   for (int32_t index = 0; index < capacity; index++) map->slot_of_index[index] = EMPTY;
   map->stamps = zeroed(capacity, 8);
@@ -140,10 +149,12 @@ static int32_t *slot_at(const struct emap *map, uint32_t slot) { return map->slo
 static int32_t find(const struct emap *map, const uint32_t *words, int32_t hash) {
   uint32_t slot = (uint32_t)hash & map->mask;
   for (uint32_t probe = 0; probe <= map->mask; probe++, slot = (slot + 1) & map->mask) {
-    const int32_t *at = slot_at(map, slot);
-    const struct slot_header *header = (const struct slot_header *)at;
-    if (header->hash == hash && header->index != EMPTY && memcmp(at + 3, words, (size_t)map->key_words * 4) == 0) return header->index;
-    if (header->chain == 0) return NONE;
+    int32_t word = map->probes[slot];
+    if ((word & ~CHAIN_ABOVE_ZERO) == hash) {
+      const int32_t *at = slot_at(map, slot);
+      if (memcmp(at + 3, words, (size_t)map->key_words * 4) == 0) return ((const struct slot_header *)at)->index;
+    }
+    if ((word & CHAIN_ABOVE_ZERO) == 0) return NONE;
   }
   return NONE;
 }
@@ -188,10 +199,12 @@ int32_t emap_add(int32_t handle, const void *key, int64_t now) {
   map->count++;
   append(map, index, now);
   uint32_t slot = (uint32_t)hash & map->mask;
-  while (((struct slot_header *)slot_at(map, slot))->index != EMPTY) {
+  while (map->probes[slot] >= 0) {
     ((struct slot_header *)slot_at(map, slot))->chain++;
+    map->probes[slot] |= CHAIN_ABOVE_ZERO;
     slot = (slot + 1) & map->mask;
   }
+  map->probes[slot] = hash | (map->probes[slot] & CHAIN_ABOVE_ZERO);
   int32_t *at = slot_at(map, slot);
   ((struct slot_header *)at)->index = index;
   ((struct slot_header *)at)->hash = hash;
@@ -216,9 +229,10 @@ void emap_refresh(int32_t handle, int32_t index, int64_t now) {
 static void remove_index(struct emap *map, int32_t index) {
   uint32_t target = (uint32_t)map->slot_of_index[index];
   for (uint32_t slot = (uint32_t)((struct slot_header *)slot_at(map, target))->hash & map->mask; slot != target; slot = (slot + 1) & map->mask) {
-    ((struct slot_header *)slot_at(map, slot))->chain--;
+    if (--((struct slot_header *)slot_at(map, slot))->chain == 0) map->probes[slot] &= ~CHAIN_ABOVE_ZERO;
   }
   ((struct slot_header *)slot_at(map, target))->index = EMPTY;
+  map->probes[target] = FREE | (map->probes[target] & CHAIN_ABOVE_ZERO);
   map->slot_of_index[index] = EMPTY;
   unlink_index(map, index);
   map->count--;

@@ -3,7 +3,7 @@
 import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import type { Solver } from '../solver/z3.ts';
-import type { WasmModule } from '../wasm/decode.ts';
+import type { Import, WasmModule } from '../wasm/decode.ts';
 import { formatLocation, type SourceMap } from '../wasm/sourcemap.ts';
 import { importKey, type ContractTable } from './imports.ts';
 import { Interpreter, type Layout, type Limits, type Oracle } from './interpreter.ts';
@@ -54,11 +54,14 @@ export interface MachineOptions extends Watch {
 /** A decoded module with its initial memory and globals: the starting point of every run. */
 export class Machine {
   private base: ExecutionState;
+  /** The imported functions, by function index (imports come first in the function index space). */
+  readonly functionImports: Import[];
 
   constructor(
     readonly module: WasmModule,
     readonly options: MachineOptions,
   ) {
+    this.functionImports = module.imports.filter((entry) => entry.kind === 'func');
     const memory = LinearMemory.create((module.memory?.min ?? 0) * 65536);
     for (const segment of module.data) memory.writeBytes(segment.offset, segment.bytes);
     this.base = new ExecutionState(memory, null);
@@ -244,7 +247,7 @@ class Explorer implements Oracle {
   }
 
   callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[] {
-    const entry = this.machine.module.imports.filter((i) => i.kind === 'func')[fnIndex]!;
+    const entry = this.machine.functionImports[fnIndex]!;
     const contract = this.machine.options.contracts.get(importKey(entry));
     if (!contract) return this.fail(state, 'missing-contract', `call to imported function ${importKey(entry)}, which has no contract`);
     const offset = this.interpreter.offsets(state)[0]!;

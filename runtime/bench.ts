@@ -4,9 +4,9 @@
 import { loadManifest } from '../toolchain/manifest.ts';
 import { DROP } from './baselines/typescript-nf.ts';
 import { trafficFromCapture } from './capture-traffic.ts';
-import { implementationsOf, type ImplementationId, type PassResult } from './implementations.ts';
+import { implementationsOf, type ImplementationId } from './implementations.ts';
 import { readPcap, writePcap } from './pcap.ts';
-import { spread, summariseLatencies, type Spread } from './statistics.ts';
+import { spread, summariseLatencies, type LatencySummary, type Spread } from './statistics.ts';
 import type { PacketTrace, ProcessedPackets } from './trace.ts';
 import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, type TrafficOptions } from './traffic.ts';
 
@@ -59,15 +59,20 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
     : generateTraffic(manifest, options.traffic);
   const { implementations, missing } = await implementationsOf(nfDir);
   progress(`${manifest.name}: ${trace.untimed} untimed + ${trace.measured} measured packets; ${implementations.map((i) => i.id).join(', ')}`);
-  const runs = implementations.map((implementation) => ({ implementation, run: implementation.prepare(trace), results: [] as PassResult[] }));
+  const runs = implementations.map((implementation) => ({ implementation, run: implementation.prepare(trace), repetitions: [] as Repetition[], last: null as ProcessedPackets | null }));
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
-    for (const entry of runs) entry.results.push(entry.run());
-    progress(`  repetition ${repetition + 1}/${options.repetitions}: ${runs.map((r) => `${r.implementation.id} ${mpps(trace, r.results.at(-1)!).toFixed(2)} Mpps`).join(', ')}`);
+    for (const entry of runs) {
+      // The processed records live in a buffer the next repetition reuses: summarise them now.
+      const { elapsedNs, processed } = entry.run();
+      entry.repetitions.push({ mpps: trace.measured / elapsedNs * 1e3, latency: summariseLatencies(processed.latencies()) });
+      entry.last = processed;
+    }
+    progress(`  repetition ${repetition + 1}/${options.repetitions}: ${runs.map((r) => `${r.implementation.id} ${r.repetitions.at(-1)!.mpps.toFixed(2)} Mpps`).join(', ')}`);
   }
-  const reference = runs[0]!.results.at(-1)!.processed;
-  for (const { implementation, results } of runs.slice(1)) requireSameOutputs(reference, results.at(-1)!.processed, implementation.id, trace);
+  const reference = runs[0]!.last!;
+  for (const { implementation, last } of runs.slice(1)) requireSameOutputs(reference, last!, implementation.id, trace);
 
-  const implementationsFigures = runs.map(({ implementation, results }) => figures(implementation.id, trace, results));
+  const implementationsFigures = runs.map(({ implementation, repetitions }) => figures(implementation.id, repetitions));
   const ratios: NfBenchmark['ratios'] = {};
   for (const figure of implementationsFigures.slice(1)) ratios[figure.id as Exclude<ImplementationId, 'wasm'>] = implementationsFigures[0]!.mpps.median / figure.mpps.median;
   const result: NfBenchmark = {
@@ -89,15 +94,17 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
   return result;
 }
 
-function mpps(trace: PacketTrace, result: PassResult): number {
-  return trace.measured / result.elapsedNs * 1e3;
+/** One repetition of one implementation, summarised. */
+interface Repetition {
+  mpps: number;
+  latency: LatencySummary;
 }
 
-function figures(id: ImplementationId, trace: PacketTrace, results: PassResult[]): ImplementationFigures {
-  const latencies = results.map((result) => summariseLatencies(result.processed.latencies()));
+function figures(id: ImplementationId, repetitions: Repetition[]): ImplementationFigures {
+  const latencies = repetitions.map((repetition) => repetition.latency);
   return {
     id,
-    mpps: spread(results.map((result) => mpps(trace, result))),
+    mpps: spread(repetitions.map((repetition) => repetition.mpps)),
     latencyNs: {
       median: spread(latencies.map((l) => l.median)),
       p99: spread(latencies.map((l) => l.p99)),

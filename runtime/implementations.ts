@@ -5,13 +5,27 @@ import type { Manifest } from '../toolchain/manifest.ts';
 import { TYPESCRIPT_BASELINES } from './baselines/index.ts';
 import { buildNativeHarness, cTwinOf, GccMissing, runNativeHarness } from './native-baseline.ts';
 import type { PacketTrace, ProcessedPackets } from './trace.ts';
-import { prepareTrace, runTypeScriptPass } from './typescript-runner.ts';
-import { runWasmPass, splitBursts } from './wasm-runner.ts';
+import { prepareTypeScriptPasses } from './typescript-runner.ts';
+import { prepareWasmPasses } from './wasm-runner.ts';
 
-/** One repetition: the measured segment's time in a throughput pass, and the records after a latency pass. */
+/**
+ * One repetition: the measured segment's time in a throughput pass, and the records after a latency pass. The
+ * records live in a buffer the implementation reuses: they are valid until its next repetition.
+ */
 export interface PassResult {
   elapsedNs: number;
   processed: ProcessedPackets;
+}
+
+/** One pass over the trace on a freshly initialised NF, probes timed one by one or not at all. */
+export type Pass = (timeProbes: boolean) => PassResult;
+
+/** A repetition: a throughput pass, then a latency pass. */
+function throughputThenLatency(pass: Pass): () => PassResult {
+  return () => {
+    const { elapsedNs } = pass(false);
+    return { elapsedNs, processed: pass(true).processed };
+  };
 }
 
 export type ImplementationId = 'wasm' | 'c' | 'typescript';
@@ -46,21 +60,20 @@ export async function implementationsOf(nfDir: string): Promise<NfImplementation
   const compiled = { ...build, module: new WebAssembly.Module(build.wasm) };
   const implementations: Implementation[] = [{
     id: 'wasm',
-    prepare(trace) {
-      const output = new Uint8Array(trace.records.length);
-      const bursts = splitBursts(trace, output);
-      return () => {
-        const throughput = runWasmPass(compiled, trace, bursts, output, false);
-        return { elapsedNs: throughput.elapsedNs, processed: runWasmPass(compiled, trace, bursts, output, true).processed };
-      };
-    },
+    prepare: (trace) => throughputThenLatency(prepareWasmPasses(compiled, trace)),
   }];
   const missing: string[] = [];
   const twin = cTwinOf(build.dir, manifest);
   const native = twin ? nativeHarness(twin, manifest) : null;
   if (native && 'binary' in native) {
     const { binary } = native;
-    implementations.push({ id: 'c', prepare: (trace) => () => runNativeHarness(binary, trace) });
+    implementations.push({
+      id: 'c',
+      prepare(trace) {
+        const output = new Uint8Array(trace.records.length - trace.offsets[trace.untimed]!);
+        return () => runNativeHarness(binary, trace, output);
+      },
+    });
   } else if (native) {
     missing.push(`c: ${native.missing}`);
   } else {
@@ -70,14 +83,7 @@ export async function implementationsOf(nfDir: string): Promise<NfImplementation
   if (createBaseline) {
     implementations.push({
       id: 'typescript',
-      prepare(trace) {
-        const prepared = prepareTrace(trace);
-        const create = () => createBaseline(manifest);
-        return () => {
-          const throughput = runTypeScriptPass(create, trace, prepared, false);
-          return { elapsedNs: throughput.elapsedNs, processed: runTypeScriptPass(create, trace, prepared, true).processed };
-        };
-      },
+      prepare: (trace) => throughputThenLatency(prepareTypeScriptPasses(() => createBaseline(manifest), trace)),
     });
   } else {
     missing.push(`typescript: no baseline for "${manifest.name}" in runtime/baselines/index.ts`);

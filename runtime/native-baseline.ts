@@ -3,18 +3,20 @@
 // thing to the machine's limit: no sandbox, no JavaScript boundary.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../toolchain/build.ts';
+import { MAX_FRAME, PROJECT_ROOT } from '../toolchain/build.ts';
 import { tableImports, type Manifest } from '../toolchain/manifest.ts';
 import type { PassResult } from './implementations.ts';
 import { ProcessedPackets, type PacketTrace } from './trace.ts';
+import { BURST_PACKETS, STAGING_BYTES } from './bursts.ts';
 
 const NATIVE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'native');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'native');
-const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes'];
+// The same bursts and packet area as the WebAssembly driver's, so that both loops do the same copies.
+const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes', `-DSTAGING_BYTES=${STAGING_BYTES}`, `-DBURST_PACKETS=${BURST_PACKETS}`, `-DPACKET_AREA=${MAX_FRAME}`];
 
 export class NativeBaselineError extends Error {}
 
@@ -51,8 +53,8 @@ export function buildNativeHarness(twin: string, manifest: Manifest): string {
   return binary;
 }
 
-/** One throughput pass and one latency pass of the native harness over `trace`. */
-export function runNativeHarness(binary: string, trace: PacketTrace): PassResult {
+/** One throughput pass and one latency pass of the native harness over `trace`; the measured records go to `output`. */
+export function runNativeHarness(binary: string, trace: PacketTrace, output: Uint8Array): PassResult {
   const dir = mkdtempSync(join(tmpdir(), 'vigor-native-'));
   try {
     const traceFile = join(dir, 'trace.bin');
@@ -60,9 +62,24 @@ export function runNativeHarness(binary: string, trace: PacketTrace): PassResult
     writeFileSync(traceFile, trace.records);
     const run = spawnSync(binary, [traceFile, String(trace.untimed), outputFile], { encoding: 'utf8' });
     if (run.status !== 0) throw new NativeBaselineError(`the native baseline failed (${binary}, exit ${run.status ?? run.signal}):\n${run.stderr}`);
-    return { elapsedNs: Number(run.stdout.trim()), processed: new ProcessedPackets(trace, new Uint8Array(readFileSync(outputFile))) };
+    readInto(outputFile, output);
+    return { elapsedNs: Number(run.stdout.trim()), processed: new ProcessedPackets(trace, output) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads the whole of `file`, which must be exactly as long as `into`, without allocating. */
+function readInto(file: string, into: Uint8Array): void {
+  const descriptor = openSync(file, 'r');
+  try {
+    let read = 0;
+    for (let got = 1; got > 0 && read < into.length; read += got) got = readSync(descriptor, into, read, into.length - read, read);
+    if (read !== into.length || fstatSync(descriptor).size !== into.length) {
+      throw new NativeBaselineError(`the native baseline wrote ${fstatSync(descriptor).size} bytes of records, expected ${into.length}`);
+    }
+  } finally {
+    closeSync(descriptor);
   }
 }
 

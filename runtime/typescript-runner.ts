@@ -1,70 +1,55 @@
-// Runs a trace through a TypeScript baseline NF: per packet, a call with the frame as a Uint8Array view, processed
-// in place in a working copy of the records. Everything a packet needs is prepared before timing starts.
+// Runs a trace through a TypeScript baseline NF, through the same bursts as the other implementations
+// (bursts.ts): per packet, the frame reaches the NF as a Uint8Array view of the staged burst (a view per packet,
+// as any JavaScript packet API hands out) and its result is written back into the record.
 import type { TypeScriptNf } from './baselines/index.ts';
-import type { PassResult } from './implementations.ts';
-import { FIELD_DEVICE, FIELD_LATENCY, ProcessedPackets, RECORD_HEADER, type PacketTrace } from './trace.ts';
+import { runBursts, splitBursts, STAGING_BYTES } from './bursts.ts';
+import type { Pass } from './implementations.ts';
+import { settleBeforeTiming } from './quiet-heap.ts';
+import { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, ProcessedPackets, RECORD_HEADER, recordSize, type PacketTrace } from './trace.ts';
 
-export interface PreparedTrace {
-  /** The records, processed in place; reset from the trace before every pass. */
-  work: Uint8Array;
-  frames: Uint8Array[];
-  devices: Int32Array;
-  times: Float64Array;
-  probes: Uint8Array;
-  /** Where each packet's result goes: int32 and float64 indices into `work`. */
-  resultWord: Int32Array;
-  latencyWord: Int32Array;
-  resultWords: Int32Array;
-  latencies: Float64Array;
+/** The staging area and its views by field width. */
+class StagingArea {
+  readonly buffer = new ArrayBuffer(STAGING_BYTES);
+  readonly bytes = new Uint8Array(this.buffer);
+  readonly halves = new Uint16Array(this.buffer);
+  readonly words = new Int32Array(this.buffer);
+  readonly unsignedWords = new Uint32Array(this.buffer);
+  readonly floats = new Float64Array(this.buffer);
 }
 
-export function prepareTrace(trace: PacketTrace): PreparedTrace {
-  const work = trace.records.slice();
-  const count = trace.count;
-  const prepared: PreparedTrace = {
-    work,
-    frames: [],
-    devices: new Int32Array(count),
-    times: new Float64Array(count),
-    probes: new Uint8Array(count),
-    resultWord: new Int32Array(count),
-    latencyWord: new Int32Array(count),
-    resultWords: new Int32Array(work.buffer),
-    latencies: new Float64Array(work.buffer),
-  };
+/** Processes the `count` records staged in `area`; times are numbers of ns (exact below 2^53). */
+function processStaged(nf: TypeScriptNf, area: StagingArea, count: number, timeProbes: boolean): void {
+  const { bytes, halves, words, unsignedWords, floats } = area;
+  let at = 0;
   for (let packet = 0; packet < count; packet++) {
-    const at = trace.offsets[packet]!;
-    const frame = trace.frame(packet);
-    prepared.frames.push(work.subarray(at + RECORD_HEADER, at + RECORD_HEADER + frame.length));
-    prepared.devices[packet] = trace.device(packet);
-    prepared.times[packet] = Number(trace.time(packet));
-    prepared.probes[packet] = trace.isProbe(packet) ? 1 : 0;
-    prepared.resultWord[packet] = (at + FIELD_DEVICE) / 4;
-    prepared.latencyWord[packet] = (at + FIELD_LATENCY) / 8;
-  }
-  return prepared;
-}
-
-function runPackets(nf: TypeScriptNf, trace: PreparedTrace, from: number, to: number, timeProbes: boolean): void {
-  const { frames, devices, times, probes, resultWord, latencyWord, resultWords, latencies } = trace;
-  for (let packet = from; packet < to; packet++) {
-    if (timeProbes && probes[packet] === 1) {
+    const length = halves[(at + FIELD_LENGTH) >> 1]!;
+    const device = words[(at + FIELD_DEVICE) >> 2]!;
+    const now = words[(at + FIELD_TIME + 4) >> 2]! * 2 ** 32 + unsignedWords[(at + FIELD_TIME) >> 2]!;
+    const frame = bytes.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length);
+    if (timeProbes && (halves[(at + FIELD_FLAGS) >> 1]! & FLAG_PROBE) !== 0) {
       const started = performance.now();
-      resultWords[resultWord[packet]!] = nf.process(devices[packet]!, frames[packet]!, times[packet]!);
-      latencies[latencyWord[packet]!] = (performance.now() - started) * 1e6;
+      words[(at + FIELD_DEVICE) >> 2] = nf.process(device, frame, now);
+      floats[(at + FIELD_LATENCY) >> 3] = (performance.now() - started) * 1e6;
     } else {
-      resultWords[resultWord[packet]!] = nf.process(devices[packet]!, frames[packet]!, times[packet]!);
+      words[(at + FIELD_DEVICE) >> 2] = nf.process(device, frame, now);
     }
+    at += recordSize(length);
   }
 }
 
-/** One pass on a fresh NF from `create`; returns the measured segment's time and processed records. */
-export function runTypeScriptPass(create: () => TypeScriptNf, trace: PacketTrace, prepared: PreparedTrace, timeProbes: boolean): PassResult {
-  prepared.work.set(trace.records);
-  const nf = create();
-  runPackets(nf, prepared, 0, trace.untimed, false);
-  const started = performance.now();
-  runPackets(nf, prepared, trace.untimed, trace.count, timeProbes);
-  const elapsedNs = (performance.now() - started) * 1e6;
-  return { elapsedNs, processed: new ProcessedPackets(trace, prepared.work.slice(trace.offsets[trace.untimed], trace.offsets[trace.count])) };
+/** Passes over `trace`, each on a fresh NF from `create`; the processed records of a pass live until the next. */
+export function prepareTypeScriptPasses(create: () => TypeScriptNf, trace: PacketTrace): Pass {
+  const output = new Uint8Array(trace.records.length);
+  const bursts = splitBursts(trace, output);
+  const processed = new ProcessedPackets(trace, output.subarray(trace.offsets[trace.untimed], trace.offsets[trace.count]));
+  const area = new StagingArea();
+  const staging = () => area.bytes;
+  return (timeProbes) => {
+    const nf = create();
+    runBursts(bursts, 0, bursts.firstMeasured, staging, (packets) => processStaged(nf, area, packets, false));
+    settleBeforeTiming(output);
+    const started = performance.now();
+    runBursts(bursts, bursts.firstMeasured, bursts.input.length, staging, (packets) => processStaged(nf, area, packets, timeProbes));
+    return { elapsedNs: (performance.now() - started) * 1e6, processed };
+  };
 }

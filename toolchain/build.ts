@@ -15,9 +15,11 @@ export const NF_EXPORTS = ['nf_init', 'nf_process'];
 
 /**
  * Memory layout the toolchain guarantees: the compilers place static data at MEMORY_BASE and above, so
- * [PACKET_BASE, MEMORY_BASE) is free for the received frame and [0, PACKET_BASE) is never a valid address.
+ * [PACKET_BASE, MEMORY_BASE) is free for the received frame (32 KiB: jumbo frames fit) and [0, PACKET_BASE) is
+ * never a valid address. The run-time stages bursts of packets there (runtime/wasm-driver.ts): a verified NF
+ * cannot reach it, and the larger it is, the fewer JavaScript copies a run needs.
  */
-export const PACKET_BASE = 4096;
+export const PACKET_BASE = 32768;
 export const MEMORY_BASE = 65536;
 export const MAX_FRAME = MEMORY_BASE - PACKET_BASE;
 

@@ -15,9 +15,12 @@ void nf_init(void);
 int32_t nf_process(int32_t device, uint8_t *packet, int32_t length, int64_t now);
 void libvig_reset(void);
 
-/* As runtime/trace.ts and runtime/wasm-driver.ts. */
-enum { RECORD_HEADER = 24, FIELD_LENGTH = 4, FIELD_FLAGS = 6, FIELD_TIME = 8, FIELD_LATENCY = 16, FLAG_PROBE = 1,
-       STAGING_BYTES = 4096, BURST_PACKETS = 32, PACKET_AREA = 61440 };
+/* As runtime/trace.ts. STAGING_BYTES, BURST_PACKETS and PACKET_AREA come from runtime/native-baseline.ts (-D), the
+ * values of runtime/wasm-driver.ts and the toolchain's layout. */
+enum { RECORD_HEADER = 24, FIELD_LENGTH = 4, FIELD_FLAGS = 6, FIELD_TIME = 8, FIELD_LATENCY = 16, FLAG_PROBE = 1 };
+#if !defined(STAGING_BYTES) || !defined(BURST_PACKETS) || !defined(PACKET_AREA)
+#error "compile with -DSTAGING_BYTES=... -DBURST_PACKETS=... -DPACKET_AREA=... (runtime/native-baseline.ts does)"
+#endif
 
 static uint8_t staging[STAGING_BYTES] __attribute__((aligned(8)));
 static uint8_t packet_area[PACKET_AREA] __attribute__((aligned(8)));

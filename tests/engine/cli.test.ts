@@ -50,7 +50,7 @@ describe('vigor traces', () => {
     writeFileSync(join(dir, 'nf.json'), JSON.stringify({ name: 'huge', source: 'broken.ts', devices: 2, frame: { min: 0, max: 65000 } }));
     const huge = vigor('traces', dir);
     assert.equal(huge.status, 2);
-    assert.match(huge.stderr, /nf\.json: "frame\.max" is 65000, but the packet area holds 61440 bytes/);
+    assert.match(huge.stderr, /nf\.json: "frame\.max" is 65000, but the packet area holds 32768 bytes/);
 
     const option = vigor('traces', 'nfs/nop', '--loop-bound', 'many');
     assert.equal(option.status, 2);

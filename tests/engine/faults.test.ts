@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
+import { buildNf, PACKET_BASE, type NfBuild, type Variant } from '../../toolchain/build.ts';
 import { exploreNf, inputFromModel, type NfExploration } from '../../engine/symbex/nf.ts';
 import type { Violation } from '../../engine/symbex/violations.ts';
 import { loadNf } from '../../runtime/instantiate.ts';
@@ -36,7 +36,7 @@ function hangsInV8(build: NfBuild, violation: Violation, deadlineMs: number): Pr
      new Uint8Array(nf.memory.buffer, packetBase, input.packet.length).set(input.packet);
      nf.nf_process(input.device, packetBase, input.length, input.now);
      parentPort.postMessage('done');`,
-    { eval: true, workerData: { wasm: build.wasm, config: { web_port: 80 }, packetBase: 4096, input: { ...input, now: BigInt.asIntN(64, input.now) } } },
+    { eval: true, workerData: { wasm: build.wasm, config: { web_port: 80 }, packetBase: PACKET_BASE, input: { ...input, now: BigInt.asIntN(64, input.now) } } },
   );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => void worker.terminate().then(() => resolve(true)), deadlineMs);

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { buildNf } from '../../toolchain/build.ts';
 import { TYPESCRIPT_BASELINES } from '../../runtime/baselines/index.ts';
 import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity } from '../../runtime/traffic.ts';
-import { prepareTrace, runTypeScriptPass } from '../../runtime/typescript-runner.ts';
-import { runWasmPass, splitBursts } from '../../runtime/wasm-runner.ts';
+import { prepareTypeScriptPasses } from '../../runtime/typescript-runner.ts';
+import { prepareWasmPasses } from '../../runtime/wasm-runner.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 
@@ -20,9 +20,8 @@ test('bridge: 10^5 packets give the same devices and bytes from the .wasm NF and
   const all = generateTraffic(build.manifest, { ...DEFAULT_TRAFFIC, packets: 100_000 - fill, warmup: 0, newFlowShare: 0.2 }).withUntimed(0);
   assert.equal(all.count, 100_000);
 
-  const output = new Uint8Array(all.records.length);
-  const wasm = runWasmPass(compiled, all, splitBursts(all, output), output, false).processed;
-  const typescript = runTypeScriptPass(() => TYPESCRIPT_BASELINES.bridge!(build.manifest), all, prepareTrace(all), false).processed;
+  const wasm = prepareWasmPasses(compiled, all)(false).processed;
+  const typescript = prepareTypeScriptPasses(() => TYPESCRIPT_BASELINES.bridge!(build.manifest), all)(false).processed;
 
   const outcomes = new Map<number, number>();
   for (let packet = 0; packet < wasm.count; packet++) outcomes.set(wasm.output(packet), (outcomes.get(wasm.output(packet)) ?? 0) + 1);

@@ -18,9 +18,11 @@ export class Emap {
     readonly keySize: number,
     readonly capacity: number,
     private readonly memory: NfMemory,
+    /** Where the oldest entry's stamp is kept for time-adapter.ts's emap_expire (index-chain.ts). */
+    oldestStamp: Int32Array,
   ) {
     this.table = new KeyTable(capacity, keySize);
-    this.chain = new IndexChain(capacity);
+    this.chain = new IndexChain(capacity, oldestStamp);
     this.key = new Int32Array(this.table.keyWords);
   }
 

@@ -7,8 +7,16 @@
 // Times are i64 nanoseconds held as two i32 halves (low, high), as time-adapter.ts passes them: no BigInt on the
 // per-packet path. Signed i64 order is exact on the halves: the high halves compared signed, then the low halves
 // compared unsigned.
+//
+// The oldest entry's stamp is also kept in a cell of time-adapter.ts's store, from which its emap_expire answers
+// the calls that expire nothing without calling JavaScript. An index is re-stamped only between unlinking and
+// appending it, so that stamp changes only where the list's oldest end does, and the cell is written there: when
+// the oldest index is unlinked and when an index joins an empty list. With no entry, it holds the greatest time.
 
 const NONE = -1;
+/** The greatest i64, as halves: an empty chain's cell (no time is after it, so no expiry is due). */
+const LATEST_TIME_LOW = -1;
+const LATEST_TIME_HIGH = 0x7fffffff;
 
 /** Whether the time (aLow, aHigh) is strictly before (bLow, bHigh), as signed i64 values. */
 export function isTimeBefore(aLow: number, aHigh: number, bLow: number, bHigh: number): boolean {
@@ -35,7 +43,11 @@ export class IndexChain {
   private oldest = NONE;
   private newest = NONE;
 
-  constructor(readonly capacity: number) {
+  /** `oldestStamp`: the cell (low half, high half) where the oldest entry's stamp is kept for time-adapter.ts. */
+  constructor(
+    readonly capacity: number,
+    private readonly oldestStamp: Int32Array,
+  ) {
     this.stamps = new Int32Array(2 * capacity);
     this.older = new Int32Array(capacity);
     this.newer = new Int32Array(capacity);
@@ -43,6 +55,7 @@ export class IndexChain {
     this.freeStack = new Int32Array(capacity);
     for (let depth = 0; depth < capacity; depth++) this.freeStack[depth] = capacity - 1 - depth;
     this.freeTop = capacity;
+    this.publishOldestStamp();
   }
 
   /** Whether `index` is allocated; false for any index out of range. */
@@ -93,17 +106,32 @@ export class IndexChain {
     this.latestHigh = nowHigh;
     this.older[index] = this.newest;
     this.newer[index] = NONE;
-    if (this.newest === NONE) this.oldest = index;
-    else this.newer[this.newest] = index;
+    if (this.newest === NONE) {
+      this.oldest = index;
+      this.publishOldestStamp();
+    } else this.newer[this.newest] = index;
     this.newest = index;
   }
 
   private unlink(index: number): void {
     const older = this.older[index]!;
     const newer = this.newer[index]!;
-    if (older === NONE) this.oldest = newer;
-    else this.newer[older] = newer;
+    if (older === NONE) {
+      this.oldest = newer;
+      this.publishOldestStamp();
+    } else this.newer[older] = newer;
     if (newer === NONE) this.newest = older;
     else this.older[newer] = older;
+  }
+
+  private publishOldestStamp(): void {
+    const { oldest, oldestStamp } = this;
+    if (oldest === NONE) {
+      oldestStamp[0] = LATEST_TIME_LOW;
+      oldestStamp[1] = LATEST_TIME_HIGH;
+    } else {
+      oldestStamp[0] = this.stamps[2 * oldest]!;
+      oldestStamp[1] = this.stamps[2 * oldest + 1]!;
+    }
   }
 }

@@ -12,7 +12,7 @@ import { Emap } from './emap.ts';
 import { LibVigError } from './errors.ts';
 import { Lpm } from './lpm.ts';
 import { NfMemory, type MemorySource } from './nf-memory.ts';
-import { adaptTimeImports } from './time-adapter.ts';
+import { TimeAdapter } from './time-adapter.ts';
 import { Vector } from './vector.ts';
 
 export { LibVigError } from './errors.ts';
@@ -40,11 +40,11 @@ const KIND_NAMES = new Map<unknown, string>([
 const MAX_SIZE = 1 << 24;
 
 export function createLibVig(memorySource: MemorySource): LibVig {
-  const registry = new Registry(new NfMemory(memorySource));
   // Methods rather than arrow functions: the per-call cost is the same, and a fresh run-time per test sequence
   // stays cheap under tsx, which wraps every arrow function it names.
-  // The imports with an i64 time, as the JavaScript functions time-adapter.ts calls with the time's two halves.
-  const timeImports = adaptTimeImports({
+  // The imports with an i64 time, as the JavaScript functions time-adapter.ts calls with the time's two halves
+  // (never before `registry` below, which keeps the adapter's store, exists).
+  const timeAdapter = new TimeAdapter({
     emap_add(map: number, key: number, nowLow: number, nowHigh: number): number {
       return registry.emap(map, 'emap_add').add(key, nowLow, nowHigh);
     },
@@ -55,6 +55,7 @@ export function createLibVig(memorySource: MemorySource): LibVig {
       return registry.emap(map, 'emap_expire').expire(timeLow, timeHigh);
     },
   });
+  const registry = new Registry(new NfMemory(memorySource), timeAdapter);
   const imports: LibVigImports = {
     emap_allocate(keySize: number, capacity: number): number {
       requireSize('emap_allocate', 'key_size', keySize);
@@ -70,12 +71,12 @@ export function createLibVig(memorySource: MemorySource): LibVig {
     emap_get_key(map: number, index: number, out: number): void {
       registry.emap(map, 'emap_get_key').getKey(index, out);
     },
-    emap_add: timeImports.emap_add,
-    emap_refresh: timeImports.emap_refresh,
+    emap_add: timeAdapter.imports.emap_add,
+    emap_refresh: timeAdapter.imports.emap_refresh,
     emap_erase(map: number, key: number): void {
       registry.emap(map, 'emap_erase').erase(key);
     },
-    emap_expire: timeImports.emap_expire,
+    emap_expire: timeAdapter.imports.emap_expire,
     emap_count(map: number): number {
       return registry.emap(map, 'emap_count').count;
     },
@@ -126,16 +127,23 @@ class Registry {
   private readonly emaps: Emap[] = [];
   private readonly vectors: Vector[] = [];
 
-  constructor(readonly memory: NfMemory) {}
+  constructor(
+    readonly memory: NfMemory,
+    private readonly timeAdapter: TimeAdapter,
+  ) {}
 
   add(object: LibVigObject): number {
     return this.objects.push(object) - 1;
   }
 
   addEmap(keySize: number, capacity: number): number {
-    const emap = new Emap(this.objects.length, keySize, capacity, this.memory);
-    this.emaps[emap.handle] = emap;
-    return this.add(emap);
+    const handle = this.objects.length;
+    const emap = new Emap(handle, keySize, capacity, this.memory, this.timeAdapter.oldestStampCell(handle));
+    this.emaps[handle] = emap;
+    this.add(emap);
+    // Only now: had the emap failed to be created, the handle would go to another object.
+    this.timeAdapter.enableExpiryShortcut(handle);
+    return handle;
   }
 
   addVector(recordSize: number, capacity: number): number {

@@ -1,5 +1,6 @@
 // The three imports whose time argument is an i64 (emap_add, emap_refresh, emap_expire), as WebAssembly
-// functions that split the time into two i32 halves and call the JavaScript run-time with those.
+// functions that split the time into two i32 halves and call the JavaScript run-time with those; emap_expire
+// answers most calls itself.
 //
 // Why: the WebAssembly JS API hands an i64 to a JavaScript host function as a BigInt, a heap allocation per call,
 // and BigInt comparisons are calls into the V8 runtime; the bridge passes a time on two of its six libVig calls
@@ -9,7 +10,14 @@
 // JavaScript caller still passes a BigInt, which the JS API converts to an i64 (modulo 2^64, as for any i64
 // argument).
 //
-// The module is encoded here by hand (three functions of a dozen instructions) so that the run-time needs no
+// Most expiries expire nothing (about 90% of the bridge's frames), and crossing into JavaScript costs more than
+// the answer. So the module has a memory of its own where the run-time keeps, per emap handle, the stamp of the
+// emap's oldest entry (index-chain.ts writes it whenever the oldest entry changes); `emap_expire(map, time)` with
+// `time <= oldest` (signed) returns 0 without leaving WebAssembly, as the run-time would, since expiry removes
+// only stamps strictly before `time`. Every other call goes to JavaScript: due expiries, and handles that are not
+// emaps, or beyond the store, whose LibVigErrors the run-time throws.
+//
+// The module is encoded here by hand (three functions of a few dozen instructions) so that the run-time needs no
 // assembler and stays synchronous to create.
 
 /** The run-time functions the adapter calls: the time as its low and its high 32 bits, each as the i32 they form. */
@@ -26,9 +34,43 @@ export interface TimeImports {
   emap_expire(map: number, time: bigint): number;
 }
 
-export function adaptTimeImports(split: SplitTimeFunctions): TimeImports {
-  const instance = new WebAssembly.Instance(adapterModule(), { split: { ...split } });
-  return instance.exports as unknown as TimeImports;
+// The store: one 16-byte record per handle 0..SHORTCUT_HANDLES-1 in the module's memory, zero at first. The
+// oldest stamp is an i64 at the record's start (little-endian: the low half's word, then the high half's); at
+// byte 8, an i32 that is 1 once the handle is an emap's.
+const STORE_PAGES = 1;
+const RECORD_BYTES_LOG2 = 4;
+const RECORD_BYTES = 1 << RECORD_BYTES_LOG2;
+const WORDS_PER_RECORD = RECORD_BYTES / 4;
+const IS_EMAP_OFFSET = 8;
+/** The handles emap_expire can answer for without JavaScript (an NF allocates a handful of objects). */
+export const SHORTCUT_HANDLES = (STORE_PAGES * 65536) / RECORD_BYTES;
+
+export class TimeAdapter {
+  readonly imports: TimeImports;
+  /** The store, as words (the memory never grows, so the view stays valid). */
+  private readonly store: Int32Array;
+
+  constructor(split: SplitTimeFunctions) {
+    const instance = new WebAssembly.Instance(adapterModule(), { split: { ...split } });
+    const { memory, ...imports } = instance.exports;
+    this.imports = imports as unknown as TimeImports;
+    this.store = new Int32Array((memory as WebAssembly.Memory).buffer);
+  }
+
+  /**
+   * Where the emap of `handle` keeps its oldest stamp for the adapter: two words, the low and the high half. Beyond
+   * the store's capacity, a pair of its own, which the adapter never reads.
+   */
+  oldestStampCell(handle: number): Int32Array {
+    if (handle >= SHORTCUT_HANDLES) return new Int32Array(2);
+    const word = handle * WORDS_PER_RECORD;
+    return this.store.subarray(word, word + 2);
+  }
+
+  /** Lets emap_expire answer for `handle`, an emap whose cell holds its oldest stamp from now on. */
+  enableExpiryShortcut(handle: number): void {
+    if (handle < SHORTCUT_HANDLES) this.store[handle * WORDS_PER_RECORD + IS_EMAP_OFFSET / 4] = 1;
+  }
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -39,15 +81,47 @@ function adapterModule(): WebAssembly.Module {
 
 const I32 = 0x7f;
 const I64 = 0x7e;
+const EMPTY_BLOCK = 0x40;
 const FUNCTION_TYPE = 0x60;
 const KIND_FUNCTION = 0x00;
-const op = { end: 0x0b, call: 0x10, localGet: 0x20, i64Const: 0x42, i32WrapI64: 0xa7, i64ShrS: 0x87 };
-const SECTION = { type: 1, import: 2, function: 3, export: 7, code: 10 };
+const KIND_MEMORY = 0x02;
+const NO_MAXIMUM = 0x00;
+const op = {
+  if: 0x04,
+  end: 0x0b,
+  return: 0x0f,
+  call: 0x10,
+  localGet: 0x20,
+  i32Load: 0x28,
+  i64Load: 0x29,
+  i32Const: 0x41,
+  i64Const: 0x42,
+  i32LtU: 0x49,
+  i64LeS: 0x57,
+  i32Shl: 0x74,
+  i64ShrS: 0x87,
+  i32WrapI64: 0xa7,
+};
+const SECTION = { type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10 };
 
-// Every count and length below is under 128, so each is its own one-byte LEB128.
-const name = (text: string): number[] => [text.length, ...new TextEncoder().encode(text)];
-const vector = (items: number[][]): number[] => [items.length, ...items.flat()];
-const section = (id: number, content: number[]): number[] => [id, content.length, ...content];
+/** LEB128, as every count, length, index and constant is encoded. */
+function leb128(value: number, signed: boolean): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const low = value & 0x7f;
+    value = signed ? value >> 7 : value >>> 7;
+    const done = signed ? (value === 0 && (low & 0x40) === 0) || (value === -1 && (low & 0x40) !== 0) : value === 0;
+    if (done) return [...bytes, low];
+    bytes.push(low | 0x80);
+  }
+}
+const u32 = (value: number): number[] => leb128(value, false);
+const i32Const = (value: number): number[] => [op.i32Const, ...leb128(value, true)];
+/** A load's alignment (log2 of its bytes) and address offset. */
+const memoryArgument = (alignLog2: number, offset: number): number[] => [...u32(alignLog2), ...u32(offset)];
+const name = (text: string): number[] => [...u32(text.length), ...new TextEncoder().encode(text)];
+const vector = (items: number[][]): number[] => [...u32(items.length), ...items.flat()];
+const section = (id: number, content: number[]): number[] => [id, ...u32(content.length), ...content];
 const functionType = (params: number[], results: number[]): number[] => [FUNCTION_TYPE, ...vector(params.map((t) => [t])), ...vector(results.map((t) => [t]))];
 
 /** One adapter: passes its leading i32 parameters on, then the i64 parameter's low and high halves. */
@@ -55,12 +129,28 @@ interface Adapter {
   name: keyof TimeImports;
   leadingI32s: number;
   returnsI32: boolean;
+  /** Instructions before the call, which may answer without it. */
+  prelude?: number[];
 }
+
+/** emap_expire(map, time)'s record address in the store. */
+const RECORD_ADDRESS = [op.localGet, 0, ...i32Const(RECORD_BYTES_LOG2), op.i32Shl];
+/** emap_expire(map, time) returns 0 if `map` is an emap's handle in the store and `time` <= its oldest stamp. */
+const RETURN_IF_NOTHING_DUE = [
+  ...[op.localGet, 0, ...i32Const(SHORTCUT_HANDLES), op.i32LtU], // unsigned: not negative either
+  op.if, EMPTY_BLOCK,
+  ...[...RECORD_ADDRESS, op.i32Load, ...memoryArgument(2, IS_EMAP_OFFSET)],
+  op.if, EMPTY_BLOCK,
+  ...[op.localGet, 1, ...RECORD_ADDRESS, op.i64Load, ...memoryArgument(3, 0), op.i64LeS],
+  op.if, EMPTY_BLOCK, ...i32Const(0), op.return, op.end,
+  op.end,
+  op.end,
+];
 
 const ADAPTERS: Adapter[] = [
   { name: 'emap_add', leadingI32s: 2, returnsI32: true },
   { name: 'emap_refresh', leadingI32s: 2, returnsI32: false },
-  { name: 'emap_expire', leadingI32s: 1, returnsI32: true },
+  { name: 'emap_expire', leadingI32s: 1, returnsI32: true, prelude: RETURN_IF_NOTHING_DUE },
 ];
 
 function encodeAdapter(): Uint8Array {
@@ -69,20 +159,21 @@ function encodeAdapter(): Uint8Array {
   const splitTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s + 2).fill(I32)], results(a)));
   const abiTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s).fill(I32), I64], results(a)));
   const imports = ADAPTERS.map((a, i) => [...name('split'), ...name(a.name), KIND_FUNCTION, i]);
-  const exports = ADAPTERS.map((a, i) => [...name(a.name), KIND_FUNCTION, ADAPTERS.length + i]);
+  const exports = [...ADAPTERS.map((a, i) => [...name(a.name), KIND_FUNCTION, ADAPTERS.length + i]), [...name('memory'), KIND_MEMORY, 0]];
   const bodies = ADAPTERS.map((a, i) => {
     const time = a.leadingI32s;
     const leading = Array.from({ length: a.leadingI32s }, (_, local) => [op.localGet, local]).flat();
     const low = [op.localGet, time, op.i32WrapI64];
     const high = [op.localGet, time, op.i64Const, 32, op.i64ShrS, op.i32WrapI64];
-    const body = [0 /* no locals */, ...leading, ...low, ...high, op.call, i, op.end];
-    return [body.length, ...body];
+    const body = [0 /* no locals */, ...(a.prelude ?? []), ...leading, ...low, ...high, op.call, i, op.end];
+    return [...u32(body.length), ...body];
   });
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(SECTION.type, vector([...splitTypes, ...abiTypes])),
     ...section(SECTION.import, vector(imports)),
     ...section(SECTION.function, vector(ADAPTERS.map((_, i) => [ADAPTERS.length + i]))),
+    ...section(SECTION.memory, vector([[NO_MAXIMUM, ...u32(STORE_PAGES)]])),
     ...section(SECTION.export, vector(exports)),
     ...section(SECTION.code, vector(bodies)),
   ]);

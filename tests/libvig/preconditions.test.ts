@@ -69,6 +69,14 @@ test('handles must name an object of the right kind', () => {
   assertRejected(() => imports.lpm_lookup(7, 0), 'lpm_lookup', /no object has this handle/);
   const cht = imports.cht_allocate(5, 2);
   assertRejected(() => imports.cht_find_backend(cht, 0, vector), 'cht_find_backend', /expected an emap handle/);
+  // emap_expire answers calls that expire nothing without JavaScript (libvig/runtime/time-adapter.ts), but only for
+  // emaps: at times that would expire nothing from an emap, other handles are still rejected.
+  imports.emap_allocate(1, 2);
+  for (const time of [-(2n ** 63n), 0n, 2n ** 63n - 1n]) {
+    assertRejected(() => imports.emap_expire(vector, time), 'emap_expire', /expected an emap handle but it is a vector/);
+    assertRejected(() => imports.emap_expire(cht, time), 'emap_expire', /expected an emap handle but it is a cht/);
+    for (const unknown of [-1, 7, 1 << 20]) assertRejected(() => imports.emap_expire(unknown, time), 'emap_expire', /no object has this handle/);
+  }
 });
 
 test('allocation arguments are checked', () => {

@@ -3,7 +3,7 @@
 // takes is left open by the contract: the model checks the run-time's choice against it and adopts it.
 import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion } from '../../../engine/ghost/emap.ts';
 import * as T from '../../../engine/solver/term.ts';
-import type { EmapModel, EmapOp } from './emap-model.ts';
+import type { EmapModel, EmapOp, OldestEntry } from './emap-model.ts';
 
 export class ContractEmap implements EmapModel {
   private version: EmapVersion;
@@ -78,6 +78,16 @@ export class ContractEmap implements EmapModel {
 
   full(): boolean {
     return this.ask((q, v) => q.full(v), (f) => f === 1n);
+  }
+
+  oldest(): OldestEntry | null {
+    let oldest: OldestEntry | null = null;
+    for (let index = 0; index < this.capacity; index++) {
+      if (!this.hasIdx(index)) continue;
+      const stamp = this.ask((q, v) => q.stamp(v, T.bv(index, 32)), (value) => BigInt.asIntN(64, value));
+      if (oldest === null || stamp < oldest.stamp) oldest = { index, stamp };
+    }
+    return oldest;
   }
 
   /** The contract's preconditions (engine/contracts/libvig.ts), on concrete arguments. */

@@ -13,6 +13,12 @@ export type EmapOp =
   | { name: 'count' }
   | { name: 'full' };
 
+/** An entry with the smallest stamp. */
+export interface OldestEntry {
+  index: number;
+  stamp: bigint;
+}
+
 export interface EmapModel {
   readonly capacity: number;
   get(key: Uint8Array): number;
@@ -29,6 +35,8 @@ export interface EmapModel {
   expire(time: bigint): number;
   count(): number;
   full(): boolean;
+  /** An entry with the smallest stamp, or null when there is none (for drawing operations around it). */
+  oldest(): OldestEntry | null;
   /** The precondition `op` breaks in the current state, or null if it may be called. */
   violation(op: EmapOp): string | null;
 }
@@ -93,6 +101,11 @@ export class ReferenceEmap implements EmapModel {
 
   full(): boolean {
     return this.count() === this.capacity;
+  }
+
+  oldest(): OldestEntry | null {
+    for (const [index, stamp] of this.stampsByAge) return { index, stamp };
+    return null;
   }
 
   violation(op: EmapOp): string | null {

@@ -11,11 +11,17 @@
 // argument).
 //
 // Most expiries expire nothing (about 90% of the bridge's frames), and crossing into JavaScript costs more than
-// the answer. So the module has a memory of its own where the run-time keeps, per emap handle, the stamp of the
-// emap's oldest entry (index-chain.ts writes it whenever the oldest entry changes); `emap_expire(map, time)` with
-// `time <= oldest` (signed) returns 0 without leaving WebAssembly, as the run-time would, since expiry removes
-// only stamps strictly before `time`. Every other call goes to JavaScript: due expiries, and handles that are not
-// emaps, or beyond the store, whose LibVigErrors the run-time throws.
+// the answer. So the module reads a store in linear memory where the run-time keeps, per emap handle, the stamp of
+// the emap's oldest entry (index-chain.ts writes it whenever the oldest entry changes); `emap_expire(map, time)`
+// with `time <= oldest` (signed) returns 0 without leaving WebAssembly, as the run-time would, since expiry
+// removes only stamps strictly before `time`. Every other call goes to JavaScript: due expiries, and handles that
+// are not emaps, or beyond the store, whose LibVigErrors the run-time throws.
+//
+// Each run-time's store is a region of a memory that many adapter instances share (an arena), not a memory of
+// its own: V8 reserves gigabytes of address space for every memory, which made one per run-time cost some
+// 40-60 µs to create and many full collections to free (the libVig tests, which create a run-time per random
+// sequence, took 2.5 times as long). Regions are never reused: a full arena is left to the garbage collector,
+// which frees it with the last adapter instance and emap that use it.
 //
 // The module is encoded here by hand (three functions of a few dozen instructions) so that the run-time needs no
 // assembler and stays synchronous to create.
@@ -34,27 +40,45 @@ export interface TimeImports {
   emap_expire(map: number, time: bigint): number;
 }
 
-// The store: one 16-byte record per handle 0..SHORTCUT_HANDLES-1 in the module's memory, zero at first. The
-// oldest stamp is an i64 at the record's start (little-endian: the low half's word, then the high half's); at
-// byte 8, an i32 that is 1 once the handle is an emap's.
-const STORE_PAGES = 1;
+// A run-time's store: one 16-byte record per handle 0..SHORTCUT_HANDLES-1, zero at first, from byte `base` of its
+// arena. The oldest stamp is an i64 at the record's start (little-endian: the low half's word, then the high
+// half's); at byte 8, an i32 that is 1 once the handle is an emap's.
 const RECORD_BYTES_LOG2 = 4;
 const RECORD_BYTES = 1 << RECORD_BYTES_LOG2;
 const WORDS_PER_RECORD = RECORD_BYTES / 4;
 const IS_EMAP_OFFSET = 8;
 /** The handles emap_expire can answer for without JavaScript (an NF allocates a handful of objects). */
-export const SHORTCUT_HANDLES = (STORE_PAGES * 65536) / RECORD_BYTES;
+export const SHORTCUT_HANDLES = 64;
+const REGION_BYTES = SHORTCUT_HANDLES * RECORD_BYTES;
+const ARENA_PAGES = 16;
+/** How many run-times' stores an arena holds. */
+export const REGIONS_PER_ARENA = (ARENA_PAGES * 65536) / REGION_BYTES;
+
+interface Arena {
+  memory: WebAssembly.Memory;
+  /** The memory as words (it never grows, so the view stays valid). */
+  words: Int32Array;
+  regionsTaken: number;
+}
+
+let arena: Arena | null = null;
 
 export class TimeAdapter {
   readonly imports: TimeImports;
-  /** The store, as words (the memory never grows, so the view stays valid). */
-  private readonly store: Int32Array;
+  private readonly words: Int32Array;
+  /** The word at which this run-time's store begins. */
+  private readonly baseWord: number;
 
   constructor(split: SplitTimeFunctions) {
-    const instance = new WebAssembly.Instance(adapterModule(), { split: { ...split } });
-    const { memory, ...imports } = instance.exports;
-    this.imports = imports as unknown as TimeImports;
-    this.store = new Int32Array((memory as WebAssembly.Memory).buffer);
+    if (arena === null || arena.regionsTaken === REGIONS_PER_ARENA) {
+      const memory = new WebAssembly.Memory({ initial: ARENA_PAGES });
+      arena = { memory, words: new Int32Array(memory.buffer), regionsTaken: 0 };
+    }
+    const base = arena.regionsTaken++ * REGION_BYTES;
+    const store = { memory: arena.memory, base: new WebAssembly.Global({ value: 'i32', mutable: false }, base) };
+    this.imports = new WebAssembly.Instance(adapterModule(), { split: { ...split }, store }).exports as unknown as TimeImports;
+    this.words = arena.words;
+    this.baseWord = base / 4;
   }
 
   /**
@@ -63,13 +87,13 @@ export class TimeAdapter {
    */
   oldestStampCell(handle: number): Int32Array {
     if (handle >= SHORTCUT_HANDLES) return new Int32Array(2);
-    const word = handle * WORDS_PER_RECORD;
-    return this.store.subarray(word, word + 2);
+    const word = this.baseWord + handle * WORDS_PER_RECORD;
+    return this.words.subarray(word, word + 2);
   }
 
   /** Lets emap_expire answer for `handle`, an emap whose cell holds its oldest stamp from now on. */
   enableExpiryShortcut(handle: number): void {
-    if (handle < SHORTCUT_HANDLES) this.store[handle * WORDS_PER_RECORD + IS_EMAP_OFFSET / 4] = 1;
+    if (handle < SHORTCUT_HANDLES) this.words[this.baseWord + handle * WORDS_PER_RECORD + IS_EMAP_OFFSET / 4] = 1;
   }
 }
 
@@ -85,24 +109,28 @@ const EMPTY_BLOCK = 0x40;
 const FUNCTION_TYPE = 0x60;
 const KIND_FUNCTION = 0x00;
 const KIND_MEMORY = 0x02;
+const KIND_GLOBAL = 0x03;
 const NO_MAXIMUM = 0x00;
+const IMMUTABLE = 0x00;
 const op = {
   if: 0x04,
   end: 0x0b,
   return: 0x0f,
   call: 0x10,
   localGet: 0x20,
+  globalGet: 0x23,
   i32Load: 0x28,
   i64Load: 0x29,
   i32Const: 0x41,
   i64Const: 0x42,
   i32LtU: 0x49,
   i64LeS: 0x57,
+  i32Add: 0x6a,
   i32Shl: 0x74,
   i64ShrS: 0x87,
   i32WrapI64: 0xa7,
 };
-const SECTION = { type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10 };
+const SECTION = { type: 1, import: 2, function: 3, export: 7, code: 10 };
 
 /** LEB128, as every count, length, index and constant is encoded. */
 function leb128(value: number, signed: boolean): number[] {
@@ -133,8 +161,8 @@ interface Adapter {
   prelude?: number[];
 }
 
-/** emap_expire(map, time)'s record address in the store. */
-const RECORD_ADDRESS = [op.localGet, 0, ...i32Const(RECORD_BYTES_LOG2), op.i32Shl];
+/** emap_expire(map, time)'s record address: the store's base (global 0) + map * RECORD_BYTES. */
+const RECORD_ADDRESS = [op.globalGet, 0, op.localGet, 0, ...i32Const(RECORD_BYTES_LOG2), op.i32Shl, op.i32Add];
 /** emap_expire(map, time) returns 0 if `map` is an emap's handle in the store and `time` <= its oldest stamp. */
 const RETURN_IF_NOTHING_DUE = [
   ...[op.localGet, 0, ...i32Const(SHORTCUT_HANDLES), op.i32LtU], // unsigned: not negative either
@@ -158,8 +186,12 @@ function encodeAdapter(): Uint8Array {
   // Types 0..2: the imported split functions; types 3..5: the exported adapters, in ADAPTERS order.
   const splitTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s + 2).fill(I32)], results(a)));
   const abiTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s).fill(I32), I64], results(a)));
-  const imports = ADAPTERS.map((a, i) => [...name('split'), ...name(a.name), KIND_FUNCTION, i]);
-  const exports = [...ADAPTERS.map((a, i) => [...name(a.name), KIND_FUNCTION, ADAPTERS.length + i]), [...name('memory'), KIND_MEMORY, 0]];
+  const imports = [
+    ...ADAPTERS.map((a, i) => [...name('split'), ...name(a.name), KIND_FUNCTION, i]),
+    [...name('store'), ...name('memory'), KIND_MEMORY, NO_MAXIMUM, ...u32(ARENA_PAGES)],
+    [...name('store'), ...name('base'), KIND_GLOBAL, I32, IMMUTABLE],
+  ];
+  const exports = ADAPTERS.map((a, i) => [...name(a.name), KIND_FUNCTION, ADAPTERS.length + i]);
   const bodies = ADAPTERS.map((a, i) => {
     const time = a.leadingI32s;
     const leading = Array.from({ length: a.leadingI32s }, (_, local) => [op.localGet, local]).flat();
@@ -173,7 +205,6 @@ function encodeAdapter(): Uint8Array {
     ...section(SECTION.type, vector([...splitTypes, ...abiTypes])),
     ...section(SECTION.import, vector(imports)),
     ...section(SECTION.function, vector(ADAPTERS.map((_, i) => [ADAPTERS.length + i]))),
-    ...section(SECTION.memory, vector([[NO_MAXIMUM, ...u32(STORE_PAGES)]])),
     ...section(SECTION.export, vector(exports)),
     ...section(SECTION.code, vector(bodies)),
   ]);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Emap, LibVig } from '../../libvig/runtime/index.ts';
-import { SHORTCUT_HANDLES } from '../../libvig/runtime/time-adapter.ts';
+import { REGIONS_PER_ARENA, SHORTCUT_HANDLES } from '../../libvig/runtime/time-adapter.ts';
 import { freshLibVig, writeBytes } from './harness/abi-memory.ts';
 
 const INT64_MIN = -(2n ** 63n);
@@ -86,6 +86,8 @@ test('emap_expire: an emap beyond the handles the shortcut serves still expires,
   const lastServed = imports.emap_allocate(1, 2);
   const beyond = imports.emap_allocate(1, 2);
   assert.deepEqual([lastServed, beyond], [SHORTCUT_HANDLES - 1, SHORTCUT_HANDLES]);
+  // The next run-time's store follows this one's in memory: its empty emap must not answer for `beyond`.
+  freshLibVig().imports.emap_allocate(1, 2);
   const expireLastServed = expiryOf(libvig, lastServed);
   const expireBeyond = expiryOf(libvig, beyond);
   for (const map of [lastServed, beyond]) imports.emap_add(map, key(1), 5n);
@@ -93,4 +95,18 @@ test('emap_expire: an emap beyond the handles the shortcut serves still expires,
   expireBeyond(5n, 0, true);
   expireLastServed(6n, 1, true);
   expireBeyond(6n, 1, true);
+});
+
+test('emap_expire: run-times whose stores share a memory keep their own stamps, across arenas', () => {
+  // Any REGIONS_PER_ARENA + 1 run-times in a row span two arenas.
+  const runTimes = Array.from({ length: REGIONS_PER_ARENA + 1 }, (_, number) => {
+    const libvig = freshLibVig();
+    const map = libvig.imports.emap_allocate(1, 1);
+    libvig.imports.emap_add(map, key(1), BigInt(number));
+    return { stamp: BigInt(number), expire: expiryOf(libvig, map) };
+  });
+  for (const { stamp, expire } of runTimes) {
+    expire(stamp, 0, false);
+    expire(stamp + 1n, 1, true);
+  }
 });

@@ -5,10 +5,11 @@
 // receive and transmit bursts would.
 //
 // Staging: bursts of records are copied to address 0 of the NF's memory (bursts.ts), and each frame in turn to
-// PACKET_BASE, where the verifier assumed it, and back. Frames are copied a word (8 bytes) at a time by the driver's own loop: records are padded
-// to 8 bytes, and V8 compiles memory.copy to a call into C++ that costs more than a 64-byte frame's eight words.
-// The module is encoded here by hand (about 50 instructions) so that running needs no assembler.
+// PACKET_BASE, where the verifier assumed it, and back. Frames are copied a word (8 bytes) at a time by the
+// driver's own loop: records are padded to 8 bytes, and V8 compiles memory.copy to a call into C++ that costs
+// more than a 64-byte frame's eight words. The module is encoded by hand (toolchain/wasm-encoding.ts).
 import { PACKET_BASE } from '../toolchain/build.ts';
+import { f64Const, functionBody, functionType, i32Const, KIND, LIMITS_WITHOUT_MAXIMUM, MAGIC_AND_VERSION, memoryArgument as memarg, name, op, section, SECTION, TYPE, vector } from '../toolchain/wasm-encoding.ts';
 import { FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, RECORD_HEADER } from './trace.ts';
 
 export interface Driver {
@@ -28,43 +29,6 @@ function driverModule(): WebAssembly.Module {
   return (compiled ??= new WebAssembly.Module(encodeDriver()));
 }
 
-const I32 = 0x7f;
-const I64 = 0x7e;
-const F64 = 0x7c;
-const op = {
-  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10, localGet: 0x20, localSet: 0x21,
-  i32Load: 0x28, i64Load: 0x29, i32Load16U: 0x2f, i32Store: 0x36, f64Store: 0x39, i32Const: 0x41, f64Const: 0x44,
-  i64Store: 0x37, i32Eqz: 0x45, i32GeS: 0x4e, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, f64Sub: 0xa1, f64Mul: 0xa2,
-  void: 0x40,
-};
-
-function unsigned(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function signed(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...bytes, byte];
-    bytes.push(byte | 0x80);
-  }
-}
-
-const name = (text: string): number[] => [...unsigned(text.length), ...new TextEncoder().encode(text)];
-const vector = (items: number[][]): number[] => [...unsigned(items.length), ...items.flat()];
-const section = (id: number, content: number[]): number[] => [id, ...unsigned(content.length), ...content];
-const memarg = (align: number, offset: number): number[] => [align, ...unsigned(offset)];
-const f64 = (value: number): number[] => [...new Uint8Array(new Float64Array([value]).buffer)];
-
 // Function indices: imports first (0 nf_process, 1 clock), then run (2). Locals of run: 0 count, 1 timeProbes
 // (parameters), 2 record, 3 length, 4 timed, 5 copied (i32), 6 started (f64).
 const [NF_PROCESS, CLOCK] = [0, 1];
@@ -73,7 +37,6 @@ const [COUNT, TIME_PROBES, RECORD, LENGTH, TIMED, COPIED, STARTED] = [0, 1, 2, 3
 function encodeDriver(): Uint8Array {
   const get = (local: number) => [op.localGet, local];
   const set = (local: number) => [op.localSet, local];
-  const i32 = (value: number) => [op.i32Const, ...signed(value)];
   // Copies the record's frame to the packet area (or back), whole words up to the record's padding.
   const copyFrame = (toPacketArea: boolean) => {
     const recordWord = [...get(COPIED), ...get(RECORD), op.i32Add];
@@ -82,51 +45,51 @@ function encodeDriver(): Uint8Array {
       ? [packetWord, PACKET_BASE, recordWord, RECORD_HEADER]
       : [recordWord, RECORD_HEADER, packetWord, PACKET_BASE];
     return [
-      ...i32(0), ...set(COPIED),
-      op.block, op.void, op.loop, op.void,
+      ...i32Const(0), ...set(COPIED),
+      op.block, TYPE.emptyBlock, op.loop, TYPE.emptyBlock,
       ...get(COPIED), ...get(LENGTH), op.i32GeS, op.brIf, 1,
       ...to, ...from, op.i64Load, ...memarg(3, fromOffset), op.i64Store, ...memarg(3, toOffset),
-      ...get(COPIED), ...i32(8), op.i32Add, ...set(COPIED),
+      ...get(COPIED), ...i32Const(8), op.i32Add, ...set(COPIED),
       op.br, 0,
       op.end, op.end,
     ];
   };
   const body = [
-    op.block, op.void, op.loop, op.void,
+    op.block, TYPE.emptyBlock, op.loop, TYPE.emptyBlock,
     ...get(COUNT), op.i32Eqz, op.brIf, 1,
     ...get(RECORD), op.i32Load16U, ...memarg(1, FIELD_LENGTH), ...set(LENGTH),
     ...get(TIME_PROBES), ...get(RECORD), op.i32Load16U, ...memarg(1, FIELD_FLAGS), op.i32And, ...set(TIMED),
-    ...get(TIMED), op.if, op.void, op.call, CLOCK, ...set(STARTED), op.end,
+    ...get(TIMED), op.if, TYPE.emptyBlock, op.call, CLOCK, ...set(STARTED), op.end,
     ...copyFrame(true),
     // record.device = nf_process(record.device, PACKET_BASE, length, record.time)
     ...get(RECORD),
-    ...get(RECORD), op.i32Load, ...memarg(2, 0), ...i32(PACKET_BASE), ...get(LENGTH), ...get(RECORD), op.i64Load, ...memarg(3, FIELD_TIME),
+    ...get(RECORD), op.i32Load, ...memarg(2, 0), ...i32Const(PACKET_BASE), ...get(LENGTH), ...get(RECORD), op.i64Load, ...memarg(3, FIELD_TIME),
     op.call, NF_PROCESS,
     op.i32Store, ...memarg(2, 0),
     ...copyFrame(false),
     // record.latency = (clock() - started) in ns
-    ...get(TIMED), op.if, op.void,
-    ...get(RECORD), op.call, CLOCK, ...get(STARTED), op.f64Sub, op.f64Const, ...f64(1e6), op.f64Mul, op.f64Store, ...memarg(3, FIELD_LATENCY),
+    ...get(TIMED), op.if, TYPE.emptyBlock,
+    ...get(RECORD), op.call, CLOCK, ...get(STARTED), op.f64Sub, ...f64Const(1e6), op.f64Mul, op.f64Store, ...memarg(3, FIELD_LATENCY),
     op.end,
     // record += RECORD_HEADER + length rounded up to 8 (RECORD_HEADER is a multiple of 8)
-    ...get(RECORD), ...get(LENGTH), ...i32(RECORD_HEADER + 7), op.i32Add, ...i32(-8), op.i32And, op.i32Add, ...set(RECORD),
-    ...get(COUNT), ...i32(1), op.i32Sub, ...set(COUNT),
+    ...get(RECORD), ...get(LENGTH), ...i32Const(RECORD_HEADER + 7), op.i32Add, ...i32Const(-8), op.i32And, op.i32Add, ...set(RECORD),
+    ...get(COUNT), ...i32Const(1), op.i32Sub, ...set(COUNT),
     op.br, 0,
     op.end, op.end, op.end,
   ];
-  const locals = vector([[...unsigned(4), I32], [...unsigned(1), F64]]);
-  const code = [...locals, ...body];
+  // Types: 0 nf_process, 1 clock, 2 run.
+  const types = [functionType([TYPE.i32, TYPE.i32, TYPE.i32, TYPE.i64], [TYPE.i32]), functionType([], [TYPE.f64]), functionType([TYPE.i32, TYPE.i32], [])];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I64]]), ...vector([[I32]])], [0x60, 0, ...vector([[F64]])], [0x60, ...vector([[I32], [I32]]), 0]])),
-    ...section(2, vector([
-      [...name('nf'), ...name('memory'), 0x02, 0x00, 0],
-      [...name('nf'), ...name('nf_process'), 0x00, 0],
-      [...name('nf'), ...name('clock'), 0x00, 1],
+    ...MAGIC_AND_VERSION,
+    ...section(SECTION.type, vector(types)),
+    ...section(SECTION.import, vector([
+      [...name('nf'), ...name('memory'), KIND.memory, LIMITS_WITHOUT_MAXIMUM, 0],
+      [...name('nf'), ...name('nf_process'), KIND.function, 0],
+      [...name('nf'), ...name('clock'), KIND.function, 1],
     ])),
-    ...section(3, vector([[2]])),
-    ...section(7, vector([[...name('run'), 0x00, 2]])),
-    ...section(10, vector([[...unsigned(code.length), ...code]])),
+    ...section(SECTION.function, vector([[2]])),
+    ...section(SECTION.export, vector([[...name('run'), KIND.function, 2]])),
+    ...section(SECTION.code, vector([functionBody([[4, TYPE.i32], [1, TYPE.f64]], body)])),
   ];
   return new Uint8Array(bytes);
 }

@@ -23,8 +23,8 @@
 // sequence, took 2.5 times as long). Regions are never reused: a full arena is left to the garbage collector,
 // which frees it with the last adapter instance and emap that use it.
 //
-// The module is encoded here by hand (three functions of a few dozen instructions) so that the run-time needs no
-// assembler and stays synchronous to create.
+// The module is encoded by hand (toolchain/wasm-encoding.ts): three functions of a few dozen instructions.
+import { functionBody, functionType, i32Const, i64Const, IMMUTABLE, KIND, LIMITS_WITHOUT_MAXIMUM, MAGIC_AND_VERSION, memoryArgument, name, op, section, SECTION, TYPE, u32, vector } from '../../toolchain/wasm-encoding.ts';
 
 /** The run-time functions the adapter calls: the time as its low and its high 32 bits, each as the i32 they form. */
 export interface SplitTimeFunctions {
@@ -103,55 +103,6 @@ function adapterModule(): WebAssembly.Module {
   return (compiled ??= new WebAssembly.Module(encodeAdapter()));
 }
 
-const I32 = 0x7f;
-const I64 = 0x7e;
-const EMPTY_BLOCK = 0x40;
-const FUNCTION_TYPE = 0x60;
-const KIND_FUNCTION = 0x00;
-const KIND_MEMORY = 0x02;
-const KIND_GLOBAL = 0x03;
-const NO_MAXIMUM = 0x00;
-const IMMUTABLE = 0x00;
-const op = {
-  if: 0x04,
-  end: 0x0b,
-  return: 0x0f,
-  call: 0x10,
-  localGet: 0x20,
-  globalGet: 0x23,
-  i32Load: 0x28,
-  i64Load: 0x29,
-  i32Const: 0x41,
-  i64Const: 0x42,
-  i32LtU: 0x49,
-  i64LeS: 0x57,
-  i32Add: 0x6a,
-  i32Shl: 0x74,
-  i64ShrS: 0x87,
-  i32WrapI64: 0xa7,
-};
-const SECTION = { type: 1, import: 2, function: 3, export: 7, code: 10 };
-
-/** LEB128, as every count, length, index and constant is encoded. */
-function leb128(value: number, signed: boolean): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const low = value & 0x7f;
-    value = signed ? value >> 7 : value >>> 7;
-    const done = signed ? (value === 0 && (low & 0x40) === 0) || (value === -1 && (low & 0x40) !== 0) : value === 0;
-    if (done) return [...bytes, low];
-    bytes.push(low | 0x80);
-  }
-}
-const u32 = (value: number): number[] => leb128(value, false);
-const i32Const = (value: number): number[] => [op.i32Const, ...leb128(value, true)];
-/** A load's alignment (log2 of its bytes) and address offset. */
-const memoryArgument = (alignLog2: number, offset: number): number[] => [...u32(alignLog2), ...u32(offset)];
-const name = (text: string): number[] => [...u32(text.length), ...new TextEncoder().encode(text)];
-const vector = (items: number[][]): number[] => [...u32(items.length), ...items.flat()];
-const section = (id: number, content: number[]): number[] => [id, ...u32(content.length), ...content];
-const functionType = (params: number[], results: number[]): number[] => [FUNCTION_TYPE, ...vector(params.map((t) => [t])), ...vector(results.map((t) => [t]))];
-
 /** One adapter: passes its leading i32 parameters on, then the i64 parameter's low and high halves. */
 interface Adapter {
   name: keyof TimeImports;
@@ -166,11 +117,11 @@ const RECORD_ADDRESS = [op.globalGet, 0, op.localGet, 0, ...i32Const(RECORD_BYTE
 /** emap_expire(map, time) returns 0 if `map` is an emap's handle in the store and `time` <= its oldest stamp. */
 const RETURN_IF_NOTHING_DUE = [
   ...[op.localGet, 0, ...i32Const(SHORTCUT_HANDLES), op.i32LtU], // unsigned: not negative either
-  op.if, EMPTY_BLOCK,
+  op.if, TYPE.emptyBlock,
   ...[...RECORD_ADDRESS, op.i32Load, ...memoryArgument(2, IS_EMAP_OFFSET)],
-  op.if, EMPTY_BLOCK,
+  op.if, TYPE.emptyBlock,
   ...[op.localGet, 1, ...RECORD_ADDRESS, op.i64Load, ...memoryArgument(3, 0), op.i64LeS],
-  op.if, EMPTY_BLOCK, ...i32Const(0), op.return, op.end,
+  op.if, TYPE.emptyBlock, ...i32Const(0), op.return, op.end,
   op.end,
   op.end,
 ];
@@ -182,26 +133,25 @@ const ADAPTERS: Adapter[] = [
 ];
 
 function encodeAdapter(): Uint8Array {
-  const results = (adapter: Adapter): number[] => (adapter.returnsI32 ? [I32] : []);
+  const results = (adapter: Adapter): number[] => (adapter.returnsI32 ? [TYPE.i32] : []);
   // Types 0..2: the imported split functions; types 3..5: the exported adapters, in ADAPTERS order.
-  const splitTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s + 2).fill(I32)], results(a)));
-  const abiTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s).fill(I32), I64], results(a)));
+  const splitTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s + 2).fill(TYPE.i32)], results(a)));
+  const abiTypes = ADAPTERS.map((a) => functionType([...Array<number>(a.leadingI32s).fill(TYPE.i32), TYPE.i64], results(a)));
   const imports = [
-    ...ADAPTERS.map((a, i) => [...name('split'), ...name(a.name), KIND_FUNCTION, i]),
-    [...name('store'), ...name('memory'), KIND_MEMORY, NO_MAXIMUM, ...u32(ARENA_PAGES)],
-    [...name('store'), ...name('base'), KIND_GLOBAL, I32, IMMUTABLE],
+    ...ADAPTERS.map((a, i) => [...name('split'), ...name(a.name), KIND.function, i]),
+    [...name('store'), ...name('memory'), KIND.memory, LIMITS_WITHOUT_MAXIMUM, ...u32(ARENA_PAGES)],
+    [...name('store'), ...name('base'), KIND.global, TYPE.i32, IMMUTABLE],
   ];
-  const exports = ADAPTERS.map((a, i) => [...name(a.name), KIND_FUNCTION, ADAPTERS.length + i]);
+  const exports = ADAPTERS.map((a, i) => [...name(a.name), KIND.function, ADAPTERS.length + i]);
   const bodies = ADAPTERS.map((a, i) => {
     const time = a.leadingI32s;
     const leading = Array.from({ length: a.leadingI32s }, (_, local) => [op.localGet, local]).flat();
     const low = [op.localGet, time, op.i32WrapI64];
-    const high = [op.localGet, time, op.i64Const, 32, op.i64ShrS, op.i32WrapI64];
-    const body = [0 /* no locals */, ...(a.prelude ?? []), ...leading, ...low, ...high, op.call, i, op.end];
-    return [...u32(body.length), ...body];
+    const high = [op.localGet, time, ...i64Const(32), op.i64ShrS, op.i32WrapI64];
+    return functionBody([], [...(a.prelude ?? []), ...leading, ...low, ...high, op.call, i, op.end]);
   });
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...MAGIC_AND_VERSION,
     ...section(SECTION.type, vector([...splitTypes, ...abiTypes])),
     ...section(SECTION.import, vector(imports)),
     ...section(SECTION.function, vector(ADAPTERS.map((_, i) => [ADAPTERS.length + i]))),

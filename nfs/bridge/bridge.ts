@@ -65,7 +65,9 @@ export function nf_process(device: i32, packet: usize, length: i32, now: i64): i
   if (<i64>EXPIRATION_TIME <= now) emap_expire(dynEmap, now - <i64>EXPIRATION_TIME);
   learn(device, packet + SRC_ADDR, now);
 
-  memory.copy(staticKey, packet + DST_ADDR, MAC_SIZE);
+  // The address as a word and a half-word: V8 runs a 6-byte memory.copy as a call into C++.
+  store<u32>(staticKey, load<u32>(packet + DST_ADDR));
+  store<u16>(staticKey + 4, load<u16>(packet + DST_ADDR + 4));
   store<u16>(staticKey + MAC_SIZE, <u16>device);
   const rule = emap_get(statEmap, staticKey);
   if (rule >= 0) {

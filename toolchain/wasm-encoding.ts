@@ -1,0 +1,47 @@
+// The pieces of the WebAssembly binary format that the run-time's hand-encoded modules are written with (the
+// burst driver, runtime/wasm-driver.ts; libVig's time adapter, libvig/runtime/time-adapter.ts): encoding a
+// module of a few dozen instructions needs no assembler at run time and stays synchronous.
+
+export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+export const SECTION = { type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10 };
+export const TYPE = { i32: 0x7f, i64: 0x7e, f64: 0x7c, function: 0x60, emptyBlock: 0x40 };
+export const KIND = { function: 0x00, memory: 0x02, global: 0x03 };
+export const LIMITS_WITHOUT_MAXIMUM = 0x00;
+export const IMMUTABLE = 0x00;
+
+export const op = {
+  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, call: 0x10,
+  localGet: 0x20, localSet: 0x21, globalGet: 0x23,
+  i32Load: 0x28, i64Load: 0x29, i32Load16U: 0x2f, i32Store: 0x36, i64Store: 0x37, f64Store: 0x39,
+  i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
+  i32Eqz: 0x45, i32LtU: 0x49, i32GeS: 0x4e, i64LeS: 0x57,
+  i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74, i64ShrS: 0x87, f64Sub: 0xa1, f64Mul: 0xa2, i32WrapI64: 0xa7,
+};
+
+/** LEB128, as every count, length, index and constant is encoded. */
+function leb128(value: number, signed: boolean): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const low = value & 0x7f;
+    value = signed ? value >> 7 : value >>> 7;
+    const done = signed ? (value === 0 && (low & 0x40) === 0) || (value === -1 && (low & 0x40) !== 0) : value === 0;
+    if (done) return [...bytes, low];
+    bytes.push(low | 0x80);
+  }
+}
+
+export const u32 = (value: number): number[] => leb128(value, false);
+export const i32Const = (value: number): number[] => [op.i32Const, ...leb128(value, true)];
+export const i64Const = (value: number): number[] => [op.i64Const, ...leb128(value, true)];
+export const f64Const = (value: number): number[] => [op.f64Const, ...new Uint8Array(new Float64Array([value]).buffer)];
+/** A memory access's alignment (log2 of its bytes) and address offset. */
+export const memoryArgument = (alignLog2: number, offset: number): number[] => [...u32(alignLog2), ...u32(offset)];
+export const name = (text: string): number[] => [...u32(text.length), ...new TextEncoder().encode(text)];
+export const vector = (items: number[][]): number[] => [...u32(items.length), ...items.flat()];
+export const section = (id: number, content: number[]): number[] => [id, ...u32(content.length), ...content];
+export const functionType = (params: number[], results: number[]): number[] => [TYPE.function, ...vector(params.map((t) => [t])), ...vector(results.map((t) => [t]))];
+/** A function body: its locals as (count, type) groups, then its instructions (ending with `end`). */
+export const functionBody = (locals: [number, number][], instructions: number[]): number[] => {
+  const body = [...vector(locals.map(([count, type]) => [...u32(count), type])), ...instructions];
+  return [...u32(body.length), ...body];
+};

@@ -5,9 +5,11 @@
 //
 // The .wasm's staging area is [0, STAGING_BYTES) of the NF's own memory, the addresses below the packet area that
 // no verified NF can reach (toolchain/README.md). Bursts are large because each JavaScript copy has a fixed cost
-// of about 100 ns, a tenth of a 64-byte packet's budget at 32 packets a burst.
+// of about 100 ns: at 32 packets a burst, the two copies cost ~6 ns a packet, as much as the .wasm nop itself.
 import { PACKET_BASE } from '../toolchain/build.ts';
-import { RECORD_HEADER, type PacketTrace } from './trace.ts';
+import type { Pass } from './implementations.ts';
+import { settleBeforeTiming } from './quiet-heap.ts';
+import { ProcessedPackets, RECORD_HEADER, type PacketTrace } from './trace.ts';
 
 export const STAGING_BYTES = PACKET_BASE;
 export const BURST_PACKETS = 256;
@@ -42,16 +44,37 @@ export function splitBursts(trace: PacketTrace, output: Uint8Array): Bursts {
   return { input, output: outputs, packets: Int32Array.from(packets), firstMeasured: firstMeasured < 0 ? input.length : firstMeasured };
 }
 
+/** What a pass needs of an implementation: a fresh NF's staging area, and how it processes the staged records. */
+export interface StagedNf {
+  /** Asked again after processing: a view of a WebAssembly memory that grew meanwhile is stale. */
+  staging(): Uint8Array;
+  processStaged(packets: number, timeProbes: boolean): void;
+}
+
 /**
- * Runs bursts [from, to): each is copied to the start of `staging()`, its records processed in place by
- * `processStaged(packets)`, and copied out. `staging` is asked again after processing: a view of a WebAssembly
- * memory that grew meanwhile is stale. Called once per segment, so V8 optimises the loop as a whole.
+ * Passes over `trace`, each on the fresh NF `freshNf` returns: the untimed bursts, then the measured ones timed
+ * as a whole. The processed records of a pass live in one buffer, until the next pass.
  */
-export function runBursts(bursts: Bursts, from: number, to: number, staging: () => Uint8Array, processStaged: (packets: number) => void): void {
+export function prepareBurstPasses(trace: PacketTrace, freshNf: () => StagedNf): Pass {
+  const output = new Uint8Array(trace.records.length);
+  const bursts = splitBursts(trace, output);
+  const processed = new ProcessedPackets(trace, output.subarray(trace.offsets[trace.untimed], trace.offsets[trace.count]));
+  return (timeProbes) => {
+    const nf = freshNf();
+    runBursts(bursts, 0, bursts.firstMeasured, nf, false);
+    settleBeforeTiming(output);
+    const started = performance.now();
+    runBursts(bursts, bursts.firstMeasured, bursts.input.length, nf, timeProbes);
+    return { elapsedNs: (performance.now() - started) * 1e6, processed };
+  };
+}
+
+/** Runs bursts [from, to): each is staged, processed in place and copied out. Called once per segment, so V8 optimises the loop as a whole. */
+function runBursts(bursts: Bursts, from: number, to: number, nf: StagedNf, timeProbes: boolean): void {
   for (let burst = from; burst < to; burst++) {
     const input = bursts.input[burst]!;
-    staging().set(input);
-    processStaged(bursts.packets[burst]!);
-    bursts.output[burst]!.set(staging().subarray(0, input.length));
+    nf.staging().set(input);
+    nf.processStaged(bursts.packets[burst]!, timeProbes);
+    bursts.output[burst]!.set(nf.staging().subarray(0, input.length));
   }
 }

@@ -2,10 +2,9 @@
 // (bursts.ts): per packet, the frame reaches the NF as a Uint8Array view of the staged burst (a view per packet,
 // as any JavaScript packet API hands out) and its result is written back into the record.
 import type { TypeScriptNf } from './baselines/index.ts';
-import { runBursts, splitBursts, STAGING_BYTES } from './bursts.ts';
+import { prepareBurstPasses, STAGING_BYTES } from './bursts.ts';
 import type { Pass } from './implementations.ts';
-import { settleBeforeTiming } from './quiet-heap.ts';
-import { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, ProcessedPackets, RECORD_HEADER, recordSize, type PacketTrace } from './trace.ts';
+import { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, RECORD_HEADER, recordSize, type PacketTrace } from './trace.ts';
 
 /** The staging area and its views by field width. */
 class StagingArea {
@@ -39,17 +38,9 @@ function processStaged(nf: TypeScriptNf, area: StagingArea, count: number, timeP
 
 /** Passes over `trace`, each on a fresh NF from `create`; the processed records of a pass live until the next. */
 export function prepareTypeScriptPasses(create: () => TypeScriptNf, trace: PacketTrace): Pass {
-  const output = new Uint8Array(trace.records.length);
-  const bursts = splitBursts(trace, output);
-  const processed = new ProcessedPackets(trace, output.subarray(trace.offsets[trace.untimed], trace.offsets[trace.count]));
   const area = new StagingArea();
-  const staging = () => area.bytes;
-  return (timeProbes) => {
+  return prepareBurstPasses(trace, () => {
     const nf = create();
-    runBursts(bursts, 0, bursts.firstMeasured, staging, (packets) => processStaged(nf, area, packets, false));
-    settleBeforeTiming(output);
-    const started = performance.now();
-    runBursts(bursts, bursts.firstMeasured, bursts.input.length, staging, (packets) => processStaged(nf, area, packets, timeProbes));
-    return { elapsedNs: (performance.now() - started) * 1e6, processed };
-  };
+    return { staging: () => area.bytes, processStaged: (packets, timeProbes) => processStaged(nf, area, packets, timeProbes) };
+  });
 }

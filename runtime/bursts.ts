@@ -13,6 +13,8 @@ import { ProcessedPackets, RECORD_HEADER, type PacketTrace } from './trace.ts';
 
 export const STAGING_BYTES = PACKET_BASE;
 export const BURST_PACKETS = 256;
+/** The largest frame a burst can stage: its record (header, then the frame) must fit the staging area. */
+export const MAX_STAGED_FRAME = STAGING_BYTES - RECORD_HEADER;
 
 /** Consecutive records staged together: at most BURST_PACKETS, within STAGING_BYTES, never across measuring's start. */
 export interface Bursts {
@@ -35,7 +37,7 @@ export function splitBursts(trace: PacketTrace, output: Uint8Array): Bursts {
     let end = packet;
     do end++;
     while (end < trace.count && end - packet < BURST_PACKETS && end !== trace.untimed && trace.offsets[end + 1]! - start <= STAGING_BYTES);
-    if (trace.offsets[end]! - start > STAGING_BYTES) throw new RangeError(`packet ${packet}'s frame is too large to stage (at most ${STAGING_BYTES - RECORD_HEADER} bytes)`);
+    if (trace.offsets[end]! - start > STAGING_BYTES) throw new RangeError(`packet ${packet}'s frame is too large to stage (at most ${MAX_STAGED_FRAME} bytes)`);
     input.push(trace.records.subarray(start, trace.offsets[end]));
     outputs.push(output.subarray(start, trace.offsets[end]));
     packets.push(end - packet);

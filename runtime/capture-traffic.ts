@@ -3,7 +3,7 @@
 import type { Manifest } from '../toolchain/manifest.ts';
 import type { CapturedFrame } from './pcap.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';
-import { TrafficError, type TrafficOptions } from './traffic.ts';
+import { runnableFrames, TrafficError, type TrafficOptions } from './traffic.ts';
 
 /** Time between the end of one replay of the capture and the start of the next. */
 const REPLAY_GAP_NS = 1000n;
@@ -14,9 +14,10 @@ const REPLAY_GAP_NS = 1000n;
  */
 export function trafficFromCapture(manifest: Manifest, frames: CapturedFrame[], source: string, options: Pick<TrafficOptions, 'packets' | 'warmup'>): PacketTrace {
   if (frames.length === 0) throw new TrafficError(`${source} holds no frames`);
+  const bounds = runnableFrames(manifest);
   frames.forEach(({ frame }, index) => {
-    if (frame.length < manifest.frame.min || frame.length > manifest.frame.max) {
-      throw new TrafficError(`${source}: frame ${index} has ${frame.length} bytes, outside ${manifest.name}'s bounds ${manifest.frame.min}..${manifest.frame.max} (nf.json "frame")`);
+    if (frame.length < bounds.min || frame.length > bounds.max) {
+      throw new TrafficError(`${source}: frame ${index} has ${frame.length} bytes, outside ${bounds.min}..${bounds.max} (${bounds.why})`);
     }
   });
   const first = frames[0]!.time;

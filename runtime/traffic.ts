@@ -9,6 +9,7 @@
 // (W + 1) x step: every flow of the window is still fresh, and a flow that left expires exactly one packet
 // later. The table therefore holds W entries before every packet, W + 1 at most.
 import type { Manifest } from '../toolchain/manifest.ts';
+import { MAX_STAGED_FRAME } from './bursts.ts';
 import { MIN_FLOW_FRAME, writeFlowFrame } from './flow-frames.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';
 
@@ -95,12 +96,20 @@ function timeStep(manifest: Manifest, window: number): bigint {
   return step;
 }
 
+/** The frame lengths the benchmark can run through `manifest`'s NF, and why those bounds. */
+export function runnableFrames(manifest: Manifest): { min: number; max: number; why: string } {
+  const { min, max } = manifest.frame;
+  if (max <= MAX_STAGED_FRAME) return { min, max, why: `${manifest.name}/nf.json "frame"` };
+  return { min, max: MAX_STAGED_FRAME, why: `${manifest.name}/nf.json "frame" allows up to ${max} bytes, but the run-time stages frames of at most ${MAX_STAGED_FRAME}` };
+}
+
 function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): (uniform: number) => number {
   if (sizes.length === 0) throw new TrafficError('give at least one frame size');
-  const low = Math.max(MIN_FLOW_FRAME, manifest.frame.min);
+  const bounds = runnableFrames(manifest);
+  const low = Math.max(MIN_FLOW_FRAME, bounds.min);
   for (const { bytes, weight } of sizes) {
-    if (!Number.isInteger(bytes) || bytes < low || bytes > manifest.frame.max) {
-      throw new TrafficError(`frame size ${bytes} is outside ${low}..${manifest.frame.max} (${manifest.name}/nf.json "frame", and room for Ethernet, IPv4 and UDP headers)`);
+    if (!Number.isInteger(bytes) || bytes < low || bytes > bounds.max) {
+      throw new TrafficError(`frame size ${bytes} is outside ${low}..${bounds.max} (${bounds.why}, and room for Ethernet, IPv4 and UDP headers)`);
     }
     if (!(weight > 0)) throw new TrafficError(`frame size ${bytes}: the weight must be positive, not ${weight}`);
   }

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Emap } from '../../libvig/runtime/index.ts';
 import { buildNf } from '../../toolchain/build.ts';
 import { loadNf } from '../../runtime/instantiate.ts';
-import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity } from '../../runtime/traffic.ts';
+import { MAX_STAGED_FRAME, splitBursts } from '../../runtime/bursts.ts';
+import { trafficFromCapture } from '../../runtime/capture-traffic.ts';
+import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, TrafficError } from '../../runtime/traffic.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 
@@ -46,4 +48,17 @@ test('frame size mixes follow their weights', async () => {
     if (length === 1514) large++;
   }
   assert.ok(large > 1700 && large < 2300, `${large} of 6000 frames are 1514 bytes`);
+});
+
+test('frames the NF allows but a burst cannot stage are refused up front, saying which limit binds', async () => {
+  const { manifest: bridge } = await buildNf(BRIDGE);
+  const manifest = { ...bridge, frame: { ...bridge.frame, max: 32768 } };
+  const options = { ...DEFAULT_TRAFFIC, occupancy: 0.01, packets: 20, warmup: 0 };
+  const largest = generateTraffic(manifest, { ...options, sizes: [{ bytes: MAX_STAGED_FRAME, weight: 1 }] });
+  assert.equal(splitBursts(largest, new Uint8Array(largest.records.length)).input.length, largest.count, 'one frame a burst');
+  const limit = new RegExp(`allows up to 32768 bytes, but the run-time stages frames of at most ${MAX_STAGED_FRAME}`);
+  assert.throws(() => generateTraffic(manifest, { ...options, sizes: [{ bytes: MAX_STAGED_FRAME + 1, weight: 1 }] }), (e) => e instanceof TrafficError && limit.test(e.message));
+  const frames = [MAX_STAGED_FRAME, MAX_STAGED_FRAME + 8].map((length, index) => ({ frame: new Uint8Array(length), time: BigInt(index) }));
+  assert.throws(() => trafficFromCapture(manifest, frames, 'big.pcap', options), (e) => e instanceof TrafficError && /^big\.pcap: frame 1 has 32752 bytes/.test(e.message) && limit.test(e.message));
+  assert.equal(trafficFromCapture(manifest, frames.slice(0, 1), 'big.pcap', options).count, 20);
 });

@@ -25,6 +25,8 @@ export interface ImplementationFigures {
   id: ImplementationId;
   /** Measured packets per second over each repetition's run, in millions. */
   mpps: Spread;
+  /** The same, repetition by repetition. */
+  mppsByRepetition: number[];
   /** Probe latency in ns: each repetition's median, 99th percentile and maximum, spread over repetitions. */
   latencyNs: { median: Spread; p99: Spread; max: Spread };
 }
@@ -42,8 +44,11 @@ export interface NfBenchmark {
   };
   repetitions: number;
   implementations: ImplementationFigures[];
-  /** Median throughput of the verified NF divided by each baseline's. */
-  ratios: Partial<Record<Exclude<ImplementationId, 'wasm'>, number>>;
+  /**
+   * The verified NF's throughput divided by each baseline's, repetition by repetition: both ran in the same
+   * repetition, seconds apart, so a host that slows down for a while slows both.
+   */
+  ratios: Partial<Record<Exclude<ImplementationId, 'wasm'>, Spread>>;
   /** Baselines this NF lacks, and why. */
   missing: string[];
   /** Frames the verified NF sent in the last repetition and where they were written (with --pcap-out). */
@@ -74,7 +79,8 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
 
   const implementationsFigures = runs.map(({ implementation, repetitions }) => figures(implementation.id, repetitions));
   const ratios: NfBenchmark['ratios'] = {};
-  for (const figure of implementationsFigures.slice(1)) ratios[figure.id as Exclude<ImplementationId, 'wasm'>] = implementationsFigures[0]!.mpps.median / figure.mpps.median;
+  const [wasm, ...baselines] = implementationsFigures;
+  for (const figure of baselines) ratios[figure.id as Exclude<ImplementationId, 'wasm'>] = spread(figure.mppsByRepetition.map((mpps, repetition) => wasm!.mppsByRepetition[repetition]! / mpps));
   const result: NfBenchmark = {
     nf: manifest.name,
     traffic: {
@@ -105,6 +111,7 @@ function figures(id: ImplementationId, repetitions: Repetition[]): Implementatio
   return {
     id,
     mpps: spread(repetitions.map((repetition) => repetition.mpps)),
+    mppsByRepetition: repetitions.map((repetition) => repetition.mpps),
     latencyNs: {
       median: spread(latencies.map((l) => l.median)),
       p99: spread(latencies.map((l) => l.p99)),

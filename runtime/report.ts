@@ -12,13 +12,13 @@ const LABELS: Record<ImplementationId, string> = {
 const range = (s: Spread, digits: number): string => `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}-${s.max.toFixed(digits)}]`;
 
 export function formatBenchmarks(results: NfBenchmark[]): string {
-  const header = ['NF', 'implementation', 'Mpps median [min-max]', 'wasm/this', 'probe latency ns: median', 'p99', 'max'];
+  const header = ['NF', 'implementation', 'Mpps median [min-max]', 'wasm/this median [min-max]', 'probe latency ns: median', 'p99', 'max'];
   const rows = results.flatMap((result) =>
     result.implementations.map((figures) => [
       result.nf,
       LABELS[figures.id],
       range(figures.mpps, 2),
-      figures.id === 'wasm' ? '1.00' : (result.ratios[figures.id as Exclude<ImplementationId, 'wasm'>] ?? NaN).toFixed(2),
+      figures.id === 'wasm' ? '1.00' : range(result.ratios[figures.id as Exclude<ImplementationId, 'wasm'>]!, 2),
       range(figures.latencyNs.median, 0),
       figures.latencyNs.p99.median.toFixed(0),
       figures.latencyNs.max.max.toFixed(0),
@@ -35,5 +35,5 @@ export function formatBenchmarks(results: NfBenchmark[]): string {
       ...(result.pcapOut ? [`${result.nf}: ${result.pcapOut.frames} output frames written to ${result.pcapOut.file}`] : []),
     ];
   });
-  return [line(header), ...rows.map(line), '', 'p99 is the median over repetitions, max the largest; latency includes reading the clock.', ...notes].join('\n');
+  return [line(header), ...rows.map(line), '', 'wasm/this: the throughputs\' ratio in each repetition (implementations run in turn on the same packets). p99 is the median over repetitions, max the largest; latency includes reading the clock.', ...notes].join('\n');
 }

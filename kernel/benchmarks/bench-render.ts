@@ -19,20 +19,20 @@ const IMPLEMENTATIONS = Object.keys(LABELS) as ImplementationId[];
 const range = (s: Spread, digits: number) => `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
 const number = (text: string) => cell(text, 'number');
 
-/** The verified NF's median throughput divided by this implementation's (1 for the verified NF itself). */
-function wasmOverThis(result: NfBenchmark, id: ImplementationId): number {
-  return id === 'wasm' ? 1 : (result.ratios[id] ?? NaN);
+/** The verified NF's throughput divided by this implementation's, over repetitions ("1.00" for the verified NF itself). */
+function wasmOverThis(result: NfBenchmark, id: ImplementationId): string {
+  return id === 'wasm' ? '1.00' : range(result.ratios[id]!, 2);
 }
 
 export function benchmarkTableBundle(results: NfBenchmark[]): MimeBundle {
-  const header = ['NF', 'implementation', 'Mpps median [min–max]', 'wasm ÷ this', 'probe latency ns: median [min–max]', 'p99 [min–max]', 'max [min–max]'];
+  const header = ['NF', 'implementation', 'Mpps median [min–max]', 'wasm ÷ this median [min–max]', 'probe latency ns: median [min–max]', 'p99 [min–max]', 'max [min–max]'];
   const rows = results.flatMap((result) =>
     result.implementations.map((figures) =>
       row([
         cell(result.nf),
         cell(LABELS[figures.id]),
         number(range(figures.mpps, 2)),
-        number(wasmOverThis(result, figures.id).toFixed(2)),
+        number(wasmOverThis(result, figures.id)),
         number(range(figures.latencyNs.median, 0)),
         number(range(figures.latencyNs.p99, 0)),
         number(range(figures.latencyNs.max, 0)),
@@ -44,7 +44,7 @@ export function benchmarkTableBundle(results: NfBenchmark[]): MimeBundle {
     ...result.missing.map((reason) => `${result.nf}: no baseline ${reason}`),
   ]);
   const explanation = 'Spreads are over repetitions; each repetition runs every implementation on the same packets, one after the other. ' +
-    '"wasm ÷ this" is the ratio of median throughputs measured in this run. Latency is per probe packet (a new flow: the longest path), clock reads included.';
+    '"wasm ÷ this" is the ratio of the two throughputs in each repetition, so a host that slows down for a while slows both. Latency is per probe packet (a new flow: the longest path), clock reads included.';
   const html = `${table(header, rows)}<p>${escapeHtml(explanation)}</p><ul>${notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`;
   return { 'text/plain': formatBenchmarks(results), 'text/html': section(html) };
 }

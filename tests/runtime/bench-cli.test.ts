@@ -32,10 +32,19 @@ test('vigor bench prints a row per implementation and writes the same figures as
     assert.ok(result.traffic.probes > 0 && result.traffic.probes < 3000);
     for (const figures of result.implementations) {
       assert.ok(figures.mpps.min > 0 && figures.mpps.min <= figures.mpps.median && figures.mpps.median <= figures.mpps.max);
+      assert.deepEqual([...figures.mppsByRepetition].sort((a, b) => a - b), [figures.mpps.min, figures.mpps.max]);
       assert.ok(figures.latencyNs.median.median > 0 && figures.latencyNs.median.median <= figures.latencyNs.max.max);
       assert.match(run.stdout, new RegExp(`${result.nf}\\s+\\S.*${figures.mpps.median.toFixed(2)}`));
     }
-    assert.equal(result.ratios.c, result.implementations[0]!.mpps.median / result.implementations[1]!.mpps.median);
+    // Each repetition's ratio pairs the two implementations' throughputs of that repetition.
+    const [wasm, ...baselines] = result.implementations;
+    for (const baseline of baselines) {
+      const ratios = baseline.mppsByRepetition.map((mpps, repetition) => wasm!.mppsByRepetition[repetition]! / mpps).sort((a, b) => a - b);
+      const shown = result.ratios[baseline.id as 'c' | 'typescript']!;
+      assert.deepEqual([shown.min, shown.max], ratios);
+      assert.ok(ratios.includes(shown.median));
+      assert.match(run.stdout, new RegExp(`${result.nf}\\s+\\S.*${baseline.mpps.median.toFixed(2)} \\[.*\\]\\s+${shown.median.toFixed(2)} \\[${shown.min.toFixed(2)}-${shown.max.toFixed(2)}\\]`));
+    }
   }
 });
 

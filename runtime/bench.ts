@@ -1,5 +1,5 @@
-// The benchmark: one trace, run by the verified .wasm NF and by its baselines in the same process, repetition
-// after repetition in turn (so that noise from other work on the machine spreads over all of them), outputs
+// The benchmark: one trace, run by the verified .wasm NF and by its baselines in the same process, in turn in
+// each repetition (so that noise from other work on the machine spreads over all of them), outputs
 // cross-checked, figures summarised as data (for the CLI's table and JSON, and for the kernel's plots).
 import { loadManifest } from '../toolchain/manifest.ts';
 import { DROP } from './baselines/typescript-nf.ts';
@@ -66,13 +66,16 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
   progress(`${manifest.name}: ${trace.untimed} untimed + ${trace.measured} measured packets; ${implementations.map((i) => i.id).join(', ')}`);
   const runs = implementations.map((implementation) => ({ implementation, run: implementation.prepare(trace), repetitions: [] as Repetition[], last: null as ProcessedPackets | null }));
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
-    for (const entry of runs) {
+    // Every other repetition in reverse order, so that neither going first nor following another one's run
+    // (its garbage, its forked process) favours an implementation.
+    const order = repetition % 2 === 0 ? runs : [...runs].reverse();
+    for (const entry of order) {
       // The processed records live in a buffer the next repetition reuses: summarise them now.
       const { elapsedNs, processed } = entry.run();
       entry.repetitions.push({ mpps: trace.measured / elapsedNs * 1e3, latency: summariseLatencies(processed.latencies()) });
       entry.last = processed;
     }
-    progress(`  repetition ${repetition + 1}/${options.repetitions}: ${runs.map((r) => `${r.implementation.id} ${r.repetitions.at(-1)!.mpps.toFixed(2)} Mpps`).join(', ')}`);
+    progress(`  repetition ${repetition + 1}/${options.repetitions}: ${order.map((r) => `${r.implementation.id} ${r.repetitions.at(-1)!.mpps.toFixed(2)} Mpps`).join(', ')}`);
   }
   const reference = runs[0]!.last!;
   for (const { implementation, last } of runs.slice(1)) requireSameOutputs(reference, last!, implementation.id, trace);

@@ -29,6 +29,9 @@ test('vigor bench prints a row per implementation and writes the same figures as
   for (const result of results) {
     assert.deepEqual(result.implementations.map((i) => i.id), ['wasm', 'c', 'typescript']);
     assert.equal(result.traffic.measuredPackets, 3000);
+    // Progress names the implementations in the order they ran: every other repetition reversed.
+    const mpps = (id: string) => `${id} [\\d.]+ Mpps`;
+    assert.match(run.stderr, new RegExp(`^${result.nf}: .*\\n +repetition 1/2: ${['wasm', 'c', 'typescript'].map(mpps).join(', ')}\\n +repetition 2/2: ${['typescript', 'c', 'wasm'].map(mpps).join(', ')}$`, 'm'));
     assert.ok(result.traffic.probes > 0 && result.traffic.probes < 3000);
     for (const figures of result.implementations) {
       assert.ok(figures.mpps.min > 0 && figures.mpps.min <= figures.mpps.median && figures.mpps.median <= figures.mpps.max);

@@ -18,6 +18,9 @@ export const op = {
   i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74, i64ShrS: 0x87, f64Sub: 0xa1, f64Mul: 0xa2, i32WrapI64: 0xa7,
 };
 
+/** Instructions after the SIMD prefix byte (0xfd), their numbers in LEB128 (both below 128 here). */
+export const simd = { v128Load: [0xfd, 0x00], v128Store: [0xfd, 0x0b] };
+
 /** LEB128, as every count, length, index and constant is encoded. */
 function leb128(value: number, signed: boolean): number[] {
   const bytes: number[] = [];

@@ -1,6 +1,7 @@
 // %bench and %plot bench through the kernel's cell handler: the table of the three implementations with ratios
-// that pair the throughputs shown repetition by repetition, the plotly charts of this session's benchmarks, usage errors that say what
-// to write, and an interrupt that returns within 2 s. Benchmarks are small (seconds); no figure is asserted.
+// that pair the throughputs shown repetition by repetition, the plotly charts of this session's benchmarks,
+// usage errors that say what to write, and an interrupt that returns within 2 s. Benchmarks are small (seconds);
+// no figure is asserted.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExecuteSummary } from '../../kernel/session/kernel-session.ts';
@@ -44,7 +45,7 @@ test('%bench of an unknown NF or with a bad option is a UsageError saying what t
 
 let table = '';
 
-test('%bench nop bridge: a table of the three implementations per NF, ratios from the figures shown, progress in place', async () => {
+test('%bench nop bridge: a table of the three implementations per NF, ratios pairing the figures shown, progress in place', async () => {
   const { summary, sink } = await run(`%bench nop bridge ${SMALL}`);
   assert.equal(summary.status, 'ok', failure(summary));
   table = text(sink.results[0]);

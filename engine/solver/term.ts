@@ -451,24 +451,34 @@ export class TermWriter {
 
   /** The position of `root` in the table, writing it (and what it depends on) first if needed. */
   add(root: Term): number {
-    const stack: Term[] = [root];
-    while (stack.length > 0) {
-      const t = stack[stack.length - 1]!;
-      if (this.positions.has(t.id)) {
-        stack.pop();
-        continue;
-      }
-      const pending = t.args.filter((a) => !this.positions.has(a.id));
-      if (pending.length > 0) {
-        stack.push(...pending);
-        continue;
-      }
-      stack.pop();
-      this.positions.set(t.id, this.table.length);
+    return buildBottomUp(root, this.positions, (t) => {
       this.table.push([t.op, t.width, t.value.toString(), t.name, t.hi, ...t.args.map((a) => this.positions.get(a.id)!)]);
-    }
-    return this.positions.get(root.id)!;
+      return this.table.length - 1;
+    });
   }
+}
+
+/**
+ * `make(root)`, after `make` of every term `root` depends on that `made` (results by term id) lacks, arguments
+ * first; every result is kept in `made`. Iterative, not recursive: terms built from long packet store chains are deep.
+ */
+export function buildBottomUp<R>(root: Term, made: Map<number, R>, make: (t: Term) => R): R {
+  const stack: Term[] = [root];
+  while (stack.length > 0) {
+    const t = stack[stack.length - 1]!;
+    if (made.has(t.id)) {
+      stack.pop();
+      continue;
+    }
+    const pending = t.args.filter((a) => !made.has(a.id));
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    stack.pop();
+    made.set(t.id, make(t));
+  }
+  return made.get(root.id)!;
 }
 
 /** Terms back from a table, through the same interning (so equal terms are the same object again). */

@@ -1,7 +1,7 @@
 // Z3 behind a small synchronous interface: terms are translated once, queries are incremental along the
 // depth-first path, answers are cached, and models come back as plain JavaScript assignments.
 import { init, Z3_decl_kind } from 'z3-solver';
-import { ARRAY, BOOL, type Assignment, emptyAssignment, symbolsOf, type Term, variablesOf } from './term.ts';
+import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, symbolsOf, type Term, variablesOf } from './term.ts';
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
 type LowLevel = Z3Api['Z3'];
@@ -186,25 +186,7 @@ export class Solver {
   }
 
   private toZ3(root: Term): Ast {
-    const done = this.translated.get(root.id);
-    if (done !== undefined) return done;
-    // Iterative post-order: terms built from long packet store chains are deep.
-    const stack: Term[] = [root];
-    while (stack.length > 0) {
-      const t = stack[stack.length - 1]!;
-      if (this.translated.has(t.id)) {
-        stack.pop();
-        continue;
-      }
-      const pending = t.args.filter((a) => !this.translated.has(a.id));
-      if (pending.length > 0) {
-        stack.push(...pending);
-        continue;
-      }
-      stack.pop();
-      this.translated.set(t.id, this.build(t));
-    }
-    return this.translated.get(root.id)!;
+    return this.translated.get(root.id) ?? buildBottomUp(root, this.translated, (t) => this.build(t));
   }
 
   private sort(width: number) {

@@ -3,7 +3,7 @@
 // takes is left open by the contract: the model checks the run-time's choice against it and adopts it.
 import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion } from '../../../engine/ghost/emap.ts';
 import * as T from '../../../engine/solver/term.ts';
-import type { EmapModel, EmapOp, OldestEntry } from './emap-model.ts';
+import { emapViolation, type EmapModel, type EmapOp, type OldestEntry } from './emap-model.ts';
 
 export class ContractEmap implements EmapModel {
   private version: EmapVersion;
@@ -92,18 +92,6 @@ export class ContractEmap implements EmapModel {
 
   /** The contract's preconditions (engine/contracts/libvig.ts), on concrete arguments. */
   violation(op: EmapOp): string | null {
-    const timeGoesBack = (now: bigint) => this.latestStamp !== null && T.evaluate(T.compare('slt', T.bv(now, 64), this.latestStamp), T.emptyAssignment()) === 1n;
-    switch (op.name) {
-      case 'add':
-        return this.get(op.key) >= 0 ? 'the key is present' : timeGoesBack(op.now) ? 'time went backwards' : null;
-      case 'refresh':
-        return !this.hasIdx(op.index) ? 'the index is not allocated' : timeGoesBack(op.now) ? 'time went backwards' : null;
-      case 'get_key':
-        return this.hasIdx(op.index) ? null : 'the index is not allocated';
-      case 'erase':
-        return this.get(op.key) >= 0 ? null : 'the key is absent';
-      default:
-        return null;
-    }
+    return emapViolation(this, op, (now) => this.latestStamp !== null && T.evaluate(T.compare('slt', T.bv(now, 64), this.latestStamp), T.emptyAssignment()) === 1n);
   }
 }

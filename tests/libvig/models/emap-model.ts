@@ -41,6 +41,23 @@ export interface EmapModel {
   violation(op: EmapOp): string | null;
 }
 
+/** The precondition of the emap ABI that `op` breaks, from a model's answers (every model has the same ones). */
+export function emapViolation(model: Pick<EmapModel, 'get' | 'hasIdx'>, op: EmapOp, timeGoesBack: (now: bigint) => boolean): string | null {
+  const stampable = (now: bigint) => (timeGoesBack(now) ? 'time went backwards' : null);
+  switch (op.name) {
+    case 'add':
+      return model.get(op.key) >= 0 ? 'the key is present' : stampable(op.now);
+    case 'refresh':
+      return model.hasIdx(op.index) ? stampable(op.now) : 'the index is not allocated';
+    case 'get_key':
+      return model.hasIdx(op.index) ? null : 'the index is not allocated';
+    case 'erase':
+      return model.get(op.key) >= 0 ? null : 'the key is absent';
+    default:
+      return null;
+  }
+}
+
 export class ReferenceEmap implements EmapModel {
   private readonly indexOfKey = new Map<string, number>();
   private readonly keyOfIndex = new Map<number, Uint8Array>();
@@ -109,22 +126,7 @@ export class ReferenceEmap implements EmapModel {
   }
 
   violation(op: EmapOp): string | null {
-    switch (op.name) {
-      case 'add':
-        return this.get(op.key) >= 0 ? 'the key is present' : this.timeViolation(op.now);
-      case 'refresh':
-        return this.hasIdx(op.index) ? this.timeViolation(op.now) : 'the index is not allocated';
-      case 'get_key':
-        return this.hasIdx(op.index) ? null : 'the index is not allocated';
-      case 'erase':
-        return this.get(op.key) >= 0 ? null : 'the key is absent';
-      default:
-        return null;
-    }
-  }
-
-  private timeViolation(now: bigint): string | null {
-    return this.latestStamp !== null && now < this.latestStamp ? 'time went backwards' : null;
+    return emapViolation(this, op, (now) => this.latestStamp !== null && now < this.latestStamp);
   }
 
   private stamp(index: number, now: bigint): void {

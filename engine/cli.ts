@@ -1,12 +1,13 @@
 // `npx vigor <command>`: the engine's command line.
+import { formatResultTable } from './render/property.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BuildError, buildNf } from '../toolchain/build.ts';
-import { loadManifest, ManifestError } from '../toolchain/manifest.ts';
-import { formatExploration, formatResultTable } from './report.ts';
+import { loadManifest, ManifestError } from '../nf-abi/index.ts';
+import { formatExploration } from './render/exploration.ts';
 import { listProperties } from './spec/frontend/index.ts';
-import { verifyInParallel } from './verify/pool.ts';
-import { exploreNf } from './symbex/nf.ts';
+import { verifyInParallel } from './pool/pool.ts';
+import { exploreNf } from './nf/explore-nf.ts';
 import { EngineError } from './symbex/violations.ts';
 import { takeOption, UsageError } from '../toolchain/cli-args.ts';
 

@@ -1,7 +1,7 @@
 // `vigor kernel start --connection-file F`: the process Jupyter runs (see the kernelspec).
 import { readConnectionFile } from './protocol/connection.ts';
 import { KernelServer } from './protocol/kernel-server.ts';
-import { KernelSession } from './session/kernel-session.ts';
+import { KernelSession } from './kernel-session.ts';
 
 const PARENT_POLL_MS = 1000;
 

@@ -6,8 +6,8 @@
 // The .wasm's staging area is [0, STAGING_BYTES) of the NF's own memory, the addresses below the packet area that
 // no verified NF can reach (toolchain/README.md). Bursts are large because each JavaScript copy has a fixed cost
 // of about 100 ns: at 32 packets a burst, the two copies cost ~6 ns a packet, as much as the .wasm nop itself.
-import { PACKET_BASE } from '../toolchain/build.ts';
-import type { Pass } from './implementations.ts';
+import { PACKET_BASE } from '../nf-abi/index.ts';
+import type { Pass } from './pass.ts';
 import { settleBeforeTiming } from './quiet-heap.ts';
 import { ProcessedPackets, RECORD_HEADER, type PacketTrace } from './trace.ts';
 

@@ -1,6 +1,6 @@
 // Traffic from a capture (--pcap): its frames, replayed as often as needed to cover the warm-up and the measured
 // packets. A classic pcap does not record the receiving interface, so every frame arrives on device 0.
-import type { Manifest } from '../toolchain/manifest.ts';
+import type { Manifest } from '../nf-abi/index.ts';
 import type { CapturedFrame } from './pcap.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';
 import { runnableFrames, TrafficError, type TrafficOptions } from './traffic.ts';

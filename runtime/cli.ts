@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BuildError, PROJECT_ROOT } from '../toolchain/build.ts';
-import { ManifestError } from '../toolchain/manifest.ts';
+import { ManifestError } from '../nf-abi/index.ts';
 import { benchmarkNf, DEFAULT_BENCH, OutputMismatch, type BenchOptions, type NfBenchmark } from './bench.ts';
 import { TrafficError } from './traffic.ts';
 import { NativeBaselineError } from './native-baseline.ts';

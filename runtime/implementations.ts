@@ -1,24 +1,13 @@
 // The three ways an NF is run by the benchmark: the verified .wasm (the product), its C twin compiled natively
 // (the machine's limit) and the idiomatic TypeScript baseline (what a developer would write without us).
 import { buildNf } from '../toolchain/build.ts';
-import type { Manifest } from '../toolchain/manifest.ts';
+import type { Manifest } from '../nf-abi/index.ts';
 import { TYPESCRIPT_BASELINES } from './baselines/index.ts';
 import { buildNativeHarness, cTwinOf, GccMissing, runNativeHarness } from './native-baseline.ts';
-import type { PacketTrace, ProcessedPackets } from './trace.ts';
+import type { Pass, PassResult } from './pass.ts';
+import type { PacketTrace } from './trace.ts';
 import { prepareTypeScriptPasses } from './typescript-runner.ts';
 import { prepareWasmPasses } from './wasm-runner.ts';
-
-/**
- * One repetition: the measured segment's time in a throughput pass, and the records after a latency pass. The
- * records live in a buffer the implementation reuses: they are valid until its next repetition.
- */
-export interface PassResult {
-  elapsedNs: number;
-  processed: ProcessedPackets;
-}
-
-/** One pass over the trace on a freshly initialised NF, probes timed one by one or not at all. */
-export type Pass = (timeProbes: boolean) => PassResult;
 
 /** A repetition: a throughput pass, then a latency pass. */
 function throughputThenLatency(pass: Pass): () => PassResult {

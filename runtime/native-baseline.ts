@@ -1,19 +1,22 @@
 // The native baseline: the NF's C twin (nfs/<name>/<name>.c) compiled with gcc -O2 together with libVig in C
 // (native/libvig.c), the manifest's config as C functions, and the hot loop (native/harness.c). The closest
 // thing to the machine's limit: no sandbox, no JavaScript boundary.
+import { MAX_FRAME } from '../nf-abi/index.ts';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MAX_FRAME, PROJECT_ROOT } from '../toolchain/build.ts';
-import { tableImports, type Manifest } from '../toolchain/manifest.ts';
-import type { PassResult } from './implementations.ts';
+import { PROJECT_ROOT } from '../toolchain/build.ts';
+import { tableImports, type Manifest } from '../nf-abi/index.ts';
+import type { PassResult } from './pass.ts';
 import { ProcessedPackets, type PacketTrace } from './trace.ts';
 import { BURST_PACKETS, STAGING_BYTES } from './bursts.ts';
 
 const NATIVE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'native');
+/** Headers a C twin includes by relative path: part of what a cached harness was built from. */
+const SHARED_HEADERS = ['nf-abi/c/nf.h', 'libvig/c/libvig.h'].map((path) => join(PROJECT_ROOT, path));
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'native');
 // The same bursts and packet area as the WebAssembly driver's, so that both loops do the same copies.
 const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes', `-DSTAGING_BYTES=${STAGING_BYTES}`, `-DBURST_PACKETS=${BURST_PACKETS}`, `-DPACKET_AREA=${MAX_FRAME}`];
@@ -34,7 +37,7 @@ export function buildNativeHarness(twin: string, manifest: Manifest): string {
   const config = configSource(manifest);
   const sources = [twin, join(NATIVE_DIR, 'libvig.c'), join(NATIVE_DIR, 'harness.c')];
   const hash = createHash('sha256');
-  for (const source of sources) hash.update(readFileSync(source)).update('\0');
+  for (const source of [...sources, ...SHARED_HEADERS]) hash.update(readFileSync(source)).update('\0');
   hash.update(config).update(GCC_FLAGS.join(' '));
   const dir = join(CACHE_DIR, hash.digest('hex').slice(0, 24));
   const binary = join(dir, 'harness');

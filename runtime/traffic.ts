@@ -8,7 +8,7 @@
 // always come from W distinct flows, and time advances by `step` per packet with W x step <= expiration <
 // (W + 1) x step: every flow of the window is still fresh, and a flow that left expires exactly one packet
 // later. The table therefore holds W entries before every packet, W + 1 at most.
-import type { Manifest } from '../toolchain/manifest.ts';
+import type { Manifest } from '../nf-abi/index.ts';
 import { MAX_STAGED_FRAME } from './bursts.ts';
 import { MIN_FLOW_FRAME, writeFlowFrame } from './flow-frames.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';

@@ -3,7 +3,7 @@
 // as any JavaScript packet API hands out) and its result is written back into the record.
 import type { TypeScriptNf } from './baselines/index.ts';
 import { prepareBurstPasses, STAGING_BYTES } from './bursts.ts';
-import type { Pass } from './implementations.ts';
+import type { Pass } from './pass.ts';
 import { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, RECORD_HEADER, recordSize, type PacketTrace } from './trace.ts';
 
 /** The staging area and its views by field width. */

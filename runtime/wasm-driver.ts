@@ -10,7 +10,7 @@
 // memory.copy to a call into C++ that costs more than a 64-byte frame's copies; against a loop of 8-byte copies,
 // the blocks take a 64-byte frame's two copies and call from about 6 ns to 5, a 1514-byte frame's from 100 ns to
 // 40. The module is encoded by hand (toolchain/wasm-encoding.ts).
-import { PACKET_BASE } from '../toolchain/build.ts';
+import { PACKET_BASE } from '../nf-abi/index.ts';
 import { f64Const, functionBody, functionType, i32Const, KIND, LIMITS_WITHOUT_MAXIMUM, MAGIC_AND_VERSION, memoryArgument as memarg, name, op, section, SECTION, simd, TYPE, vector } from '../toolchain/wasm-encoding.ts';
 import { FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, RECORD_HEADER } from './trace.ts';
 

@@ -1,9 +1,8 @@
 // Runs a trace through the verified .wasm NF with libVig's run-time: bursts (bursts.ts) are staged in the NF's own
 // memory, and the WebAssembly driver (wasm-driver.ts) runs each burst's packets.
 import { prepareBurstPasses, STAGING_BYTES } from './bursts.ts';
-import type { NfBinary } from './instantiate.ts';
-import { loadNf } from './instantiate.ts';
-import type { Pass } from './implementations.ts';
+import { loadNf, type NfBinary } from '../libvig/index.ts';
+import type { Pass } from './pass.ts';
 import type { PacketTrace } from './trace.ts';
 import { instantiateDriver } from './wasm-driver.ts';
 

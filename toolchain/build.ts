@@ -4,24 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadManifest, type Manifest, ManifestError } from './manifest.ts';
+import { loadManifest, type Manifest, ManifestError, MAX_FRAME, MEMORY_BASE, NF_EXPORTS } from '../nf-abi/index.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'wasm');
-/** Sources shared by every NF (nfs/lib: DROP, FLOOD, headers; libvig/as: libVig imports), imported by relative path. */
-const SHARED_SOURCE_DIRS = [join(PROJECT_ROOT, 'nfs', 'lib'), join(PROJECT_ROOT, 'libvig', 'as')];
+/** Sources every NF may import by relative path (nf-abi: DROP, FLOOD; libvig/as and c: libVig imports). */
+const SHARED_SOURCES = ['nf-abi/outputs.ts', 'nf-abi/c/nf.h', 'libvig/as', 'libvig/c'].map((path) => join(PROJECT_ROOT, path));
 
-export const NF_EXPORTS = ['nf_init', 'nf_process'];
-
-/**
- * Memory layout the toolchain guarantees: the compilers place static data at MEMORY_BASE and above, so
- * [PACKET_BASE, MEMORY_BASE) is free for the received frame (32 KiB: jumbo frames fit) and [0, PACKET_BASE) is
- * never a valid address. The run-time stages bursts of packets there (runtime/wasm-driver.ts): a verified NF
- * cannot reach it, and the larger it is, the fewer JavaScript copies a run needs.
- */
-export const PACKET_BASE = 32768;
-export const MEMORY_BASE = 65536;
-export const MAX_FRAME = MEMORY_BASE - PACKET_BASE;
 
 const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--noColors', '--memoryBase', String(MEMORY_BASE)];
 const CLANG_FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--allow-undefined', `-Wl,--global-base=${MEMORY_BASE}`];
@@ -89,7 +78,7 @@ function applyPatches(text: string, variant: Variant, file: string): string {
 }
 
 /** Compiles one AssemblyScript (.ts) or C (.c) file; `exports` are the functions a C build must export. */
-export async function compileSource(source: string, options: { exports: string[] }): Promise<CompiledModule> {
+export async function compileSource(source: string, options: { exports: readonly string[] }): Promise<CompiledModule> {
   const language = extname(source) === '.c' ? 'c' : 'assemblyscript';
   if (!existsSync(source)) throw new BuildError(source, `no such file: ${source}`);
   const flags = language === 'c' ? [...CLANG_FLAGS, ...options.exports.map((e) => `-Wl,--export=${e}`)] : ASC_FLAGS;
@@ -147,13 +136,14 @@ function compileC(source: string, outFile: string, flags: string[]): void {
 function contentHash(source: string, flags: string[]): string {
   const hash = createHash('sha256');
   hash.update(`${source}\0${flags.join(' ')}\0${compilerVersion(extname(source))}\0`);
-  for (const dir of [dirname(source), ...SHARED_SOURCE_DIRS]) {
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const otherVariant = name.startsWith('.variant-') && path !== source;
-      if (/\.(ts|c|h)$/.test(name) && !otherVariant && statSync(path).isFile()) hash.update(`${path}\0`).update(readFileSync(path));
-    }
+  const filesOf = (path: string): string[] => {
+    if (!existsSync(path)) return [];
+    if (statSync(path).isFile()) return [path];
+    return readdirSync(path).sort().map((name) => join(path, name)).filter((file) => statSync(file).isFile());
+  };
+  for (const path of [dirname(source), ...SHARED_SOURCES].flatMap(filesOf)) {
+    const otherVariant = basename(path).startsWith('.variant-') && path !== source;
+    if (/\.(ts|c|h)$/.test(path) && !otherVariant) hash.update(`${path}\0`).update(readFileSync(path));
   }
   return hash.digest('hex').slice(0, 24);
 }

@@ -1,14 +1,14 @@
 // Contracts of libVig's imports (libvig/abi.ts, libvig/README.md): preconditions become violations,
 // results and state changes become ghost versions. Objects are bound to the manifest's state list in
 // allocation order; at the start of a packet every object is an arbitrary base (any reachable state, and more).
-import { LIBVIG_MODULE, type LibVigImportName } from '../../libvig/abi.ts';
-import { fieldBound, type Manifest, type StateObject } from '../../toolchain/manifest.ts';
+import { LIBVIG_MODULE, type LibVigImportName } from '../../nf-abi/index.ts';
+import { fieldBound, type Manifest, type StateObject } from '../../nf-abi/index.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock, versionFunction } from '../ghost/emap.ts';
 import { concreteRules, lpmAdd, lpmBase, lpmMatch, type LpmVersion, ruleKey } from '../ghost/lpm.ts';
 import { vectorBase, vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
-import type { CallContext, Contract, ContractTable } from '../symbex/imports.ts';
+import type { CallContext, Contract, ContractTable } from '../symbex/import-contracts.ts';
 import type { ExecutionState, Value } from '../symbex/state.ts';
 import { fromTerm, toTerm } from '../symbex/values.ts';
 import { EngineError } from '../symbex/violations.ts';

@@ -154,13 +154,8 @@ def _concat_bytes(parts):
 
 # ------------------------------------------------------------------ headers
 
-# name -> fields in constructor order, each (field, byte offset in the header, bytes)
-HEADER_FIELDS = {
-    "ether": [("saddr", 6, 6), ("daddr", 0, 6), ("type", 12, 2)],
-    "ipv4": [("vihl", 0, 1), ("tos", 1, 1), ("len", 2, 2), ("pid", 4, 2), ("foff", 6, 2), ("ttl", 8, 1),
-             ("npid", 9, 1), ("cksum", 10, 2), ("saddr", 12, 4), ("daddr", 16, 4)],
-    "tcpudp": [("src_port", 0, 2), ("dst_port", 2, 2)],
-}
+# name -> fields in constructor order, each (field, byte offset in the header, bytes): nf-abi's header table
+HEADER_FIELDS = {protocol: [tuple(field) for field in fields] for protocol, fields in json.loads(_bridge.header_fields()).items()}
 
 
 class Header:

@@ -2,6 +2,7 @@
 // synchronously through the `vigor_bridge` module, which forwards to the path currently running.
 import { readFileSync } from 'node:fs';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
+import { HEADER_FIELDS } from '../../nf-abi/index.ts';
 
 /** What Python may ask of the engine while one spec path runs (see prelude.py). */
 export interface SpecHost {
@@ -37,6 +38,7 @@ async function start(): Promise<SpecPython> {
     state: (nodes: string, object: string, operation: string, args: string) => current().state(nodes, object, operation, args),
     transmitted: (nodes: string) => current().transmitted(nodes),
     sent_devices: (nodes: string) => current().sentDevices(nodes),
+    header_fields: () => JSON.stringify(HEADER_FIELDS),
   });
   const prelude = readFileSync(new URL('./prelude.py', import.meta.url), 'utf8');
   pyodide.FS.writeFile('/home/pyodide/vigor_prelude.py', prelude);

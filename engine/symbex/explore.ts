@@ -5,7 +5,7 @@ import type { Assignment, Term } from '../solver/term.ts';
 import type { Solver } from '../solver/z3.ts';
 import type { Import, WasmModule } from '../wasm/decode.ts';
 import { formatLocation, type SourceMap } from '../wasm/sourcemap.ts';
-import { importKey, type ContractTable } from './imports.ts';
+import { importKey, type ContractTable } from './import-contracts.ts';
 import { Interpreter, type Layout, type Limits, type Oracle } from './interpreter.ts';
 import { LinearMemory, type PacketBuffer } from './memory.ts';
 import { ExecutionState, type ImportCall, type Value } from './state.ts';

@@ -11,12 +11,12 @@ import { specPython } from '../spec/python.ts';
 import { specTextLine, statementSpecBody } from '../spec/rewrite.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { byteTerm } from '../symbex/memory.ts';
-import { INPUT, type NfExploration } from '../symbex/nf.ts';
+import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
 import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
-import type { Replay } from '../verify/replay.ts';
-import { type FrameBytes, frameHeaders, parsedDepth, type Protocol } from './headers.ts';
-import { DROP, FLOOD, type Obligation, outcomeObligations, stateObligations } from './obligations.ts';
+import { type FrameBytes, frameHeaders, parsedDepth } from './headers.ts';
+import { type Obligation, outcomeObligations, stateObligations } from './obligations.ts';
+import { DROP, FLOOD, type Protocol } from '../../nf-abi/index.ts';
 import { type Alternative, Handles, InfeasiblePath, SpecPath, type ValueView } from './spec-path.ts';
 
 export interface Failure {
@@ -34,8 +34,6 @@ export interface Failure {
   /** The NF's output on this input (a device, DROP or FLOOD) and what the spec claimed. */
   nfOutput: bigint;
   specPorts: bigint[] | 'any' | null;
-  /** The counterexample replayed on the run-time NF (filled in by the session). */
-  replay?: Replay;
 }
 
 export interface SpecCheck {

@@ -1,19 +1,8 @@
-// The headers a spec speaks about (SPEC-LANGUAGE.md): where they are in a frame, when they are present, and
-// their fields as little-endian loads of the wire bytes (the same layout as prelude.py's HEADER_FIELDS).
+// The headers a spec speaks about, as terms: where they are in a frame and when they are present (the same rules
+// as nf-abi's concrete decoder), their fields (nf-abi's header table) as little-endian loads of the wire bytes.
+import { ETHER_LENGTH, ETHER_TYPE_IPV4, HEADER_FIELDS, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_MIN_LENGTH, type Protocol, TCPUDP_LENGTH } from '../../nf-abi/index.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
-
-export type Protocol = 'ether' | 'ipv4' | 'tcpudp';
-
-export const HEADER_FIELDS: Record<Protocol, [field: string, offset: number, bytes: number][]> = {
-  ether: [['saddr', 6, 6], ['daddr', 0, 6], ['type', 12, 2]],
-  ipv4: [['vihl', 0, 1], ['tos', 1, 1], ['len', 2, 2], ['pid', 4, 2], ['foff', 6, 2], ['ttl', 8, 1], ['npid', 9, 1], ['cksum', 10, 2], ['saddr', 12, 4], ['daddr', 16, 4]],
-  tcpudp: [['src_port', 0, 2], ['dst_port', 2, 2]],
-};
-
-const ETHER_LENGTH = 14;
-const IPV4_MIN_LENGTH = 20;
-const TCPUDP_LENGTH = 4;
 
 /** A frame's bytes at constant or computed offsets (the input frame, or the frame as the NF left it). */
 export interface FrameBytes {
@@ -54,7 +43,7 @@ export function frameHeaders(bytes: FrameBytes, length: Term): HeaderView[] {
   const ipv4Length = T.binary('shl', ihlWords, T.bv(2, 32));
   const ipv4Present = T.and(
     etherPresent,
-    T.eq(ether.type!, T.bv(0x0008, 16)),
+    T.eq(ether.type!, T.bv(ETHER_TYPE_IPV4, 16)),
     T.eq(T.extract(7, 4, ipv4.vihl!), T.bv(4, 4)),
     T.compare('ule', T.bv(IPV4_MIN_LENGTH, 32), ipv4Length),
     longEnough(T.binary('add', ipv4At, ipv4Length)),
@@ -64,7 +53,7 @@ export function frameHeaders(bytes: FrameBytes, length: Term): HeaderView[] {
   const tcpudp = fieldsAt('tcpudp', tcpudpAt);
   const tcpudpPresent = T.and(
     ipv4Present,
-    T.or(T.eq(ipv4.npid!, T.bv(6, 8)), T.eq(ipv4.npid!, T.bv(17, 8))),
+    T.or(T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_TCP, 8)), T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_UDP, 8))),
     longEnough(T.binary('add', tcpudpAt, T.bv(TCPUDP_LENGTH, 32))),
   );
   return [

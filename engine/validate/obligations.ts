@@ -4,15 +4,13 @@ import { EmapQueries, type EmapVersion, type GhostClock } from '../ghost/emap.ts
 import { vectorGet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
-import { HEADER_FIELDS, type FrameBytes, frameHeaders, type Protocol } from './headers.ts';
+import { DROP, FLOOD, HEADER_FIELDS, type Protocol } from '../../nf-abi/index.ts';
+import { type FrameBytes, frameHeaders } from './headers.ts';
 
 export interface Obligation {
   label: string;
   term: Term;
 }
-
-export const DROP = 0xffffffff;
-export const FLOOD = 0xfffffffe;
 
 /** The NF's output value as the set of devices the frame leaves on. */
 export function sentOn(output: Term, device: Term, j: number): Term {

@@ -2,7 +2,7 @@
 // and writes the outputs back as a front end would have.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { KernelSession } from '../session/kernel-session.ts';
+import { KernelSession } from '../kernel-session.ts';
 import type { CellError } from '../session/output.ts';
 import { kernelInfo } from '../protocol/kernel-info.ts';
 import { exportHtml } from './html-export.ts';

@@ -1,7 +1,7 @@
 // Jupyter messaging on top of the session: which request gets which reply, busy/idle status around each,
 // shell requests one at a time in arrival order, control requests (interrupt, shutdown) at once.
 import type { HistoryQuery } from '../session/history.ts';
-import type { KernelSession } from '../session/kernel-session.ts';
+import type { KernelSession } from '../kernel-session.ts';
 import { SerialQueue } from '../session/serial-queue.ts';
 import { KernelChannels, type RequestChannel } from './channels.ts';
 import type { ConnectionInfo } from './connection.ts';

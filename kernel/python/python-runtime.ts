@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
 import { cellError, type CellOutcome, type MimeBundle, type OutputSink } from '../session/output.ts';
-import { startTypeScriptWorker } from '../../engine/verify/worker-thread.ts';
+import { startTypeScriptWorker } from '../../engine/index.ts';
 import { SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
 
 /** How long Python may take to honour an interrupt before its interpreter is replaced (a C-level loop never checks). */

@@ -1,8 +1,8 @@
 // Messages between the kernel's main thread (engine-client.ts) and the verifier's worker thread (engine-worker.ts),
 // and the plain-data reports the worker sends back (the engine's own results hold solver terms and do not cross).
-import type { FailureDescription } from '../../engine/verify/describe.ts';
-import type { PropertyResult } from '../../engine/verify/session.ts';
-import type { Manifest } from '../../toolchain/manifest.ts';
+import type { FailureDescription } from '../../engine/index.ts';
+import type { PropertyResult } from '../../engine/index.ts';
+import type { Manifest } from '../../nf-abi/index.ts';
 
 export type Layers = 'nf';
 

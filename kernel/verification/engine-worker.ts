@@ -1,9 +1,9 @@
 // Worker thread hosting the verifier. The engine is synchronous between its polls of `shouldStop`, so it runs here
 // and the kernel's main thread stays free to serve the protocol; an interrupt is a flag in shared memory.
+import { formatResultTable } from '../../engine/index.ts';
 import { readFileSync } from 'node:fs';
-import { formatResultTable } from '../../engine/report.ts';
-import type { Watch } from '../../engine/symbex/violations.ts';
-import { type PropertyResult, VerificationSession } from '../../engine/verify/session.ts';
+import type { Watch } from '../../engine/index.ts';
+import { type PropertyResult, VerificationSession } from '../../engine/index.ts';
 import { serveRequests, type RequestContext } from '../workers/serve-requests.ts';
 import type { EngineRequest, Layers, NfSummary, ProgressUpdate, PropertyInput, VerifyAnswer } from './engine-protocol.ts';
 import { nfSummary, propertyReport } from './report-data.ts';

@@ -1,9 +1,10 @@
 // Worker side: turns the engine's results (which hold solver terms and models) into the plain-data reports the
 // kernel renders, keeping the engine's own text renderings alongside.
-import { listProperties } from '../../engine/spec/frontend/index.ts';
-import { formatExploration, formatPropertyResult, showValue, traceLines } from '../../engine/report.ts';
-import { describeFailure } from '../../engine/verify/describe.ts';
-import type { PropertyResult, VerificationSession } from '../../engine/verify/session.ts';
+import { formatPropertyResult } from '../../engine/index.ts';
+import { listProperties } from '../../engine/index.ts';
+import { formatExploration, showValue, traceLines } from '../../engine/index.ts';
+import { describeFailure } from '../../engine/index.ts';
+import type { PropertyResult, VerificationSession } from '../../engine/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layers, NfSummary, PropertyReport } from './engine-protocol.ts';

@@ -2,7 +2,7 @@
 // header fields, the state API, properties to import) and the spec language's documentation of a name.
 import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
 import type { MimeBundle } from '../session/output.ts';
-import type { Manifest } from '../../toolchain/manifest.ts';
+import type { Manifest } from '../../nf-abi/index.ts';
 import { propertyCell } from './property-cell.ts';
 import type { NotebookVerification } from './verification-magics.ts';
 
@@ -10,7 +10,7 @@ import type { NotebookVerification } from './verification-magics.ts';
 const NO_NF: Manifest = { name: '(no NF selected)', description: '', source: '', devices: 2, frame: { min: 0, max: 0 }, config: {}, records: {}, state: [] };
 
 // The front-end (lezer's Python grammar) loads on the first property cell, not when the kernel starts.
-const frontend = () => import('../../engine/spec/frontend/index.ts');
+const frontend = () => import('../../engine/index.ts');
 const vocabulary = async () => (await frontend()).vocabulary;
 
 export class SpecAssistance implements CompletionSource, InspectionSource {
@@ -52,14 +52,14 @@ function documentation(name: string, afterDot: boolean, manifest: Manifest, v: V
   const signature = (s: { parameters: readonly string[]; doc: string }) => `${name}(${s.parameters.join(', ')}): ${s.doc}`;
   if (afterDot) {
     const methods = Object.entries(v.STATE_METHODS).flatMap(([kind, methods]) => (methods?.[name] ? [`${kind}.${signature(methods[name]!)}`] : []));
-    const fields = Object.entries(v.HEADER_FIELDS).flatMap(([protocol, fields]) => (fields.includes(name) ? [`${protocol}.${name}: header field (little-endian load of the wire bytes)`] : []));
+    const fields = Object.entries(v.HEADER_FIELD_NAMES).flatMap(([protocol, fields]) => (fields.includes(name) ? [`${protocol}.${name}: header field (little-endian load of the wire bytes)`] : []));
     const attributes = [v.PACKET_ATTRIBUTES[name], v.TRANSMITTED_PACKET_ATTRIBUTES[name]].filter((doc) => doc !== undefined).map((doc) => `packet.${name}: ${doc}`);
     const found = [...methods, ...fields, ...attributes];
     return found.length ? found.join('\n') : undefined;
   }
   if (Object.hasOwn(v.BUILTIN_FUNCTIONS, name)) return signature(v.BUILTIN_FUNCTIONS[name]!);
   if (Object.hasOwn(v.BUILTIN_VALUES, name)) return `${name}: ${v.BUILTIN_VALUES[name]}`;
-  if (v.isHeaderProtocol(name)) return `${name}(h, field=...) or ${name}(${v.HEADER_FIELDS[name].join(', ')}): a header; fields ${v.HEADER_FIELDS[name].join(', ')}`;
+  if (v.isHeaderProtocol(name)) return `${name}(h, field=...) or ${name}(${v.HEADER_FIELD_NAMES[name].join(', ')}): a header; fields ${v.HEADER_FIELD_NAMES[name].join(', ')}`;
   if (Object.hasOwn(v.FUNCTION_DIALECT_STATE, name)) return v.FUNCTION_DIALECT_STATE[name];
   const state = manifest.state.find((object) => object.name === name);
   if (state) {

@@ -1,6 +1,6 @@
 // A spec that cannot run is the cell's error: a Python-style traceback naming the cell's line and column, the
 // offending line with a caret, and the front-end's message (what is wrong and what to write instead).
-import type { SpecDiagnostic } from '../../engine/spec/frontend/index.ts';
+import type { SpecDiagnostic } from '../../engine/index.ts';
 import type { CellError } from '../session/output.ts';
 
 /**

@@ -2,7 +2,7 @@
 // request at a time, progress forwarded, interrupts through a shared flag the worker polls, and a worker that
 // does not stop in time (inside one long call it cannot poll from) is terminated and started again later.
 import type { Worker } from 'node:worker_threads';
-import { startTypeScriptWorker } from '../../engine/verify/worker-thread.ts';
+import { startTypeScriptWorker } from '../../engine/index.ts';
 
 /** Messages from the worker: progress of request `id`, then its reply (an answer or a failure). */
 export type WorkerEvent<Answer, Progress> =

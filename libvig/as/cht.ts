@@ -1,4 +1,4 @@
-// libVig cht (Maglev lookup table) imports for AssemblyScript NFs: import { ... } from "../../libvig/as/cht".
+// libVig cht (Maglev lookup table) imports for AssemblyScript NFs: import { ... } from "./cht".
 // Semantics, preconditions and results: libvig/README.md.
 
 /** Creates and fills a table of `height` rows (a prime) over backends 0..backend_capacity-1; returns its handle. */

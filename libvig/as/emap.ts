@@ -1,4 +1,4 @@
-// libVig emap imports for AssemblyScript NFs: import { emap_get, ... } from "../../libvig/as/emap".
+// libVig emap imports for AssemblyScript NFs: import { emap_get, ... } from "./emap".
 // Semantics, preconditions and results: libvig/README.md. Pointers are into the NF's memory; keys are copied.
 
 /** Creates an emap of `capacity` entries with `key_size`-byte keys; returns its handle. Call in nf_init. */

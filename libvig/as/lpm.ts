@@ -1,4 +1,4 @@
-// libVig lpm (IPv4 longest-prefix match) imports for AssemblyScript NFs: import { ... } from "../../libvig/as/lpm".
+// libVig lpm (IPv4 longest-prefix match) imports for AssemblyScript NFs: import { ... } from "./lpm".
 // Addresses and prefixes have the first octet most significant (bswap a little-endian load from a packet).
 // Semantics, preconditions and results: libvig/README.md.
 

@@ -1,4 +1,4 @@
-// libVig vector imports for AssemblyScript NFs: import { vector_get, ... } from "../../libvig/as/vector".
+// libVig vector imports for AssemblyScript NFs: import { vector_get, ... } from "./vector".
 // Semantics, preconditions and results: libvig/README.md. Records are copied to and from the NF's memory.
 
 /** Creates a vector of `capacity` records of `record_size` bytes, all zero; returns its handle. Call in nf_init. */

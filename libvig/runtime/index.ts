@@ -6,7 +6,7 @@
 //
 // Each NF instance needs its own: handles number the objects that instance allocated (0, 1, 2, ... in
 // allocation order, whatever their kind).
-import type { LibVigImports } from '../abi.ts';
+import type { LibVigImports } from '../../nf-abi/index.ts';
 import { Cht } from './cht.ts';
 import { Emap } from './emap.ts';
 import { LibVigError } from './errors.ts';
@@ -17,7 +17,7 @@ import { Vector } from './vector.ts';
 
 export { LibVigError } from './errors.ts';
 export type { MemorySource } from './nf-memory.ts';
-export type { LibVigImports } from '../abi.ts';
+export type { LibVigImports } from '../../nf-abi/index.ts';
 export { Cht, Emap, Lpm, Vector };
 
 export type LibVigObject = Emap | Vector | Cht | Lpm;

@@ -3,6 +3,7 @@
  * native baseline. */
 #include <stdint.h>
 #include "../../libvig/c/libvig.h"
+#include "../../nf-abi/c/nf.h"
 
 #define CONFIG(name) __attribute__((import_module("config"), import_name(#name)))
 CONFIG(capacity) int32_t capacity(void);
@@ -12,7 +13,7 @@ CONFIG(static_rules_addr) int64_t static_rules_addr(int32_t row);
 CONFIG(static_rules_device) int32_t static_rules_device(int32_t row);
 CONFIG(static_rules_output) int32_t static_rules_output(int32_t row);
 
-enum { DROP = -1, FLOOD = -2, DROP_RULE = -2, ETHER_HEADER = 14, DST_ADDR = 0, SRC_ADDR = 6, MAC_SIZE = 6 };
+enum { DROP_RULE = -2, ETHER_HEADER = 14, DST_ADDR = 0, SRC_ADDR = 6, MAC_SIZE = 6 };
 
 /* nf.json's records: StaticKey { addr: bytes:6, device: u16 }, DynamicValue { output_port: u16 }. */
 struct static_key {

@@ -1,6 +1,6 @@
 // IEEE 802.1D MAC learning bridge (NFS.md, spec.py): learns which device each source address lives behind,
 // forgets addresses not seen for the expiration time, forwards by static rule, else by learned entry, else floods.
-import { DROP, FLOOD } from "../lib/nf";
+import { DROP, FLOOD } from "../../nf-abi/outputs";
 import { emap_add, emap_allocate, emap_expire, emap_full, emap_get, emap_refresh } from "../../libvig/as/emap";
 import { vector_allocate, vector_get, vector_set } from "../../libvig/as/vector";
 

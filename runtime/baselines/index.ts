@@ -1,5 +1,5 @@
 // The TypeScript baselines by NF name (nf.json "name"); an NF missing here is benchmarked without one.
-import type { Manifest } from '../../toolchain/manifest.ts';
+import type { Manifest } from '../../nf-abi/index.ts';
 import { createBridge } from './bridge.ts';
 import { createNop } from './nop.ts';
 import type { TypeScriptNf } from './typescript-nf.ts';

@@ -1,11 +1,12 @@
 // The second front door: the same NOP in C, compiled by clang --target=wasm32, gives the same traces.
 import assert from 'node:assert/strict';
+import { NF_EXPORTS } from '../../nf-abi/index.ts';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildNf, compileSource, NF_EXPORTS } from '../../toolchain/build.ts';
-import { showValue } from '../../engine/report.ts';
-import { exploreNf } from '../../engine/symbex/nf.ts';
+import { buildNf, compileSource } from '../../toolchain/build.ts';
+import { showValue } from '../../engine/render/exploration.ts';
+import { exploreNf } from '../../engine/nf/explore-nf.ts';
 
 const NOP = fileURLToPath(new URL('../../nfs/nop', import.meta.url));
 const hasClang = spawnSync('clang', ['--version']).status === 0;

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildNf, type Variant } from '../../toolchain/build.ts';
 import * as T from '../../engine/solver/term.ts';
-import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
+import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
 
 const LEARNER = fileURLToPath(new URL('../programs/nfs/learner', import.meta.url));
 

@@ -1,13 +1,14 @@
 // Seeded faults in a patched copy of the parsing NF: each is reported with the right kind and source line, and
 // its counterexample, replayed in V8 on the very same .wasm, shows the fault.
 import assert from 'node:assert/strict';
+import { PACKET_BASE } from '../../nf-abi/index.ts';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildNf, PACKET_BASE, type NfBuild, type Variant } from '../../toolchain/build.ts';
-import { exploreNf, inputFromModel, type NfExploration } from '../../engine/symbex/nf.ts';
+import { buildNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
+import { exploreNf, inputFromModel, type NfExploration } from '../../engine/nf/explore-nf.ts';
 import type { Violation } from '../../engine/symbex/violations.ts';
-import { loadNf } from '../../runtime/instantiate.ts';
+import { loadNf } from '../../libvig/load-nf.ts';
 
 const PARSER = fileURLToPath(new URL('../programs/nfs/parser', import.meta.url));
 

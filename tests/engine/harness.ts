@@ -1,6 +1,6 @@
 // Shared by the engine tests: running a module in V8 and in the engine on the same inputs.
-import { MEMORY_BASE, PACKET_BASE } from '../../toolchain/build.ts';
 import * as T from '../../engine/solver/term.ts';
+import { MEMORY_BASE, PACKET_BASE } from '../../nf-abi/index.ts';
 import type { Solver } from '../../engine/solver/z3.ts';
 import { decodeModule } from '../../engine/wasm/decode.ts';
 import { DEFAULT_LIMITS, type Exploration, Machine } from '../../engine/symbex/explore.ts';

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildNf, type NfBuild } from '../../toolchain/build.ts';
-import { showValue } from '../../engine/report.ts';
+import { showValue } from '../../engine/render/exploration.ts';
 import * as T from '../../engine/solver/term.ts';
-import { exploreNf, finalPacketBytes, inputFromModel, type NfExploration, runNfConcretely } from '../../engine/symbex/nf.ts';
-import { loadNf } from '../../runtime/instantiate.ts';
-import { replayOnRuntime } from '../../engine/verify/replay.ts';
+import { exploreNf, finalPacketBytes, inputFromModel, type NfExploration, runNfConcretely } from '../../engine/nf/explore-nf.ts';
+import { loadNf } from '../../libvig/load-nf.ts';
+import { replayOnRuntime } from '../../engine/session/replay.ts';
 
 const nfDir = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

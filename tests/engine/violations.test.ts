@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import binaryen from 'binaryen';
 import type { NfBuild } from '../../toolchain/build.ts';
 import { DecodeError, decodeModule } from '../../engine/wasm/decode.ts';
-import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
+import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { EngineError } from '../../engine/symbex/violations.ts';
 
 /** An NF whose nf_process body is `body` (WAT), with `extra` module fields. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { requestKernelInfo, writeConnectionFile } from '../../kernel/bench/kernel-probe.ts';
+import { requestKernelInfo, writeConnectionFile } from '../../kernel/startup-benchmark/kernel-probe.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'vigor-kernel-process-'));
 after(() => rmSync(directory, { recursive: true, force: true }));

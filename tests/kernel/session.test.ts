@@ -1,7 +1,7 @@
 // The cell handler with real Pyodide: what a front end receives for each kind of cell.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { KernelSession } from '../../kernel/session/kernel-session.ts';
+import { KernelSession } from '../../kernel/kernel-session.ts';
 import type { CellError, DisplayItem, MimeBundle, OutputSink } from '../../kernel/session/output.ts';
 
 type Recorded =

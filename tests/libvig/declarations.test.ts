@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { LIBVIG_ABI, LIBVIG_MODULE } from '../../libvig/abi.ts';
+import { LIBVIG_ABI, LIBVIG_MODULE } from '../../nf-abi/index.ts';
 import { createLibVig, LibVigError } from '../../libvig/runtime/index.ts';
 import { compileSource } from '../../toolchain/build.ts';
 import { functionImports } from './harness/wasm-imports.ts';

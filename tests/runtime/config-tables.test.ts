@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadManifest, tableImports } from '../../toolchain/manifest.ts';
+import { loadManifest, tableImports } from '../../nf-abi/index.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vigor-tables-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Emap } from '../../libvig/runtime/index.ts';
 import { buildNf } from '../../toolchain/build.ts';
-import { loadNf } from '../../runtime/instantiate.ts';
+import { loadNf } from '../../libvig/load-nf.ts';
 import { MAX_STAGED_FRAME, splitBursts } from '../../runtime/bursts.ts';
 import { trafficFromCapture } from '../../runtime/capture-traffic.ts';
 import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, TrafficError } from '../../runtime/traffic.ts';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { completeSpec } from '../../engine/spec/frontend/complete.ts';
-import { HEADER_FIELDS } from '../../engine/spec/frontend/vocabulary.ts';
+import { HEADER_FIELD_NAMES } from '../../engine/spec/frontend/vocabulary.ts';
 import { bridgeManifest } from './helpers.ts';
 
 function complete(textWithCursor: string, properties: string[] = []) {
@@ -23,7 +23,7 @@ test('completion: properties after import', () => {
 });
 
 test('completion: header fields after a popped header', () => {
-  assert.deepEqual(complete('h = pop_header(ipv4, on_mismatch=([], []))\nx = h.|').labels, [...HEADER_FIELDS.ipv4].sort());
+  assert.deepEqual(complete('h = pop_header(ipv4, on_mismatch=([], []))\nx = h.|').labels, [...HEADER_FIELD_NAMES.ipv4].sort());
   assert.deepEqual(complete('h = pop_header(ether, on_mismatch=([], []))\nif h.d|:\n    pass\n').labels, ['daddr']);
 });
 

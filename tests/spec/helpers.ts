@@ -2,8 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { analyzeSpec, type SpecAnalysis } from '../../engine/spec/frontend/analyze.ts';
 import type { SpecDiagnostic } from '../../engine/spec/frontend/diagnostic.ts';
-import type { PropertyLookup } from '../../engine/spec/frontend/imports.ts';
-import { loadManifest, type Manifest } from '../../toolchain/manifest.ts';
+import type { PropertyLookup } from '../../engine/spec/frontend/property-imports.ts';
+import { loadManifest, type Manifest } from '../../nf-abi/index.ts';
 
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const nfDir = (nf: string) => `${repositoryRoot}nfs/${nf}`;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { analyzeSpec } from '../../engine/spec/frontend/analyze.ts';
 import { formatDiagnostic } from '../../engine/spec/frontend/diagnostic.ts';
 import { listProperties, propertiesFolder } from '../../engine/spec/frontend/property-files.ts';
-import { loadManifest } from '../../toolchain/manifest.ts';
+import { loadManifest } from '../../nf-abi/index.ts';
 import { nfDir, repositoryRoot } from './helpers.ts';
 
 const BRIDGE_PROPERTIES = ['broadcast', 'drop_or_forward', 'learn', 'no_loop', 'refresh', 'static_drop', 'table_updates'];

@@ -5,9 +5,9 @@ import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildNf, type Variant } from '../../toolchain/build.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
-import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
-import type { PropertyResult } from '../../engine/verify/session.ts';
-import { VerificationSession } from '../../engine/verify/session.ts';
+import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
+import type { PropertyResult } from '../../engine/session/session.ts';
+import { VerificationSession } from '../../engine/session/session.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 const PROPERTIES = ['broadcast', 'drop_or_forward', 'learn', 'no_loop', 'refresh', 'static_drop', 'table_updates'];

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { buildNf } from '../../toolchain/build.ts';
 import { Solver } from '../../engine/solver/z3.ts';
 import { analyzeSpec } from '../../engine/spec/frontend/index.ts';
-import { exploreNf } from '../../engine/symbex/nf.ts';
+import { exploreNf } from '../../engine/nf/explore-nf.ts';
 import { checkSpec } from '../../engine/validate/check.ts';
-import { loadTraces, saveTraces, traceCacheFile } from '../../engine/verify/trace-cache.ts';
+import { loadTraces, saveTraces, traceCacheFile } from '../../engine/session/trace-cache.ts';
 import { isSpecObject, objectsOf } from '../../engine/contracts/libvig.ts';
 
 const LEARNER = fileURLToPath(new URL('../programs/nfs/learner', import.meta.url));

@@ -5,9 +5,9 @@ import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildNf, type Variant } from '../../toolchain/build.ts';
 import * as T from '../../engine/solver/term.ts';
-import { exploreNf, inputFromModel } from '../../engine/symbex/nf.ts';
+import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { Interrupted } from '../../engine/symbex/violations.ts';
-import { type PropertyResult, VerificationSession } from '../../engine/verify/session.ts';
+import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
 
 const nf = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const NOP = nf('../nfs/nop');

@@ -1,12 +1,12 @@
 // The front-end's entry point: a spec's text in, either the errors a user must fix (with file,
 // line and column) or the analysed spec the runner executes.
 import type { Tree } from '@lezer/common';
-import type { Manifest } from '../../../toolchain/manifest.ts';
+import type { Manifest } from '../../../nf-abi/index.ts';
 import { checkSpec } from './checks.ts';
 import { findUnsupportedConstructs } from './constructs.ts';
 import type { SpecDiagnostic } from './diagnostic.ts';
 import { detectDialect, type Dialect } from './dialect.ts';
-import { inlineImports, type CheckedFile, type PropertyLookup, type PropertySource } from './imports.ts';
+import { inlineImports, type CheckedFile, type PropertyLookup, type PropertySource } from './property-imports.ts';
 import { countSpecLines } from './line-count.ts';
 import { PositionMap } from './position-map.ts';
 import { SourceText, type SourceLocation } from './source.ts';

@@ -1,13 +1,13 @@
 // Static checks of a spec against the language and the NF's manifest, before anything runs:
 // state names, header fields, record and header constructors, the state API, config keys.
 import type { SyntaxNode, Tree } from '@lezer/common';
-import type { Manifest } from '../../../toolchain/manifest.ts';
+import type { Manifest } from '../../../nf-abi/index.ts';
 import type { DiagnosticKind } from './diagnostic.ts';
 import type { Dialect } from './dialect.ts';
 import type { Problem } from './problem.ts';
 import { nodesNamed, readArguments, textOf, type Arguments } from './syntax-tree.ts';
 import { TypeEnvironment } from './types.ts';
-import { BUILTIN_FUNCTIONS, HEADER_FIELDS, isHeaderProtocol, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
+import { BUILTIN_FUNCTIONS, HEADER_FIELD_NAMES, isHeaderProtocol, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
 
 export function checkSpec(tree: Tree, text: string, manifest: Manifest, dialect: Dialect): Problem[] {
   return new SpecChecker(tree, text, manifest, dialect).run();
@@ -78,7 +78,7 @@ class SpecChecker {
     };
     switch (type?.kind) {
       case 'header':
-        return unknown('header', `${withArticle(type.protocol)} header`, HEADER_FIELDS[type.protocol], 'field');
+        return unknown('header', `${withArticle(type.protocol)} header`, HEADER_FIELD_NAMES[type.protocol], 'field');
       case 'record':
         return unknown('constructor', `${withArticle(type.record)} record`, this.recordFields(type.record), 'field');
       case 'state': {
@@ -126,7 +126,7 @@ class SpecChecker {
 
   /** `ether(h, saddr=...)`: a header equal to h except the named fields; `ether(a, b, c)`: every field in order. */
   private checkHeaderConstructor(callee: SyntaxNode, protocol: HeaderProtocol, args: Arguments): void {
-    const fields = HEADER_FIELDS[protocol];
+    const fields = HEADER_FIELD_NAMES[protocol];
     for (const keyword of args.keywords) {
       if (!fields.includes(keyword.name)) this.report(keyword.nameNode, 'header', `${withArticle(protocol)} header has no field '${keyword.name}'; its fields are ${list(fields)}`);
     }
@@ -142,7 +142,7 @@ class SpecChecker {
   private checkPopHeader(call: SyntaxNode, args: Arguments): void {
     const protocol = args.positional[0];
     if (!protocol || protocol.name !== 'VariableName' || !isHeaderProtocol(this.source(protocol))) {
-      this.report(protocol ?? call, 'header', `pop_header's first argument is a header protocol: ${list(Object.keys(HEADER_FIELDS))}`);
+      this.report(protocol ?? call, 'header', `pop_header's first argument is a header protocol: ${list(Object.keys(HEADER_FIELD_NAMES))}`);
     }
     for (const keyword of args.keywords) {
       if (keyword.name !== 'on_mismatch') this.report(keyword.nameNode, 'header', `pop_header has no parameter '${keyword.name}'; it takes (protocol, on_mismatch=...)`);

@@ -2,7 +2,7 @@
 // `from state import`, properties after `import`, fields and operations after `x.` when the text
 // shows what x is, config keys in `config["`, and otherwise the names the spec language defines.
 import type { SyntaxNode } from '@lezer/common';
-import type { Manifest } from '../../../toolchain/manifest.ts';
+import type { Manifest } from '../../../nf-abi/index.ts';
 import { detectDialect } from './dialect.ts';
 import { parsePython } from './syntax.ts';
 import { TypeEnvironment, type SpecType } from './types.ts';
@@ -10,7 +10,7 @@ import {
   BUILTIN_FUNCTIONS,
   BUILTIN_VALUES,
   FUNCTION_DIALECT_STATE,
-  HEADER_FIELDS,
+  HEADER_FIELD_NAMES,
   PACKET_ATTRIBUTES,
   recordConstructorName,
   STATE_METHODS,
@@ -88,7 +88,7 @@ function expressionBefore(node: SyntaxNode, dot: number): SyntaxNode | undefined
 function membersOf(type: SpecType | undefined, manifest: Manifest): CompletionItem[] {
   switch (type?.kind) {
     case 'header':
-      return HEADER_FIELDS[type.protocol].map((f) => ({ label: f, kind: 'field', detail: `${type.protocol} field (little-endian load of the wire bytes)` }));
+      return HEADER_FIELD_NAMES[type.protocol].map((f) => ({ label: f, kind: 'field', detail: `${type.protocol} field (little-endian load of the wire bytes)` }));
     case 'record':
       return (manifest.records[type.record] ?? []).map((f) => ({ label: f.name, kind: 'field', detail: `${type.record}.${f.name}: ${f.type}` }));
     case 'state':
@@ -114,7 +114,7 @@ function namesInScope(types: TypeEnvironment, manifest: Manifest, functionDialec
   } else {
     for (const [name, doc] of Object.entries(BUILTIN_VALUES)) add(name, 'value', doc);
     for (const [name, s] of Object.entries(BUILTIN_FUNCTIONS)) add(name, 'function', `${name}(${s.parameters.join(', ')}): ${s.doc}`);
-    for (const [protocol, fields] of Object.entries(HEADER_FIELDS)) add(protocol, 'constructor', `${protocol}(h, field=...) or ${protocol}(${fields.join(', ')})`);
+    for (const [protocol, fields] of Object.entries(HEADER_FIELD_NAMES)) add(protocol, 'constructor', `${protocol}(h, field=...) or ${protocol}(${fields.join(', ')})`);
     for (const [record, fields] of Object.entries(manifest.records)) {
       add(recordConstructorName(record), 'constructor', `${recordConstructorName(record)}(${fields.map((f) => f.name).join(', ')}): a ${record} record`);
     }

@@ -3,7 +3,7 @@ export { analyzeSpec, type AnalyzedSpec, type SpecAnalysis, type SpecInput } fro
 export { completeSpec, type CompletionItem, type CompletionKind, type CompletionRequest, type Completions } from './complete.ts';
 export { formatDiagnostic, type DiagnosticKind, type SpecDiagnostic } from './diagnostic.ts';
 export type { Dialect } from './dialect.ts';
-export type { PropertyLookup, PropertySource } from './imports.ts';
+export type { PropertyLookup, PropertySource } from './property-imports.ts';
 export type { MappedLocation, PositionMap } from './position-map.ts';
 export { listProperties, propertiesFolder } from './property-files.ts';
 export type { SourceLocation } from './source.ts';

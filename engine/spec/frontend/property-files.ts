@@ -1,7 +1,7 @@
 // The properties of an NF on disk: nfs/<nf>/properties/<name>.py.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { PropertyLookup, PropertySource } from './imports.ts';
+import type { PropertyLookup, PropertySource } from './property-imports.ts';
 
 const PROPERTY_NAME = /^[A-Za-z_]\w*$/;
 

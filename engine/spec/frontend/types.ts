@@ -2,7 +2,7 @@
 // record of the manifest, a state object, the function dialect's packet views. A name gets a type
 // only when every binding of it agrees (flow-insensitive and conservative: no type, no check).
 import type { SyntaxNode, Tree } from '@lezer/common';
-import type { Manifest, StateObject } from '../../../toolchain/manifest.ts';
+import type { Manifest, StateObject } from '../../../nf-abi/index.ts';
 import type { Dialect } from './dialect.ts';
 import { nodesNamed, readArguments, textOf } from './syntax-tree.ts';
 import { isHeaderProtocol, recordConstructorName, type HeaderProtocol } from './vocabulary.ts';

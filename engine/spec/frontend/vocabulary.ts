@@ -1,19 +1,21 @@
 // The names the spec language gives meaning to (SPEC-LANGUAGE.md), with a line of documentation
 // each: the static checks test against them and completion offers them.
-import type { StateObject } from '../../../toolchain/manifest.ts';
+import { HEADER_FIELDS, isProtocol, type Protocol, type StateObject } from '../../../nf-abi/index.ts';
 
-export type HeaderProtocol = 'ether' | 'ipv4' | 'tcpudp';
+export type HeaderProtocol = Protocol;
 
-/** Fields of each header, in constructor order. */
-export const HEADER_FIELDS: Record<HeaderProtocol, readonly string[]> = {
-  ether: ['saddr', 'daddr', 'type'],
-  ipv4: ['vihl', 'tos', 'len', 'pid', 'foff', 'ttl', 'npid', 'cksum', 'saddr', 'daddr'],
-  tcpudp: ['src_port', 'dst_port'],
+/** Names of each header's fields, in constructor order. */
+export const HEADER_FIELD_NAMES: Readonly<Record<HeaderProtocol, readonly string[]>> = {
+  ether: fieldNames('ether'),
+  ipv4: fieldNames('ipv4'),
+  tcpudp: fieldNames('tcpudp'),
 };
 
-export function isHeaderProtocol(name: string): name is HeaderProtocol {
-  return Object.hasOwn(HEADER_FIELDS, name);
+function fieldNames(protocol: Protocol): string[] {
+  return HEADER_FIELDS[protocol].map(([name]) => name);
 }
+
+export const isHeaderProtocol = isProtocol;
 
 export interface Signature {
   parameters: readonly string[];

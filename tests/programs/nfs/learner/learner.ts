@@ -1,5 +1,5 @@
 // Test NF: learns which device each source MAC lives behind; forwards to it, floods unknown destinations.
-import { DROP, FLOOD } from "../../../../nfs/lib/nf";
+import { DROP, FLOOD } from "../../../../nf-abi/outputs";
 import { emap_add, emap_allocate, emap_expire, emap_get, emap_refresh } from "../../../../libvig/as/emap";
 import { vector_allocate, vector_get, vector_set } from "../../../../libvig/as/vector";
 

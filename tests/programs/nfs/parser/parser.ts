@@ -1,6 +1,6 @@
 // A parsing-heavy test NF (not one of the product's NFs): every header offset after the IPv4 header depends on
 // the packet (IHL), options are summed in a loop, and the frame is rewritten in place.
-import { DROP, FLOOD } from "../../../../nfs/lib/nf";
+import { DROP, FLOOD } from "../../../../nf-abi/outputs";
 
 // @ts-ignore: decorator
 @external("config", "web_port") declare const WEB_PORT: u16;

@@ -1,6 +1,6 @@
 // Test NF: IPv4 routing by longest-prefix match; the default route spreads flows over the live backends with a
 // Maglev table keyed by the source address.
-import { DROP } from "../../../../nfs/lib/nf";
+import { DROP } from "../../../../nf-abi/outputs";
 import { emap_allocate } from "../../../../libvig/as/emap";
 import { lpm_add, lpm_allocate, lpm_lookup } from "../../../../libvig/as/lpm";
 import { cht_allocate, cht_find_backend } from "../../../../libvig/as/cht";

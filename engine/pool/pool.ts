@@ -2,17 +2,11 @@
 // on the NF; properties go to whichever worker is free. Results come back in the order asked.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { PropertyRow } from '../render/property.ts';
 import { EngineError } from '../symbex/violations.ts';
 import { startTypeScriptWorker } from './worker-thread.ts';
 
-export interface PropertySummary {
-  name: string;
-  verdict: 'holds' | 'fails' | 'invalid';
-  traces?: number;
-  specPaths?: number;
-  queries?: number;
-  seconds?: number;
-  lines?: number;
+export interface PropertySummary extends PropertyRow {
   /** The result as text (formatPropertyResult): the counterexample of a failure, the errors of an invalid spec. */
   report: string;
 }

@@ -1,25 +1,9 @@
-// Contracts for the functions and globals an NF imports. libVig's contracts join this table later; an import
-// with no entry is a violation when called, never silently modelled.
-import { type Manifest, tableImports } from '../../toolchain/manifest.ts';
-import type { Term } from '../solver/term.ts';
+// Contracts of the imports an NF takes from its host besides libVig: its config (values and tables) and
+// AssemblyScript's abort hook.
+import { type Manifest, tableImports } from '../../nf-abi/index.ts';
+import type { Contract, ContractTable } from '../symbex/import-contracts.ts';
+import type { ExecutionState, Value } from '../symbex/state.ts';
 import type { Import } from '../wasm/decode.ts';
-import type { Oracle } from './interpreter.ts';
-import type { ExecutionState, Value } from './state.ts';
-
-export interface CallContext {
-  state: ExecutionState;
-  oracle: Oracle;
-  importEntry: Import;
-  /** Bounds-checked access to the NF's memory (keys and records are passed by pointer). */
-  read(address: Value, bytes: number): bigint | Term;
-  write(address: Value, bytes: number, value: bigint | Term): void;
-}
-
-export type Contract = (context: CallContext, args: Value[]) => Value[];
-
-export type ContractTable = Map<string, Contract>;
-
-export const importKey = (entry: { module: string; name: string }): string => `${entry.module}.${entry.name}`;
 
 /**
  * Config values: module "config", as immutable globals or functions without parameters; and config tables,

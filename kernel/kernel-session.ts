@@ -1,17 +1,17 @@
 // The cell handler: what the kernel does with code, independent of ZeroMQ. The protocol server and
 // `vigor run` both drive it, so a notebook behaves the same in Jupyter and without it.
-import { mergeCompletions, type Completion, type CompletionSource, type InspectionSource } from './assistance.ts';
-import { History, type HistoryQuery, type HistoryRow } from './history.ts';
-import { MagicAssistance } from './magic-assistance.ts';
-import { MagicRegistry, planCell, type CellPlan, type MagicContext } from './magics.ts';
-import { type CellError, type CellOutcome, type MimeBundle, type OutputSink } from './output.ts';
-import { StreamCoalescer } from './stream-coalescer.ts';
-import { PythonRuntime, type IsCompleteAnswer } from '../python/python-runtime.ts';
-import { NotebookBenchmarks } from '../benchmarks/bench-magics.ts';
-import { plotMagic } from '../rich-output/plot-magic.ts';
-import { typeScriptMagic } from '../typescript/ts-magic.ts';
-import { SpecAssistance } from '../verification/spec-assistance.ts';
-import { NotebookVerification } from '../verification/verification-magics.ts';
+import { mergeCompletions, type Completion, type CompletionSource, type InspectionSource } from './session/assistance.ts';
+import { History, type HistoryQuery, type HistoryRow } from './session/history.ts';
+import { MagicAssistance } from './session/magic-assistance.ts';
+import { MagicRegistry, planCell, type CellPlan, type MagicContext } from './session/magics.ts';
+import { type CellError, type CellOutcome, type MimeBundle, type OutputSink } from './session/output.ts';
+import { StreamCoalescer } from './session/stream-coalescer.ts';
+import { PythonRuntime, type IsCompleteAnswer } from './python/python-runtime.ts';
+import { NotebookBenchmarks } from './bench-magic/bench-magics.ts';
+import { plotMagic } from './rich-output/plot-magic.ts';
+import { typeScriptMagic } from './typescript/ts-magic.ts';
+import { SpecAssistance } from './verification/spec-assistance.ts';
+import { NotebookVerification } from './verification/verification-magics.ts';
 
 export interface ExecuteOptions {
   /** Silent: no output at all, no history, execution count unchanged (protocol semantics). */

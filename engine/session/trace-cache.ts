@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, type NfBuild } from '../../toolchain/build.ts';
-import type { Manifest } from '../../toolchain/manifest.ts';
+import type { Manifest } from '../../nf-abi/index.ts';
 import { type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/libvig.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, emapRefresh, type EmapVersion } from '../ghost/emap.ts';
 import { lpmAdd, lpmBase, type LpmVersion } from '../ghost/lpm.ts';
@@ -12,7 +12,7 @@ import { vectorBase, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import { type Assignment, readTermTable, type Term, type TermTable, TermWriter } from '../solver/term.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { LinearMemory, PacketBuffer } from '../symbex/memory.ts';
-import { INPUT, type NfExploration } from '../symbex/nf.ts';
+import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
 import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts';
 import type { Violation } from '../symbex/violations.ts';
 

@@ -1,12 +1,11 @@
 // Replaying a counterexample on the run-time NF: the very .wasm in V8 with libVig's run-time, its state seeded
 // through the libVig ABI with the entries the counterexample's model describes, then the frame processed.
-import type { LibVigImports } from '../../libvig/abi.ts';
-import { PACKET_BASE } from '../../toolchain/build.ts';
-import { loadNf } from '../../runtime/instantiate.ts';
+import { type LibVigImports, outputName, PACKET_BASE } from '../../nf-abi/index.ts';
+import { loadNf } from '../../libvig/index.ts';
 import type { LibVigObject } from '../contracts/libvig.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import { concreteEmap, concreteVector, type ConcreteEmap } from '../ghost/concrete.ts';
-import { inputFromModel, type NfExploration } from '../symbex/nf.ts';
+import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
 
 export interface Replay {
   /** Did the run-time NF do what the trace predicts for this input (output, or the same fault)? */
@@ -36,7 +35,7 @@ export function replayOnRuntime(run: NfExploration, witness: { model: Assignment
   } catch (e) {
     return { reproduced: 'fault' in expected, observed: `the run-time stopped: ${(e as Error).message}` };
   }
-  const observed = `the run-time NF returned ${output === -1 ? 'DROP' : output === -2 ? 'FLOOD' : `device ${output}`}`;
+  const observed = `the run-time NF returned ${outputName(output)}`;
   return { reproduced: 'output' in expected && BigInt.asUintN(32, BigInt(output)) === expected.output, observed };
 }
 

@@ -1,11 +1,14 @@
 // A failure as plain data a person reads: the counterexample's frame (bytes and decoded headers), device and
 // time, the state it relies on, what the NF did and what the spec required, and where (NF path, spec line).
 // The CLI renders it as text, the kernel as HTML tables.
-import { inputFromModel, type NfExploration } from '../symbex/nf.ts';
-import { HEADER_FIELDS, type Protocol } from '../validate/headers.ts';
+import { decodeHeaders, outputName, type Protocol } from '../../nf-abi/index.ts';
+import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
+import { objectsOf } from '../contracts/libvig.ts';
+import { concreteEmap, concreteVector } from '../ghost/concrete.ts';
+import { traceLines } from './exploration.ts';
+import type { Replay } from '../session/replay.ts';
+import type { ReplayedFailure } from '../session/session.ts';
 import type { Failure } from '../validate/check.ts';
-import { stateEntries, traceLines } from '../report.ts';
-import type { Replay } from './replay.ts';
 
 export interface FailureDescription {
   device: number;
@@ -23,14 +26,10 @@ export interface FailureDescription {
   /** `file:line` of the spec where it failed, and where its path decided something. */
   specLine: string | null;
   specDecisions: string[];
-  replay: Replay | null;
+  replay: Replay;
 }
 
-const OUTPUT_NAMES: Record<string, string> = { '4294967295': 'DROP', '4294967294': 'FLOOD' };
-
-export const outputName = (value: bigint): string => OUTPUT_NAMES[String(value)] ?? `device ${value}`;
-
-export function describeFailure(run: NfExploration, failure: Failure): FailureDescription {
+export function describeFailure(run: NfExploration, failure: ReplayedFailure): FailureDescription {
   const input = inputFromModel(failure.model);
   const packet = Array.from(input.packet);
   return {
@@ -38,7 +37,7 @@ export function describeFailure(run: NfExploration, failure: Failure): FailureDe
     time: String(input.now),
     length: input.length,
     packet,
-    headers: decodeHeaders(packet),
+    headers: describeHeaders(packet),
     nfOutput: outputName(failure.nfOutput),
     specRequires: requirement(failure),
     failed: failure.failed,
@@ -46,7 +45,7 @@ export function describeFailure(run: NfExploration, failure: Failure): FailureDe
     nfLines: traceLines(run, run.traces[failure.trace]!),
     specLine: failure.specLine ? `${failure.specLine.file}:${failure.specLine.line}` : null,
     specDecisions: failure.specDecisionLines.map((at) => `${at.file}:${at.line}`),
-    replay: failure.replay ?? null,
+    replay: failure.replay,
   };
 }
 
@@ -59,27 +58,9 @@ function requirement(failure: Failure): string {
   return ports.length === 0 ? 'DROP' : `devices ${ports.join(', ')}`;
 }
 
-const ETHER_LENGTH = 14;
-const ETHER_TYPE_IPV4 = 8; // 0x0800 as a little-endian load, as specs see it
-const TCP = 6;
-const UDP = 17;
-
-/** The headers present in a concrete frame, outermost first (Ethernet, then IPv4, then TCP/UDP ports). */
-export function decodeHeaders(packet: number[]): FailureDescription['headers'] {
-  const headers: FailureDescription['headers'] = [];
-  const view = (protocol: Protocol, offset: number) => {
-    const fields = HEADER_FIELDS[protocol].map(([name, at, bytes]) => ({ name, value: showField(packet.slice(offset + at, offset + at + bytes)) }));
-    headers.push({ protocol, fields });
-  };
-  if (packet.length < ETHER_LENGTH) return headers;
-  view('ether', 0);
-  const etherType = packet[12]! | (packet[13]! << 8);
-  const ipv4Length = ((packet[ETHER_LENGTH] ?? 0) & 0x0f) * 4;
-  if (etherType !== ETHER_TYPE_IPV4 || ipv4Length < 20 || packet.length < ETHER_LENGTH + ipv4Length) return headers;
-  view('ipv4', ETHER_LENGTH);
-  const protocol = packet[ETHER_LENGTH + 9];
-  if ((protocol === TCP || protocol === UDP) && packet.length >= ETHER_LENGTH + ipv4Length + 4) view('tcpudp', ETHER_LENGTH + ipv4Length);
-  return headers;
+/** The headers present in a concrete frame, outermost first, fields as a spec sees them. */
+export function describeHeaders(packet: number[]): FailureDescription['headers'] {
+  return decodeHeaders(packet).map(({ protocol, fields }) => ({ protocol, fields: fields.map(({ name, bytes }) => ({ name, value: showField(bytes) })) }));
 }
 
 /** A MAC address in wire order; other fields as the little-endian value a spec compares with, and their bytes. */
@@ -88,4 +69,26 @@ function showField(bytes: number[]): string {
   if (bytes.length === 6) return hex.join(':');
   const value = bytes.reduceRight((sum, byte) => sum * 256 + byte, 0);
   return `${value} (bytes ${hex.join(' ')})`;
+}
+
+const hexBytes = (value: bigint, bits: number): string =>
+  Array.from({ length: bits / 8 }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0')).join(bits === 48 ? ':' : ' ');
+
+/** The entries of the state before the packet that the counterexample relies on (keys present or absent, records). */
+export function stateEntries(run: NfExploration, failure: Failure): string[] {
+  const lines: string[] = [];
+  for (const object of objectsOf(run.traces[failure.trace]!.final)) {
+    if (object.kind === 'vector') {
+      for (const [index, record] of concreteVector(object.name, object.recordBytes * 8, failure.terms, failure.model)) lines.push(`${object.name}[${index}] = ${hexBytes(record, object.recordBytes * 8)}`);
+      continue;
+    }
+    if (object.kind !== 'emap') continue;
+    const state = concreteEmap(object.name, object.keyBytes * 8, object.capacity, failure.terms, failure.model);
+    for (const entry of state.entries) {
+      const key = hexBytes(entry.key, object.keyBytes * 8);
+      lines.push(entry.present ? `${object.name} holds ${key} at index ${entry.index}, stamped ${entry.stamp} ns` : `${object.name} does not hold ${key}`);
+    }
+    if (state.count !== null) lines.push(`${object.name} has ${state.count} entries`);
+  }
+  return lines;
 }

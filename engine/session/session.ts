@@ -7,13 +7,16 @@ import { buildNf, type NfBuild } from '../../toolchain/build.ts';
 import { Solver } from '../solver/z3.ts';
 import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
-import { exploreNf, type NfExploration } from '../symbex/nf.ts';
+import { exploreNf, type NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
 import { type Replay, replayOnRuntime } from './replay.ts';
 import { loadTraces, saveTraces, traceCacheFile } from './trace-cache.ts';
 
 export type Layers = 'nf';
+
+/** A failure with its counterexample replayed on the run-time NF. */
+export type ReplayedFailure = Failure & { replay: Replay };
 
 export type PropertyResult =
   | {
@@ -26,7 +29,7 @@ export type PropertyResult =
       queries: number;
       seconds: number;
       lines: number;
-      failures: Failure[];
+      failures: ReplayedFailure[];
     }
   | { name: string; file: string; verdict: 'invalid'; errors: SpecDiagnostic[] };
 
@@ -89,10 +92,8 @@ export class VerificationSession {
     this.cells.set(name, text);
     try {
       const result = await checkSpec(this.exploration, analysis.spec, this.solver, watch);
-      for (const failure of result.failures) {
-        failure.replay = replayOnRuntime(this.exploration, failure, { output: failure.nfOutput });
-      }
-      return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result };
+      const failures = result.failures.map((failure) => ({ ...failure, replay: replayOnRuntime(this.exploration, failure, { output: failure.nfOutput }) }));
+      return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result, failures };
     } catch (e) {
       if (!(e instanceof SpecRuntimeError)) throw e;
       const where = e.location ?? { file, line: 1, column: 1, importedFrom: [] };

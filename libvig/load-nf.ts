@@ -1,16 +1,8 @@
 // Loads an NF's verified .wasm into V8 with its config and run-time imports, runs nf_init, and feeds frames.
-import { createLibVig, type LibVig } from '../libvig/runtime/index.ts';
-import { PACKET_BASE } from '../toolchain/build.ts';
-import { tableImports, type Manifest } from '../toolchain/manifest.ts';
+import { type Manifest, type NfExports, PACKET_BASE, tableImports } from '../nf-abi/index.ts';
+import { createLibVig, type LibVig } from './runtime/index.ts';
 
 export class NfAbort extends Error {}
-
-/** The exports every NF has (nfs/README.md). */
-export interface NfExports {
-  memory: WebAssembly.Memory;
-  nf_init(): void;
-  nf_process(device: number, packet: number, length: number, now: bigint): number;
-}
 
 export interface LoadedNf {
   instance: WebAssembly.Instance;

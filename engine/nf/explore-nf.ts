@@ -1,16 +1,18 @@
 // Exploring an NF: nf_init runs concretely, then every path of nf_process over a symbolic frame, device and time.
-import { MEMORY_BASE, PACKET_BASE, type NfBuild } from '../../toolchain/build.ts';
+import { MEMORY_BASE, PACKET_BASE } from '../../nf-abi/index.ts';
+import { type NfBuild } from '../../toolchain/build.ts';
 import * as T from '../solver/term.ts';
 import type { Assignment } from '../solver/term.ts';
 import { Solver } from '../solver/z3.ts';
 import { decodeModule } from '../wasm/decode.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
 import { type LibVigObject, libvigContracts, objectsOf, startPacket } from '../contracts/libvig.ts';
-import { DEFAULT_LIMITS, type Exploration, Machine } from './explore.ts';
-import { abortContract, configImports, type ContractTable } from './imports.ts';
-import type { Limits } from './interpreter.ts';
-import { PacketBuffer } from './memory.ts';
-import { EngineError, type Watch } from './violations.ts';
+import { DEFAULT_LIMITS, type Exploration, Machine } from '../symbex/explore.ts';
+import type { ContractTable } from '../symbex/import-contracts.ts';
+import { abortContract, configImports } from './host-contracts.ts';
+import type { Limits } from '../symbex/interpreter.ts';
+import { PacketBuffer } from '../symbex/memory.ts';
+import { EngineError, type Watch } from '../symbex/violations.ts';
 
 /** The symbolic inputs of nf_process, by the names models use. */
 export const INPUT = {

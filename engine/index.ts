@@ -1,0 +1,19 @@
+// The engine's public face: everything the kernel, the CLI, the scripts and the run-time may use of the verifier.
+// Folders outside engine/ import the engine only from here (tests may reach inside).
+
+// Verification sessions: an NF's traces, checked against properties one at a time (pay-as-you-go).
+export { type Layers, type PropertyResult, type ReplayedFailure, VerificationSession } from './session/session.ts';
+export type { Replay } from './session/replay.ts';
+// Many properties at once on a pool of worker threads, and the worker helper the kernel shares.
+export { type PoolVerification, type PropertySummary, verifyInParallel } from './pool/pool.ts';
+export { startTypeScriptWorker } from './pool/worker-thread.ts';
+// Symbolic execution of an NF on its own (`vigor traces`, the exploration benchmark).
+export { exploreNf, type NfExploration } from './nf/explore-nf.ts';
+export { Solver } from './solver/z3.ts';
+export { EngineError, type Violation, type Watch } from './symbex/violations.ts';
+// Renderings: text for the CLI, plain data the kernel turns into HTML.
+export { formatExploration, formatViolation, showValue, traceLines } from './render/exploration.ts';
+export { describeFailure, type FailureDescription } from './render/failure.ts';
+export { formatPropertyResult, formatResultTable, type PropertyRow } from './render/property.ts';
+// The spec language's static front-end: analysis, diagnostics, completion, the vocabulary, property files.
+export * from './spec/frontend/index.ts';

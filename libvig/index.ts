@@ -1,0 +1,4 @@
+// libVig's public face: the run-time implementation of its imports, and an NF loaded with it (what the run-time
+// runs and what the verifier replays counterexamples on).
+export { type ImportObject, type LoadedNf, loadNf, NfAbort, type NfBinary } from './load-nf.ts';
+export { createLibVig, type LibVig, LibVigError } from './runtime/index.ts';

@@ -5,7 +5,8 @@
 export { type Layers, type PropertyResult, type ReplayedFailure, VerificationSession } from './session/session.ts';
 export type { Replay } from './session/replay.ts';
 // Many properties at once on a pool of worker threads, and the worker helper the kernel shares.
-export { type PoolVerification, type PropertySummary, verifyInParallel } from './pool/pool.ts';
+export { type PoolVerification, verifyInParallel } from './pool/pool.ts';
+export type { PropertySummary } from './pool/pool-protocol.ts';
 export { startTypeScriptWorker } from './pool/worker-thread.ts';
 // Symbolic execution of an NF on its own (`vigor traces`, the exploration benchmark).
 export { exploreNf, type NfExploration } from './nf/explore-nf.ts';

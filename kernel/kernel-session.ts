@@ -4,26 +4,15 @@ import { mergeCompletions, type Completion, type CompletionSource, type Inspecti
 import { History, type HistoryQuery, type HistoryRow } from './session/history.ts';
 import { MagicAssistance } from './session/magic-assistance.ts';
 import { MagicRegistry, planCell, type CellPlan, type MagicContext } from './session/magics.ts';
-import { type CellError, type CellOutcome, type MimeBundle, type OutputSink } from './session/output.ts';
+import { type CellOutcome, type MimeBundle, type OutputSink } from './session/output.ts';
 import { StreamCoalescer } from './session/stream-coalescer.ts';
-import { PythonRuntime, type IsCompleteAnswer } from './python/python-runtime.ts';
+import { PythonRuntime } from './python/python-runtime.ts';
+import type { CellHandler, ExecuteOptions, ExecuteSummary, IsCompleteAnswer } from './session/cell-handler.ts';
 import { NotebookBenchmarks } from './bench-magic/bench-magics.ts';
 import { plotMagic } from './rich-output/plot-magic.ts';
 import { typeScriptMagic } from './typescript/ts-magic.ts';
 import { SpecAssistance } from './verification/spec-assistance.ts';
 import { NotebookVerification } from './verification/verification-magics.ts';
-
-export interface ExecuteOptions {
-  /** Silent: no output at all, no history, execution count unchanged (protocol semantics). */
-  silent: boolean;
-  storeHistory: boolean;
-  /** Called with the cell's execution count before it runs (the server publishes execute_input then). */
-  onStart?(executionCount: number): void;
-}
-
-export type ExecuteSummary =
-  | { status: 'ok'; executionCount: number }
-  | { status: 'error'; executionCount: number; error: CellError };
 
 export interface KernelSessionOptions {
   /** Directory %%ts resolves imports from (the notebook's). */
@@ -39,7 +28,7 @@ const DISCARD: OutputSink = {
   clearOutput() {},
 };
 
-export class KernelSession {
+export class KernelSession implements CellHandler {
   /** Add magics here (name -> handler); the engine registers %nf, %verify, ... */
   readonly magics = new MagicRegistry();
   readonly python = new PythonRuntime();

@@ -16,8 +16,9 @@ export function kernelspecDirectory(target: InstallTarget): string {
 }
 
 export function kernelspec() {
-  // bin/vigor.js registers the tsx loader and routes `kernel start` here; absolute paths, so any cwd works.
-  const cli = fileURLToPath(new URL('../bin/vigor.js', import.meta.url));
+  // bin/vigor.js registers the tsx loader and runs `kernel start`; absolute paths, so any cwd works. The CLI is
+  // started as a process, not imported (it imports the kernel).
+  const cli = join(fileURLToPath(new URL('../bin/', import.meta.url)), 'vigor.js');
   return {
     argv: [process.execPath, cli, 'kernel', 'start', '--connection-file', '{connection_file}'],
     display_name: 'Vigor (Python properties)',

@@ -1,8 +1,7 @@
 // The benchmark: one trace, run by the verified .wasm NF and by its baselines in the same process, in turn in
 // each repetition (so that noise from other work on the machine spreads over all of them), outputs
 // cross-checked, figures summarised as data (for the CLI's table and JSON, and for the kernel's plots).
-import { loadManifest } from '../nf-abi/index.ts';
-import { DROP } from '../nf-abi/index.ts';
+import { DROP, loadManifest } from '../nf-abi/index.ts';
 import { trafficFromCapture } from './capture-traffic.ts';
 import { implementationsOf, type ImplementationId } from './implementations.ts';
 import { readPcap, writePcap } from './pcap.ts';

@@ -1,7 +1,7 @@
 // The native baseline: the NF's C twin (nfs/<name>/<name>.c) compiled with gcc -O2 together with libVig in C
 // (native/libvig.c), the manifest's config as C functions, and the hot loop (native/harness.c). The closest
 // thing to the machine's limit: no sandbox, no JavaScript boundary.
-import { MAX_FRAME } from '../nf-abi/index.ts';
+import { type Manifest, MAX_FRAME, tableImports } from '../nf-abi/index.ts';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../toolchain/build.ts';
-import { tableImports, type Manifest } from '../nf-abi/index.ts';
 import type { PassResult } from './pass.ts';
 import { ProcessedPackets, type PacketTrace } from './trace.ts';
 import { BURST_PACKETS, STAGING_BYTES } from './bursts.ts';

@@ -2,8 +2,7 @@
 // Each repetition uses a fresh solver (no cached answers) on an already-built NF.
 import { fileURLToPath } from 'node:url';
 import { buildNf } from '../toolchain/build.ts';
-import { Solver } from '../engine/index.ts';
-import { exploreNf } from '../engine/index.ts';
+import { exploreNf, Solver } from '../engine/index.ts';
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5);
 const subjects = [

@@ -5,8 +5,7 @@
 //     re-checking it (the pay-as-you-go case of re-running a notebook cell).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { listProperties } from '../engine/index.ts';
-import { VerificationSession } from '../engine/index.ts';
+import { listProperties, VerificationSession } from '../engine/index.ts';
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 const root = fileURLToPath(new URL('..', import.meta.url));

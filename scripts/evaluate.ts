@@ -1,15 +1,12 @@
 // npm start: the main job, as the paper's evaluation: every NF in nfs/ verified (spec.py and every property,
 // with trace counts and times) and run for real (throughput and latency against the native C and TypeScript
 // baselines, in one run). Writes evaluation/report.md and evaluation/report.json; no Jupyter needed.
-import { formatResultTable } from '../engine/index.ts';
+import { formatResultTable, listProperties, type PoolVerification, verifyInParallel } from '../engine/index.ts';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listProperties } from '../engine/index.ts';
-import { verifyInParallel, type PoolVerification } from '../engine/index.ts';
-import { benchmarkNf, DEFAULT_BENCH, type NfBenchmark } from '../runtime/bench.ts';
-import { formatBenchmarks } from '../runtime/report.ts';
+import { benchmarkNf, DEFAULT_BENCH, formatBenchmarks, type NfBenchmark } from '../runtime/index.ts';
 import { loadManifest } from '../nf-abi/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -6,7 +6,7 @@ import type { Assignment } from '../solver/term.ts';
 import { Solver } from '../solver/z3.ts';
 import { decodeModule } from '../wasm/decode.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
-import { type LibVigObject, libvigContracts, objectsOf, startPacket } from '../contracts/libvig.ts';
+import { type LibVigObject, libvigContracts, objectsOf, startPacket } from '../contracts/index.ts';
 import { DEFAULT_LIMITS, type Exploration, Machine } from '../symbex/explore.ts';
 import type { ContractTable } from '../symbex/import-contracts.ts';
 import { abortContract, configImports } from './host-contracts.ts';

@@ -1,9 +1,9 @@
 // One worker of the verification pool: opens a session on the NF (its own exploration, solver and Python: the
 // same binary explores to the same traces) and checks the properties it is sent, one at a time.
-import { formatPropertyResult } from '../render/property.ts';
 import { parentPort, workerData } from 'node:worker_threads';
+import { formatPropertyResult } from '../render/property.ts';
 import { formatViolation } from '../render/exploration.ts';
-import type { PoolReply, PoolRequest } from './pool.ts';
+import type { PoolReply, PoolRequest } from './pool-protocol.ts';
 import { VerificationSession } from '../session/session.ts';
 
 const port = parentPort!;

@@ -2,20 +2,9 @@
 // on the NF; properties go to whichever worker is free. Results come back in the order asked.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { PropertyRow } from '../render/property.ts';
+import type { PoolReply, PoolRequest, PropertySummary } from './pool-protocol.ts';
 import { EngineError } from '../symbex/violations.ts';
 import { startTypeScriptWorker } from './worker-thread.ts';
-
-export interface PropertySummary extends PropertyRow {
-  /** The result as text (formatPropertyResult): the counterexample of a failure, the errors of an invalid spec. */
-  report: string;
-}
-
-export type PoolRequest = { file: string };
-export type PoolReply =
-  | { kind: 'ready'; nf: string; traces: number; violations: string[] }
-  | { kind: 'result'; file: string; summary: PropertySummary }
-  | { kind: 'failed'; message: string };
 
 export interface PoolVerification {
   nf: string;

@@ -4,8 +4,7 @@ import * as T from '../solver/term.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { plural, SHOWN_BYTES } from './text.ts';
 import { formatLocation, SourceMap } from '../wasm/sourcemap.ts';
-import type { NfExploration } from '../nf/explore-nf.ts';
-import { inputFromModel } from '../nf/explore-nf.ts';
+import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
 import type { Value } from '../symbex/state.ts';
 import type { Violation } from '../symbex/violations.ts';
 

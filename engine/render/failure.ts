@@ -3,7 +3,7 @@
 // The CLI renders it as text, the kernel as HTML tables.
 import { decodeHeaders, outputName, type Protocol } from '../../nf-abi/index.ts';
 import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
-import { objectsOf } from '../contracts/libvig.ts';
+import { objectsOf } from '../contracts/index.ts';
 import { concreteEmap, concreteVector } from '../ghost/concrete.ts';
 import { traceLines } from './exploration.ts';
 import type { Replay } from '../session/replay.ts';

@@ -2,7 +2,7 @@
 // through the libVig ABI with the entries the counterexample's model describes, then the frame processed.
 import { type LibVigImports, outputName, PACKET_BASE } from '../../nf-abi/index.ts';
 import { loadNf } from '../../libvig/index.ts';
-import type { LibVigObject } from '../contracts/libvig.ts';
+import type { LibVigObject } from '../contracts/index.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import { concreteEmap, concreteVector, type ConcreteEmap } from '../ghost/concrete.ts';
 import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';

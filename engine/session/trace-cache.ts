@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import { PROJECT_ROOT, type NfBuild } from '../../toolchain/build.ts';
 import type { Manifest } from '../../nf-abi/index.ts';
-import { type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/libvig.ts';
+import { type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/index.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, emapRefresh, type EmapVersion } from '../ghost/emap.ts';
 import { lpmAdd, lpmBase, type LpmVersion } from '../ghost/lpm.ts';
 import { vectorBase, vectorSet, type VectorVersion } from '../ghost/vector.ts';
@@ -18,7 +18,7 @@ import type { Violation } from '../symbex/violations.ts';
 
 const FORMAT = 2;
 /** The sources whose change changes what exploration produces. */
-const ENGINE_SOURCES = ['engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'libvig/abi.ts'];
+const ENGINE_SOURCES = ['engine/nf', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];
 
 export function traceCacheFile(build: NfBuild, layers: string): string {
   const hash = createHash('sha256').update(`${FORMAT}\0${build.hash}\0${layers}\0`);

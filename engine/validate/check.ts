@@ -1,6 +1,6 @@
 // Checking one spec against every trace of an NF: for each trace, every feasible spec path (depth-first, by
 // re-running the spec), and for each path its obligations, discharged by Z3.
-import { isSpecObject, objectsOf, type SpecObject } from '../contracts/libvig.ts';
+import { isSpecObject, objectsOf, type SpecObject } from '../contracts/index.ts';
 import { emapBase, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { vectorBase, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';

@@ -1,5 +1,5 @@
 // What a spec path claims about an NF trace, as labelled terms that must hold on the path.
-import type { SpecObject } from '../contracts/libvig.ts';
+import type { SpecObject } from '../contracts/index.ts';
 import { EmapQueries, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { vectorGet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';

@@ -1,7 +1,7 @@
 // One run of a spec on one NF trace: Python's nodes become terms, its truth tests are decided against the
 // trace's path condition (the current model picks the side; one query checks the other, which becomes an
 // alternative to re-run), and its state operations build the spec's own ghost versions.
-import type { SpecObject } from '../contracts/libvig.ts';
+import type { SpecObject } from '../contracts/index.ts';
 import { emapAdd, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';

@@ -1,6 +1,6 @@
 // `%bench [NF ...] [options]` runs the run-time's benchmark (as `vigor bench` does) in a worker thread, with a
 // progress line, and shows the table; `%plot bench` draws the benchmarks of this kernel session.
-import type { NfBenchmark } from '../../runtime/bench.ts';
+import type { NfBenchmark } from '../../runtime/index.ts';
 import type { PlotKind } from '../rich-output/plot-magic.ts';
 import { ProgressDisplay } from '../rich-output/progress-display.ts';
 import { magicFailure } from '../session/magic-failures.ts';

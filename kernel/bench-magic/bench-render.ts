@@ -1,9 +1,6 @@
 // Benchmark results as rich output: the run-time's own table as text/plain (what `vigor bench` prints), an HTML
 // table with every spread, and plotly bar charts of throughput and probe latency per NF and implementation.
-import type { NfBenchmark } from '../../runtime/bench.ts';
-import type { ImplementationId } from '../../runtime/implementations.ts';
-import { formatBenchmarks } from '../../runtime/report.ts';
-import type { Spread } from '../../runtime/statistics.ts';
+import { formatBenchmarks, type ImplementationId, type NfBenchmark, type Spread } from '../../runtime/index.ts';
 import { escapeHtml } from '../notebook/html-export.ts';
 import { cell, row, section, table } from '../rich-output/html-table.ts';
 import { figureBundle, type Figure } from '../rich-output/plotly-bundle.ts';

@@ -1,7 +1,7 @@
 // Worker thread running the run-time's benchmark (the same as `vigor bench`): it is CPU-bound for seconds, so it
 // runs here and the kernel's main thread keeps serving the protocol. The run-time reports progress between
 // repetitions; that is where an interrupt stops it.
-import { benchmarkNf, type NfBenchmark } from '../../runtime/bench.ts';
+import { benchmarkNf, type NfBenchmark } from '../../runtime/index.ts';
 import { INTERRUPTED } from '../workers/interruptible-worker.ts';
 import { serveRequests } from '../workers/serve-requests.ts';
 import type { BenchRequest } from './bench-protocol.ts';

@@ -1,7 +1,7 @@
 // Jupyter messaging on top of the session: which request gets which reply, busy/idle status around each,
 // shell requests one at a time in arrival order, control requests (interrupt, shutdown) at once.
 import type { HistoryQuery } from '../session/history.ts';
-import type { KernelSession } from '../kernel-session.ts';
+import type { CellHandler } from '../session/cell-handler.ts';
 import { SerialQueue } from '../session/serial-queue.ts';
 import { KernelChannels, type RequestChannel } from './channels.ts';
 import type { ConnectionInfo } from './connection.ts';
@@ -13,7 +13,7 @@ type Content = Record<string, unknown>;
 
 export interface KernelServerOptions {
   connection: ConnectionInfo;
-  session: KernelSession;
+  session: CellHandler;
   /** Called once the shutdown reply is on its way; `restart` says whether the client will start a new kernel. */
   onShutdown(restart: boolean): void;
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
 import { cellError, type CellOutcome, type MimeBundle, type OutputSink } from '../session/output.ts';
+import type { IsCompleteAnswer } from '../session/cell-handler.ts';
 import { startTypeScriptWorker } from '../../engine/index.ts';
 import { SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
 
@@ -17,11 +18,6 @@ interface PendingRequest {
   resolve(reply: Reply): void;
   reject(error: Error): void;
   sink?: OutputSink;
-}
-
-export interface IsCompleteAnswer {
-  status: 'complete' | 'incomplete' | 'invalid' | 'unknown';
-  indent?: string;
 }
 
 /** What kernel_runtime.run_cell returns. */

@@ -1,7 +1,8 @@
 // `%plot KIND ...`: one magic for every plot of the kernel; each part of the product (verification, benchmarks)
 // contributes its kinds, drawn from what ran in this kernel session.
+import { magicCommand, magicFailure, parseMagic } from '../session/magic-failures.ts';
 import type { Magic } from '../session/magics.ts';
-import { cellError, type MimeBundle } from '../session/output.ts';
+import type { MimeBundle } from '../session/output.ts';
 
 export interface PlotKind {
   name: string;
@@ -19,20 +20,24 @@ export function plotMagic(kinds: PlotKind[]): Magic {
     kind: 'line',
     summary: `plot what ran in this kernel: ${kinds.map((kind) => `%plot ${kind.name} (${kind.summary})`).join(', ')}`,
     run: async ({ args }, { sink }) => {
-      const asked = args.split(/\s+/).filter((word) => word !== '');
-      const unknown = asked.filter((name) => !names.includes(name));
-      if (asked.length === 0 || unknown.length > 0) {
-        return cellError('UsageError', `%plot takes ${choices} (one or more, e.g. %plot ${names[0]}), got "${args}"`);
+      try {
+        const command = parseMagic(magicCommand('%plot', `%plot ${names[0]}`).argument('[KIND...]'), args);
+        const asked = command.args;
+        if (asked.length === 0 || asked.some((name) => !names.includes(name))) {
+          command.error(`%plot takes ${choices} (one or more, e.g. %plot ${names[0]}), got "${args}"`);
+        }
+        // Every plot is drawn first: a missing one is the cell's error and nothing is shown half-way.
+        const drawn = asked.map((name) => kinds.find((kind) => kind.name === name)!.draw());
+        const charts: MimeBundle[] = [];
+        for (const plot of drawn) {
+          if ('nothingYet' in plot) return command.error(plot.nothingYet);
+          charts.push(...plot);
+        }
+        for (const data of charts) sink.displayData({ data, metadata: {} });
+        return { status: 'ok' };
+      } catch (error) {
+        return magicFailure(error, {}, 'this is a bug of the kernel: report it with the notebook');
       }
-      // Every plot is drawn first: a missing one is the cell's error and nothing is shown half-way.
-      const drawn = asked.map((name) => kinds.find((kind) => kind.name === name)!.draw());
-      const charts: MimeBundle[] = [];
-      for (const plot of drawn) {
-        if ('nothingYet' in plot) return cellError('UsageError', plot.nothingYet);
-        charts.push(...plot);
-      }
-      for (const data of charts) sink.displayData({ data, metadata: {} });
-      return { status: 'ok' };
     },
   };
 }

@@ -1,5 +1,5 @@
-// Completion and inspection come from several sources (Python's namespace, the magics, and later the engine's
-// state names, header fields and API docs); the session asks each and merges what they say.
+// Completion and inspection come from several sources (Python's namespace, the magics, the engine's spec
+// vocabulary and the selected NF's state); the session asks each and merges what they say.
 import type { MimeBundle } from './output.ts';
 
 export interface Completion {

@@ -1,19 +1,38 @@
-// How a magic's failure becomes the cell's error: a usage mistake says what to write, an error reported by a
-// worker (the verifier, the benchmarks) keeps its class name and gets a hint, an interrupt is KeyboardInterrupt.
+// How a magic reads its arguments and how its failure becomes the cell's error: a usage mistake (a CommanderError,
+// thrown by the magic's Command) says what to write, an error reported by a worker (the verifier, the benchmarks)
+// keeps its class name and gets a hint, an interrupt is KeyboardInterrupt.
+import { CommanderError, WordedCommand } from '../../options/index.ts';
 import { WorkerFailure } from '../workers/interruptible-worker.ts';
 import { cellError, type CellOutcome } from './output.ts';
 
-/** A magic used the wrong way; the message says what to write instead. */
-export class UsageError extends Error {}
+export type { WordedCommand };
+
+/**
+ * The Command that reads a magic's arguments: `label` is the magic as written (`%bench`), `example` a whole line
+ * using it. Its mistakes (and the magic's own, through `command.error(message)`) throw a CommanderError that says
+ * what to write. No --help: an unknown option lists the options.
+ */
+export function magicCommand(label: string, example: string): WordedCommand {
+  return new WordedCommand(label, {
+    unknownOption: (flag, command) => {
+      const names = command.options.map((option) => option.long);
+      return `${label} has no option ${flag}; ${names.length > 0 ? `its options: ${names.join(', ')}` : 'it takes none'} (e.g. ${example})`;
+    },
+    missingValue: (option) => `${label} ${option.long} needs a value after it${option.defaultValue === undefined ? '' : `, e.g. ${option.long} ${option.defaultValue}`}`,
+  }).helpOption(false);
+}
+
+/** Reads a magic's argument line (words between white space) with its command; the values are then on the command. */
+export function parseMagic<C extends WordedCommand>(command: C, args: string): C {
+  return command.parse(args.split(/\s+/).filter((word) => word !== ''), { from: 'user' });
+}
 
 /**
  * `hints` says what to do about each error class the worker reports; `otherwise` for any other. An error that is
  * neither a usage mistake nor a worker's is rethrown: it is a bug of the kernel and the session reports it so.
  */
 export function magicFailure(error: unknown, hints: Record<string, string>, otherwise: string): CellOutcome {
-  if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    return cellError('UsageError', (error as Error).message);
-  }
+  if (error instanceof CommanderError) return cellError('UsageError', error.message);
   if (!(error instanceof WorkerFailure)) throw error;
   if (error.interrupted) return cellError('KeyboardInterrupt', error.message);
   return cellError(error.errorName, error.message, [`${error.errorName}: ${error.message}`, `(${hints[error.errorName] ?? otherwise})`]);

@@ -8,7 +8,8 @@ import { requestKernelInfo, writeConnectionFile } from './kernel-probe.ts';
 
 const STARTS = 5;
 const GOAL_MS = 3000;
-const cli = fileURLToPath(new URL('../../bin/vigor.js', import.meta.url));
+/** The CLI, started as a process (not imported: it imports the kernel). */
+const cli = join(fileURLToPath(new URL('../../bin/', import.meta.url)), 'vigor.js');
 
 async function timeOneStart(directory: string): Promise<number> {
   const { path, info } = await writeConnectionFile(directory);

@@ -1,7 +1,6 @@
 // Messages between the kernel's main thread (engine-client.ts) and the verifier's worker thread (engine-worker.ts),
 // and the plain-data reports the worker sends back (the engine's own results hold solver terms and do not cross).
-import type { FailureDescription } from '../../engine/index.ts';
-import type { PropertyResult } from '../../engine/index.ts';
+import type { FailureDescription, PropertyResult } from '../../engine/index.ts';
 import type { Manifest } from '../../nf-abi/index.ts';
 
 export type Layers = 'nf';

@@ -1,9 +1,7 @@
 // Worker thread hosting the verifier. The engine is synchronous between its polls of `shouldStop`, so it runs here
 // and the kernel's main thread stays free to serve the protocol; an interrupt is a flag in shared memory.
-import { formatResultTable } from '../../engine/index.ts';
+import { formatResultTable, type PropertyResult, VerificationSession, type Watch } from '../../engine/index.ts';
 import { readFileSync } from 'node:fs';
-import type { Watch } from '../../engine/index.ts';
-import { type PropertyResult, VerificationSession } from '../../engine/index.ts';
 import { serveRequests, type RequestContext } from '../workers/serve-requests.ts';
 import type { EngineRequest, Layers, NfSummary, ProgressUpdate, PropertyInput, VerifyAnswer } from './engine-protocol.ts';
 import { nfSummary, propertyReport } from './report-data.ts';

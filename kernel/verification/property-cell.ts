@@ -1,7 +1,6 @@
 // A property cell (`%%property NAME` or a first line `# property: NAME`) seen from completion and inspection: its
 // spec text keeps the cell's offsets (the magic line becomes spaces), so cursor positions need no mapping.
-import { planCell } from '../session/magics.ts';
-import type { MagicInvocation } from '../session/magics.ts';
+import { type MagicInvocation, planCell } from '../session/magics.ts';
 
 function propertyText(code: string, invocation: MagicInvocation): string {
   const lines = code.split('\n');

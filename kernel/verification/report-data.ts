@@ -1,10 +1,6 @@
 // Worker side: turns the engine's results (which hold solver terms and models) into the plain-data reports the
 // kernel renders, keeping the engine's own text renderings alongside.
-import { formatPropertyResult } from '../../engine/index.ts';
-import { listProperties } from '../../engine/index.ts';
-import { formatExploration, showValue, traceLines } from '../../engine/index.ts';
-import { describeFailure } from '../../engine/index.ts';
-import type { PropertyResult, VerificationSession } from '../../engine/index.ts';
+import { describeFailure, formatExploration, formatPropertyResult, listProperties, type PropertyResult, showValue, traceLines, type VerificationSession } from '../../engine/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layers, NfSummary, PropertyReport } from './engine-protocol.ts';

@@ -3,8 +3,7 @@
 // `%plot traces|times` draws what was verified. A property that fails is a verdict (shown with its counterexample), not a cell
 // error; a spec that cannot run, an NF that does not build and an interrupt are cell errors.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { magicFailure, UsageError } from '../session/magic-failures.ts';
+import { magicCommand, magicFailure, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import type { CellOutcome, MimeBundle } from '../session/output.ts';
 import type { Magic, MagicContext } from '../session/magics.ts';
 import type { PlotKind } from '../rich-output/plot-magic.ts';
@@ -57,14 +56,16 @@ export class NotebookVerification {
   }
 
   private async selectNf(args: string, { sink, signal }: MagicContext): Promise<CellOutcome> {
-    const { values, positionals } = parseArgs({ args: words(args), options: { layers: { type: 'string' } }, allowPositionals: true, strict: true });
-    if (positionals.length !== 1) throw new UsageError(`%nf takes one NF, a name in nfs/ or a path (got ${positionals.length}): e.g. %nf bridge`);
-    const layers = (values.layers ?? 'nf') as Layers;
-    if (!LAYERS.includes(layers)) throw new UsageError(`--layers ${layers} is not available; the layers verified so far: ${LAYERS.join(', ')}`);
-    const folder = resolveNfFolder(positionals[0]!, this.workingDirectory);
-    const problem = notAnNf(folder, positionals[0]!);
-    if (problem) throw new UsageError(problem);
-    const progress = new ProgressDisplay(sink, `%nf ${positionals[0]}`);
+    const command = magicCommand('%nf', '%nf bridge').argument('[NF...]');
+    command.option('--layers <LAYERS>', 'the layers to verify', (text: string): Layers =>
+      LAYERS.find((layers) => layers === text) ?? command.error(`--layers ${text} is not available; the layers verified so far: ${LAYERS.join(', ')}`), LAYERS[0]);
+    const { layers } = parseMagic(command, args).opts<{ layers: Layers }>();
+    if (command.args.length !== 1) command.error(`%nf takes one NF, a name in nfs/ or a path (got ${command.args.length}): e.g. %nf bridge`);
+    const name = command.args[0]!;
+    const folder = resolveNfFolder(name, this.workingDirectory);
+    const problem = notAnNf(folder, name);
+    if (problem) command.error(problem);
+    const progress = new ProgressDisplay(sink, `%nf ${name}`);
     const summary = await this.withProgress(progress, () => this.engine.open(folder, layers, signal, (update) => progress.report(describeProgress(update), update.done, update.total)));
     progress.finish(`${summary.figures.traces} traces`);
     this.current = summary;
@@ -75,21 +76,24 @@ export class NotebookVerification {
   }
 
   private async checkCell(args: string, body: string, firstLine: number, context: MagicContext): Promise<CellOutcome> {
-    const [name, ...extra] = words(args);
+    const command = parseMagic(magicCommand('%%property', '%%property no_loop').argument('[NAME...]'), args);
+    const [name, ...extra] = command.args;
     if (!name || !PROPERTY_NAME.test(name) || extra.length > 0) {
-      throw new UsageError(`a property cell starts with %%property NAME (or # property: NAME), NAME a Python identifier such as no_loop; got "${args}"`);
+      command.error(`a property cell starts with %%property NAME (or # property: NAME), NAME a Python identifier such as no_loop; got "${args}"`);
     }
+    const nf = this.requireNf(command);
     // Leading newlines make the spec's lines those of the cell.
     const text = '\n'.repeat(firstLine - 1) + body;
     const file = `Cell In[${context.executionCount}]`;
-    const outcome = await this.check([{ name, text, file }], context, `%%property ${name}`);
+    const outcome = await this.check(nf, [{ name, text, file }], context, `%%property ${name}`);
     if (outcome.status === 'ok') this.cellProperties.set(name, { text, file });
     return outcome;
   }
 
   private async verify(args: string, context: MagicContext): Promise<CellOutcome> {
-    const nf = this.requireNf();
-    const names = words(args);
+    const command = parseMagic(magicCommand('%verify', '%verify spec').argument('[NAME...]'), args);
+    const nf = this.requireNf(command);
+    const names = command.args;
     const onDisk = (name: string): PropertyInput =>
       name === 'spec' ? { name, path: join(nf.nfDir, 'spec.py') } : { name, path: join(nf.nfDir, 'properties', `${name}.py`) };
     const known = [...(nf.hasSpec ? ['spec'] : []), ...nf.propertyFiles];
@@ -99,15 +103,14 @@ export class NotebookVerification {
       : names.map((name) => {
           if (this.cellProperties.has(name)) return inCell(name);
           if (known.includes(name)) return onDisk(name);
-          throw new UsageError(`no property "${name}" for ${nf.name}: properties are ${[...known, ...this.cellProperties.keys()].join(', ') || 'none yet'} (define one in a %%property cell)`);
+          return command.error(`no property "${name}" for ${nf.name}: properties are ${[...known, ...this.cellProperties.keys()].join(', ') || 'none yet'} (define one in a %%property cell)`);
         });
-    if (properties.length === 0) throw new UsageError(`${nf.name} has no spec.py and no properties/*.py, and no property cell was run: write one in a %%property NAME cell`);
-    return this.check(properties, context, `%verify ${nf.name}`);
+    if (properties.length === 0) command.error(`${nf.name} has no spec.py and no properties/*.py, and no property cell was run: write one in a %%property NAME cell`);
+    return this.check(nf, properties, context, `%verify ${nf.name}`);
   }
 
   /** Checks properties against the selected NF; the verdicts are the result, an invalid spec the cell's error. */
-  private async check(properties: PropertyInput[], { sink, signal }: MagicContext, title: string): Promise<CellOutcome> {
-    const nf = this.requireNf();
+  private async check(nf: NfSummary, properties: PropertyInput[], { sink, signal }: MagicContext, title: string): Promise<CellOutcome> {
     const progress = new ProgressDisplay(sink, title);
     const answer = await this.withProgress(progress, () => this.engine.verify(nf.nfDir, nf.layers, properties, signal, (update) => progress.report(describeProgress(update), update.done, update.total)));
     progress.finish(summarize(answer.reports));
@@ -142,9 +145,9 @@ export class NotebookVerification {
     else this.records.push(record);
   }
 
-  private requireNf(): NfSummary {
-    if (!this.current) throw new UsageError('no NF is selected: start with %nf NAME (an NF of nfs/, e.g. %nf bridge) or %nf PATH');
-    return this.current;
+  /** The selected NF; without one, `command` (the magic's) says how to select one. */
+  private requireNf(command: WordedCommand): NfSummary {
+    return this.current ?? command.error('no NF is selected: start with %nf NAME (an NF of nfs/, e.g. %nf bridge) or %nf PATH');
   }
 
   /** Closes the progress line with how the work ended, whatever happens. */
@@ -156,10 +159,6 @@ export class NotebookVerification {
       throw error;
     }
   }
-}
-
-function words(text: string): string[] {
-  return text.split(/\s+/).filter((word) => word !== '');
 }
 
 function result(data: MimeBundle): CellOutcome {

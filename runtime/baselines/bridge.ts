@@ -2,8 +2,7 @@
 // of (address, time) events in time order for expiry, whose stale events (the address was seen again since) are
 // skipped. (Re-inserting refreshed entries to keep the Map itself in age order looks simpler, but V8 leaves a
 // hole per deleted entry until it rehashes, and iterating from the oldest walks all of them: ~20 us a frame.)
-import type { Manifest } from '../../nf-abi/index.ts';
-import { DROP, FLOOD } from '../../nf-abi/index.ts';
+import { DROP, FLOOD, type Manifest } from '../../nf-abi/index.ts';
 import type { TypeScriptNf } from './typescript-nf.ts';
 
 const DROP_RULE = -2;

@@ -4,7 +4,7 @@
 // no figure is asserted.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ExecuteSummary } from '../../kernel/kernel-session.ts';
+import type { ExecuteSummary } from '../../kernel/session/cell-handler.ts';
 import { RecordingSink } from './recording-sink.ts';
 import { kernelSession, text } from './session-harness.ts';
 

@@ -1,6 +1,7 @@
 // A kernel session for tests that drive cells directly (no ZeroMQ): one per test file, closed after it.
 import { after, before } from 'node:test';
-import { type ExecuteSummary, KernelSession } from '../../kernel/kernel-session.ts';
+import { KernelSession } from '../../kernel/kernel-session.ts';
+import type { ExecuteSummary } from '../../kernel/session/cell-handler.ts';
 import type { MimeBundle } from '../../kernel/session/output.ts';
 import { RecordingSink } from './recording-sink.ts';
 

@@ -2,7 +2,7 @@
 // through the libvig imports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chtChoice } from '../../engine/contracts/libvig.ts';
+import { chtChoice } from '../../engine/contracts/index.ts';
 import { EmapQueries } from '../../engine/ghost/emap.ts';
 import * as T from '../../engine/solver/term.ts';
 import type { LibVig } from '../../libvig/runtime/index.ts';

@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildNf, type Variant } from '../../toolchain/build.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
-import type { PropertyResult } from '../../engine/session/session.ts';
-import { VerificationSession } from '../../engine/session/session.ts';
+import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 const PROPERTIES = ['broadcast', 'drop_or_forward', 'learn', 'no_loop', 'refresh', 'static_drop', 'table_updates'];

@@ -12,7 +12,7 @@ import { analyzeSpec } from '../../engine/spec/frontend/index.ts';
 import { exploreNf } from '../../engine/nf/explore-nf.ts';
 import { checkSpec } from '../../engine/validate/check.ts';
 import { loadTraces, saveTraces, traceCacheFile } from '../../engine/session/trace-cache.ts';
-import { isSpecObject, objectsOf } from '../../engine/contracts/libvig.ts';
+import { isSpecObject, objectsOf } from '../../engine/contracts/index.ts';
 
 const LEARNER = fileURLToPath(new URL('../programs/nfs/learner', import.meta.url));
 

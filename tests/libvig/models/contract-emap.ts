@@ -90,7 +90,7 @@ export class ContractEmap implements EmapModel {
     return oldest;
   }
 
-  /** The contract's preconditions (engine/contracts/libvig.ts), on concrete arguments. */
+  /** The contract's preconditions (engine/contracts/index.ts), on concrete arguments. */
   violation(op: EmapOp): string | null {
     return emapViolation(this, op, (now) => this.latestStamp !== null && T.evaluate(T.compare('slt', T.bv(now, 64), this.latestStamp), T.emptyAssignment()) === 1n);
   }

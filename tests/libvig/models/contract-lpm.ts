@@ -24,7 +24,7 @@ export class ContractLpm implements LpmModel {
     return Number(BigInt.asIntN(32, value.value));
   }
 
-  /** The contract's preconditions (engine/contracts/libvig.ts: lpm_add), on concrete arguments. */
+  /** The contract's preconditions (engine/contracts/index.ts: lpm_add), on concrete arguments. */
   violation(op: LpmOp): string | null {
     if (op.name === 'lookup') return null;
     const signed = (n: number) => T.bv(n, 32);

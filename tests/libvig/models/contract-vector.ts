@@ -21,7 +21,7 @@ export class ContractVector implements VectorModel {
     this.version = vectorSet(this.version, T.bv(index, 32), T.bv(record.reduceRight((v, b) => (v << 8n) | BigInt(b), 0n), this.recordSize * 8));
   }
 
-  /** The contract's precondition (engine/contracts/libvig.ts: requireSlot), on concrete arguments. */
+  /** The contract's precondition (engine/contracts/index.ts: requireSlot), on concrete arguments. */
   violation(op: VectorOp): string | null {
     const inRange = T.compare('ult', T.bv(op.index, 32), T.bv(this.capacity, 32));
     return inRange === T.TRUE ? null : 'the index is out of range';

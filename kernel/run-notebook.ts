@@ -2,12 +2,12 @@
 // and writes the outputs back as a front end would have.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { KernelSession } from '../kernel-session.ts';
-import type { CellError } from '../session/output.ts';
-import { kernelInfo } from '../protocol/kernel-info.ts';
-import { exportHtml } from './html-export.ts';
-import { joinSource, parseNotebook, type NotebookOutput } from './notebook-format.ts';
-import { NotebookSink } from './notebook-sink.ts';
+import { KernelSession } from './kernel-session.ts';
+import type { CellError } from './session/output.ts';
+import { kernelInfo } from './protocol/kernel-info.ts';
+import { exportHtml } from './notebook/html-export.ts';
+import { joinSource, parseNotebook, type NotebookOutput } from './notebook/notebook-format.ts';
+import { NotebookSink } from './notebook/notebook-sink.ts';
 
 export interface RunNotebookOptions {
   notebookPath: string;

@@ -1,0 +1,48 @@
+// Contracts of the cht imports (libvig/runtime/cht.ts): a Maglev table choosing a live backend of an emap for a hash.
+import type { Manifest } from '../../nf-abi/index.ts';
+import { EmapQueries, type EmapVersion, versionFunction } from '../ghost/emap.ts';
+import * as T from '../solver/term.ts';
+import type { Term } from '../solver/term.ts';
+import { fromTerm, toTerm } from '../symbex/values.ts';
+import { findEmap } from './emap.ts';
+import { allocate, concrete, find, i32, NONE, type StructureContracts } from './objects.ts';
+
+export function chtContracts(manifest: Manifest): StructureContracts<'cht'> {
+  return {
+    cht_allocate: (context, [height, backends]) => {
+      const [rows, capacity] = [concrete(context, height!, 'cht_allocate'), concrete(context, backends!, 'cht_allocate')];
+      return allocate(context, manifest, 'cht', capacity, (name) => ({ kind: 'cht', name, height: rows, capacity }));
+    },
+
+    cht_find_backend: (context, [cht, hash, backends]) => {
+      const table = find(context, cht!, 'cht');
+      const { object, queries, facts } = findEmap(context, backends!);
+      const { choice, facts: choiceFacts } = chtChoice(table, object, toTerm(hash!, 32), queries);
+      context.oracle.assume(context.state, [...facts, ...choiceFacts]);
+      return [fromTerm(choice)];
+    },
+  };
+}
+
+/**
+ * Which live backend a Maglev table prefers for a hash: an open value of the backends' version and the hash (as
+ * Vigor's choose_with_cht), with what the contract knows of it: a live backend of the table, or -1; -1 when no
+ * entry is live at all, and only then when every live entry is one of the table's backends (the emap is no
+ * larger than the table). Equal flows get equal choices.
+ */
+export function chtChoice(
+  table: { name: string; capacity: number },
+  backends: { version: EmapVersion; capacity: number },
+  hash: Term,
+  queries: EmapQueries,
+): { choice: Term; facts: Term[] } {
+  const choice = versionFunction(backends.version, `${table.name}.choice`, [hash], 32);
+  const none = T.eq(choice, i32(NONE));
+  const empty = T.eq(queries.count(backends.version), i32(0));
+  const facts = [
+    T.or(T.not(empty), none),
+    T.or(none, T.and(T.compare('ult', choice, i32(table.capacity)), queries.allocated(backends.version, choice))),
+  ];
+  if (backends.capacity <= table.capacity) facts.push(T.or(T.not(none), empty));
+  return { choice, facts };
+}

@@ -1,0 +1,133 @@
+// Contracts of the emap imports (libvig/runtime/emap.ts): keys to indices with time stamps, over engine/ghost/emap.ts.
+import type { Manifest } from '../../nf-abi/index.ts';
+import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, versionFunction } from '../ghost/emap.ts';
+import * as T from '../solver/term.ts';
+import type { Term } from '../solver/term.ts';
+import type { CallContext } from '../symbex/import-contracts.ts';
+import type { Value } from '../symbex/state.ts';
+import { fromTerm, toTerm } from '../symbex/values.ts';
+import { allocate, clockOf, concrete, find, i32, type LibVigObject, NONE, type StructureContracts, update } from './objects.ts';
+
+type Emap = Extract<LibVigObject, { kind: 'emap' }>;
+
+export function emapContracts(manifest: Manifest): StructureContracts<'emap'> {
+  return {
+    emap_allocate: (context, args) => {
+      const [keyBytes, capacity] = args.map((a) => concrete(context, a, 'emap_allocate'));
+      return allocate(context, manifest, 'emap', capacity!, (name) =>
+        ({ kind: 'emap', name, keyBytes: keyBytes!, capacity: capacity!, version: emapBase({ name, capacity: capacity!, keyBits: keyBytes! * 8 }, true) }));
+    },
+
+    // Lookups split the path on their answer, as Vigor's contracts do: the NF tests the answer anyway, and
+    // each path then carries a plain index (or -1) instead of a conditional term.
+    emap_get: (context, [map, keyPointer]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const key = toTerm(context.read(keyPointer!, object.keyBytes), object.keyBytes * 8);
+      const has = queries.has(object.version, key);
+      const index = queries.index(object.version, key);
+      context.oracle.assume(context.state, facts);
+      return [context.oracle.choose(context.state, [has, T.not(has)]) === 0 ? fromTerm(index) : NONE];
+    },
+
+    emap_has_idx: (context, [map, index]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const allocated = isAllocated(object, queries, toTerm(index!, 32));
+      context.oracle.assume(context.state, facts);
+      return [context.oracle.choose(context.state, [allocated, T.not(allocated)]) === 0 ? 1 : 0];
+    },
+
+    emap_get_key: (context, [map, index, out]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const i = toTerm(index!, 32);
+      context.oracle.require(context.state, isAllocated(object, queries, i), 'precondition', `emap_get_key on ${object.name}: the index may not be allocated`);
+      context.write(out!, object.keyBytes, queries.keyOf(object.version, i));
+      context.oracle.assume(context.state, facts);
+      return [];
+    },
+
+    emap_add: (context, [map, keyPointer, now]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const key = toTerm(context.read(keyPointer!, object.keyBytes), object.keyBytes * 8);
+      const time = toTerm(now!, 64);
+      context.oracle.require(context.state, T.not(queries.has(object.version, key)), 'precondition', `emap_add on ${object.name}: the key may already be present (check with emap_get first)`);
+      requireTime(context, object, time);
+      const full = queries.full(object.version);
+      context.oracle.assume(context.state, facts);
+      if (context.oracle.choose(context.state, [full, T.not(full)]) === 0) return [NONE];
+      // Some free index: an open value of the version, key and time, so a spec adding the same key gets it too;
+      // over the empty tables of nf_init, the lowest free one.
+      const index = queries.lowestFreeIndex(object.version) ?? versionFunction(object.version, 'new', [key, time], 32);
+      const indexFacts: Term[] = [];
+      const fresh = new EmapQueries(clockOf(context.state), indexFacts);
+      indexFacts.push(T.compare('ult', index, i32(object.capacity)), T.not(fresh.allocated(object.version, index)));
+      context.oracle.assume(context.state, indexFacts);
+      update(context.state, object, emapAdd(object.version, key, index, time));
+      return [index];
+    },
+
+    emap_refresh: (context, [map, index, now]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const i = toTerm(index!, 32);
+      const time = toTerm(now!, 64);
+      context.oracle.require(context.state, isAllocated(object, queries, i), 'precondition', `emap_refresh on ${object.name}: the index may not be allocated`);
+      requireTime(context, object, time);
+      context.oracle.assume(context.state, facts);
+      update(context.state, object, emapRefresh(object.version, i, time));
+      return [];
+    },
+
+    emap_erase: (context, [map, keyPointer]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const key = toTerm(context.read(keyPointer!, object.keyBytes), object.keyBytes * 8);
+      context.oracle.require(context.state, queries.has(object.version, key), 'precondition', `emap_erase on ${object.name}: the key may be absent`);
+      context.oracle.assume(context.state, facts);
+      update(context.state, object, emapErase(object.version, key));
+      return [];
+    },
+
+    emap_expire: (context, [map, time]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const expired = emapExpire(object.version, toTerm(time!, 64));
+      const removed = T.binary('sub', queries.count(object.version), queries.count(expired));
+      context.oracle.assume(context.state, facts);
+      update(context.state, object, expired);
+      return [fromTerm(removed)];
+    },
+
+    emap_count: (context, [map]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const count = queries.count(object.version);
+      context.oracle.assume(context.state, facts);
+      return [fromTerm(count)];
+    },
+
+    emap_full: (context, [map]) => {
+      const { object, queries, facts } = findEmap(context, map!);
+      const full = queries.full(object.version);
+      context.oracle.assume(context.state, facts);
+      return [context.oracle.choose(context.state, [full, T.not(full)]) === 0 ? 1 : 0];
+    },
+  };
+}
+
+/** The emap a handle names, with queries at the packet's clock; `facts` collects what they need assumed. */
+export function findEmap(context: CallContext, handle: Value): { object: Emap; queries: EmapQueries; facts: Term[] } {
+  const object = find(context, handle, 'emap');
+  const facts: Term[] = [];
+  return { object, facts, queries: new EmapQueries(clockOf(context.state), facts) };
+}
+
+/** Index `i` is in range and allocated. */
+const isAllocated = (object: Emap, queries: EmapQueries, i: Term): Term => T.and(T.compare('ult', i, i32(object.capacity)), queries.allocated(object.version, i));
+
+/** Time must not go backwards: at least the packet's time (the base may hold a stamp that recent) and the last stamp given. */
+function requireTime(context: CallContext, object: Emap, time: Term): void {
+  let latest = clockOf(context.state).now;
+  for (let v: EmapVersion | null = object.version; v; v = v.prev) {
+    if (v.op === 'add' || v.op === 'refresh') {
+      latest = v.time;
+      break;
+    }
+  }
+  context.oracle.require(context.state, T.compare('sle', latest, time), 'precondition', `time goes backwards on ${object.name}: a stamp earlier than one already given`);
+}

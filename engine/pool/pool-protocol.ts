@@ -1,0 +1,13 @@
+// The messages between the pool and its workers, and the summary of one property that a worker sends back.
+import type { PropertyRow } from '../render/property.ts';
+
+export interface PropertySummary extends PropertyRow {
+  /** The result as text (formatPropertyResult): the counterexample of a failure, the errors of an invalid spec. */
+  report: string;
+}
+
+export type PoolRequest = { file: string };
+export type PoolReply =
+  | { kind: 'ready'; nf: string; traces: number; violations: string[] }
+  | { kind: 'result'; file: string; summary: PropertySummary }
+  | { kind: 'failed'; message: string };

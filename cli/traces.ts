@@ -2,7 +2,6 @@
 // low-level violations with counterexamples (exit 1 on a violation).
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadManifest } from '../nf-abi/index.ts';
 import type { WordedCommand } from '../options/index.ts';
 import { buildNf } from '../toolchain/build.ts';
 
@@ -23,11 +22,7 @@ async function traces(command: WordedCommand, dir: string, loopBound: number | u
   const { exploreNf, formatExploration } = await import('../engine/index.ts');
   let violations = 0;
   for (const nfDir of nfFolders(command, dir)) {
-    const manifest = loadManifest(nfDir);
-    if (!existsSync(join(nfDir, manifest.source))) {
-      console.log(`${manifest.name}: skipped, its source ${manifest.source} is not written yet`);
-      continue;
-    }
+    // A source that is missing is an error (as in `vigor verify`), never a skipped NF: buildNf says which file.
     const run = await exploreNf(await buildNf(nfDir), { limits: loopBound ? { loopBound } : {} });
     console.log(formatExploration(run));
     violations += run.violations.length + run.initViolations.length;

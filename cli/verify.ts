@@ -1,6 +1,7 @@
 // `vigor verify NF_DIR [--property NAME ...] [--spec FILE ...]`: spec.py and every property (or those named)
-// against the NF's traces, on a pool of worker threads: the verdict table, and each failure with its
-// counterexample and replay (exit 1 when a property fails or a spec is invalid).
+// against the NF's traces, on a pool of worker threads: the verdict table, the NF's own violations, and each
+// failure with its counterexample and replay. Exit 0 when every property holds and the NF has no violation, 1 when
+// something fails, 2 on an error (an invalid spec, an ERROR verdict; build errors and usage mistakes via main).
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WordedCommand } from '../options/index.ts';
@@ -11,7 +12,9 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function addVerify(program: WordedCommand, exit: (code: number) => void): void {
   const command = program
     .command('verify')
-    .description('check spec.py and every property in properties/ (or only those named) against the NF; exits 1 when a property fails or a spec is invalid')
+    .description('check spec.py and every property in properties/ (or only those named) against the NF; exit 0: every ' +
+      'property holds and the NF has no violation, 1: a property fails or the NF has a violation, 2: an error (an invalid ' +
+      'spec, an ERROR verdict, a build or manifest error, a usage mistake)')
     .usage('NF_DIR [--property NAME ...] [--spec FILE ...]')
     .argument('<NF_DIR>', 'an NF folder (with nf.json)')
     .option('--property <NAME>', "a property of the NF's properties/ folder (repeatable)", collect, [])
@@ -38,9 +41,10 @@ async function verify(command: WordedCommand, nfDir: string, options: { property
   const verification = await verifyInParallel(nfDir, files, (done) => progress.show(`checked ${done} of ${files.length} properties`));
   progress.done();
   const { results, violations } = verification;
-  console.log(formatResultTable(verification.nf, verification.traces, results));
-  if (violations.length > 0) console.log(`\nThe NF itself has ${violations.length} violation(s); no property holds of it until they are fixed:\n${violations.join('\n')}`);
+  console.log(formatResultTable(verification.nf, verification.traces, violations.length, results));
+  if (violations.length > 0) console.log(`\nThe NF's own violations (fix them first):\n${violations.join('\n')}`);
   for (const result of results) if (result.verdict !== 'holds') console.log(`\n${result.report}`);
+  if (results.some((r) => r.verdict === 'invalid' || r.verdict === 'error')) return 2;
   return violations.length === 0 && results.every((r) => r.verdict === 'holds') ? 0 : 1;
 }
 

@@ -15,6 +15,6 @@ export { EngineError, type Violation, type Watch } from './symbex/violations.ts'
 // Renderings: text for the CLI, plain data the kernel turns into HTML.
 export { formatExploration, formatViolation, showValue, traceLines } from './render/exploration.ts';
 export { describeFailure, type FailureDescription } from './render/failure.ts';
-export { formatPropertyResult, formatResultTable, type PropertyRow } from './render/property.ts';
+export { formatPropertyResult, formatResultTable, type PropertyRow, verdictSummary, verdictWord } from './render/property.ts';
 // The spec language's static front-end: analysis, diagnostics, completion, the vocabulary, property files.
 export * from './spec/frontend/index.ts';

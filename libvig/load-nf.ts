@@ -12,6 +12,11 @@ export interface LoadedNf {
   libvig: LibVig | null;
   /** Copies the frame to `at` (default: the packet area), calls nf_process, returns the output and the frame after it. */
   process(device: number, frame: Uint8Array, now: bigint, at?: number): { output: number; frame: Uint8Array };
+  /**
+   * Grows memory by a page (which nothing of the NF's uses yet) and returns where a frame of `length` bytes ends
+   * flush with the end of memory: there, reading or writing past the frame traps instead of reading zeros.
+   */
+  frameAtEnd(length: number): number;
 }
 
 export type ImportObject = Record<string, Record<string, WebAssembly.ImportValue>>;
@@ -58,6 +63,10 @@ export function loadNf(build: NfBinary, extraImports: ImportObject = {}): Loaded
       new Uint8Array(memory.buffer, at, frame.length).set(frame);
       const output = nf.nf_process(device, at, frame.length, BigInt.asIntN(64, now));
       return { output, frame: new Uint8Array(memory.buffer, at, frame.length).slice() };
+    },
+    frameAtEnd(length) {
+      memory.grow(1);
+      return memory.buffer.byteLength - length;
     },
   };
 }

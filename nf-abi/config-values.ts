@@ -35,16 +35,3 @@ export function tableImports(manifest: Manifest): Map<string, TableImport> {
   }
   return imports;
 }
-
-/** The number a record field's `below` names. */
-export function fieldBound(manifest: Manifest, bound: number | string): bigint {
-  if (typeof bound === 'number') return BigInt(bound);
-  return bound === 'devices' ? BigInt(manifest.devices) : configValue(manifest, bound);
-}
-
-/** The value of a config entry as the NF sees it (an i32 or i64 import). */
-export function configValue(manifest: Manifest, key: string): bigint {
-  const entry = manifest.config[key];
-  if (!entry) throw new Error(`config value "${key}" is not declared in ${manifest.name}/nf.json`);
-  return BigInt(entry.value);
-}

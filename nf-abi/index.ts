@@ -1,9 +1,10 @@
 // The NF interface every layer shares: the manifest, the memory layout, the exports and results of an NF, the
 // header table, and the libVig import ABI. Everything outside nf-abi/ imports it from here.
-export { configValue, fieldBound, tableImports, type TableImport } from './config-values.ts';
+export { tableImports, type TableImport } from './config-values.ts';
+export { ipv4ChecksumValid, transportChecksumValid } from './checksum.ts';
 export { decodeHeaders, type DecodedHeader, ETHER_LENGTH, ETHER_TYPE_IPV4, HEADER_FIELDS, type HeaderField, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_MIN_LENGTH, isProtocol, type Protocol, PROTOCOLS, TCPUDP_LENGTH } from './headers.ts';
 export { type ImportSignature, LIBVIG_ABI, LIBVIG_MODULE, type LibVigImportName, type LibVigImports, type WasmValueType } from './libvig-abi.ts';
-export { type ColumnType, type ConfigTable, type ConfigValue, loadManifest, type Manifest, ManifestError, type RecordField, type ScalarType, type StateObject } from './manifest.ts';
+export { type ColumnType, type ConfigTable, type ConfigValue, fieldBound, loadManifest, type Manifest, ManifestError, type RecordField, type ScalarType, type StateObject } from './manifest.ts';
 export { MAX_FRAME, MEMORY_BASE, PACKET_BASE } from './memory-layout.ts';
 export { NF_EXPORTS, type NfExports, outputName, specialOutput } from './nf-exports.ts';
 export { DROP, FLOOD } from './outputs.ts';

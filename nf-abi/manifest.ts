@@ -1,6 +1,7 @@
 // The NF manifest (nfs/<name>/nf.json): the link between an NF's code and its specs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { broken, fieldName, MAX_CAPACITY, schemaProblems, schemaRule } from './manifest-schema.ts';
 
 export type ScalarType = 'u8' | 'u16' | 'u32' | 'u64';
 
@@ -49,6 +50,8 @@ export type ColumnType = ScalarType | 'i32' | 'mac';
 export interface ConfigTable {
   columns: Record<string, ColumnType>;
   rows: Record<string, number | string>[];
+  /** Bounds of columns, as a record field's `below`: every row's value is below it (e.g. a device column). */
+  below?: Record<string, number | string>;
 }
 
 export interface Manifest {
@@ -67,9 +70,10 @@ export interface Manifest {
   state: StateObject[];
 }
 
+/** A manifest that cannot be used: one line per problem, each `<file>: <field>: <what is wrong>`. */
 export class ManifestError extends Error {
-  constructor(readonly file: string, detail: string) {
-    super(`${file}: ${detail}`);
+  constructor(readonly file: string, detail: string | readonly string[]) {
+    super((typeof detail === 'string' ? [detail] : detail).map((problem) => `${file}: ${problem}`).join('\n'));
     this.name = 'ManifestError';
   }
 }
@@ -80,55 +84,26 @@ export function loadManifest(nfDir: string): Manifest {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found: an NF folder needs an nf.json manifest' : (e as Error).message;
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found: an NF folder needs an nf.json manifest' : `not valid JSON: ${(e as Error).message}`;
     throw new ManifestError(file, reason);
   }
-  return validateManifest(file, raw);
+  // The schema (nf.schema.json) first: the checks between fields below rely on the shape it guarantees.
+  const shapeProblems = schemaProblems(raw);
+  if (shapeProblems.length > 0) throw new ManifestError(file, shapeProblems);
+  const m = raw as Partial<Manifest> & Pick<Manifest, 'name' | 'source' | 'devices' | 'frame'>;
+  const manifest: Manifest = { description: '', ...m, config: m.config ?? {}, tables: m.tables ?? {}, records: m.records ?? {}, state: m.state ?? [] };
+  const problems = crossFieldProblems(manifest);
+  if (problems.length > 0) throw new ManifestError(file, problems);
+  return manifest;
 }
 
-function validateManifest(file: string, raw: unknown): Manifest {
-  const fail = (what: string): never => {
-    throw new ManifestError(file, what);
-  };
-  if (typeof raw !== 'object' || raw === null) fail('the manifest must be a JSON object');
-  const m = raw as Partial<Manifest>;
-  if (typeof m.name !== 'string') fail('"name" must be a string');
-  if (typeof m.source !== 'string' || !/\.(ts|c)$/.test(m.source)) fail('"source" must name a .ts or .c file');
-  if (!Number.isInteger(m.devices) || (m.devices as number) < 1) fail('"devices" must be a positive integer');
-  const frame = m.frame;
-  if (!frame || !Number.isInteger(frame.min) || !Number.isInteger(frame.max) || frame.min < 0 || frame.max < frame.min || frame.max > 65535) {
-    fail('"frame" must be {"min": m, "max": M} with 0 <= m <= M <= 65535');
-  }
-  const config = m.config ?? {};
-  for (const [key, value] of Object.entries(config)) {
-    if (!['u8', 'u16', 'u32', 'u64'].includes(value?.type)) fail(`config "${key}": "type" must be u8, u16, u32 or u64`);
-    if (typeof value.value !== 'number' && typeof value.value !== 'string') fail(`config "${key}": "value" must be a number or a decimal string`);
-  }
-  const tables = m.tables ?? {};
-  if (typeof tables !== 'object' || Array.isArray(tables)) fail('"tables" must be an object: {"<table>": {"columns": {...}, "rows": [...]}}');
-  for (const [name, table] of Object.entries(tables)) validateTable(name, table, config, fail);
-  const records = m.records ?? {};
-  for (const [type, fields] of Object.entries(records)) {
-    for (const field of fields) {
-      const bound = field.below;
-      if (bound !== undefined && typeof bound !== 'number' && bound !== 'devices' && !(bound in config)) {
-        fail(`record "${type}", field "${field.name}": "below" must be a number, a config value or "devices"`);
-      }
-    }
-  }
-  const state = m.state ?? [];
-  for (const object of state) {
-    if (object.record !== undefined && !(object.record in records)) fail(`state "${object.name}": record type "${object.record}" is not in "records"`);
-    if (typeof object.capacity === 'string' && !(object.capacity in config)) fail(`state "${object.name}": capacity "${object.capacity}" is not a config value`);
-    if (object.values !== undefined && (object.kind !== 'emap' || !state.some((other) => other.name === object.values && other.kind === 'vector'))) {
-      fail(`state "${object.name}": "values" must name a vector state object, and only an emap has values`);
-    }
-  }
-  return { description: '', ...m, config, tables, records, state } as Manifest;
+/** The number a record field's or a table column's `below` names. */
+export function fieldBound(manifest: Pick<Manifest, 'config' | 'devices'>, bound: number | string): bigint {
+  if (typeof bound === 'number') return BigInt(bound);
+  return bound === 'devices' ? BigInt(manifest.devices) : BigInt(manifest.config[bound]!.value);
 }
 
-const COLUMN_TYPES: readonly ColumnType[] = ['u8', 'u16', 'u32', 'u64', 'i32', 'mac'];
-const COLUMN_RANGES: Record<Exclude<ColumnType, 'mac'>, [bigint, bigint]> = {
+const RANGES: Record<Exclude<ColumnType, 'mac'>, [bigint, bigint]> = {
   u8: [0n, 0xffn],
   u16: [0n, 0xffffn],
   u32: [0n, 0xffffffffn],
@@ -137,38 +112,95 @@ const COLUMN_RANGES: Record<Exclude<ColumnType, 'mac'>, [bigint, bigint]> = {
 };
 const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
-function validateTable(name: string, table: ConfigTable, config: Record<string, ConfigValue>, fail: (what: string) => never): void {
-  const where = `table "${name}"`;
-  if (!/^[a-z_][a-z0-9_]*$/i.test(name)) fail(`${where}: a table name must be an identifier (letters, digits, _), as the NF imports <table>_<column>`);
-  if (typeof table?.columns !== 'object' || table.columns === null || Object.keys(table.columns).length === 0) {
-    fail(`${where}: "columns" must map each column name to a type, e.g. {"addr": "mac", "device": "u16"}`);
-  }
-  if (!Array.isArray(table.rows)) fail(`${where}: "rows" must be a list of objects, one value per column (it may be empty)`);
-  for (const [column, type] of Object.entries(table.columns)) {
-    if (!COLUMN_TYPES.includes(type)) fail(`${where}, column "${column}": type must be one of ${COLUMN_TYPES.join(', ')}, not ${JSON.stringify(type)}`);
-    if (column === 'count') fail(`${where}: a column cannot be named "count" (the NF imports ${name}_count for the number of rows)`);
-  }
-  for (const imported of tableImportNames(name, table)) {
-    if (imported in config) fail(`${where}: the import "${imported}" would clash with the config value of that name; rename the table or the value`);
-  }
-  table.rows.forEach((row, at) => {
-    const rowWhere = `${where}, row ${at}`;
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) fail(`${rowWhere}: a row must be an object with one value per column`);
-    for (const key of Object.keys(row)) if (!(key in table.columns)) fail(`${rowWhere}: "${key}" is not a column (columns: ${Object.keys(table.columns).join(', ')})`);
-    for (const [column, type] of Object.entries(table.columns)) {
-      const value = row[column];
-      if (value === undefined) fail(`${rowWhere}: the value of column "${column}" is missing`);
-      if (type === 'mac') {
-        if (typeof value !== 'string' || !MAC_PATTERN.test(value)) fail(`${rowWhere}, column "${column}": ${JSON.stringify(value)} is not a MAC address such as "02:00:00:00:00:01"`);
-        continue;
-      }
-      const [low, high] = COLUMN_RANGES[type];
-      const number = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : null;
-      if (number === null || number < low || number > high) fail(`${rowWhere}, column "${column}": ${JSON.stringify(value)} is not a ${type} (${low}..${high})`);
-    }
-  });
+/** A whole number as written in nf.json (a JSON number or a decimal string), or null. */
+function wholeNumber(value: unknown): bigint | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : null;
+  return typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : null;
 }
 
-function tableImportNames(name: string, table: ConfigTable): string[] {
-  return [`${name}_count`, ...Object.keys(table.columns).map((column) => `${name}_${column}`)];
+/** What the schema cannot say: ranges that depend on a declared type, and references between fields. */
+function crossFieldProblems(m: Manifest): string[] {
+  const problems: string[] = [];
+  const where = (...path: (string | number)[]) => fieldName(path, m);
+  if (m.frame.min > m.frame.max) problems.push(broken(where('frame', 'min'), `must be at most frame.max (${m.frame.max})`, m.frame.min));
+  for (const [key, { type, value }] of Object.entries(m.config)) {
+    const [low, high] = RANGES[type];
+    const number = wholeNumber(value);
+    if (number === null) problems.push(broken(where('config', key, 'value'), 'must be written as a decimal string above 2^53 (JSON numbers lose digits there)', value));
+    else if (number > high) problems.push(broken(where('config', key, 'value'), `must be a ${type}, ${low}..${high}`, value));
+  }
+  for (const [name, table] of Object.entries(m.tables ?? {})) problems.push(...tableProblems(m, name, table));
+  for (const [type, fields] of Object.entries(m.records)) {
+    fields.forEach((field, at) => {
+      if (field.below !== undefined && !isBound(m, field.below)) problems.push(boundProblem(m, where('records', type, at, 'below'), field.below));
+    });
+  }
+  const names = new Set<string>();
+  m.state.forEach((object, at) => {
+    if (names.has(object.name)) problems.push(broken(where('state', at, 'name'), 'must differ from the names of the other state objects', object.name));
+    names.add(object.name);
+    if (object.record !== undefined && !(object.record in m.records)) {
+      problems.push(broken(where('state', at, 'record'), `must name a record type of "records" (${Object.keys(m.records).join(', ') || 'none declared'})`, object.record));
+    }
+    const capacity = object.capacity;
+    if (typeof capacity === 'string' && !(capacity in m.config)) {
+      problems.push(broken(where('state', at, 'capacity'), `${schemaRule('capacity')} (config values: ${configNames(m)})`, capacity));
+    }
+    if (object.values !== undefined && (object.kind !== 'emap' || !m.state.some((other) => other.name === object.values && other.kind === 'vector'))) {
+      problems.push(broken(where('state', at, 'values'), 'must name a vector state object, and only an emap has values', object.values));
+    }
+  });
+  // A config value used as a capacity meets the bound the schema puts on capacities written as numbers: one
+  // problem per value, however many objects it sizes.
+  for (const [key, { value }] of Object.entries(m.config)) {
+    const sized = m.state.filter((object) => object.capacity === key).map((object) => JSON.stringify(object.name));
+    if (sized.length > 0 && !(BigInt(value) >= 1n && BigInt(value) <= BigInt(MAX_CAPACITY))) {
+      problems.push(broken(where('config', key, 'value'), `must be 1..${MAX_CAPACITY} as the capacity of state ${sized.join(', ')} (libVig's structures hold at most ${MAX_CAPACITY} entries)`, value));
+    }
+  }
+  return problems;
+}
+
+/** A `below` names a number, "devices" or a config value. */
+const isBound = (m: Manifest, below: number | string): boolean => typeof below === 'number' || below === 'devices' || below in m.config;
+
+const boundProblem = (m: Manifest, where: string, below: number | string): string =>
+  broken(where, `${schemaRule('bound')} (config values: ${configNames(m)})`, below);
+
+const configNames = (m: Manifest): string => Object.keys(m.config).join(', ') || 'none';
+
+function tableProblems(m: Manifest, name: string, table: ConfigTable): string[] {
+  const problems: string[] = [];
+  const where = (...path: (string | number)[]) => fieldName(['tables', name, ...path], m);
+  const columns = Object.keys(table.columns);
+  for (const imported of [`${name}_count`, ...columns.map((column) => `${name}_${column}`)]) {
+    if (imported in m.config) problems.push(`${where()}: the import "${imported}" would clash with the config value of that name; rename the table or the value`);
+  }
+  const bounds = new Map<string, bigint>();
+  for (const [column, below] of Object.entries(table.below ?? {})) {
+    if (!(column in table.columns)) problems.push(`${where('below')}: "${column}" is not a column (columns: ${columns.join(', ')})`);
+    else if (!isBound(m, below)) problems.push(boundProblem(m, where('below', column), below));
+    else bounds.set(column, fieldBound(m, below));
+  }
+  table.rows.forEach((row, at) => {
+    for (const key of Object.keys(row)) if (!(key in table.columns)) problems.push(`${where('rows', at)}: "${key}" is not a column (columns: ${columns.join(', ')})`);
+    for (const [column, type] of Object.entries(table.columns)) {
+      const value = row[column];
+      const cell = where('rows', at, column);
+      if (value === undefined) {
+        problems.push(`${where('rows', at)}: the value of column "${column}" is missing`);
+      } else if (type === 'mac') {
+        if (typeof value !== 'string' || !MAC_PATTERN.test(value)) problems.push(`${cell}: ${JSON.stringify(value)} is not a MAC address such as "02:00:00:00:00:01"`);
+      } else {
+        const [low, high] = RANGES[type];
+        const number = wholeNumber(value);
+        const bound = bounds.get(column);
+        if (number === null || number < low || number > high) problems.push(`${cell}: ${JSON.stringify(value)} is not a ${type} (${low}..${high})`);
+        else if (bound !== undefined && !(number >= 0n && number < bound)) {
+          problems.push(`${cell}: ${JSON.stringify(value)} is not below ${bound} (its "below" is ${JSON.stringify(table.below![column])})`);
+        }
+      }
+    }
+  });
+  return problems;
 }

@@ -34,7 +34,7 @@ const report = [
   '',
   '## Verification (NF layers; every property against every trace)',
   '',
-  ...verified.flatMap((v) => ['```', formatResultTable(v.nf, v.traces, v.results), '```', '']),
+  ...verified.flatMap((v) => ['```', formatResultTable(v.nf, v.traces, v.violations.length, v.results), '```', '']),
   failing.length === 0 ? 'Every property holds, and no NF has a violation.' : `Not verified: ${failing.join(', ')}.`,
   '',
   '## Running the verified NFs (throughput and probe latency; baselines measured in the same run)',

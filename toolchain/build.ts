@@ -12,7 +12,8 @@ const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'wasm');
 const SHARED_SOURCES = ['nf-abi/outputs.ts', 'nf-abi/c/nf.h', 'libvig/as', 'libvig/c'].map((path) => join(PROJECT_ROOT, path));
 
 
-const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--noColors', '--memoryBase', String(MEMORY_BASE)];
+// --debug keeps the name section (globals named in violations); the code is the same as without it.
+const ASC_FLAGS = ['-O3', '--debug', '--runtime', 'stub', '--noAssert', '--noColors', '--memoryBase', String(MEMORY_BASE)];
 const CLANG_FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--allow-undefined', `-Wl,--global-base=${MEMORY_BASE}`];
 
 export interface CompiledModule {

@@ -7,7 +7,7 @@ import { lpmContracts } from './lpm.ts';
 import { vectorContracts } from './vector.ts';
 
 export { chtChoice } from './cht.ts';
-export { isSpecObject, type LibVigObject, objectsOf, type SpecObject, startPacket, withObjects } from './objects.ts';
+export { changedObjects, isSpecObject, type LibVigObject, markFixed, objectsOf, packetStart, type SpecObject, startPacket, withObjects } from './objects.ts';
 export { recordInvariant } from './vector.ts';
 
 /** A contract for each import of LIBVIG_ABI (the type checks that none is missing), keyed `libvig.<name>`. */

@@ -1,20 +1,28 @@
 // The libVig objects a path holds, and the bookkeeping every structure's contracts share (allocation, handles, clock).
-import type { LibVigImportName, Manifest, StateObject } from '../../nf-abi/index.ts';
+import { LIBVIG_MODULE, type LibVigImportName, type Manifest, type StateObject } from '../../nf-abi/index.ts';
 import { emapBase, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { lpmBase, type LpmVersion } from '../ghost/lpm.ts';
 import { vectorBase, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
+import type { Exploration } from '../symbex/explore.ts';
 import type { CallContext, Contract } from '../symbex/import-contracts.ts';
 import type { ExecutionState, Value } from '../symbex/state.ts';
 import { EngineError } from '../symbex/violations.ts';
 
-export type LibVigObject =
+export type LibVigObject = (
   | { kind: 'emap'; name: string; version: EmapVersion; keyBytes: number; capacity: number }
   | { kind: 'vector'; name: string; version: VectorVersion; recordBytes: number; capacity: number }
   | { kind: 'lpm'; name: string; version: LpmVersion; capacity: number }
   /** Fixed at allocation: the preference lists of `height` rows over `capacity` backends. */
-  | { kind: 'cht'; name: string; height: number; capacity: number };
+  | { kind: 'cht'; name: string; height: number; capacity: number }
+) & {
+  /**
+   * No path of nf_process changes it, so every packet finds it as nf_init left it (its version is nf_init's
+   * chain over the empty base): configuration is part of what is verified, and replays keep nf_init's entries.
+   */
+  fixed?: true;
+};
 
 type ObjectOf<K extends LibVigObject['kind']> = Extract<LibVigObject, { kind: K }>;
 
@@ -43,10 +51,14 @@ export function withObjects(state: ExecutionState, objects: LibVigObject[]): Exe
   return state;
 }
 
-/** Before a packet: every object becomes an arbitrary base, and `now` bounds every stamp in it. */
-export function startPacket(state: ExecutionState, now: Term): void {
+/**
+ * Before a packet: the objects at `fixed` handles keep nf_init's contents (marked `fixed`); every other object
+ * becomes an arbitrary base, and `now` bounds every stamp in it.
+ */
+export function startPacket(state: ExecutionState, now: Term, fixed: ReadonlySet<number>): void {
   state.contractData.set(CLOCK, { now } satisfies GhostClock);
-  state.contractData.set(OBJECTS, objectsOf(state).map((o): LibVigObject => {
+  state.contractData.set(OBJECTS, markFixed(objectsOf(state), fixed).map((o): LibVigObject => {
+    if (o.fixed) return o;
     switch (o.kind) {
       case 'emap': return { ...o, version: emapBase(o.version.object) };
       case 'vector': return { ...o, version: vectorBase(o.version.object) };
@@ -55,6 +67,45 @@ export function startPacket(state: ExecutionState, now: Term): void {
     }
   }));
 }
+
+/** `objects` with those at `fixed` handles marked as keeping nf_init's contents. */
+export const markFixed = (objects: readonly LibVigObject[], fixed: ReadonlySet<number>): LibVigObject[] =>
+  objects.map((o, handle) => (fixed.has(handle) ? { ...o, fixed: true } : o));
+
+/** The version a spec's state starts from: nf_init's for a fixed object (no path changes it), else the arbitrary base. */
+export function packetStart(o: SpecObject): EmapVersion | VectorVersion {
+  if (o.fixed) return o.version;
+  return o.kind === 'emap' ? emapBase(o.version.object) : vectorBase(o.version.object);
+}
+
+/** The imports that may give an object a new version; their first argument is its handle. */
+const CHANGING = new Set<string>(['emap_add', 'emap_refresh', 'emap_erase', 'emap_expire', 'vector_set', 'lpm_add'] satisfies LibVigImportName[]);
+
+/**
+ * Handles of the objects a run of nf_process may change (`initial`: as nf_init left them): those a trace ends
+ * with at another version than the packet started with and, on a path that ends in a violation (its final state
+ * is not kept), every object a changing call of it names (a computed handle: every object).
+ */
+export function changedObjects(initial: readonly LibVigObject[], run: Exploration): Set<number> {
+  const changed = new Set<number>();
+  for (const trace of run.traces) {
+    objectsOf(trace.final).forEach((o, handle) => {
+      const version = versionOf(o);
+      if (version && (o.fixed ? version !== versionOf(initial[handle]!) : version.op !== 'base')) changed.add(handle);
+    });
+  }
+  for (const violation of run.violations) {
+    for (const call of violation.calls) {
+      if (call.module !== LIBVIG_MODULE || !CHANGING.has(call.name)) continue;
+      const handle = call.args[0];
+      if (typeof handle !== 'number') return new Set(initial.keys());
+      changed.add(handle);
+    }
+  }
+  return changed;
+}
+
+const versionOf = (o: LibVigObject): EmapVersion | VectorVersion | LpmVersion | null => (o.kind === 'cht' ? null : o.version);
 
 export function clockOf(state: ExecutionState): GhostClock {
   // Before the first packet (nf_init) nothing is stamped yet: time zero bounds nothing that matters.

@@ -236,9 +236,12 @@ export class EmapQueries {
               return T.binary('sub', n, T.ite(expires, i32(1), i32(0)));
             }, before);
           }
-          // Otherwise how many expire is not expressible without quantifiers: an open value of the version.
+          // Otherwise how many expire is not expressible without quantifiers: an open value of the version. But
+          // the base's stamps are never negative: an expiry up to time 0 that every stamp given since is at least
+          // removes nothing.
           const count = versionFunction(v, 'count', [], 32);
-          this.facts.push(T.compare('ule', count, before));
+          const keepsAll = T.and(T.compare('sle', v.time, T.bv(0, 64)), ...stampsGiven(prev).map((time) => T.compare('sle', v.time, time)));
+          this.facts.push(T.compare('ule', count, before), T.or(T.not(keepsAll), T.eq(count, before)));
           return count;
         }
       }
@@ -268,6 +271,13 @@ export class EmapQueries {
   full(v: EmapVersion): Term {
     return T.eq(this.count(v), i32(v.object.capacity));
   }
+}
+
+/** The times of the adds and refreshes along a chain. */
+function stampsGiven(v: EmapVersion): Term[] {
+  const times: Term[] = [];
+  for (let at: EmapVersion | null = v; at; at = at.prev) if (at.op === 'add' || at.op === 'refresh') times.push(at.time);
+  return times;
 }
 
 /** The distinct indices added along a chain over an empty base; null over an abstract base. */

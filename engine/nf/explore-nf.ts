@@ -6,10 +6,13 @@ import type { Assignment } from '../solver/term.ts';
 import { Solver } from '../solver/z3.ts';
 import { decodeModule } from '../wasm/decode.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
-import { type LibVigObject, libvigContracts, objectsOf, startPacket } from '../contracts/index.ts';
+import { changedObjects, type LibVigObject, libvigContracts, markFixed, objectsOf, startPacket } from '../contracts/index.ts';
 import { DEFAULT_LIMITS, type Exploration, Machine } from '../symbex/explore.ts';
 import type { ContractTable } from '../symbex/import-contracts.ts';
 import { abortContract, configImports } from './host-contracts.ts';
+import { checkWellFormed } from './well-formed.ts';
+import { checkCarriedState } from './carried-state.ts';
+import { checkOutput } from './output-range.ts';
 import type { Limits } from '../symbex/interpreter.ts';
 import { PacketBuffer } from '../symbex/memory.ts';
 import { EngineError, type Watch } from '../symbex/violations.ts';
@@ -32,7 +35,7 @@ export interface ConcreteInput {
 
 export interface NfExploration extends Exploration {
   build: NfBuild;
-  /** The libVig objects nf_init allocated, by handle. */
+  /** The libVig objects nf_init allocated, by handle; `fixed` ones start every packet as nf_init left them. */
   objects: readonly LibVigObject[];
   /** Violations met while running nf_init (then nf_process was not explored). */
   initViolations: Exploration['violations'];
@@ -79,23 +82,40 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
   ];
   const start = solver.check(assumptions, T.TRUE);
   if (start.status !== 'sat') throw new EngineError(`the manifest's frame bounds (${frame.min}..${frame.max}) admit no frame`);
-  const run = machine.explore('nf_process', [INPUT.device, PACKET_BASE, INPUT.length, INPUT.now], {
+  const explore = (fixed: ReadonlySet<number>) => machine.explore('nf_process', [INPUT.device, PACKET_BASE, INPUT.length, INPUT.now], {
     layout: { packetBase: PACKET_BASE, memoryBase: MEMORY_BASE, length: INPUT.length },
     packet: PacketBuffer.symbolic(frame.max, INPUT.packet),
     pathCondition: assumptions,
     model: start.model,
     knownMinLength: frame.min,
-    prepare: (state) => startPacket(state, INPUT.now),
+    prepare: (state) => startPacket(state, INPUT.now, fixed),
+    trackAccesses: true,
+    finish: checkOutput(build.manifest, INPUT.device),
   }, solver);
+  // Configuration is verified: the objects no path changes from any state keep nf_init's contents at every
+  // packet. Exploring again with them fixed only narrows the paths, so nothing more can change.
+  const initial = objectsOf(machine.start);
+  const open = explore(new Set());
+  const changed = changedObjects(initial, open);
+  const fixed = new Set([...initial.keys()].filter((handle) => initial[handle]!.kind !== 'cht' && !changed.has(handle)));
+  const run = fixed.size === 0 ? open : explore(fixed);
+  if (run !== open) {
+    const grown = [...changedObjects(initial, run)].filter((handle) => fixed.has(handle));
+    if (grown.length > 0) throw new EngineError(`internal: ${grown.map((h) => initial[h]!.name).join(', ')} changed only once kept as nf_init left them`);
+    for (const figure of ['instructions', 'queries', 'cacheHits', 'solverSeconds'] as const) run.figures[figure] += open.figures[figure];
+  }
+  checkWellFormed(run, { input: INPUT, frameMax: frame.max, locate: (offset) => machine.locate(offset) }, solver);
+  checkCarriedState(run, machine, solver);
   run.figures.seconds = (performance.now() - started) / 1000;
-  return { ...run, build, initViolations, objects: objectsOf(machine.start) };
+  return { ...run, build, initViolations, objects: markFixed(initial, fixed) };
 }
 
 /**
  * Runs nf_process on one concrete frame with the engine's own interpreter (no solver). The state before the
- * packet is abstract; `model` (a trace's) gives it values, so the run replays that trace.
+ * packet is abstract but for the `fixed` handles (an exploration's fixed objects, as nf_init left them); `model`
+ * (a trace's) gives it values, so the run replays that trace.
  */
-export function runNfConcretely(build: NfBuild, input: ConcreteInput, options: NfOptions & { model?: Assignment } = {}): Exploration {
+export function runNfConcretely(build: NfBuild, input: ConcreteInput, options: NfOptions & { model?: Assignment; fixed?: ReadonlySet<number> } = {}): Exploration {
   const { machine, initViolations } = nfMachine(build, options);
   if (initViolations.length > 0) throw new EngineError(`nf_init failed: ${initViolations[0]!.message}`);
   return machine.explore('nf_process', [input.device >>> 0, PACKET_BASE, input.length >>> 0, BigInt.asUintN(64, input.now)], {
@@ -103,7 +123,7 @@ export function runNfConcretely(build: NfBuild, input: ConcreteInput, options: N
     packet: PacketBuffer.concrete(input.packet, build.manifest.frame.max),
     pathCondition: [],
     model: options.model ?? T.emptyAssignment(),
-    prepare: (state) => startPacket(state, T.bv(input.now, 64)),
+    prepare: (state) => startPacket(state, T.bv(input.now, 64), options.fixed ?? new Set()),
   }, null);
 }
 

@@ -1,9 +1,11 @@
 // One worker of the verification pool: opens a session on the NF (its own exploration, solver and Python: the
-// same binary explores to the same traces) and checks the properties it is sent, one at a time.
+// same binary explores to the same traces) and checks the properties it is sent, one at a time. A property whose
+// check throws gets an ERROR verdict; the pool then replaces this worker, whose Z3 or Python may be left broken.
 import { parentPort, workerData } from 'node:worker_threads';
-import { formatPropertyResult } from '../render/property.ts';
+import { formatPropertyError, formatPropertyResult } from '../render/property.ts';
 import { formatViolation } from '../render/exploration.ts';
-import type { PoolReply, PoolRequest } from './pool-protocol.ts';
+import { replayWords } from '../render/text.ts';
+import { type PoolReply, type PoolRequest, propertyName } from './pool-protocol.ts';
 import { VerificationSession } from '../session/session.ts';
 
 const port = parentPort!;
@@ -12,17 +14,19 @@ const reply = (message: PoolReply) => port.postMessage(message);
 try {
   const session = await VerificationSession.open(workerData.nfDir as string);
   const violations = session.violations().map(({ violation, replay }) =>
-    [...formatViolation(violation), `    replay on the run-time NF: ${replay.reproduced ? 'reproduced' : 'NOT reproduced'}, ${replay.observed}`].join('\n'));
+    [...formatViolation(violation), `    replay on the run-time NF: ${replayWords(replay)}`].join('\n'));
   reply({ kind: 'ready', nf: session.build.manifest.name, traces: session.exploration.figures.traces, violations });
-  port.on('message', async (request: PoolRequest) => {
+  port.on('message', async ({ file }: PoolRequest) => {
     try {
-      const result = await session.checkFile(request.file);
+      const result = await session.checkFile(file);
       const figures = result.verdict === 'invalid'
         ? { name: result.name, verdict: result.verdict }
         : { name: result.name, verdict: result.verdict, traces: result.traces, specPaths: result.specPaths, queries: result.queries, seconds: result.seconds, lines: result.lines };
-      reply({ kind: 'result', file: request.file, summary: { ...figures, report: formatPropertyResult(session.exploration, result) } });
+      reply({ kind: 'result', file, summary: { ...figures, report: formatPropertyResult(session.exploration, result) } });
     } catch (e) {
-      reply({ kind: 'failed', message: (e as Error).message });
+      const name = propertyName(file);
+      const message = e instanceof Error ? e.message : String(e);
+      reply({ kind: 'result', file, summary: { name, verdict: 'error', message, report: formatPropertyError(name, message) } });
     }
   });
 } catch (e) {

@@ -1,8 +1,10 @@
 // Verifying many properties at once: a pool of worker threads sized to the machine, each with its own session
-// on the NF; properties go to whichever worker is free. Results come back in the order asked.
+// on the NF; properties go to whichever worker is free. Results come back in the order asked. A property whose
+// check throws, or whose worker dies, gets an ERROR verdict; the others keep theirs, and the worker is replaced.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { PoolReply, PoolRequest, PropertySummary } from './pool-protocol.ts';
+import { formatPropertyError } from '../render/property.ts';
+import { type PoolReply, type PoolRequest, propertyName, type PropertySummary } from './pool-protocol.ts';
 import { EngineError } from '../symbex/violations.ts';
 import { startTypeScriptWorker } from './worker-thread.ts';
 
@@ -14,35 +16,74 @@ export interface PoolVerification {
   results: PropertySummary[];
 }
 
-export async function verifyInParallel(nfDir: string, files: string[], onProgress: (done: number) => void = () => {}): Promise<PoolVerification> {
+const POOL_WORKER = new URL('./pool-worker.ts', import.meta.url);
+
+/**
+ * Checks `files` against the NF in `nfDir`. `worker` is the worker module: tests substitute one that wraps
+ * pool-worker.ts to inject faults. Rejects only when the NF itself cannot be opened (a build or manifest error).
+ */
+export async function verifyInParallel(nfDir: string, files: string[], onProgress: (done: number) => void = () => {}, worker = POOL_WORKER): Promise<PoolVerification> {
   const size = Math.max(1, Math.min(availableParallelism(), files.length));
-  const workers = Array.from({ length: size }, () => startTypeScriptWorker(new URL('./pool-worker.ts', import.meta.url), { workerData: { nfDir } }));
+  const live = new Set<Worker>();
   const results = new Map<string, PropertySummary>();
   const queue = [...files];
   try {
     return await new Promise<PoolVerification>((resolve, reject) => {
       let ready: Extract<PoolReply, { kind: 'ready' }> | null = null;
-      const next = (worker: Worker) => {
-        const file = queue.shift();
-        if (file) worker.postMessage({ file } satisfies PoolRequest);
+      const record = (file: string, summary: PropertySummary) => {
+        results.set(file, summary);
+        onProgress(results.size);
+        if (results.size === files.length) resolve({ nf: ready!.nf, traces: ready!.traces, violations: ready!.violations, results: files.map((f) => results.get(f)!) });
       };
-      for (const worker of workers) {
-        worker.on('error', reject);
-        worker.on('message', (message: PoolReply) => {
+      const start = () => {
+        const thread = startTypeScriptWorker(worker, { workerData: { nfDir } });
+        live.add(thread);
+        /** Whether this worker opened the NF, the file it is checking, and why it stopped (its uncaught error). */
+        let opened = false;
+        let checking: string | undefined;
+        let crash: string | undefined;
+        const next = () => {
+          checking = queue.shift();
+          if (checking) thread.postMessage({ file: checking } satisfies PoolRequest);
+        };
+        // A worker whose check threw may hold a broken Z3 or Python: it is replaced, not reused.
+        const retire = () => {
+          live.delete(thread);
+          void thread.terminate();
+          if (queue.length > 0) start();
+        };
+        thread.on('message', (message: PoolReply) => {
           if (message.kind === 'failed') reject(new EngineError(message.message));
           else if (message.kind === 'ready') {
+            opened = true;
             ready ??= message;
-            next(worker);
+            next();
           } else {
-            results.set(message.file, message.summary);
-            onProgress(results.size);
-            if (results.size === files.length) resolve({ nf: ready!.nf, traces: ready!.traces, violations: ready!.violations, results: files.map((f) => results.get(f)!) });
-            else next(worker);
+            checking = undefined;
+            if (message.summary.verdict === 'error') retire();
+            else next();
+            record(message.file, message.summary);
           }
         });
-      }
+        thread.on('error', (error) => (crash = error.message));
+        const why = (code: number) => crash ?? `it exited with code ${code}`;
+        thread.on('exit', (code) => {
+          // Workers retired above, or terminated once the pool is done, are gone on purpose.
+          if (!live.delete(thread)) return;
+          if (!opened) return reject(new EngineError(`the verifier's worker stopped before it opened the NF: ${why(code)}`));
+          if (queue.length > 0) start();
+          if (checking) {
+            const name = propertyName(checking);
+            const message = `the worker checking ${name} stopped (${why(code)})`;
+            record(checking, { name, verdict: 'error', message, report: formatPropertyError(name, message) });
+          }
+        });
+      };
+      for (let i = 0; i < size; i++) start();
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    const remaining = [...live];
+    live.clear();
+    await Promise.all(remaining.map((w) => w.terminate()));
   }
 }

@@ -3,7 +3,7 @@ import type { NfExploration } from '../nf/explore-nf.ts';
 import type { PropertyResult } from '../session/session.ts';
 import { formatDiagnostic } from '../spec/frontend/index.ts';
 import { describeFailure } from './failure.ts';
-import { plural, SHOWN_BYTES } from './text.ts';
+import { plural, replayWords, SHOWN_BYTES } from './text.ts';
 
 export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
   if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(e)}`)].join('\n');
@@ -22,30 +22,55 @@ export function formatPropertyResult(run: NfExploration, result: PropertyResult)
       `  NF path: ${d.nfLines.join(', ') || '(no branch)'}`,
       `  spec: ${d.specLine ?? '(end of spec)'}${d.specDecisions.length ? `, after decisions at ${d.specDecisions.join(', ')}` : ''}`,
     );
-    if (d.replay) lines.push(`  replay on the run-time NF (V8, run-time libVig): ${d.replay.reproduced ? 'reproduced' : 'NOT reproduced'}, ${d.replay.observed}`);
+    if (d.replay) lines.push(`  replay on the run-time NF (V8, run-time libVig): ${replayWords(d.replay)}`);
   }
   return lines.join('\n');
 }
 
-/** A row of the verdict table: a property's verdict and figures (an invalid spec has none). */
-export interface PropertyRow {
-  name: string;
-  verdict: 'holds' | 'fails' | 'invalid';
-  traces?: number;
-  specPaths?: number;
-  queries?: number;
-  seconds?: number;
-  lines?: number;
+/**
+ * A row of the verdict table: a property's verdict and figures; an invalid spec has none, and a property whose
+ * check stopped on an error (a crash of the checker, a solver that gave up) has the error's message instead.
+ */
+export type PropertyRow =
+  | { name: string; verdict: 'holds' | 'fails'; traces: number; specPaths: number; queries: number; seconds: number; lines: number }
+  | { name: string; verdict: 'invalid' }
+  | { name: string; verdict: 'error'; message: string };
+
+/** One property's check that stopped on an error, in words (what the CLI prints below the table). */
+export function formatPropertyError(name: string, message: string): string {
+  return `${name}: ERROR: ${message}\n  the verifier could not check this property (no verdict about the NF); the other properties' verdicts stand`;
 }
 
-/** One row per property: verdict, traces, spec paths, queries, seconds. */
-export function formatResultTable(nf: string, traces: number, results: PropertyRow[]): string {
-  const rows = results.map((r) => r.verdict === 'invalid'
-    ? [r.name, 'INVALID', '', '', '', '', '']
-    : [r.name, r.verdict === 'holds' ? 'holds' : 'FAILS', String(r.traces), String(r.specPaths), String(r.queries), (r.seconds ?? 0).toFixed(2), String(r.lines)]);
+/**
+ * A verdict as the table shows it. No property holds of an NF with low-level violations (an out-of-bounds access,
+ * a trap, ...): the spec was checked on the paths without them only. The CLI and the kernel both word it here.
+ */
+export function verdictWord(verdict: PropertyRow['verdict'], violations: number): string {
+  if (verdict === 'holds') return violations > 0 ? `holds ${WITHOUT_VIOLATIONS}` : 'holds';
+  return verdict === 'fails' ? 'FAILS' : verdict.toUpperCase();
+}
+
+const WITHOUT_VIOLATIONS = 'on paths without violations';
+
+/** The verdicts in one line: how many hold, or why none does while the NF has violations; then what did not. */
+export function verdictSummary(nf: string, traces: number, violations: number, results: readonly Pick<PropertyRow, 'verdict'>[]): string {
+  const count = (verdict: PropertyRow['verdict']) => results.filter((r) => r.verdict === verdict).length;
+  const held = `${count('holds')} of ${results.length}`;
+  const others = [`${count('fails')} failing`, `${count('invalid')} invalid`, `${count('error')} ERROR`].filter((part) => !part.startsWith('0 '));
+  const figures = [...others, plural(traces, 'trace')].join(', ');
+  if (violations > 0) {
+    return `${nf}: the NF has ${plural(violations, 'violation')}: no property holds until they are fixed (${held} hold ${WITHOUT_VIOLATIONS}; ${figures})`;
+  }
+  return `${nf}: ${held} properties hold (${figures})`;
+}
+
+/** One row per property: verdict, traces, spec paths, queries, seconds; under a summary that counts violations. */
+export function formatResultTable(nf: string, traces: number, violations: number, results: PropertyRow[]): string {
+  const rows = results.map((r) => r.verdict === 'holds' || r.verdict === 'fails'
+    ? [r.name, verdictWord(r.verdict, violations), String(r.traces), String(r.specPaths), String(r.queries), r.seconds.toFixed(2), String(r.lines)]
+    : [r.name, verdictWord(r.verdict, violations), '', '', '', '', '']);
   const header = ['property', 'verdict', 'traces', 'spec paths', 'queries', 'seconds', 'lines'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  const held = results.filter((r) => r.verdict === 'holds').length;
-  return [`${nf}: ${held} of ${results.length} properties hold (${plural(traces, 'trace')})`, line(header), ...rows.map(line)].join('\n');
+  return [verdictSummary(nf, traces, violations, results), line(header), ...rows.map(line)].join('\n');
 }

@@ -1,99 +1,277 @@
 // Replaying a counterexample on the run-time NF: the very .wasm in V8 with libVig's run-time, its state seeded
-// through the libVig ABI with the entries the counterexample's model describes, then the frame processed.
-import { type LibVigImports, outputName, PACKET_BASE } from '../../nf-abi/index.ts';
-import { loadNf } from '../../libvig/index.ts';
-import type { LibVigObject } from '../contracts/index.ts';
+// through the libVig ABI with the entries the counterexample's model describes, the frame placed flush against
+// the end of memory (a read past it traps), run on the replay worker within a time bound. A replay reproduces
+// only when the run-time NF shows everything the counterexample claims: the output, the frame's bytes and the
+// state after the packet that the counterexample speaks about, or the violation's evidence.
+import { HEADER_FIELDS, ipv4ChecksumValid, outputName, specialOutput, transportChecksumValid } from '../../nf-abi/index.ts';
+import { isSpecObject, objectsOf } from '../contracts/index.ts';
+import { type ConcreteEmap, concreteEmap, concreteVector } from '../ghost/concrete.ts';
+import { EmapQueries } from '../ghost/emap.ts';
+import { vectorGet } from '../ghost/vector.ts';
+import { finalPacketBytes, INPUT, inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
+import { frameHeaders, packetFrame } from '../nf/frame-headers.ts';
+import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
-import { concreteEmap, concreteVector, type ConcreteEmap } from '../ghost/concrete.ts';
-import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
+import { byteTerm } from '../symbex/memory.ts';
+import type { ImportCall } from '../symbex/state.ts';
+import { toTerm } from '../symbex/values.ts';
+import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
+import type { ObjectSeed, ReplayRequest, StateRead } from './replay-protocol.ts';
+import { runOnReplayThread } from './replay-thread.ts';
 
 export interface Replay {
-  /** Did the run-time NF do what the trace predicts for this input (output, or the same fault)? */
+  /** Did the run-time NF show what the counterexample claims (output, frame, state; or the violation's evidence)? */
   reproduced: boolean;
-  /** What happened, in words: the output, or the run-time's error. */
+  /** What happened, in words, and what differed from the claim. */
   observed: string;
 }
 
-const NONE = -1;
-
-/**
- * Replays `witness` (a model and the terms it speaks about) on the run-time NF: it should give `expected`,
- * the output the trace predicts, or a fault for a violation.
- */
-export function replayOnRuntime(run: NfExploration, witness: { model: Assignment; terms: readonly Term[] }, expected: { output: bigint } | { fault: true }): Replay {
-  const { model, terms } = witness;
-  const input = inputFromModel(model);
-  const nf = loadNf(run.build);
-  try {
-    if (nf.libvig) seedState(nf.libvig.imports, nf.memory, run.objects, terms, model, input.now);
-  } catch (e) {
-    return { reproduced: false, observed: `the run-time state could not be seeded from the counterexample: ${(e as Error).message}` };
-  }
-  let output: number;
-  try {
-    output = nf.process(input.device, input.packet, input.now).output;
-  } catch (e) {
-    return { reproduced: 'fault' in expected, observed: `the run-time stopped: ${(e as Error).message}` };
-  }
-  const observed = `the run-time NF returned ${outputName(output)}`;
-  return { reproduced: 'output' in expected && BigInt.asUintN(32, BigInt(output)) === expected.output, observed };
+/** A model and the terms it speaks about (a failing spec path's, or a violation's path condition). */
+export interface Witness {
+  model: Assignment;
+  terms: readonly Term[];
 }
 
-/** Every libVig object gets the entries, indices, stamps and records the model gives the state at the path's terms. */
-function seedState(libvig: LibVigImports, memory: WebAssembly.Memory, objects: readonly LibVigObject[], terms: readonly Term[], model: Assignment, now: bigint): void {
-  const scratch = (bytes: bigint, size: number): number => {
-    const view = new Uint8Array(memory.buffer, PACKET_BASE, size);
-    for (let i = 0; i < size; i++) view[i] = Number((bytes >> BigInt(8 * i)) & 0xffn);
-    return PACKET_BASE;
-  };
-  // lpm tables are left as nf_init made them (seeding rules from a model is not done yet); a cht has no state.
-  objects.forEach((object, handle) => {
-    if (object.kind === 'emap') seedEmap(libvig, handle, object, concreteEmap(object.name, object.keyBytes * 8, object.capacity, terms, model), now, scratch);
-    if (object.kind === 'vector') {
-      for (const [index, record] of concreteVector(object.name, object.recordBytes * 8, terms, model)) {
-        if (index < object.capacity) libvig.vector_set(handle, index, scratch(record, object.recordBytes));
-      }
-    }
+/** What a trace predicts for a witness's input: trace `trace` of the exploration; `failed` labels a failure's obligations. */
+export type TraceClaim = Witness & { trace: number; failed?: readonly string[] };
+
+/** A value of the state after the packet that the claim speaks about, and how to read it on the run-time. */
+interface StatePrediction {
+  /** What is read, in words (`dyn_emap's key 00:11:22:33:44:55`). */
+  what: string;
+  read: StateRead;
+  predicted: bigint | null;
+  /** The part of the value read that the claim speaks about (presence alone, say). */
+  project(actual: bigint | null): bigint | null;
+  /** A predicted or projected value in words. */
+  show(value: bigint | null): string;
+}
+
+/**
+ * Replays a trace's claim for the witness's input. The output is always compared; the sent frame's header fields
+ * and payload bytes, and the state values after the packet, where the claim's terms mention them (the spec
+ * compared them, or the path decided on them) or they are constants: values the model fixes.
+ */
+export function replayTrace(run: NfExploration, claim: TraceClaim): Replay {
+  const trace = run.traces[claim.trace]!;
+  const mentioned = new Set(subterms(claim.terms).keys());
+  const predictions = statePredictions(run, claim, mentioned);
+  const predictedOutput = T.evaluate(toTerm(trace.results[0]!, 32), claim.model);
+  const result = runReplay(run, { ...claim, calls: trace.calls }, predictions.map((p) => p.read), true);
+  if (result.kind === 'timed-out') return { reproduced: false, observed: `the run-time NF did not return within ${seconds(result.ms)} (it was stopped) where the trace predicts ${outputName(predictedOutput)}` };
+  const { outcome, after } = result.answer;
+  if (outcome.kind === 'not-run') return { reproduced: false, observed: outcome.message };
+  if (outcome.kind !== 'returned') return { reproduced: false, observed: `the run-time NF stopped where the trace predicts ${outputName(predictedOutput)}: ${outcome.kind === 'stopped' ? outcome.message : 'no packet ran'}` };
+  if (BigInt.asUintN(32, BigInt(outcome.output)) !== predictedOutput) {
+    return { reproduced: false, observed: `the run-time NF returned ${outputName(outcome.output)} where the trace predicts ${outputName(predictedOutput)}` };
+  }
+  const differences = specialOutput(predictedOutput) === 'DROP' ? [] : frameDifferences(run, claim, outcome.frame, mentioned);
+  predictions.forEach((p, i) => {
+    const actual = p.project(after[i]!);
+    if (actual !== p.predicted) differences.push(`after the packet ${p.what} is ${p.show(actual)} where the trace predicts ${p.show(p.predicted)}`);
   });
+  const returned = `the run-time NF returned ${outputName(outcome.output)} as predicted`;
+  const unread = claim.failed?.some((label) => label.endsWith(': time stamps')) ? " (time stamps cannot be read back through libVig's ABI, so they were not compared)" : '';
+  if (differences.length > 0) return { reproduced: false, observed: `${returned}, but ${differences.join('; ')}${unread}` };
+  const compared = predictions.length > 0 ? ', and the state after the packet is as predicted' : '';
+  return { reproduced: true, observed: `${returned}${specialOutput(predictedOutput) === 'DROP' ? '' : ', with the predicted frame'}${compared}${unread}` };
+}
+
+/** Replays a violation's input and checks its evidence (absent: it stops, or for a hang it does not return). */
+export function replayViolation(run: NfExploration, violation: Violation): Replay {
+  const evidence: ViolationEvidence = violation.evidence ?? { kind: violation.kind === 'hang' ? 'hangs' : 'stops' };
+  const reads: StateRead[] = evidence.kind !== 'changes' ? [] : 'global' in evidence.place ? [{ kind: 'global', index: evidence.place.global }] : [{ kind: 'memory', ...evidence.place }];
+  const result = runReplay(run, { model: violation.model, terms: violation.pathCondition, calls: violation.calls }, reads, !run.initViolations.includes(violation));
+  if (result.kind === 'timed-out') {
+    const what = `the run-time NF did not return within ${seconds(result.ms)}, the replay's bound, and was stopped`;
+    return { reproduced: evidence.kind === 'hangs' && result.runningNf, observed: result.runningNf ? what : `the replay's own work (compiling, seeding) took over ${seconds(result.ms)}` };
+  }
+  const { outcome, before, after } = result.answer;
+  switch (outcome.kind) {
+    case 'not-run': return { reproduced: false, observed: outcome.message };
+    case 'stopped': {
+      const hang = evidence.kind === 'hangs' && outcome.stackOverflow;
+      return { reproduced: evidence.kind === 'stops' || hang, observed: `the run-time stopped: ${outcome.message}${hang ? ' (unbounded recursion overflows V8\'s stack)' : ''}` };
+    }
+    case 'initialised': return { reproduced: false, observed: 'nf_init returned without a fault on the run-time' };
+    case 'returned': return returnedEvidence(evidence, outcome.output, outcome.frame, before, after);
+  }
+}
+
+/** A violation's evidence against a run that returned. */
+function returnedEvidence(evidence: ViolationEvidence, output: number, frame: Uint8Array, before: readonly (bigint | null)[], after: readonly (bigint | null)[]): Replay {
+  const returned = `the run-time NF returned ${outputName(output)}`;
+  switch (evidence.kind) {
+    case 'stops':
+    case 'hangs': return { reproduced: false, observed: returned };
+    case 'returns': return { reproduced: BigInt.asUintN(32, BigInt(output)) === BigInt.asUintN(32, evidence.output), observed: `${returned} (the violation predicts ${outputName(evidence.output)})` };
+    case 'changes': {
+      const place = 'global' in evidence.place ? `global ${evidence.place.name}` : `the ${evidence.place.bytes} bytes at ${evidence.place.address}`;
+      const changed = before[0] !== after[0];
+      return { reproduced: changed, observed: `${returned} and ${changed ? `changed ${place} from ${before[0]} to ${after[0]}` : `left ${place} at ${before[0]}`}` };
+    }
+    case 'bad-checksum': {
+      const header = evidence.header === 'ipv4' ? 'IPv4 header' : 'TCP/UDP';
+      if (specialOutput(output) === 'DROP') return { reproduced: false, observed: returned };
+      const valid = evidence.header === 'ipv4' ? ipv4ChecksumValid(frame) : transportChecksumValid(frame);
+      const words = valid === null ? `a frame without a whole ${header}` : `a frame whose ${header} checksum is ${valid ? 'valid' : 'invalid'}`;
+      return { reproduced: valid === false, observed: `${returned} with ${words}` };
+    }
+  }
+}
+
+/** Builds the request (the state the witness gives every object nf_process may change) and runs it on the worker. */
+function runReplay(run: NfExploration, witness: Witness & { calls: readonly ImportCall[] }, reads: StateRead[], withPacket: boolean) {
+  const { model, terms, calls } = witness;
+  const within = [...subterms(terms).values()];
+  const seeds = run.objects.flatMap((object, handle): ObjectSeed[] => {
+    // A fixed object starts every packet as nf_init left it: the run-time's copy already is.
+    if (object.fixed) return [];
+    const { name, capacity } = object;
+    if (object.kind === 'emap') {
+      const state = concreteEmap(name, object.keyBytes * 8, capacity, terms, model);
+      const add = calls.find((call) => call.name === 'emap_add' && call.args[0] === handle)?.results[0];
+      const addIndex = add === undefined ? null : Number(BigInt.asIntN(32, T.evaluate(toTerm(add, 32), model)));
+      return [{ kind: 'emap', handle, name, capacity, keyBytes: object.keyBytes, state, expiredFillers: expiredFillers(name, state, within, model), addIndex: addIndex !== null && addIndex >= 0 ? addIndex : null }];
+    }
+    if (object.kind === 'vector') return [{ kind: 'vector', handle, capacity, recordBytes: object.recordBytes, records: [...concreteVector(name, object.recordBytes * 8, terms, model)] }];
+    // lpm tables keep nf_init's rules (seeding rules from a model is not done yet); a cht has no state.
+    return [];
+  });
+  const input = inputFromModel(model);
+  const request: ReplayRequest = {
+    nf: { hash: run.build.hash, wasm: run.build.wasm, manifest: run.build.manifest },
+    seeds,
+    input: withPacket ? { device: input.device, packet: input.packet, now: input.now } : null,
+    reads,
+  };
+  return runOnReplayThread(request);
 }
 
 /**
- * The run-time's free indices form a stack: fill the table with placeholder keys, free the wanted indices in the
- * reverse of the order the real keys are added (oldest stamp first), then add them: each lands where the model
- * has it. Placeholders stand for the entries the model counts but never names; they are made recent.
+ * How many unnamed entries the packet's first expiry removes, when the model says it removes more than the named
+ * entries stamped before its threshold: those placeholders are seeded stale (stamped 0), the others recent.
  */
-function seedEmap(libvig: LibVigImports, handle: number, object: Extract<LibVigObject, { kind: 'emap' }>, state: ConcreteEmap, now: bigint, scratch: (bytes: bigint, size: number) => number): void {
-  const { name, capacity, keyBytes } = object;
-  const present = state.entries.filter((e) => e.present);
-  const fillers = Math.max(0, (state.count ?? present.length) - present.length);
-  const wantedIndices = new Set(present.map((e) => e.index));
-
-  // Empty it (nf_init may have filled it), then fill it with placeholders up to capacity.
-  for (let i = 0; i < capacity; i++) {
-    if (!libvig.emap_has_idx(handle, i)) continue;
-    libvig.emap_get_key(handle, i, PACKET_BASE);
-    libvig.emap_erase(handle, PACKET_BASE);
-  }
-  const used = new Set(state.entries.map((e) => e.key));
-  const placeholders = new Map<number, bigint>();
-  for (let candidate = 1n; placeholders.size < capacity; candidate++) {
-    const key = (candidate << 8n) | 0xa5n; // a pattern no real address has by chance
-    if (used.has(key)) continue;
-    const index = libvig.emap_add(handle, scratch(key, keyBytes), 0n);
-    if (index === NONE) break;
-    placeholders.set(index, key);
-  }
-  // Unnamed entries go to indices the path wants free only when the count leaves no other room (a full table has
-  // no free index, whatever a model says of an index no invariant was asked about).
-  const free = new Set(state.free);
-  const candidates = [...placeholders.keys()].filter((i) => !wantedIndices.has(i)).sort((a, b) => Number(free.has(a)) - Number(free.has(b)));
-  const keep = new Set(candidates.slice(0, fillers));
-  const wanted = [...present].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
-  for (const [index, key] of placeholders) if (!keep.has(index) && !wantedIndices.has(index)) libvig.emap_erase(handle, scratch(key, keyBytes));
-  for (const entry of [...wanted].reverse()) libvig.emap_erase(handle, scratch(placeholders.get(entry.index)!, keyBytes));
-  for (const entry of wanted) {
-    const index = libvig.emap_add(handle, scratch(entry.key, keyBytes), entry.stamp);
-    if (index !== entry.index) throw new Error(`${name}: the run-time placed a key at index ${index}, not ${entry.index}`);
-  }
-  for (const index of keep) libvig.emap_refresh(handle, index, now);
+function expiredFillers(name: string, state: ConcreteEmap, within: readonly Term[], model: Assignment): number {
+  const before = model.scalars.get(`${name}.count`);
+  const expiry = within.find((t) => t.op === 'apply' && t.name === `${name}.count@base.expire`);
+  if (before === undefined || !expiry) return 0;
+  const threshold = BigInt.asIntN(64, T.evaluate(expiry.args[0]!, model));
+  const namedStale = state.entries.filter((e) => e.present && BigInt.asIntN(64, e.stamp) < threshold).length;
+  return Math.max(0, Number(before - T.evaluate(expiry, model)) - namedStale);
 }
+
+/**
+ * The sent frame against the trace's final frame: each header field (shown as the spec sees it) and each payload
+ * byte that the claim mentions or that is a constant.
+ */
+function frameDifferences(run: NfExploration, claim: TraceClaim, sent: Uint8Array, mentioned: ReadonlySet<number>): string[] {
+  const packet = run.traces[claim.trace]!.final.packet!;
+  const { model } = claim;
+  const predicted = finalPacketBytes(packet, sent.length, model);
+  const known = (t: Term) => T.isConst(t) || mentioned.has(t.id);
+  const byteKnown = (i: number) => known(byteTerm(packet.peek(i)));
+  const differences: string[] = [];
+  const inHeaders = new Set<number>();
+  for (const header of frameHeaders(packetFrame(packet), INPUT.length)) {
+    if (T.evaluate(header.present, model) !== 1n) continue;
+    const offset = Number(T.evaluate(header.offset, model));
+    for (const [name, at, size] of HEADER_FIELDS[header.protocol]) {
+      const bytes = Array.from({ length: size }, (_, i) => offset + at + i);
+      bytes.forEach((i) => inHeaders.add(i));
+      if (!known(header.fields[name]!) && !bytes.some(byteKnown)) continue;
+      const actual = bytes.map((i) => sent[i]!);
+      const expected = bytes.map((i) => predicted[i]!);
+      if (actual.some((b, i) => b !== expected[i])) differences.push(`sent ${header.protocol}.${name} ${showField(actual)} where the trace predicts ${showField(expected)}`);
+    }
+  }
+  const payload = [...sent.keys()].filter((i) => !inHeaders.has(i) && byteKnown(i) && sent[i] !== predicted[i]);
+  const hex = (b: number) => `0x${b.toString(16).padStart(2, '0')}`;
+  differences.push(...payload.slice(0, MAX_BYTES_SHOWN).map((i) => `sent payload byte ${i} ${hex(sent[i]!)} where the trace predicts ${hex(predicted[i]!)}`));
+  if (payload.length > MAX_BYTES_SHOWN) differences.push(`${payload.length - MAX_BYTES_SHOWN} more payload bytes differ`);
+  return differences;
+}
+
+const MAX_BYTES_SHOWN = 4;
+
+/** A field as a spec sees it: a MAC address in wire order, a byte as its value, else the little-endian value and its bytes. */
+function showField(bytes: number[]): string {
+  if (bytes.length === 1) return String(bytes[0]);
+  if (bytes.length === 6) return hexKey(bytes);
+  return `${bytes.reduceRight((sum, byte) => sum * 256 + byte, 0)} (bytes ${hexKey(bytes, ' ')})`;
+}
+
+const hexKey = (bytes: number[], separator = ':') => bytes.map((b) => b.toString(16).padStart(2, '0')).join(separator);
+const bytesOf = (value: bigint, size: number) => Array.from({ length: size }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+
+/**
+ * The state after the packet that the claim speaks about: for each object the spec compared, its entries at the
+ * key and index the model chose (`<name>.any_key`, `<name>.any_index`) and its count, as the NF's final version
+ * predicts them, where the claim's terms mention them. Time stamps cannot be read through libVig's ABI.
+ */
+function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: ReadonlySet<number>): StatePrediction[] {
+  const { model } = claim;
+  const value = (t: Term) => T.evaluate(t, model);
+  const queries = new EmapQueries({ now: INPUT.now }, []);
+  const predictions: StatePrediction[] = [];
+  for (const object of objectsOf(run.traces[claim.trace]!.final).filter(isSpecObject)) {
+    const { name, capacity } = object;
+    const handle = run.objects.findIndex((o) => o.name === name);
+    const indexVariable = T.variable(`${name}.any_index`, 32);
+    const index = mentioned.has(indexVariable.id) && value(indexVariable) < BigInt(capacity) ? Number(value(indexVariable)) : null;
+    if (object.kind === 'vector') {
+      const record = vectorGet(object.version, indexVariable, []);
+      if (index === null || !mentioned.has(record.id)) continue;
+      predictions.push({ what: `${name}[${index}]`, read: { kind: 'vector', handle, index, recordBytes: object.recordBytes }, predicted: value(record), project: (v) => v, show: (v) => hexKey(bytesOf(v!, object.recordBytes), ' ') });
+      continue;
+    }
+    const { keyBytes, version } = object;
+    const keyVariable = T.variable(`${name}.any_key`, keyBytes * 8);
+    const has = queries.has(version, keyVariable);
+    if (mentioned.has(keyVariable.id) && mentioned.has(has.id)) {
+      const key = value(keyVariable);
+      const indexOf = queries.index(version, keyVariable);
+      const withIndex = mentioned.has(indexOf.id);
+      predictions.push({
+        what: `${name}'s key ${hexKey(bytesOf(key, keyBytes))}`,
+        read: { kind: 'emap-key', handle, key, keyBytes },
+        predicted: value(has) !== 1n ? -1n : withIndex ? value(indexOf) : 0n,
+        // Without the index in the claim, only presence is compared.
+        project: (v) => (withIndex || v! < 0n ? v : 0n),
+        show: (v) => (v! < 0n ? 'absent' : withIndex ? `at index ${v}` : 'present'),
+      });
+    }
+    const allocated = queries.allocated(version, indexVariable);
+    if (index !== null && mentioned.has(allocated.id)) {
+      const keyAt = queries.keyOf(version, indexVariable);
+      const withKey = mentioned.has(keyAt.id);
+      predictions.push({
+        what: `${name}'s index ${index}`,
+        read: { kind: 'emap-index', handle, index, keyBytes },
+        predicted: value(allocated) !== 1n ? null : withKey ? value(keyAt) : 0n,
+        project: (v) => (withKey || v === null ? v : 0n),
+        show: (v) => (v === null ? 'free' : withKey ? `holding key ${hexKey(bytesOf(v, keyBytes))}` : 'allocated'),
+      });
+    }
+    const count = queries.count(version);
+    if (mentioned.has(count.id)) {
+      predictions.push({ what: `${name}'s number of entries`, read: { kind: 'emap-count', handle }, predicted: value(count), project: (v) => v, show: (v) => String(v) });
+    }
+  }
+  return predictions;
+}
+
+/** Every term within `roots`, by id. */
+function subterms(roots: readonly Term[]): Map<number, Term> {
+  const found = new Map<number, Term>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (found.has(t.id)) continue;
+    found.set(t.id, t);
+    stack.push(...t.args);
+  }
+  return found;
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`;

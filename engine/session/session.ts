@@ -10,7 +10,7 @@ import { specPython } from '../spec/python.ts';
 import { exploreNf, type NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
-import { type Replay, replayOnRuntime } from './replay.ts';
+import { type Replay, replayTrace, replayViolation } from './replay.ts';
 import { loadTraces, saveTraces, traceCacheFile } from './trace-cache.ts';
 
 export type Layers = 'nf';
@@ -92,7 +92,7 @@ export class VerificationSession {
     this.cells.set(name, text);
     try {
       const result = await checkSpec(this.exploration, analysis.spec, this.solver, watch);
-      const failures = result.failures.map((failure) => ({ ...failure, replay: replayOnRuntime(this.exploration, failure, { output: failure.nfOutput }) }));
+      const failures = result.failures.map((failure) => ({ ...failure, replay: replayTrace(this.exploration, failure) }));
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result, failures };
     } catch (e) {
       if (!(e instanceof SpecRuntimeError)) throw e;
@@ -108,7 +108,7 @@ export class VerificationSession {
   violations(): { violation: Violation; replay: Replay }[] {
     return [...this.exploration.initViolations, ...this.exploration.violations].map((violation) => ({
       violation,
-      replay: replayOnRuntime(this.exploration, { model: violation.model, terms: violation.pathCondition }, { fault: true }),
+      replay: replayViolation(this.exploration, violation),
     }));
   }
 

@@ -14,9 +14,9 @@ import type { Trace } from '../symbex/explore.ts';
 import { LinearMemory, PacketBuffer } from '../symbex/memory.ts';
 import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
 import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts';
-import type { Violation } from '../symbex/violations.ts';
+import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
 
-const FORMAT = 2;
+const FORMAT = 3;
 /** The sources whose change changes what exploration produces. */
 const ENGINE_SOURCES = ['engine/nf', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];
 
@@ -51,14 +51,16 @@ export function saveTraces(file: string, run: NfExploration): void {
 type StoredValue = { n: number } | { b: string } | { t: number };
 type StoredAssignment = { scalars: [string, string][]; arrays: [string, [number, number][], number][]; functions: [string, [string, string][], string][] };
 type StoredVersion = { op: string; prev?: StoredVersion; terms: number[]; empty?: boolean; object?: { name: string; capacity: number; bits: number } };
-type StoredObject = { kind: LibVigObject['kind']; name: string; bytes: number; capacity: number; version: StoredVersion | null };
+type StoredObject = { kind: LibVigObject['kind']; name: string; bytes: number; capacity: number; version: StoredVersion | null; fixed?: true };
 type StoredCall = { module: string; name: string; args: StoredValue[]; results: StoredValue[]; offset: number };
 type StoredTrace = {
   pathCondition: number[]; calls: StoredCall[]; results: StoredValue[]; decisions: number[]; model: StoredAssignment;
   packet: { capacity: number; cells: [number, StoredValue][]; chain: number | null; furthestRead: number; readAtComputedOffset: boolean };
   objects: StoredObject[];
 };
-type StoredViolation = Omit<Violation, 'model' | 'pathCondition' | 'calls'> & { model: StoredAssignment; pathCondition: number[]; calls: StoredCall[] };
+/** A violation's evidence with its one bigint (the output a replay must see) as a decimal string. */
+type StoredEvidence = Exclude<ViolationEvidence, { kind: 'returns' }> | { kind: 'returns'; output: string };
+type StoredViolation = Omit<Violation, 'model' | 'pathCondition' | 'calls' | 'evidence'> & { model: StoredAssignment; pathCondition: number[]; calls: StoredCall[]; evidence?: StoredEvidence };
 interface Stored {
   format: number; terms: TermTable; traces: StoredTrace[]; violations: StoredViolation[]; initViolations: StoredViolation[];
   objects: StoredObject[]; figures: NfExploration['figures'];
@@ -83,8 +85,12 @@ function encode(run: NfExploration): Stored {
     kind: o.kind, name: o.name, capacity: o.capacity,
     bytes: o.kind === 'emap' ? o.keyBytes : o.kind === 'vector' ? o.recordBytes : o.kind === 'cht' ? o.height : 0,
     version: o.kind === 'cht' ? null : version(o.version),
+    ...(o.fixed ? { fixed: o.fixed } : {}),
   });
-  const violation = (v: Violation): StoredViolation => ({ ...v, model: assignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call) });
+  const evidence = (e: ViolationEvidence): StoredEvidence => (e.kind === 'returns' ? { kind: 'returns', output: e.output.toString() } : e);
+  const violation = ({ evidence: found, ...v }: Violation): StoredViolation => ({
+    ...v, model: assignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call), ...(found ? { evidence: evidence(found) } : {}),
+  });
   const traces = run.traces.map((t): StoredTrace => {
     const packet = t.final.packet!.snapshot();
     return {
@@ -105,7 +111,8 @@ function decode(stored: Stored, build: NfBuild): NfExploration {
   const term = (i: number) => terms[i]!;
   const value = (v: StoredValue): Value => ('n' in v ? v.n : 'b' in v ? BigInt(v.b) : term(v.t));
   const call = (c: StoredCall): ImportCall => ({ ...c, args: c.args.map(value), results: c.results.map(value) });
-  const object = (o: StoredObject): LibVigObject => {
+  const object = (o: StoredObject): LibVigObject => ({ ...objectOfKind(o), ...(o.fixed ? { fixed: o.fixed } : {}) });
+  const objectOfKind = (o: StoredObject): LibVigObject => {
     switch (o.kind) {
       case 'emap': return { kind: 'emap', name: o.name, keyBytes: o.bytes, capacity: o.capacity, version: emapVersion(o.version!, term) };
       case 'vector': return { kind: 'vector', name: o.name, recordBytes: o.bytes, capacity: o.capacity, version: vectorVersion(o.version!, term, build.manifest) };
@@ -113,7 +120,10 @@ function decode(stored: Stored, build: NfBuild): NfExploration {
       case 'cht': return { kind: 'cht', name: o.name, capacity: o.capacity, height: o.bytes };
     }
   };
-  const violation = (v: StoredViolation): Violation => ({ ...v, model: readAssignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call) });
+  const evidence = (e: StoredEvidence): ViolationEvidence => (e.kind === 'returns' ? { kind: 'returns', output: BigInt(e.output) } : e);
+  const violation = ({ evidence: stored, ...v }: StoredViolation): Violation => ({
+    ...v, model: readAssignment(v.model), pathCondition: v.pathCondition.map(term), calls: v.calls.map(call), ...(stored ? { evidence: evidence(stored) } : {}),
+  });
   const traces = stored.traces.map((t): Trace => {
     const packet = PacketBuffer.restore({ ...t.packet, cells: t.packet.cells.map(([o, b]) => [o, value(b) as number | Term]), chain: t.packet.chain === null ? null : term(t.packet.chain) }, INPUT.packet);
     const final = withObjects(new ExecutionState(LinearMemory.create(0), packet), t.objects.map(object));

@@ -8,6 +8,8 @@ type LowLevel = Z3Api['Z3'];
 type Ast = ReturnType<LowLevel['mk_true']>;
 type Context = Parameters<LowLevel['mk_true']>[0];
 type Z3Solver = ReturnType<LowLevel['mk_simple_solver']>;
+type Model = ReturnType<LowLevel['mk_model']>;
+type FuncDecl = ReturnType<LowLevel['mk_func_decl']>;
 
 export type CheckResult = { status: 'sat'; model: Assignment } | { status: 'unsat' } | { status: 'unknown' };
 
@@ -23,7 +25,7 @@ const loadZ3 = (): Promise<Z3Api> => (api ??= init());
 export class Solver {
   readonly figures: SolverFigures = { queries: 0, cacheHits: 0, seconds: 0 };
   private readonly translated = new Map<number, Ast>();
-  private readonly functionDecls = new Map<string, ReturnType<LowLevel['mk_func_decl']>>();
+  private readonly functionDecls = new Map<string, FuncDecl>();
   private readonly cache = new Map<string, CheckResult>();
   /** Terms asserted on the solver's stack, one push level each, in order. */
   private readonly asserted: Term[] = [];
@@ -78,20 +80,19 @@ export class Solver {
   evaluate(terms: Term[], assignment: Assignment): bigint[] {
     const { z3, ctx } = this;
     const model = z3.mk_model(ctx);
-    z3.model_inc_ref(ctx, model);
-    for (const v of variablesOf(terms)) {
-      const value = assignment.scalars.get(v.name);
-      if (value === undefined || v.width <= 0) continue;
-      const decl = z3.get_app_decl(ctx, z3.to_app(ctx, this.toZ3(v)));
-      z3.add_const_interp(ctx, model, decl, z3.mk_numeral(ctx, value.toString(), this.sort(v.width)));
-    }
-    const values = terms.map((t) => {
-      const value = z3.model_eval(ctx, model, this.toZ3(t), true);
-      if (value === null) throw new Error(`Z3 could not evaluate ${t.op}`);
-      return t.width === BOOL ? (z3.get_bool_value(ctx, value) === 1 ? 1n : 0n) : BigInt(z3.get_numeral_string(ctx, value));
+    return this.holding(model, z3.model_inc_ref, z3.model_dec_ref, () => {
+      for (const v of variablesOf(terms)) {
+        const value = assignment.scalars.get(v.name);
+        if (value === undefined || v.width <= 0) continue;
+        const decl = z3.get_app_decl(ctx, z3.to_app(ctx, this.toZ3(v)));
+        z3.add_const_interp(ctx, model, decl, z3.mk_numeral(ctx, value.toString(), this.sort(v.width)));
+      }
+      return terms.map((t) => {
+        const value = z3.model_eval(ctx, model, this.toZ3(t), true);
+        if (value === null) throw new Error(`Z3 could not evaluate ${t.op}`);
+        return t.width === BOOL ? (z3.get_bool_value(ctx, value) === 1 ? 1n : 0n) : BigInt(z3.get_numeral_string(ctx, value));
+      });
     });
-    z3.model_dec_ref(ctx, model);
-    return values;
   }
 
   private assertPrefix(pathCondition: readonly Term[]): void {
@@ -111,31 +112,55 @@ export class Solver {
   private readModel(roots: Term[]): Assignment {
     const { z3, ctx } = this;
     const model = z3.solver_get_model(ctx, this.solver);
-    z3.model_inc_ref(ctx, model);
-    const assignment = emptyAssignment();
-    const { variables, functions } = symbolsOf(roots);
-    for (const application of functions) {
-      const decl = this.functionDecl(application);
-      if (!z3.model_has_interp(ctx, model, decl)) continue;
-      const interp = z3.model_get_func_interp(ctx, model, decl);
-      const entries = new Map<string, bigint>();
-      const count = z3.func_interp_get_num_entries(ctx, interp);
-      for (let i = 0; i < count; i++) {
-        const entry = z3.func_interp_get_entry(ctx, interp, i);
-        const args = Array.from({ length: application.args.length }, (_, a) => this.numeral(z3.func_entry_get_arg(ctx, entry, a)));
-        entries.set(args.join(','), this.numeral(z3.func_entry_get_value(ctx, entry)));
+    return this.holding(model, z3.model_inc_ref, z3.model_dec_ref, () => {
+      const assignment = emptyAssignment();
+      const { variables, functions } = symbolsOf(roots);
+      for (const application of functions) {
+        const decl = this.functionDecl(application);
+        if (!z3.model_has_interp(ctx, model, decl)) continue;
+        const { entries, fallback } = this.readInterpretation(model, decl);
+        assignment.functions.set(application.name, { entries: new Map(entries.map(([args, value]) => [args.join(','), value])), fallback });
       }
-      assignment.functions.set(application.name, { entries, fallback: this.numeral(z3.func_interp_get_else(ctx, interp)) });
+      for (const v of variables) {
+        const value = z3.model_eval(ctx, model, this.toZ3(v), true);
+        if (value === null) continue;
+        if (v.width === ARRAY) assignment.arrays.set(v.name, this.readArray(model, value));
+        else if (v.width === BOOL) assignment.scalars.set(v.name, z3.get_bool_value(ctx, value) === 1 ? 1n : 0n);
+        else assignment.scalars.set(v.name, BigInt(z3.get_numeral_string(ctx, value)));
+      }
+      return assignment;
+    });
+  }
+
+  /**
+   * Reads a reference-counted Z3 object (a model, a function interpretation, one of its entries) while holding a
+   * reference to it. Even in a `mk_context` context the API keeps only the last object a call returned: the next
+   * call frees an object nobody holds, and reading it then crashes or returns garbage (PITFALLS.md).
+   */
+  private holding<T, R>(object: T, incRef: (ctx: Context, object: T) => void, decRef: (ctx: Context, object: T) => void, read: () => R): R {
+    incRef(this.ctx, object);
+    try {
+      return read();
+    } finally {
+      decRef(this.ctx, object);
     }
-    for (const v of variables) {
-      const value = z3.model_eval(ctx, model, this.toZ3(v), true);
-      if (value === null) continue;
-      if (v.width === ARRAY) assignment.arrays.set(v.name, this.readArray(model, value));
-      else if (v.width === BOOL) assignment.scalars.set(v.name, z3.get_bool_value(ctx, value) === 1 ? 1n : 0n);
-      else assignment.scalars.set(v.name, BigInt(z3.get_numeral_string(ctx, value)));
-    }
-    z3.model_dec_ref(ctx, model);
-    return assignment;
+  }
+
+  /** A function interpretation in a model: its entries (arguments, value) and its else value. */
+  private readInterpretation(model: Model, decl: FuncDecl): { entries: [bigint[], bigint][]; fallback: bigint } {
+    const { z3, ctx } = this;
+    const interp = z3.model_get_func_interp(ctx, model, decl);
+    return this.holding(interp, z3.func_interp_inc_ref, z3.func_interp_dec_ref, () => {
+      const arity = z3.func_interp_get_arity(ctx, interp);
+      const entries = Array.from({ length: z3.func_interp_get_num_entries(ctx, interp) }, (_, i) => {
+        const entry = z3.func_interp_get_entry(ctx, interp, i);
+        return this.holding(entry, z3.func_entry_inc_ref, z3.func_entry_dec_ref, (): [bigint[], bigint] => [
+          Array.from({ length: arity }, (_, a) => this.numeral(z3.func_entry_get_arg(ctx, entry, a))),
+          this.numeral(z3.func_entry_get_value(ctx, entry)),
+        ]);
+      });
+      return { entries, fallback: this.numeral(z3.func_interp_get_else(ctx, interp)) };
+    });
   }
 
   /** A numeral or boolean value in a model. */
@@ -156,19 +181,14 @@ export class Solver {
   }
 
   /** A model's array value: a chain of stores over a constant array, or a function interpretation. */
-  private readArray(model: Parameters<LowLevel['model_eval']>[1], value: Ast): { entries: Map<number, number>; fallback: number } {
+  private readArray(model: Model, value: Ast): { entries: Map<number, number>; fallback: number } {
     const { z3, ctx } = this;
+    if (z3.is_as_array(ctx, value)) {
+      const { entries, fallback } = this.readInterpretation(model, z3.get_as_array_func_decl(ctx, value));
+      return { entries: new Map(entries.map(([[at], byte]) => [Number(at), Number(byte)])), fallback: Number(fallback) };
+    }
     const entries = new Map<number, number>();
     const numeral = (a: Ast) => Number(z3.get_numeral_string(ctx, a));
-    if (z3.is_as_array(ctx, value)) {
-      const interp = z3.model_get_func_interp(ctx, model, z3.get_as_array_func_decl(ctx, value));
-      const count = z3.func_interp_get_num_entries(ctx, interp);
-      for (let i = 0; i < count; i++) {
-        const entry = z3.func_interp_get_entry(ctx, interp, i);
-        entries.set(numeral(z3.func_entry_get_arg(ctx, entry, 0)), numeral(z3.func_entry_get_value(ctx, entry)));
-      }
-      return { entries, fallback: numeral(z3.func_interp_get_else(ctx, interp)) };
-    }
     let node = value;
     for (;;) {
       const app = z3.to_app(ctx, node);

@@ -3,10 +3,14 @@
 # A symbolic value is an index into a flat table of nodes that this module appends to; the engine reads the new
 # nodes at every call into it (one JSON string), so no Python object ever crosses to JavaScript. Every truth test
 # asks the engine, synchronously, which way this path goes (the engine forks by re-running the spec).
+# python.ts makes a fresh module from this file for every property (so no property can change another's names or
+# objects) and gives it `_LIMITS`, the sandbox's limits in words; a spec's own code runs in the sandbox
+# (sandbox.py): its syntax tree checked, its builtins restricted.
 import json
 import sys
 import types
 
+import sandbox as _sandbox
 import vigor_bridge as _bridge
 
 _NODES = []
@@ -413,7 +417,7 @@ def _bind(namespace, inputs):
     state = types.ModuleType("state")
     for name, (kind, key_bits, record, value_record) in inputs["state"].items():
         setattr(state, name, (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record, value_record))
-    sys.modules["state"] = state
+    namespace["__builtins__"] = _sandbox.spec_builtins(state)
     _RUN["state"] = inputs["state"]
     namespace.update(
         **{name: _RecordType(name) for name in _RUN["records"]},
@@ -440,16 +444,20 @@ def _outcome(value):
         port_indices = "any"
     else:
         port_indices = [_lift(p, 32).index for p in ports]
+    # A header list ending with `...` allows any payload; otherwise the bytes after the last header are the input's.
+    any_payload = len(headers) > 0 and headers[-1] is Ellipsis
+    if any_payload:
+        headers = headers[:-1]
     encoded = []
     for header in headers:
         if not isinstance(header, Header):
-            raise SpecError(f"the headers a spec returns are built with ether(...), ipv4(...), tcpudp(...), not {header!r}")
+            raise SpecError(f"the headers a spec returns are built with ether(...), ipv4(...), tcpudp(...), not {header!r} (`...` may only end the list: any payload)")
         fields = {}
         for field, _, size in HEADER_FIELDS[header._protocol]:
             value = header._fields.get(field, Ellipsis)
             fields[field] = "any" if value is Ellipsis else _lift(value, size * 8).index
         encoded.append({"protocol": header._protocol, "fields": fields})
-    return {"kind": "return", "ports": port_indices, "headers": encoded, "line": line}
+    return {"kind": "return", "ports": port_indices, "headers": encoded, "anyPayload": any_payload, "line": line}
 
 
 _PASS = object()
@@ -459,12 +467,12 @@ _COMPILED = {}
 def run(dialect, body, inputs_json):
     """Runs one path of a spec (the engine replays earlier decisions); returns the path's nodes and outcome."""
     inputs = json.loads(inputs_json)
-    code = _COMPILED.get(body)
-    if code is None:
-        code = _COMPILED[body] = compile(body, "<spec>", "exec")
-    namespace = {"__builtins__": __builtins__, **_PUBLIC}
+    namespace = dict(_PUBLIC)
     _bind(namespace, inputs)
     try:
+        code = _COMPILED.get(body)
+        if code is None:
+            code = _COMPILED[body] = _sandbox.compile_spec(body, {"__spec__"})
         if "sent_on_ports" in body:
             namespace["sent_on_ports"] = [_ref(d) for d in json.loads(_bridge.sent_devices(_flush()))]
         exec(code, namespace)
@@ -480,8 +488,17 @@ def run(dialect, body, inputs_json):
         outcome = {"kind": "end"} if dialect == "function" else _outcome(early.value)
     except AssertionError:
         outcome = {"kind": "assert", "line": _spec_line()}
+    except _sandbox.SandboxError as error:
+        outcome = {"kind": "error", "line": error.line, "message": str(error)}
+    except KeyboardInterrupt:
+        outcome = {"kind": "error", "line": _spec_line(), "message": f"the spec ran longer than {_LIMITS['time']}"}
+    except MemoryError:
+        outcome = {"kind": "error", "line": _spec_line(), "message": f"the spec needed more memory than the {_LIMITS['memory']} its interpreter may use"}
     except Exception as error:
         outcome = {"kind": "error", "line": _spec_line(), "message": f"{type(error).__name__}: {error}"}
+    # Freed here, inside this property's run: a structure deep enough to crash the interpreter when freed
+    # crashes it now, and the error is this property's.
+    namespace.clear()
     return json.dumps({"nodes": json.loads(_flush()), "outcome": outcome})
 
 

@@ -1,8 +1,12 @@
-// One Pyodide for spec execution: loaded once, the prelude imported once. Python calls back into the engine
-// synchronously through the `vigor_bridge` module, which forwards to the path currently running.
+// One Pyodide for spec execution, loaded once and locked down (sandbox.py): a spec's code reaches no host module
+// or file, each property runs in a fresh prelude module, and Python time (per spec path) and memory are limited
+// (limits.ts).
+// Python calls back into the engine synchronously through the `vigor_bridge` module, which forwards to the path
+// currently running; an interpreter a spec crashes is replaced for the next property.
 import { readFileSync } from 'node:fs';
 import { loadPyodide, type PyodideAPI } from 'pyodide';
 import { HEADER_FIELDS } from '../../nf-abi/index.ts';
+import { SpecClock, specLimits } from './limits.ts';
 
 /** What Python may ask of the engine while one spec path runs (see prelude.py). */
 export interface SpecHost {
@@ -16,8 +20,13 @@ export interface SpecHost {
 export type SpecDialect = 'statement' | 'function';
 
 export interface SpecPython {
-  /** Runs one path: returns the JSON the prelude's `run` produces. */
-  run(host: SpecHost, dialect: SpecDialect, body: string, inputs: unknown): string;
+  /** A fresh prelude for one property: its paths share no Python name or object with any other property's. */
+  property(dialect: SpecDialect, body: string): SpecProperty;
+}
+
+export interface SpecProperty {
+  /** Runs one path: returns the JSON the prelude's `run` produces (a spec that crashed the interpreter is an error). */
+  run(host: SpecHost, inputs: unknown): string;
 }
 
 let instance: Promise<SpecPython> | undefined;
@@ -26,31 +35,89 @@ export function specPython(): Promise<SpecPython> {
   return (instance ??= start());
 }
 
+type PreludeRun = (dialect: string, body: string, inputs: string) => string;
+
 async function start(): Promise<SpecPython> {
-  const pyodide: PyodideAPI = await loadPyodide();
+  const limits = specLimits();
+  // `js` is an empty object: even an interpreter that somehow imported it again would find nothing of the host.
+  const pyodide: PyodideAPI = await loadPyodide({ jsglobals: Object.create(null) as object });
+  const clock = new SpecClock(limits);
+  pyodide.setInterruptBuffer(clock.interrupt);
+  capHeap(pyodide, limits.mebibytes);
   let host: SpecHost | null = null;
-  const current = (): SpecHost => {
+  // The engine's time is not the spec's: the clock stops while Python waits for an answer.
+  const ask = <T>(question: (host: SpecHost) => T): T => {
     if (!host) throw new Error('vigor_bridge called outside a spec run');
-    return host;
+    clock.leave();
+    try {
+      return question(host);
+    } finally {
+      clock.enter();
+    }
   };
   pyodide.registerJsModule('vigor_bridge', {
-    decide: (nodes: string, condition: number, line: number) => current().decide(nodes, condition, line),
-    state: (nodes: string, object: string, operation: string, args: string) => current().state(nodes, object, operation, args),
-    transmitted: (nodes: string) => current().transmitted(nodes),
-    sent_devices: (nodes: string) => current().sentDevices(nodes),
+    decide: (nodes: string, condition: number, line: number) => ask((h) => h.decide(nodes, condition, line)),
+    state: (nodes: string, object: string, operation: string, args: string) => ask((h) => h.state(nodes, object, operation, args)),
+    transmitted: (nodes: string) => ask((h) => h.transmitted(nodes)),
+    sent_devices: (nodes: string) => ask((h) => h.sentDevices(nodes)),
     header_fields: () => JSON.stringify(HEADER_FIELDS),
   });
-  const prelude = readFileSync(new URL('./prelude.py', import.meta.url), 'utf8');
-  pyodide.FS.writeFile('/home/pyodide/vigor_prelude.py', prelude);
-  const run = pyodide.runPython('import vigor_prelude\nvigor_prelude.run') as (dialect: string, body: string, inputs: string) => string;
+  for (const file of ['sandbox.py', 'prelude.py']) pyodide.FS.writeFile(`/home/pyodide/${file}`, readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'));
+  const freshPrelude = pyodide.runPython(LOCK_DOWN) as (time: string, memory: string) => PreludeRun;
+  let crashed = false;
   return {
-    run(nextHost, dialect, body, inputs) {
-      host = nextHost;
-      try {
-        return run(dialect, body, JSON.stringify(inputs));
-      } finally {
-        host = null;
-      }
+    property(dialect, body) {
+      const run = freshPrelude(`${limits.seconds} s`, `${limits.mebibytes} MiB`);
+      return {
+        run(nextHost, inputs) {
+          if (crashed) return error(null, 'the spec interpreter crashed earlier in this property');
+          host = nextHost;
+          clock.start();
+          try {
+            return run(dialect, body, JSON.stringify(inputs));
+          } catch (e) {
+            if (!isFatal(e)) throw e;
+            crashed = true;
+            instance = undefined;
+            void clock.stop();
+            return error(null, `the spec crashed the Python interpreter (${firstLine(e)}), e.g. by freeing a structure nested too deeply; the next property gets a new interpreter`);
+          } finally {
+            clock.leave();
+            host = null;
+          }
+        },
+      };
     },
   };
+}
+
+/** Runs once: the prelude compiled, then the interpreter locked down; returns the maker of fresh preludes. */
+const LOCK_DOWN = `
+import json, sys, types, sandbox, vigor_bridge
+with open("/home/pyodide/prelude.py") as source:
+    _prelude = compile(source.read(), "prelude.py", "exec")
+sandbox.lock_down({"json": json, "sys": sys, "types": types, "sandbox": sandbox, "vigor_bridge": vigor_bridge})
+lambda time, memory: sandbox.fresh_module("vigor_prelude", _prelude, _LIMITS={"time": time, "memory": memory}).run
+`;
+
+/** The interpreter's heap may grow `mebibytes` beyond its size now: past that, allocations fail (MemoryError). */
+function capHeap(pyodide: PyodideAPI, mebibytes: number): void {
+  const memory = (pyodide as unknown as { _module: { memory: WebAssembly.Memory } })._module.memory;
+  const grow = memory.grow.bind(memory);
+  const cap = memory.buffer.byteLength + mebibytes * 2 ** 20;
+  // Emscripten grows the heap through this method and turns a throw into a failed allocation.
+  memory.grow = (pages: number) => {
+    if (memory.buffer.byteLength + pages * 65536 > cap) throw new RangeError(`the spec interpreter may not grow past ${mebibytes} MiB`);
+    return grow(pages);
+  };
+}
+
+function isFatal(e: unknown): boolean {
+  return e instanceof Error && ((e as { pyodide_fatal_error?: boolean }).pyodide_fatal_error === true || /Pyodide already fatally failed/.test(e.message));
+}
+
+const firstLine = (e: unknown) => String(e instanceof Error ? e.message : e).split('\n').find((line) => line.trim() !== '') ?? 'no message';
+
+function error(line: number | null, message: string): string {
+  return JSON.stringify({ nodes: [], outcome: { kind: 'error', line, message } });
 }

@@ -9,7 +9,8 @@ import { importKey, type ContractTable } from './import-contracts.ts';
 import { Interpreter, type Layout, type Limits, type Oracle } from './interpreter.ts';
 import { LinearMemory, type PacketBuffer } from './memory.ts';
 import { ExecutionState, type ImportCall, type Value } from './state.ts';
-import { EngineError, Interrupted, PathEnded, type Violation, type ViolationKind, type Watch } from './violations.ts';
+import { AccessLog } from './accesses.ts';
+import { EngineError, Interrupted, PathEnded, type Violation, type ViolationEvidence, type ViolationKind, type Watch } from './violations.ts';
 
 export interface Trace {
   pathCondition: Term[];
@@ -113,13 +114,14 @@ export class Machine {
    */
   explore(entry: string, args: Value[], setup: RunSetup, solver: Solver | null): Exploration {
     const started = performance.now();
-    const explorer = new Explorer(this, solver, setup.layout);
+    const explorer = new Explorer(this, solver, setup.layout, setup.finish ?? null);
     const state = this.base.clone();
     state.packet = setup.packet;
     state.pathCondition = [...setup.pathCondition];
     state.model = setup.model;
     state.recording = setup.packet !== null;
     state.knownMinLength = setup.knownMinLength ?? 0;
+    if (setup.trackAccesses) state.accesses = AccessLog.create();
     setup.prepare?.(state);
     explorer.interpreter.enter(state, this.functionIndex(entry), args);
     const before = solver ? { ...solver.figures } : null;
@@ -151,6 +153,13 @@ export interface RunSetup {
   knownMinLength?: number;
   /** Adjusts the starting state (contracts' per-packet set-up). */
   prepare?: (state: ExecutionState) => void;
+  /** Record what each path reads and writes of memory and globals (`ExecutionState.accesses`). */
+  trackAccesses?: boolean;
+  /**
+   * Checks a path once the entry returned, before it becomes a trace; it may fork through the oracle (a forked
+   * copy comes back here and replays the decision) or end the path with a violation.
+   */
+  finish?: (state: ExecutionState, oracle: Oracle) => void;
 }
 
 class Explorer implements Oracle {
@@ -164,6 +173,7 @@ class Explorer implements Oracle {
     private readonly machine: Machine,
     private readonly solver: Solver | null,
     layout: Layout,
+    private readonly finish: RunSetup['finish'] | null,
   ) {
     this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout, machine.options.coverage ?? null);
   }
@@ -178,6 +188,7 @@ class Explorer implements Oracle {
       const startCount = state.instructions;
       try {
         this.interpreter.run(state);
+        this.finish?.(state, this);
         this.traces.push({
           pathCondition: state.pathCondition,
           calls: state.calls,
@@ -241,8 +252,8 @@ class Explorer implements Oracle {
     state.model = witness;
   }
 
-  fail(state: ExecutionState, kind: ViolationKind, message: string): never {
-    this.violations.push(this.violation(state, kind, message, state.model, state.pathCondition));
+  fail(state: ExecutionState, kind: ViolationKind, message: string, evidence?: ViolationEvidence): never {
+    this.violations.push(this.violation(state, kind, message, state.model, state.pathCondition, evidence));
     throw new PathEnded();
   }
 
@@ -285,18 +296,20 @@ class Explorer implements Oracle {
     return answer.status === 'sat' ? answer.model : null;
   }
 
-  private violation(state: ExecutionState, kind: ViolationKind, message: string, model: Assignment, pathCondition: Term[]): Violation {
+  private violation(state: ExecutionState, kind: ViolationKind, message: string, model: Assignment, pathCondition: Term[], evidence?: ViolationEvidence): Violation {
     const offsets = this.interpreter.offsets(state);
+    const offset = offsets[0] ?? state.returnOffset;
     return {
       kind,
       message,
-      offset: offsets[0] ?? 0,
-      location: this.machine.locate(offsets[0] ?? 0),
+      offset,
+      location: this.machine.locate(offset),
       stack: offsets.slice(1).map((o) => this.machine.locate(o)),
       model,
       pathCondition,
       calls: [...state.calls],
       decisions: [...state.decisions],
+      ...(evidence ? { evidence } : {}),
     };
   }
 }

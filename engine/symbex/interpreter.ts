@@ -7,7 +7,7 @@ import { OP, OPCODES } from '../wasm/opcodes.ts';
 import { type Byte, byteTerm, readAmong, writeAmong } from './memory.ts';
 import type { ExecutionState, Frame, Value } from './state.ts';
 import { fromTerm, isTerm, toTerm, unsignedRange } from './values.ts';
-import { EngineError, type ViolationKind } from './violations.ts';
+import { EngineError, type ViolationEvidence, type ViolationKind } from './violations.ts';
 
 /** What the interpreter needs from whoever explores paths. */
 export interface Oracle {
@@ -15,8 +15,8 @@ export interface Oracle {
   choose(state: ExecutionState, conditions: Term[]): number;
   /** `condition` must hold: where it can fail, report a violation; continue where it holds (or end the path). */
   require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string): void;
-  /** A definite violation at the current instruction: ends the path. */
-  fail(state: ExecutionState, kind: ViolationKind, message: string): never;
+  /** A definite violation at the current instruction (or where the entry returned): ends the path. */
+  fail(state: ExecutionState, kind: ViolationKind, message: string, evidence?: ViolationEvidence): never;
   /** A call to an imported function. */
   callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[];
   /** Facts that hold on this path (a contract's postconditions, a theory's invariants). */
@@ -67,6 +67,12 @@ export class Interpreter {
   /** Where the current instruction is (byte offset), and the return addresses of the callers. */
   offsets(state: ExecutionState): number[] {
     return state.frames.map((f) => f.fn.code[Math.min(f.pc, f.fn.code.length - 1)]!.offset).reverse();
+  }
+
+  /** Byte offset of the current instruction. */
+  private here(state: ExecutionState): number {
+    const f = state.frames[state.frames.length - 1]!;
+    return f.fn.code[Math.min(f.pc, f.fn.code.length - 1)]!.offset;
   }
 
   private step(state: ExecutionState, frame: Frame): void {
@@ -160,8 +166,14 @@ export class Interpreter {
       case OP['local.get']: s.push(frame.locals[ins.a]!); break;
       case OP['local.set']: frame.locals[ins.a] = s.pop()!; break;
       case OP['local.tee']: frame.locals[ins.a] = s[s.length - 1]!; break;
-      case OP['global.get']: s.push(state.globals[ins.a]!); break;
-      case OP['global.set']: state.globals[ins.a] = s.pop()!; break;
+      case OP['global.get']:
+        state.accesses?.readGlobal(ins.a, ins.offset);
+        s.push(state.globals[ins.a]!);
+        break;
+      case OP['global.set']:
+        state.accesses?.writeGlobal(ins.a, ins.offset);
+        state.globals[ins.a] = s.pop()!;
+        break;
       case OP['i32.const']: s.push(ins.a >>> 0); break;
       case OP['i64.const']: s.push(BigInt.asUintN(64, ins.big)); break;
       case OP['memory.size']: s.push(state.memory.size / 65536); break;
@@ -253,6 +265,7 @@ export class Interpreter {
     s.length = frame.height;
     s.push(...results);
     state.frames.pop();
+    if (state.frames.length === 0) state.returnOffset = frame.fn.code[frame.pc]!.offset;
   }
 
   /**
@@ -422,6 +435,11 @@ export class Interpreter {
         return write ? (i, v) => (packet.write(start + i, v!), 0) : (i) => packet.read(start + i);
       }
       if (at >= memoryBase && at + bytes <= memory.size) {
+        const log = state.accesses;
+        if (log) {
+          const here = this.here(state);
+          return write ? (i, v) => (log.writeByte(at + i, here), memory.write(at + i, v!), 0) : (i) => (log.readByte(at + i, here), memory.read(at + i));
+        }
         return write ? (i, v) => (memory.write(at + i, v!), 0) : (i) => memory.read(at + i);
       }
       this.oracle.fail(state, 'out-of-bounds', `${write ? 'write' : 'read'} of ${bytes} bytes at address ${at} is outside every memory region (${this.regionsText(state)})`);
@@ -451,6 +469,8 @@ export class Interpreter {
       throw new EngineError(`a memory ${verb} at a symbolic address spanning ${high - low} bytes is not supported (limit ${SYMBOLIC_RANGE_LIMIT})`);
     }
     const address32 = T.extract(31, 0, at);
+    if (write) state.accesses?.writeRange(low, high + bytes - 1, this.here(state));
+    else state.accesses?.readRange(low, high + bytes - 1, this.here(state));
     return write
       ? (i, v) => (writeAmong(memory, T.binary('add', address32, T.bv(i, 32)), low + i, high + i, v!), 0)
       : (i) => readAmong(memory, T.binary('add', address32, T.bv(i, 32)), low + i, high + i);

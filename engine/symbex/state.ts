@@ -1,6 +1,7 @@
 // One path's machine state. Forking clones it; memory pages are shared copy-on-write.
 import type { Assignment, Term } from '../solver/term.ts';
 import type { WasmFunction } from '../wasm/decode.ts';
+import type { AccessLog } from './accesses.ts';
 import type { LinearMemory, PacketBuffer } from './memory.ts';
 
 /** An i32 is a number (0 .. 2^32-1), an i64 a bigint (0 .. 2^64-1), either may be a symbolic term instead. */
@@ -52,6 +53,10 @@ export class ExecutionState {
   knownMinLength = 0;
   /** What contracts keep about this path (ghost versions of libVig objects, ...): immutable values by key. */
   contractData = new Map<string, unknown>();
+  /** What the path read and wrote of memory and globals, when the run tracks it (nf_process's exploration). */
+  accesses: AccessLog | null = null;
+  /** Byte offset of the instruction by which the entry function returned. */
+  returnOffset = 0;
 
   constructor(
     public memory: LinearMemory,
@@ -71,6 +76,8 @@ export class ExecutionState {
     copy.instructions = this.instructions;
     copy.knownMinLength = this.knownMinLength;
     copy.contractData = new Map(this.contractData);
+    copy.accesses = this.accesses?.clone() ?? null;
+    copy.returnOffset = this.returnOffset;
     return copy;
   }
 }

@@ -9,7 +9,23 @@ export type ViolationKind =
   | 'hang' // loop bound, recursion depth or instruction budget exceeded
   | 'missing-contract' // a call to an import the engine knows nothing about
   | 'abort' // the NF called env.abort
-  | 'precondition'; // a libVig operation called outside its contract
+  | 'precondition' // a libVig operation called outside its contract
+  | 'state' // memory or a global that one packet writes and a later packet reads: state kept outside libVig
+  | 'output' // a result that is neither DROP, FLOOD nor an existing device
+  | 'checksum'; // a forwarded frame whose valid IPv4 or TCP/UDP checksum the NF left invalid
+
+/**
+ * What the run-time NF must show for a replay of the violation's input to reproduce it: it stops (a trap, an
+ * access out of bounds or past the frame, abort), it does not return within the replay's bound (a hang), it
+ * returns `output`, it leaves the named global or memory bytes changed (state kept between packets), or the
+ * frame it sends has an invalid checksum.
+ */
+export type ViolationEvidence =
+  | { kind: 'stops' }
+  | { kind: 'hangs' }
+  | { kind: 'returns'; output: bigint }
+  | { kind: 'changes'; place: { global: number; name: string } | { address: number; bytes: number } }
+  | { kind: 'bad-checksum'; header: 'ipv4' | 'tcpudp' };
 
 export interface Violation {
   kind: ViolationKind;
@@ -24,6 +40,8 @@ export interface Violation {
   pathCondition: Term[];
   calls: ImportCall[];
   decisions: number[];
+  /** What a replay must observe; absent means `stops` (or `hangs` for kind `hang`). */
+  evidence?: ViolationEvidence;
 }
 
 /** A violation found on the current path; `fatal` ones end the path, the others were split off a feasible remainder. */

@@ -1,8 +1,8 @@
 // Checking one spec against every trace of an NF: for each trace, every feasible spec path (depth-first, by
 // re-running the spec), and for each path its obligations, discharged by Z3.
-import { isSpecObject, objectsOf, type SpecObject } from '../contracts/index.ts';
-import { emapBase, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
-import { vectorBase, type VectorVersion } from '../ghost/vector.ts';
+import { isSpecObject, objectsOf, packetStart, type SpecObject } from '../contracts/index.ts';
+import type { EmapVersion, GhostClock } from '../ghost/emap.ts';
+import type { VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import type { Solver } from '../solver/z3.ts';
@@ -10,12 +10,11 @@ import type { AnalyzedSpec, MappedLocation, SourceLocation } from '../spec/front
 import { specPython } from '../spec/python.ts';
 import { specTextLine, statementSpecBody } from '../spec/rewrite.ts';
 import type { Trace } from '../symbex/explore.ts';
-import { byteTerm } from '../symbex/memory.ts';
 import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
 import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
-import { type FrameBytes, frameHeaders, parsedDepth } from './headers.ts';
-import { type Obligation, outcomeObligations, stateObligations } from './obligations.ts';
+import { arrayFrame, type FrameBytes, frameHeaders, packetFrame, parsedDepth } from '../nf/frame-headers.ts';
+import { type Obligation, outcomeObligations, type RecordField, stateObligations } from './obligations.ts';
 import { DROP, FLOOD, type Protocol } from '../../nf-abi/index.ts';
 import { type Alternative, Handles, InfeasiblePath, SpecPath, type ValueView } from './spec-path.ts';
 
@@ -58,13 +57,15 @@ interface PathOutcome {
   message?: string;
   ports?: number[] | 'any';
   headers?: { protocol: Protocol; fields: Record<string, number | 'any'> }[];
+  /** The header list ended with `...`: any payload. */
+  anyPayload?: boolean;
 }
 
 export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: Solver, options: Watch & { maxFailures?: number } = {}): Promise<SpecCheck> {
   const started = performance.now();
   const queriesBefore = solver.figures.queries;
-  const python = await specPython();
   const body = spec.dialect === 'function' ? spec.text : statementSpecBody(spec.text);
+  const python = (await specPython()).property(spec.dialect, body);
   const lineOf = (line: number | null | undefined): MappedLocation | null =>
     line ? spec.positions.locateLine(spec.dialect === 'function' ? line : specTextLine(line), 1) : null;
   const failures: Failure[] = [];
@@ -79,7 +80,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       const path = context.path(solver, alternative);
       let output: string | null = null;
       try {
-        output = python.run(path, spec.dialect, body, context.inputs);
+        output = python.run(path, context.inputs);
       } catch (e) {
         path.hostError ??= e;
       }
@@ -114,6 +115,8 @@ class TraceContext {
   readonly output: Term;
   private readonly startVersions: Map<string, EmapVersion | VectorVersion>;
   private readonly valueViews = new Map<string, ValueView>();
+  /** Each object's record fields (a vector's records are compared field by field). */
+  private readonly recordFields: Map<string, RecordField[]>;
 
   constructor(
     private readonly nf: NfExploration,
@@ -122,8 +125,12 @@ class TraceContext {
     const { manifest } = nf.build;
     this.output = toTerm(trace.results[0]!, 32);
     this.objects = new Map(objectsOf(trace.final).filter(isSpecObject).map((o) => [o.name, o]));
-    this.startVersions = new Map([...this.objects].map(([name, o]) => [name, o.kind === 'emap' ? emapBase(o.version.object) : vectorBase(o.version.object)]));
-    const input = inputFrame();
+    this.recordFields = new Map([...this.objects.keys()].map((name) => {
+      const record = manifest.state.find((s) => s.name === name)?.record;
+      return [name, record ? layout(manifest.records[record]!).map(([field, offset, bits]) => [field, offset * 8, bits] as const) : []];
+    }));
+    this.startVersions = new Map([...this.objects].map(([name, o]) => [name, packetStart(o)]));
+    const input = arrayFrame(INPUT.packet);
     const headers = frameHeaders(input, INPUT.length);
     const packet = trace.final.packet!;
     const depth = parsedDepth(packet.furthestRead, packet.readAtComputedOffset);
@@ -186,8 +193,7 @@ class TraceContext {
   }
 
   private finalFrame(): FrameBytes {
-    const packet = this.trace.final.packet!;
-    return { at: (i) => byteTerm(packet.peek(i)), atComputed: (offset) => T.select(packet.contents(), offset) };
+    return packetFrame(this.trace.final.packet!);
   }
 
   /** The path's obligations; a failure when they can be broken on this path. */
@@ -208,14 +214,16 @@ class TraceContext {
         protocol: h.protocol,
         fields: Object.fromEntries(Object.entries(h.fields).map(([name, i]) => [name, i === 'any' ? ('any' as const) : path.term(i)])),
       }));
-      obligations.push(...outcomeObligations({ ports, headers }, {
-        output: this.output, device: INPUT.device, devices: this.nf.build.manifest.devices, finalFrame: this.finalFrame(), length: INPUT.length,
+      obligations.push(...outcomeObligations({ ports, headers, anyPayload: outcome.anyPayload === true }, {
+        output: this.output, device: INPUT.device, devices: this.nf.build.manifest.devices, inputFrame: arrayFrame(INPUT.packet), finalFrame: this.finalFrame(), length: INPUT.length,
       }));
     }
     for (const name of compared) {
       const object = this.objects.get(name);
       if (!object) throw new EngineError(`the spec imports ${name}, which the NF never allocated`);
-      obligations.push(...stateObligations(object, object.version, path.versions.get(name)!, this.clock, facts));
+      const values = this.valueViews.get(name)?.vector;
+      const sides = (o: SpecObject) => ({ object: o, nf: o.version, spec: path.versions.get(o.name)!, fields: this.recordFields.get(o.name)! });
+      obligations.push(...stateObligations(sides(object), values ? sides(this.objects.get(values)!) : null, this.clock, facts));
     }
     const all = T.and(...obligations.map((o) => o.term));
     if (all === T.TRUE) return null;
@@ -251,6 +259,3 @@ function layout(fields: { name: string; type: string }[]): [string, number, numb
   });
 }
 
-function inputFrame(): FrameBytes {
-  return { at: (i) => T.select(INPUT.packet, T.bv(i, 32)), atComputed: (offset) => T.select(INPUT.packet, offset) };
-}

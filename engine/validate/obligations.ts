@@ -5,7 +5,7 @@ import { vectorGet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
 import { DROP, FLOOD, HEADER_FIELDS, type Protocol } from '../../nf-abi/index.ts';
-import { type FrameBytes, frameHeaders } from './headers.ts';
+import { type FrameBytes, frameHeaders } from '../nf/frame-headers.ts';
 
 export interface Obligation {
   label: string;
@@ -17,10 +17,14 @@ export function sentOn(output: Term, device: Term, j: number): Term {
   return T.or(T.eq(output, T.bv(j, 32)), T.and(T.eq(output, T.bv(FLOOD, 32)), T.not(T.eq(device, T.bv(j, 32)))));
 }
 
-/** `return (ports, headers)`: the frame leaves on exactly `ports` (unless "any"), with these header fields. */
+/**
+ * `return (ports, headers)`: the frame leaves on exactly `ports` (unless "any"), carrying exactly these headers
+ * with these fields, and every byte after the last of them is the input's, in place (unless the header list
+ * ended with `...`: `anyPayload`).
+ */
 export function outcomeObligations(
-  claim: { ports: Term[] | 'any'; headers: { protocol: Protocol; fields: Record<string, Term | 'any'> }[] },
-  nf: { output: Term; device: Term; devices: number; finalFrame: FrameBytes; length: Term },
+  claim: { ports: Term[] | 'any'; headers: { protocol: Protocol; fields: Record<string, Term | 'any'> }[]; anyPayload: boolean },
+  nf: { output: Term; device: Term; devices: number; inputFrame: FrameBytes; finalFrame: FrameBytes; length: Term },
 ): Obligation[] {
   const obligations: Obligation[] = [];
   const { output, device, devices } = nf;
@@ -32,33 +36,57 @@ export function outcomeObligations(
       obligations.push({ label: `output devices (device ${j})`, term: T.eq(sentOn(output, device, j), claimed) });
     }
   }
-  if (claim.headers.length > 0) {
-    const sent = T.not(T.eq(output, T.bv(DROP, 32)));
-    const frame = new Map(frameHeaders(nf.finalFrame, nf.length).map((h) => [h.protocol, h]));
-    for (const header of claim.headers) {
-      const actual = frame.get(header.protocol)!;
-      for (const [field] of HEADER_FIELDS[header.protocol]) {
-        const expected = header.fields[field];
-        if (expected === undefined || expected === 'any') continue;
-        obligations.push({ label: `${header.protocol}.${field} of the frame sent`, term: T.or(T.not(sent), T.eq(actual.fields[field]!, expected)) });
-      }
+  const sent = T.not(T.eq(output, T.bv(DROP, 32)));
+  const frame = new Map(frameHeaders(nf.finalFrame, nf.length).map((h) => [h.protocol, h]));
+  for (const header of claim.headers) {
+    const actual = frame.get(header.protocol)!;
+    obligations.push({ label: `the frame sent carries ${header.protocol === 'ipv4' ? 'an' : 'a'} ${header.protocol} header`, term: T.or(T.not(sent), actual.present) });
+    for (const [field] of HEADER_FIELDS[header.protocol]) {
+      const expected = header.fields[field];
+      if (expected === undefined || expected === 'any') continue;
+      obligations.push({ label: `${header.protocol}.${field} of the frame sent`, term: T.or(T.not(sent), T.eq(actual.fields[field]!, expected)) });
     }
+  }
+  if (!claim.anyPayload) {
+    // Every offset from the end of the last listed header to the frame's end: one free offset stands for them all.
+    const payloadAt = claim.headers.length === 0 ? T.bv(0, 32) : frame.get(claim.headers.at(-1)!.protocol)!.end;
+    const p = T.variable('payload.any_offset', 32);
+    const inPayload = T.and(T.compare('ule', payloadAt, p), T.compare('ult', p, nf.length));
+    obligations.push({
+      label: 'the payload of the frame sent (every byte after the last listed header) is the input\'s',
+      term: T.or(T.not(sent), T.not(inPayload), T.eq(nf.finalFrame.atComputed(p), nf.inputFrame.atComputed(p))),
+    });
   }
   return obligations;
 }
 
+/** A record field: its name, its lowest bit in the record and its width in bits (the manifest's layout). */
+export type RecordField = readonly [name: string, low: number, bits: number];
+
+/** An object compared: the NF's final version, the spec's, and its record fields (none: compared whole). */
+export interface ComparedObject {
+  object: SpecObject;
+  nf: EmapVersion | VectorVersion;
+  spec: EmapVersion | VectorVersion;
+  fields: RecordField[];
+}
+
 /**
  * The NF's final state of an object equals the spec's: on a fresh key and a fresh index (nothing constrains
- * them, so this holds for every key and index), and the counts. No quantifier reaches the solver.
+ * them, so this holds for every key and index), and the counts. An emap with a values vector (manifest
+ * `values`) is a map to those values: they are compared at every allocated index. No quantifier reaches the
+ * solver.
  */
-export function stateObligations(object: SpecObject, nfVersion: EmapVersion | VectorVersion, specVersion: EmapVersion | VectorVersion, clock: GhostClock, facts: Term[]): Obligation[] {
+export function stateObligations(compared: ComparedObject, values: ComparedObject | null, clock: GhostClock, facts: Term[]): Obligation[] {
+  const { object } = compared;
   const i = T.variable(`${object.name}.any_index`, 32);
   if (object.kind === 'vector') {
-    return [{ label: `${object.name}: records`, term: T.or(T.not(T.compare('ult', i, T.bv(object.capacity, 32))), T.eq(vectorGet(nfVersion as VectorVersion, i, facts), vectorGet(specVersion as VectorVersion, i, facts))) }];
+    const below = T.compare('ult', i, T.bv(object.capacity, 32));
+    return recordObligations(`${object.name}: the record at each index`, compared, i, below, facts);
   }
   const q = new EmapQueries(clock, facts);
-  const nf = nfVersion as EmapVersion;
-  const spec = specVersion as EmapVersion;
+  const nf = compared.nf as EmapVersion;
+  const spec = compared.spec as EmapVersion;
   const k = T.variable(`${object.name}.any_key`, object.keyBytes * 8);
   const has = q.has(nf, k);
   const allocated = q.allocated(nf, i);
@@ -69,5 +97,17 @@ export function stateObligations(object: SpecObject, nfVersion: EmapVersion | Ve
     { label: `${object.name}: the key at each index`, term: T.or(T.not(allocated), T.eq(q.keyOf(nf, i), q.keyOf(spec, i))) },
     { label: `${object.name}: time stamps`, term: T.or(T.not(allocated), T.eq(q.stamp(nf, i), q.stamp(spec, i))) },
     { label: `${object.name}: the number of entries`, term: T.eq(q.count(nf), q.count(spec)) },
+    ...(values ? recordObligations(`${object.name}: the value at each index (${values.object.name})`, values, i, allocated, facts) : []),
   ];
+}
+
+/** A vector's record at index `i` is the same in both versions wherever `where` holds: field by field. */
+function recordObligations(label: string, vector: ComparedObject, i: Term, where: Term, facts: Term[]): Obligation[] {
+  const nf = vectorGet(vector.nf as VectorVersion, i, facts);
+  const spec = vectorGet(vector.spec as VectorVersion, i, facts);
+  const parts = vector.fields.length > 1 ? vector.fields : [[null, 0, nf.width] as const];
+  return parts.map(([field, low, bits]) => ({
+    label: field === null ? label : `${label}: field ${field}`,
+    term: T.or(T.not(where), T.eq(T.extract(low + bits - 1, low, nf), T.extract(low + bits - 1, low, spec))),
+  }));
 }

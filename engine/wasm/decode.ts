@@ -67,6 +67,8 @@ export interface WasmModule {
   /** Table 0 contents after element segments: function indices (or -1). */
   table: number[];
   functionNames: Map<number, string>;
+  /** Names of globals (index space with imports first), from the name section when the producer kept them. */
+  globalNames: Map<number, string>;
 }
 
 /** Stands where the decoder had to stop; executing it is an "unsupported instruction" error. */
@@ -153,7 +155,7 @@ export function decodeModule(bytes: Uint8Array): WasmModule {
   r.at = 8;
   const module: WasmModule = {
     types: [], imports: [], functionTypes: [], functions: [], importedFunctionCount: 0, globals: [], importedGlobals: [],
-    memory: null, exports: new Map(), data: [], table: [], functionNames: new Map(),
+    memory: null, exports: new Map(), data: [], table: [], functionNames: new Map(), globalNames: new Map(),
   };
   const bodies: { start: number; end: number }[] = [];
   const definedTypes: FuncType[] = [];
@@ -273,10 +275,11 @@ function readCustom(r: Reader, end: number, module: WasmModule): void {
     const kind = r.byte();
     const size = r.u32();
     const next = r.at + size;
-    if (kind === 1) {
+    const names = kind === 1 ? module.functionNames : kind === 7 ? module.globalNames : null;
+    if (names) {
       for (let n = r.u32(); n > 0; n--) {
         const index = r.u32();
-        module.functionNames.set(index, r.name());
+        names.set(index, r.name());
       }
     }
     r.at = next;

@@ -2,7 +2,7 @@
 // (a zeromq socket allows one send in flight at a time).
 import * as zmq from 'zeromq';
 import { endpoint, type ConnectionInfo } from './connection.ts';
-import { childMessage, decodeMessage, encodeMessage, MessageSigner, type JupyterMessage } from './wire.ts';
+import { childMessage, decodeMessage, encodeMessage, MessageSigner, SeenSignatures, type JupyterMessage } from './wire.ts';
 
 export type RequestChannel = 'shell' | 'control';
 
@@ -24,6 +24,8 @@ class SocketSender {
 
 export class KernelChannels {
   private readonly signer: MessageSigner;
+  /** Shared by shell and control: a message replayed on either channel is refused. */
+  private readonly seen = new SeenSignatures();
   private readonly shell = new zmq.Router({ linger: LINGER_MS });
   private readonly control = new zmq.Router({ linger: LINGER_MS });
   private readonly stdin = new zmq.Router({ linger: LINGER_MS });
@@ -57,7 +59,7 @@ export class KernelChannels {
     try {
       for await (const frames of socket) {
         try {
-          handle(decodeMessage(frames, this.signer));
+          handle(decodeMessage(frames, this.signer, this.seen));
         } catch (error) {
           process.stderr.write(`vigor kernel: ${channel} message dropped: ${(error as Error).message}\n`);
         }

@@ -47,7 +47,31 @@ export class MessageSigner {
   }
 }
 
-export function decodeMessage(frames: Buffer[], signer: MessageSigner): JupyterMessage {
+/**
+ * The signatures of the messages accepted so far, so that a captured message sent again is refused (as ipykernel
+ * does): a signed request must run once. Bounded: past `capacity` signatures, the least recently seen is forgotten.
+ * A restarted kernel starts with none.
+ */
+export class SeenSignatures {
+  private readonly signatures = new Map<string, true>();
+
+  constructor(private readonly capacity = 65_536) {}
+
+  /** Records `signature`; false when it was already recorded (a replay). */
+  add(signature: string): boolean {
+    const seen = this.signatures.delete(signature);
+    this.signatures.set(signature, true);
+    if (this.signatures.size > this.capacity) this.signatures.delete(this.signatures.keys().next().value!);
+    return !seen;
+  }
+}
+
+/**
+ * The message in `frames`, once its signature is checked; with `seen`, a message whose signature was already
+ * accepted is refused as a replay (signatures are only remembered when signing is on: unsigned messages all carry
+ * the empty signature).
+ */
+export function decodeMessage(frames: Buffer[], signer: MessageSigner, seen?: SeenSignatures): JupyterMessage {
   const delimiterAt = frames.findIndex((frame) => frame.equals(DELIMITER));
   if (delimiterAt < 0 || frames.length < delimiterAt + 6) {
     throw new Error(`malformed Jupyter message: ${frames.length} frames and ${delimiterAt < 0 ? 'no' : 'a'} <IDS|MSG> delimiter`);
@@ -55,6 +79,9 @@ export function decodeMessage(frames: Buffer[], signer: MessageSigner): JupyterM
   const signature = frames[delimiterAt + 1].toString();
   const jsonFrames = frames.slice(delimiterAt + 2, delimiterAt + 6);
   if (!signer.verify(signature, jsonFrames)) throw new Error('Jupyter message with an invalid HMAC signature was dropped');
+  if (seen && signature !== '' && !seen.add(signature)) {
+    throw new Error('Jupyter message with a signature seen before was dropped: it replays an earlier message (a client sends each message once)');
+  }
   const [header, parent_header, metadata, content] = jsonFrames.map((frame) => JSON.parse(frame.toString()));
   return {
     identities: frames.slice(0, delimiterAt),

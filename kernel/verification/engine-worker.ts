@@ -4,7 +4,7 @@ import { formatResultTable, type PropertyResult, VerificationSession, type Watch
 import { readFileSync } from 'node:fs';
 import { serveRequests, type RequestContext } from '../workers/serve-requests.ts';
 import type { EngineRequest, Layers, NfSummary, ProgressUpdate, PropertyInput, VerifyAnswer } from './engine-protocol.ts';
-import { nfSummary, propertyReport } from './report-data.ts';
+import { nfSummary, propertyReport, violationCount } from './report-data.ts';
 
 /** Progress is reported at every exploration step; the kernel needs a few updates a second at most. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -46,7 +46,7 @@ async function verify(context: Context, nfDir: string, layers: Layers, propertie
         : await session.check(property.name, property.text, property.file, progress);
     results.push(result);
   }
-  const table = formatResultTable(session.build.manifest.name, session.exploration.figures.traces, results);
+  const table = formatResultTable(session.build.manifest.name, session.exploration.figures.traces, violationCount(session), results);
   return { reports: results.map((result) => propertyReport(session, result)), table };
 }
 

@@ -1,5 +1,6 @@
 // MIME bundles for verification results: the engine's text as text/plain, readable tables as text/html
 // (an NF's traces, a verdict table, a counterexample with its packet, headers, state and lines).
+import { verdictSummary, verdictWord } from '../../engine/index.ts';
 import { escapeHtml } from '../notebook/html-export.ts';
 import { cell, row, section, table } from '../rich-output/html-table.ts';
 import type { MimeBundle } from '../session/output.ts';
@@ -15,12 +16,13 @@ export function nfSummaryBundle(summary: NfSummary): MimeBundle {
   return { 'text/plain': summary.text, 'text/html': section(heading + table(['trace', 'output', 'libVig calls', 'NF lines'], rows) + footer) };
 }
 
-export function verdictBundle(nf: string, answer: VerifyAnswer): MimeBundle {
+/** The verdicts: with NF violations no property reads "holds" (the engine words it, as in the CLI's table). */
+export function verdictBundle(nf: NfSummary, answer: VerifyAnswer): MimeBundle {
   const rows = answer.reports.map((report) => {
     if (report.verdict === 'invalid') return row([cell(report.name), cell('INVALID', 'invalid'), `<td colspan="6">${escapeHtml(report.text)}</td>`]);
     return row([
       cell(report.name),
-      cell(report.verdict === 'holds' ? 'holds' : 'FAILS', report.verdict),
+      cell(verdictWord(report.verdict, nf.figures.violations), report.verdict),
       cell(report.traces),
       cell(report.specPaths),
       cell(report.queries),
@@ -32,7 +34,8 @@ export function verdictBundle(nf: string, answer: VerifyAnswer): MimeBundle {
   const verdicts = table(['property', 'verdict', 'traces', 'spec paths', 'queries', 'seconds', 'lines', 'dialect'], rows);
   const details = answer.reports.filter((report) => report.verdict === 'fails').map(failureSection).join('');
   const texts = [answer.table, ...answer.reports.filter((report) => report.verdict !== 'holds').map((report) => `\n${report.text}`)];
-  return { 'text/plain': texts.join('\n'), 'text/html': section(`<p>NF <strong>${escapeHtml(nf)}</strong></p>${verdicts}${details}`) };
+  const summary = escapeHtml(verdictSummary(nf.name, nf.figures.traces, nf.figures.violations, answer.reports));
+  return { 'text/plain': texts.join('\n'), 'text/html': section(`<p>${summary}</p>${verdicts}${details}`) };
 }
 
 function failureSection(report: PropertyReport): string {

@@ -15,7 +15,7 @@ export function nfSummary(session: VerificationSession, layers: Layers): NfSumma
     text: formatExploration(run),
     figures: {
       traces: run.figures.traces,
-      violations: run.figures.violations + run.initViolations.length,
+      violations: violationCount(session),
       instructions: run.figures.instructions,
       queries: run.figures.queries,
       solverSeconds: run.figures.solverSeconds,
@@ -29,6 +29,11 @@ export function nfSummary(session: VerificationSession, layers: Layers): NfSumma
     hasSpec: existsSync(join(session.nfDir, 'spec.py')),
     propertyFiles: listProperties(session.nfDir).map((property) => property.name),
   };
+}
+
+/** The NF's own violations (nf_init's and nf_process's): while there are any, no property holds. */
+export function violationCount(session: VerificationSession): number {
+  return session.exploration.initViolations.length + session.exploration.violations.length;
 }
 
 export function propertyReport(session: VerificationSession, result: PropertyResult): PropertyReport {

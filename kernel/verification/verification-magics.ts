@@ -3,6 +3,7 @@
 // `%plot traces|times` draws what was verified. A property that fails is a verdict (shown with its counterexample), not a cell
 // error; a spec that cannot run, an NF that does not build and an interrupt are cell errors.
 import { join } from 'node:path';
+import { verdictSummary } from '../../engine/index.ts';
 import { magicCommand, magicFailure, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import type { CellOutcome, MimeBundle } from '../session/output.ts';
 import type { Magic, MagicContext } from '../session/magics.ts';
@@ -113,13 +114,13 @@ export class NotebookVerification {
   private async check(nf: NfSummary, properties: PropertyInput[], { sink, signal }: MagicContext, title: string): Promise<CellOutcome> {
     const progress = new ProgressDisplay(sink, title);
     const answer = await this.withProgress(progress, () => this.engine.verify(nf.nfDir, nf.layers, properties, signal, (update) => progress.report(describeProgress(update), update.done, update.total)));
-    progress.finish(summarize(answer.reports));
+    progress.finish(verdictSummary(nf.name, nf.figures.traces, nf.figures.violations, answer.reports));
     for (const report of answer.reports) {
       if (report.verdict !== 'invalid') this.record({ nf: nf.name, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
     }
     const invalid = answer.reports.find((report): report is Extract<PropertyReport, { verdict: 'invalid' }> => report.verdict === 'invalid');
-    if (!invalid) return result(verdictBundle(nf.name, answer));
-    if (answer.reports.length > 1) sink.displayData({ data: verdictBundle(nf.name, answer), metadata: {} });
+    if (!invalid) return result(verdictBundle(nf, answer));
+    if (answer.reports.length > 1) sink.displayData({ data: verdictBundle(nf, answer), metadata: {} });
     const cell = properties.find((property) => property.name === invalid.name);
     return { status: 'error', error: specError(invalid.errors, invalid.file, cell && 'text' in cell ? cell.text : '') };
   }
@@ -170,11 +171,6 @@ function describeProgress(update: ProgressUpdate): string {
   const property = update.property ? ` ${update.property.name} (${update.property.index + 1} of ${update.property.count})` : '';
   const amount = update.phase === 'explore' ? `${update.done} paths explored` : `${update.done} of ${update.total ?? '?'} traces checked`;
   return `${update.phase === 'explore' ? 'exploring the NF' : `checking${property}`}, ${amount}${update.detail ? `, ${update.detail}` : ''}`;
-}
-
-function summarize(reports: PropertyReport[]): string {
-  const count = (verdict: PropertyReport['verdict']) => reports.filter((report) => report.verdict === verdict).length;
-  return [`${count('holds')} holds`, `${count('fails')} fails`, `${count('invalid')} invalid`].filter((part) => !part.startsWith('0 ')).join(', ');
 }
 
 const ENGINE_HINTS: Record<string, string> = {

@@ -8,7 +8,7 @@ import { showValue } from '../../engine/render/exploration.ts';
 import * as T from '../../engine/solver/term.ts';
 import { exploreNf, finalPacketBytes, inputFromModel, type NfExploration, runNfConcretely } from '../../engine/nf/explore-nf.ts';
 import { loadNf } from '../../libvig/load-nf.ts';
-import { replayOnRuntime } from '../../engine/session/replay.ts';
+import { replayTrace } from '../../engine/session/replay.ts';
 
 const nfDir = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
@@ -76,7 +76,7 @@ describe('path test: models replayed concretely follow their traces', () => {
     for (const [i, trace] of learner.run.traces.entries()) {
       const result = trace.results[0]!;
       const predicted = typeof result === 'object' ? T.evaluate(result, trace.model) : BigInt(result);
-      const replay = replayOnRuntime(learner.run, { model: trace.model, terms: trace.pathCondition }, { output: predicted });
+      const replay = replayTrace(learner.run, { trace: i, model: trace.model, terms: trace.pathCondition });
       assert.ok(replay.reproduced, `trace ${i + 1}: ${replay.observed}, predicted ${predicted}`);
     }
   });

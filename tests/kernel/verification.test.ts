@@ -154,3 +154,10 @@ test('an interrupt during a long check returns within 2 s, and the next cell run
   assert.equal(next.summary.status, 'ok');
   assert.match(text(next.sink.results[0]), /next\s+holds/);
 });
+
+test('a property cell cannot reach the host: the escape is the cell error, at its line', async () => {
+  const { summary } = await run("%%property escape\nx = __import__('js').process.getBuiltinModule('child_process')\nreturn ([], [])");
+  const error = summary.status === 'error' ? summary.error : undefined;
+  assert.equal(error?.ename, 'SpecRuntimeError');
+  assert.match(error?.evalue ?? '', /line 2\b.*a spec cannot use the name '__import__'/);
+});

@@ -1,7 +1,7 @@
 // Test NF: IPv4 routing by longest-prefix match; the default route spreads flows over the live backends with a
-// Maglev table keyed by the source address.
+// Maglev table keyed by the source address. Backends announce themselves, so their table changes at run time.
 import { DROP } from "../../../../nf-abi/outputs";
-import { emap_allocate } from "../../../../libvig/as/emap";
+import { emap_add, emap_allocate, emap_full, emap_get } from "../../../../libvig/as/emap";
 import { lpm_add, lpm_allocate, lpm_lookup } from "../../../../libvig/as/lpm";
 import { cht_allocate, cht_find_backend } from "../../../../libvig/as/cht";
 
@@ -20,7 +20,11 @@ export function nf_init(): void {
 }
 
 export function nf_process(device: i32, packet: usize, length: i32, now: u64): i32 {
-  if (length < 34) return DROP;
+  if (length < 34) {
+    // A short frame on device 1 announces a live backend: its first four bytes.
+    if (device == 1 && length >= 4 && emap_get(backends, packet) < 0 && !emap_full(backends)) emap_add(backends, packet, now);
+    return DROP;
+  }
   const destination = bswap<u32>(load<u32>(packet + 30)); // first octet most significant, as lpm wants it
   const route = lpm_lookup(routes, destination);
   if (route < 0) return DROP;

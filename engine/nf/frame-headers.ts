@@ -1,8 +1,10 @@
-// The headers a spec speaks about, as terms: where they are in a frame and when they are present (the same rules
-// as nf-abi's concrete decoder), their fields (nf-abi's header table) as little-endian loads of the wire bytes.
+// The headers of a frame as terms: where they are and when they are present (the same rules as nf-abi's concrete
+// decoder), their fields (nf-abi's header table) as little-endian loads of the wire bytes. Read by the spec
+// checker (engine/validate) and the well-formed-output check.
 import { ETHER_LENGTH, ETHER_TYPE_IPV4, HEADER_FIELDS, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_MIN_LENGTH, type Protocol, TCPUDP_LENGTH } from '../../nf-abi/index.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
+import { byteTerm, type PacketBuffer } from '../symbex/memory.ts';
 
 /** A frame's bytes at constant or computed offsets (the input frame, or the frame as the NF left it). */
 export interface FrameBytes {
@@ -10,11 +12,23 @@ export interface FrameBytes {
   atComputed(offset: Term): Term;
 }
 
+/** The received frame: an array of bytes (INPUT.packet). */
+export function arrayFrame(array: Term): FrameBytes {
+  return { at: (i) => T.select(array, T.bv(i, 32)), atComputed: (offset) => T.select(array, offset) };
+}
+
+/** The frame as the NF left it on a trace. */
+export function packetFrame(packet: PacketBuffer): FrameBytes {
+  return { at: (i) => byteTerm(packet.peek(i)), atComputed: (offset) => T.select(packet.contents(), offset) };
+}
+
 export interface HeaderView {
   protocol: Protocol;
   present: Term;
   /** Offset of the header in the frame (computed for tcpudp). */
   offset: Term;
+  /** Offset of the first byte after the header (computed for ipv4 and tcpudp). */
+  end: Term;
   fields: Record<string, Term>;
 }
 
@@ -51,15 +65,16 @@ export function frameHeaders(bytes: FrameBytes, length: Term): HeaderView[] {
 
   const tcpudpAt = T.binary('add', ipv4At, ipv4Length);
   const tcpudp = fieldsAt('tcpudp', tcpudpAt);
+  const tcpudpEnd = T.binary('add', tcpudpAt, T.bv(TCPUDP_LENGTH, 32));
   const tcpudpPresent = T.and(
     ipv4Present,
     T.or(T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_TCP, 8)), T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_UDP, 8))),
-    longEnough(T.binary('add', tcpudpAt, T.bv(TCPUDP_LENGTH, 32))),
+    longEnough(tcpudpEnd),
   );
   return [
-    { protocol: 'ether', present: etherPresent, offset: etherAt, fields: ether },
-    { protocol: 'ipv4', present: ipv4Present, offset: ipv4At, fields: ipv4 },
-    { protocol: 'tcpudp', present: tcpudpPresent, offset: tcpudpAt, fields: tcpudp },
+    { protocol: 'ether', present: etherPresent, offset: etherAt, end: T.bv(ETHER_LENGTH, 32), fields: ether },
+    { protocol: 'ipv4', present: ipv4Present, offset: ipv4At, end: tcpudpAt, fields: ipv4 },
+    { protocol: 'tcpudp', present: tcpudpPresent, offset: tcpudpAt, end: tcpudpEnd, fields: tcpudp },
   ];
 }
 

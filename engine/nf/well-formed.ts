@@ -1,0 +1,209 @@
+// Well-formed output, a low-level property checked with no spec: a forwarded IPv4 frame whose IPv4 header checksum
+// (and TCP/UDP checksum, when present) was valid on input leaves with a valid one. Checked over the traces after
+// exploration.
+import { DROP, ETHER_LENGTH, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP } from '../../nf-abi/index.ts';
+import * as T from '../solver/term.ts';
+import type { Term } from '../solver/term.ts';
+import type { Solver } from '../solver/z3.ts';
+import type { Exploration, Trace } from '../symbex/explore.ts';
+import { toTerm } from '../symbex/values.ts';
+import { EngineError, type Violation } from '../symbex/violations.ts';
+import { arrayFrame, type FrameBytes, frameHeaders, packetFrame } from './frame-headers.ts';
+
+// Offsets in the frame (an IPv4 header right after Ethernet) of the bytes the TCP/UDP checksum depends on beyond
+// the segment: the pseudo-header's addresses, and what fixes the segment (IHL, total length, protocol).
+const IPV4_AT = ETHER_LENGTH;
+const IPV4_MAX_END = IPV4_AT + 60;
+const TOTAL_LENGTH_AT = IPV4_AT + 2;
+const PROTOCOL_AT = IPV4_AT + 9;
+const ADDRESSES_AT = IPV4_AT + 12;
+const SEGMENT_MIN_AT = IPV4_AT + 20;
+/** Room for Ethernet, IPv4 and TCP headers: counterexamples people can read. */
+const SHORT_FRAME = 64;
+/** Where the checksum is in the TCP or UDP header: the segment must hold it (nf-abi/checksum.ts's rule). */
+const TCP_CHECKSUM = 16;
+const UDP_CHECKSUM = 6;
+
+// ------------------------------------------------------------------ one's-complement arithmetic (RFC 1071)
+
+/**
+ * A byte's contribution to a one's-complement sum of 16-bit big-endian words, as a 32-bit term: the high byte of
+ * its word at an even offset (every header starts at an even offset, so frame offsets decide).
+ */
+export function wordContribution(byte: Term, offset: number): Term {
+  return T.zext(offset % 2 === 0 ? T.concat(byte, T.bv(0, 8)) : byte, offset % 2 === 0 ? 16 : 24);
+}
+
+/** A 32-bit sum folded to 16 bits with end-around carries (twice is enough): congruent modulo 0xffff. */
+export function foldSum(sum: Term): Term {
+  const once = (s: Term) => T.binary('add', T.binary('and', s, T.bv(0xffff, 32)), T.binary('lshr', s, T.bv(16, 32)));
+  return once(once(sum));
+}
+
+/** A nonzero sum over a header and its checksum is valid when it folds to 0xffff (it is 0 modulo 0xffff). */
+export const checksumValid = (sum: Term): Term => T.eq(foldSum(sum), T.bv(0xffff, 32));
+
+/** The sum changes by a multiple of 0xffff: a valid checksum stays valid (RFC 1624). */
+const unchangedModulo = (delta: Term): Term => T.or(T.eq(foldSum(delta), T.bv(0, 32)), T.eq(foldSum(delta), T.bv(0xffff, 32)));
+
+/** A sum as a balanced tree (a frame's worth of terms in a chain is too deep to translate). */
+function add(terms: Term[]): Term {
+  if (terms.length === 0) return T.bv(0, 32);
+  if (terms.length === 1) return terms[0]!;
+  const half = terms.length >> 1;
+  return T.binary('add', add(terms.slice(0, half)), add(terms.slice(half)));
+}
+
+/** Sum of the bytes at `offsets` that `within` holds for. */
+function sumOver(frame: FrameBytes, offsets: number[], within: (offset: number) => Term): Term {
+  return add(offsets.map((p) => T.ite(within(p), wordContribution(frame.at(p), p), T.bv(0, 32))));
+}
+
+/** How the sum over `offsets` (those `within` holds for) changed from `input` to `output`, modulo 0xffff. */
+function changeOver(input: FrameBytes, output: FrameBytes, offsets: number[], within: (offset: number) => Term): Term {
+  return add(offsets.map((p) => {
+    const change = T.binary('add', wordContribution(output.at(p), p), T.binary('sub', T.bv(0xffff, 32), wordContribution(input.at(p), p)));
+    return T.ite(within(p), change, T.bv(0, 32));
+  }));
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+const inside = (p: number, from: Term, to: Term): Term => T.and(T.compare('ule', from, T.bv(p, 32)), T.compare('ult', T.bv(p, 32), to));
+const byteAt = (frame: FrameBytes, at: Term): Term => (T.isConst(at) ? frame.at(Number(at.value)) : frame.atComputed(at));
+const bigEndian16 = (frame: FrameBytes, at: Term): Term => T.zext(T.concat(byteAt(frame, at), byteAt(frame, T.binary('add', at, T.bv(1, 32)))), 16);
+
+// ------------------------------------------------------------------ the two checksums of a frame
+
+/** A checksum of a frame: whether it is there, whether it is valid, and which bytes it covers. */
+interface Checksum {
+  present: Term;
+  valid: Term;
+  /** Whether `offset` is one of the bytes summed (given the frame's structure). */
+  covers(offset: number): Term;
+  /** The offsets that bound the bytes covered. */
+  extent: Term[];
+}
+
+/**
+ * The extent's offsets as they are, or as constants (a model's): with a constant extent, a sum over the frame has
+ * no choice per byte, which Z3 handles where a frame's worth of choices overflows its stack.
+ */
+type Pin = (offset: Term) => Term;
+const same: Pin = (offset) => offset;
+
+function ipv4Checksum(frame: FrameBytes, length: Term, pin: Pin): Checksum {
+  const ipv4 = frameHeaders(frame, length)[1]!;
+  const covers = (p: number) => inside(p, ipv4.offset, pin(ipv4.end));
+  return { present: ipv4.present, valid: checksumValid(sumOver(frame, range(IPV4_AT, IPV4_MAX_END), covers)), covers, extent: [ipv4.end] };
+}
+
+/** The TCP or UDP checksum: over the pseudo-header and the segment up to the IPv4 total length (RFC 793, 768). */
+function tcpudpChecksum(frame: FrameBytes, length: Term, frameMax: number, pin: Pin): Checksum {
+  const ipv4 = frameHeaders(frame, length)[1]!;
+  const at = (p: number) => frame.at(p);
+  const totalLength = bigEndian16(frame, T.bv(TOTAL_LENGTH_AT, 32));
+  const segmentAt = ipv4.end;
+  const segmentEnd = T.binary('add', T.bv(IPV4_AT, 32), totalLength);
+  const segmentLength = T.binary('sub', segmentEnd, segmentAt);
+  const protocol = at(PROTOCOL_AT);
+  const longEnough = (checksumAt: number) => T.compare('ule', T.binary('add', segmentAt, T.bv(checksumAt + 2, 32)), segmentEnd);
+  const udpChecksum = bigEndian16(frame, T.binary('add', segmentAt, T.bv(UDP_CHECKSUM, 32)));
+  const present = T.and(
+    ipv4.present,
+    T.compare('ule', segmentEnd, length),
+    T.or(
+      T.and(T.eq(protocol, T.bv(IP_PROTOCOL_TCP, 8)), longEnough(TCP_CHECKSUM)),
+      // A UDP checksum of zero means "none" (RFC 768).
+      T.and(T.eq(protocol, T.bv(IP_PROTOCOL_UDP, 8)), longEnough(UDP_CHECKSUM), T.not(T.eq(udpChecksum, T.bv(0, 32)))),
+    ),
+  );
+  const covers = (p: number) => (p < SEGMENT_MIN_AT ? T.bool(p >= ADDRESSES_AT) : inside(p, pin(segmentAt), pin(segmentEnd)));
+  const pseudoHeader = [T.zext(protocol, 24), T.binary('and', segmentLength, T.bv(0xffff, 32))];
+  const sum = add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]);
+  return { present, valid: checksumValid(sum), covers, extent: [segmentAt, segmentEnd] };
+}
+
+/** A frame's IPv4 header checksum and TCP/UDP checksum: whether each is there and valid (constants for a concrete frame). */
+export function frameChecksums(frame: FrameBytes, length: Term, frameMax: number): Record<'ipv4' | 'tcpudp', { present: Term; valid: Term }> {
+  return { ipv4: ipv4Checksum(frame, length, same), tcpudp: tcpudpChecksum(frame, length, frameMax, same) };
+}
+
+/** The bytes that fix which bytes a checksum covers: the IHL, and for TCP/UDP the total length and protocol. */
+const STRUCTURE = { ipv4: [IPV4_AT], tcpudp: [IPV4_AT, TOTAL_LENGTH_AT, TOTAL_LENGTH_AT + 1, PROTOCOL_AT] };
+
+// ------------------------------------------------------------------ the check
+
+export interface WellFormedInputs {
+  /** nf_process's symbolic length and frame (INPUT). */
+  input: { length: Term; packet: Term };
+  frameMax: number;
+  /** Source location of a code offset. */
+  locate(offset: number): string;
+}
+
+/** Adds a `checksum` violation for each trace that can send a frame whose valid checksum it broke. */
+export function checkWellFormed(run: Exploration, inputs: WellFormedInputs, solver: Solver): void {
+  for (const trace of run.traces) run.violations.push(...checksumViolations(trace, inputs, solver));
+  run.figures.violations = run.violations.length;
+}
+
+function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solver): Violation[] {
+  const packet = trace.final.packet!;
+  const snapshot = packet.snapshot();
+  // Bytes the NF wrote (every byte, once it wrote at a computed offset): only these can change a sum.
+  const written = snapshot.chain ? range(0, inputs.frameMax) : snapshot.cells.map(([offset]) => offset).sort((a, b) => a - b);
+  const { length } = inputs.input;
+  const input = arrayFrame(inputs.input.packet);
+  const output = packetFrame(packet);
+  const sent = T.not(T.eq(toTerm(trace.results[0]!, 32), T.bv(DROP, 32)));
+  const violations: Violation[] = [];
+  const checks = [
+    { header: 'ipv4' as const, touched: written.filter((p) => p >= IPV4_AT && p < IPV4_MAX_END), of: (frame: FrameBytes, pin: Pin = same) => ipv4Checksum(frame, length, pin) },
+    { header: 'tcpudp' as const, touched: written.filter((p) => p >= IPV4_AT), of: (frame: FrameBytes, pin: Pin = same) => tcpudpChecksum(frame, length, inputs.frameMax, pin) },
+  ];
+  for (const { header, touched, of } of checks) {
+    if (touched.length === 0) continue;
+    const before = of(input);
+    const after = of(output);
+    const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))));
+    // With the structure unchanged, a valid sum stays valid exactly when the written bytes' words changed it by a
+    // multiple of 0xffff; otherwise compare the whole sum.
+    const broken = T.ite(sameStructure, T.not(unchangedModulo(changeOver(input, output, touched, before.covers))), T.not(after.valid));
+    const candidate = T.and(sent, before.present, after.present, broken);
+    // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
+    // that keeps its checksums right, already unsatisfiable.
+    const found = candidate === T.FALSE ? null : ask(solver, trace.pathCondition, candidate);
+    if (found === null) continue;
+    // A valid input too, first with the extent of a short frame's candidate (or the candidate's) made constant.
+    const witness = ask(solver, trace.pathCondition, T.and(candidate, T.compare('ule', length, T.bv(SHORT_FRAME, 32)))) ?? found;
+    const pin: Pin = (t) => T.bv(T.evaluate(t, witness), t.width);
+    let valid = T.and(of(input, pin).valid, ...before.extent.map((t) => T.eq(t, pin(t))));
+    let model = ask(solver, trace.pathCondition, T.and(candidate, valid));
+    if (model === null) {
+      // Not with that extent (the path constrains the bytes covered): the whole question, over any extent.
+      valid = before.valid;
+      model = ask(solver, trace.pathCondition, T.and(candidate, valid));
+    }
+    if (model === null) continue;
+    const name = header === 'ipv4' ? 'IPv4 header checksum' : 'TCP/UDP checksum';
+    violations.push({
+      kind: 'checksum',
+      message: `the frame sent has an invalid ${name}, though the received frame's was valid: the NF changed bytes the checksum covers without updating it (RFC 1624 gives the incremental update)`,
+      offset: trace.final.returnOffset,
+      location: inputs.locate(trace.final.returnOffset),
+      stack: [],
+      model,
+      pathCondition: [...trace.pathCondition, candidate, valid],
+      calls: trace.calls,
+      decisions: trace.decisions,
+      evidence: { kind: 'bad-checksum', header },
+    });
+  }
+  return violations;
+}
+
+function ask(solver: Solver, pathCondition: Term[], query: Term): T.Assignment | null {
+  const answer = solver.check(pathCondition, query);
+  if (answer.status === 'unknown') throw new EngineError('the solver gave up while checking that forwarded frames keep valid checksums');
+  return answer.status === 'sat' ? answer.model : null;
+}

@@ -1,0 +1,29 @@
+// Test helpers for checking properties on seeded-bug variants of an NF: a session over a patched build, and
+// verdicts asserted with their counterexamples replayed.
+import assert from 'node:assert/strict';
+import { buildNf, type Variant } from '../../toolchain/build.ts';
+import { exploreNf } from '../../engine/nf/explore-nf.ts';
+import type { PropertyResult, VerificationSession } from '../../engine/session/session.ts';
+
+/** `session`, but over the NF in `dir` built with `variant` (explored afresh). */
+export async function variantSession(session: VerificationSession, dir: string, variant: Variant): Promise<VerificationSession> {
+  const build = await buildNf(dir, { variant });
+  const exploration = await exploreNf(build);
+  return Object.assign(Object.create(Object.getPrototypeOf(session)), session, { build, exploration, cells: new Map() });
+}
+
+/** A result in a failed assertion's message (bigints as decimals). */
+const show = (result: PropertyResult) => JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 300);
+
+/** The property fails, and its first counterexample replays on the run-time NF. */
+export function refuted(result: PropertyResult) {
+  assert.equal(result.verdict, 'fails', show(result));
+  if (result.verdict !== 'fails') throw new Error('unreachable');
+  const failure = result.failures[0]!;
+  assert.ok(failure.replay.reproduced, `the counterexample replays on the run-time NF: ${failure.replay.observed}`);
+  return failure;
+}
+
+export function holds(result: PropertyResult): void {
+  assert.equal(result.verdict, 'holds', show(result));
+}

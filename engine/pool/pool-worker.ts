@@ -2,7 +2,7 @@
 // same binary explores to the same traces) and checks the properties it is sent, one at a time. A property whose
 // check throws gets an ERROR verdict; the pool then replaces this worker, whose Z3 or Python may be left broken.
 import { parentPort, workerData } from 'node:worker_threads';
-import { formatPropertyError, formatPropertyResult } from '../render/property.ts';
+import { formatPropertyError, formatPropertyResult, propertyRow } from '../render/property.ts';
 import { formatViolation } from '../render/exploration.ts';
 import { replayWords } from '../render/text.ts';
 import { type PoolReply, type PoolRequest, propertyName } from './pool-protocol.ts';
@@ -19,10 +19,7 @@ try {
   port.on('message', async ({ file }: PoolRequest) => {
     try {
       const result = await session.checkFile(file);
-      const figures = result.verdict === 'invalid'
-        ? { name: result.name, verdict: result.verdict }
-        : { name: result.name, verdict: result.verdict, traces: result.traces, specPaths: result.specPaths, queries: result.queries, seconds: result.seconds, lines: result.lines };
-      reply({ kind: 'result', file, summary: { ...figures, report: formatPropertyResult(session.exploration, result) } });
+      reply({ kind: 'result', file, summary: { ...propertyRow(result), report: formatPropertyResult(session.exploration, result) } });
     } catch (e) {
       const name = propertyName(file);
       const message = e instanceof Error ? e.message : String(e);

@@ -7,6 +7,7 @@ import { plural, replayWords, SHOWN_BYTES } from './text.ts';
 
 export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
   if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(e)}`)].join('\n');
+  if (result.verdict === 'error') return formatPropertyError(result.name, result.message);
   const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (NF layers; ` +
     `${plural(result.traces, 'trace')}, ${plural(result.specPaths, 'spec path')}, ${result.queries} queries, ${result.seconds.toFixed(2)} s)`;
   const lines = [head];
@@ -35,6 +36,14 @@ export type PropertyRow =
   | { name: string; verdict: 'holds' | 'fails'; traces: number; specPaths: number; queries: number; seconds: number; lines: number }
   | { name: string; verdict: 'invalid' }
   | { name: string; verdict: 'error'; message: string };
+
+/** A property's result as a row of the verdict table. */
+export function propertyRow(result: PropertyResult): PropertyRow {
+  if (result.verdict === 'invalid') return { name: result.name, verdict: result.verdict };
+  if (result.verdict === 'error') return { name: result.name, verdict: result.verdict, message: result.message };
+  const { name, verdict, traces, specPaths, queries, seconds, lines } = result;
+  return { name, verdict, traces, specPaths, queries, seconds, lines };
+}
 
 /** One property's check that stopped on an error, in words (what the CLI prints below the table). */
 export function formatPropertyError(name: string, message: string): string {

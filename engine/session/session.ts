@@ -9,7 +9,7 @@ import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/fron
 import { specPython } from '../spec/python.ts';
 import { exploreNf, type NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
-import { checkSpec, type Failure, SpecRuntimeError } from '../validate/check.ts';
+import { checkSpec, type Failure, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
 import { loadTraces, saveTraces, traceCacheFile } from './trace-cache.ts';
 
@@ -31,7 +31,9 @@ export type PropertyResult =
       lines: number;
       failures: ReplayedFailure[];
     }
-  | { name: string; file: string; verdict: 'invalid'; errors: SpecDiagnostic[] };
+  | { name: string; file: string; verdict: 'invalid'; errors: SpecDiagnostic[] }
+  /** The check was stopped (the spec's time or memory limit, an interpreter crash): no verdict about the NF. */
+  | { name: string; file: string; verdict: 'error'; message: string };
 
 const explorations = new Map<string, Promise<NfExploration>>();
 
@@ -95,6 +97,7 @@ export class VerificationSession {
       const failures = result.failures.map((failure) => ({ ...failure, replay: replayTrace(this.exploration, failure) }));
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result, failures };
     } catch (e) {
+      if (e instanceof SpecStopped) return { name, file, verdict: 'error', message: e.message };
       if (!(e instanceof SpecRuntimeError)) throw e;
       const where = e.location ?? { file, line: 1, column: 1, importedFrom: [] };
       return { name, file, verdict: 'invalid', errors: [{ ...where, kind: 'runtime', message: e.reason }] };

@@ -491,9 +491,9 @@ def run(dialect, body, inputs_json):
     except _sandbox.SandboxError as error:
         outcome = {"kind": "error", "line": error.line, "message": str(error)}
     except KeyboardInterrupt:
-        outcome = {"kind": "error", "line": _spec_line(), "message": f"the spec ran longer than {_LIMITS['time']}"}
+        outcome = {"kind": "limit", "line": _spec_line(), "message": f"the spec ran longer than {_LIMITS['time']}"}
     except MemoryError:
-        outcome = {"kind": "error", "line": _spec_line(), "message": f"the spec needed more memory than the {_LIMITS['memory']} its interpreter may use"}
+        outcome = {"kind": "limit", "line": _spec_line(), "message": f"the spec needed more memory than the {_LIMITS['memory']} its interpreter may use"}
     except Exception as error:
         outcome = {"kind": "error", "line": _spec_line(), "message": f"{type(error).__name__}: {error}"}
     # Freed here, inside this property's run: a structure deep enough to crash the interpreter when freed

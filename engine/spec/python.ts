@@ -70,7 +70,7 @@ async function start(): Promise<SpecPython> {
       const run = freshPrelude(`${limits.seconds} s`, `${limits.mebibytes} MiB`);
       return {
         run(nextHost, inputs) {
-          if (crashed) return error(null, 'the spec interpreter crashed earlier in this property');
+          if (crashed) return stopped(null, 'the spec interpreter crashed earlier in this property');
           host = nextHost;
           clock.start();
           try {
@@ -80,7 +80,7 @@ async function start(): Promise<SpecPython> {
             crashed = true;
             instance = undefined;
             void clock.stop();
-            return error(null, `the spec crashed the Python interpreter (${firstLine(e)}), e.g. by freeing a structure nested too deeply; the next property gets a new interpreter`);
+            return stopped(null, `the spec crashed the Python interpreter (${firstLine(e)}), e.g. by freeing a structure nested too deeply; the next property gets a new interpreter`);
           } finally {
             clock.leave();
             host = null;
@@ -118,6 +118,7 @@ function isFatal(e: unknown): boolean {
 
 const firstLine = (e: unknown) => String(e instanceof Error ? e.message : e).split('\n').find((line) => line.trim() !== '') ?? 'no message';
 
-function error(line: number | null, message: string): string {
-  return JSON.stringify({ nodes: [], outcome: { kind: 'error', line, message } });
+/** A run the interpreter could not finish (a crash): the property's verdict is an error, not a spec mistake. */
+function stopped(line: number | null, message: string): string {
+  return JSON.stringify({ nodes: [], outcome: { kind: 'limit', line, message } });
 }

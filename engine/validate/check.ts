@@ -51,8 +51,15 @@ export class SpecRuntimeError extends Error {
   }
 }
 
+/** The spec's run was stopped (its time or memory limit, or it crashed the interpreter): no verdict either way. */
+export class SpecStopped extends Error {
+  constructor(readonly location: MappedLocation | null, readonly reason: string) {
+    super(location ? `${reason} at ${location.file}:${location.line}` : reason);
+  }
+}
+
 interface PathOutcome {
-  kind: 'end' | 'pass' | 'return' | 'assert' | 'error';
+  kind: 'end' | 'pass' | 'return' | 'assert' | 'error' | 'limit';
   line?: number | null;
   message?: string;
   ports?: number[] | 'any';
@@ -92,6 +99,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       specPaths++;
       const { outcome } = result;
       if (outcome.kind === 'error') throw new SpecRuntimeError(lineOf(outcome.line), outcome.message ?? 'the spec failed');
+      if (outcome.kind === 'limit') throw new SpecStopped(lineOf(outcome.line), outcome.message ?? 'the spec was stopped');
       const failure = context.judge(solver, path, outcome, spec.stateObjects);
       if (failure) failures.push({ ...failure, trace: traceIndex, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map(lineOf).filter((l): l is MappedLocation => l !== null) });
     }

@@ -47,7 +47,7 @@ export type PropertyReport =
       text: string;
       counterexamples: Counterexample[];
     })
-  | (Extract<PropertyResult, { verdict: 'invalid' }> & { text: string });
+  | (Extract<PropertyResult, { verdict: 'invalid' | 'error' }> & { text: string });
 
 /** A failure as the engine describes it (engine/verify/describe.ts): plain data, safe to post between threads. */
 export type Counterexample = FailureDescription;

@@ -19,7 +19,9 @@ export function nfSummaryBundle(summary: NfSummary): MimeBundle {
 /** The verdicts: with NF violations no property reads "holds" (the engine words it, as in the CLI's table). */
 export function verdictBundle(nf: NfSummary, answer: VerifyAnswer): MimeBundle {
   const rows = answer.reports.map((report) => {
-    if (report.verdict === 'invalid') return row([cell(report.name), cell('INVALID', 'invalid'), `<td colspan="6">${escapeHtml(report.text)}</td>`]);
+    if (report.verdict === 'invalid' || report.verdict === 'error') {
+      return row([cell(report.name), cell(verdictWord(report.verdict, nf.figures.violations), report.verdict), `<td colspan="6">${escapeHtml(report.text)}</td>`]);
+    }
     return row([
       cell(report.name),
       cell(verdictWord(report.verdict, nf.figures.violations), report.verdict),

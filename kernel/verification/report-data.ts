@@ -38,7 +38,7 @@ export function violationCount(session: VerificationSession): number {
 
 export function propertyReport(session: VerificationSession, result: PropertyResult): PropertyReport {
   const text = formatPropertyResult(session.exploration, result);
-  if (result.verdict === 'invalid') return { ...result, text };
+  if (result.verdict === 'invalid' || result.verdict === 'error') return { ...result, text };
   const { failures, ...figures } = result;
   return { ...figures, text, counterexamples: failures.map((failure) => describeFailure(session.exploration, failure)) };
 }

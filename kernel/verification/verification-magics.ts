@@ -116,7 +116,7 @@ export class NotebookVerification {
     const answer = await this.withProgress(progress, () => this.engine.verify(nf.nfDir, nf.layers, properties, signal, (update) => progress.report(describeProgress(update), update.done, update.total)));
     progress.finish(verdictSummary(nf.name, nf.figures.traces, nf.figures.violations, answer.reports));
     for (const report of answer.reports) {
-      if (report.verdict !== 'invalid') this.record({ nf: nf.name, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
+      if (report.verdict === 'holds' || report.verdict === 'fails') this.record({ nf: nf.name, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
     }
     const invalid = answer.reports.find((report): report is Extract<PropertyReport, { verdict: 'invalid' }> => report.verdict === 'invalid');
     if (!invalid) return result(verdictBundle(nf, answer));

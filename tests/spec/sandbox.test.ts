@@ -90,6 +90,13 @@ describe('a session: property files, limits, crashes, tampering', () => {
     assert.equal(error?.kind, 'runtime');
     return error!;
   };
+  /** The check was stopped (a limit, a crash): an ERROR verdict, no verdict about the NF; its message and line. */
+  const stopped = (result: PropertyResult) => {
+    assert.equal(result.verdict, 'error', JSON.stringify(result));
+    const message = result.verdict === 'error' ? result.message : '';
+    const at = /^(.*) at (.*):(\d+)$/.exec(message);
+    return { message: at ? at[1]! : message, file: at?.[2] ?? null, line: at ? Number(at[3]) : null };
+  };
 
   test('an escape in a property file is an invalid spec naming the file, line and what was refused', async () => {
     const error = runtimeError(await check('escape', `h = 1\n${ESCAPES[0]![1]}\nreturn ([], [])\n`));
@@ -98,24 +105,24 @@ describe('a session: property files, limits, crashes, tampering', () => {
     assert.match(error.message, /cannot use the name '__import__'/);
   });
 
-  test('an endless loop ends with an error at its line within the time limit', async () => {
+  test('an endless loop ends with an ERROR verdict at its line within the time limit', async () => {
     const started = performance.now();
-    const error = runtimeError(await check('endless', 'x = 0\nfor i in range(10 ** 18):\n    x = x + i\nreturn ([], [])\n'));
+    const error = stopped(await check('endless', 'x = 0\nfor i in range(10 ** 18):\n    x = x + i\nreturn ([], [])\n'));
     assert.match(error.message, /^the spec ran longer than 1 s$/);
     assert.ok(error.line === 2 || error.line === 3, `line ${error.line}`);
     assert.ok(performance.now() - started < 4000, 'stopped soon after the limit');
   });
 
-  test('a huge integer ends with an error at its line within the time limit', async () => {
+  test('a huge integer ends with an ERROR verdict at its line within the time limit', async () => {
     const started = performance.now();
-    const error = runtimeError(await check('huge', 'a = 1\nb = 2\nx = 10 ** (10 ** 8)\nreturn ([], [])\n'));
+    const error = stopped(await check('huge', 'a = 1\nb = 2\nx = 10 ** (10 ** 8)\nreturn ([], [])\n'));
     assert.match(error.message, /^the spec ran longer than 1 s$/);
     assert.equal(error.line, 3);
     assert.ok(performance.now() - started < 4000, 'stopped soon after the limit');
   });
 
-  test('memory beyond the limit is an error at its line', async () => {
-    const error = runtimeError(await check('memory', 'a = 1\nx = "a" * (2 ** 27)\nreturn ([], [])\n'));
+  test('memory beyond the limit is an ERROR verdict at its line', async () => {
+    const error = stopped(await check('memory', 'a = 1\nx = "a" * (2 ** 27)\nreturn ([], [])\n'));
     assert.match(error.message, /needed more memory than the 64 MiB/);
     assert.equal(error.line, 2);
   });
@@ -127,8 +134,8 @@ describe('a session: property files, limits, crashes, tampering', () => {
     assert.equal((await check('nop_after_recursion', NOP_SPEC)).verdict, 'holds');
   });
 
-  test('a spec that crashes the interpreter is an error; a new interpreter gives the next property its verdict', async () => {
-    const error = runtimeError(await check('crash', 'x = None\nfor i in range(300000):\n    x = [x]\nreturn ([], [])\n'));
+  test('a spec that crashes the interpreter is an ERROR verdict; a new interpreter gives the next property its verdict', async () => {
+    const error = stopped(await check('crash', 'x = None\nfor i in range(300000):\n    x = [x]\nreturn ([], [])\n'));
     assert.match(error.message, /crashed the Python interpreter/);
     assert.equal((await check('nop_after_crash', NOP_SPEC)).verdict, 'holds');
   });
@@ -153,7 +160,7 @@ describe('a session: property files, limits, crashes, tampering', () => {
   });
 });
 
-test('vigor verify --spec: escapes and an endless loop are invalid specs with their lines; a good spec still holds', () => {
+test('vigor verify --spec: escapes are invalid specs and an endless loop an ERROR, with their lines; a good spec still holds', () => {
   const files = [
     specFile('cli_escape', `${ESCAPES[0]![1]}\nreturn ([], [])\n`),
     specFile('cli_open', "x = open('/etc/passwd')\nreturn ([], [])\n"),
@@ -161,9 +168,10 @@ test('vigor verify --spec: escapes and an endless loop are invalid specs with th
     specFile('cli_nop', NOP_SPEC),
   ];
   const run = spawnSync(process.execPath, ['bin/vigor.js', 'verify', NOP, ...files.flatMap((f) => ['--spec', f])], { cwd: root, encoding: 'utf8', env: { ...process.env, ...LIMITS } });
-  assert.notEqual(run.status, 0, 'invalid specs make the run fail');
+  assert.equal(run.status, 2, 'invalid specs and ERROR verdicts make the run exit 2');
   assert.match(run.stdout, /^cli_nop\s+holds/m);
   assert.match(run.stdout, /cli_escape\.py:1:1: a spec cannot use the name '__import__'/);
   assert.match(run.stdout, /cli_open\.py:1:1: NameError: name 'open' is not defined/);
-  assert.match(run.stdout, /cli_loop\.py:[12]:1: the spec ran longer than 1 s/);
+  assert.match(run.stdout, /^cli_loop\s+ERROR/m);
+  assert.match(run.stdout, /cli_loop: ERROR: the spec ran longer than 1 s at .*cli_loop\.py:[12]\n/);
 });

@@ -3,27 +3,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildNf, type Variant } from '../../toolchain/build.ts';
+import type { Variant } from '../../toolchain/build.ts';
+import { refuted, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
-import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
-import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
+import { inputFromModel } from '../../engine/nf/explore-nf.ts';
+import { VerificationSession } from '../../engine/session/session.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 const PROPERTIES = ['broadcast', 'drop_or_forward', 'learn', 'no_loop', 'refresh', 'static_drop', 'table_updates'];
 
-async function buggy(session: VerificationSession, variant: Variant): Promise<VerificationSession> {
-  const build = await buildNf(BRIDGE, { variant });
-  const exploration = await exploreNf(build);
-  return Object.assign(Object.create(Object.getPrototypeOf(session)), session, { build, exploration, cells: new Map() });
-}
-
-function refuted(result: PropertyResult) {
-  assert.equal(result.verdict, 'fails');
-  if (result.verdict !== 'fails') throw new Error('unreachable');
-  const failure = result.failures[0]!;
-  assert.ok(failure.replay?.reproduced, `the counterexample replays on the run-time NF: ${failure.replay?.observed}`);
-  return failure;
-}
+const buggy = (session: VerificationSession, variant: Variant) => variantSession(session, BRIDGE, variant);
 
 describe('bridge', () => {
   let session: VerificationSession;

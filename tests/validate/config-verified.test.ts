@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DROP } from '../../nf-abi/index.ts';
-import { buildNf, type Variant } from '../../toolchain/build.ts';
+import type { Variant } from '../../toolchain/build.ts';
+import { holds, refuted, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
-import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
+import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { stateEntries } from '../../engine/render/failure.ts';
 import { loadTraces, saveTraces } from '../../engine/session/trace-cache.ts';
-import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
+import { VerificationSession } from '../../engine/session/session.ts';
 import { objectsOf } from '../../engine/contracts/index.ts';
 import { emapAdd, emapBase, emapExpire, EmapQueries } from '../../engine/ghost/emap.ts';
 import * as T from '../../engine/solver/term.ts';
@@ -36,22 +37,7 @@ else:
     return ([1 - received_on_port], [ether(h)])
 `;
 
-async function variant(session: VerificationSession, seeded: Variant): Promise<VerificationSession> {
-  const build = await buildNf(BRIDGE, { variant: seeded });
-  const exploration = await exploreNf(build);
-  return Object.assign(Object.create(Object.getPrototypeOf(session)), session, { build, exploration, cells: new Map() });
-}
-
-/** A result in a failed assertion's message (bigints as decimals). */
-const show = (result: PropertyResult) => JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 300);
-
-function refuted(result: PropertyResult) {
-  assert.equal(result.verdict, 'fails', show(result));
-  if (result.verdict !== 'fails') throw new Error('unreachable');
-  const failure = result.failures[0]!;
-  assert.ok(failure.replay.reproduced, `the counterexample replays on the run-time NF: ${failure.replay.observed}`);
-  return failure;
-}
+const variant = (session: VerificationSession, seeded: Variant) => variantSession(session, BRIDGE, seeded);
 
 const fixedNames = (objects: readonly { name: string; fixed?: true }[]) => objects.filter((o) => o.fixed).map((o) => o.name);
 
@@ -70,7 +56,7 @@ describe('bridge: the configuration is part of what is verified', () => {
 
   test('frames to 01:80:c2:00:00:00 are never forwarded: holds', async () => {
     const result = await session.check('never_forwarded', NEVER_FORWARDED);
-    assert.equal(result.verdict, 'holds', show(result));
+    holds(result);
   });
 
   test('dyn_emap, which nf_process changes, still starts arbitrary: a learned destination is not flooded', async () => {
@@ -93,17 +79,33 @@ describe('bridge: the configuration is part of what is verified', () => {
     assert.equal((await bug.checkFile(`${BRIDGE}/spec.py`)).verdict, 'holds');
   });
 
-  test('an equivalent expiry guard (E < now instead of E <= now) verifies as the original does', async () => {
-    const equivalent = await variant(session, {
-      name: 'expire-after',
-      patches: [{ find: 'if (<i64>EXPIRATION_TIME <= now) emap_expire', replace: 'if (<i64>EXPIRATION_TIME < now) emap_expire' }],
+  const equivalents: { what: string; variant: Variant }[] = [
+    {
+      what: 'an expiry guard E < now instead of E <= now (expiring before time 0 removes nothing)',
+      variant: { name: 'expire-after', patches: [{ find: 'if (<i64>EXPIRATION_TIME <= now) emap_expire', replace: 'if (<i64>EXPIRATION_TIME < now) emap_expire' }] },
+    },
+    {
+      what: "learning that tests emap_add's -1 instead of asking emap_full first",
+      variant: {
+        name: 'add-or-minus-one',
+        patches: [{
+          find: '} else if (!emap_full(dynEmap)) {\n    const index = emap_add(dynEmap, source, now);\n    store<u16>(dynamicValue, <u16>device);\n    vector_set(dynVals, index, dynamicValue);\n  }',
+          replace: '} else {\n    const index = emap_add(dynEmap, source, now);\n    if (index >= 0) {\n      store<u16>(dynamicValue, <u16>device);\n      vector_set(dynVals, index, dynamicValue);\n    }\n  }',
+        }],
+      },
+    },
+  ];
+  for (const { what, variant: patched } of equivalents) {
+    test(`an equivalent variant verifies as the original does: ${what}`, async () => {
+      const equivalent = await variant(session, patched);
+      assert.deepEqual(equivalent.violations(), []);
+      for (const file of ['spec.py', ...listProperties(BRIDGE).map((p) => `properties/${p.name}.py`)]) {
+        const result = await equivalent.checkFile(`${BRIDGE}/${file}`);
+        assert.equal(result.verdict, 'holds', file);
+        holds(result);
+      }
     });
-    assert.deepEqual(equivalent.violations(), []);
-    for (const file of ['spec.py', ...listProperties(BRIDGE).map((p) => `properties/${p.name}.py`)]) {
-      const result = await equivalent.checkFile(`${BRIDGE}/${file}`);
-      assert.equal(result.verdict, 'holds', `${file}: ${show(result)}`);
-    }
-  });
+  }
 });
 
 describe('ghost emap: stamps are never negative', () => {

@@ -30,10 +30,11 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The program; `exit` receives the exit code of the command that ran. */
 function vigor(exit: (code: number) => void): WordedCommand {
-  const program = new WordedCommand('vigor', { unknownOption: (flag) => `unknown option ${flag}`, missingValue: (option) => `${option.long} needs a value` })
+  const program = new WordedCommand('vigor', { unknownOption: (flag, _command, similar) => `unknown option ${flag}${similar.length > 0 ? ` (did you mean ${similar.join(' or ')}?)` : ''}`, missingValue: (option) => `${option.long} needs a value` })
     .description('push-button verification of WebAssembly network functions, cell by cell in a notebook kernel')
     .configureOutput({
-      writeOut: (text) => process.stdout.write(text),
+      // Through console.log, as every command's output: tests that call main in-process capture it there.
+      writeOut: (text) => console.log(text.replace(/\n$/, '')),
       writeErr: (text) => process.stderr.write(text),
       // commander's own messages start with "error: "; the commands' (command.error(message)) get it here.
       outputError: (text, write) => write(text.startsWith('error: ') ? text : `error: ${text}`),

@@ -1,16 +1,33 @@
 // `vigor run NOTEBOOK [-o OUT.ipynb] [--html OUT.html]`: executes a notebook without Jupyter, through the kernel's
-// cell handler; exit 1 when a cell fails (later cells are not run).
+// cell handler, into NAME.executed.ipynb beside it (the input is rewritten only when -o names it); exit 1 when a
+// cell fails (later cells are not run).
+import { join, parse } from 'node:path';
 import type { WordedCommand } from '../options/index.ts';
+import { requireFile, requireFolderOf } from './input-files.ts';
 
 export function addRun(program: WordedCommand, exit: (code: number) => void): void {
-  program
+  const command = program
     .command('run')
-    .description('execute a notebook without Jupyter (default: outputs written into NOTEBOOK)')
+    .description('execute a notebook without Jupyter; the executed notebook goes to NAME.executed.ipynb beside NAME.ipynb ' +
+      '(like nbconvert\'s NAME.nbconvert.ipynb), never over the input unless -o names it')
     .usage('NOTEBOOK [-o OUT.ipynb] [--html OUT.html]')
     .argument('<NOTEBOOK>', 'an nbformat 4 notebook (.ipynb)')
-    .option('-o, --output <OUT.ipynb>', 'write the executed notebook here instead')
-    .option('--html <OUT.html>', 'also export it as an HTML page')
-    .action(async (notebookPath: string, { output, html }: { output?: string; html?: string }) => exit(await run(notebookPath, output ?? notebookPath, html)));
+    .option('-o, --output <OUT.ipynb>', 'write the executed notebook here instead (may be NOTEBOOK itself)')
+    .option('--html <OUT.html>', 'also export it as an HTML page');
+  command.action(async (notebookPath: string, { output, html }: { output?: string; html?: string }) => {
+    requireFile(command, notebookPath, notebookPath);
+    const outputPath = output ?? executedPath(notebookPath);
+    // Checked before the cells run, which can take minutes: a path that cannot be written would lose their outputs.
+    requireFolderOf(command, `-o ${outputPath}`, outputPath);
+    if (html) requireFolderOf(command, `--html ${html}`, html);
+    exit(await run(notebookPath, outputPath, html));
+  });
+}
+
+/** Where an executed notebook goes by default: `analysis.ipynb` -> `analysis.executed.ipynb`, in the same folder. */
+function executedPath(notebookPath: string): string {
+  const { dir, name } = parse(notebookPath);
+  return join(dir, `${name}.executed.ipynb`);
 }
 
 async function run(notebookPath: string, outputPath: string, htmlPath: string | undefined): Promise<number> {

@@ -2,59 +2,129 @@
 // against the NF's traces, on a pool of worker threads: the verdict table, the NF's own violations, and each
 // failure with its counterexample and replay. Exit 0 when every property holds and the NF has no violation, 1 when
 // something fails, 2 on an error (an invalid spec, an ERROR verdict; build errors and usage mistakes via main).
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { loadManifest } from '../nf-abi/index.ts';
+import type { Layers } from '../engine/index.ts';
 import type { WordedCommand } from '../options/index.ts';
+import { buildNf } from '../toolchain/build.ts';
+import { requireFile } from './input-files.ts';
+import { StatusLine } from './status-line.ts';
 
-/** A repeatable option's values, in order. */
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+type Engine = typeof import('../engine/index.ts');
+type Row = Parameters<Engine['formatResultTable']>[3][number];
+
+/** A repeatable option's values, in order (no default: commander would show "(default: [])" in the help). */
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+interface Chosen {
+  property?: string[];
+  spec?: string[];
+}
+
+/** A spec to check: its path, its name (the table's row) and how messages show it. */
+interface SpecFile {
+  path: string;
+  name: string;
+  shown: string;
+}
 
 export function addVerify(program: WordedCommand, exit: (code: number) => void): void {
   const command = program
     .command('verify')
     .description('check spec.py and every property in properties/ (or only those named) against the NF; exit 0: every ' +
       'property holds and the NF has no violation, 1: a property fails or the NF has a violation, 2: an error (an invalid ' +
-      'spec, an ERROR verdict, a build or manifest error, a usage mistake)')
+      'spec, an ERROR verdict, a build or manifest error, a usage mistake). Invalid specs are reported first, before the NF ' +
+      'is built; when every spec is invalid nothing else is done. Progress goes to stderr when it is a terminal')
     .usage('NF_DIR [--property NAME ...] [--spec FILE ...]')
     .argument('<NF_DIR>', 'an NF folder (with nf.json)')
-    .option('--property <NAME>', "a property of the NF's properties/ folder (repeatable)", collect, [])
-    .option('--spec <FILE>', 'a spec file (repeatable)', collect, []);
-  command.action(async (dir: string, options: { property: string[]; spec: string[] }) => exit(await verify(command, resolve(dir), options)));
+    .option('--property <NAME>', "a property of the NF's properties/ folder (repeatable)", collect)
+    .option('--spec <FILE>', 'a spec file (repeatable)', collect);
+  command.action(async (dir: string, options: Chosen) => exit(await verify(command, resolve(dir), options)));
 }
 
-async function verify(command: WordedCommand, nfDir: string, options: { property: string[]; spec: string[] }): Promise<number> {
+async function verify(command: WordedCommand, nfDir: string, options: Chosen): Promise<number> {
   // Loaded here so that the other commands start without the engine.
-  const { formatResultTable, listProperties, verifyInParallel } = await import('../engine/index.ts');
-  const files = options.spec.map((file) => resolve(file));
-  const properties = join(nfDir, 'properties');
-  for (const name of options.property) {
-    const path = join(properties, `${name}.py`);
-    if (!existsSync(path)) command.error(`no property ${name}: ${path} does not exist (properties: ${listProperties(nfDir).map((p) => p.name).join(', ') || 'none'})`);
-    files.push(path);
+  const engine = await import('../engine/index.ts');
+  const specs = chosenSpecs(command, nfDir, options, engine);
+  // Static analysis first: a spec that cannot run is reported in a moment, not after the build and exploration.
+  const manifest = loadManifest(nfDir);
+  const lookupProperty = engine.propertiesFolder(nfDir);
+  const invalid = new Set<SpecFile>();
+  for (const spec of specs) {
+    const analysis = engine.analyzeSpec({ name: spec.name, file: spec.shown, text: readFileSync(spec.path, 'utf8'), manifest, lookupProperty });
+    if (analysis.ok) continue;
+    invalid.add(spec);
+    console.error(`error: invalid spec ${spec.name}:\n${analysis.errors.map((e) => `  ${engine.formatDiagnostic(e)}`).join('\n')}`);
   }
-  if (files.length === 0) {
-    if (existsSync(join(nfDir, 'spec.py'))) files.push(join(nfDir, 'spec.py'));
-    files.push(...listProperties(nfDir).map((p) => join(properties, `${p.name}.py`)));
+  const valid = specs.filter((spec) => !invalid.has(spec));
+  if (valid.length === 0) {
+    console.error(`error: no valid spec to check (${invalid.size} invalid): fix ${invalid.size === 1 ? 'it' : 'them'} and run again; the NF was not built`);
+    return 2;
   }
-  const progress = new Progress();
-  progress.show(`exploring the NF and checking ${files.length} properties`);
-  const verification = await verifyInParallel(nfDir, files, (done) => progress.show(`checked ${done} of ${files.length} properties`));
-  progress.done();
-  const { results, violations } = verification;
-  console.log(formatResultTable(verification.nf, verification.traces, violations.length, results));
-  if (violations.length > 0) console.log(`\nThe NF's own violations (fix them first):\n${violations.join('\n')}`);
-  for (const result of results) if (result.verdict !== 'holds') console.log(`\n${result.report}`);
-  if (results.some((r) => r.verdict === 'invalid' || r.verdict === 'error')) return 2;
-  return violations.length === 0 && results.every((r) => r.verdict === 'holds') ? 0 : 1;
+  if (invalid.size > 0) console.error(`the ${invalid.size} invalid spec(s) are listed as INVALID; checking the other ${valid.length}`);
+
+  const status = new StatusLine();
+  try {
+    await exploreOnce(nfDir, manifest.name, status, engine);
+    status.show(`checking ${manifest.name}: 0 of ${valid.length} properties done`);
+    const verification = await engine.verifyInParallel(nfDir, valid.map((spec) => spec.path),
+      (done) => status.show(`checking ${manifest.name}: ${done} of ${valid.length} properties done`));
+    status.clear();
+    const { results, violations } = verification;
+    const checked = new Map(valid.map((spec, i) => [spec, results[i]!]));
+    const rows: Row[] = specs.map((spec) => checked.get(spec) ?? { name: spec.name, verdict: 'invalid' });
+    console.log(engine.formatResultTable(verification.nf, verification.traces, violations.length, rows));
+    if (violations.length > 0) console.log(`\nThe NF's own violations (fix them first):\n${violations.join('\n')}`);
+    for (const result of results) if (result.verdict !== 'holds') console.log(`\n${result.report}`);
+    if (rows.some((r) => r.verdict === 'invalid' || r.verdict === 'error')) return 2;
+    return violations.length === 0 && rows.every((r) => r.verdict === 'holds') ? 0 : 1;
+  } finally {
+    status.clear();
+  }
 }
 
-/** A one-line status on a terminal's stderr; silent when stderr is not a terminal (logs, CI). */
-class Progress {
-  private readonly live = process.stderr.isTTY === true;
-  show(text: string): void {
-    if (this.live) process.stderr.write(`\r\x1b[2K${text} …`);
+/**
+ * The specs to check, each file checked to exist before anything else: those named by --spec and --property, or
+ * else spec.py and every property. Naming a file twice checks it once; two files with one name would make two
+ * rows no one could tell apart, so they are a mistake.
+ */
+function chosenSpecs(command: WordedCommand, nfDir: string, options: Chosen, engine: Engine): SpecFile[] {
+  const properties = join(nfDir, 'properties');
+  const shownFromHere = (path: string) => relative(process.cwd(), path);
+  const named = [
+    ...(options.spec ?? []).map((file) => ({ path: requireFile(command, `--spec ${file}`, resolve(file)), shown: file })),
+    ...(options.property ?? []).map((name) => {
+      const path = join(properties, `${name}.py`);
+      if (!existsSync(path)) command.error(`no property ${name}: ${path} does not exist (properties: ${engine.listProperties(nfDir).map((p) => p.name).join(', ') || 'none'})`);
+      return { path, shown: shownFromHere(path) };
+    }),
+  ];
+  const everything = () => [join(nfDir, 'spec.py'), ...engine.listProperties(nfDir).map((p) => join(properties, `${p.name}.py`))]
+    .filter((path) => existsSync(path)).map((path) => ({ path, shown: shownFromHere(path) }));
+  const byPath = new Map<string, SpecFile>();
+  for (const { path, shown } of named.length > 0 ? named : everything()) byPath.set(path, { path, shown, name: engine.propertyName(path) });
+  const specs = [...byPath.values()];
+  if (specs.length === 0) command.error(`${relative(process.cwd(), nfDir) || '.'} has no spec.py and no properties/*.py: write one, or name a spec with --spec FILE`);
+  for (const spec of specs) {
+    const twin = specs.find((other) => other !== spec && other.name === spec.name);
+    if (twin) command.error(`two specs are named ${spec.name} (${spec.shown} and ${twin.shown}): the table could not tell them apart; rename one`);
   }
-  done(): void {
-    if (this.live) process.stderr.write('\r\x1b[2K');
-  }
+  return specs;
+}
+
+/**
+ * Builds and explores the NF here, showing progress, unless its traces are cached: the pool's workers then read
+ * them from the cache (as every later run does) instead of each exploring the NF at once, without a word.
+ */
+async function exploreOnce(nfDir: string, nf: string, status: StatusLine, engine: Engine): Promise<void> {
+  status.show(`building ${nf}`);
+  const build = await buildNf(nfDir);
+  const file = engine.traceCacheFile(build, 'nf' satisfies Layers);
+  if (engine.loadTraces(file, build)) return;
+  status.show(`exploring ${nf}`);
+  const exploration = await engine.exploreNf(build, {
+    progress: ({ done, detail }) => status.show(`exploring ${nf}: ${done} paths explored${detail ? `, ${detail}` : ''}`, false),
+  });
+  engine.saveTraces(file, exploration);
 }

@@ -4,9 +4,11 @@
 // Verification sessions: an NF's traces, checked against properties one at a time (pay-as-you-go).
 export { type Layers, type PropertyResult, type ReplayedFailure, VerificationSession } from './session/session.ts';
 export type { Replay } from './session/replay.ts';
+// The trace cache, for a caller that explores once before many sessions read the traces (`vigor verify`).
+export { loadTraces, saveTraces, traceCacheFile } from './session/trace-cache.ts';
 // Many properties at once on a pool of worker threads, and the worker helper the kernel shares.
 export { type PoolVerification, verifyInParallel } from './pool/pool.ts';
-export type { PropertySummary } from './pool/pool-protocol.ts';
+export { propertyName, type PropertySummary } from './pool/pool-protocol.ts';
 export { startTypeScriptWorker } from './pool/worker-thread.ts';
 // Symbolic execution of an NF on its own (`vigor traces`, the exploration benchmark).
 export { exploreNf, type NfExploration } from './nf/explore-nf.ts';

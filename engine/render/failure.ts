@@ -16,7 +16,7 @@ export interface FailureDescription {
   time: string;
   length: number;
   packet: number[];
-  /** Headers decoded from the frame, outermost first, fields as a spec sees them. */
+  /** Headers decoded from the frame, outermost first, fields in the notation of the spec language's literals. */
   headers: { protocol: Protocol; fields: { name: string; value: string }[] }[];
   nfOutput: string;
   specRequires: string;
@@ -58,18 +58,36 @@ function requirement(failure: Failure): string {
   return ports.length === 0 ? 'DROP' : `devices ${ports.join(', ')}`;
 }
 
-/** The headers present in a concrete frame, outermost first, fields as a spec sees them. */
+/** The headers present in a concrete frame, outermost first, fields in the notation an operator writes them in. */
 export function describeHeaders(packet: number[]): FailureDescription['headers'] {
-  return decodeHeaders(packet).map(({ protocol, fields }) => ({ protocol, fields: fields.map(({ name, bytes }) => ({ name, value: showField(bytes) })) }));
+  return decodeHeaders(packet).map(({ protocol, fields }) => ({
+    protocol,
+    fields: fields.map(({ name, bytes }) => ({ name, value: (NOTATION[`${protocol}.${name}`] ?? showNumber)(bytes) })),
+  }));
 }
 
-/** A MAC address in wire order; other fields as the little-endian value a spec compares with, and their bytes. */
-function showField(bytes: number[]): string {
-  const hex = bytes.map((b) => b.toString(16).padStart(2, '0'));
-  if (bytes.length === 6) return hex.join(':');
-  const value = bytes.reduceRight((sum, byte) => sum * 256 + byte, 0);
-  return `${value} (bytes ${hex.join(' ')})`;
-}
+const hex = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, '0'));
+/** The little-endian load of the wire bytes: the value a spec compares a field with. */
+const fieldValue = (bytes: number[]) => bytes.reduceRight((sum, byte) => sum * 256 + byte, 0);
+const showNumber = (bytes: number[]) => `${fieldValue(bytes)} (bytes ${hex(bytes).join(' ')})`;
+const macAddress = (bytes: number[]) => hex(bytes).join(':');
+const ipv4Address = (bytes: number[]) => bytes.join('.');
+const portNumber = (bytes: number[]) => String(bytes.reduce((sum, byte) => sum * 256 + byte, 0));
+
+/**
+ * Fields shown as the spec language's literals write them (mac("..."), ip("..."), port(80), ethertype(0x0800)):
+ * MAC addresses in wire order, IPv4 addresses dotted, ports as their number, the EtherType in hexadecimal with
+ * the value a spec compares `type` with. Other fields are the little-endian value, and their bytes.
+ */
+const NOTATION: Partial<Record<string, (bytes: number[]) => string>> = {
+  'ether.saddr': macAddress,
+  'ether.daddr': macAddress,
+  'ether.type': (bytes) => `0x${hex(bytes).join('')} (h.type == ${fieldValue(bytes)})`,
+  'ipv4.saddr': ipv4Address,
+  'ipv4.daddr': ipv4Address,
+  'tcpudp.src_port': portNumber,
+  'tcpudp.dst_port': portNumber,
+};
 
 const hexBytes = (value: bigint, bits: number): string =>
   Array.from({ length: bits / 8 }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0')).join(bits === 48 ? ':' : ' ');

@@ -33,8 +33,11 @@ class SpecError(Exception):
 
 
 class _Return(Exception):
-    def __init__(self, value):
+    """A path that ends before the spec's own `return` (pop_header's on_mismatch), at `line` of the spec text."""
+
+    def __init__(self, value, line):
         self.value = value
+        self.line = line
 
 
 class Sym:
@@ -212,11 +215,11 @@ def pop_header(protocol, on_mismatch=None):
     name = protocol.__name__
     stack = _RUN["headers"]
     if not stack or stack[0]["protocol"] != name:
-        raise _Return(on_mismatch)
+        raise _Return(on_mismatch, _calling_line())
     top = stack.pop(0)
     present = _ref(top["present"])
     if not present:
-        raise _Return(on_mismatch)
+        raise _Return(on_mismatch, _calling_line())
     return Header(name, {field: _ref(value) for field, value in top["fields"].items()})
 
 
@@ -374,6 +377,111 @@ def mem(value, values):
     return result
 
 
+# ------------------------------------------------------------------ literals and address classes
+# Operators write addresses as they know them (docs/spec-language.md, "Literals and address classes"); a header
+# field holds the little-endian load of its wire bytes, and `_wire` is the one place that turns one into the other.
+# The front-end checks constant arguments before anything runs (frontend/literals.ts, same messages); these
+# checks catch computed ones.
+
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+_DECIMAL_DIGITS = "0123456789"
+
+
+def _wire(octets):
+    """The value a header field holds for these wire bytes: the first on the wire is the least significant."""
+    value = 0
+    for at, octet in enumerate(octets):
+        value |= octet << (8 * at)
+    return value
+
+
+def _network_order(number, count):
+    """A number as `count` bytes most significant first, as protocols write numbers on the wire."""
+    return [(number >> (8 * (count - 1 - at))) & 0xFF for at in range(count)]
+
+
+def _text_argument(function, text, example):
+    if not isinstance(text, str):
+        raise SpecError(f'{function}(...) takes a string such as {function}("{example}"), not {text!r}')
+    return text
+
+
+def _number_argument(function, number, what, high, example):
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise SpecError(f"{function}(...) takes {what} as a Python integer, such as {function}({example}), not {number!r}")
+    if not 0 <= number <= high:
+        raise SpecError(f"{function}({number}) is not {what} (0..{high})")
+    return number
+
+
+def _ipv4_octets(text):
+    """The four octets of an address written "10.0.0.1", or None."""
+    parts = text.split(".")
+    if len(parts) != 4 or not all(0 < len(p) <= 3 and all(c in _DECIMAL_DIGITS for c in p) and int(p) <= 255 for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
+def mac(text):
+    """A MAC address written "01:80:c2:00:00:00", as ether.saddr and ether.daddr hold it."""
+    parts = _text_argument("mac", text, "01:80:c2:00:00:00").split(":")
+    if len(parts) != 6 or not all(len(p) == 2 and all(c in _HEX_DIGITS for c in p) for p in parts):
+        raise SpecError(f'mac("{text}") is not a MAC address: write six two-digit hexadecimal octets separated by ":", e.g. mac("01:80:c2:00:00:00")')
+    return _wire([int(p, 16) for p in parts])
+
+
+def ip(text):
+    """An IPv4 address written "10.0.0.1", as ipv4.saddr and ipv4.daddr hold it."""
+    octets = _ipv4_octets(_text_argument("ip", text, "10.0.0.1"))
+    if octets is None:
+        raise SpecError(f'ip("{text}") is not an IPv4 address: write four decimal octets (0..255) separated by ".", e.g. ip("10.0.0.1")')
+    return _wire(octets)
+
+
+def port(number):
+    """A TCP/UDP port number (80), as tcpudp.src_port and tcpudp.dst_port hold it."""
+    return _wire(_network_order(_number_argument("port", number, "a TCP/UDP port", 0xFFFF, 80), 2))
+
+
+def ethertype(number):
+    """An EtherType (0x0800 for IPv4), as ether.type holds it."""
+    return _wire(_network_order(_number_argument("ethertype", number, "an EtherType", 0xFFFF, "0x0800"), 2))
+
+
+def _address_argument(function, value, bits, what):
+    """A field value of `bits` bits (symbolic or a Python integer) for an address-class test."""
+    if isinstance(value, Sym) and value.width == bits:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < (1 << bits):
+        return value
+    raise SpecError(f"{function}(...) takes {what} ({bits} bits, e.g. a header field), not {value!r}")
+
+
+def in_prefix(address, prefix):
+    """Whether an IPv4 address (a field value such as ipv4.saddr) lies in the prefix written "10.0.0.0/8"."""
+    text = _text_argument("in_prefix", prefix, "10.0.0.0/8")
+    network, slash, length = text.partition("/")
+    octets = _ipv4_octets(network)
+    if octets is None or not (0 < len(length) <= 2 and all(c in _DECIMAL_DIGITS for c in length) and int(length) <= 32):
+        raise SpecError(f'in_prefix(..., "{text}") is not an IPv4 prefix: write an address and a length (0..32), e.g. "10.0.0.0/8"')
+    network_mask = _network_order(((1 << 32) - 1) ^ ((1 << (32 - int(length))) - 1), 4)
+    if any(octet & ~mask for octet, mask in zip(octets, network_mask)):
+        kept = ".".join(str(octet & mask) for octet, mask in zip(octets, network_mask))
+        raise SpecError(f'in_prefix(..., "{text}") has address bits set past its length {length}: write "{kept}/{length}"')
+    mask = _wire(network_mask)
+    return (_address_argument("in_prefix", address, 32, "an IPv4 address") & mask) == (_wire(octets) & mask)
+
+
+def is_group(address):
+    """Whether a MAC address (a field value such as ether.daddr) is a group address: multicast or broadcast."""
+    return (_address_argument("is_group", address, 48, "a MAC address") & _wire([1, 0, 0, 0, 0, 0])) != 0
+
+
+def is_broadcast(address):
+    """Whether a MAC address (a field value such as ether.daddr) is the broadcast address ff:ff:ff:ff:ff:ff."""
+    return _address_argument("is_broadcast", address, 48, "a MAC address") == mac("ff:ff:ff:ff:ff:ff")
+
+
 # ------------------------------------------------------------------ the function dialect's views
 
 class _PacketView:
@@ -406,7 +514,7 @@ class _Transmitted:
 _RUN = {}
 
 
-def _bind(namespace, inputs):
+def _bind(namespace, inputs, dialect):
     """Fresh names for one run of the spec."""
     _NODES.clear()
     _SENT[0] = 0
@@ -414,9 +522,13 @@ def _bind(namespace, inputs):
     _RUN["headers"] = [dict(entry) for entry in inputs["headers"]]
     _RUN["all_headers"] = inputs["all_headers"]
     _RUN["records"] = {name: [tuple(f) for f in layout] for name, layout in inputs["records"].items()}
+    # nf.json's config values, exact (the engine sends them as decimal strings).
+    _RUN["config"] = {key: int(value) for key, value in inputs["config"].items()}
+    objects = {name: (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record, value_record)
+               for name, (kind, key_bits, record, value_record) in inputs["state"].items()}
     state = types.ModuleType("state")
-    for name, (kind, key_bits, record, value_record) in inputs["state"].items():
-        setattr(state, name, (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record, value_record))
+    for name, state_object in objects.items():
+        setattr(state, name, state_object)
     namespace["__builtins__"] = _sandbox.spec_builtins(state)
     _RUN["state"] = inputs["state"]
     namespace.update(
@@ -428,21 +540,33 @@ def _bind(namespace, inputs):
         the_index_allocated=_ref(inputs["the_index_allocated"]),
         **{name + "c": _record_constructor(name, [f for f, _, _ in layout]) for name, layout in _RUN["records"].items()},
     )
+    if dialect == "statement":
+        # Vigor's meaning: a state object is there to read and change without `from state import` (only imported
+        # ones are compared: the engine compares the front-end's list), and every config value is a global of its
+        # name. The language's own names come first; a spec's assignment of the same name is a local of its own.
+        for name, value in {**_RUN["config"], **objects}.items():
+            namespace.setdefault(name, value)
 
 
-def _outcome(value):
-    """The JSON the engine reads for a path's end: what the spec returned."""
-    line = _RUN.get("return_line")
+def _outcome(value, line):
+    """The JSON the engine reads for a path's end: what the spec returned at `line`."""
     if value is None:
         return {"kind": "end"}
     if value is _PASS:
         return {"kind": "pass"}
     if not (isinstance(value, tuple) and len(value) == 2):
-        raise SpecError("a spec returns (ports, headers), e.g. ([1 - received_on_port], [ether(h)])")
+        raise SpecError(f"a spec returns (ports, headers), e.g. ([1 - received_on_port], [ether(h)]), not {value!r}")
     ports, headers = value
-    if ports is Ellipsis or (isinstance(ports, list) and len(ports) == 1 and ports[0] is Ellipsis):
+    if not (ports is Ellipsis or isinstance(ports, (list, tuple))):
+        raise SpecError(f"the ports a spec returns are a list of devices, e.g. [1 - received_on_port] ([] drops the frame, [...] allows any devices), not {ports!r}")
+    if not isinstance(headers, (list, tuple)):
+        raise SpecError(f"the headers a spec returns are a list, e.g. [ether(h)] ([] for none), not {headers!r}")
+    if ports is Ellipsis or (len(ports) == 1 and ports[0] is Ellipsis):
         port_indices = "any"
     else:
+        for device in ports:
+            if not isinstance(device, (Sym, int)):
+                raise SpecError(f"the ports a spec returns are device numbers, not {device!r}")
         port_indices = [_lift(p, 32).index for p in ports]
     # A header list ending with `...` allows any payload; otherwise the bytes after the last header are the input's.
     any_payload = len(headers) > 0 and headers[-1] is Ellipsis
@@ -468,7 +592,7 @@ def run(dialect, body, inputs_json):
     """Runs one path of a spec (the engine replays earlier decisions); returns the path's nodes and outcome."""
     inputs = json.loads(inputs_json)
     namespace = dict(_PUBLIC)
-    _bind(namespace, inputs)
+    _bind(namespace, inputs, dialect)
     try:
         code = _COMPILED.get(body)
         if code is None:
@@ -480,12 +604,19 @@ def run(dialect, body, inputs_json):
             sent = json.loads(_bridge.transmitted(_flush()))
             if sent is not None:
                 sent = _Transmitted([_ref(d) for d in sent["devices"]], sent["headers"])
-            namespace["spec"](_PacketView(inputs), inputs["config"], sent)
+            namespace["spec"](_PacketView(inputs), dict(_RUN["config"]), sent)
             outcome = {"kind": "end"}
         else:
-            outcome = _outcome(namespace["__spec__"]())
-    except _Return as early:
-        outcome = {"kind": "end"} if dialect == "function" else _outcome(early.value)
+            try:
+                value, line = namespace["__spec__"](), _RUN.get("return_line")
+            except _Return as early:
+                value, line = early.value, early.line
+            # Where the path ended (its `return`, or the pop_header that returned on_mismatch): the line of its
+            # claim, and of the error when what it returned is no claim.
+            _RUN["ended_at"] = line
+            outcome = _outcome(value, line)
+    except _Return:
+        outcome = {"kind": "end"}
     except AssertionError:
         outcome = {"kind": "assert", "line": _spec_line()}
     except _sandbox.SandboxError as error:
@@ -509,18 +640,29 @@ def _returned(value):
 
 
 def _spec_line():
-    """The line of the spec's own code where the exception arose (innermost frame in the spec text)."""
+    """The line of the spec's own code where the exception arose (innermost frame in the spec text); for one that
+    arose reading what a path returned, the line where the path ended."""
     tb = sys.exc_info()[2]
     line = None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == "<spec>":
             line = tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return line if line is not None else _RUN.get("ended_at")
+
+
+def _calling_line():
+    """The line of the spec's own code that called into the prelude (the innermost frame in the spec text)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename != "<spec>":
+        frame = frame.f_back
+    return frame.f_lineno if frame is not None else None
 
 
 _PUBLIC = {
     "ether": ether, "ipv4": ipv4, "tcpudp": tcpudp, "pop_header": pop_header, "vector_get": vector_get,
     "vector_set": vector_set, "mem": mem, "_PASS": _PASS, "_returned": _returned, "SpecError": SpecError,
     "Map": Map, "ExpiringSet": ExpiringSet, "Cell": Cell,
+    "mac": mac, "ip": ip, "port": port, "ethertype": ethertype, "in_prefix": in_prefix, "is_group": is_group,
+    "is_broadcast": is_broadcast,
 }

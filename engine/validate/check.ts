@@ -73,8 +73,13 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
   const queriesBefore = solver.figures.queries;
   const body = spec.dialect === 'function' ? spec.text : statementSpecBody(spec.text);
   const python = (await specPython()).property(spec.dialect, body);
-  const lineOf = (line: number | null | undefined): MappedLocation | null =>
-    line ? spec.positions.locateLine(spec.dialect === 'function' ? line : specTextLine(line), 1) : null;
+  // Python gives lines only: the column is where the statement on that line starts.
+  const specLines = spec.text.split('\n');
+  const lineOf = (line: number | null | undefined): MappedLocation | null => {
+    if (!line) return null;
+    const textLine = spec.dialect === 'function' ? line : specTextLine(line);
+    return spec.positions.locateLine(textLine, /^\s*/.exec(specLines[textLine - 1] ?? '')![0].length + 1);
+  };
   const failures: Failure[] = [];
   let specPaths = 0;
   for (const [traceIndex, trace] of nf.traces.entries()) {
@@ -168,7 +173,8 @@ class TraceContext {
         const valueAsRecord = declared?.values && this.valueViews.get(name)!.field === null ? valueRecord ?? null : null;
         return [name, [o.kind, bits, declared?.record ?? null, valueAsRecord]];
       })),
-      config: Object.fromEntries(Object.entries(manifest.config).map(([key, entry]) => [key, Number(entry.value)])),
+      // Decimal strings: exact above 2^53 (a u64), where JSON numbers lose digits.
+      config: Object.fromEntries(Object.entries(manifest.config).map(([key, entry]) => [key, String(entry.value)])),
     };
   }
 

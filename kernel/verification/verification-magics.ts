@@ -2,7 +2,7 @@
 // first line `# property: NAME`) are verified at once against it, `%verify` checks the NF's spec and properties,
 // `%plot traces|times` draws what was verified. A property that fails is a verdict (shown with its counterexample), not a cell
 // error; a spec that cannot run, an NF that does not build and an interrupt are cell errors.
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { verdictSummary } from '../../engine/index.ts';
 import { magicCommand, magicFailure, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import type { CellOutcome, MimeBundle } from '../session/output.ts';
@@ -83,6 +83,10 @@ export class NotebookVerification {
       command.error(`a property cell starts with %%property NAME (or # property: NAME), NAME a Python identifier such as no_loop; got "${args}"`);
     }
     const nf = this.requireNf(command);
+    // A cell named like a file would hide the file from %verify and from `import`, and %verify would show both.
+    if (fileProperties(nf).includes(name)) {
+      command.error(`${nf.name} already has a property named ${name} (${relative(this.workingDirectory, propertyFile(nf, name))}): choose another name for this cell, or run %verify ${name} to check the file`);
+    }
     // Leading newlines make the spec's lines those of the cell.
     const text = '\n'.repeat(firstLine - 1) + body;
     const file = `Cell In[${context.executionCount}]`;
@@ -94,10 +98,10 @@ export class NotebookVerification {
   private async verify(args: string, context: MagicContext): Promise<CellOutcome> {
     const command = parseMagic(magicCommand('%verify', '%verify spec').argument('[NAME...]'), args);
     const nf = this.requireNf(command);
-    const names = command.args;
-    const onDisk = (name: string): PropertyInput =>
-      name === 'spec' ? { name, path: join(nf.nfDir, 'spec.py') } : { name, path: join(nf.nfDir, 'properties', `${name}.py`) };
-    const known = [...(nf.hasSpec ? ['spec'] : []), ...nf.propertyFiles];
+    // A name given twice is checked once: the verdicts count properties, not mentions.
+    const names = [...new Set(command.args)];
+    const onDisk = (name: string): PropertyInput => ({ name, path: propertyFile(nf, name) });
+    const known = fileProperties(nf);
     const inCell = (name: string): PropertyInput => ({ name, ...this.cellProperties.get(name)! });
     const properties = names.length === 0
       ? [...known.map(onDisk), ...[...this.cellProperties.keys()].map(inCell)]
@@ -160,6 +164,15 @@ export class NotebookVerification {
       throw error;
     }
   }
+}
+
+/** The NF's properties on disk, by name: `spec` (spec.py) and those of properties/. */
+function fileProperties(nf: NfSummary): string[] {
+  return [...(nf.hasSpec ? ['spec'] : []), ...nf.propertyFiles];
+}
+
+function propertyFile(nf: NfSummary, name: string): string {
+  return name === 'spec' ? join(nf.nfDir, 'spec.py') : join(nf.nfDir, 'properties', `${name}.py`);
 }
 
 function result(data: MimeBundle): CellOutcome {

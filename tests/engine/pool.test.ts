@@ -22,7 +22,7 @@ function spec(name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
-const forwards = spec('forwards', 'return ([1 - received_on_port], [])\n');
+const forwards = spec('forwards', 'if packet_size < 14:\n    return ([], [])\nreturn ([1 - received_on_port], [])\n');
 const alwaysFalse = spec('always_false', 'assert False\n');
 const dropsShort = spec('drops_short', 'if packet_size < 14:\n    return ([], [])\n');
 

@@ -1,4 +1,4 @@
-// `npx vigor run` on real notebooks: outputs written into the .ipynb, an HTML export, failures reported.
+// `npx vigor run` on real notebooks: outputs written beside the .ipynb (or to -o), an HTML export, failures reported.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,7 +57,10 @@ test('a failing cell stops the run with exit code 1, its traceback, and no stale
   assert.equal(run.status, 1);
   assert.match(run.stderr, /cell 2 of .*fails\.ipynb failed; later cells were not run/);
   assert.match(run.stderr, /File "Cell In\[2\]", line 2[\s\S]*NameError: name 'undefined_name' is not defined/);
-  const notebook = JSON.parse(readFileSync(input, 'utf8')) as Notebook;
+  // Without -o the executed notebook goes beside the input, which is left alone.
+  assert.match(run.stdout, /executed notebook written to .*fails\.executed\.ipynb/);
+  assert.equal(JSON.parse(readFileSync(input, 'utf8')).cells[1].outputs[0].text, 'stale\n');
+  const notebook = JSON.parse(readFileSync(join(directory, 'fails.executed.ipynb'), 'utf8')) as Notebook;
   assert.equal(notebook.cells[1].outputs?.[0].output_type, 'error');
   assert.deepEqual([notebook.cells[2].outputs, notebook.cells[2].execution_count], [[], null]);
 });

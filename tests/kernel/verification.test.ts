@@ -161,3 +161,20 @@ test('a property cell cannot reach the host: the escape is the cell error, at it
   assert.equal(error?.ename, 'SpecRuntimeError');
   assert.match(error?.evalue ?? '', /line 2\b.*a spec cannot use the name '__import__'/);
 });
+
+test("a cell named like one of the NF's property files is refused; a name given twice to %verify is one property", async () => {
+  const evalue = (summary: { status: string; error?: { evalue: string } }) => summary.error?.evalue ?? '';
+  for (const name of ['spec', 'learned_fn']) {
+    const { summary } = await run(`%%property ${name}\nreturn ([], [])`);
+    assert.equal(summary.status === 'error' && summary.error.ename, 'UsageError');
+    assert.match(evalue(summary), new RegExp(`learner already has a property named ${name} \\(.*learner/(properties/)?${name}\\.py\\): choose another name for this cell, or run %verify ${name} to check the file`));
+  }
+  // The file is still what %verify checks: it holds, where the refused cell would have failed.
+  const all = await run('%verify');
+  const table = text(all.sink.results[0]);
+  assert.equal(table.match(/^spec\s/gm)?.length, 1, table);
+  assert.match(table, /^spec\s+holds/m);
+  const twice = await run('%verify spec spec');
+  assert.match(text(twice.sink.results[0]), /^learner: 1 of 1 properties hold/);
+  assert.equal(text(twice.sink.results[0]).match(/^spec\s/gm)?.length, 1);
+});

@@ -2,15 +2,17 @@
 // the other implementations run. (The harness is cached by content, so the test gives its NF a config value no
 // other build has: gcc would be needed.)
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { implementationsOf } from '../../runtime/implementations.ts';
 
 const NOP = fileURLToPath(new URL('../../nfs/nop', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'vigor-no-gcc-'));
+// Two folders below the repository's root, as nfs/nop is: its sources include nf-abi/ by relative path.
+const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
+mkdirSync(cache, { recursive: true });
+const work = mkdtempSync(join(cache, 'no-gcc-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('without gcc on the PATH the native baseline is missing, and says how to get it', async () => {

@@ -18,7 +18,7 @@ Object.assign(process.env, LIMITS);
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const NOP = `${root}nfs/nop`;
-const NOP_SPEC = 'return ([1 - received_on_port], [])\n';
+const NOP_SPEC = 'if packet_size < 14:\n    return ([], [])\nreturn ([1 - received_on_port], [])\n';
 const folder = mkdtempSync(join(tmpdir(), 'vigor-sandbox-'));
 const specFile = (name: string, text: string) => {
   const path = join(folder, `${name}.py`);

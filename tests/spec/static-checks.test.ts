@@ -1,7 +1,7 @@
 // Static checks against the manifest and the language, with line and column, also through imports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bridgeManifest, errorsOf, onlyError } from './helpers.ts';
+import { analyze, bridgeManifest, errorsOf, onlyError } from './helpers.ts';
 
 const POP = 'h = pop_header(ether, on_mismatch=([], []))\n';
 
@@ -18,10 +18,12 @@ test('state: an NF without state says so', () => {
   assert.match(onlyError('from state import macs\n', { manifest: nop }).message, /nop: it has no state objects/);
 });
 
-test('state: a state object used without import', () => {
-  const error = onlyError(`${POP}if dyn_emap.has(h.saddr):\n    pass\n`);
-  assert.deepEqual([error.kind, error.line, error.column], ['state', 2, 4]);
-  assert.match(error.message, /'dyn_emap' is a state object of bridge but is not imported: add 'from state import dyn_emap'/);
+test('state: a state object used without import is there (not compared), and its operations are checked', () => {
+  const used = analyze(`${POP}if dyn_emap.has(h.saddr):\n    pass\n`);
+  assert.ok(used.ok && used.spec.stateObjects.length === 0, JSON.stringify(used));
+  const error = onlyError(`${POP}dyn_vals.put(0, 1)\n`);
+  assert.deepEqual([error.kind, error.line, error.column], ['state', 2, 10]);
+  assert.match(error.message, /'dyn_vals' is a vector, which has no operation 'put'/);
 });
 
 test('state: an unknown operation and a wrong number of arguments', () => {

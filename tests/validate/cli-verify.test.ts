@@ -15,6 +15,7 @@ describe('vigor verify', () => {
     const run = vigor('verify', 'tests/programs/nfs/learner');
     assert.equal(run.status, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /^learner: 3 of 3 properties hold \(7 traces\)$/m);
+    assert.equal(run.stderr, '', 'no progress when stderr is not a terminal');
     assert.match(run.stdout, /^learned_fn\s+holds/m);
     assert.match(run.stdout, /^spec\s+holds\s+7\s+\d+\s+\d+\s+[\d.]+\s+16$/m);
     assert.match(run.stdout, /^short_frames_dropped\s+holds/m);

@@ -38,15 +38,15 @@ describe('nop', () => {
   });
 
   test('a wrong claim fails: output devices, with the spec line and a counterexample', async () => {
-    const failure = failed(await session.check('same_port', '# wrong on purpose\nreturn ([received_on_port], [])\n'));
+    const failure = failed(await session.check('same_port', '# wrong on purpose\nif packet_size < 14:\n    return ([], [])\nreturn ([received_on_port], [])\n'));
     assert.deepEqual(failure.failed, ['output devices (device 0)', 'output devices (device 1)']);
-    assert.equal(failure.specLine?.line, 2);
+    assert.equal(failure.specLine?.line, 4);
     const input = inputFromModel(failure.model);
     assert.equal(failure.nfOutput, BigInt(1 - input.device), 'the NF sent the frame to the other device');
   });
 
   test('a failing assert is a counterexample at its line', async () => {
-    const failure = failed(await session.check('early', 'if received_on_port == 1:\n    assert now > 1000\nreturn ([1 - received_on_port], [])\n'));
+    const failure = failed(await session.check('early', 'if received_on_port == 1:\n    assert now > 1000\nif packet_size < 14:\n    return ([], [])\nreturn ([1 - received_on_port], [])\n'));
     assert.deepEqual(failure.failed, ['assert']);
     assert.equal(failure.specLine?.line, 2);
     const input = inputFromModel(failure.model);

@@ -1,13 +1,14 @@
 // Static checks of a spec against the language and the NF's manifest, before anything runs:
-// state names, header fields, record and header constructors, the state API, config keys.
+// state names, header fields, record and header constructors, the state API, config keys, literals.
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type { Manifest } from '../../../nf-abi/index.ts';
 import type { DiagnosticKind } from './diagnostic.ts';
 import type { Dialect } from './dialect.ts';
 import type { Problem } from './problem.ts';
+import { isAddressFunction, literalProblems } from './literals.ts';
 import { nodesNamed, readArguments, textOf, type Arguments } from './syntax-tree.ts';
 import { TypeEnvironment } from './types.ts';
-import { BUILTIN_FUNCTIONS, HEADER_FIELD_NAMES, isHeaderProtocol, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
+import { ADDRESS_FUNCTIONS, BUILTIN_FUNCTIONS, HEADER_FIELD_NAMES, isHeaderProtocol, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
 
 export function checkSpec(tree: Tree, text: string, manifest: Manifest, dialect: Dialect): Problem[] {
   return new SpecChecker(tree, text, manifest, dialect).run();
@@ -24,15 +25,14 @@ class SpecChecker {
     private readonly tree: Tree,
     private readonly text: string,
     private readonly manifest: Manifest,
-    private readonly dialect: Dialect,
+    dialect: Dialect,
   ) {
     this.types = new TypeEnvironment(tree, text, manifest, dialect);
   }
 
   run(): Problem[] {
-    for (const node of nodesNamed(this.tree, 'ImportStatement', 'MemberExpression', 'CallExpression', 'VariableName')) {
+    for (const node of nodesNamed(this.tree, 'ImportStatement', 'MemberExpression', 'CallExpression')) {
       if (node.name === 'ImportStatement') this.checkStateImport(node);
-      else if (node.name === 'VariableName') this.checkStateNameImported(node);
       else if (node.name === 'CallExpression') this.checkCall(node);
       else if (node.getChild('[')) this.checkConfigKey(node);
       else this.checkMember(node);
@@ -56,13 +56,6 @@ class SpecChecker {
       const which = declared.length ? `its state objects are ${list(declared)}` : 'it has no state objects';
       this.report(name, 'state', `'${this.source(name)}' is not a state object of ${this.manifest.name}: ${which} (nfs/${this.manifest.name}/nf.json)`);
     }
-  }
-
-  /** A state object's name used without `from state import` (only imported objects exist). */
-  private checkStateNameImported(name: SyntaxNode): void {
-    const text = this.source(name);
-    if (this.dialect !== 'statement' || this.types.isBound(text) || !this.manifest.state.some((s) => s.name === text)) return;
-    this.report(name, 'state', `'${text}' is a state object of ${this.manifest.name} but is not imported: add 'from state import ${text}' at the top`);
   }
 
   /** `x.name`: a header field, a record field, a state operation or a packet attribute. */
@@ -109,6 +102,7 @@ class SpecChecker {
     if (record) return this.checkRecordConstructor(callee, record, args);
     if (isHeaderProtocol(name)) return this.checkHeaderConstructor(callee, name, args);
     if (name === 'pop_header') return this.checkPopHeader(call, args);
+    if (isAddressFunction(name)) return this.checkAddressFunction(call, name, args);
     if (name === 'vector_get' || name === 'vector_set') this.checkArity(call, name, BUILTIN_FUNCTIONS[name]!.parameters, args, 'state');
   }
 
@@ -151,6 +145,12 @@ class SpecChecker {
     else if (!args.keywords.some((k) => k.name === 'on_mismatch')) {
       this.report(call, 'header', "pop_header needs on_mismatch=(ports, headers): what the spec returns when the header is missing, e.g. on_mismatch=([], [])");
     }
+  }
+
+  /** `mac("01:80:c2:00:00:00")`, `port(80)`, `in_prefix(x, "10.0.0.0/8")`: arity, and arguments written as constants. */
+  private checkAddressFunction(call: SyntaxNode, name: keyof typeof ADDRESS_FUNCTIONS, args: Arguments): void {
+    this.checkArity(call, name, ADDRESS_FUNCTIONS[name].parameters, args, 'header');
+    this.problems.push(...literalProblems(name, args, this.text));
   }
 
   private checkStateCall(callee: SyntaxNode, args: Arguments, call: SyntaxNode): void {

@@ -7,12 +7,15 @@ import { detectDialect } from './dialect.ts';
 import { parsePython } from './syntax.ts';
 import { TypeEnvironment, type SpecType } from './types.ts';
 import {
+  ADDRESS_FUNCTIONS,
   BUILTIN_FUNCTIONS,
   BUILTIN_VALUES,
+  configValues,
   FUNCTION_DIALECT_STATE,
   HEADER_FIELD_NAMES,
   PACKET_ATTRIBUTES,
   recordConstructorName,
+  type Signature,
   STATE_METHODS,
   TRANSMITTED_PACKET_ATTRIBUTES,
 } from './vocabulary.ts';
@@ -59,7 +62,7 @@ export function completeSpec(request: CompletionRequest): Completions {
   const types = new TypeEnvironment(tree, text, manifest, dialect);
 
   if (/config\[\s*["']\w*$/.test(lineBefore)) {
-    return answer(Object.entries(manifest.config).map(([name, c]) => ({ label: name, kind: 'config', detail: `${c.type} = ${c.value}` })));
+    return answer(Object.entries(configValues(manifest)).map(([name, detail]) => ({ label: name, kind: 'config', detail })));
   }
   const here = tree.resolveInner(offset, -1);
   if (here.name === 'Comment' || here.name === 'String') return answer([]);
@@ -111,9 +114,12 @@ function namesInScope(types: TypeEnvironment, manifest: Manifest, functionDialec
   }
   if (functionDialect) {
     for (const [name, doc] of Object.entries(FUNCTION_DIALECT_STATE)) add(name, 'constructor', doc);
+    for (const [name, s] of Object.entries(ADDRESS_FUNCTIONS)) add(name, 'function', signatureDetail(name, s));
   } else {
     for (const [name, doc] of Object.entries(BUILTIN_VALUES)) add(name, 'value', doc);
-    for (const [name, s] of Object.entries(BUILTIN_FUNCTIONS)) add(name, 'function', `${name}(${s.parameters.join(', ')}): ${s.doc}`);
+    for (const [name, detail] of Object.entries(configValues(manifest))) add(name, 'config', detail);
+    for (const object of manifest.state) add(object.name, 'state', `${stateDetail(object.kind, object.record)} (compared only if imported)`);
+    for (const [name, s] of Object.entries(BUILTIN_FUNCTIONS)) add(name, 'function', signatureDetail(name, s));
     for (const [protocol, fields] of Object.entries(HEADER_FIELD_NAMES)) add(protocol, 'constructor', `${protocol}(h, field=...) or ${protocol}(${fields.join(', ')})`);
     for (const [record, fields] of Object.entries(manifest.records)) {
       add(recordConstructorName(record), 'constructor', `${recordConstructorName(record)}(${fields.map((f) => f.name).join(', ')}): a ${record} record`);
@@ -122,6 +128,8 @@ function namesInScope(types: TypeEnvironment, manifest: Manifest, functionDialec
   }
   return [...items.values()];
 }
+
+const signatureDetail = (name: string, s: Signature) => `${name}(${s.parameters.join(', ')}): ${s.doc}`;
 
 function describe(type: SpecType): string {
   switch (type.kind) {

@@ -7,7 +7,7 @@ export type DiagnosticKind =
   | 'dialect' // the shape of a dialect is broken (e.g. `def spec` with other parameters)
   | 'import' // `import name`: unknown property, cycle, misplaced
   | 'state' // `from state import`: a name the manifest does not declare; a state API misuse
-  | 'header' // a header field or header constructor argument that does not exist
+  | 'header' // a header field or header constructor argument that does not exist; a malformed field literal (mac("01:80"))
   | 'constructor' // a record constructor with the wrong arguments
   | 'config' // `config[...]` with a key the manifest does not declare
   | 'runtime'; // the spec raised a Python exception while it ran (found only by running it)

@@ -24,7 +24,7 @@ export class TypeEnvironment {
     private readonly tree: Tree,
     private readonly text: string,
     readonly manifest: Manifest,
-    dialect: Dialect,
+    private readonly dialect: Dialect,
   ) {
     for (const record of Object.keys(manifest.records)) this.recordsByConstructor.set(recordConstructorName(record), record);
     if (dialect === 'function') {
@@ -46,7 +46,10 @@ export class TypeEnvironment {
   }
 
   typeOfName(name: string): SpecType | undefined {
-    return this.names.get(name) ?? undefined;
+    if (this.names.has(name)) return this.names.get(name) ?? undefined;
+    // In the statement dialect a state object is there without `from state import` (it is then not compared).
+    const object = this.dialect === 'statement' ? this.manifest.state.find((s) => s.name === name) : undefined;
+    return object && { kind: 'state', object };
   }
 
   /** The record type a constructor name builds (`StaticKeyc` -> `StaticKey`), unless shadowed. */

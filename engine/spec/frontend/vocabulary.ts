@@ -1,6 +1,6 @@
 // The names the spec language gives meaning to (SPEC-LANGUAGE.md), with a line of documentation
 // each: the static checks test against them and completion offers them.
-import { HEADER_FIELDS, isProtocol, type Protocol, type StateObject } from '../../../nf-abi/index.ts';
+import { HEADER_FIELDS, isProtocol, type Manifest, type Protocol, type StateObject } from '../../../nf-abi/index.ts';
 
 export type HeaderProtocol = Protocol;
 
@@ -53,8 +53,31 @@ export const BUILTIN_VALUES: Record<string, string> = {
   sent_on_ports: 'the devices the NF sent the packet on (Vigor 1.0 name)',
 };
 
+/**
+ * Literals in operators' notation and address classes, in both dialects: each literal is the value the NF sees in
+ * the header field (a little-endian load of the wire bytes); the address classes take field values, symbolic or not.
+ */
+export const ADDRESS_FUNCTIONS = {
+  mac: { parameters: ['text'], doc: 'a MAC address written "01:80:c2:00:00:00", as ether.saddr and ether.daddr hold it' },
+  ip: { parameters: ['text'], doc: 'an IPv4 address written "10.0.0.1", as ipv4.saddr and ipv4.daddr hold it' },
+  port: { parameters: ['number'], doc: 'a TCP/UDP port number (0..65535), as tcpudp.src_port and tcpudp.dst_port hold it' },
+  ethertype: { parameters: ['number'], doc: 'an EtherType (0x0800 for IPv4), as ether.type holds it' },
+  in_prefix: { parameters: ['address', 'prefix'], doc: 'whether an IPv4 address (ipv4.saddr, ipv4.daddr) lies in the prefix written "10.0.0.0/8"' },
+  is_group: { parameters: ['address'], doc: 'whether a MAC address is a group (multicast or broadcast) address: the first octet\'s lowest bit' },
+  is_broadcast: { parameters: ['address'], doc: 'whether a MAC address is ff:ff:ff:ff:ff:ff' },
+} satisfies Record<string, Signature>;
+
+/**
+ * nf.json's config values, each with its type and value: `config["key"]` in the function dialect, and in the
+ * statement dialect a global of the key's name (a spec that assigns the name makes a local of its own).
+ */
+export function configValues(manifest: Pick<Manifest, 'config'>): Record<string, string> {
+  return Object.fromEntries(Object.entries(manifest.config).map(([name, c]) => [name, `config value, ${c.type} = ${c.value}`]));
+}
+
 /** Functions of the statement dialect besides header and record constructors. */
 export const BUILTIN_FUNCTIONS: Record<string, Signature> = {
+  ...ADDRESS_FUNCTIONS,
   pop_header: { parameters: ['protocol', 'on_mismatch'], doc: 'take the next header the NF parsed; return on_mismatch if it is another protocol or missing' },
   vector_get: { parameters: ['vector', 'index'], doc: 'the element of a vector at the index' },
   vector_set: { parameters: ['vector', 'index', 'value'], doc: 'replace the element of a vector at the index' },

@@ -120,11 +120,8 @@ function chosenSpecs(command: WordedCommand, nfDir: string, options: Chosen, eng
 async function exploreOnce(nfDir: string, nf: string, status: StatusLine, engine: Engine): Promise<void> {
   status.show(`building ${nf}`);
   const build = await buildNf(nfDir);
-  const file = engine.traceCacheFile(build, 'nf' satisfies Layers);
-  if (engine.loadTraces(file, build)) return;
   status.show(`exploring ${nf}`);
-  const exploration = await engine.exploreNf(build, {
+  await engine.exploreCached(build, 'nf' satisfies Layers, {
     progress: ({ done, detail }) => status.show(`exploring ${nf}: ${done} paths explored${detail ? `, ${detail}` : ''}`, false),
   });
-  engine.saveTraces(file, exploration);
 }

@@ -5,7 +5,7 @@
 export { type Layers, type PropertyResult, type ReplayedFailure, VerificationSession } from './session/session.ts';
 export type { Replay } from './session/replay.ts';
 // The trace cache, for a caller that explores once before many sessions read the traces (`vigor verify`).
-export { loadTraces, saveTraces, traceCacheFile } from './session/trace-cache.ts';
+export { exploreCached } from './session/trace-cache.ts';
 // Many properties at once on a pool of worker threads, and the worker helper the kernel shares.
 export { type PoolVerification, verifyInParallel } from './pool/pool.ts';
 export { propertyName, type PropertySummary } from './pool/pool-protocol.ts';

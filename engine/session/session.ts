@@ -7,11 +7,11 @@ import { buildNf, type NfBuild } from '../../toolchain/build.ts';
 import { Solver } from '../solver/z3.ts';
 import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
-import { exploreNf, type NfExploration } from '../nf/explore-nf.ts';
+import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
-import { loadTraces, saveTraces, traceCacheFile } from './trace-cache.ts';
+import { exploreCached } from './trace-cache.ts';
 
 export type Layers = 'nf';
 
@@ -57,12 +57,7 @@ export class VerificationSession {
     const key = `${build.hash}/${layers}`;
     let exploration = explorations.get(key);
     if (!exploration) {
-      const file = traceCacheFile(build, layers);
-      const stored = loadTraces(file, build);
-      exploration = stored ? Promise.resolve(stored) : exploreNf(build, { solver, shouldStop: options.shouldStop, progress: options.progress }).then((run) => {
-        saveTraces(file, run);
-        return run;
-      });
+      exploration = exploreCached(build, layers, { solver, shouldStop: options.shouldStop, progress: options.progress });
       explorations.set(key, exploration);
       // An interrupted or failed exploration is not cached.
       exploration.catch(() => explorations.delete(key));

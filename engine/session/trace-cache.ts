@@ -12,7 +12,7 @@ import { vectorBase, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import { type Assignment, readTermTable, type Term, type TermTable, TermWriter } from '../solver/term.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { LinearMemory, PacketBuffer } from '../symbex/memory.ts';
-import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
+import { exploreNf, INPUT, type NfExploration, type NfOptions } from '../nf/explore-nf.ts';
 import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts';
 import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
 
@@ -37,6 +37,16 @@ export function loadTraces(file: string, build: NfBuild): NfExploration | null {
   } catch {
     return null; // a damaged or partial file: explore again
   }
+}
+
+/** The NF's traces for these layers: read from the cache, else explored (with `options`) and stored. */
+export async function exploreCached(build: NfBuild, layers: string, options: NfOptions = {}): Promise<NfExploration> {
+  const file = traceCacheFile(build, layers);
+  const stored = loadTraces(file, build);
+  if (stored) return stored;
+  const run = await exploreNf(build, options);
+  saveTraces(file, run);
+  return run;
 }
 
 export function saveTraces(file: string, run: NfExploration): void {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { traceCacheFile } from '../../engine/index.ts';
+import { traceCacheFile } from '../../engine/session/trace-cache.ts';
 import { buildNf } from '../../toolchain/build.ts';
 import { vigor } from './in-process.ts';
 

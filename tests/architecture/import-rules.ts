@@ -1,5 +1,5 @@
 // Checks the architecture's import rules (tests/architecture/README.md): each folder README's `May import:` line against the actual imports.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, posix } from 'node:path';
 
@@ -276,22 +276,17 @@ export function checkImportRules(root: string, options: { exclude?: string[] } =
     }
   };
   walk('');
-  const isFile = (path: string) => {
-    if (files.has(path)) return true;
+  // What the walk saw, else what is on disk (a path the walk left out, such as an ignored folder).
+  const existsAs = (walked: ReadonlySet<string>, kind: (stats: Stats) => boolean) => (path: string): boolean => {
+    if (walked.has(path)) return true;
     try {
-      return statSync(join(root, path)).isFile();
+      return kind(statSync(join(root, path)));
     } catch {
       return false;
     }
   };
-  const isFolder = (path: string) => {
-    if (folders.has(path)) return true;
-    try {
-      return statSync(join(root, path)).isDirectory();
-    } catch {
-      return false;
-    }
-  };
+  const isFile = existsAs(files, (stats) => stats.isFile());
+  const isFolder = existsAs(folders, (stats) => stats.isDirectory());
 
   const problems: string[] = [];
   const rules = new Map<string, Rule>();

@@ -10,12 +10,18 @@ export { exploreCached } from './session/trace-cache.ts';
 export { type PoolVerification, verifyInParallel } from './pool/pool.ts';
 export { propertyName, type PropertySummary } from './pool/pool-protocol.ts';
 export { startTypeScriptWorker } from './pool/worker-thread.ts';
+// Started ahead of the first verification by a caller that expects one (the kernel's engine worker).
+export { specPython } from './spec/python.ts';
+// Pyodide restored from a memory image (the spec interpreter's start-up, shared with the kernel's Python).
+export { loadPreloadedPyodide } from './spec/pyodide-snapshot.ts';
 // Symbolic execution of an NF on its own (`vigor traces`, the exploration benchmark).
 export { exploreNf, type NfExploration } from './nf/explore-nf.ts';
 export { Solver } from './solver/z3.ts';
 export { EngineError, type Violation, type Watch } from './symbex/violations.ts';
 // Renderings: text for the CLI, plain data the kernel turns into HTML.
-export { formatExploration, formatViolation, showValue, traceLines } from './render/exploration.ts';
+export { formatExploration, formatViolation, traceOutput } from './render/exploration.ts';
+export { formatStep, type PathStep, traceLines } from './render/nf-path.ts';
+export { replayWords } from './render/text.ts';
 export { describeFailure, type FailureDescription } from './render/failure.ts';
 export { formatPropertyResult, formatResultTable, type PropertyRow, verdictSummary, verdictWord } from './render/property.ts';
 // The spec language's static front-end: analysis, diagnostics, completion, the vocabulary, property files.

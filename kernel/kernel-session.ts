@@ -1,9 +1,11 @@
 // The cell handler: what the kernel does with code, independent of ZeroMQ. The protocol server and
 // `vigor run` both drive it, so a notebook behaves the same in Jupyter and without it.
 import { mergeCompletions, type Completion, type CompletionSource, type InspectionSource } from './session/assistance.ts';
+import { helpRequest, notFound, type HelpRequest } from './session/help-request.ts';
 import { History, type HistoryQuery, type HistoryRow } from './session/history.ts';
 import { MagicAssistance } from './session/magic-assistance.ts';
-import { MagicRegistry, planCell, type CellPlan, type MagicContext } from './session/magics.ts';
+import { MagicRegistry, planCell, type MagicContext } from './session/magics.ts';
+import { historyMagic, lsmagicMagic } from './session/session-magics.ts';
 import { type CellOutcome, type MimeBundle, type OutputSink } from './session/output.ts';
 import { StreamCoalescer } from './session/stream-coalescer.ts';
 import { PythonRuntime } from './python/python-runtime.ts';
@@ -11,6 +13,8 @@ import type { CellHandler, ExecuteOptions, ExecuteSummary, IsCompleteAnswer } fr
 import { NotebookBenchmarks } from './bench-magic/bench-magics.ts';
 import { plotMagic } from './rich-output/plot-magic.ts';
 import { typeScriptMagic } from './typescript/ts-magic.ts';
+import { propertyCell } from './verification/property-cell.ts';
+import { resultsJson } from './verification/session-results.ts';
 import { SpecAssistance } from './verification/spec-assistance.ts';
 import { NotebookVerification } from './verification/verification-magics.ts';
 
@@ -36,21 +40,33 @@ export class KernelSession implements CellHandler {
   private readonly magicAssistance: MagicAssistance;
   private readonly completionSources: CompletionSource[] = [];
   private readonly inspectionSources: InspectionSource[] = [];
+  private readonly verification: NotebookVerification;
+  /** The results JSON Python's `vigor` was last given. */
+  private resultsGiven = '';
   private executionCount = 0;
   private running: AbortController | undefined;
 
   constructor(options: KernelSessionOptions) {
     this.magics.register(typeScriptMagic(options.workingDirectory));
+    this.magics.register(lsmagicMagic(this.magics));
+    this.magics.register(historyMagic(this.history));
     const verification = new NotebookVerification(options.workingDirectory);
+    this.verification = verification;
     for (const magic of verification.magics()) this.magics.register(magic);
     const selectedNf = () => (verification.selected ? { dir: verification.selected.nfDir, name: verification.selected.name } : undefined);
     const benchmarks = new NotebookBenchmarks(options.workingDirectory, selectedNf);
     for (const magic of benchmarks.magics()) this.magics.register(magic);
     this.magics.register(plotMagic([...verification.plotKinds(), ...benchmarks.plotKinds()]));
     this.magicAssistance = new MagicAssistance(this.magics);
-    const specAssistance = new SpecAssistance(verification);
-    this.completionSources.push(specAssistance, this.python);
-    this.inspectionSources.push(this.magicAssistance, specAssistance, this.python);
+    const spec = new SpecAssistance(verification);
+    this.completionSources.push(spec.inPropertyCells, spec.inOtherCells, this.python);
+    // A spec name in a property cell means the spec's; elsewhere a Python name of the same spelling comes first.
+    this.inspectionSources.push(this.magicAssistance, spec.inPropertyCells, this.python, spec.inOtherCells);
+  }
+
+  /** Starts what the first verification needs (the verifier's worker, Z3, its Python) in the background. */
+  prepareVerification(): void {
+    this.verification.prepare();
   }
 
   /** Another source of completions (e.g. the engine's state names and header fields), asked alongside Python's. */
@@ -60,7 +76,7 @@ export class KernelSession implements CellHandler {
 
   /** Another source of documentation, asked before Python's namespace. */
   addInspectionSource(source: InspectionSource): void {
-    this.inspectionSources.splice(this.inspectionSources.length - 1, 0, source);
+    this.inspectionSources.splice(this.inspectionSources.indexOf(this.python), 0, source);
   }
 
   async execute(code: string, sink: OutputSink, options: ExecuteOptions): Promise<ExecuteSummary> {
@@ -73,7 +89,7 @@ export class KernelSession implements CellHandler {
     this.running = controller;
     let outcome: CellOutcome;
     try {
-      outcome = await this.run(planCell(code), { sink: output, executionCount, signal: controller.signal });
+      outcome = await this.run(code, { sink: output, executionCount, signal: controller.signal });
     } catch (error) {
       // A bug in a handler must not take the kernel down; the user sees it as the cell's error.
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -118,14 +134,17 @@ export class KernelSession implements CellHandler {
 
   async isComplete(code: string): Promise<IsCompleteAnswer> {
     const plan = planCell(code);
-    // A `# property:` cell (its body is the whole cell) is Python as it stands.
-    if (plan.kind === 'cell-magic' && plan.invocation.firstLine > 1) {
-      // As in IPython's console: a cell magic's body ends with an empty line.
-      const lastLine = code.slice(code.lastIndexOf('\n') + 1);
-      return code.includes('\n') && lastLine.trim() === '' ? { status: 'complete' } : { status: 'incomplete', indent: '' };
+    if (plan.kind === 'python') return plan.python.trim() === '' ? { status: 'complete' } : this.python.isComplete(plan.python);
+    const { body, firstLine } = plan.invocation;
+    const property = propertyCell(code) !== undefined;
+    if (property && body.trim() !== '') {
+      const spec = await this.python.isComplete(body, true);
+      // A `# property:` cell (its body is the whole cell) is Python as it stands; an open block keeps its indent.
+      if (firstLine === 1 || spec.status !== 'complete') return spec;
     }
-    const python = plan.kind === 'cell-magic' ? plan.invocation.body : plan.python;
-    return python.trim() === '' ? { status: 'complete' } : this.python.isComplete(python);
+    // As in IPython's console: a cell magic's body ends with an empty line.
+    const lastLine = code.slice(code.lastIndexOf('\n') + 1);
+    return code.includes('\n') && lastLine.trim() === '' ? { status: 'complete' } : { status: 'incomplete', indent: '' };
   }
 
   historyQuery(query: HistoryQuery, withOutput: boolean): HistoryRow[] {
@@ -137,10 +156,34 @@ export class KernelSession implements CellHandler {
     await this.python.close();
   }
 
-  private async run(plan: CellPlan, context: MagicContext): Promise<CellOutcome> {
+  /** `name?` and `name??`: what inspection shows, as output (IPython's pager text, in the cell). */
+  private async help({ name, detailLevel }: HelpRequest, { sink }: MagicContext): Promise<CellOutcome> {
+    const found = await this.inspect(name, name.length, detailLevel);
+    if (found) sink.displayData({ data: found, metadata: {} });
+    else sink.stream('stdout', notFound(name));
+    return { status: 'ok' };
+  }
+
+  /** Python's `vigor` follows what the verification magics found (only when it changed). */
+  private giveResultsToPython(): void {
+    const json = resultsJson(this.verification);
+    if (json === this.resultsGiven) return;
+    this.resultsGiven = json;
+    this.python.setResults(json);
+  }
+
+  private async run(code: string, context: MagicContext): Promise<CellOutcome> {
+    const help = helpRequest(code);
+    if (help) return this.help(help, context);
+    const plan = planCell(code);
     if (plan.kind === 'cell-magic') {
       const magic = this.magics.find('cell', plan.name);
-      return magic ? magic.run(plan.invocation, context) : this.magics.unknownMagic('cell', plan.name, plan.invocation.firstLine - 1);
+      if (!magic) return this.magics.unknownMagic('cell', plan.name, plan.invocation.firstLine - 1);
+      try {
+        return await magic.run(plan.invocation, context);
+      } finally {
+        this.giveResultsToPython();
+      }
     }
     let outcome: CellOutcome = { status: 'ok' };
     for (const { name, invocation } of plan.lineMagics) {
@@ -149,7 +192,11 @@ export class KernelSession implements CellHandler {
       // As in IPython, `{expression}` in the arguments is Python's value (e.g. a papermill parameter).
       const expanded = /[{}]/.test(invocation.args) ? await this.python.expandMagicArgs(invocation.args) : { text: invocation.args };
       if ('error' in expanded) return expanded.error;
-      outcome = await magic.run({ ...invocation, args: expanded.text }, context);
+      try {
+        outcome = await magic.run({ ...invocation, args: expanded.text }, context);
+      } finally {
+        this.giveResultsToPython();
+      }
       if (outcome.status === 'error') return outcome;
     }
     if (plan.python.trim() === '') return outcome;

@@ -18,6 +18,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
   };
   const server = new KernelServer({ connection, session, onShutdown: () => void stop() });
   await server.start();
+  // After the sockets answer and Python has started (neither is held up by it): the first %nf then finds the
+  // verifier loaded.
+  void session.python.whenReady().catch(() => undefined).then(() => session.prepareVerification());
   // jupyter_client interrupts with SIGINT (interrupt_mode "signal") and also sends it before shutting down.
   process.on('SIGINT', () => session.interrupt());
   process.on('SIGTERM', () => void stop());

@@ -3,6 +3,7 @@ import type { ColumnType, Manifest } from './manifest.ts';
 
 /** A table cell as the NF receives it: an i32 number, or a bigint for `u64` and `mac` columns. */
 function cellValue(type: ColumnType, value: number | string): number | bigint {
+  if (type === 'ipv4') return String(value).split('.').reduce((word, octet) => (word << 8) | Number(octet), 0);
   if (type === 'mac') {
     const bytes = String(value).split(':').map((pair) => BigInt(parseInt(pair, 16)));
     return bytes.reduce((word, byte, at) => word | (byte << BigInt(8 * at)), 0n);

@@ -7,8 +7,11 @@ export type ScalarType = 'u8' | 'u16' | 'u32' | 'u64';
 
 export interface RecordField {
   name: string;
-  /** A scalar type, or `bytes:N` for a fixed-size byte string such as a MAC address. */
-  type: ScalarType | `bytes:${number}`;
+  /**
+   * A scalar type, `i32` for a number that may be negative (two's complement: specs read it signed, such as -2
+   * meaning "drop"), or `bytes:N` for a fixed-size byte string such as a MAC address.
+   */
+  type: ScalarType | 'i32' | `bytes:${number}`;
   /**
    * An invariant of every stored record: the field is (unsigned) below this number, config value, or
    * `"devices"`. The verifier assumes it of the state before a packet and checks that every write keeps it.
@@ -29,6 +32,29 @@ export interface StateObject {
    * at the key's index. A spec's `get(key)` then gives that value (the field, when the record has one).
    */
   values?: string;
+  /** What every key of an emap satisfies (see `KeyInvariant`). */
+  key_invariant?: { field: string; is: KeyPredicate; unless?: string };
+}
+
+/**
+ * `not_group`: the field, a MAC address, is no group (multicast or broadcast) address: the I/G bit, the lowest bit
+ * of its first octet on the wire, is clear.
+ */
+export type KeyPredicate = 'not_group';
+
+/**
+ * An emap's key invariant in force: the key's bytes `[offset, offset + bytes)` (its record's field `field`)
+ * satisfy `is`. The verifier assumes it of every key in the state before a packet and checks it at every
+ * emap_add (nf_init's too), so it holds by induction over packets.
+ */
+export interface KeyInvariant {
+  object: string;
+  field: string;
+  offset: number;
+  bytes: number;
+  is: KeyPredicate;
+  /** The config value whose being nonzero would switch it off. */
+  unless?: string;
 }
 
 export interface ConfigValue {
@@ -37,15 +63,16 @@ export interface ConfigValue {
 }
 
 /** A column of a config table: an integer type (`i32` for values that may be negative, such as -2 meaning
- * "drop"), or `mac`, an Ethernet address written "02:00:00:00:00:01". */
-export type ColumnType = ScalarType | 'i32' | 'mac';
+ * "drop"), `mac`, an Ethernet address written "02:00:00:00:00:01", or `ipv4`, an IPv4 address written "10.0.0.0". */
+export type ColumnType = ScalarType | 'i32' | 'mac' | 'ipv4';
 
 /**
  * Rows of configuration an NF reads at init, such as the bridge's static forwarding rules. The NF imports, from
  * module "config", `<table>_count` (an i32 global or function without parameters) and one function
  * `<table>_<column>(row: i32)` per column, returning an i64 for `u64` and `mac` columns, else an i32. A `mac` is
  * returned as the i64 whose little-endian bytes are the address in wire order, so storing its low 6 bytes
- * writes the address as it appears in a frame.
+ * writes the address as it appears in a frame. An `ipv4` is returned as an i32 with the first octet most
+ * significant (10.0.0.0 is 0x0a000000), as libVig's lpm takes prefixes.
  */
 export interface ConfigTable {
   columns: Record<string, ColumnType>;
@@ -97,13 +124,26 @@ export function loadManifest(nfDir: string): Manifest {
   return manifest;
 }
 
+/** The size of a record field in bytes. */
+export const fieldBytes = (type: RecordField['type']): number => (type.startsWith('bytes:') ? Number(type.slice(6)) : { u8: 1, u16: 2, u32: 4, i32: 4, u64: 8 }[type as ScalarType | 'i32']);
+
+/** The key invariant of state object `object` while the config leaves it on, else null (none declared, or `unless` set). */
+export function keyInvariant(manifest: Pick<Manifest, 'config' | 'records'>, object: StateObject | undefined): KeyInvariant | null {
+  const declared = object?.key_invariant;
+  if (!declared || (declared.unless !== undefined && BigInt(manifest.config[declared.unless]!.value) !== 0n)) return null;
+  const fields = manifest.records[object.record!]!;
+  const at = fields.findIndex((f) => f.name === declared.field);
+  const offset = fields.slice(0, at).reduce((sum, f) => sum + fieldBytes(f.type), 0);
+  return { object: object.name, field: declared.field, offset, bytes: fieldBytes(fields[at]!.type), is: declared.is, ...(declared.unless !== undefined ? { unless: declared.unless } : {}) };
+}
+
 /** The number a record field's or a table column's `below` names. */
 export function fieldBound(manifest: Pick<Manifest, 'config' | 'devices'>, bound: number | string): bigint {
   if (typeof bound === 'number') return BigInt(bound);
   return bound === 'devices' ? BigInt(manifest.devices) : BigInt(manifest.config[bound]!.value);
 }
 
-const RANGES: Record<Exclude<ColumnType, 'mac'>, [bigint, bigint]> = {
+const RANGES: Record<Exclude<ColumnType, 'mac' | 'ipv4'>, [bigint, bigint]> = {
   u8: [0n, 0xffn],
   u16: [0n, 0xffffn],
   u32: [0n, 0xffffffffn],
@@ -111,6 +151,7 @@ const RANGES: Record<Exclude<ColumnType, 'mac'>, [bigint, bigint]> = {
   i32: [-(2n ** 31n), 2n ** 31n - 1n],
 };
 const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+const IPV4_PATTERN = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** A whole number as written in nf.json (a JSON number or a decimal string), or null. */
 function wholeNumber(value: unknown): bigint | null {
@@ -149,6 +190,7 @@ function crossFieldProblems(m: Manifest): string[] {
     if (object.values !== undefined && (object.kind !== 'emap' || !m.state.some((other) => other.name === object.values && other.kind === 'vector'))) {
       problems.push(broken(where('state', at, 'values'), 'must name a vector state object, and only an emap has values', object.values));
     }
+    if (object.key_invariant) problems.push(...keyInvariantProblems(m, object, (...path) => where('state', at, 'key_invariant', ...path)));
   });
   // A config value used as a capacity meets the bound the schema puts on capacities written as numbers: one
   // problem per value, however many objects it sizes.
@@ -158,6 +200,22 @@ function crossFieldProblems(m: Manifest): string[] {
       problems.push(broken(where('config', key, 'value'), `must be 1..${MAX_CAPACITY} as the capacity of state ${sized.join(', ')} (libVig's structures hold at most ${MAX_CAPACITY} entries)`, value));
     }
   }
+  return problems;
+}
+
+/** A key invariant belongs to an emap with a key record holding its field, of the size its predicate reads. */
+function keyInvariantProblems(m: Manifest, object: StateObject, where: (...path: string[]) => string): string[] {
+  const { field, unless } = object.key_invariant!;
+  const problems: string[] = [];
+  const fields = object.record !== undefined ? m.records[object.record] : undefined;
+  if (object.kind !== 'emap' || object.record === undefined) {
+    problems.push(`${where()}: only an emap with a key record ("record") has a key invariant; state "${object.name}" is ${object.kind === 'emap' ? 'an emap without one' : `a ${object.kind}`}`);
+  } else if (fields) {
+    const declared = fields.find((f) => f.name === field);
+    if (!declared) problems.push(broken(where('field'), `must name a field of record "${object.record}" (${fields.map((f) => f.name).join(', ')})`, field));
+    else if (declared.type !== 'bytes:6') problems.push(`${where('field')}: not_group reads a MAC address, a bytes:6 field; "${field}" is a ${declared.type}`);
+  }
+  if (unless !== undefined && !(unless in m.config)) problems.push(broken(where('unless'), `must name a config value (config values: ${configNames(m)})`, unless));
   return problems;
 }
 
@@ -191,6 +249,8 @@ function tableProblems(m: Manifest, name: string, table: ConfigTable): string[] 
         problems.push(`${where('rows', at)}: the value of column "${column}" is missing`);
       } else if (type === 'mac') {
         if (typeof value !== 'string' || !MAC_PATTERN.test(value)) problems.push(`${cell}: ${JSON.stringify(value)} is not a MAC address such as "02:00:00:00:00:01"`);
+      } else if (type === 'ipv4') {
+        if (typeof value !== 'string' || !IPV4_PATTERN.test(value)) problems.push(`${cell}: ${JSON.stringify(value)} is not an IPv4 address such as "10.0.0.0" (four decimal octets 0..255)`);
       } else {
         const [low, high] = RANGES[type];
         const number = wholeNumber(value);

@@ -7,6 +7,7 @@ import { implementationsOf, type ImplementationId } from './implementations.ts';
 import { readPcap, writePcap } from './pcap.ts';
 import { spread, summariseLatencies, type LatencySummary, type Spread } from './statistics.ts';
 import type { PacketTrace, ProcessedPackets } from './trace.ts';
+import { BENCH_ROUTES, generateRoutedTraffic, routingTable, withBenchRoutes } from './route-traffic.ts';
 import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, type TrafficOptions } from './traffic.ts';
 
 export interface BenchOptions {
@@ -39,6 +40,8 @@ export interface NfBenchmark {
     probes: number;
     /** Live flows in the main table (generated traffic only). */
     tableOccupancy?: { flows: number; capacity: number };
+    /** Prefixes in a router's generated routing table, which replaces nf.json's (generated traffic only). */
+    routes?: number;
     frameSizes: string;
   };
   repetitions: number;
@@ -57,11 +60,15 @@ export interface NfBenchmark {
 export class OutputMismatch extends Error {}
 
 export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT_BENCH, progress: (line: string) => void = () => {}): Promise<NfBenchmark> {
-  const manifest = loadManifest(nfDir);
+  // A router runs with a generated routing table of thousands of prefixes (route-traffic.ts), the same for all three.
+  const table = routingTable(loadManifest(nfDir));
+  const manifest = table ? withBenchRoutes(loadManifest(nfDir), table, options.traffic.seed) : loadManifest(nfDir);
   const trace = options.pcap
     ? trafficFromCapture(manifest, readPcap(options.pcap), options.pcap, options.traffic)
-    : generateTraffic(manifest, options.traffic);
-  const { implementations, missing } = await implementationsOf(nfDir);
+    : table
+      ? generateRoutedTraffic(manifest, table, options.traffic)
+      : generateTraffic(manifest, options.traffic);
+  const { implementations, missing } = await implementationsOf(nfDir, manifest);
   progress(`${manifest.name}: ${trace.untimed} untimed + ${trace.measured} measured packets; ${implementations.map((i) => i.id).join(', ')}`);
   const runs = implementations.map((implementation) => ({ implementation, run: implementation.prepare(trace), repetitions: [] as Repetition[], last: null as ProcessedPackets | null }));
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
@@ -90,7 +97,7 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
       measuredPackets: trace.measured,
       untimedPackets: trace.untimed,
       probes: trace.measuredProbes(),
-      ...(options.pcap ? {} : { tableOccupancy: { flows: Math.floor(options.traffic.occupancy * mainTableCapacity(manifest)), capacity: mainTableCapacity(manifest) } }),
+      ...(options.pcap ? {} : table ? { routes: BENCH_ROUTES } : { tableOccupancy: { flows: Math.floor(options.traffic.occupancy * mainTableCapacity(manifest)), capacity: mainTableCapacity(manifest) } }),
       frameSizes: options.pcap ? 'from the capture' : options.traffic.sizes.map((s) => (options.traffic.sizes.length > 1 ? `${s.bytes}:${s.weight}` : `${s.bytes}`)).join(','),
     },
     repetitions: options.repetitions,

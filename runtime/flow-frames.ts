@@ -19,10 +19,10 @@ export function flowMac(flow: number, into: Uint8Array, at: number): void {
 
 /**
  * Writes a frame from flow `source` to flow `destination` over all of `frame` (zeroed, at least MIN_FLOW_FRAME
- * bytes): 10.0.0.0/8 addresses and ports from the flow numbers, TTL 64, a valid IPv4 header checksum, UDP
- * checksum 0 (none, allowed over IPv4), zero payload.
+ * bytes): 10.0.0.0/8 addresses and ports from the flow numbers (or the IPv4 destination `address`, first octet
+ * most significant), TTL 64, a valid IPv4 header checksum, UDP checksum 0 (none, allowed over IPv4), zero payload.
  */
-export function writeFlowFrame(source: number, destination: number, frame: Uint8Array): void {
+export function writeFlowFrame(source: number, destination: number, frame: Uint8Array, address = (10 << 24) | (destination & 0xffffff)): void {
   const length = frame.length;
   if (length < MIN_FLOW_FRAME) throw new RangeError(`a flow frame needs at least ${MIN_FLOW_FRAME} bytes (Ethernet, IPv4, UDP), not ${length}`);
   const view = new DataView(frame.buffer, frame.byteOffset, length);
@@ -35,7 +35,7 @@ export function writeFlowFrame(source: number, destination: number, frame: Uint8
   view.setUint8(ip + 8, 64);
   view.setUint8(ip + 9, 17);
   view.setUint32(ip + 12, (10 << 24) | (source & 0xffffff));
-  view.setUint32(ip + 16, (10 << 24) | (destination & 0xffffff));
+  view.setUint32(ip + 16, address);
   view.setUint16(ip + 10, ipv4Checksum(frame.subarray(ip, ip + IPV4_HEADER)));
   const udp = ip + IPV4_HEADER;
   view.setUint16(udp, 1024 + (source % 64512));

@@ -43,8 +43,9 @@ function nativeHarness(twin: string, manifest: Manifest): { binary: string } | {
   }
 }
 
-export async function implementationsOf(nfDir: string): Promise<NfImplementations> {
-  const build = await buildNf(nfDir);
+/** `manifest`: nf.json's, unless given (the benchmark's config, such as a router's generated routing table). */
+export async function implementationsOf(nfDir: string, benchManifest?: Manifest): Promise<NfImplementations> {
+  const build = { ...(await buildNf(nfDir)), ...(benchManifest ? { manifest: benchManifest } : {}) };
   const { manifest } = build;
   const compiled = { ...build, module: new WebAssembly.Module(build.wasm) };
   const implementations: Implementation[] = [{

@@ -15,7 +15,7 @@ import { BURST_PACKETS, STAGING_BYTES } from './bursts.ts';
 
 const NATIVE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'native');
 /** Headers a C twin includes by relative path: part of what a cached harness was built from. */
-const SHARED_HEADERS = ['nf-abi/c/nf.h', 'libvig/c/libvig.h'].map((path) => join(PROJECT_ROOT, path));
+const SHARED_HEADERS = ['nf-abi/c/nf.h', 'nf-abi/c/frame-layout.h', 'nfs/flow-frame/flow-frame.h', 'libvig/c/libvig.h'].map((path) => join(PROJECT_ROOT, path));
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'native');
 // The same bursts and packet area as the WebAssembly driver's, so that both loops do the same copies.
 const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes', `-DSTAGING_BYTES=${STAGING_BYTES}`, `-DBURST_PACKETS=${BURST_PACKETS}`, `-DPACKET_AREA=${MAX_FRAME}`];

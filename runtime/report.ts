@@ -28,7 +28,7 @@ export function formatBenchmarks(results: NfBenchmark[]): string {
   const line = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
   const notes = results.flatMap((result) => {
     const { traffic } = result;
-    const occupancy = traffic.tableOccupancy ? `, main table ${traffic.tableOccupancy.flows}/${traffic.tableOccupancy.capacity} flows` : '';
+    const occupancy = traffic.tableOccupancy ? `, main table ${traffic.tableOccupancy.flows}/${traffic.tableOccupancy.capacity} flows` : traffic.routes ? `, ${traffic.routes} generated routes and a default route` : '';
     return [
       `${result.nf}: ${traffic.source} traffic, ${traffic.measuredPackets} measured packets (${traffic.probes} probes timed) after ${traffic.untimedPackets} untimed, frames ${traffic.frameSizes} bytes${occupancy}; ${result.repetitions} repetitions`,
       ...result.missing.map((reason) => `${result.nf}: no baseline ${reason}`),

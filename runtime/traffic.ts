@@ -40,6 +40,17 @@ export const DEFAULT_TRAFFIC: TrafficOptions = {
 const EVALUATION_CAPACITY = 65_536;
 /** Flow numbers stay below 2^31: with this bit set, a destination belongs to no flow. */
 const UNKNOWN_DESTINATION = 0x80000000;
+/**
+ * NFs whose flows only the internal side opens (NFS.md: nat, fw; device 1 is external): every flow's packets
+ * arrive on device 0, so that they fill the table and probes take the longest path (a miss, then an insertion).
+ * Every other NF gets flows on alternating devices.
+ */
+const FLOWS_FROM_INSIDE = new Set(['nat', 'fw']);
+/**
+ * NFs whose main table is keyed by the destination of the frames device 0 receives (NFS.md: pol, which buckets
+ * what the WAN sends each LAN address): every packet arrives on device 0 and goes to its flow.
+ */
+const FLOWS_TO_DESTINATIONS = new Set(['pol']);
 /** Time step for NFs without an expiration time: 1 us per packet. */
 const DEFAULT_STEP_NS = 1000n;
 
@@ -58,6 +69,8 @@ export function generateTraffic(manifest: Manifest, options: TrafficOptions): Pa
   if (!(newFlowShare >= 0 && newFlowShare <= 1)) throw new TrafficError(`the share of new flows must be between 0 and 1, not ${newFlowShare}`);
   if (!Number.isInteger(options.packets) || options.packets < 1) throw new TrafficError(`the number of packets must be a positive integer, not ${options.packets}`);
   const pickSize = sizePicker(manifest, options.sizes);
+  const toDestinations = FLOWS_TO_DESTINATIONS.has(manifest.name);
+  const fromDevice0 = toDestinations || FLOWS_FROM_INSIDE.has(manifest.name);
   const window = Math.max(1, Math.floor(occupancy * mainTableCapacity(manifest)));
   const step = timeStep(manifest, window);
   const random = xorshift(options.seed);
@@ -71,12 +84,15 @@ export function generateTraffic(manifest: Manifest, options: TrafficOptions): Pa
     const probe = !filling && random() < newFlowShare;
     const flow = filling || probe ? nextFlow++ : live[head]!;
     // Background packets go to a live flow (known to the NF; drawn before this packet changes the window);
-    // probes to an address no flow has, so that they also take the NF's lookup-miss paths.
+    // probes to an address no flow has, so that they also take the NF's lookup-miss paths. A table keyed by
+    // destination swaps the two: the packet goes to its flow, from the other address.
     const destination = filling ? flow : probe ? UNKNOWN_DESTINATION | flow : live[Math.floor(random() * window)]!;
     live[head] = flow;
     head = (head + 1) % window;
     const measured = index >= window + options.warmup;
-    writeFlowFrame(flow, destination, trace.add(flow % manifest.devices, BigInt(index) * step, pickSize(random()), probe && measured));
+    const frame = trace.add(fromDevice0 ? 0 : flow % manifest.devices, BigInt(index) * step, pickSize(random()), probe && measured);
+    if (toDestinations) writeFlowFrame(destination, flow, frame);
+    else writeFlowFrame(flow, destination, frame);
   }
   return trace.finish(window + options.warmup);
 }
@@ -103,7 +119,7 @@ export function runnableFrames(manifest: Manifest): { min: number; max: number; 
   return { min, max: MAX_STAGED_FRAME, why: `${manifest.name}/nf.json "frame" allows up to ${max} bytes, but the run-time stages frames of at most ${MAX_STAGED_FRAME}` };
 }
 
-function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): (uniform: number) => number {
+export function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): (uniform: number) => number {
   if (sizes.length === 0) throw new TrafficError('give at least one frame size');
   const bounds = runnableFrames(manifest);
   const low = Math.max(MIN_FLOW_FRAME, bounds.min);
@@ -122,7 +138,7 @@ function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): (unifor
 }
 
 /** A seeded xorshift32 generator of numbers in [0, 1): the same seed gives the same traffic. */
-function xorshift(seed: number): () => number {
+export function xorshift(seed: number): () => number {
   let state = seed >>> 0 || 0x9e3779b9;
   return () => {
     state ^= state << 13;

@@ -8,8 +8,11 @@ import { loadManifest, type Manifest, ManifestError, MAX_FRAME, MEMORY_BASE, NF_
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'wasm');
-/** Sources every NF may import by relative path (nf-abi: DROP, FLOOD; libvig/as and c: libVig imports). */
-const SHARED_SOURCES = ['nf-abi/outputs.ts', 'nf-abi/c/nf.h', 'libvig/as', 'libvig/c'].map((path) => join(PROJECT_ROOT, path));
+/**
+ * Sources every NF may import by relative path (nf-abi: DROP, FLOOD, the frame layout; nfs/flow-frame: what the
+ * NAT and the firewall share; libvig/as and c: libVig imports).
+ */
+const SHARED_SOURCES = ['nf-abi/outputs.ts', 'nf-abi/frame-layout.ts', 'nf-abi/c', 'nfs/flow-frame', 'libvig/as', 'libvig/c'].map((path) => join(PROJECT_ROOT, path));
 
 
 // --debug keeps the name section (globals named in violations); the code is the same as without it.

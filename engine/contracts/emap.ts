@@ -1,5 +1,5 @@
 // Contracts of the emap imports (libvig/runtime/emap.ts): keys to indices with time stamps, over engine/ghost/emap.ts.
-import type { Manifest } from '../../nf-abi/index.ts';
+import { type KeyInvariant, keyInvariant as declaredInvariant, type KeyPredicate, type Manifest, showField, type StateObject } from '../../nf-abi/index.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, versionFunction } from '../ghost/emap.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
@@ -14,8 +14,10 @@ export function emapContracts(manifest: Manifest): StructureContracts<'emap'> {
   return {
     emap_allocate: (context, args) => {
       const [keyBytes, capacity] = args.map((a) => concrete(context, a, 'emap_allocate'));
-      return allocate(context, manifest, 'emap', capacity!, (name) =>
-        ({ kind: 'emap', name, keyBytes: keyBytes!, capacity: capacity!, version: emapBase({ name, capacity: capacity!, keyBits: keyBytes! * 8 }, true) }));
+      return allocate(context, manifest, 'emap', capacity!, (name, declared) => ({
+        kind: 'emap', name, keyBytes: keyBytes!, capacity: capacity!,
+        version: emapBase({ name, capacity: capacity!, keyBits: keyBytes! * 8, keyInvariant: keyInvariant(manifest, declared) }, true),
+      }));
     },
 
     // Lookups split the path on their answer, as Vigor's contracts do: the NF tests the answer anyway, and
@@ -53,7 +55,15 @@ export function emapContracts(manifest: Manifest): StructureContracts<'emap'> {
       requireTime(context, object, time);
       const full = queries.full(object.version);
       context.oracle.assume(context.state, facts);
-      if (context.oracle.choose(context.state, [full, T.not(full)]) === 0) return [NONE];
+      // One decision (a forked path replays exactly one): full, or it adds a key that keeps the key invariant, or
+      // one that breaks it. Only a key that goes in must keep it.
+      const kept = object.version.object.keyInvariant?.(key) ?? T.TRUE;
+      const outcome = context.oracle.choose(context.state, kept === T.TRUE ? [full, T.not(full)] : [full, T.and(T.not(full), kept), T.and(T.not(full), T.not(kept))]);
+      if (outcome === 0) return [NONE];
+      if (outcome === 2) {
+        const invariant = declaredInvariant(manifest, manifest.state.find((declared) => declared.name === object.name))!;
+        brokenInvariant(context, invariant, map as number, object.keyBytes, T.evaluate(key, context.state.model));
+      }
       // Some free index: an open value of the version, key and time, so a spec adding the same key gets it too;
       // over the empty tables of nf_init, the lowest free one.
       const index = queries.lowestFreeIndex(object.version) ?? versionFunction(object.version, 'new', [key, time], 32);
@@ -108,6 +118,31 @@ export function emapContracts(manifest: Manifest): StructureContracts<'emap'> {
       return [context.oracle.choose(context.state, [full, T.not(full)]) === 0 ? 1 : 0];
     },
   };
+}
+
+/** nf.json's key invariant of an emap, while its config leaves it on, as a condition on a key's bits. */
+export function keyInvariant(manifest: Manifest, declared: StateObject | undefined): ((key: Term) => Term) | null {
+  const invariant = declaredInvariant(manifest, declared);
+  return invariant && ((key) => KEY_PREDICATES[invariant.is].holds(key, invariant));
+}
+
+/** Each predicate a key invariant may state: as a condition on a key's bits, and a field breaking it in words. */
+const KEY_PREDICATES: Record<KeyPredicate, { holds: (key: Term, at: KeyInvariant) => Term; broken: (field: number[]) => string }> = {
+  // The I/G bit: the lowest bit of the field's first octet (a key is the little-endian load of its bytes).
+  not_group: {
+    holds: (key, { offset }) => T.eq(T.extract(offset * 8, offset * 8, key), T.bv(0, 1)),
+    broken: (field) => `${showField('mac', field)}, a group address`,
+  },
+};
+
+/** An add that puts in a key breaking the key invariant: a violation whose replay must find the key added. */
+function brokenInvariant(context: CallContext, invariant: KeyInvariant, handle: number, keyBytes: number, key: bigint): never {
+  const bytes = Array.from({ length: keyBytes }, (_, i) => Number((key >> BigInt(8 * i)) & 0xffn));
+  const field = KEY_PREDICATES[invariant.is].broken(bytes.slice(invariant.offset, invariant.offset + invariant.bytes));
+  const off = invariant.unless ? ` (unless config ${invariant.unless} is set)` : '';
+  return context.oracle.fail(context.state, 'invariant',
+    `emap_add on ${invariant.object} adds a key whose ${invariant.field} is ${field}: nf.json's key_invariant on ${invariant.object} says ${invariant.field} is ${invariant.is}${off}`,
+    { kind: 'adds-key', handle, object: invariant.object, key: bytes });
 }
 
 /** The emap a handle names, with queries at the packet's clock; `facts` collects what they need assumed. */

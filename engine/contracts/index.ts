@@ -8,6 +8,7 @@ import { vectorContracts } from './vector.ts';
 
 export { chtChoice } from './cht.ts';
 export { changedObjects, isSpecObject, type LibVigObject, markFixed, objectsOf, packetStart, type SpecObject, startPacket, withObjects } from './objects.ts';
+export { keyInvariant } from './emap.ts';
 export { recordInvariant } from './vector.ts';
 
 /** A contract for each import of LIBVIG_ABI (the type checks that none is missing), keyed `libvig.<name>`. */

@@ -57,7 +57,7 @@ export function recordInvariant(manifest: Manifest, declared: StateObject | unde
   return (record) => T.and(...bounds.map((b) => T.compare('ult', T.extract(b.low + b.bits - 1, b.low, record), T.bv(b.below, b.bits))));
 }
 
-const fieldBits = (type: string): number => (type.startsWith('bytes:') ? Number(type.slice(6)) : { u8: 1, u16: 2, u32: 4, u64: 8 }[type]!) * 8;
+const fieldBits = (type: string): number => (type.startsWith('bytes:') ? Number(type.slice(6)) : { u8: 1, u16: 2, u32: 4, i32: 4, u64: 8 }[type]!) * 8;
 
 function requireSlot(context: CallContext, object: Extract<LibVigObject, { kind: 'vector' }>, index: Value, what: string): Term {
   const i = toTerm(index, 32);

@@ -59,10 +59,16 @@ export function concreteEmap(name: string, keyBits: number, capacity: number, te
     if (ofKey('has', key, T.BOOL) === 1n) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
     else absent.push({ key, present: false, index: Number(index), stamp: 0n });
   }
+  const named = new Set([...byIndex.values(), ...absent].map((entry) => entry.key));
   for (const index of argumentsOf(terms, model, `${name}.allocated`)) {
     if (byIndex.has(Number(index))) continue;
     if (ofIndex('allocated', index, T.BOOL) !== 1n) free.push(Number(index));
-    else byIndex.set(Number(index), { key: ofIndex('key', index, keyBits), present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
+    else {
+      const key = ofIndex('key', index, keyBits);
+      // An index whose invariants the path never instantiated may get, from the model's defaults, a key the path
+      // placed at another index or found absent: no run-time holds that, so the index is left to unnamed entries.
+      if (!named.has(key)) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
+    }
   }
   // The count before the packet; where the path only speaks of the count after an expiry (an open value), that
   // one: a replay's unnamed entries are recent, so they survive the expiry.
@@ -77,4 +83,18 @@ export function concreteVector(name: string, recordBits: number, terms: readonly
   const records = new Map<number, bigint>();
   for (const index of argumentsOf(terms, model, `${name}.value`)) records.set(Number(index), T.evaluate(T.apply(`${name}.value`, [T.bv(index, 32)], recordBits), model));
   return records;
+}
+
+/**
+ * The rules a model gives an lpm's base at `addresses`: for each, the matching rule's first `length` bits and its
+ * value (length -1: no rule matches there, so none is given).
+ */
+export function concreteLpm(name: string, addresses: readonly bigint[], model: Assignment): { prefix: number; length: number; value: number }[] {
+  return [...new Set(addresses)].flatMap((address) => {
+    const at = (fn: string) => Number(BigInt.asIntN(32, T.evaluate(T.apply(`${name}.${fn}`, [T.bv(address, 32)], 32), model)));
+    const length = at('length');
+    if (length < 0 || length > 32) return [];
+    const prefix = length === 0 ? 0 : Number(BigInt.asIntN(32, (address >> BigInt(32 - length)) << BigInt(32 - length)));
+    return [{ prefix, length, value: at('value') }];
+  });
 }

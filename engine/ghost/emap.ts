@@ -11,6 +11,11 @@ export interface EmapObject {
   name: string;
   capacity: number;
   keyBits: number;
+  /**
+   * What every key satisfies (nf.json's key invariant), or absent. The base's keys are assumed to, at each key
+   * a query names; the contracts check every key an add puts in, so it holds by induction over packets.
+   */
+  keyInvariant?: ((key: Term) => Term) | null;
 }
 
 type Operation =
@@ -90,6 +95,7 @@ class Base {
     const i = this.fn('index', [k], 32);
     this.facts.push(T.or(T.not(has), T.and(this.fn('allocated', [i], T.BOOL), T.eq(this.fn('key', [i], k.width), k), this.inRange(i))));
     this.facts.push(T.or(T.not(has), T.compare('ule', i32(1), this.count())));
+    this.keyHolds(has, k);
     return has;
   }
 
@@ -105,7 +111,13 @@ class Base {
     // A full allocator has every index; an empty one none.
     this.facts.push(T.or(T.not(T.and(T.eq(count, i32(this.object.capacity)), this.inRange(i))), allocated));
     this.facts.push(T.or(T.not(T.eq(count, i32(0))), T.not(allocated)));
+    this.keyHolds(allocated, k);
     return allocated;
+  }
+
+  /** A key the base holds (where `held`) satisfies the key invariant. */
+  private keyHolds(held: Term, k: Term): void {
+    if (this.object.keyInvariant) this.facts.push(T.or(T.not(held), this.object.keyInvariant(k)));
   }
 
   keyOf(i: Term): Term {

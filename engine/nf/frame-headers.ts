@@ -1,9 +1,10 @@
 // The headers of a frame as terms: where they are and when they are present (the same rules as nf-abi's concrete
 // decoder), their fields (nf-abi's header table) as little-endian loads of the wire bytes. Read by the spec
 // checker (engine/validate) and the well-formed-output check.
-import { ETHER_LENGTH, ETHER_TYPE_IPV4, HEADER_FIELDS, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_MIN_LENGTH, type Protocol, TCPUDP_LENGTH } from '../../nf-abi/index.ts';
+import { ETHER_LENGTH, ETHER_TYPE_IPV4, HEADER_FIELDS, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_MIN_LENGTH, type Protocol, TCP_LENGTH, TCPUDP_LENGTH } from '../../nf-abi/index.ts';
 import * as T from '../solver/term.ts';
-import type { Term } from '../solver/term.ts';
+import type { Assignment, Term } from '../solver/term.ts';
+import type { Solver } from '../solver/z3.ts';
 import { byteTerm, type PacketBuffer } from '../symbex/memory.ts';
 
 /** A frame's bytes at constant or computed offsets (the input frame, or the frame as the NF left it). */
@@ -25,15 +26,18 @@ export function packetFrame(packet: PacketBuffer): FrameBytes {
 export interface HeaderView {
   protocol: Protocol;
   present: Term;
-  /** Offset of the header in the frame (computed for tcpudp). */
+  /** Offset of the header in the frame (computed for tcpudp and tcp). */
   offset: Term;
-  /** Offset of the first byte after the header (computed for ipv4 and tcpudp). */
+  /** Offset of the first byte after the header (computed for ipv4, tcpudp and tcp). */
   end: Term;
   fields: Record<string, Term>;
 }
 
-/** The three headers of a frame, outermost first, each with the condition under which it is there. */
-export function frameHeaders(bytes: FrameBytes, length: Term): HeaderView[] {
+/**
+ * The headers of a frame, outermost first, each with the condition under which it is there: ether, ipv4, then
+ * two views of the header after IPv4, tcpudp (TCP or UDP ports) and tcp (the fixed TCP header).
+ */
+export function frameHeaders(bytes: FrameBytes, length: Term, ihl?: number): HeaderView[] {
   const field = (base: Term, offset: number, size: number): Term => {
     let value: Term | null = null;
     for (let i = size - 1; i >= 0; i--) {
@@ -63,24 +67,41 @@ export function frameHeaders(bytes: FrameBytes, length: Term): HeaderView[] {
     longEnough(T.binary('add', ipv4At, ipv4Length)),
   );
 
-  const tcpudpAt = T.binary('add', ipv4At, ipv4Length);
-  const tcpudp = fieldsAt('tcpudp', tcpudpAt);
-  const tcpudpEnd = T.binary('add', tcpudpAt, T.bv(TCPUDP_LENGTH, 32));
-  const tcpudpPresent = T.and(
-    ipv4Present,
-    T.or(T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_TCP, 8)), T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_UDP, 8))),
-    longEnough(tcpudpEnd),
-  );
+  // With `ihl` (the path fixes the IHL: fixedIhl), at a constant offset: the same bytes on that path.
+  const transportAt = ihl === undefined ? T.binary('add', ipv4At, ipv4Length) : T.bv(ETHER_LENGTH + 4 * ihl, 32);
+  const isTcp = T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_TCP, 8));
+  const transport = (protocol: 'tcpudp' | 'tcp', carried: Term, length: number): HeaderView => {
+    const end = T.binary('add', transportAt, T.bv(length, 32));
+    return { protocol, present: T.and(ipv4Present, carried, longEnough(end)), offset: transportAt, end, fields: fieldsAt(protocol, transportAt) };
+  };
   return [
     { protocol: 'ether', present: etherPresent, offset: etherAt, end: T.bv(ETHER_LENGTH, 32), fields: ether },
-    { protocol: 'ipv4', present: ipv4Present, offset: ipv4At, end: tcpudpAt, fields: ipv4 },
-    { protocol: 'tcpudp', present: tcpudpPresent, offset: tcpudpAt, end: tcpudpEnd, fields: tcpudp },
+    { protocol: 'ipv4', present: ipv4Present, offset: ipv4At, end: transportAt, fields: ipv4 },
+    transport('tcpudp', T.or(isTcp, T.eq(ipv4.npid!, T.bv(IP_PROTOCOL_UDP, 8))), TCPUDP_LENGTH),
+    transport('tcp', isTcp, TCP_LENGTH),
   ];
 }
 
-/** How many headers, outermost first, the NF parsed: it read into them. */
+/**
+ * The IPv4 header length (in 32-bit words) of every input on a path, when the path fixes it: an NF that accepts
+ * one IHL only, as most do. Views given it place the header after IPv4 at a constant offset, which the solver
+ * handles far faster than a choice among sixteen offsets in every field, key and comparison (seconds per query
+ * on the NAT). Undefined when the path allows several, or the frame's byte 14 is not the input's.
+ */
+export function fixedIhl(solver: Solver, pathCondition: Term[], model: Assignment, input: FrameBytes, frame: FrameBytes = input): number | undefined {
+  if (frame.at(ETHER_LENGTH) !== input.at(ETHER_LENGTH)) return undefined;
+  const ihl = T.extract(3, 0, input.at(ETHER_LENGTH));
+  const value = T.evaluate(ihl, model);
+  return solver.check(pathCondition, T.not(T.eq(ihl, T.bv(value, 4)))).status === 'unsat' ? Number(value) : undefined;
+}
+
+/**
+ * How many headers, outermost first, the NF parsed: it read into them (the third is tcpudp; a spec may pop it as
+ * tcp). The Ethernet header always counts, present exactly when the frame is long enough: a Vigor NF borrows it
+ * with that length check, and an NF that reads no byte of it (the nop) still keeps frames that hold one apart from
+ * frames that do not, so Vigor's nop spec pops it.
+ */
 export function parsedDepth(furthestRead: number, readAtComputedOffset: boolean): number {
   if (readAtComputedOffset || furthestRead > ETHER_LENGTH + IPV4_MIN_LENGTH) return 3;
-  if (furthestRead > ETHER_LENGTH) return 2;
-  return furthestRead > 0 ? 1 : 0;
+  return furthestRead > ETHER_LENGTH ? 2 : 1;
 }

@@ -99,13 +99,22 @@ function ipv4Checksum(frame: FrameBytes, length: Term, pin: Pin): Checksum {
 
 /** The TCP or UDP checksum: over the pseudo-header and the segment up to the IPv4 total length (RFC 793, 768). */
 function tcpudpChecksum(frame: FrameBytes, length: Term, frameMax: number, pin: Pin): Checksum {
-  const ipv4 = frameHeaders(frame, length)[1]!;
-  const at = (p: number) => frame.at(p);
+  const { present, segmentAt, segmentEnd } = tcpudpChecksumField(frame, length);
+  const segmentLength = T.binary('sub', segmentEnd, segmentAt);
+  const protocol = frame.at(PROTOCOL_AT);
+  const covers = (p: number) => (p < SEGMENT_MIN_AT ? T.bool(p >= ADDRESSES_AT) : inside(p, pin(segmentAt), pin(segmentEnd)));
+  const pseudoHeader = [T.zext(protocol, 24), T.binary('and', segmentLength, T.bv(0xffff, 32))];
+  const sum = add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]);
+  return { present, valid: checksumValid(sum), covers, extent: [segmentAt, segmentEnd] };
+}
+
+/** Where the TCP or UDP checksum field is, the segment it covers, and whether the frame carries that checksum. */
+function tcpudpChecksumField(frame: FrameBytes, length: Term, ihl?: number): { present: Term; at: Term; segmentAt: Term; segmentEnd: Term } {
+  const ipv4 = frameHeaders(frame, length, ihl)[1]!;
   const totalLength = bigEndian16(frame, T.bv(TOTAL_LENGTH_AT, 32));
   const segmentAt = ipv4.end;
   const segmentEnd = T.binary('add', T.bv(IPV4_AT, 32), totalLength);
-  const segmentLength = T.binary('sub', segmentEnd, segmentAt);
-  const protocol = at(PROTOCOL_AT);
+  const protocol = frame.at(PROTOCOL_AT);
   const longEnough = (checksumAt: number) => T.compare('ule', T.binary('add', segmentAt, T.bv(checksumAt + 2, 32)), segmentEnd);
   const udpChecksum = bigEndian16(frame, T.binary('add', segmentAt, T.bv(UDP_CHECKSUM, 32)));
   const present = T.and(
@@ -117,10 +126,20 @@ function tcpudpChecksum(frame: FrameBytes, length: Term, frameMax: number, pin: 
       T.and(T.eq(protocol, T.bv(IP_PROTOCOL_UDP, 8)), longEnough(UDP_CHECKSUM), T.not(T.eq(udpChecksum, T.bv(0, 32)))),
     ),
   );
-  const covers = (p: number) => (p < SEGMENT_MIN_AT ? T.bool(p >= ADDRESSES_AT) : inside(p, pin(segmentAt), pin(segmentEnd)));
-  const pseudoHeader = [T.zext(protocol, 24), T.binary('and', segmentLength, T.bv(0xffff, 32))];
-  const sum = add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]);
-  return { present, valid: checksumValid(sum), covers, extent: [segmentAt, segmentEnd] };
+  const at = T.binary('add', segmentAt, T.ite(T.eq(protocol, T.bv(IP_PROTOCOL_TCP, 8)), T.bv(TCP_CHECKSUM, 32), T.bv(UDP_CHECKSUM, 32)));
+  return { present, at, segmentAt, segmentEnd };
+}
+
+/**
+ * Whether frame offset `p` is a byte of a checksum the frame carries: the IPv4 header checksum, or the TCP or UDP
+ * checksum when it is there (a UDP checksum of 0, "none", is not). Specs compare checksums by validity, which
+ * this check proves, not by value (engine/validate/obligations.ts).
+ */
+export function inChecksumField(frame: FrameBytes, length: Term, p: Term, ihl?: number): Term {
+  const ipv4 = frameHeaders(frame, length, ihl)[1]!;
+  const transport = tcpudpChecksumField(frame, length, ihl);
+  const within = (at: Term) => T.and(T.compare('ule', at, p), T.compare('ult', p, T.binary('add', at, T.bv(2, 32))));
+  return T.or(T.and(ipv4.present, within(T.bv(IPV4_AT + 10, 32))), T.and(transport.present, within(transport.at)));
 }
 
 /** A frame's IPv4 header checksum and TCP/UDP checksum: whether each is there and valid (constants for a concrete frame). */
@@ -170,6 +189,7 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     // multiple of 0xffff; otherwise compare the whole sum.
     const broken = T.ite(sameStructure, T.not(unchangedModulo(changeOver(input, output, touched, before.covers))), T.not(after.valid));
     const candidate = T.and(sent, before.present, after.present, broken);
+    if (candidate !== T.FALSE && updatedIncrementally(solver, trace.pathCondition, header, { input, output, touched, sent, before, after })) continue;
     // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
     // that keeps its checksums right, already unsatisfiable.
     const found = candidate === T.FALSE ? null : ask(solver, trace.pathCondition, candidate);
@@ -200,6 +220,51 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     });
   }
   return violations;
+}
+
+/**
+ * The quick proof, for an NF that updates a checksum incrementally (RFC 1624 eqn. 3): on this path the checksum
+ * sent is, modulo 0xffff, ~(~HC + sum of (~m + m')) over the covered 16-bit words the NF changed, computed here in
+ * the same way. Eqn. 3 keeps the sum over the covered bytes modulo 0xffff, so a valid checksum stays valid. The
+ * general check asks the solver for that congruence itself, which bit-blasting cannot settle in minutes once
+ * three words change (a NAT's address and port); two like computations are equal in milliseconds. False when
+ * the path does not fix where the checksum is, when it writes beyond it, or when the NF computes it otherwise:
+ * the general check decides then.
+ */
+function updatedIncrementally(
+  solver: Solver,
+  pathCondition: Term[],
+  header: 'ipv4' | 'tcpudp',
+  frames: { input: FrameBytes; output: FrameBytes; touched: number[]; sent: Term; before: Checksum; after: Checksum },
+): boolean {
+  const { input, output, touched } = frames;
+  const premise = T.and(frames.sent, frames.before.present, frames.after.present);
+  const model = ask(solver, pathCondition, premise);
+  if (model === null) return true; // no frame sent with both checksums there: nothing to keep valid
+  const ihl = T.extract(3, 0, input.at(IPV4_AT));
+  const protocol = input.at(PROTOCOL_AT);
+  const fixed = [T.eq(ihl, T.bv(T.evaluate(ihl, model), 4))];
+  const headerEnd = IPV4_AT + 4 * Number(T.evaluate(ihl, model));
+  let checksumAt = IPV4_AT + 10;
+  let covered = (p: number) => p >= IPV4_AT && p < headerEnd;
+  if (header === 'tcpudp') {
+    const tcp = T.evaluate(protocol, model) === BigInt(IP_PROTOCOL_TCP);
+    fixed.push(T.eq(protocol, T.bv(tcp ? IP_PROTOCOL_TCP : IP_PROTOCOL_UDP, 8)));
+    checksumAt = headerEnd + (tcp ? TCP_CHECKSUM : UDP_CHECKSUM);
+    // The pseudo-header's addresses, and the segment up to its checksum (which `present` puts inside it).
+    covered = (p: number) => (p >= ADDRESSES_AT && p < SEGMENT_MIN_AT) || (p >= headerEnd && p < checksumAt + 2);
+    if (touched.some((p) => p >= checksumAt + 2)) return false;
+  }
+  const word = (frame: FrameBytes, at: number) => T.zext(T.concat(frame.at(at), frame.at(at + 1)), 16);
+  const complement = (w: Term) => T.binary('xor', w, T.bv(0xffff, 32));
+  const changed = [...new Set(touched.filter(covered).map((p) => p & ~1))].filter((w) => w !== checksumAt);
+  const sum = add([complement(word(input, checksumAt)), ...changed.map((w) => T.binary('add', complement(word(input, w)), word(output, w)))]);
+  const expected = complement(foldSum(sum));
+  const sent = word(output, checksumAt);
+  const zero = (w: Term) => T.or(T.eq(w, T.bv(0, 32)), T.eq(w, T.bv(0xffff, 32)));
+  const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))));
+  const congruent = T.or(T.eq(sent, expected), T.and(zero(sent), zero(expected)));
+  return ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure, congruent)))) === null;
 }
 
 function ask(solver: Solver, pathCondition: Term[], query: Term): T.Assignment | null {

@@ -1,17 +1,21 @@
 // Text renderings of an exploration: its figures, traces and violations, and the NF lines a trace went through.
-import { specialOutput } from '../../nf-abi/index.ts';
-import * as T from '../solver/term.ts';
+import { type Manifest, specialOutput } from '../../nf-abi/index.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { plural, SHOWN_BYTES } from './text.ts';
-import { formatLocation, SourceMap } from '../wasm/sourcemap.ts';
 import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
 import type { Value } from '../symbex/state.ts';
 import type { Violation } from '../symbex/violations.ts';
+import { describeTerm } from './terms.ts';
+import { showDuration } from './values.ts';
 
-export function showValue(v: Value): string {
-  if (typeof v === 'object') return T.show(v);
+/** An NF result in the NF's words: DROP, FLOOD, a device, or what it depends on (header fields, state, records). */
+export function showOutput(v: Value, manifest: Manifest): string {
+  if (typeof v === 'object') return describeTerm(v, manifest, { output: true });
   return specialOutput(v) ?? String(v);
 }
+
+/** A trace's output, as the trace table shows it. */
+export const traceOutput = (run: NfExploration, trace: Trace): string => showOutput(trace.results[0]!, run.build.manifest);
 
 export function formatExploration(run: NfExploration): string {
   const { figures, build } = run;
@@ -23,7 +27,7 @@ export function formatExploration(run: NfExploration): string {
   ];
   run.traces.forEach((trace, i) => {
     const calls = trace.calls.map((c) => c.name);
-    lines.push(`  trace ${i + 1}: output ${showValue(trace.results[0]!)}${calls.length ? `; calls ${calls.join(', ')}` : ''}`);
+    lines.push(`  trace ${i + 1}: output ${traceOutput(run, trace)}${calls.length ? `; calls ${calls.join(', ')}` : ''}`);
   });
   for (const violation of [...run.initViolations, ...run.violations]) lines.push(...formatViolation(violation));
   return lines.join('\n');
@@ -36,14 +40,6 @@ export function formatViolation(v: Violation): string[] {
   return [
     `  VIOLATION (${v.kind}) at ${v.location}: ${v.message}`,
     ...v.stack.map((s) => `    called from ${s}`),
-    `    counterexample: device ${input.device}, time ${input.now} ns, frame of ${input.length} bytes${shown ? `: ${shown}${rest}` : ''}`,
+    `    counterexample: device ${input.device}, time ${showDuration(input.now)}, frame of ${input.length} bytes${shown ? `: ${shown}${rest}` : ''}`,
   ];
 }
-
-/** NF source lines where a trace decided something, in order, without repeats. */
-export function traceLines(run: NfExploration, trace: Trace): string[] {
-  const map = run.build.sourceMap ? SourceMap.parse(run.build.sourceMap) : null;
-  const lines = trace.decisions.map((d) => formatLocation(map?.locate(Math.floor(d / 1024)) ?? null, Math.floor(d / 1024)));
-  return lines.filter((line, i) => line !== lines[i - 1]);
-}
-

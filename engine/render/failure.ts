@@ -1,28 +1,32 @@
 // A failure as plain data a person reads: the counterexample's frame (bytes and decoded headers), device and
 // time, the state it relies on, what the NF did and what the spec required, and where (NF path, spec line).
 // The CLI renders it as text, the kernel as HTML tables.
-import { decodeHeaders, outputName, type Protocol } from '../../nf-abi/index.ts';
+import { outputName, showHeaders, type ShownHeader } from '../../nf-abi/index.ts';
 import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
 import { objectsOf } from '../contracts/index.ts';
 import { concreteEmap, concreteVector } from '../ghost/concrete.ts';
-import { traceLines } from './exploration.ts';
+import { nfPath, type PathStep } from './nf-path.ts';
+import { showStateValue, TimeOrigin } from './values.ts';
 import type { Replay } from '../session/replay.ts';
 import type { ReplayedFailure } from '../session/session.ts';
-import type { Failure } from '../validate/check.ts';
+import type { Failure, IndexSide, KeySide, StateDifference } from '../validate/check.ts';
 
 export interface FailureDescription {
   device: number;
-  /** Nanoseconds, as a decimal string (a u64). */
+  /** The packet's arrival, `t0 = N ns`: the other times of the description are from it (`t0 - 5 min`). */
   time: string;
   length: number;
   packet: number[];
-  /** Headers decoded from the frame, outermost first, fields in the notation of the spec language's literals. */
-  headers: { protocol: Protocol; fields: { name: string; value: string }[] }[];
+  /** Headers decoded from the frame, outermost first, fields in the spec language's notation (nf-abi's). */
+  headers: ShownHeader[];
   nfOutput: string;
   specRequires: string;
   failed: string[];
   stateEntries: string[];
-  nfLines: string[];
+  /** Entries on which the NF's state after the packet and the spec's differ, with what each side has. */
+  differences: string[];
+  /** The NF's source lines the trace went through, the way it went at each, and the line that returned. */
+  nfPath: PathStep[];
   /** `file:line` of the spec where it failed, and where its path decided something. */
   specLine: string | null;
   specDecisions: string[];
@@ -32,17 +36,19 @@ export interface FailureDescription {
 export function describeFailure(run: NfExploration, failure: ReplayedFailure): FailureDescription {
   const input = inputFromModel(failure.model);
   const packet = Array.from(input.packet);
+  const origin = new TimeOrigin(input.now);
   return {
     device: input.device,
-    time: String(input.now),
+    time: origin.origin,
     length: input.length,
     packet,
-    headers: describeHeaders(packet),
+    headers: showHeaders(packet),
     nfOutput: outputName(failure.nfOutput),
     specRequires: requirement(failure),
     failed: failure.failed,
-    stateEntries: stateEntries(run, failure),
-    nfLines: traceLines(run, run.traces[failure.trace]!),
+    stateEntries: stateEntries(run, failure, origin),
+    differences: failure.differences.map((difference) => describeDifference(run, difference, origin)),
+    nfPath: nfPath(run, run.traces[failure.trace]!),
     specLine: failure.specLine ? `${failure.specLine.file}:${failure.specLine.line}` : null,
     specDecisions: failure.specDecisionLines.map((at) => `${at.file}:${at.line}`),
     replay: failure.replay,
@@ -58,55 +64,61 @@ function requirement(failure: Failure): string {
   return ports.length === 0 ? 'DROP' : `devices ${ports.join(', ')}`;
 }
 
-/** The headers present in a concrete frame, outermost first, fields in the notation an operator writes them in. */
-export function describeHeaders(packet: number[]): FailureDescription['headers'] {
-  return decodeHeaders(packet).map(({ protocol, fields }) => ({
-    protocol,
-    fields: fields.map(({ name, bytes }) => ({ name, value: (NOTATION[`${protocol}.${name}`] ?? showNumber)(bytes) })),
-  }));
+/** The emaps' entries before the packet that the counterexample relies on, with the objects they belong to. */
+function entriesBefore(run: NfExploration, failure: Failure) {
+  return objectsOf(run.traces[failure.trace]!.final).flatMap((object) =>
+    object.kind === 'emap' ? [{ object, state: concreteEmap(object.name, object.keyBytes * 8, object.capacity, failure.terms, failure.model) }] : []);
 }
 
-const hex = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, '0'));
-/** The little-endian load of the wire bytes: the value a spec compares a field with. */
-const fieldValue = (bytes: number[]) => bytes.reduceRight((sum, byte) => sum * 256 + byte, 0);
-const showNumber = (bytes: number[]) => `${fieldValue(bytes)} (bytes ${hex(bytes).join(' ')})`;
-const macAddress = (bytes: number[]) => hex(bytes).join(':');
-const ipv4Address = (bytes: number[]) => bytes.join('.');
-const portNumber = (bytes: number[]) => String(bytes.reduce((sum, byte) => sum * 256 + byte, 0));
-
-/**
- * Fields shown as the spec language's literals write them (mac("..."), ip("..."), port(80), ethertype(0x0800)):
- * MAC addresses in wire order, IPv4 addresses dotted, ports as their number, the EtherType in hexadecimal with
- * the value a spec compares `type` with. Other fields are the little-endian value, and their bytes.
- */
-const NOTATION: Partial<Record<string, (bytes: number[]) => string>> = {
-  'ether.saddr': macAddress,
-  'ether.daddr': macAddress,
-  'ether.type': (bytes) => `0x${hex(bytes).join('')} (h.type == ${fieldValue(bytes)})`,
-  'ipv4.saddr': ipv4Address,
-  'ipv4.daddr': ipv4Address,
-  'tcpudp.src_port': portNumber,
-  'tcpudp.dst_port': portNumber,
-};
-
-const hexBytes = (value: bigint, bits: number): string =>
-  Array.from({ length: bits / 8 }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0')).join(bits === 48 ? ':' : ' ');
+/** A key or record of a state object, by its record's field names (nf.json). */
+function showValueOf(run: NfExploration, name: string, value: bigint): string {
+  const object = run.objects.find((o) => o.name === name);
+  const bytes = object?.kind === 'emap' ? object.keyBytes : object?.kind === 'vector' ? object.recordBytes : 8;
+  return showStateValue(run.build.manifest, name, value, bytes);
+}
 
 /** The entries of the state before the packet that the counterexample relies on (keys present or absent, records). */
-export function stateEntries(run: NfExploration, failure: Failure): string[] {
+export function stateEntries(run: NfExploration, failure: Failure, origin = new TimeOrigin(inputFromModel(failure.model).now)): string[] {
   const lines: string[] = [];
   for (const object of objectsOf(run.traces[failure.trace]!.final)) {
-    if (object.kind === 'vector') {
-      for (const [index, record] of concreteVector(object.name, object.recordBytes * 8, failure.terms, failure.model)) lines.push(`${object.name}[${index}] = ${hexBytes(record, object.recordBytes * 8)}`);
-      continue;
-    }
-    if (object.kind !== 'emap') continue;
-    const state = concreteEmap(object.name, object.keyBytes * 8, object.capacity, failure.terms, failure.model);
+    if (object.kind !== 'vector') continue;
+    for (const [index, record] of concreteVector(object.name, object.recordBytes * 8, failure.terms, failure.model)) lines.push(`${object.name}[${index}] = ${showValueOf(run, object.name, record)}`);
+  }
+  for (const { object, state } of entriesBefore(run, failure)) {
     for (const entry of state.entries) {
-      const key = hexBytes(entry.key, object.keyBytes * 8);
-      lines.push(entry.present ? `${object.name} holds ${key} at index ${entry.index}, stamped ${entry.stamp} ns` : `${object.name} does not hold ${key}`);
+      const key = showValueOf(run, object.name, entry.key);
+      lines.push(entry.present ? `${object.name} holds ${key} at index ${entry.index}, stamped ${origin.show(BigInt.asIntN(64, entry.stamp))}` : `${object.name} does not hold ${key}`);
     }
     if (state.count !== null) lines.push(`${object.name} has ${state.count} entries`);
   }
   return lines;
+}
+
+/** Where the two final states differ, in words: the entry, then what the NF has and what the spec has. */
+function describeDifference(run: NfExploration, difference: StateDifference, origin: TimeOrigin): string {
+  const { object } = difference;
+  switch (difference.kind) {
+    case 'count': return `${object}: the NF has ${difference.nf} entries, the spec ${difference.spec}`;
+    case 'record': return `${object}[${difference.index}]: the NF has ${showValueOf(run, object, difference.nf)}, the spec ${showValueOf(run, object, difference.spec)}`;
+    case 'key': {
+      const side = (s: KeySide) => (s.present ? `it at index ${s.index}` : 'no entry for it');
+      return `${object}, key ${showValueOf(run, object, difference.key)}: the NF has ${side(difference.nf)}, the spec ${side(difference.spec)}`;
+    }
+    case 'index': {
+      const { nf, spec, values } = difference;
+      // Both sides hold the same key there: name the entry by it, and say only what differs.
+      const sameKey = nf.allocated && spec.allocated && nf.key === spec.key;
+      const side = (s: IndexSide) => {
+        if (!s.allocated) return 'it free';
+        const parts = [
+          ...(sameKey ? [] : [showValueOf(run, object, s.key)]),
+          ...(sameKey && nf.stamp === spec.stamp ? [] : [`stamped ${origin.show(s.stamp)}`]),
+          ...(s.value !== null && values && !(sameKey && nf.value === spec.value) ? [`${values} ${showValueOf(run, values, s.value)}`] : []),
+        ];
+        return parts.join(', ');
+      };
+      const entry = `${object}, index ${difference.index}${sameKey ? ` (key ${showValueOf(run, object, nf.key)})` : ''}`;
+      return `${entry}: the NF has ${side(nf)}, the spec ${side(spec)}`;
+    }
+  }
 }

@@ -3,6 +3,7 @@ import type { NfExploration } from '../nf/explore-nf.ts';
 import type { PropertyResult } from '../session/session.ts';
 import { formatDiagnostic } from '../spec/frontend/index.ts';
 import { describeFailure } from './failure.ts';
+import { formatStep } from './nf-path.ts';
 import { plural, replayWords, SHOWN_BYTES } from './text.ts';
 
 export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
@@ -15,12 +16,14 @@ export function formatPropertyResult(run: NfExploration, result: PropertyResult)
     const d = describeFailure(run, failure);
     const shown = d.packet.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0')).join(' ');
     lines.push(
-      `  counterexample: device ${d.device}, time ${d.time} ns, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
+      `  counterexample: device ${d.device}, time ${d.time}, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
       ...d.headers.map((h) => `    ${h.protocol}: ${h.fields.map((f) => `${f.name} ${f.value}`).join(', ')}`),
       `  the NF: ${d.nfOutput}; the spec requires ${d.specRequires}`,
       `  failed: ${d.failed.join('; ')}`,
-      ...d.stateEntries.map((entry) => `  state: ${entry}`),
-      `  NF path: ${d.nfLines.join(', ') || '(no branch)'}`,
+      ...d.differences.map((difference) => `  after the packet: ${difference}`),
+      ...d.stateEntries.map((entry) => `  state before: ${entry}`),
+      '  NF path:',
+      ...d.nfPath.map((step) => `    ${formatStep(step)}`),
       `  spec: ${d.specLine ?? '(end of spec)'}${d.specDecisions.length ? `, after decisions at ${d.specDecisions.join(', ')}` : ''}`,
     );
     if (d.replay) lines.push(`  replay on the run-time NF (V8, run-time libVig): ${replayWords(d.replay)}`);

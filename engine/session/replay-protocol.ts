@@ -10,7 +10,9 @@ export type ObjectSeed =
    * `addIndex` is the index the packet's first emap_add takes in the model (null: none).
    */
   | { kind: 'emap'; handle: number; name: string; capacity: number; keyBytes: number; state: ConcreteEmap; expiredFillers: number; addIndex: number | null }
-  | { kind: 'vector'; handle: number; capacity: number; recordBytes: number; records: [index: number, record: bigint][] };
+  | { kind: 'vector'; handle: number; capacity: number; recordBytes: number; records: [index: number, record: bigint][] }
+  /** The rules the model's lookups need; nf_init's are removed first (the base is arbitrary, not nf_init's). */
+  | { kind: 'lpm'; handle: number; rules: { prefix: number; length: number; value: number }[] };
 
 /**
  * A value read before and after the packet, through libVig's ABI or from the instance: an emap's index of a key

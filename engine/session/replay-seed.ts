@@ -1,6 +1,7 @@
 // Seeding libVig's run-time through its ABI with the state a counterexample's model gives the objects, and
 // reading state back: the replay worker's side, on concrete values only.
 import { type LibVigImports, PACKET_BASE } from '../../nf-abi/index.ts';
+import type { LibVig } from '../../libvig/index.ts';
 import type { ObjectSeed, StateRead } from './replay-protocol.ts';
 
 const NONE = -1;
@@ -20,11 +21,23 @@ function readBytes(memory: WebAssembly.Memory, address: number, size: number): b
   return value;
 }
 
-/** Every libVig object gets the entries, indices, stamps and records of its seed; lpm tables stay as nf_init made them. */
-export function seedState(libvig: LibVigImports, memory: WebAssembly.Memory, seeds: readonly ObjectSeed[], now: bigint): void {
+/**
+ * Every libVig object gets the entries, indices, stamps, records or rules of its seed. An lpm is emptied by the
+ * run-time's `clear` (libVig's ABI has no removal), then given the model's rules at the addresses the NF looked
+ * up; rules that no table can hold together show as a replay that does not reproduce.
+ */
+export function seedState(libvig: LibVig, memory: WebAssembly.Memory, seeds: readonly ObjectSeed[], now: bigint): void {
+  const { imports } = libvig;
   for (const seed of seeds) {
-    if (seed.kind === 'emap') seedEmap(libvig, memory, seed, now);
-    else for (const [index, record] of seed.records) if (index < seed.capacity) libvig.vector_set(seed.handle, index, scratch(memory, record, seed.recordBytes));
+    if (seed.kind === 'emap') seedEmap(imports, memory, seed, now);
+    else if (seed.kind === 'vector') {
+      for (const [index, record] of seed.records) if (index < seed.capacity) imports.vector_set(seed.handle, index, scratch(memory, record, seed.recordBytes));
+    } else {
+      const table = libvig.objects[seed.handle];
+      if (!table || !('clear' in table)) throw new Error(`object ${seed.handle} is no lpm table`);
+      table.clear();
+      for (const { prefix, length, value } of seed.rules) imports.lpm_add(seed.handle, prefix, length, value);
+    }
   }
 }
 

@@ -82,7 +82,7 @@ function replay(request: ReplayRequest): ReplayAnswer {
   const { input } = request;
   if (!input) return { outcome: { kind: 'initialised' }, before: [], after: readAll() };
   try {
-    if (nf.libvig) seedState(nf.libvig.imports, nf.memory, request.seeds, input.now);
+    if (nf.libvig) seedState(nf.libvig, nf.memory, request.seeds, input.now);
   } catch (e) {
     return { outcome: { kind: 'not-run', message: `the run-time state could not be seeded from the counterexample: ${(e as Error).message}` }, before: [], after: [] };
   }

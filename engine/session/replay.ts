@@ -3,9 +3,9 @@
 // the end of memory (a read past it traps), run on the replay worker within a time bound. A replay reproduces
 // only when the run-time NF shows everything the counterexample claims: the output, the frame's bytes and the
 // state after the packet that the counterexample speaks about, or the violation's evidence.
-import { HEADER_FIELDS, ipv4ChecksumValid, outputName, specialOutput, transportChecksumValid } from '../../nf-abi/index.ts';
+import { HEADER_FIELDS, ipv4ChecksumValid, outputName, showField, specialOutput, transportChecksumValid } from '../../nf-abi/index.ts';
 import { isSpecObject, objectsOf } from '../contracts/index.ts';
-import { type ConcreteEmap, concreteEmap, concreteVector } from '../ghost/concrete.ts';
+import { type ConcreteEmap, concreteEmap, concreteLpm, concreteVector } from '../ghost/concrete.ts';
 import { EmapQueries } from '../ghost/emap.ts';
 import { vectorGet } from '../ghost/vector.ts';
 import { finalPacketBytes, INPUT, inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
@@ -54,7 +54,7 @@ interface StatePrediction {
  */
 export function replayTrace(run: NfExploration, claim: TraceClaim): Replay {
   const trace = run.traces[claim.trace]!;
-  const mentioned = new Set(subterms(claim.terms).keys());
+  const mentioned = new Set(T.subterms(claim.terms).keys());
   const predictions = statePredictions(run, claim, mentioned);
   const predictedOutput = T.evaluate(toTerm(trace.results[0]!, 32), claim.model);
   const result = runReplay(run, { ...claim, calls: trace.calls }, predictions.map((p) => p.read), true);
@@ -80,7 +80,7 @@ export function replayTrace(run: NfExploration, claim: TraceClaim): Replay {
 /** Replays a violation's input and checks its evidence (absent: it stops, or for a hang it does not return). */
 export function replayViolation(run: NfExploration, violation: Violation): Replay {
   const evidence: ViolationEvidence = violation.evidence ?? { kind: violation.kind === 'hang' ? 'hangs' : 'stops' };
-  const reads: StateRead[] = evidence.kind !== 'changes' ? [] : 'global' in evidence.place ? [{ kind: 'global', index: evidence.place.global }] : [{ kind: 'memory', ...evidence.place }];
+  const reads = evidenceReads(evidence);
   const result = runReplay(run, { model: violation.model, terms: violation.pathCondition, calls: violation.calls }, reads, !run.initViolations.includes(violation));
   if (result.kind === 'timed-out') {
     const what = `the run-time NF did not return within ${seconds(result.ms)}, the replay's bound, and was stopped`;
@@ -93,8 +93,18 @@ export function replayViolation(run: NfExploration, violation: Violation): Repla
       const hang = evidence.kind === 'hangs' && outcome.stackOverflow;
       return { reproduced: evidence.kind === 'stops' || hang, observed: `the run-time stopped: ${outcome.message}${hang ? ' (unbounded recursion overflows V8\'s stack)' : ''}` };
     }
-    case 'initialised': return { reproduced: false, observed: 'nf_init returned without a fault on the run-time' };
+    // An emap starts empty: a key nf_init added was absent before it.
+    case 'initialised': return evidence.kind === 'adds-key' ? keyAdded(evidence, 'nf_init returned', [-1n], after) : { reproduced: false, observed: 'nf_init returned without a fault on the run-time' };
     case 'returned': return returnedEvidence(evidence, outcome.output, outcome.frame, before, after);
+  }
+}
+
+/** What a replay reads before and after the packet to check a violation's evidence. */
+function evidenceReads(evidence: ViolationEvidence): StateRead[] {
+  switch (evidence.kind) {
+    case 'changes': return ['global' in evidence.place ? { kind: 'global', index: evidence.place.global } : { kind: 'memory', ...evidence.place }];
+    case 'adds-key': return [{ kind: 'emap-key', handle: evidence.handle, key: evidence.key.reduceRight((word, byte) => (word << 8n) | BigInt(byte), 0n), keyBytes: evidence.key.length }];
+    default: return [];
   }
 }
 
@@ -117,13 +127,23 @@ function returnedEvidence(evidence: ViolationEvidence, output: number, frame: Ui
       const words = valid === null ? `a frame without a whole ${header}` : `a frame whose ${header} checksum is ${valid ? 'valid' : 'invalid'}`;
       return { reproduced: valid === false, observed: `${returned} with ${words}` };
     }
+    case 'adds-key': return keyAdded(evidence, returned, before, after);
   }
+}
+
+/** The key the evidence names is absent before the run and present after it. */
+function keyAdded(evidence: Extract<ViolationEvidence, { kind: 'adds-key' }>, returned: string, before: readonly (bigint | null)[], after: readonly (bigint | null)[]): Replay {
+  const where = (index: bigint | null | undefined) => (index === -1n ? 'absent' : `at index ${index}`);
+  return {
+    reproduced: before[0] === -1n && after[0] !== -1n,
+    observed: `${returned}; ${evidence.object}'s key ${hexKey(evidence.key)} was ${where(before[0])} before and is ${where(after[0])} after`,
+  };
 }
 
 /** Builds the request (the state the witness gives every object nf_process may change) and runs it on the worker. */
 function runReplay(run: NfExploration, witness: Witness & { calls: readonly ImportCall[] }, reads: StateRead[], withPacket: boolean) {
   const { model, terms, calls } = witness;
-  const within = [...subterms(terms).values()];
+  const within = [...T.subterms(terms).values()];
   const seeds = run.objects.flatMap((object, handle): ObjectSeed[] => {
     // A fixed object starts every packet as nf_init left it: the run-time's copy already is.
     if (object.fixed) return [];
@@ -135,8 +155,13 @@ function runReplay(run: NfExploration, witness: Witness & { calls: readonly Impo
       return [{ kind: 'emap', handle, name, capacity, keyBytes: object.keyBytes, state, expiredFillers: expiredFillers(name, state, within, model), addIndex: addIndex !== null && addIndex >= 0 ? addIndex : null }];
     }
     if (object.kind === 'vector') return [{ kind: 'vector', handle, capacity, recordBytes: object.recordBytes, records: [...concreteVector(name, object.recordBytes * 8, terms, model)] }];
-    // lpm tables keep nf_init's rules (seeding rules from a model is not done yet); a cht has no state.
-    return [];
+    if (object.kind === 'lpm') {
+      // Only the NF's own lookups decide what the packet does; the base a model gives the spec's or a claim's
+      // addresses need not agree with one table (its lookups are uninterpreted per address).
+      const looked = calls.filter((call) => call.name === 'lpm_lookup' && call.args[0] === handle).map((call) => T.evaluate(toTerm(call.args[1]!, 32), model));
+      return [{ kind: 'lpm', handle, rules: concreteLpm(name, looked, model) }];
+    }
+    return []; // a cht has no state
   });
   const input = inputFromModel(model);
   const request: ReplayRequest = {
@@ -176,13 +201,15 @@ function frameDifferences(run: NfExploration, claim: TraceClaim, sent: Uint8Arra
   for (const header of frameHeaders(packetFrame(packet), INPUT.length)) {
     if (T.evaluate(header.present, model) !== 1n) continue;
     const offset = Number(T.evaluate(header.offset, model));
-    for (const [name, at, size] of HEADER_FIELDS[header.protocol]) {
+    for (const [name, at, size, notation] of HEADER_FIELDS[header.protocol]) {
       const bytes = Array.from({ length: size }, (_, i) => offset + at + i);
+      // The tcp view holds tcpudp's ports again: each byte is compared once.
+      if (bytes.every((i) => inHeaders.has(i))) continue;
       bytes.forEach((i) => inHeaders.add(i));
       if (!known(header.fields[name]!) && !bytes.some(byteKnown)) continue;
       const actual = bytes.map((i) => sent[i]!);
       const expected = bytes.map((i) => predicted[i]!);
-      if (actual.some((b, i) => b !== expected[i])) differences.push(`sent ${header.protocol}.${name} ${showField(actual)} where the trace predicts ${showField(expected)}`);
+      if (actual.some((b, i) => b !== expected[i])) differences.push(`sent ${header.protocol}.${name} ${showField(notation, actual)} where the trace predicts ${showField(notation, expected)}`);
     }
   }
   const payload = [...sent.keys()].filter((i) => !inHeaders.has(i) && byteKnown(i) && sent[i] !== predicted[i]);
@@ -193,13 +220,6 @@ function frameDifferences(run: NfExploration, claim: TraceClaim, sent: Uint8Arra
 }
 
 const MAX_BYTES_SHOWN = 4;
-
-/** A field as a spec sees it: a MAC address in wire order, a byte as its value, else the little-endian value and its bytes. */
-function showField(bytes: number[]): string {
-  if (bytes.length === 1) return String(bytes[0]);
-  if (bytes.length === 6) return hexKey(bytes);
-  return `${bytes.reduceRight((sum, byte) => sum * 256 + byte, 0)} (bytes ${hexKey(bytes, ' ')})`;
-}
 
 const hexKey = (bytes: number[], separator = ':') => bytes.map((b) => b.toString(16).padStart(2, '0')).join(separator);
 const bytesOf = (value: bigint, size: number) => Array.from({ length: size }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
@@ -259,19 +279,6 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
     }
   }
   return predictions;
-}
-
-/** Every term within `roots`, by id. */
-function subterms(roots: readonly Term[]): Map<number, Term> {
-  const found = new Map<number, Term>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const t = stack.pop()!;
-    if (found.has(t.id)) continue;
-    found.set(t.id, t);
-    stack.push(...t.args);
-  }
-  return found;
 }
 
 const seconds = (ms: number) => `${ms / 1000} s`;

@@ -54,7 +54,8 @@ export class VerificationSession {
     const build = await buildNf(dir);
     const layers = options.layers ?? 'nf';
     const solver = await Solver.create();
-    const key = `${build.hash}/${layers}`;
+    // The manifest too: the binary's hash does not cover nf.json, whose config values the traces take as constants.
+    const key = `${build.hash}/${layers}/${JSON.stringify(build.manifest)}`;
     let exploration = explorations.get(key);
     if (!exploration) {
       exploration = exploreCached(build, layers, { solver, shouldStop: options.shouldStop, progress: options.progress });

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import { PROJECT_ROOT, type NfBuild } from '../../toolchain/build.ts';
 import type { Manifest } from '../../nf-abi/index.ts';
-import { type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/index.ts';
+import { keyInvariant, type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/index.ts';
 import { emapAdd, emapBase, emapErase, emapExpire, emapRefresh, type EmapVersion } from '../ghost/emap.ts';
 import { lpmAdd, lpmBase, type LpmVersion } from '../ghost/lpm.ts';
 import { vectorBase, vectorSet, type VectorVersion } from '../ghost/vector.ts';
@@ -16,12 +16,14 @@ import { exploreNf, INPUT, type NfExploration, type NfOptions } from '../nf/expl
 import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts';
 import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
 
-const FORMAT = 3;
+// 4: traces keep the offset where nf_process returned (the NF path's last line).
+const FORMAT = 4;
 /** The sources whose change changes what exploration produces. */
 const ENGINE_SOURCES = ['engine/nf', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];
 
 export function traceCacheFile(build: NfBuild, layers: string): string {
-  const hash = createHash('sha256').update(`${FORMAT}\0${build.hash}\0${layers}\0`);
+  // The manifest too: the binary's hash does not cover nf.json, whose config values the traces take as constants.
+  const hash = createHash('sha256').update(`${FORMAT}\0${build.hash}\0${layers}\0${JSON.stringify(build.manifest)}\0`);
   for (const source of ENGINE_SOURCES) {
     const path = join(PROJECT_ROOT, source);
     const files = path.endsWith('.ts') ? [path] : readdirSync(path).filter((f) => f.endsWith('.ts')).sort().map((f) => join(path, f));
@@ -64,7 +66,7 @@ type StoredVersion = { op: string; prev?: StoredVersion; terms: number[]; empty?
 type StoredObject = { kind: LibVigObject['kind']; name: string; bytes: number; capacity: number; version: StoredVersion | null; fixed?: true };
 type StoredCall = { module: string; name: string; args: StoredValue[]; results: StoredValue[]; offset: number };
 type StoredTrace = {
-  pathCondition: number[]; calls: StoredCall[]; results: StoredValue[]; decisions: number[]; model: StoredAssignment;
+  pathCondition: number[]; calls: StoredCall[]; results: StoredValue[]; decisions: number[]; returnOffset: number; model: StoredAssignment;
   packet: { capacity: number; cells: [number, StoredValue][]; chain: number | null; furthestRead: number; readAtComputedOffset: boolean };
   objects: StoredObject[];
 };
@@ -104,7 +106,7 @@ function encode(run: NfExploration): Stored {
   const traces = run.traces.map((t): StoredTrace => {
     const packet = t.final.packet!.snapshot();
     return {
-      pathCondition: t.pathCondition.map(term), calls: t.calls.map(call), results: t.results.map(value), decisions: t.decisions,
+      pathCondition: t.pathCondition.map(term), calls: t.calls.map(call), results: t.results.map(value), decisions: t.decisions, returnOffset: t.final.returnOffset,
       model: assignment(t.model), objects: objectsOf(t.final).map(object),
       packet: { ...packet, cells: packet.cells.map(([offset, byte]) => [offset, value(byte)]), chain: packet.chain ? term(packet.chain) : null },
     };
@@ -124,7 +126,7 @@ function decode(stored: Stored, build: NfBuild): NfExploration {
   const object = (o: StoredObject): LibVigObject => ({ ...objectOfKind(o), ...(o.fixed ? { fixed: o.fixed } : {}) });
   const objectOfKind = (o: StoredObject): LibVigObject => {
     switch (o.kind) {
-      case 'emap': return { kind: 'emap', name: o.name, keyBytes: o.bytes, capacity: o.capacity, version: emapVersion(o.version!, term) };
+      case 'emap': return { kind: 'emap', name: o.name, keyBytes: o.bytes, capacity: o.capacity, version: emapVersion(o.version!, term, build.manifest) };
       case 'vector': return { kind: 'vector', name: o.name, recordBytes: o.bytes, capacity: o.capacity, version: vectorVersion(o.version!, term, build.manifest) };
       case 'lpm': return { kind: 'lpm', name: o.name, capacity: o.capacity, version: lpmVersion(o.version!, term) };
       case 'cht': return { kind: 'cht', name: o.name, capacity: o.capacity, height: o.bytes };
@@ -138,6 +140,7 @@ function decode(stored: Stored, build: NfBuild): NfExploration {
     const packet = PacketBuffer.restore({ ...t.packet, cells: t.packet.cells.map(([o, b]) => [o, value(b) as number | Term]), chain: t.packet.chain === null ? null : term(t.packet.chain) }, INPUT.packet);
     const final = withObjects(new ExecutionState(LinearMemory.create(0), packet), t.objects.map(object));
     final.pathCondition = t.pathCondition.map(term);
+    final.returnOffset = t.returnOffset;
     return { pathCondition: final.pathCondition, calls: t.calls.map(call), results: t.results.map(value), decisions: t.decisions, model: readAssignment(t.model), final };
   });
   return {
@@ -146,9 +149,12 @@ function decode(stored: Stored, build: NfBuild): NfExploration {
   };
 }
 
-function emapVersion(v: StoredVersion, term: (i: number) => Term): EmapVersion {
-  if (v.op === 'base') return emapBase({ name: v.object!.name, capacity: v.object!.capacity, keyBits: v.object!.bits }, v.empty);
-  const prev = emapVersion(v.prev!, term);
+function emapVersion(v: StoredVersion, term: (i: number) => Term, manifest: Manifest): EmapVersion {
+  if (v.op === 'base') {
+    const { name, capacity, bits } = v.object!;
+    return emapBase({ name, capacity, keyBits: bits, keyInvariant: keyInvariant(manifest, manifest.state.find((s) => s.name === name)) }, v.empty);
+  }
+  const prev = emapVersion(v.prev!, term, manifest);
   const [a, b, c] = v.terms.map(term);
   switch (v.op) {
     case 'add': return emapAdd(prev, a!, b!, c!);

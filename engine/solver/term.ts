@@ -231,6 +231,14 @@ export function eq(a: Term, b: Term): Term {
   if (a === b) return TRUE;
   if (isConst(a) && !isConst(b)) [a, b] = [b, a];
   if (isConst(b) && !isConst(a)) {
+    const [lo, hi] = unsignedRange(a);
+    if (b.value < lo || b.value > hi) return FALSE;
+    // x << c == k: k's low c bits must be zero, then x's value is decided (when the shift loses no bit of x).
+    if (a.op === 'shl' && isConst(a.args[1]!) && a.args[1]!.value < BigInt(a.width)) {
+      const shift = a.args[1]!.value;
+      if ((b.value & ((1n << shift) - 1n)) !== 0n) return FALSE;
+      if (unsignedRange(a.args[0]!)[1] << shift <= mask(a.width)) return eq(a.args[0]!, bv(b.value >> shift, a.width));
+    }
     // (ite c x y) == k with constant branches: the comparison is decided by c.
     if (a.op === 'ite' && isConst(a.args[1]!) && isConst(a.args[2]!)) {
       const whenTrue = a.args[1]!.value === b.value;
@@ -258,6 +266,13 @@ export function compare(op: 'ult' | 'ule' | 'slt' | 'sle', a: Term, b: Term): Te
   if (a === b) return bool(op === 'ule' || op === 'sle');
   if (op === 'ult' && isConst(b) && b.value === 0n) return FALSE;
   if (op === 'ule' && isConst(a) && a.value === 0n) return TRUE;
+  if ((op === 'ult' || op === 'ule') && !(isConst(a) && isConst(b))) {
+    // Decided by the operands' ranges alone (an address against a region's bounds, most often).
+    const [la, ha] = unsignedRange(a);
+    const [lb, hb] = unsignedRange(b);
+    if (op === 'ult' ? ha < lb : ha <= lb) return TRUE;
+    if (op === 'ult' ? la >= hb : la > hb) return FALSE;
+  }
   return fold(op, BOOL, [a, b]);
 }
 
@@ -286,14 +301,44 @@ export function or(...terms: Term[]): Term {
   return result;
 }
 
-/** An array of bytes indexed by 32-bit offsets; reads over concrete writes are resolved here. */
+/** Reads (and frame writes) at a computed offset within this many bytes become choices among constant offsets. */
+export const NARROW_RANGE = 128;
+
+/**
+ * An array of bytes indexed by 32-bit offsets. Reads at a constant offset see through every write (a write at a
+ * computed offset becomes a choice), so they end at a byte of the initial array, which Z3 sees as a plain
+ * bit-vector constant; a read at a computed offset whose range (from the term's shape) is narrow becomes a choice
+ * among reads at constant offsets. Only the remaining reads leave an array for Z3.
+ */
 export function select(array: Term, index: Term): Term {
+  const key = `${array.id},${index.id}`;
+  let read = reads.get(key);
+  if (!read) {
+    read = resolveSelect(array, index);
+    reads.set(key, read);
+  }
+  return read;
+}
+
+/** `select`'s results by array and index: the same read (a header field, each spec path) is resolved once. */
+const reads = new Map<string, Term>();
+
+function resolveSelect(array: Term, index: Term): Term {
+  if (!isConst(index)) {
+    const [lo, hi] = unsignedRange(index);
+    if (hi - lo < BigInt(NARROW_RANGE)) {
+      let choice = select(array, bv(hi, index.width));
+      for (let k = hi - 1n; k >= lo; k--) choice = ite(eq(index, bv(k, index.width)), select(array, bv(k, index.width)), choice);
+      return choice;
+    }
+  }
   let a = array;
   while (a.op === 'store') {
     const [inner, at, value] = a.args as [Term, Term, Term];
     if (at === index) return value;
-    if (!(isConst(at) && isConst(index))) break;
-    a = inner;
+    if (isConst(at) && isConst(index)) a = inner;
+    else if (isConst(index)) return ite(eq(at, index), value, select(inner, index));
+    else break;
   }
   return intern('select', 8, [a, index]);
 }
@@ -314,6 +359,58 @@ export function apply(fn: string, args: Term[], width: number): Term {
 
 // ---------------------------------------------------------------- inspection
 
+const ranges = new WeakMap<Term, [bigint, bigint]>();
+
+/** Unsigned bounds of a bit-vector term, from its shape alone (sound, not tight). */
+export function unsignedRange(t: Term): [bigint, bigint] {
+  let range = ranges.get(t);
+  if (!range) {
+    range = shapeRange(t);
+    ranges.set(t, range);
+  }
+  return range;
+}
+
+function shapeRange(t: Term): [bigint, bigint] {
+  // A truth value (width 0) is 0 or 1: mask(0) would say it is always 0, and eq(c, TRUE) would fold to FALSE.
+  const full: [bigint, bigint] = [0n, t.width === BOOL ? 1n : mask(t.width)];
+  const fits = (hi: bigint): boolean => hi <= mask(t.width);
+  const [x, y] = t.args;
+  switch (t.op) {
+    case 'const': return [t.value, t.value];
+    case 'zext': return unsignedRange(x!);
+    case 'select': return [0n, 255n];
+    case 'and': {
+      const [, hx] = unsignedRange(x!);
+      const [, hy] = unsignedRange(y!);
+      return [0n, hx < hy ? hx : hy];
+    }
+    case 'lshr': {
+      if (!isConst(y!)) return full;
+      const [lo, hi] = unsignedRange(x!);
+      return [lo >> y!.value, hi >> y!.value];
+    }
+    case 'shl': case 'mul': {
+      if (!isConst(y!)) return full;
+      const [lo, hi] = unsignedRange(x!);
+      const k = t.op === 'shl' ? 1n << y!.value : y!.value;
+      return fits(hi * k) ? [lo * k, hi * k] : full;
+    }
+    case 'add': {
+      const [lx, hx] = unsignedRange(x!);
+      const [ly, hy] = unsignedRange(y!);
+      return fits(hx + hy) ? [lx + ly, hx + hy] : full;
+    }
+    case 'urem': return isConst(y!) && y!.value > 0n ? [0n, y!.value - 1n] : full;
+    case 'ite': {
+      const [la, ha] = unsignedRange(t.args[1]!);
+      const [lb, hb] = unsignedRange(t.args[2]!);
+      return [la < lb ? la : lb, ha > hb ? ha : hb];
+    }
+    default: return full;
+  }
+}
+
 /** Every variable the terms depend on, and one application of each uninterpreted function they use. */
 export function symbolsOf(roots: readonly Term[]): { variables: Term[]; functions: Term[] } {
   const seen = new Set<number>();
@@ -332,6 +429,19 @@ export function symbolsOf(roots: readonly Term[]): { variables: Term[]; function
 }
 
 export const variablesOf = (roots: readonly Term[]): Term[] => symbolsOf(roots).variables;
+
+/** Every term within `roots`, once each, by id. */
+export function subterms(roots: readonly Term[]): Map<number, Term> {
+  const found = new Map<number, Term>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (found.has(t.id)) continue;
+    found.set(t.id, t);
+    stack.push(...t.args);
+  }
+  return found;
+}
 
 /** A readable rendering for traces and counterexamples, at most `limit` characters. */
 export function show(t: Term, limit = 160): string {

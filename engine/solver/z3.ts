@@ -1,7 +1,8 @@
-// Z3 behind a small synchronous interface: terms are translated once, queries are incremental along the
-// depth-first path, answers are cached, and models come back as plain JavaScript assignments.
+// Z3 behind a small synchronous interface: terms are translated once, queries keep only the path constraints
+// they depend on and are incremental along the depth-first path, answers are cached, and models come back as
+// plain JavaScript assignments. An array's bytes at constant offsets are plain bit-vector constants to Z3.
 import { init, Z3_decl_kind } from 'z3-solver';
-import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, symbolsOf, type Term, variablesOf } from './term.ts';
+import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, evaluate, isConst, symbolsOf, type Term, variablesOf } from './term.ts';
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
 type LowLevel = Z3Api['Z3'];
@@ -16,19 +17,51 @@ export type CheckResult = { status: 'sat'; model: Assignment } | { status: 'unsa
 export interface SolverFigures {
   queries: number;
   cacheHits: number;
+  /** Queries answered by the caller's model without Z3 (the constraints they depend on already held there). */
+  modelHits: number;
   seconds: number;
+}
+
+/**
+ * What a constraint depends on. `bytes` are reads of an array variable at constant offsets (Z3 sees each as its
+ * own bit-vector constant); `arrays` are array variables used any other way (a read at a computed offset, a
+ * store): only there does Z3 see the array, with every byte constant of the query tied to it.
+ */
+interface Dependencies {
+  scalars: readonly Term[];
+  functions: readonly string[];
+  bytes: readonly Term[];
+  arrays: readonly Term[];
+}
+
+const RECENT_MODELS = 8;
+
+/** `select(a, k)` with `a` an array variable and `k` constant: a byte at a constant offset. */
+const isByteRead = (t: Term): boolean => t.op === 'select' && t.args[0]!.op === 'var' && isConst(t.args[1]!);
+
+/** An assertion level of the solver's stack: the constraint, and the byte-to-array links it added. */
+interface Level {
+  term: Term;
+  linked: Term[];
+  engaged: Term[];
 }
 
 let api: Promise<Z3Api> | undefined;
 const loadZ3 = (): Promise<Z3Api> => (api ??= init());
 
 export class Solver {
-  readonly figures: SolverFigures = { queries: 0, cacheHits: 0, seconds: 0 };
+  readonly figures: SolverFigures = { queries: 0, cacheHits: 0, modelHits: 0, seconds: 0 };
   private readonly translated = new Map<number, Ast>();
   private readonly functionDecls = new Map<string, FuncDecl>();
   private readonly cache = new Map<string, CheckResult>();
+  private readonly dependencies = new Map<number, Dependencies>();
   /** Terms asserted on the solver's stack, one push level each, in order. */
-  private readonly asserted: Term[] = [];
+  private readonly asserted: Level[] = [];
+  /** Byte reads tied to their array on the stack (`select(a, k) = a[k]`), and arrays Z3 sees on the stack. */
+  private readonly linked = new Set<Term>();
+  private readonly engaged = new Set<Term>();
+  /** Models of recent answers, newest first: tried before Z3 (most forks' other side held on a path before). */
+  private readonly recentModels: Assignment[] = [];
 
   private constructor(
     private readonly z3: LowLevel,
@@ -49,8 +82,35 @@ export class Solver {
     return new Solver(Z3, em, ctx, solver);
   }
 
-  /** Is `pathCondition` ∧ `query` satisfiable? The path condition is a prefix-shared list (depth-first order). */
-  check(pathCondition: readonly Term[], query: Term): CheckResult {
+  /**
+   * Is `pathCondition` ∧ `query` satisfiable? The path condition is a prefix-shared list (depth-first order).
+   * `known`, a model of the path condition's constraints (those it falsifies are treated as new), lets the query
+   * keep only the constraints that share a variable with it, directly or through others: the rest hold in
+   * `known` and are independent, so the answer is the same and the model is `known` overridden by the query's.
+   */
+  check(pathCondition: readonly Term[], query: Term, known?: Assignment): CheckResult {
+    if (!known) return this.checkExactly(pathCondition, query);
+    const relevant = this.slice(pathCondition, query, known);
+    const deps = this.combined([...relevant, query]);
+    // A model met before (this path's, or a recent answer's) may already satisfy what the query depends on.
+    const holds = (model: Assignment) => {
+      const memo = new Map();
+      return evaluate(query, model, memo) === 1n && relevant.every((c) => evaluate(c, model, memo) === 1n);
+    };
+    const reused = [known, ...this.recentModels].find(holds);
+    if (reused) {
+      this.figures.modelHits++;
+      return { status: 'sat', model: reused === known ? known : this.merge(known, reused, deps) };
+    }
+    const result = this.checkExactly(relevant, query);
+    if (result.status !== 'sat') return result;
+    const model = this.merge(known, result.model, deps);
+    this.recentModels.unshift(model);
+    this.recentModels.length = Math.min(this.recentModels.length, RECENT_MODELS);
+    return { status: 'sat', model };
+  }
+
+  private checkExactly(pathCondition: readonly Term[], query: Term): CheckResult {
     const key = `${pathCondition.map((t) => t.id).join(',')}|${query.id}`;
     const cached = this.cache.get(key);
     if (cached) {
@@ -61,11 +121,12 @@ export class Solver {
     this.assertPrefix(pathCondition);
     const { z3, ctx, solver } = this;
     z3.solver_push(ctx, solver);
-    z3.solver_assert(ctx, solver, this.toZ3(query));
+    const level = this.assertLevel(query);
     const answer = this.em._Z3_solver_check(ctx, solver);
     let result: CheckResult;
     if (answer === 1) result = { status: 'sat', model: this.readModel([...pathCondition, query]) };
     else result = { status: answer === -1 ? 'unsat' : 'unknown' };
+    this.popLevels([level]);
     z3.solver_pop(ctx, solver, 1);
     this.figures.queries++;
     this.figures.seconds += (performance.now() - started) / 1000;
@@ -74,18 +135,114 @@ export class Solver {
   }
 
   /**
-   * Z3's own value of each term under a full assignment of its scalar variables (checks the translation to Z3
-   * against the interpreter's concrete semantics).
+   * The constraints of `pathCondition` the query depends on: those `known` falsifies, and those connected to
+   * them or to the query by shared variables (an array used at a computed offset connects all its bytes).
+   */
+  private slice(pathCondition: readonly Term[], query: Term, known: Assignment): Term[] {
+    const constraints = pathCondition.filter((c) => !isConst(c) || c.value !== 1n);
+    const all = [...constraints, query];
+    const engaged = new Set(all.flatMap((c) => this.dependenciesOf(c).arrays));
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      let root = x;
+      while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+      parent.set(x, root);
+      return root;
+    };
+    const atoms = (c: Term): string[] => {
+      const d = this.dependenciesOf(c);
+      return [
+        ...d.scalars.map((v) => `v ${v.name}`),
+        ...d.functions.map((f) => `f ${f}`),
+        ...d.arrays.map((a) => `a ${a.name}`),
+        ...d.bytes.map((b) => (engaged.has(b.args[0]!) ? `a ${b.args[0]!.name}` : `b ${b.id}`)),
+      ];
+    };
+    const atomsOf = new Map(all.map((c) => [c, atoms(c)]));
+    for (const list of atomsOf.values()) for (const atom of list.slice(1)) parent.set(find(atom), find(list[0]!));
+    const memo = new Map();
+    const seeds = new Set(atomsOf.get(query)!.map(find));
+    const falsified = new Set(constraints.filter((c) => evaluate(c, known, memo) !== 1n));
+    for (const c of falsified) for (const atom of atomsOf.get(c)!) seeds.add(find(atom));
+    return constraints.filter((c) => falsified.has(c) || atomsOf.get(c)!.some((atom) => seeds.has(find(atom))));
+  }
+
+  /**
+   * `known` with `found`'s values for what `deps` names (an array Z3 sees as a whole, else its bytes one by one):
+   * a model of the query's constraints that leaves every independent constraint as `known` satisfies it.
+   */
+  private merge(known: Assignment, found: Assignment, deps: Dependencies): Assignment {
+    const merged: Assignment = { scalars: new Map(known.scalars), arrays: new Map(known.arrays), functions: new Map(known.functions) };
+    for (const v of deps.scalars) merged.scalars.set(v.name, found.scalars.get(v.name) ?? 0n);
+    for (const f of deps.functions) merged.functions.set(f, found.functions.get(f) ?? { entries: new Map(), fallback: 0n });
+    for (const a of deps.arrays) merged.arrays.set(a.name, found.arrays.get(a.name) ?? { entries: new Map(), fallback: 0 });
+    for (const byte of deps.bytes) {
+      const array = byte.args[0]!;
+      if (deps.arrays.includes(array)) continue;
+      const before = merged.arrays.get(array.name);
+      const entries = new Map(before?.entries);
+      entries.set(Number(byte.args[1]!.value), Number(evaluate(byte, found)));
+      merged.arrays.set(array.name, { entries, fallback: before?.fallback ?? 0 });
+    }
+    return merged;
+  }
+
+  private combined(roots: readonly Term[]): Dependencies {
+    const all = roots.map((r) => this.dependenciesOf(r));
+    return {
+      scalars: [...new Set(all.flatMap((d) => d.scalars))],
+      functions: [...new Set(all.flatMap((d) => d.functions))],
+      bytes: [...new Set(all.flatMap((d) => d.bytes))],
+      arrays: [...new Set(all.flatMap((d) => d.arrays))],
+    };
+  }
+
+  private dependenciesOf(root: Term): Dependencies {
+    const cached = this.dependencies.get(root.id);
+    if (cached) return cached;
+    const scalars: Term[] = [];
+    const functions = new Set<string>();
+    const bytes: Term[] = [];
+    const arrays: Term[] = [];
+    const seen = new Set<number>();
+    const stack = [root];
+    while (stack.length > 0) {
+      const t = stack.pop()!;
+      if (seen.has(t.id)) continue;
+      seen.add(t.id);
+      if (isByteRead(t)) {
+        bytes.push(t);
+        continue;
+      }
+      if (t.op === 'var') (t.width === ARRAY ? arrays : scalars).push(t);
+      if (t.op === 'apply') functions.add(t.name);
+      stack.push(...t.args);
+    }
+    const found = { scalars, functions: [...functions], bytes, arrays };
+    this.dependencies.set(root.id, found);
+    return found;
+  }
+
+  /**
+   * Z3's own value of each term under a full assignment of its scalar variables and of its arrays' bytes at
+   * constant offsets (checks the translation to Z3 against the interpreter's concrete semantics).
    */
   evaluate(terms: Term[], assignment: Assignment): bigint[] {
     const { z3, ctx } = this;
     const model = z3.mk_model(ctx);
     return this.holding(model, z3.model_inc_ref, z3.model_dec_ref, () => {
+      const give = (t: Term, value: bigint) => {
+        const decl = z3.get_app_decl(ctx, z3.to_app(ctx, this.toZ3(t)));
+        z3.add_const_interp(ctx, model, decl, z3.mk_numeral(ctx, value.toString(), this.sort(t.width)));
+      };
       for (const v of variablesOf(terms)) {
         const value = assignment.scalars.get(v.name);
-        if (value === undefined || v.width <= 0) continue;
-        const decl = z3.get_app_decl(ctx, z3.to_app(ctx, this.toZ3(v)));
-        z3.add_const_interp(ctx, model, decl, z3.mk_numeral(ctx, value.toString(), this.sort(v.width)));
+        if (value !== undefined && v.width > 0) give(v, value);
+      }
+      // Bytes of an array at constant offsets are constants to Z3: they take the assignment's array values.
+      for (const byte of this.combined(terms).bytes) {
+        const array = assignment.arrays.get(byte.args[0]!.name);
+        if (array) give(byte, BigInt(array.entries.get(Number(byte.args[1]!.value)) ?? array.fallback));
       }
       return terms.map((t) => {
         const value = z3.model_eval(ctx, model, this.toZ3(t), true);
@@ -97,15 +254,47 @@ export class Solver {
 
   private assertPrefix(pathCondition: readonly Term[]): void {
     let common = 0;
-    while (common < this.asserted.length && common < pathCondition.length && this.asserted[common] === pathCondition[common]) common++;
+    while (common < this.asserted.length && common < pathCondition.length && this.asserted[common]!.term === pathCondition[common]) common++;
     if (common < this.asserted.length) {
       this.z3.solver_pop(this.ctx, this.solver, this.asserted.length - common);
-      this.asserted.length = common;
+      this.popLevels(this.asserted.splice(common));
     }
     for (let i = common; i < pathCondition.length; i++) {
       this.z3.solver_push(this.ctx, this.solver);
-      this.z3.solver_assert(this.ctx, this.solver, this.toZ3(pathCondition[i]!));
-      this.asserted.push(pathCondition[i]!);
+      this.asserted.push(this.assertLevel(pathCondition[i]!));
+    }
+  }
+
+  /**
+   * Asserts `term` on the current level, with `select(a, k) = a[k]` for each byte constant whose array Z3 sees
+   * at this level or below (this term's bytes, and every byte already on the stack of an array it engages).
+   */
+  private assertLevel(term: Term): Level {
+    const { z3, ctx, solver } = this;
+    z3.solver_assert(ctx, solver, this.toZ3(term));
+    const level: Level = { term, linked: [], engaged: [] };
+    const d = this.dependenciesOf(term);
+    const link = (byte: Term) => {
+      if (this.linked.has(byte)) return;
+      const array = this.toZ3(byte.args[0]!);
+      z3.solver_assert(ctx, solver, z3.mk_eq(ctx, z3.mk_select(ctx, array, this.toZ3(byte.args[1]!)), this.toZ3(byte)));
+      this.linked.add(byte);
+      level.linked.push(byte);
+    };
+    for (const array of d.arrays) {
+      if (this.engaged.has(array)) continue;
+      this.engaged.add(array);
+      level.engaged.push(array);
+      for (const below of [...this.asserted, level]) for (const byte of this.dependenciesOf(below.term).bytes) if (byte.args[0] === array) link(byte);
+    }
+    for (const byte of d.bytes) if (this.engaged.has(byte.args[0]!)) link(byte);
+    return level;
+  }
+
+  private popLevels(levels: Level[]): void {
+    for (const level of levels) {
+      for (const byte of level.linked) this.linked.delete(byte);
+      for (const array of level.engaged) this.engaged.delete(array);
     }
   }
 
@@ -122,11 +311,20 @@ export class Solver {
         assignment.functions.set(application.name, { entries: new Map(entries.map(([args, value]) => [args.join(','), value])), fallback });
       }
       for (const v of variables) {
+        if (v.width === ARRAY) {
+          // Z3 has an array value only where it saw the array; its bytes at constant offsets are constants.
+          const value = this.engaged.has(v) ? z3.model_eval(ctx, model, this.toZ3(v), true) : null;
+          assignment.arrays.set(v.name, value === null ? { entries: new Map(), fallback: 0 } : this.readArray(model, value));
+          continue;
+        }
         const value = z3.model_eval(ctx, model, this.toZ3(v), true);
         if (value === null) continue;
-        if (v.width === ARRAY) assignment.arrays.set(v.name, this.readArray(model, value));
-        else if (v.width === BOOL) assignment.scalars.set(v.name, z3.get_bool_value(ctx, value) === 1 ? 1n : 0n);
+        if (v.width === BOOL) assignment.scalars.set(v.name, z3.get_bool_value(ctx, value) === 1 ? 1n : 0n);
         else assignment.scalars.set(v.name, BigInt(z3.get_numeral_string(ctx, value)));
+      }
+      for (const byte of new Set(roots.flatMap((r) => this.dependenciesOf(r).bytes))) {
+        const value = z3.model_eval(ctx, model, this.toZ3(byte), true);
+        if (value !== null) assignment.arrays.get(byte.args[0]!.name)!.entries.set(Number(byte.args[1]!.value), Number(z3.get_numeral_string(ctx, value)));
       }
       return assignment;
     });
@@ -261,7 +459,9 @@ export class Solver {
       case 'not': return z3.mk_not(ctx, x);
       case 'band': return z3.mk_and(ctx, [x, y]);
       case 'bor': return z3.mk_or(ctx, [x, y]);
-      case 'select': return z3.mk_select(ctx, x, y);
+      case 'select':
+        if (isByteRead(t)) return z3.mk_const(ctx, z3.mk_string_symbol(ctx, `${t.args[0]!.name}[${t.args[1]!.value}]`), this.sort(8));
+        return z3.mk_select(ctx, x, y);
       case 'store': return z3.mk_store(ctx, x, y, z);
       case 'apply': return z3.mk_app(ctx, this.functionDecl(t), a);
     }

@@ -23,9 +23,9 @@ def _flush():
     return json.dumps(_NODES[start:])
 
 
-def _node(op, width, *args):
+def _node(op, width, *args, lo=0, hi=None):
     _NODES.append([op, width, *args])
-    return Sym(len(_NODES) - 1, width)
+    return Sym(len(_NODES) - 1, width, lo, hi)
 
 
 class SpecError(Exception):
@@ -41,19 +41,28 @@ class _Return(Exception):
 
 
 class Sym:
-    """A symbolic bit-vector (width > 0) or boolean (width 0)."""
+    """A symbolic integer, or a truth value (width 0).
 
-    __slots__ = ("index", "width")
+    Integers are exact, as in Python: `lo` and `hi` bound the value, which is held in `width` bits, unsigned when
+    `lo >= 0` and in two's complement otherwise. Every operation computes the exact bounds of its result and works
+    in a width that holds it and its operands, so nothing wraps; a value the engine made keeps the engine's width,
+    so the spec and the NF build the same terms where they compute the same thing."""
 
-    def __init__(self, index, width):
+    __slots__ = ("index", "width", "lo", "hi")
+
+    def __init__(self, index, width, lo=0, hi=None):
         self.index = index
         self.width = width
+        self.lo = lo
+        self.hi = ((1 << width) - 1 if width else 1) if hi is None else hi
 
     def __bool__(self):
         condition = self if self.width == 0 else self != 0
         caller = sys._getframe(1)
         line = caller.f_lineno if caller.f_code.co_filename == "<spec>" else 0
-        return _bridge.decide(_flush(), condition.index, line)
+        taken = _bridge.decide(_flush(), condition.index, line)
+        _learn_order(condition.index, taken)
+        return taken
 
     def __index__(self):
         raise SpecError("a symbolic value cannot be used as a Python integer (as a list index, in range(), ...)")
@@ -61,28 +70,35 @@ class Sym:
     __hash__ = object.__hash__
 
     def __repr__(self):
-        return f"<symbolic {'bool' if self.width == 0 else f'{self.width}-bit value'}>"
+        return f"<symbolic {'bool' if self.width == 0 else f'integer in {self.lo}..{self.hi}'}>"
 
-    # arithmetic (modulo 2^width, as the NF computes)
-    def __add__(self, other): return _binary("add", self, other)
-    def __radd__(self, other): return _binary("add", other, self)
-    def __sub__(self, other): return _binary("sub", self, other)
-    def __rsub__(self, other): return _binary("sub", other, self)
-    def __mul__(self, other): return _binary("mul", self, other)
-    def __rmul__(self, other): return _binary("mul", other, self)
-    def __floordiv__(self, other): return _binary("udiv", self, other)
-    def __mod__(self, other): return _binary("urem", self, other)
-    def __lshift__(self, other): return _binary("shl", self, other)
-    def __rshift__(self, other): return _binary("lshr", self, other)
+    # arithmetic: exact, with Python's meaning (`//` and `%` round towards minus infinity; the sandbox makes `/`
+    # the same as `//`)
+    def __add__(self, other): return _arithmetic("add", self, other)
+    def __radd__(self, other): return _arithmetic("add", other, self)
+    def __sub__(self, other): return _arithmetic("sub", self, other)
+    def __rsub__(self, other): return _arithmetic("sub", other, self)
+    def __mul__(self, other): return _arithmetic("mul", self, other)
+    def __rmul__(self, other): return _arithmetic("mul", other, self)
+    def __floordiv__(self, other): return _divide("div", self, other)
+    def __rfloordiv__(self, other): return _divide("div", other, self)
+    def __mod__(self, other): return _divide("mod", self, other)
+    def __rmod__(self, other): return _divide("mod", other, self)
+    def __lshift__(self, other): return _shift("shl", self, other)
+    def __rlshift__(self, other): return _shift("shl", other, self)
+    def __rshift__(self, other): return _shift("shr", self, other)
+    def __rrshift__(self, other): return _shift("shr", other, self)
     def __and__(self, other): return _logic("and", "band", self, other)
     def __rand__(self, other): return _logic("and", "band", other, self)
     def __or__(self, other): return _logic("or", "bor", self, other)
     def __ror__(self, other): return _logic("or", "bor", other, self)
-    def __xor__(self, other): return _binary("xor", self, other)
-    def __invert__(self): return _node("not", 0, self.index) if self.width == 0 else _binary("xor", self, -1)
-    def __neg__(self): return _binary("sub", 0, self)
+    def __xor__(self, other): return _bitwise("xor", self, other)
+    def __rxor__(self, other): return _bitwise("xor", other, self)
+    def __invert__(self): return _node("not", 0, self.index) if self.width == 0 else _arithmetic("sub", -1, self)
+    def __neg__(self): return _arithmetic("sub", 0, self)
+    def __pos__(self): return self
 
-    # comparisons: unsigned, unless a Python operand is negative (then signed)
+    # comparisons: exact, whatever the widths and signs
     def __eq__(self, other): return _compare("eq", self, other)
     def __ne__(self, other): return _node("not", 0, _compare("eq", self, other).index)
     def __lt__(self, other): return _compare("lt", self, other)
@@ -91,60 +107,332 @@ class Sym:
     def __ge__(self, other): return _compare("le", other, self)
 
 
+class _Unmet(Exception):
+    """A path on which the spec asks for what its values cannot give (a value that does not fit where it is
+    stored, a division by zero): the path fails, with this message."""
+
+
 def _const(value, width):
     if width == 0:
         return _node("c", 0, "1" if value else "0")
-    return _node("c", width, str(value % (1 << width)))
+    return _node("c", width, str(value % (1 << width)), lo=value, hi=value)
 
 
-def _lift(value, width):
-    """A Sym of `width` bits from a Sym (zero-extended if narrower) or a Python int or bool."""
+# The widest value a spec computes with: beyond it an operation is refused (a shift by a symbolic amount is the
+# usual way there), so that no query is asked about bit-vectors of millions of bits.
+_MAX_BITS = 1024
+
+
+def _bits(lo, hi):
+    """The fewest bits that hold every integer in [lo, hi]: unsigned when lo >= 0, else two's complement."""
+    if lo >= 0:
+        return max(hi.bit_length(), 1)
+    return max((~lo).bit_length(), (hi if hi >= 0 else ~hi).bit_length()) + 1
+
+
+def _bounds(value):
+    """[lo, hi] of a symbolic integer, a Python integer, or a pair."""
     if isinstance(value, Sym):
-        if value.width == 0 and width > 0:
-            return _node("ite", width, value.index, _const(1, width).index, _const(0, width).index)
-        if value.width < width:
-            return _node("zext", width, value.index)
+        return value.lo, value.hi
+    if isinstance(value, tuple):
         return value
-    if isinstance(value, bool):
-        return _const(int(value), width)
+    return value, value
+
+
+def _number(value):
+    """An operand of arithmetic: a symbolic integer or a Python integer (truth values count as 0 and 1)."""
+    if isinstance(value, Sym):
+        if value.width == 0:
+            return _node("ite", 1, value.index, _const(1, 1).index, _const(0, 1).index, lo=0, hi=1)
+        return value
     if isinstance(value, int):
-        return _const(value, width)
+        return int(value)
     raise SpecError(f"cannot combine a symbolic value with {type(value).__name__} {value!r}")
 
 
-def _width(a, b):
-    widths = [x.width for x in (a, b) if isinstance(x, Sym)]
-    return max(widths) if max(widths) > 0 else 0
+def _width(values, signed):
+    """A width that holds each of `values` (numbers or [lo, hi] pairs), with a sign bit when `signed`, and no less
+    than any symbolic one's own width."""
+    width = 1
+    for value in values:
+        lo, hi = _bounds(value)
+        width = max(width, _bits(min(lo, -1), hi) if signed else _bits(lo, hi), value.width if isinstance(value, Sym) else 0)
+    if width > _MAX_BITS:
+        _too_wide(width)
+    return width
 
 
-def _binary(op, a, b):
-    width = max(_width(a, b), 1)
-    return _node(op, width, _lift(a, width).index, _lift(b, width).index)
+def _too_wide(bits):
+    raise SpecError(f"the spec computes with integers of up to {bits} bits, beyond the {_MAX_BITS} the verifier handles (a shift by a symbolic amount? bound the amount, e.g. n & 63)")
+
+
+def _at(value, width):
+    """`value` (which fits) in `width` bits: extended by its sign, or its low bits."""
+    if not isinstance(value, Sym):
+        return _const(value, width)
+    if value.width == width:
+        return value
+    if value.width > width:
+        return _node("extract", width, value.index, 0, lo=value.lo, hi=value.hi)
+    return _node("zext" if value.lo >= 0 else "sext", width, value.index, lo=value.lo, hi=value.hi)
+
+
+def _operation(op, a, b, lo, hi, signed=None):
+    """`op` on bit-vectors wide enough for a, b and the result [lo, hi], which is exact: `signed` (whether the
+    operands need a sign bit) defaults to whether any of them or the result can be negative."""
+    if signed is None:
+        signed = min(lo, _bounds(a)[0], _bounds(b)[0]) < 0
+    width = _width((a, b, (lo, hi)), signed)
+    return _node(op, width, _at(a, width).index, _at(b, width).index, lo=lo, hi=hi)
+
+
+def _corners(function, a, b):
+    values = [function(x, y) for x in a for y in b]
+    return min(values), max(values)
+
+
+def _arithmetic(op, a, b):
+    """+ - * : the result's bounds are exact, so the modular operation at their width cannot wrap."""
+    a, b = _number(a), _number(b)
+    (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+    if op == "add":
+        lo, hi = alo + blo, ahi + bhi
+    elif op == "sub":
+        lo, hi = alo - bhi, ahi - blo
+    else:
+        lo, hi = _corners(lambda x, y: x * y, (alo, ahi), (blo, bhi))
+        if isinstance(a, Sym) != isinstance(b, Sym):
+            product = _operation(op, a, b, lo, hi)
+            _SCALED[product.index] = (a, b) if isinstance(a, Sym) else (b, a)
+            return product
+    if op == "sub" and isinstance(a, Sym) and isinstance(b, Sym):
+        lo = max(lo, _LEAST_DIFFERENCE.get((a.index, b.index), lo))
+        hi = min(hi, -_LEAST_DIFFERENCE.get((b.index, a.index), -hi))
+    return _operation(op, a, b, lo, hi)
+
+
+# What this path has decided about the order of two symbolic integers: a difference of them is bounded by it
+# (after `if t < now:`, `now - t` is at least 1, so unsigned, in the operands' own width: the NF's term when the
+# NF subtracts them too). Keys are node indices, which the spec's own variables keep; both tables start empty
+# with every path.
+_ORDERS = {}            # a comparison's node: (a, b, strict) for a < b (strict) or a <= b
+_LEAST_DIFFERENCE = {}  # (a, b): the least a - b can be on this path
+
+
+def _learn_order(condition, taken):
+    if condition not in _ORDERS:
+        return
+    a, b, strict = _ORDERS[condition]
+    # a < b taken: b - a >= 1; not taken: a - b >= 0. a <= b taken: b - a >= 0; not taken: a - b >= 1.
+    high, low, least = (b, a, int(strict)) if taken else (a, b, int(not strict))
+    _LEAST_DIFFERENCE[high, low] = max(least, _LEAST_DIFFERENCE.get((high, low), least))
+
+
+def _nonzero_divisor(b):
+    """The divisor's values other than 0 that bound a quotient: its ends, and -1 and 1 when it spans them."""
+    blo, bhi = _bounds(b)
+    if isinstance(b, int) and b == 0:
+        raise ZeroDivisionError("integer division or modulo by zero")
+    if blo <= 0 <= bhi:
+        _require(b != 0, "division by zero: the divisor can be 0 on this path")
+    return [d for d in (blo, bhi, -1, 1) if blo <= d <= bhi and d != 0]
+
+
+# Products of a symbolic integer and a constant: node -> (the symbolic factor, the constant).
+_SCALED = {}
+
+
+def _gcd(a, b):
+    """Euclid's (the prelude imports no module beyond what python.ts keeps after the lock-down)."""
+    a, b = abs(a), abs(b)
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def _scaled_quotient(x, c, d):
+    """x * c // d for constants c and d > 0, exact, in terms the solver decides quickly (PITFALLS.md, "Refill
+    queries"): two encodings of one value, each chosen where it is exact."""
+    # x * c // d is x * (c/g) // (d/g) for g = gcd(c, d): the same fraction, so the same floor. A rate per second
+    # scaled to nanoseconds shrinks to small factors (x * 1250000000 // 10**9 is x * 5 // 4).
+    g = _gcd(c, d)
+    wide = _arithmetic("mul", x, c // g)
+    if d > g:
+        wide = _divide("div", wide, d // g, plain=True)
+    # Where x * c fits x's own width, the product and quotient in that width are exact too: the terms an NF builds
+    # when it multiplies and divides in its own width. An "alias" node gives both and where they agree; the engine
+    # (spec-path.ts) takes the NF's where the path implies that, else the reduced one and their equality there.
+    n = x.width
+    limit = ((1 << n) - 1) // c if c > 0 else -1
+    if x.lo < 0 or d >> n or x.lo > limit:
+        return wide
+    product = _node("mul", n, x.index, _const(c, n).index)
+    narrow = _node("udiv", n, product.index, _const(d, n).index)
+    fits = _node("ule", 0, x.index, _const(limit, n).index)
+    return _node("alias", wide.width, wide.index, _at(narrow, wide.width).index, fits.index, lo=wide.lo, hi=wide.hi)
+
+
+def _divide(op, a, b, plain=False):
+    """// and %, rounding towards minus infinity as Python does (a divisor of 0 fails the path); unless `plain`,
+    a product by a constant divided by one is encoded as _scaled_quotient says."""
+    a, b = _number(a), _number(b)
+    if op == "div" and not plain and isinstance(a, Sym) and a.index in _SCALED and isinstance(b, int) and b > 0:
+        return _scaled_quotient(*_SCALED[a.index], b)
+    (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+    divisors = _nonzero_divisor(b)
+    if op == "div":
+        lo, hi = _corners(lambda x, y: x // y, (alo, ahi), divisors)
+    elif blo >= 0:
+        lo, hi = 0, (min(ahi, bhi - 1) if alo >= 0 else bhi - 1)
+    elif bhi <= 0:
+        lo, hi = blo + 1, 0
+    else:
+        lo, hi = blo + 1, bhi - 1
+    if alo >= 0 and blo >= 0:
+        return _operation("udiv" if op == "div" else "urem", a, b, lo, hi)
+    # Signed: truncating division and remainder, corrected by one step where the signs differ.
+    width = _width((a, b, (lo, hi)), True)
+    a, b = _at(a, width), _at(b, width)
+    remainder = _node("srem", width, a.index, b.index)
+    zero = _const(0, width)
+
+    def negative(x):
+        return _node("slt", 0, x.index, zero.index)
+
+    # A nonzero remainder whose sign is not the divisor's: Python's floor is one below the truncated quotient.
+    corrects = _node("band", 0, _node("not", 0, _node("eq", 0, remainder.index, zero.index).index).index,
+                     _node("not", 0, _node("eq", 0, negative(remainder).index, negative(b).index).index).index)
+    if op == "div":
+        quotient = _node("sdiv", width, a.index, b.index)
+        adjusted = _node("sub", width, quotient.index, _const(1, width).index)
+        return _node("ite", width, corrects.index, adjusted.index, quotient.index, lo=lo, hi=hi)
+    adjusted = _node("add", width, remainder.index, b.index)
+    return _node("ite", width, corrects.index, adjusted.index, remainder.index, lo=lo, hi=hi)
+
+
+def _shift(op, a, b):
+    """<< and >>: a << n is a * 2**n and a >> n is a // 2**n; a negative amount fails the path (Python raises)."""
+    a, b = _number(a), _number(b)
+    (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+    if isinstance(b, int) and b < 0:
+        raise ValueError("negative shift count")
+    if blo < 0:
+        _require(b >= 0, "negative shift count: the shift amount can be below 0 on this path")
+    amounts = (max(blo, 0), max(bhi, 0))
+    if op == "shl":
+        if _bits(alo, ahi) + amounts[1] > _MAX_BITS:
+            _too_wide(_bits(alo, ahi) + amounts[1])
+        lo, hi = _corners(lambda x, n: x << n, (alo, ahi), amounts)
+        return _operation("shl", a, b, lo, hi)
+    lo, hi = _corners(lambda x, n: x >> n, (alo, ahi), amounts)
+    # An amount at least the width shifts every bit out, as in Python; a constant one is cut to that.
+    width = _width((a, (lo, hi)), alo < 0)
+    b = min(b, width) if isinstance(b, int) else b
+    return _operation("lshr" if alo >= 0 else "ashr", a, b, lo, hi, signed=alo < 0)
+
+
+def _bitwise(op, a, b):
+    """& | ^ on integers: on two's complement of unbounded width, as Python; both are extended to one width."""
+    a, b = _number(a), _number(b)
+    (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+    if alo >= 0 and blo >= 0:
+        top = (1 << max(ahi.bit_length(), bhi.bit_length())) - 1
+        lo, hi = (0, min(ahi, bhi)) if op == "and" else (max(alo, blo) if op == "or" else 0, top)
+        return _operation(op, a, b, lo, hi)
+    width = _width((a, b), True)
+    lo, hi = -(1 << (width - 1)), (1 << (width - 1)) - 1
+    if op == "and" and (alo >= 0 or blo >= 0):
+        lo, hi = 0, ahi if alo >= 0 else bhi
+    return _operation(op, a, b, lo, hi, signed=True)
 
 
 def _logic(bit_op, bool_op, a, b):
-    if all(isinstance(x, (Sym, bool)) and (not isinstance(x, Sym) or x.width == 0) for x in (a, b)):
-        return _node(bool_op, 0, _lift(a, 0).index if isinstance(a, Sym) else _const(a, 0).index,
-                     _lift(b, 0).index if isinstance(b, Sym) else _const(b, 0).index)
-    return _binary(bit_op, a, b)
+    if all(isinstance(x, bool) or (isinstance(x, Sym) and x.width == 0) for x in (a, b)):
+        a, b = (x if isinstance(x, Sym) else _const(x, 0) for x in (a, b))
+        return _node(bool_op, 0, a.index, b.index)
+    return _bitwise(bit_op, a, b)
+
+
+_DECIDED = {
+    # op: (always true, always false) from the bounds of a and b
+    "eq": (lambda al, ah, bl, bh: al == ah == bl == bh, lambda al, ah, bl, bh: ah < bl or bh < al),
+    "lt": (lambda al, ah, bl, bh: ah < bl, lambda al, ah, bl, bh: al >= bh),
+    "le": (lambda al, ah, bl, bh: ah <= bl, lambda al, ah, bl, bh: al > bh),
+}
 
 
 def _compare(op, a, b):
-    width = _width(a, b)
-    if width == 0:
+    truths = [isinstance(x, Sym) and x.width == 0 for x in (a, b)]
+    if any(truths) and not any(isinstance(x, Sym) and x.width > 0 for x in (a, b)):
         if op != "eq":
             raise SpecError("truth values cannot be ordered (<, <=, >, >=): compare numbers, or use == / !=")
-        a, b = (x if isinstance(x, Sym) else _const(x, 0) for x in (a, b))
-        return _node(op, 0, a.index, b.index)
-    signed = any(isinstance(x, int) and not isinstance(x, bool) and x < 0 for x in (a, b))
+        if all(truth or isinstance(x, bool) for truth, x in zip(truths, (a, b))):
+            a, b = (x if isinstance(x, Sym) else _const(x, 0) for x in (a, b))
+            return _node(op, 0, a.index, b.index)
+    a, b = _number(a), _number(b)
+    bounds = (*_bounds(a), *_bounds(b))
+    always, never = _DECIDED[op]
+    if always(*bounds) or never(*bounds):
+        return _const(always(*bounds), 0)
+    signed = bounds[0] < 0 or bounds[2] < 0
+    width = _width((a, b), signed)
     name = op if op == "eq" else ("s" if signed else "u") + op
-    return _node(name, 0, _lift(a, width).index, _lift(b, width).index)
+    condition = _node(name, 0, _at(a, width).index, _at(b, width).index)
+    if op != "eq" and isinstance(a, Sym) and isinstance(b, Sym):
+        _ORDERS[condition.index] = (a.index, b.index, op == "lt")
+    return condition
 
 
-def _ref(pair):
-    """A value the engine made (an input, a header field, a state query): [handle, width]."""
-    handle, width = pair
-    return _node("r", width, handle)
+def _range(bits, signed):
+    """The integers `bits` bits hold: two's complement when `signed`."""
+    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+
+
+def _fitting(value, bits, signed=False):
+    """(whether `value` fits in `bits` bits, `value` in `bits` bits where it does): True when it always fits, False
+    when it never does, else a symbolic condition."""
+    value = _number(value)
+    low, high = _range(bits, signed)
+    lo, hi = _bounds(value)
+    if low <= lo and hi <= high:
+        return True, _at(value, bits)
+    if hi < low or high < lo:
+        return False, _const(0, bits)
+    # The same bits, bounded as where it fits.
+    narrowed = _at(value, bits)
+    return (value >= low) & (value <= high), Sym(narrowed.index, bits, max(lo, low), min(hi, high))
+
+
+def _choose(condition, a, b, lo, hi):
+    """`a` where `condition` holds, else `b` (numbers whose choice lies in [lo, hi])."""
+    width = _width((a, b), min(_bounds(a)[0], _bounds(b)[0]) < 0)
+    return _node("ite", width, condition.index, _at(a, width).index, _at(b, width).index, lo=lo, hi=hi)
+
+
+def _stored(value, bits, place, signed=False):
+    """`value` as `bits` bits, for a place that holds no more (a record field, a header field, a state operation's
+    argument): a path on which it does not fit fails, naming the place."""
+    fits, narrowed = _fitting(value, bits, signed)
+    if fits is not True:
+        shown = f"{value}" if isinstance(value, int) else "a value"
+        _require(fits, f"{place}: the spec stores {shown}, which does not fit in {bits} bits ({'..'.join(map(str, _range(bits, signed)))})")
+    return narrowed
+
+
+def _require(condition, message):
+    """The path goes on only where `condition` holds; the engine decides it, and the other side fails."""
+    if isinstance(condition, Sym):
+        condition = _bridge.decide(_flush(), condition.index, _calling_line() or _RUN.get("ended_at") or 0)
+    if not condition:
+        raise _Unmet(message)
+
+
+def _ref(entry):
+    """A value the engine made (an input, a header field, a state query): [handle, width], and its bounds (decimal
+    strings) when the engine knows them tighter than the width's."""
+    handle, width, *bounds = entry
+    lo, hi = (int(bounds[0]), int(bounds[1])) if bounds else (0, None)
+    return _node("r", width, handle, lo=lo, hi=hi)
 
 
 def _extract(value, low_bit, bits):
@@ -162,7 +450,14 @@ def _concat_bytes(parts):
 # ------------------------------------------------------------------ headers
 
 # name -> fields in constructor order, each (field, byte offset in the header, bytes): nf-abi's header table
-HEADER_FIELDS = {protocol: [tuple(field) for field in fields] for protocol, fields in json.loads(_bridge.header_fields()).items()}
+HEADER_FIELDS = {protocol: [tuple(field[:3]) for field in fields] for protocol, fields in json.loads(_bridge.header_fields()).items()}
+
+# The TCP flags by name and bit (nf-abi's): `SYN|ACK` writes a value of `flags`, `t.syn` reads one flag of it.
+_TCP_FLAGS = {name: bit for name, bit in json.loads(_bridge.tcp_flags())}
+_HEADER_FLAGS = {"tcp": {name.lower(): bit for name, bit in _TCP_FLAGS.items()}}
+
+# tcpudp and tcp are two views of the header after IPv4: a spec pops either where the NF parsed that header.
+_PLACE_OF = {"tcp": "tcpudp"}
 
 
 class Header:
@@ -174,9 +469,16 @@ class Header:
 
     def __getattr__(self, name):
         fields = object.__getattribute__(self, "_fields")
-        if name not in fields:
-            raise SpecError(f"{self._protocol} headers have no field {name!r} (fields: {', '.join(fields)})")
-        return fields[name]
+        if name in fields:
+            return fields[name]
+        flags = _HEADER_FLAGS.get(self._protocol, {})
+        if name not in flags:
+            known = f"fields: {', '.join(fields)}" + (f"; flags: {', '.join(flags)}" if flags else "")
+            raise SpecError(f"{self._protocol} headers have no field {name!r} ({known})")
+        value = fields["flags"]
+        if value is Ellipsis:
+            raise SpecError(f"{self._protocol}(..., flags=...) allows any flags, so .{name} has no value")
+        return (value & flags[name]) != 0
 
     def __repr__(self):
         return f"<{self._protocol} header>"
@@ -207,6 +509,9 @@ def _header_constructor(protocol):
 ether = _header_constructor("ether")
 ipv4 = _header_constructor("ipv4")
 tcpudp = _header_constructor("tcpudp")
+tcp = _header_constructor("tcp")
+# Other names of a header (nf-abi's): Vigor 1.0's files pop and build the Ethernet header as rte_ether.
+_ALIASES = {alias: globals()[protocol] for alias, protocol in json.loads(_bridge.protocol_aliases()).items()}
 
 
 def pop_header(protocol, on_mismatch=None):
@@ -214,13 +519,14 @@ def pop_header(protocol, on_mismatch=None):
     returns `on_mismatch`."""
     name = protocol.__name__
     stack = _RUN["headers"]
-    if not stack or stack[0]["protocol"] != name:
+    if not stack or stack[0]["protocol"] != _PLACE_OF.get(name, name):
         raise _Return(on_mismatch, _calling_line())
-    top = stack.pop(0)
-    present = _ref(top["present"])
+    stack.pop(0)
+    view = next(entry for entry in _RUN["all_headers"] if entry["protocol"] == name)
+    present = _ref(view["present"])
     if not present:
         raise _Return(on_mismatch, _calling_line())
-    return Header(name, {field: _ref(value) for field, value in top["fields"].items()})
+    return Header(name, {field: _ref(value) for field, value in view["fields"].items()})
 
 
 # ------------------------------------------------------------------ records and state
@@ -237,35 +543,39 @@ class Record:
         return fields[name]
 
     def _bits(self):
-        return _concat_bytes([_fit(self._fields[field], bits) for field, _, bits in _RUN["records"][self._type]])
-
-
-def _fit(value, bits):
-    """`value` as exactly `bits` bits: zero-extended, or its low bits (a device number stored as a u16)."""
-    if isinstance(value, Sym) and value.width > bits:
-        return _extract(value, 0, bits)
-    return _lift(value, bits)
+        return _concat_bytes([self._fields[field] for field, _, _, _ in _RUN["records"][self._type]])
 
 
 def _record_from_bits(type_name, value):
     layout = _RUN["records"][type_name]
-    return Record(type_name, {field: _extract(value, offset * 8, bits) for field, offset, bits in layout})
+    return Record(type_name, {field: _field(value, offset * 8, bits, signed) for field, offset, bits, signed in layout})
+
+
+def _field(record, low_bit, bits, signed):
+    """A field of a record's bits: an i32 field (`signed`) reads as two's complement."""
+    value = _extract(record, low_bit, bits)
+    return Sym(value.index, bits, *_range(bits, True)) if signed else value
 
 
 def _record_constructor(type_name, field_names):
     def construct(*values):
         if len(values) != len(field_names):
             raise SpecError(f"{type_name}c takes {len(field_names)} values ({', '.join(field_names)}), got {len(values)}")
-        return Record(type_name, dict(zip(field_names, values)))
+        layout = _RUN["records"][type_name]
+        return Record(type_name, {field: _stored(value, bits, f"{type_name}.{field}", signed) for (field, _, bits, signed), value in zip(layout, values)})
 
     construct.__name__ = type_name + "c"
     return construct
 
 
-def _value_argument(value, width):
-    if isinstance(value, Record):
-        return value._bits().index
-    return _fit(value, width).index
+def _port(device):
+    """A device the spec returns, as the 32 bits of the NF's result: a number outside them names no device, as
+    2^32 - 1 names none."""
+    fits, value = _fitting(device, 32)
+    if fits is True:
+        return value
+    none = (1 << 32) - 1
+    return _const(none, 32) if fits is False else _choose(fits, value, none, 0, none)
 
 
 class _StateObject:
@@ -279,32 +589,78 @@ class _StateObject:
         answer = _bridge.state(_flush(), self._name + self._when, op, json.dumps(list(args)))
         return None if answer == "null" else _ref(json.loads(answer))
 
+    def _argument(self, value, bits, operation, what, signed=False):
+        """An argument of `bits` bits (a path where it does not fit fails); a key or a value may be a record."""
+        if isinstance(value, Record) and what in ("key", "value"):
+            return value._bits().index
+        return _stored(value, bits, f"{self._name}.{operation}'s {what}", signed).index
+
+    def _holds(self, operation, value, bits):
+        """`operation` (has, has_idx) of a value, exact: false where it does not fit, as nothing there can be."""
+        if isinstance(value, Record):
+            return self._call(operation, value._bits().index)
+        fits, value = _fitting(value, bits)
+        if fits is False:
+            return _const(False, 0)
+        answer = self._call(operation, value.index)
+        return answer if fits is True else fits & answer
+
     def __repr__(self):
         return f"<{self._kind} {self._name}>"
 
 
+# libVig's times are signed 64-bit numbers (stamps are never below 0).
+_TIME_BITS = 64
+_EARLIEST = _range(_TIME_BITS, True)[0]
+
+
 class _Emap(_StateObject):
-    def has(self, key): return self._call("has", _value_argument(key, self._key_bits))
+    def has(self, key): return self._holds("has", key, self._key_bits)
     def get(self, key):
-        value = self._call("get", _value_argument(key, self._key_bits))
+        value = self._call("get", self._argument(key, self._key_bits, "get", "key"))
         return _record_from_bits(self._value_record, value) if self._value_record else value
 
-    def get_key(self, index): return self._call("get_key", _lift(index, 32).index)
-    def has_idx(self, index): return self._call("has_idx", _lift(index, 32).index)
+    def get_key(self, index):
+        # As `get` gives values: a key of several fields is a record (Vigor's NAT spec reads `flow.dip`).
+        key = self._call("get_key", self._argument(index, 32, "get_key", "index"))
+        return _record_from_bits(self._record, key) if self._record and len(_RUN["records"][self._record]) > 1 else key
+
+    def has_idx(self, index): return self._holds("has_idx", index, 32)
     def full(self): return self._call("full")
-    def add(self, key, index, time): self._call("add", _value_argument(key, self._key_bits), _lift(index, 32).index, _lift(time, 64).index)
-    def refresh_idx(self, index, time): self._call("refresh", _lift(index, 32).index, _lift(time, 64).index)
-    def erase(self, key): self._call("erase", _value_argument(key, self._key_bits))
-    def expire_all(self, time): self._call("expire", _lift(time, 64).index)
+
+    def add(self, key, index, time):
+        self._call("add", self._argument(key, self._key_bits, "add", "key"), self._argument(index, 32, "add", "index"),
+                   self._argument(time, _TIME_BITS, "add", "time", signed=True))
+
+    def refresh_idx(self, index, time):
+        self._call("refresh", self._argument(index, 32, "refresh_idx", "index"), self._argument(time, _TIME_BITS, "refresh_idx", "time", signed=True))
+
+    def erase(self, key): self._call("erase", self._argument(key, self._key_bits, "erase", "key"))
+
+    def expire_all(self, time):
+        # A time before the earliest libVig holds removes nothing, as the earliest does: `now - EXP_TIME` early on.
+        time = _number(time)
+        low, high = _bounds(time)
+        if low < _EARLIEST:
+            time = _choose(time >= _EARLIEST, time, _EARLIEST, _EARLIEST, max(high, _EARLIEST)) if high >= _EARLIEST else _EARLIEST
+        self._call("expire", self._argument(time, _TIME_BITS, "expire_all", "time", signed=True))
 
 
 class _Vector(_StateObject):
     def get(self, index):
-        value = self._call("get", _lift(index, 32).index)
+        value = self._call("get", self._argument(index, 32, "get", "index"))
         return _record_from_bits(self._record, value) if self._record else value
 
     def set(self, index, value):
-        self._call("set", _lift(index, 32).index, _value_argument(value, self._key_bits))
+        self._call("set", self._argument(index, 32, "set", "index"), self._argument(value, self._key_bits, "set", "value"))
+
+
+class _Lpm(_StateObject):
+    def lookup(self, address):
+        """The value (a device) of the longest rule whose prefix the IPv4 address (a field value such as
+        ipv4.daddr) lies in, or -1 when none does."""
+        address = _address_argument(f"{self._name}.lookup", address, 32, "an IPv4 address")
+        return self._call("lookup", self._argument(address, 32, "lookup", "address"))
 
 
 class _RecordType:
@@ -439,7 +795,7 @@ def ip(text):
 
 
 def port(number):
-    """A TCP/UDP port number (80), as tcpudp.src_port and tcpudp.dst_port hold it."""
+    """A TCP/UDP port number (80), as the src_port and dst_port of tcpudp and tcp hold it."""
     return _wire(_network_order(_number_argument("port", number, "a TCP/UDP port", 0xFFFF, 80), 2))
 
 
@@ -492,7 +848,7 @@ class _PacketView:
 
     def __getattr__(self, protocol):
         if protocol not in HEADER_FIELDS:
-            raise AttributeError(f"packets have no attribute {protocol!r} (device, length, time, ether, ipv4, tcpudp)")
+            raise AttributeError(f"packets have no attribute {protocol!r} (device, length, time, {', '.join(HEADER_FIELDS)})")
         for entry in _RUN["all_headers"]:
             if entry["protocol"] == protocol:
                 if not _ref(entry["present"]):
@@ -519,12 +875,17 @@ def _bind(namespace, inputs, dialect):
     _NODES.clear()
     _SENT[0] = 0
     _RUN.clear()
+    _ORDERS.clear()
+    _LEAST_DIFFERENCE.clear()
+    _SCALED.clear()
     _RUN["headers"] = [dict(entry) for entry in inputs["headers"]]
     _RUN["all_headers"] = inputs["all_headers"]
     _RUN["records"] = {name: [tuple(f) for f in layout] for name, layout in inputs["records"].items()}
     # nf.json's config values, exact (the engine sends them as decimal strings).
     _RUN["config"] = {key: int(value) for key, value in inputs["config"].items()}
-    objects = {name: (_Emap if kind == "emap" else _Vector)(name, kind, key_bits, record, value_record)
+    # nf.json's config tables, rows as written there: the function dialect's config["table"].
+    _RUN["tables"] = inputs.get("tables", {})
+    objects = {name: {"emap": _Emap, "lpm": _Lpm}.get(kind, _Vector)(name, kind, key_bits, record, value_record)
                for name, (kind, key_bits, record, value_record) in inputs["state"].items()}
     state = types.ModuleType("state")
     for name, state_object in objects.items():
@@ -538,7 +899,7 @@ def _bind(namespace, inputs, dialect):
         packet_size=_ref(inputs["packet_size"]),
         a_packet_received=True,
         the_index_allocated=_ref(inputs["the_index_allocated"]),
-        **{name + "c": _record_constructor(name, [f for f, _, _ in layout]) for name, layout in _RUN["records"].items()},
+        **{name + "c": _record_constructor(name, [f for f, _, _, _ in layout]) for name, layout in _RUN["records"].items()},
     )
     if dialect == "statement":
         # Vigor's meaning: a state object is there to read and change without `from state import` (only imported
@@ -567,7 +928,7 @@ def _outcome(value, line):
         for device in ports:
             if not isinstance(device, (Sym, int)):
                 raise SpecError(f"the ports a spec returns are device numbers, not {device!r}")
-        port_indices = [_lift(p, 32).index for p in ports]
+        port_indices = [_port(p).index for p in ports]
     # A header list ending with `...` allows any payload; otherwise the bytes after the last header are the input's.
     any_payload = len(headers) > 0 and headers[-1] is Ellipsis
     if any_payload:
@@ -575,11 +936,11 @@ def _outcome(value, line):
     encoded = []
     for header in headers:
         if not isinstance(header, Header):
-            raise SpecError(f"the headers a spec returns are built with ether(...), ipv4(...), tcpudp(...), not {header!r} (`...` may only end the list: any payload)")
+            raise SpecError(f"the headers a spec returns are built with {', '.join(p + '(...)' for p in HEADER_FIELDS)}, not {header!r} (`...` may only end the list: any payload)")
         fields = {}
         for field, _, size in HEADER_FIELDS[header._protocol]:
             value = header._fields.get(field, Ellipsis)
-            fields[field] = "any" if value is Ellipsis else _lift(value, size * 8).index
+            fields[field] = "any" if value is Ellipsis else _stored(value, size * 8, f"{header._protocol}.{field} of the frame sent").index
         encoded.append({"protocol": header._protocol, "fields": fields})
     return {"kind": "return", "ports": port_indices, "headers": encoded, "anyPayload": any_payload, "line": line}
 
@@ -604,7 +965,7 @@ def run(dialect, body, inputs_json):
             sent = json.loads(_bridge.transmitted(_flush()))
             if sent is not None:
                 sent = _Transmitted([_ref(d) for d in sent["devices"]], sent["headers"])
-            namespace["spec"](_PacketView(inputs), dict(_RUN["config"]), sent)
+            namespace["spec"](_PacketView(inputs), {**_RUN["config"], **_RUN["tables"]}, sent)
             outcome = {"kind": "end"}
         else:
             try:
@@ -619,6 +980,8 @@ def run(dialect, body, inputs_json):
         outcome = {"kind": "end"}
     except AssertionError:
         outcome = {"kind": "assert", "line": _spec_line()}
+    except _Unmet as unmet:
+        outcome = {"kind": "assert", "line": _spec_line(), "message": str(unmet)}
     except _sandbox.SandboxError as error:
         outcome = {"kind": "error", "line": error.line, "message": str(error)}
     except KeyboardInterrupt:
@@ -660,9 +1023,9 @@ def _calling_line():
 
 
 _PUBLIC = {
-    "ether": ether, "ipv4": ipv4, "tcpudp": tcpudp, "pop_header": pop_header, "vector_get": vector_get,
+    "ether": ether, "ipv4": ipv4, "tcpudp": tcpudp, "tcp": tcp, "pop_header": pop_header, "vector_get": vector_get,
     "vector_set": vector_set, "mem": mem, "_PASS": _PASS, "_returned": _returned, "SpecError": SpecError,
     "Map": Map, "ExpiringSet": ExpiringSet, "Cell": Cell,
     "mac": mac, "ip": ip, "port": port, "ethertype": ethertype, "in_prefix": in_prefix, "is_group": is_group,
-    "is_broadcast": is_broadcast,
+    "is_broadcast": is_broadcast, **_TCP_FLAGS, **_ALIASES,
 }

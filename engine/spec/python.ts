@@ -4,9 +4,10 @@
 // Python calls back into the engine synchronously through the `vigor_bridge` module, which forwards to the path
 // currently running; an interpreter a spec crashes is replaced for the next property.
 import { readFileSync } from 'node:fs';
-import { loadPyodide, type PyodideAPI } from 'pyodide';
-import { HEADER_FIELDS } from '../../nf-abi/index.ts';
+import type { PyodideAPI } from 'pyodide';
+import { HEADER_FIELDS, PROTOCOL_ALIASES, TCP_FLAGS } from '../../nf-abi/index.ts';
 import { SpecClock, specLimits } from './limits.ts';
+import { loadPreloadedPyodide } from './pyodide-snapshot.ts';
 
 /** What Python may ask of the engine while one spec path runs (see prelude.py). */
 export interface SpecHost {
@@ -40,7 +41,9 @@ type PreludeRun = (dialect: string, body: string, inputs: string) => string;
 async function start(): Promise<SpecPython> {
   const limits = specLimits();
   // `js` is an empty object: even an interpreter that somehow imported it again would find nothing of the host.
-  const pyodide: PyodideAPI = await loadPyodide({ jsglobals: Object.create(null) as object });
+  // Restored from a memory image of a booted interpreter that ran nothing (README.md, "Start-up"): `vigor_bridge`,
+  // the prelude and the lock-down below run after restoring, exactly as after booting.
+  const pyodide: PyodideAPI = await loadPreloadedPyodide('spec', '', { jsglobals: Object.create(null) as object });
   const clock = new SpecClock(limits);
   pyodide.setInterruptBuffer(clock.interrupt);
   capHeap(pyodide, limits.mebibytes);
@@ -61,6 +64,8 @@ async function start(): Promise<SpecPython> {
     transmitted: (nodes: string) => ask((h) => h.transmitted(nodes)),
     sent_devices: (nodes: string) => ask((h) => h.sentDevices(nodes)),
     header_fields: () => JSON.stringify(HEADER_FIELDS),
+    tcp_flags: () => JSON.stringify(TCP_FLAGS),
+    protocol_aliases: () => JSON.stringify(PROTOCOL_ALIASES),
   });
   for (const file of ['sandbox.py', 'prelude.py']) pyodide.FS.writeFile(`/home/pyodide/${file}`, readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'));
   const freshPrelude = pyodide.runPython(LOCK_DOWN) as (time: string, memory: string) => PreludeRun;

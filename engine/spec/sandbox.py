@@ -98,6 +98,13 @@ class _Checker(ast.NodeVisitor):
             raise SandboxError(node.lineno, f"a spec cannot use the name {node.id!r}")
 
 
+class _IntegerDivision(ast.NodeTransformer):
+    """`/` divides integers in specs, as `//` does: Vigor's specs became code over unbounded integers."""
+
+    def visit_Div(self, node):
+        return ast.FloorDiv()
+
+
 def compile_spec(body, allowed_names):
     """The spec body's code, refusing what would open the sandbox (SandboxError with the body's line)."""
     try:
@@ -105,7 +112,7 @@ def compile_spec(body, allowed_names):
     except SyntaxError as error:
         raise SandboxError(error.lineno, f"SyntaxError: {error.msg}") from None
     _Checker(allowed_names).visit(tree)
-    return compile(tree, "<spec>", "exec")
+    return compile(_IntegerDivision().visit(tree), "<spec>", "exec")
 
 
 _SAFE_BUILTINS = ("abs", "bool", "dict", "divmod", "enumerate", "frozenset", "hex", "bin", "oct", "int", "isinstance",

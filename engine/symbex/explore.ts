@@ -273,6 +273,12 @@ class Explorer implements Oracle {
     return results;
   }
 
+  pinned(state: ExecutionState, term: Term): bigint | null {
+    if (!this.solver) return null;
+    const value = T.evaluate(term, state.model);
+    return this.query(state, T.not(T.eq(term, T.bv(value, term.width)))) === null ? value : null;
+  }
+
   assume(state: ExecutionState, facts: Term[]): void {
     const known = new Set(state.pathCondition);
     const fresh = [...new Set(facts)].filter((f) => f !== T.TRUE && !known.has(f));
@@ -289,7 +295,7 @@ class Explorer implements Oracle {
   /** A model of the path condition plus `condition`, or null when that is infeasible. */
   private query(state: ExecutionState, condition: Term): Assignment | null {
     if (!this.solver) throw new EngineError(`internal: a replay asked the solver about ${T.show(condition)}`);
-    const answer = this.solver.check(state.pathCondition, condition);
+    const answer = this.solver.check(state.pathCondition, condition, state.model);
     if (answer.status === 'unknown') {
       throw new EngineError(`the solver gave up (timeout) at ${this.machine.locate(this.interpreter.offsets(state)[0]!)}`);
     }

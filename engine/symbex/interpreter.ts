@@ -6,7 +6,7 @@ import { UNDECODABLE, type WasmFunction, type WasmModule } from '../wasm/decode.
 import { OP, OPCODES } from '../wasm/opcodes.ts';
 import { type Byte, byteTerm, readAmong, writeAmong } from './memory.ts';
 import type { ExecutionState, Frame, Value } from './state.ts';
-import { fromTerm, isTerm, toTerm, unsignedRange } from './values.ts';
+import { fromTerm, isTerm, toTerm } from './values.ts';
 import { EngineError, type ViolationEvidence, type ViolationKind } from './violations.ts';
 
 /** What the interpreter needs from whoever explores paths. */
@@ -19,6 +19,8 @@ export interface Oracle {
   fail(state: ExecutionState, kind: ViolationKind, message: string, evidence?: ViolationEvidence): never;
   /** A call to an imported function. */
   callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[];
+  /** The one value `term` can take on this path, when the path condition leaves it only one (else null). */
+  pinned(state: ExecutionState, term: Term): bigint | null;
   /** Facts that hold on this path (a contract's postconditions, a theory's invariants). */
   assume(state: ExecutionState, facts: Term[]): void;
 }
@@ -178,7 +180,8 @@ export class Interpreter {
       case OP['i64.const']: s.push(BigInt.asUintN(64, ins.big)); break;
       case OP['memory.size']: s.push(state.memory.size / 65536); break;
       case OP['memory.grow']: {
-        const pages = this.concreteIndex(state, s.pop()!, 65536, ins.offset);
+        const pages = this.concreteIndex(state, s[s.length - 1]!, 65536, ins.offset);
+        s.pop();
         const old = state.memory.size / 65536;
         const max = this.module.memory?.max ?? 65536;
         if (old + pages > max) s.push(0xffffffff);
@@ -226,7 +229,7 @@ export class Interpreter {
   /** A value that must be concrete (table slot, page count): each feasible value is its own path. */
   private concreteIndex(state: ExecutionState, v: Value, bound: number, offset: number): number {
     if (!isTerm(v)) return v as number;
-    const [, hi] = unsignedRange(v);
+    const [, hi] = T.unsignedRange(v);
     const count = Number(hi < BigInt(bound) ? hi + 1n : BigInt(bound));
     if (count > SYMBOLIC_RANGE_LIMIT) throw new EngineError(`a symbolic index with up to ${count} values at wasm byte ${offset} is not supported`);
     const conditions = Array.from({ length: count }, (_, i) => T.eq(v, T.bv(i, 32)));
@@ -298,13 +301,12 @@ export class Interpreter {
     if (!info) {
       const access = MEMORY_ACCESS[op];
       if (!access) return false;
+      // Operands stay on the stack until the access is done: a fork on the address re-runs this instruction.
       if (access.store) {
-        const value = s.pop()!;
-        const address = s.pop()!;
-        this.store(state, address, immediate, access.bytes, value, access.width);
+        this.store(state, s[s.length - 2]!, immediate, access.bytes, s[s.length - 1]!, access.width);
+        s.length -= 2;
       } else {
-        const address = s.pop()!;
-        s.push(this.load(state, address, immediate, access.bytes, access.width, access.signed));
+        s[s.length - 1] = this.load(state, s[s.length - 1]!, immediate, access.bytes, access.width, access.signed);
       }
       return true;
     }
@@ -423,6 +425,11 @@ export class Interpreter {
   private locate(state: ExecutionState, address: Value, offset: number, bytes: number, write: true): (i: number, v: Byte) => void;
   private locate(state: ExecutionState, address: Value, offset: number, bytes: number): (i: number) => Byte;
   private locate(state: ExecutionState, address: Value, offset: number, bytes: number, write = false): (i: number, v?: Byte) => Byte {
+    // An address the path condition pins (an offset a parsing loop fixed) is a constant: no fork, no choice.
+    if (isTerm(address)) {
+      const value = this.oracle.pinned(state, address);
+      if (value !== null) address = Number(value);
+    }
     const { packetBase, memoryBase } = this.layout;
     const packet = state.packet;
     const capacity = packet?.capacity ?? 0;
@@ -457,12 +464,13 @@ export class Interpreter {
     if (choice === 2) this.oracle.fail(state, 'packet-overrun', `${verb} of ${bytes} bytes past the end of the frame`);
     if (choice === 3) this.oracle.fail(state, 'out-of-bounds', `${verb} of ${bytes} bytes at a computed address outside every memory region (${this.regionsText(state)})`);
     if (choice === 0) {
-      const start = T.extract(31, 0, T.binary('sub', at, packetStart));
+      // On this path the access lies in the frame, so the offset fits 32 bits: no 64-bit sum to carry along.
+      const start = T.binary('add', address as Term, T.bv(offset - packetBase, 32));
       return write
         ? (i, v) => (packet!.writeSymbolic(T.binary('add', start, T.bv(i, 32)), v!), 0)
         : (i) => packet!.readSymbolic(T.binary('add', start, T.bv(i, 32)));
     }
-    const [lo, hi] = unsignedRange(at);
+    const [lo, hi] = T.unsignedRange(at);
     const low = Math.max(memoryBase, Number(lo));
     const high = Math.min(memory.size - bytes, Number(hi));
     if (high - low > SYMBOLIC_RANGE_LIMIT) {
@@ -495,10 +503,14 @@ export class Interpreter {
 
   private bulk(state: ExecutionState, copy: boolean, offset: number): void {
     const s = state.stack;
-    const count = this.concreteIndex(state, s.pop()!, SYMBOLIC_RANGE_LIMIT + 1, offset);
-    const source = s.pop()!;
-    const destination = s.pop()!;
-    if (count === 0) return;
+    // Operands stay on the stack until the copy or fill is done: a fork re-runs this instruction.
+    const count = this.concreteIndex(state, s[s.length - 1]!, SYMBOLIC_RANGE_LIMIT + 1, offset);
+    const source = s[s.length - 2]!;
+    const destination = s[s.length - 3]!;
+    if (count === 0) {
+      s.length -= 3;
+      return;
+    }
     const write = this.locate(state, destination, 0, count, true);
     if (copy) {
       const read = this.locate(state, source, 0, count);
@@ -508,6 +520,7 @@ export class Interpreter {
       const byte = isTerm(source) ? (fromTerm(T.extract(7, 0, source)) as Byte) : (source as number) & 0xff;
       for (let i = 0; i < count; i++) write(i, byte);
     }
+    s.length -= 3;
   }
 }
 

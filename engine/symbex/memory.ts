@@ -1,6 +1,7 @@
 // Memory of one path: linear memory as copy-on-write pages of concrete bytes with symbolic bytes on top, and
-// the received frame as a separate buffer whose initial contents are an SMT array (so symbolic offsets work).
-import { type Term, bv, eq, ite, select, store } from '../solver/term.ts';
+// the received frame as a separate buffer of bytes over an SMT array (so symbolic offsets work); term.ts keeps
+// the array from Z3 wherever the offsets are constant or narrow.
+import { type Term, bv, eq, ite, NARROW_RANGE, select, store, unsignedRange } from '../solver/term.ts';
 
 export type Byte = number | Term;
 
@@ -68,8 +69,9 @@ export class LinearMemory {
 }
 
 /**
- * The received frame. Bytes written at concrete offsets are kept per cell; once a write at a symbolic offset
- * happens, the contents become one store chain over the initial array and every read goes through it.
+ * The received frame. Bytes written at concrete offsets are kept per cell, and so are writes at a symbolic
+ * offset of narrow range (each byte it may reach becomes a choice); once a write at a symbolic offset of wider
+ * range happens, the contents become one store chain over the initial array and every read goes through it.
  */
 export class PacketBuffer {
   /** How far the NF read at constant offsets, and whether it read at a computed one: the headers it parsed. */
@@ -121,7 +123,13 @@ export class PacketBuffer {
   }
 
   writeSymbolic(offset: Term, value: Byte): void {
-    this.chain = store(this.contents(), offset, byteTerm(value));
+    const [lo, hi] = unsignedRange(offset);
+    if (this.chain || hi - lo >= BigInt(NARROW_RANGE)) {
+      this.chain = store(this.contents(), offset, byteTerm(value));
+      return;
+    }
+    const last = Math.min(Number(hi), this.capacity - 1);
+    for (let at = Number(lo); at <= last; at++) this.write(at, ite(eq(offset, bv(at, 32)), byteTerm(value), byteTerm(this.peek(at))));
   }
 
   /** The whole buffer as one array term (initial array with every write applied). */

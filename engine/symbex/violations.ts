@@ -12,20 +12,23 @@ export type ViolationKind =
   | 'precondition' // a libVig operation called outside its contract
   | 'state' // memory or a global that one packet writes and a later packet reads: state kept outside libVig
   | 'output' // a result that is neither DROP, FLOOD nor an existing device
-  | 'checksum'; // a forwarded frame whose valid IPv4 or TCP/UDP checksum the NF left invalid
+  | 'checksum' // a forwarded frame whose valid IPv4 or TCP/UDP checksum the NF left invalid
+  | 'invariant'; // an emap_add of a key that breaks the key invariant nf.json declares for the emap
 
 /**
  * What the run-time NF must show for a replay of the violation's input to reproduce it: it stops (a trap, an
  * access out of bounds or past the frame, abort), it does not return within the replay's bound (a hang), it
- * returns `output`, it leaves the named global or memory bytes changed (state kept between packets), or the
- * frame it sends has an invalid checksum.
+ * returns `output`, it leaves the named global or memory bytes changed (state kept between packets), the
+ * frame it sends has an invalid checksum, or the emap at `handle` holds `key` (its bytes in order) after the
+ * packet and not before.
  */
 export type ViolationEvidence =
   | { kind: 'stops' }
   | { kind: 'hangs' }
   | { kind: 'returns'; output: bigint }
   | { kind: 'changes'; place: { global: number; name: string } | { address: number; bytes: number } }
-  | { kind: 'bad-checksum'; header: 'ipv4' | 'tcpudp' };
+  | { kind: 'bad-checksum'; header: 'ipv4' | 'tcpudp' }
+  | { kind: 'adds-key'; handle: number; object: string; key: number[] };
 
 export interface Violation {
   kind: ViolationKind;

@@ -1,8 +1,9 @@
 // Checking one spec against every trace of an NF: for each trace, every feasible spec path (depth-first, by
 // re-running the spec), and for each path its obligations, discharged by Z3.
 import { isSpecObject, objectsOf, packetStart, type SpecObject } from '../contracts/index.ts';
-import type { EmapVersion, GhostClock } from '../ghost/emap.ts';
-import type { VectorVersion } from '../ghost/vector.ts';
+import { EmapQueries, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
+import { lpmBase, lpmMatch, type LpmVersion } from '../ghost/lpm.ts';
+import { vectorGet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import type { Solver } from '../solver/z3.ts';
@@ -13,9 +14,9 @@ import type { Trace } from '../symbex/explore.ts';
 import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
 import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
-import { arrayFrame, type FrameBytes, frameHeaders, packetFrame, parsedDepth } from '../nf/frame-headers.ts';
+import { arrayFrame, fixedIhl, type FrameBytes, frameHeaders, packetFrame, parsedDepth } from '../nf/frame-headers.ts';
 import { type Obligation, outcomeObligations, type RecordField, stateObligations } from './obligations.ts';
-import { DROP, FLOOD, type Protocol } from '../../nf-abi/index.ts';
+import { DROP, fieldBytes, FLOOD, type Protocol, type RecordField as ManifestField } from '../../nf-abi/index.ts';
 import { type Alternative, Handles, InfeasiblePath, SpecPath, type ValueView } from './spec-path.ts';
 
 export interface Failure {
@@ -33,7 +34,21 @@ export interface Failure {
   /** The NF's output on this input (a device, DROP or FLOOD) and what the spec claimed. */
   nfOutput: bigint;
   specPorts: bigint[] | 'any' | null;
+  /** Where the NF's state after the packet and the spec's differ on this model: the entry, and what each side has. */
+  differences: StateDifference[];
 }
+
+/** An emap key as one side has it after the packet: present (at an index) or not. */
+export interface KeySide { present: boolean; index: number }
+/** An emap index as one side has it: allocated to a key (stamped, with a value when the emap has a values vector) or free. */
+export interface IndexSide { allocated: boolean; key: bigint; stamp: bigint; value: bigint | null }
+
+/** One entry (or the count) on which the two final states differ. */
+export type StateDifference =
+  | { object: string; kind: 'key'; key: bigint; nf: KeySide; spec: KeySide }
+  | { object: string; kind: 'index'; index: number; values: string | null; nf: IndexSide; spec: IndexSide }
+  | { object: string; kind: 'count'; nf: number; spec: number }
+  | { object: string; kind: 'record'; index: number; nf: bigint; spec: bigint };
 
 export interface SpecCheck {
   verdict: 'holds' | 'fails';
@@ -61,6 +76,7 @@ export class SpecStopped extends Error {
 interface PathOutcome {
   kind: 'end' | 'pass' | 'return' | 'assert' | 'error' | 'limit';
   line?: number | null;
+  /** An error's or a stopped run's reason; an `assert` outcome's failed claim when it is no assert of the spec. */
   message?: string;
   ports?: number[] | 'any';
   headers?: { protocol: Protocol; fields: Record<string, number | 'any'> }[];
@@ -84,7 +100,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
   let specPaths = 0;
   for (const [traceIndex, trace] of nf.traces.entries()) {
     options.progress?.({ phase: 'check', done: traceIndex, total: nf.traces.length, detail: `${specPaths} spec paths` });
-    const context = new TraceContext(nf, trace);
+    const context = new TraceContext(nf, trace, solver);
     const pending: Alternative[] = [{ prefix: [], model: trace.model }];
     while (pending.length > 0 && failures.length < (options.maxFailures ?? 1)) {
       if (options.shouldStop?.()) throw new Interrupted();
@@ -127,13 +143,19 @@ class TraceContext {
   readonly clock: GhostClock = { now: INPUT.now };
   readonly output: Term;
   private readonly startVersions: Map<string, EmapVersion | VectorVersion>;
+  /** Each lpm table as the packet finds it (nf_init's rules when no path changes it) and as the NF leaves it. */
+  private readonly lpms: Map<string, { start: LpmVersion; final: LpmVersion }>;
   private readonly valueViews = new Map<string, ValueView>();
   /** Each object's record fields (a vector's records are compared field by field). */
   private readonly recordFields: Map<string, RecordField[]>;
 
+  /** The IHL of the input and of the frame sent, where the trace fixes it (frame-headers.ts: fixedIhl). */
+  private readonly ihl: { input?: number; final?: number };
+
   constructor(
     private readonly nf: NfExploration,
     private readonly trace: Trace,
+    solver: Solver,
   ) {
     const { manifest } = nf.build;
     this.output = toTerm(trace.results[0]!, 32);
@@ -143,8 +165,11 @@ class TraceContext {
       return [name, record ? layout(manifest.records[record]!).map(([field, offset, bits]) => [field, offset * 8, bits] as const) : []];
     }));
     this.startVersions = new Map([...this.objects].map(([name, o]) => [name, packetStart(o)]));
+    this.lpms = new Map(objectsOf(trace.final).flatMap((o) => (o.kind === 'lpm' ? [[o.name, { start: o.fixed ? o.version : lpmBase(o.version.object), final: o.version }] as const] : [])));
     const input = arrayFrame(INPUT.packet);
-    const headers = frameHeaders(input, INPUT.length);
+    const ihl = fixedIhl(solver, trace.pathCondition, trace.model, input);
+    this.ihl = { input: ihl, final: ihl === undefined ? undefined : fixedIhl(solver, trace.pathCondition, trace.model, input, this.finalFrame()) };
+    const headers = frameHeaders(input, INPUT.length, this.ihl.input);
     const packet = trace.final.packet!;
     const depth = parsedDepth(packet.furthestRead, packet.readAtComputedOffset);
     const view = (h: (typeof headers)[number]) => ({
@@ -153,10 +178,11 @@ class TraceContext {
       fields: Object.fromEntries(Object.entries(h.fields).map(([name, value]) => [name, this.handles.add(value)])),
     });
     const allocated = trace.calls.find((c) => c.name === 'emap_add' && typeof c.results[0] === 'object');
+    // The bounds every trace assumes of its inputs (explore-nf.ts): time is never negative.
     this.inputs = {
-      now: this.handles.add(INPUT.now),
-      received_on_port: this.handles.add(INPUT.device),
-      packet_size: this.handles.add(INPUT.length),
+      now: this.handles.add(INPUT.now, [0n, 2n ** 63n - 1n]),
+      received_on_port: this.handles.add(INPUT.device, [0n, BigInt(manifest.devices - 1)]),
+      packet_size: this.handles.add(INPUT.length, [BigInt(manifest.frame.min), BigInt(manifest.frame.max)]),
       the_index_allocated: this.handles.add(allocated ? (allocated.results[0] as Term) : T.variable('the_index_allocated', 32)),
       headers: headers.slice(0, depth).reverse().map(view),
       all_headers: headers.map(view),
@@ -167,12 +193,13 @@ class TraceContext {
         const valueRecord = declared?.values ? manifest.state.find((s) => s.name === declared.values)?.record : undefined;
         if (declared?.values) {
           const fields = valueRecord ? layout(manifest.records[valueRecord]!) : [];
-          this.valueViews.set(name, { vector: declared.values, field: fields.length === 1 ? { low: 0, bits: fields[0]![2] } : null });
+          this.valueViews.set(name, { vector: declared.values, field: fields.length === 1 ? { low: 0, bits: fields[0]![2], signed: fields[0]![3] } : null });
         }
         // The record type a value reads as in Python, when the value is a whole record of several fields.
         const valueAsRecord = declared?.values && this.valueViews.get(name)!.field === null ? valueRecord ?? null : null;
         return [name, [o.kind, bits, declared?.record ?? null, valueAsRecord]];
-      })),
+      }).concat([...this.lpms.keys()].map((name) => [name, ['lpm', 32, null, null]]))),
+      tables: Object.fromEntries(Object.entries(manifest.tables ?? {}).map(([name, table]) => [name, table.rows])),
       // Decimal strings: exact above 2^53 (a u64), where JSON numbers lose digits.
       config: Object.fromEntries(Object.entries(manifest.config).map(([key, entry]) => [key, String(entry.value)])),
     };
@@ -183,6 +210,7 @@ class TraceContext {
       pathCondition: this.trace.pathCondition,
       alternative,
       versions: this.startVersions,
+      lpms: new Map([...this.lpms].map(([name, { start }]) => [name, start])),
     }, { transmitted: (path) => this.transmitted(path), devices: (path) => this.sentDevices(path) ?? [] });
   }
 
@@ -199,7 +227,7 @@ class TraceContext {
   private transmitted(path: SpecPath): unknown {
     const sent = this.sentDevices(path);
     if (sent === null) return null;
-    const headers = frameHeaders(this.finalFrame(), INPUT.length).filter((h) => path.decideTerm(h.present));
+    const headers = frameHeaders(this.finalFrame(), INPUT.length, this.ihl.final).filter((h) => path.decideTerm(h.present));
     return {
       devices: sent.map((d) => this.handles.add(d)),
       headers: headers.map((h) => ({ protocol: h.protocol, fields: Object.fromEntries(Object.entries(h.fields).map(([n, v]) => [n, this.handles.add(v)])) })),
@@ -214,9 +242,10 @@ class TraceContext {
   judge(solver: Solver, path: SpecPath, outcome: PathOutcome, compared: string[]): Omit<Failure, 'trace' | 'specLine' | 'specDecisionLines'> | null {
     const nfOutput = (model: Assignment) => T.evaluate(this.output, model);
     if (outcome.kind === 'assert') {
-      // The path reached a failing assert, and every decision on it is feasible: that is the counterexample.
+      // The path reached a failing assert, or a value that cannot be what the spec makes of it (`message`: one that
+      // does not fit where it is stored, a division by zero), and every decision on it is feasible: the counterexample.
       const model = shortFrame(solver, path.pathCondition) ?? path.model;
-      return { failed: ['assert'], model, terms: path.pathCondition, nfOutput: nfOutput(model), specPorts: null };
+      return { failed: [outcome.message ?? 'assert'], model, terms: path.pathCondition, nfOutput: nfOutput(model), specPorts: null, differences: [] };
     }
     if (outcome.kind === 'pass') return null;
     const obligations: Obligation[] = [];
@@ -229,10 +258,16 @@ class TraceContext {
         fields: Object.fromEntries(Object.entries(h.fields).map(([name, i]) => [name, i === 'any' ? ('any' as const) : path.term(i)])),
       }));
       obligations.push(...outcomeObligations({ ports, headers, anyPayload: outcome.anyPayload === true }, {
-        output: this.output, device: INPUT.device, devices: this.nf.build.manifest.devices, inputFrame: arrayFrame(INPUT.packet), finalFrame: this.finalFrame(), length: INPUT.length,
+        output: this.output, device: INPUT.device, devices: this.nf.build.manifest.devices, inputFrame: arrayFrame(INPUT.packet), finalFrame: this.finalFrame(), length: INPUT.length, ihl: this.ihl,
       }));
     }
-    for (const name of compared) {
+    for (const name of compared.filter((n) => this.lpms.has(n))) {
+      // Specs only read lpm tables: importing one claims the NF leaves every address's match as it was.
+      const { start, final } = this.lpms.get(name)!;
+      const address = T.variable(`${name}.any_address`, 32);
+      obligations.push({ label: `${name}: the longest match of some address`, term: T.eq(lpmMatch(final, address, facts).value, lpmMatch(start, address, facts).value) });
+    }
+    for (const name of compared.filter((n) => !this.lpms.has(n))) {
       const object = this.objects.get(name);
       if (!object) throw new EngineError(`the spec imports ${name}, which the NF never allocated`);
       const values = this.valueViews.get(name)?.vector;
@@ -244,10 +279,81 @@ class TraceContext {
     const answer = solver.check([...path.pathCondition, ...facts], T.not(all));
     if (answer.status === 'unknown') throw new EngineError('the solver gave up on an obligation');
     if (answer.status === 'unsat') return null;
-    const model = shortFrame(solver, [...path.pathCondition, ...facts, T.not(all)]) ?? answer.model;
+    const broken = [...path.pathCondition, ...facts, T.not(all)];
+    // A model where an entry differs names it; a count that differs alone names none.
+    const entries = this.entriesDiffer(path, compared, facts);
+    const model = (entries ? shortFrame(solver, [...broken, entries]) : null) ?? shortFrame(solver, broken) ?? answer.model;
     const failed = [...new Set(obligations.filter((o) => T.evaluate(o.term, model) !== 1n).map((o) => o.label))];
     const specPorts = ports === null || ports === 'any' ? ports : ports.map((p) => T.evaluate(p, model));
-    return { failed, model, terms: [...path.pathCondition, ...facts, ...obligations.map((o) => o.term)], nfOutput: nfOutput(model), specPorts };
+    const differences = this.differences(path, compared, model);
+    return { failed, model, terms: [...path.pathCondition, ...facts, ...obligations.map((o) => o.term)], nfOutput: nfOutput(model), specPorts, differences };
+  }
+
+  /** The two sides of each compared object at the fresh key and index the state obligations speak of. */
+  private sides(path: SpecPath, compared: string[], facts: Term[]) {
+    const q = new EmapQueries(this.clock, facts);
+    return compared.filter((name) => this.objects.has(name)).map((name) => {
+      const object = this.objects.get(name)!;
+      const i = T.variable(`${name}.any_index`, 32);
+      const inRange = T.compare('ult', i, T.bv(object.capacity, 32));
+      if (object.kind === 'vector') {
+        const record = (v: VectorVersion) => vectorGet(v, i, facts);
+        return { name, kind: 'vector' as const, i, inRange, nf: record(object.version), spec: record(path.versions.get(name) as VectorVersion) };
+      }
+      const k = T.variable(`${name}.any_key`, object.keyBytes * 8);
+      const values = this.valueViews.get(name)?.vector ?? null;
+      const key = (v: EmapVersion) => ({ present: q.has(v, k), index: q.index(v, k) });
+      const index = (v: EmapVersion, vector: VectorVersion | null) => ({ allocated: q.allocated(v, i), key: q.keyOf(v, i), stamp: q.stamp(v, i), value: vector ? vectorGet(vector, i, facts) : null });
+      const nf = object.version;
+      const spec = path.versions.get(name) as EmapVersion;
+      const vectors = values ? [this.objects.get(values)!.version as VectorVersion, path.versions.get(values) as VectorVersion] : [null, null];
+      return {
+        name, kind: 'emap' as const, k, i, inRange, values,
+        key: { nf: key(nf), spec: key(spec) },
+        index: { nf: index(nf, vectors[0]!), spec: index(spec, vectors[1]!) },
+        count: { nf: q.count(nf), spec: q.count(spec) },
+      };
+    });
+  }
+
+  /** That some entry of a compared object differs (a key's presence or index, an index's key or value), or null. */
+  private entriesDiffer(path: SpecPath, compared: string[], facts: Term[]): Term | null {
+    const differ = (a: Term, b: Term) => T.not(T.eq(a, b));
+    const terms = this.sides(path, compared, facts).flatMap((s) => {
+      if (s.kind === 'vector') return [T.and(s.inRange, differ(s.nf, s.spec))];
+      const { nf, spec } = s.index;
+      return [
+        differ(s.key.nf.present, s.key.spec.present),
+        T.and(s.key.nf.present, differ(s.key.nf.index, s.key.spec.index)),
+        T.and(s.inRange, differ(nf.allocated, spec.allocated)),
+        T.and(s.inRange, nf.allocated, differ(nf.key, spec.key)),
+        ...(nf.value && spec.value ? [T.and(s.inRange, nf.allocated, differ(nf.value, spec.value))] : []),
+      ];
+    });
+    return terms.length ? T.or(...terms) : null;
+  }
+
+  /** The entries (and counts) on which the NF's final state and the spec's differ under `model`. */
+  private differences(path: SpecPath, compared: string[], model: Assignment): StateDifference[] {
+    const value = (t: Term) => T.evaluate(t, model);
+    const found: StateDifference[] = [];
+    for (const s of this.sides(path, compared, [])) {
+      const index = Number(value(s.i));
+      if (s.kind === 'vector') {
+        if (value(s.inRange) === 1n && value(s.nf) !== value(s.spec)) found.push({ object: s.name, kind: 'record', index, nf: value(s.nf), spec: value(s.spec) });
+        continue;
+      }
+      const key = (side: typeof s.key.nf) => ({ present: value(side.present) === 1n, index: Number(value(side.index)) });
+      const [nfKey, specKey] = [key(s.key.nf), key(s.key.spec)];
+      if (nfKey.present !== specKey.present || (nfKey.present && nfKey.index !== specKey.index)) found.push({ object: s.name, kind: 'key', key: value(s.k), nf: nfKey, spec: specKey });
+      const entry = (side: typeof s.index.nf) => ({ allocated: value(side.allocated) === 1n, key: value(side.key), stamp: BigInt.asIntN(64, value(side.stamp)), value: side.value ? value(side.value) : null });
+      const [nfAt, specAt] = [entry(s.index.nf), entry(s.index.spec)];
+      const same = nfAt.allocated === specAt.allocated && (!nfAt.allocated || (nfAt.key === specAt.key && nfAt.stamp === specAt.stamp && nfAt.value === specAt.value));
+      if (!same && value(s.inRange) === 1n) found.push({ object: s.name, kind: 'index', index, values: s.values, nf: nfAt, spec: specAt });
+      const [nfCount, specCount] = [Number(value(s.count.nf)), Number(value(s.count.spec))];
+      if (nfCount !== specCount) found.push({ object: s.name, kind: 'count', nf: nfCount, spec: specCount });
+    }
+    return found;
   }
 }
 
@@ -263,11 +369,12 @@ function shortFrame(solver: Solver, conditions: Term[]): Assignment | null {
 /** An Ethernet header alone, then room for IPv4 and TCP/UDP headers. */
 const SHORT_FRAMES = [14, 64];
 
-function layout(fields: { name: string; type: string }[]): [string, number, number][] {
+/** A record's fields in the manifest's order: name, byte offset, width in bits, and whether specs read it signed. */
+export function layout(fields: ManifestField[]): [string, number, number, boolean][] {
   let offset = 0;
   return fields.map((f) => {
-    const bytes = f.type.startsWith('bytes:') ? Number(f.type.slice(6)) : { u8: 1, u16: 2, u32: 4, u64: 8 }[f.type as 'u8']!;
-    const entry: [string, number, number] = [f.name, offset, bytes * 8];
+    const bytes = fieldBytes(f.type);
+    const entry: [string, number, number, boolean] = [f.name, offset, bytes * 8, f.type === 'i32'];
     offset += bytes;
     return entry;
   });

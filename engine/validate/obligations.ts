@@ -6,6 +6,14 @@ import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
 import { DROP, FLOOD, HEADER_FIELDS, type Protocol } from '../../nf-abi/index.ts';
 import { type FrameBytes, frameHeaders } from '../nf/frame-headers.ts';
+import { inChecksumField } from '../nf/well-formed.ts';
+
+/**
+ * Checksum fields (ipv4.cksum, and TCP's or UDP's in the payload) are compared by validity, not by value: the
+ * well-formed check (engine/nf/well-formed.ts) proves that a checksum valid on input is valid on output, and
+ * its value follows from every other byte. So a spec that rewrites an address need not compute checksums.
+ */
+const CHECKSUM_FIELD = 'cksum';
 
 export interface Obligation {
   label: string;
@@ -24,7 +32,7 @@ export function sentOn(output: Term, device: Term, j: number): Term {
  */
 export function outcomeObligations(
   claim: { ports: Term[] | 'any'; headers: { protocol: Protocol; fields: Record<string, Term | 'any'> }[]; anyPayload: boolean },
-  nf: { output: Term; device: Term; devices: number; inputFrame: FrameBytes; finalFrame: FrameBytes; length: Term },
+  nf: { output: Term; device: Term; devices: number; inputFrame: FrameBytes; finalFrame: FrameBytes; length: Term; ihl: { input?: number; final?: number } },
 ): Obligation[] {
   const obligations: Obligation[] = [];
   const { output, device, devices } = nf;
@@ -37,13 +45,13 @@ export function outcomeObligations(
     }
   }
   const sent = T.not(T.eq(output, T.bv(DROP, 32)));
-  const frame = new Map(frameHeaders(nf.finalFrame, nf.length).map((h) => [h.protocol, h]));
+  const frame = new Map(frameHeaders(nf.finalFrame, nf.length, nf.ihl.final).map((h) => [h.protocol, h]));
   for (const header of claim.headers) {
     const actual = frame.get(header.protocol)!;
     obligations.push({ label: `the frame sent carries ${header.protocol === 'ipv4' ? 'an' : 'a'} ${header.protocol} header`, term: T.or(T.not(sent), actual.present) });
     for (const [field] of HEADER_FIELDS[header.protocol]) {
       const expected = header.fields[field];
-      if (expected === undefined || expected === 'any') continue;
+      if (expected === undefined || expected === 'any' || field === CHECKSUM_FIELD) continue;
       obligations.push({ label: `${header.protocol}.${field} of the frame sent`, term: T.or(T.not(sent), T.eq(actual.fields[field]!, expected)) });
     }
   }
@@ -54,7 +62,7 @@ export function outcomeObligations(
     const inPayload = T.and(T.compare('ule', payloadAt, p), T.compare('ult', p, nf.length));
     obligations.push({
       label: 'the payload of the frame sent (every byte after the last listed header) is the input\'s',
-      term: T.or(T.not(sent), T.not(inPayload), T.eq(nf.finalFrame.atComputed(p), nf.inputFrame.atComputed(p))),
+      term: T.or(T.not(sent), T.not(inPayload), inChecksumField(nf.inputFrame, nf.length, p, nf.ihl.input), T.eq(nf.finalFrame.atComputed(p), nf.inputFrame.atComputed(p))),
     });
   }
   return obligations;

@@ -3,6 +3,7 @@
 // alternative to re-run), and its state operations build the spec's own ghost versions.
 import type { SpecObject } from '../contracts/index.ts';
 import { emapAdd, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
+import { lpmMatch, type LpmVersion } from '../ghost/lpm.ts';
 import { vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
@@ -21,9 +22,14 @@ export class InfeasiblePath extends Error {}
 /** Terms the engine hands to Python by number (inputs, header fields, state answers). */
 export class Handles {
   readonly terms: Term[] = [];
-  add(term: Term): [number, number] {
+  /**
+   * `bounds`: the least and greatest value the term has on every path (the inputs' assumptions), tighter than its
+   * width's; Python computes the widths of exact arithmetic from them. Decimal strings: exact beyond 2^53.
+   */
+  add(term: Term, bounds?: readonly [bigint, bigint]): [number, number] | [number, number, string, string] {
     this.terms.push(term);
-    return [this.terms.length - 1, term.width];
+    const handle = this.terms.length - 1;
+    return bounds ? [handle, term.width, String(bounds[0]), String(bounds[1])] : [handle, term.width];
   }
 }
 
@@ -32,8 +38,8 @@ type SpecVersion = EmapVersion | VectorVersion;
 /** An emap specs see as a map to values (manifest `values`): where each key's value is. */
 export interface ValueView {
   vector: string;
-  /** The value's bits within the record (the record's only field), or null for the whole record. */
-  field: { low: number; bits: number } | null;
+  /** The value's bits within the record (the record's only field; `signed`: an i32), or null for the whole record. */
+  field: { low: number; bits: number; signed: boolean } | null;
 }
 
 export class SpecPath implements SpecHost {
@@ -57,7 +63,7 @@ export class SpecPath implements SpecHost {
     private readonly objects: Map<string, SpecObject>,
     private readonly clock: GhostClock,
     private readonly valueViews: Map<string, ValueView>,
-    start: { pathCondition: Term[]; alternative: Alternative; versions: Map<string, SpecVersion> },
+    start: { pathCondition: Term[]; alternative: Alternative; versions: Map<string, SpecVersion>; lpms: ReadonlyMap<string, LpmVersion> },
     /** What the NF sent (decided lazily, through this path's decisions): the function dialect's view, and the devices. */
     private readonly sent: { transmitted(path: SpecPath): unknown; devices(path: SpecPath): Term[] },
   ) {
@@ -66,7 +72,11 @@ export class SpecPath implements SpecHost {
     this.model = start.alternative.model;
     this.prefix = start.alternative.prefix;
     this.versions = new Map(start.versions);
+    this.lpms = start.lpms;
   }
+
+  /** The lpm tables specs read (`routes.lookup(a)`): read only, as nf_process found them. */
+  private readonly lpms: ReadonlyMap<string, LpmVersion>;
 
   private readonly prefix: boolean[];
 
@@ -141,6 +151,8 @@ export class SpecPath implements SpecHost {
   private stateOperation(nodes: string, object: string, operation: string, args: string): string {
     this.ingest(nodes);
     const [name, when] = object.split('@') as [string, string | undefined];
+    const lpm = this.lpms.get(name);
+    if (lpm && when === undefined) return this.lookup(lpm, operation, args);
     const target = this.objects.get(name);
     const version = when === 'nf' ? target?.version : this.versions.get(name);
     if (!target || !version) throw new EngineError(`the NF has no state object named ${name}`);
@@ -150,9 +162,9 @@ export class SpecPath implements SpecHost {
     object = name;
     const [a, b, c] = (JSON.parse(args) as number[]).map((i) => this.term(i));
     const facts: Term[] = [];
-    const answer = (t: Term) => {
+    const answer = (t: Term, bounds?: readonly [bigint, bigint]) => {
       this.assume(facts);
-      return JSON.stringify(this.handles.add(t));
+      return JSON.stringify(this.handles.add(t, bounds));
     };
     if (target.kind === 'vector') {
       const v = version as VectorVersion;
@@ -169,7 +181,9 @@ export class SpecPath implements SpecHost {
         if (!view) return answer(queries.index(v, a!));
         const values = when === 'nf' ? this.objects.get(view.vector)?.version : this.versions.get(view.vector);
         const record = vectorGet(values as VectorVersion, queries.index(v, a!), facts);
-        return answer(view.field ? T.extract(view.field.low + view.field.bits - 1, view.field.low, record) : record);
+        if (!view.field) return answer(record);
+        const { low, bits, signed } = view.field;
+        return answer(T.extract(low + bits - 1, low, record), signed ? signedBounds(bits) : undefined);
       }
       case 'get_key': return answer(queries.keyOf(v, a!));
       case 'has_idx': return answer(T.and(T.compare('ult', a!, T.bv(target.capacity, 32)), queries.allocated(v, a!)));
@@ -181,6 +195,17 @@ export class SpecPath implements SpecHost {
       default: throw new EngineError(`emaps have no operation ${operation}`);
     }
     return 'null';
+  }
+
+  /** `lookup(address)` on an lpm: the address is a header field's value (wire bytes little-endian), the table's has its first octet most significant. */
+  private lookup(version: LpmVersion, operation: string, args: string): string {
+    if (operation !== 'lookup') throw new EngineError(`lpm tables have no operation ${operation}`);
+    const wire = this.term((JSON.parse(args) as number[])[0]!);
+    const byte = (i: number) => T.extract(8 * i + 7, 8 * i, wire);
+    const facts: Term[] = [];
+    const { value } = lpmMatch(version, T.concat(T.concat(byte(0), byte(1)), T.concat(byte(2), byte(3))), facts);
+    this.assume(facts);
+    return JSON.stringify(this.handles.add(value, signedBounds(32)));
   }
 
   transmitted(nodes: string): string {
@@ -195,6 +220,18 @@ export class SpecPath implements SpecHost {
       this.ingest(nodes);
       return JSON.stringify(this.sent.devices(this).map((d) => this.handles.add(d)));
     });
+  }
+
+  /**
+   * `value`, which equals `same` wherever `where` holds (prelude.py's _scaled_quotient makes sure; the value is
+   * easier to reason about, `same` is the NF's term): `same` when this path implies `where`, so the solver compares
+   * it with the NF's term as it is; else `value`, with their equality where `where` holds as a fact of the path.
+   */
+  private alias(value: Term, same: Term, where: Term): Term {
+    if (this.known.has(where) || where === T.TRUE) return same;
+    if (this.solver.check(this.pathCondition, T.not(where), this.model).status === 'unsat') return same;
+    this.add(T.or(T.not(where), T.eq(same, value)));
+    return value;
   }
 
   private build(node: (string | number)[]): Term {
@@ -213,12 +250,17 @@ export class SpecPath implements SpecHost {
       case 'eq': return T.eq(arg(2), arg(3));
       case 'ult': case 'ule': case 'slt': case 'sle': return T.compare(op, arg(2), arg(3));
       case 'ite': return T.ite(arg(2), arg(3), arg(4));
+      case 'alias': return this.alias(arg(2), arg(3), arg(4));
       case 'zext': return T.zext(arg(2), width - arg(2).width);
+      case 'sext': return T.sext(arg(2), width - arg(2).width);
       case 'extract': return T.extract((node[3] as number) + width - 1, node[3] as number, arg(2));
       case 'concat': return T.concat(arg(2), arg(3));
-      case 'add': case 'sub': case 'mul': case 'udiv': case 'urem': case 'and': case 'or': case 'xor': case 'shl': case 'lshr':
+      case 'add': case 'sub': case 'mul': case 'udiv': case 'urem': case 'sdiv': case 'srem': case 'and': case 'or': case 'xor': case 'shl': case 'lshr': case 'ashr':
         return T.binary(op, arg(2), arg(3));
       default: throw new EngineError(`internal: unknown spec node ${op}`);
     }
   }
 }
+
+/** The values of a two's complement number of `bits` bits. */
+const signedBounds = (bits: number): [bigint, bigint] => [-(2n ** BigInt(bits - 1)), 2n ** BigInt(bits - 1) - 1n];

@@ -73,7 +73,14 @@ function bars(results: NfBenchmark[], id: ImplementationId, categories: (nf: str
 export function benchmarkFigures(results: NfBenchmark[]): { throughput: Figure; latency: Figure } {
   const present = IMPLEMENTATIONS.filter((id) => results.some((result) => result.implementations.some((f) => f.id === id)));
   // NFs differ by orders of magnitude (nop against a bridge at full table): a log axis keeps every bar readable.
-  const layout = (title: string, axis: string) => ({ title: { text: title }, barmode: 'group', xaxis: { automargin: true }, yaxis: { title: { text: axis }, type: 'log' }, height: 420 });
+  // Its labels between powers of ten are whole numbers ("2000", not plotly's default "2" after "1000").
+  const layout = (title: string, axis: string) => ({
+    title: { text: title },
+    barmode: 'group',
+    xaxis: { automargin: true },
+    yaxis: { title: { text: axis }, type: 'log', minorloglabels: 'complete' },
+    height: 420,
+  });
   return {
     throughput: {
       data: present.map((id) => bars(results, id, (nf) => [nf], (f) => [f.mpps])),

@@ -18,7 +18,9 @@ import time
 import traceback
 import uuid
 
-import _kernel_host  # registered by python-worker.ts: publish(kind, json) and an interruptible sleep(seconds)
+# Registered by python-worker.ts after start-up (a memory snapshot holds no JavaScript object): publish(kind,
+# json) and an interruptible sleep(seconds). See start_session.
+_kernel_host = None
 
 # The user's variables; every cell runs in this one namespace, like IPython's user namespace.
 user_namespace = {"__name__": "__main__", "__builtins__": builtins}
@@ -136,16 +138,134 @@ def _no_input(prompt=""):
     raise RuntimeError("input() is not available in this kernel: cells cannot read from the keyboard; set the value in the cell instead")
 
 
+def _snake(name):
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+class Record:
+    """A result as attributes (and keys): `vigor.nf.traces`, `result.counterexamples[0].packet`. as_dict() gives plain data."""
+
+    def __init__(self, fields):
+        self.__dict__.update({_snake(key): _record(value) for key, value in fields.items()})
+
+    def __getitem__(self, key):
+        return self.__dict__[key]
+
+    def keys(self):
+        return self.__dict__.keys()
+
+    def as_dict(self):
+        return {key: _plain(value) for key, value in self.__dict__.items()}
+
+    def __repr__(self):
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.__dict__.items() if not isinstance(value, (list, dict, Record)))
+        return f"{type(self).__name__}({shown})"
+
+
+class Counterexample(Record):
+    """A counterexample: packet (bytes), device, time, headers, state_entries, nf_output, spec_requires, ..."""
+
+    def __init__(self, fields):
+        super().__init__(fields)
+        self.packet = bytes(self.packet)
+
+
+class PropertyResult(Record):
+    """A property's latest check: verdict ('holds', 'fails', 'invalid', 'error'), traces, spec_paths, queries,
+    seconds, text (the verifier's own rendering) and, when it fails, counterexamples."""
+
+    def __init__(self, fields):
+        super().__init__(fields)
+        self.counterexamples = [Counterexample(example) for example in fields.get("counterexamples", [])]
+
+    @property
+    def holds(self):
+        return self.verdict == "holds"
+
+    def __repr__(self):
+        figures = f", {self.traces} traces, {self.spec_paths} spec paths, {self.seconds:.2f} s" if hasattr(self, "traces") else ""
+        examples = f", {len(self.counterexamples)} counterexample(s)" if self.counterexamples else ""
+        return f"<{self.name}: {self.verdict}{figures}{examples}>"
+
+
+def _record(value):
+    if isinstance(value, dict):
+        return Record(value)
+    if isinstance(value, list):
+        return [_record(item) for item in value]
+    return value
+
+
+def _plain(value):
+    if isinstance(value, Record):
+        return value.as_dict()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+class VerificationResults:
+    """`vigor`: what this kernel verified, kept up to date after every %nf, %%property and %verify.
+
+    vigor.nf           the selected NF (name, folder, traces, violations, seconds, ...; trace_list), or None
+    vigor.properties   {name: result} of the latest check of each property against it (vigor["name"] too)
+    vigor.checks       the latest exploration of each NF and check of each property, in the order first run:
+                       nf, property (None for an exploration), verdict, traces, spec_paths, seconds (what %plot draws)
+    """
+
+    def __init__(self):
+        self.nf = None
+        self.properties = {}
+        self.checks = []
+
+    def __getitem__(self, name):
+        try:
+            return self.properties[name]
+        except KeyError:
+            known = ", ".join(self.properties) or "none yet (run %verify or a %%property cell)"
+            raise KeyError(f"no property {name!r} was checked against the selected NF; checked: {known}") from None
+
+    def __repr__(self):
+        if self.nf is None:
+            return "<vigor: no NF selected yet (%nf NAME)>"
+        lines = [f"<vigor: {self.nf.name}, {self.nf.traces} traces, {self.nf.violations} violations>"]
+        lines += [f"  {result!r}" for result in self.properties.values()]
+        return "\n".join(lines)
+
+
+vigor = VerificationResults()
+
+
+def set_results(text):
+    """Called by the kernel after each verification magic with what it knows (JSON)."""
+    data = json.loads(text)
+    vigor.nf = None if data["nf"] is None else Record(data["nf"])
+    vigor.properties = {name: PropertyResult(fields) for name, fields in data["properties"].items()}
+    vigor.checks = [Record(check) for check in data["checks"]]
+    return json.dumps(None)
+
+
 time.sleep = _sleep
 builtins.input = _no_input
 for _helper in (display, update_display, clear_output, HTML, Markdown):
     user_namespace[_helper.__name__] = _helper
+user_namespace["vigor"] = vigor
 
 
 def _ends_with_semicolon(code):
     """IPython's convention: a cell whose last line ends with ';' shows no result."""
     lines = [line for line in code.rstrip().splitlines() if not line.lstrip().startswith("#")]
     return bool(lines) and lines[-1].rstrip().endswith(";")
+
+
+def start_session():
+    """Connects this module to the worker; called once per interpreter, after the snapshot (if any) is restored."""
+    global _kernel_host
+    import _kernel_host
+    # random was seeded when the snapshot was taken: without this every kernel would draw the same numbers.
+    import random
+
+    random.seed()
 
 
 def _error_payload(error, filename):
@@ -259,6 +379,9 @@ def inspect_name(code, cursor_pos, detail_level):
     # A plain value's docstring is its type's (int's for 5): noise, so it is shown only for callables and modules.
     if doc and (callable(value) or inspect.ismodule(value)):
         parts.append(f"Docstring:\n{doc}")
+    elif doc and type(value).__module__ != "builtins":
+        # An instance of a class of a module (e.g. `vigor`): its class says what it is, as IPython shows.
+        parts.append(f"Class docstring:\n{doc}")
     if detail_level == 1:
         try:
             parts.append(f"Source:\n{inspect.getsource(value)}")
@@ -267,13 +390,22 @@ def inspect_name(code, cursor_pos, detail_level):
     return json.dumps({"text/plain": "\n".join(parts)})
 
 
-def is_complete(code):
+# What the compiler (not the parser) says of a spec's top level: a property may `return` its answer there.
+_SPEC_TOP_LEVEL = ("'return' outside function",)
+
+
+def is_complete(code, spec=False):
     """Whether a console should run the code now ('complete'), ask for more lines ('incomplete'), or it cannot parse.
 
-    As in IPython, an indented last line keeps the block open until an empty line ends it."""
+    As in IPython, an indented last line keeps the block open until an empty line ends it. spec: the code is a
+    property's, parsed as the spec front-end parses it (a top-level return is allowed)."""
     try:
         compiled = codeop.compile_command(code, "<input>", "exec")
-    except (SyntaxError, OverflowError, ValueError):
+    except SyntaxError as error:
+        if not (spec and error.msg in _SPEC_TOP_LEVEL):
+            return json.dumps({"status": "invalid"})
+        compiled = True  # it parsed: only the compiler objected
+    except (OverflowError, ValueError):
         return json.dumps({"status": "invalid"})
     last = code.splitlines()[-1] if code.strip() else ""
     indent = last[: len(last) - len(last.lstrip())]

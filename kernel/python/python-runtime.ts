@@ -33,6 +33,7 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
   private readonly runtimeSource = readFileSync(new URL('./kernel_runtime.py', import.meta.url), 'utf8');
   private readonly pending = new Map<number, PendingRequest>();
   private nextRequestId = 1;
+  private results: string | undefined;
   private worker!: Worker;
   private ready!: Promise<string>;
 
@@ -74,8 +75,18 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     return (await this.query<MimeBundle | null>({ kind: 'inspect', code, cursorPos, detailLevel })) ?? undefined;
   }
 
-  async isComplete(code: string): Promise<IsCompleteAnswer> {
-    return (await this.query<IsCompleteAnswer>({ kind: 'isComplete', code })) ?? { status: 'unknown' };
+  /** `spec`: the code is a property's (a top-level `return` is allowed). */
+  async isComplete(code: string, spec = false): Promise<IsCompleteAnswer> {
+    return (await this.query<IsCompleteAnswer>({ kind: 'isComplete', code, spec })) ?? { status: 'unknown' };
+  }
+
+  /**
+   * Python's `vigor` becomes what `json` describes. Not awaited by callers: requests reach the worker in order, so
+   * the next cell sees it, and a verification's result is not held up by Python still loading.
+   */
+  setResults(json: string): void {
+    this.results = json;
+    void this.query({ kind: 'setResults', json }).catch(() => undefined);
   }
 
   /** `{expression}` in a line magic's arguments replaced by its value in the user's namespace, or why it could not be. */
@@ -137,7 +148,7 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
 
   private spawn(): void {
     this.interruptFlag = new Int32Array(new SharedArrayBuffer(4));
-    const setup: WorkerSetup = { interruptBuffer: this.interruptFlag.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource };
+    const setup: WorkerSetup = { interruptBuffer: this.interruptFlag.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource, results: this.results };
     const worker = startTypeScriptWorker(new URL('./python-worker.ts', import.meta.url), { workerData: setup });
     this.worker = worker;
     this.ready = new Promise<string>((resolve, reject) => {

@@ -1,6 +1,7 @@
 // Worker thread hosting Pyodide, so the main thread stays free to serve the protocol and interrupts while Python runs.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadPyodide, type PyodideAPI } from 'pyodide';
+import type { PyodideAPI } from 'pyodide';
+import { loadPreloadedPyodide } from '../../engine/index.ts';
 import type { WorkerEvent, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
 
 const port = parentPort!;
@@ -24,8 +25,17 @@ function streamWriter(name: 'stdout' | 'stderr') {
   };
 }
 
+/** The runtime module, imported while the snapshot is taken: restoring the snapshot restores it, imports and all. */
+const PRELOAD = `
+import sys, types
+kernel_runtime = types.ModuleType("kernel_runtime")
+kernel_runtime.__file__ = "/kernel/kernel_runtime.py"
+sys.modules["kernel_runtime"] = kernel_runtime
+exec(compile(${JSON.stringify(setup.runtimeSource)}, kernel_runtime.__file__, "exec"), kernel_runtime.__dict__)
+`;
+
 async function startPython(): Promise<PyodideAPI> {
-  const python = await loadPyodide();
+  const python = await loadPreloadedPyodide('kernel', PRELOAD);
   python.setInterruptBuffer(interruptFlag);
   python.setStdout(streamWriter('stdout'));
   python.setStderr(streamWriter('stderr'));
@@ -39,13 +49,15 @@ async function startPython(): Promise<PyodideAPI> {
       python.checkInterrupt();
     },
   });
+  // The file system is not part of a snapshot: the runtime's source, for inspection (`display??`).
   python.FS.mkdirTree('/kernel');
   python.FS.writeFile('/kernel/kernel_runtime.py', setup.runtimeSource);
-  python.runPython('import sys; sys.path.insert(0, "/kernel")');
+  python.runPython('import kernel_runtime; kernel_runtime.start_session()');
+  if (setup.results !== undefined) (python.pyimport('kernel_runtime') as PythonRuntimeModule).set_results(setup.results);
   return python;
 }
 
-type PythonRuntimeModule = Record<'run_cell' | 'complete' | 'inspect_name' | 'is_complete' | 'expand_magic_args', (...args: unknown[]) => string>;
+type PythonRuntimeModule = Record<'run_cell' | 'complete' | 'inspect_name' | 'is_complete' | 'expand_magic_args' | 'set_results', (...args: unknown[]) => string>;
 
 function callRuntime(runtime: PythonRuntimeModule, request: WorkerRequest): string {
   switch (request.kind) {
@@ -56,7 +68,9 @@ function callRuntime(runtime: PythonRuntimeModule, request: WorkerRequest): stri
     case 'inspect':
       return runtime.inspect_name(request.code, request.cursorPos, request.detailLevel);
     case 'isComplete':
-      return runtime.is_complete(request.code);
+      return runtime.is_complete(request.code, request.spec);
+    case 'setResults':
+      return runtime.set_results(request.json);
     case 'expandMagicArgs':
       return runtime.expand_magic_args(request.text);
   }

@@ -4,7 +4,9 @@ export type WorkerRequest =
   | { id: number; kind: 'execute'; code: string; filename: string }
   | { id: number; kind: 'complete'; code: string; cursorPos: number }
   | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
-  | { id: number; kind: 'isComplete'; code: string }
+  | { id: number; kind: 'isComplete'; code: string; spec: boolean }
+  /** What the session verified, as JSON for Python's `vigor` (kernel_runtime.set_results). */
+  | { id: number; kind: 'setResults'; json: string }
   | { id: number; kind: 'expandMagicArgs'; text: string };
 
 export type WorkerEvent =
@@ -22,6 +24,8 @@ export interface WorkerSetup {
   /** One Int32 shared with the main thread: 2 (SIGINT) asks Python to raise KeyboardInterrupt. */
   interruptBuffer: SharedArrayBuffer;
   runtimeSource: string;
+  /** The latest results JSON, for a worker that replaces one that stopped (its `vigor` must not start empty). */
+  results: string | undefined;
 }
 
 export const SIGINT = 2;

@@ -1,8 +1,9 @@
 // `%plot KIND ...`: one magic for every plot of the kernel; each part of the product (verification, benchmarks)
-// contributes its kinds, drawn from what ran in this kernel session.
+// contributes its kinds, drawn from what ran in this kernel session. The session's first chart carries plotly.js.
 import { magicCommand, magicFailure, parseMagic } from '../session/magic-failures.ts';
 import type { Magic } from '../session/magics.ts';
 import type { MimeBundle } from '../session/output.ts';
+import { withPlotlyLibrary } from './plotly-bundle.ts';
 
 export interface PlotKind {
   name: string;
@@ -15,6 +16,8 @@ export interface PlotKind {
 export function plotMagic(kinds: PlotKind[]): Magic {
   const names = kinds.map((kind) => kind.name);
   const choices = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  // One magic per kernel session: after a restart, the next chart carries plotly.js again.
+  let plotlyShown = false;
   return {
     name: 'plot',
     kind: 'line',
@@ -33,7 +36,10 @@ export function plotMagic(kinds: PlotKind[]): Magic {
           if ('nothingYet' in plot) return command.error(plot.nothingYet);
           charts.push(...plot);
         }
-        for (const data of charts) sink.displayData({ data, metadata: {} });
+        for (const chart of charts) {
+          sink.displayData({ data: plotlyShown ? chart : withPlotlyLibrary(chart), metadata: {} });
+          plotlyShown = true;
+        }
         return { status: 'ok' };
       } catch (error) {
         return magicFailure(error, {}, 'this is a bug of the kernel: report it with the notebook');

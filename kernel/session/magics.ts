@@ -1,5 +1,6 @@
 // Magics are a registry: `%name args` (line) and `%%name args` + body (cell) map to handlers that other parts
 // of the product (the engine: %nf, %verify, %plot, ...) register. The kernel itself registers only %%ts.
+import type { WordedCommand } from '../../options/index.ts';
 import { cellError, type CellOutcome, type OutputSink } from './output.ts';
 
 export type MagicKind = 'line' | 'cell';
@@ -26,8 +27,17 @@ export interface Magic {
   /** One line: shown in completions, inspection and the unknown-magic error. */
   summary: string;
   run(invocation: MagicInvocation, context: MagicContext): Promise<CellOutcome>;
+  /** What its arguments may be, for completion (magic-assistance.ts). */
+  arguments?: MagicArguments;
   /** Releases what the handler holds (workers, watchers) when the kernel shuts down. */
   dispose?(): Promise<void> | void;
+}
+
+export interface MagicArguments {
+  /** A fresh Command of the kind `run` parses with: completion offers its options and their choices. */
+  command(): WordedCommand;
+  /** What a word that is not an option may be (NF folders, property names), given the word typed so far. */
+  candidates?(typed: string): string[];
 }
 
 export function magicLabel(kind: MagicKind, name: string): string {

@@ -1,5 +1,5 @@
 // A minimal Jupyter client for measuring and testing a kernel process without Jupyter installed:
-// a connection file on free loopback ports, and one kernel_info round trip on the shell channel.
+// a connection file on free loopback ports, and request/reply round trips on the shell channel.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,19 +34,44 @@ export async function writeConnectionFile(directory: string): Promise<{ path: st
   return { path, info };
 }
 
-/** Sends kernel_info_request and resolves with the reply; rejects after `timeoutMs`. */
-export async function requestKernelInfo(info: ConnectionInfo, timeoutMs: number): Promise<JupyterMessage> {
-  const signer = new MessageSigner(info.key, info.signature_scheme);
-  const shell = new zmq.Dealer({ linger: 0, receiveTimeout: timeoutMs });
-  shell.connect(endpoint(info, info.shell_port));
-  try {
-    const header = { msg_id: randomUUID(), session: randomUUID(), username: 'probe', date: new Date().toISOString(), msg_type: 'kernel_info_request', version: PROTOCOL_VERSION };
-    await shell.send(encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content: {}, buffers: [] }, signer));
+/** A shell-channel client: each request waits for its own reply (other replies are skipped). */
+export class ShellProbe {
+  private readonly signer: MessageSigner;
+  private readonly shell: zmq.Dealer;
+  private readonly session = randomUUID();
+
+  constructor(info: ConnectionInfo, timeoutMs: number) {
+    this.signer = new MessageSigner(info.key, info.signature_scheme);
+    this.shell = new zmq.Dealer({ linger: 0, receiveTimeout: timeoutMs });
+    this.shell.connect(endpoint(info, info.shell_port));
+  }
+
+  /** Sends `msgType` with `content` and resolves with its reply; rejects when none comes within the timeout. */
+  async request(msgType: string, content: Record<string, unknown> = {}): Promise<JupyterMessage> {
+    const header = { msg_id: randomUUID(), session: this.session, username: 'probe', date: new Date().toISOString(), msg_type: msgType, version: PROTOCOL_VERSION };
+    await this.shell.send(encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, this.signer));
     for (;;) {
-      const reply = decodeMessage(await shell.receive(), signer);
+      const reply = decodeMessage(await this.shell.receive(), this.signer);
       if ((reply.parent_header as { msg_id?: string }).msg_id === header.msg_id) return reply;
     }
+  }
+
+  /** Runs a cell (stored in history, as a front end does) and resolves with its execute_reply. */
+  execute(code: string): Promise<JupyterMessage> {
+    return this.request('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  }
+
+  close(): void {
+    this.shell.close();
+  }
+}
+
+/** Sends kernel_info_request and resolves with the reply; rejects after `timeoutMs`. */
+export async function requestKernelInfo(info: ConnectionInfo, timeoutMs: number): Promise<JupyterMessage> {
+  const probe = new ShellProbe(info, timeoutMs);
+  try {
+    return await probe.request('kernel_info_request');
   } finally {
-    shell.close();
+    probe.close();
   }
 }

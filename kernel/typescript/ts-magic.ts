@@ -1,5 +1,6 @@
 // `%%ts`: the cell body runs as TypeScript in the kernel's own Node.js process through tslab's executor
-// (declarations persist between %%ts cells; `import * as tslab from "tslab"` gives tslab.display).
+// (declarations persist between %%ts cells; `import * as tslab from "tslab"` gives tslab.display). A run-time
+// error is shown at the cell's lines, without the frames of tslab and the kernel.
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
 import { cellError, type MimeBundle, type OutputSink } from '../session/output.ts';
@@ -23,6 +24,8 @@ export function typeScriptMagic(rootDir: string): Magic {
   let executor: Executor | undefined;
   /** Where the executor's console writes; set for the duration of one %%ts cell. */
   let target: { sink: OutputSink; errors: string[] } | undefined;
+  /** The JavaScript tslab made of the latest cell: what run-time errors' line numbers count. */
+  let lastJavaScript = '';
 
   function createExecutor(): Executor {
     const { createExecutor: create } = requireFromHere('tslab/dist/executor.js') as TslabExecutorModule;
@@ -32,7 +35,7 @@ export function typeScriptMagic(rootDir: string): Magic {
     // Converters build a TypeScript language service (slow): only when a cell needs one.
     const converters = {
       get node() {
-        return (nodeConverter ??= createConverter({ isBrowser: false }));
+        return (nodeConverter ??= keepingOutput(createConverter({ isBrowser: false }), (output) => (lastJavaScript = output)));
       },
       get browser() {
         return (browserConverter ??= createConverter({ isBrowser: true }));
@@ -53,7 +56,7 @@ export function typeScriptMagic(rootDir: string): Magic {
     name: 'ts',
     kind: 'cell',
     summary: 'run the cell as TypeScript in Node.js (tslab): declarations persist between %%ts cells',
-    async run({ body, firstLine }, { sink, signal }) {
+    async run({ body, firstLine }, { sink, signal, executionCount }) {
       executor ??= createExecutor();
       const running = executor;
       target = { sink, errors: [] };
@@ -64,10 +67,13 @@ export function typeScriptMagic(rootDir: string): Magic {
       signal.addEventListener('abort', onAbort);
       try {
         // Leading newlines make tslab's diagnostics (line:column) count lines from the top of the cell.
-        const succeeded = await running.execute('\n'.repeat(firstLine - 1) + body);
+        const code = '\n'.repeat(firstLine - 1) + body;
+        lastJavaScript = '';
+        const succeeded = await running.execute(code);
         if (!succeeded) {
           const message = errors.join('\n') || 'the TypeScript cell failed';
-          return cellError('TypeScriptError', message.split('\n')[0], message.split('\n'));
+          const thrown = lastJavaScript && RUN_TIME_FRAME.test(message) ? runTimeError(message, lastJavaScript, code, `Cell In[${executionCount}]`) : undefined;
+          return thrown ?? cellError('TypeScriptError', message.split('\n')[0]!, message.split('\n'));
         }
         if (errors.length > 0) sink.stream('stderr', `${errors.join('\n')}\n`);
         return { status: 'ok' };
@@ -106,4 +112,67 @@ function publishTslabDisplay(sink: OutputSink, display: TslabDisplayData, update
   const displayId = display.transient?.display_id;
   if (update && displayId) sink.updateDisplayData({ data, metadata: display.metadata, displayId });
   else sink.displayData({ data, metadata: display.metadata, ...(displayId ? { displayId } : {}) });
+}
+
+/** The converter as tslab uses it, telling `onOutput` the JavaScript of each cell it converts. */
+function keepingOutput(converter: Converter, onOutput: (javaScript: string) => void): Converter {
+  const convert = converter.convert.bind(converter);
+  converter.convert = (previousDeclarations, source) => {
+    const converted = convert(previousDeclarations, source);
+    onOutput(converted.output ?? '');
+    return converted;
+  };
+  return converter;
+}
+
+/** tslab runs a cell's JavaScript with vm under this name; its own prefix shares the first line. */
+const RUN_TIME_FRAME = /evalmachine\.<anonymous>:(\d+)/;
+
+/**
+ * An exception thrown by a cell's code, as tslab printed it (V8's `file:line`, the line and a caret, then the
+ * stack), said at the cell's lines: frames of the cell only (not tslab's, vm's or the kernel's), each line of the
+ * generated JavaScript traced back to the cell line it came from.
+ */
+function runTimeError(printed: string, javaScript: string, code: string, cellName: string): ReturnType<typeof cellError> | undefined {
+  const lines = printed.split('\n');
+  const headline = lines.findIndex((line) => /^\w*(Error|Exception)\b.*?: /.test(line) || /^Uncaught /.test(line));
+  if (headline < 0) return undefined;
+  const [, name = 'Error', message = ''] = /^(\w+)(?:\s*\[[^\]]*\])?: ([\s\S]*)$/.exec(lines[headline]!) ?? [];
+  const where = (jsLine: number) => {
+    const cellLine = cellLineOf(javaScript.split('\n')[jsLine - 1] ?? '', code);
+    return cellLine === undefined ? cellName : `${cellName}, line ${cellLine}`;
+  };
+  const frames = lines
+    .slice(headline + 1)
+    .flatMap((line) => {
+      const frame = /^\s+at (?:(.+?) \()?evalmachine\.<anonymous>:(\d+):\d+\)?$/.exec(line);
+      if (!frame) return [];
+      const [, fn, jsLine] = frame;
+      return [`    at ${fn ? `${fn} (${where(Number(jsLine))})` : where(Number(jsLine))}`];
+    })
+    // tslab's wrapper function around the whole cell is the last frame of the cell's own: not the user's.
+    .slice(0, -1);
+  const top = lines.slice(0, headline).join('\n');
+  const thrownAt = RUN_TIME_FRAME.exec(top) ?? RUN_TIME_FRAME.exec(printed);
+  const location = thrownAt ? where(Number(thrownAt[1])) : cellName;
+  const cellLine = /line (\d+)$/.exec(location)?.[1];
+  const source = cellLine === undefined ? [] : [`    ${code.split('\n')[Number(cellLine) - 1]!.trim()}`];
+  return cellError(name, message, [`${location}`, ...source, `${name}: ${message}`, ...frames]);
+}
+
+/**
+ * The cell line a line of tslab's JavaScript came from. TypeScript's output drops types and reflows, so lines are
+ * matched by their words: the cell line holding most of the JavaScript line's words (at least half), the first
+ * such; undefined when none does.
+ */
+function cellLineOf(javaScriptLine: string, code: string): number | undefined {
+  const words = javaScriptLine.match(/\w+/g)?.filter((word) => word !== 'exports') ?? [];
+  if (words.length === 0) return undefined;
+  let best: { line: number; score: number } | undefined;
+  code.split('\n').forEach((text, index) => {
+    const present = new Set(text.match(/\w+/g) ?? []);
+    const score = words.filter((word) => present.has(word)).length / words.length;
+    if (score >= 0.5 && (!best || score > best.score)) best = { line: index + 1, score };
+  });
+  return best?.line;
 }

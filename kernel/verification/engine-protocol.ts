@@ -9,6 +9,8 @@ export type Layers = 'nf';
 export type PropertyInput = { name: string; text: string; file: string } | { name: string; path: string };
 
 export type EngineRequest =
+  /** Loads what every verification needs (the engine's modules, Z3, the spec interpreter) before the first one. */
+  | { id: number; kind: 'prepare' }
   | { id: number; kind: 'open'; nfDir: string; layers: Layers }
   | { id: number; kind: 'verify'; nfDir: string; layers: Layers; properties: PropertyInput[] };
 

@@ -1,6 +1,6 @@
 // Worker thread hosting the verifier. The engine is synchronous between its polls of `shouldStop`, so it runs here
 // and the kernel's main thread stays free to serve the protocol; an interrupt is a flag in shared memory.
-import { formatResultTable, type PropertyResult, VerificationSession, type Watch } from '../../engine/index.ts';
+import { formatResultTable, type PropertyResult, Solver, specPython, VerificationSession, type Watch } from '../../engine/index.ts';
 import { readFileSync } from 'node:fs';
 import { serveRequests, type RequestContext } from '../workers/serve-requests.ts';
 import type { EngineRequest, Layers, NfSummary, ProgressUpdate, PropertyInput, VerifyAnswer } from './engine-protocol.ts';
@@ -50,7 +50,11 @@ async function verify(context: Context, nfDir: string, layers: Layers, propertie
   return { reports: results.map((result) => propertyReport(session, result)), table };
 }
 
-serveRequests<EngineRequest, NfSummary | VerifyAnswer, ProgressUpdate>(async (request, context) => {
+serveRequests<EngineRequest, NfSummary | VerifyAnswer | null, ProgressUpdate>(async (request, context) => {
+  if (request.kind === 'prepare') {
+    await Promise.all([Solver.create(), specPython()]);
+    return null;
+  }
   if (request.kind === 'open') return nfSummary(await open(context, request.nfDir, request.layers), request.layers);
   return verify(context, request.nfDir, request.layers, request.properties);
 });

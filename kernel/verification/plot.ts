@@ -27,20 +27,32 @@ export function plotFigure(kind: PlotKind, records: VerificationRecord[]): Figur
       layout: { title: { text: 'Traces and spec paths per property' }, barmode: 'group', xaxis: { automargin: true }, yaxis: { title: { text: 'count' } }, height: 420 },
     };
   }
+  // Exploration runs once per NF; checks reuse its traces (pay-as-you-go): one series each, named in the legend.
+  const series = TIME_SERIES.map(({ name, color, shows }) => {
+    const shown = records.filter(shows);
+    return { type: 'bar', name, x: shown.map(label), y: shown.map((r) => Number(r.seconds.toFixed(3))), marker: { color } };
+  }).filter((trace) => trace.x.length > 0);
   return {
-    data: [
-      {
-        type: 'bar',
-        name: 'seconds',
-        x: records.map(label),
-        y: records.map((r) => Number(r.seconds.toFixed(3))),
-        // Exploration runs once per NF; checks reuse its traces (pay-as-you-go): colour tells them apart.
-        marker: { color: records.map((r) => (r.property === undefined ? '#8c6bb1' : r.verdict === 'fails' ? '#d62728' : '#2ca02c')) },
-      },
-    ],
-    layout: { title: { text: 'Verification time: exploration once per NF, then each property' }, xaxis: { automargin: true }, yaxis: { title: { text: 'seconds' } }, height: 420 },
+    data: series,
+    layout: {
+      title: { text: 'Verification time: exploration once per NF, then each property' },
+      // One bar per category, so stacking only keeps each bar full width; the categories stay in the order they ran.
+      barmode: 'stack',
+      // A legend even for one series; stacked bars would list it bottom-up otherwise.
+      showlegend: true,
+      legend: { traceorder: 'normal' },
+      xaxis: { automargin: true, categoryorder: 'array', categoryarray: records.map(label) },
+      yaxis: { title: { text: 'seconds' } },
+      height: 420,
+    },
   };
 }
+
+const TIME_SERIES: { name: string; color: string; shows: (r: VerificationRecord) => boolean }[] = [
+  { name: 'exploration of the NF (once)', color: '#8c6bb1', shows: (r) => r.property === undefined },
+  { name: 'property check: holds', color: '#2ca02c', shows: (r) => r.verdict === 'holds' },
+  { name: 'property check: fails', color: '#d62728', shows: (r) => r.verdict === 'fails' },
+];
 
 export function plotBundle(kind: PlotKind, records: VerificationRecord[]): MimeBundle {
   return figureBundle(plotText(kind, records), plotFigure(kind, records));

@@ -1,8 +1,8 @@
 // MIME bundles for verification results: the engine's text as text/plain, readable tables as text/html
 // (an NF's traces, a verdict table, a counterexample with its packet, headers, state and lines).
-import { verdictSummary, verdictWord } from '../../engine/index.ts';
+import { formatStep, replayWords, verdictSummary, verdictWord } from '../../engine/index.ts';
 import { escapeHtml } from '../notebook/html-export.ts';
-import { cell, row, section, table } from '../rich-output/html-table.ts';
+import { cell, headerCell, htmlCell, row, section, table } from '../rich-output/html-table.ts';
 import type { MimeBundle } from '../session/output.ts';
 import type { Counterexample, NfSummary, PropertyReport, VerifyAnswer } from './engine-protocol.ts';
 
@@ -20,16 +20,16 @@ export function nfSummaryBundle(summary: NfSummary): MimeBundle {
 export function verdictBundle(nf: NfSummary, answer: VerifyAnswer): MimeBundle {
   const rows = answer.reports.map((report) => {
     if (report.verdict === 'invalid' || report.verdict === 'error') {
-      return row([cell(report.name), cell(verdictWord(report.verdict, nf.figures.violations), report.verdict), `<td colspan="6">${escapeHtml(report.text)}</td>`]);
+      return row([cell(report.name), cell(verdictWord(report.verdict, nf.figures.violations), report.verdict), cell(report.text, undefined, 6)]);
     }
     return row([
       cell(report.name),
       cell(verdictWord(report.verdict, nf.figures.violations), report.verdict),
-      cell(report.traces),
-      cell(report.specPaths),
-      cell(report.queries),
-      cell(report.seconds.toFixed(2)),
-      cell(report.lines),
+      cell(report.traces, 'number'),
+      cell(report.specPaths, 'number'),
+      cell(report.queries, 'number'),
+      cell(report.seconds.toFixed(2), 'number'),
+      cell(report.lines, 'number'),
       cell(report.dialect),
     ]);
   });
@@ -60,15 +60,17 @@ function counterexampleTable(example: Counterexample): string {
   const headerRows = example.headers.flatMap((header) => header.fields.map((field) => `${header.protocol}.${field.name} = ${field.value}`));
   const rows: [string, string[]][] = [
     ['received on', [`device ${example.device}`]],
-    ['time', [`${example.time} ns`]],
+    ['time', [example.time, 'the other times are from t0']],
     ['packet', [`${example.length} bytes`, ...bytes]],
     ['headers', headerRows.length ? headerRows : ['none (too short for an Ethernet header)']],
     ['state before', example.stateEntries.length ? example.stateEntries : ['no entry matters']],
+    ...(example.differences.length ? [['after the packet', example.differences] as [string, string[]]] : []),
     ['the NF did', [example.nfOutput]],
     ['the spec requires', [example.specRequires]],
     ['failed', example.failed],
-    ['NF lines', example.nfLines.length ? example.nfLines : ['(no branch)']],
+    ['NF path', example.nfPath.map(formatStep)],
     ['spec line', [example.specLine ?? '(end of spec)', ...example.specDecisions.map((at) => `after a decision at ${at}`)]],
+    ['replay on the run-time NF', [replayWords(example.replay)]],
   ];
-  return `<table>${rows.map(([label, lines]) => `<tr><th>${escapeHtml(label)}</th><td><code>${lines.map(escapeHtml).join('<br>')}</code></td></tr>`).join('')}</table>`;
+  return `<table>${rows.map(([label, lines]) => row([headerCell(label), htmlCell(`<code>${lines.map(escapeHtml).join('<br>')}</code>`)])).join('')}</table>`;
 }

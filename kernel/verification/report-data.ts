@@ -1,6 +1,6 @@
 // Worker side: turns the engine's results (which hold solver terms and models) into the plain-data reports the
 // kernel renders, keeping the engine's own text renderings alongside.
-import { describeFailure, formatExploration, formatPropertyResult, listProperties, type PropertyResult, showValue, traceLines, type VerificationSession } from '../../engine/index.ts';
+import { describeFailure, formatExploration, formatPropertyResult, listProperties, type PropertyResult, traceLines, traceOutput, type VerificationSession } from '../../engine/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layers, NfSummary, PropertyReport } from './engine-protocol.ts';
@@ -22,7 +22,7 @@ export function nfSummary(session: VerificationSession, layers: Layers): NfSumma
       seconds: run.figures.seconds,
     },
     traces: run.traces.map((trace) => ({
-      output: showValue(trace.results[0]!),
+      output: traceOutput(run, trace),
       calls: trace.calls.map((call) => call.name),
       lines: traceLines(run, trace),
     })),

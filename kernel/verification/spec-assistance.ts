@@ -1,5 +1,6 @@
-// Completion and inspection inside property cells: the spec front-end's candidates (state names of the selected NF,
-// header fields, the state API, properties to import) and the spec language's documentation of a name.
+// Completion and inspection of the spec language: in property cells from the spec front-end alone (state names of
+// the selected NF, header fields, the state API, properties to import); in other cells its names (pop_header,
+// ether, the NF's state objects, ...) beside Python's, documented from the same source.
 import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
 import type { MimeBundle } from '../session/output.ts';
 import type { Manifest } from '../../nf-abi/index.ts';
@@ -9,23 +10,41 @@ import type { NotebookVerification } from './verification-magics.ts';
 /** Before any %nf: the spec language's own names still complete. */
 const NO_NF: Manifest = { name: '(no NF selected)', description: '', source: '', devices: 2, frame: { min: 0, max: 0 }, config: {}, records: {}, state: [] };
 
-// The front-end (lezer's Python grammar) loads on the first property cell, not when the kernel starts.
+// The front-end (lezer's Python grammar) loads on first use, not when the kernel starts.
 const frontend = () => import('../../engine/index.ts');
 const vocabulary = async () => (await frontend()).vocabulary;
 
-export class SpecAssistance implements CompletionSource, InspectionSource {
+type Source = CompletionSource & InspectionSource;
+
+export class SpecAssistance {
+  /** In property cells: the only completions, and documentation before Python's. */
+  readonly inPropertyCells: Source = {
+    complete: async (code, cursorPos) => {
+      const cell = propertyCell(code);
+      return cell && { ...(await this.completeSpec(cell.text, cursorPos)), exclusive: true };
+    },
+    inspect: async (code, cursorPos) => (propertyCell(code) ? this.document(code, cursorPos) : undefined),
+  };
+
+  /** In other cells: the language's names (not members after a dot, not imports) beside Python's, documented after Python's. */
+  readonly inOtherCells: Source = {
+    complete: async (code, cursorPos) => {
+      const lineBefore = code.slice(code.lastIndexOf('\n', cursorPos - 1) + 1, cursorPos);
+      if (propertyCell(code) || /\.\w*$/.test(lineBefore) || /^\s*(?:from|import)\b/.test(lineBefore)) return undefined;
+      return this.completeSpec(code, cursorPos);
+    },
+    inspect: async (code, cursorPos) => (propertyCell(code) ? undefined : this.document(code, cursorPos)),
+  };
+
   constructor(private readonly verification: NotebookVerification) {}
 
-  async complete(code: string, cursorPos: number): Promise<Completion | undefined> {
-    const cell = propertyCell(code);
-    if (!cell) return undefined;
+  private async completeSpec(text: string, offset: number): Promise<Completion> {
     const { completeSpec } = await frontend();
-    const found = completeSpec({ text: cell.text, offset: cursorPos, manifest: this.manifest(), properties: this.verification.importableProperties() });
-    return { matches: found.items.map((item) => item.label), cursorStart: found.from, cursorEnd: found.to, exclusive: true };
+    const found = completeSpec({ text, offset, manifest: this.manifest(), properties: this.verification.importableProperties() });
+    return { matches: found.items.map((item) => item.label), cursorStart: found.from, cursorEnd: found.to };
   }
 
-  async inspect(code: string, cursorPos: number): Promise<MimeBundle | undefined> {
-    if (!propertyCell(code)) return undefined;
+  private async document(code: string, cursorPos: number): Promise<MimeBundle | undefined> {
     const name = wordAt(code, cursorPos);
     if (!name) return undefined;
     const doc = documentation(name.word, name.afterDot, this.manifest(), await vocabulary());
@@ -59,7 +78,11 @@ function documentation(name: string, afterDot: boolean, manifest: Manifest, v: V
   }
   if (Object.hasOwn(v.BUILTIN_FUNCTIONS, name)) return signature(v.BUILTIN_FUNCTIONS[name]!);
   if (Object.hasOwn(v.BUILTIN_VALUES, name)) return `${name}: ${v.BUILTIN_VALUES[name]}`;
-  if (v.isHeaderProtocol(name)) return `${name}(h, field=...) or ${name}(${v.HEADER_FIELD_NAMES[name].join(', ')}): a header; fields ${v.HEADER_FIELD_NAMES[name].join(', ')}`;
+  const protocol = v.headerProtocolNamed(name);
+  if (protocol) {
+    const fields = v.HEADER_FIELD_NAMES[protocol].join(', ');
+    return `${name}(h, field=...) or ${name}(${fields}): ${protocol === name ? 'a header' : `the ${protocol} header`}; fields ${fields}`;
+  }
   if (Object.hasOwn(v.FUNCTION_DIALECT_STATE, name)) return v.FUNCTION_DIALECT_STATE[name];
   const state = manifest.state.find((object) => object.name === name);
   if (state) {

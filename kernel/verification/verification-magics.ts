@@ -4,7 +4,7 @@
 // error; a spec that cannot run, an NF that does not build and an interrupt are cell errors.
 import { join, relative } from 'node:path';
 import { verdictSummary } from '../../engine/index.ts';
-import { magicCommand, magicFailure, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
+import { magicFailure, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import type { CellOutcome, MimeBundle } from '../session/output.ts';
 import type { Magic, MagicContext } from '../session/magics.ts';
 import type { PlotKind } from '../rich-output/plot-magic.ts';
@@ -12,23 +12,30 @@ import { ProgressDisplay } from '../rich-output/progress-display.ts';
 import { WorkerFailure } from '../workers/interruptible-worker.ts';
 import { EngineClient } from './engine-client.ts';
 import type { Layers, NfSummary, ProgressUpdate, PropertyInput, PropertyReport } from './engine-protocol.ts';
-import { notAnNf, resolveNfFolder } from './nf-folders.ts';
+import { nfCommand, propertyCommand, verifyCommand } from './magic-arguments.ts';
+import { nfCandidates, notAnNf, resolveNfFolder } from './nf-folders.ts';
 import { plotBundle, type VerificationRecord } from './plot.ts';
 import { nfSummaryBundle, verdictBundle } from './render.ts';
 import { specError } from './spec-errors.ts';
 
 const PROPERTY_NAME = /^[A-Za-z_]\w*$/;
-const LAYERS: readonly Layers[] = ['nf'];
 
 export class NotebookVerification {
   private readonly engine = new EngineClient();
   private current: NfSummary | undefined;
   /** Properties defined in cells since the NF was selected: `%verify` re-checks them, later cells import them. */
   private readonly cellProperties = new Map<string, { text: string; file: string }>();
-  /** What was verified in this kernel session, for %plot: one record per exploration and per property check. */
-  private readonly records: VerificationRecord[] = [];
+  /** What was verified in this kernel session, for %plot and Python's `vigor`: one record per exploration and per property check. */
+  readonly records: VerificationRecord[] = [];
+  /** The latest report of each property checked against the selected NF, for Python's `vigor`. */
+  readonly reports = new Map<string, PropertyReport>();
 
   constructor(private readonly workingDirectory: string) {}
+
+  /** Starts the verifier's worker and its slow parts now, so that the first %nf does not wait for them. */
+  prepare(): void {
+    this.engine.prepare();
+  }
 
   /** The selected NF, for completion (its manifest) and inspection. */
   get selected(): NfSummary | undefined {
@@ -50,16 +57,17 @@ export class NotebookVerification {
         }
       };
     return [
-      { name: 'nf', kind: 'line', summary: 'select an NF: %nf NAME_OR_PATH [--layers nf] builds it, explores its paths and shows its traces', run: guard((args, _b, _l, c) => this.selectNf(args, c)), dispose: () => this.engine.close() },
-      { name: 'property', kind: 'cell', summary: 'verify the cell as property NAME against the selected NF (also: a first line "# property: NAME")', run: guard((args, body, line, c) => this.checkCell(args, body, line, c)) },
-      { name: 'verify', kind: 'line', summary: "verify properties: %verify checks spec.py, properties/*.py and the cells' properties; %verify NAME ... only those", run: guard((args, _b, _l, c) => this.verify(args, c)) },
+      { name: 'nf', kind: 'line', summary: 'select an NF: %nf NAME_OR_PATH [--layers nf] builds it, explores its paths and shows its traces', run: guard((args, _b, _l, c) => this.selectNf(args, c)), dispose: () => this.engine.close(),
+        arguments: { command: nfCommand, candidates: (typed) => nfCandidates(typed, this.workingDirectory) } },
+      { name: 'property', kind: 'cell', summary: 'verify the cell as property NAME against the selected NF (also: a first line "# property: NAME")', run: guard((args, body, line, c) => this.checkCell(args, body, line, c)),
+        arguments: { command: propertyCommand } },
+      { name: 'verify', kind: 'line', summary: "verify properties: %verify checks spec.py, properties/*.py and the cells' properties; %verify NAME ... only those", run: guard((args, _b, _l, c) => this.verify(args, c)),
+        arguments: { command: verifyCommand, candidates: () => (this.current ? [...fileProperties(this.current), ...this.cellProperties.keys()] : []) } },
     ];
   }
 
   private async selectNf(args: string, { sink, signal }: MagicContext): Promise<CellOutcome> {
-    const command = magicCommand('%nf', '%nf bridge').argument('[NF...]');
-    command.option('--layers <LAYERS>', 'the layers to verify', (text: string): Layers =>
-      LAYERS.find((layers) => layers === text) ?? command.error(`--layers ${text} is not available; the layers verified so far: ${LAYERS.join(', ')}`), LAYERS[0]);
+    const command = nfCommand();
     const { layers } = parseMagic(command, args).opts<{ layers: Layers }>();
     if (command.args.length !== 1) command.error(`%nf takes one NF, a name in nfs/ or a path (got ${command.args.length}): e.g. %nf bridge`);
     const name = command.args[0]!;
@@ -72,12 +80,13 @@ export class NotebookVerification {
     this.current = summary;
     // The engine starts a fresh session for the NF: properties of earlier cells are no longer importable.
     this.cellProperties.clear();
+    this.reports.clear();
     this.record({ nf: summary.name, traces: summary.figures.traces, seconds: summary.figures.seconds });
     return result(nfSummaryBundle(summary));
   }
 
   private async checkCell(args: string, body: string, firstLine: number, context: MagicContext): Promise<CellOutcome> {
-    const command = parseMagic(magicCommand('%%property', '%%property no_loop').argument('[NAME...]'), args);
+    const command = parseMagic(propertyCommand(), args);
     const [name, ...extra] = command.args;
     if (!name || !PROPERTY_NAME.test(name) || extra.length > 0) {
       command.error(`a property cell starts with %%property NAME (or # property: NAME), NAME a Python identifier such as no_loop; got "${args}"`);
@@ -96,7 +105,7 @@ export class NotebookVerification {
   }
 
   private async verify(args: string, context: MagicContext): Promise<CellOutcome> {
-    const command = parseMagic(magicCommand('%verify', '%verify spec').argument('[NAME...]'), args);
+    const command = parseMagic(verifyCommand(), args);
     const nf = this.requireNf(command);
     // A name given twice is checked once: the verdicts count properties, not mentions.
     const names = [...new Set(command.args)];
@@ -119,6 +128,7 @@ export class NotebookVerification {
     const progress = new ProgressDisplay(sink, title);
     const answer = await this.withProgress(progress, () => this.engine.verify(nf.nfDir, nf.layers, properties, signal, (update) => progress.report(describeProgress(update), update.done, update.total)));
     progress.finish(verdictSummary(nf.name, nf.figures.traces, nf.figures.violations, answer.reports));
+    for (const report of answer.reports) this.reports.set(report.name, report);
     for (const report of answer.reports) {
       if (report.verdict === 'holds' || report.verdict === 'fails') this.record({ nf: nf.name, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
     }

@@ -11,6 +11,7 @@ import { Cht } from './cht.ts';
 import { Emap } from './emap.ts';
 import { LibVigError } from './errors.ts';
 import { Lpm } from './lpm.ts';
+import { LpmLookup } from './lpm-lookup.ts';
 import { NfMemory, type MemorySource } from './nf-memory.ts';
 import { TimeAdapter } from './time-adapter.ts';
 import { Vector } from './vector.ts';
@@ -108,13 +109,14 @@ export function createLibVig(memorySource: MemorySource): LibVig {
 
     lpm_allocate(capacity: number): number {
       requireSize('lpm_allocate', 'capacity', capacity);
-      return registry.add(new Lpm(registry.objects.length, capacity));
+      return registry.addLpm(capacity);
     },
     lpm_add(lpm: number, prefix: number, length: number, value: number): number {
       return registry.objectOf(Lpm, lpm, 'lpm_add').add(prefix, length, value);
     },
-    lpm_lookup(lpm: number, address: number): number {
-      return registry.objectOf(Lpm, lpm, 'lpm_lookup').lookup(address);
+    // Answered in WebAssembly (lpm-lookup.ts), made when first read: a run-time whose NF has no lpm never pays for it.
+    get lpm_lookup() {
+      return registry.lpmLookup.lpm_lookup;
     },
   };
   return { imports, objects: registry.objects };
@@ -123,9 +125,10 @@ export function createLibVig(memorySource: MemorySource): LibVig {
 /** One NF instance's objects, by handle. */
 class Registry {
   readonly objects: LibVigObject[] = [];
-  /** The emaps and the vectors by handle, so that the per-packet calls find theirs without a type test. */
+  /** The emaps, vectors and lpm tables by handle, so that the per-packet calls find theirs without a type test. */
   private readonly emaps: Emap[] = [];
   private readonly vectors: Vector[] = [];
+  private readonly lpms: Lpm[] = [];
 
   constructor(
     readonly memory: NfMemory,
@@ -150,6 +153,23 @@ class Registry {
     const vector = new Vector(this.objects.length, recordSize, capacity, this.memory);
     this.vectors[vector.handle] = vector;
     return this.add(vector);
+  }
+
+  private lookupStore: LpmLookup | null = null;
+
+  /** Where lpm tries keep their slots, and the lookup that reads them in WebAssembly (the others' in JavaScript). */
+  get lpmLookup(): LpmLookup {
+    return (this.lookupStore ??= new LpmLookup((lpm, address) => this.lpm(lpm, 'lpm_lookup').lookup(address)));
+  }
+
+  addLpm(capacity: number): number {
+    const lpm = new Lpm(this.objects.length, capacity, this.lpmLookup);
+    this.lpms[lpm.handle] = lpm;
+    return this.add(lpm);
+  }
+
+  lpm(handle: number, operation: string): Lpm {
+    return this.lpms[handle] ?? this.objectOf(Lpm, handle, operation);
   }
 
   emap(handle: number, operation: string): Emap {

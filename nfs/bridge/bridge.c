@@ -3,17 +3,19 @@
  * native baseline. */
 #include <stdint.h>
 #include "../../libvig/c/libvig.h"
+#include "../../nf-abi/c/frame-layout.h"
 #include "../../nf-abi/c/nf.h"
 
 #define CONFIG(name) __attribute__((import_module("config"), import_name(#name)))
 CONFIG(capacity) int32_t capacity(void);
 CONFIG(expiration_time) int64_t expiration_time(void);
+CONFIG(learn_group_sources) int32_t learn_group_sources(void);
 CONFIG(static_rules_count) int32_t static_rules_count(void);
 CONFIG(static_rules_addr) int64_t static_rules_addr(int32_t row);
 CONFIG(static_rules_device) int32_t static_rules_device(int32_t row);
 CONFIG(static_rules_output) int32_t static_rules_output(int32_t row);
 
-enum { DROP_RULE = -2, ETHER_HEADER = 14, DST_ADDR = 0, SRC_ADDR = 6, MAC_SIZE = 6 };
+enum { DROP_RULE = -2 };
 
 /* nf.json's records: StaticKey { addr: bytes:6, device: u16 }, DynamicValue { output_port: u16 }. */
 struct static_key {
@@ -56,10 +58,11 @@ static void learn(int32_t device, const uint8_t *source, int64_t now) {
 int32_t nf_process(int32_t device, uint8_t *packet, int32_t length, int64_t now) {
   if (length < ETHER_HEADER) return DROP;
   if (expiration_time() <= now) emap_expire(dyn_emap, now - expiration_time());
-  learn(device, packet + SRC_ADDR, now);
+  /* A group source (its first octet's I/G bit set) denotes no end station (802.1D 7.8): nothing to learn. */
+  if ((packet[ETHER_SADDR] & 1) == 0 || learn_group_sources()) learn(device, packet + ETHER_SADDR, now);
 
   struct static_key key;
-  __builtin_memcpy(key.addr, packet + DST_ADDR, MAC_SIZE);
+  __builtin_memcpy(key.addr, packet + ETHER_DADDR, MAC_SIZE);
   key.device = (uint16_t)device;
   int32_t rule = emap_get(stat_emap, &key);
   if (rule >= 0) {
@@ -67,7 +70,7 @@ int32_t nf_process(int32_t device, uint8_t *packet, int32_t length, int64_t now)
     vector_get(stat_vals, rule, &output);
     return output == DROP_RULE || output == device ? DROP : output;
   }
-  int32_t learned = emap_get(dyn_emap, packet + DST_ADDR);
+  int32_t learned = emap_get(dyn_emap, packet + ETHER_DADDR);
   if (learned >= 0) {
     uint16_t port;
     vector_get(dyn_vals, learned, &port);

@@ -1,13 +1,18 @@
-// IEEE 802.1D MAC learning bridge (NFS.md, spec.py): learns which device each source address lives behind,
-// forgets addresses not seen for the expiration time, forwards by static rule, else by learned entry, else floods.
+// IEEE 802.1D MAC learning bridge (NFS.md, spec.py): learns which device each individual source address lives
+// behind, forgets addresses not seen for the expiration time, forwards by static rule, else by learned entry, else
+// floods.
 import { DROP, FLOOD } from "../../nf-abi/outputs";
 import { emap_add, emap_allocate, emap_expire, emap_full, emap_get, emap_refresh } from "../../libvig/as/emap";
 import { vector_allocate, vector_get, vector_set } from "../../libvig/as/vector";
+import { ETHER_DADDR, ETHER_HEADER, ETHER_SADDR, MAC_SIZE } from "../../nf-abi/frame-layout";
 
 // @ts-ignore: decorator
 @external("config", "capacity") declare const CAPACITY: u32;
 // @ts-ignore: decorator
 @external("config", "expiration_time") declare const EXPIRATION_TIME: u64;
+/** Nonzero: learn group source addresses too, as Vigor 1.0's bridge does (802.1D 7.8 learns only individual ones). */
+// @ts-ignore: decorator
+@external("config", "learn_group_sources") declare const LEARN_GROUP_SOURCES: u8;
 
 // The static rules (nf.json "tables"): one row per (destination, input device), read once in nf_init.
 // @ts-ignore: decorator
@@ -20,15 +25,11 @@ import { vector_allocate, vector_get, vector_set } from "../../libvig/as/vector"
 // @ts-ignore: decorator
 @external("config", "static_rules_output") declare function static_rules_output(row: i32): i32;
 
-const ETHER_HEADER = 14;
-const DST_ADDR = 0;
-const SRC_ADDR = 6;
-const MAC_SIZE = 6;
 /** A static rule's output meaning "filter the frame". */
 const DROP_RULE: i32 = -2;
 
 // Records, laid out as nf.json's records: StaticKey { addr: bytes:6, device: u16 }, DynamicValue
-// { output_port: u16 }, StaticValue { output: u32 }. Static buffers, so no frame allocates memory.
+// { output_port: u16 }, StaticValue { output: i32 }. Static buffers, so no frame allocates memory.
 const STATIC_KEY_SIZE = 8;
 const DYNAMIC_VALUE_SIZE = 2;
 const STATIC_VALUE_SIZE = 4;
@@ -63,11 +64,12 @@ export function nf_init(): void {
 export function nf_process(device: i32, packet: usize, length: i32, now: i64): i32 {
   if (length < ETHER_HEADER) return DROP;
   if (<i64>EXPIRATION_TIME <= now) emap_expire(dynEmap, now - <i64>EXPIRATION_TIME);
-  learn(device, packet + SRC_ADDR, now);
+  // A group source (its first octet's I/G bit set) denotes no end station (802.1D 7.8): nothing to learn.
+  if ((load<u8>(packet + ETHER_SADDR) & 1) == 0 || LEARN_GROUP_SOURCES != 0) learn(device, packet + ETHER_SADDR, now);
 
   // The address as a word and a half-word: V8 runs a 6-byte memory.copy as a call into C++.
-  store<u32>(staticKey, load<u32>(packet + DST_ADDR));
-  store<u16>(staticKey + 4, load<u16>(packet + DST_ADDR + 4));
+  store<u32>(staticKey, load<u32>(packet + ETHER_DADDR));
+  store<u16>(staticKey + 4, load<u16>(packet + ETHER_DADDR + 4));
   store<u16>(staticKey + MAC_SIZE, <u16>device);
   const rule = emap_get(statEmap, staticKey);
   if (rule >= 0) {
@@ -75,7 +77,7 @@ export function nf_process(device: i32, packet: usize, length: i32, now: i64): i
     const output = load<i32>(staticValue);
     return output == DROP_RULE || output == device ? DROP : output;
   }
-  const learned = emap_get(dynEmap, packet + DST_ADDR);
+  const learned = emap_get(dynEmap, packet + ETHER_DADDR);
   if (learned >= 0) {
     vector_get(dynVals, learned, dynamicValue);
     const output = <i32>load<u16>(dynamicValue);

@@ -24,6 +24,7 @@ function macOf(text: string): number {
 export function createBridge(manifest: Manifest): TypeScriptNf {
   const capacity = Number(manifest.config.capacity!.value);
   const expiration = Number(manifest.config.expiration_time!.value);
+  const learnGroupSources = Number(manifest.config.learn_group_sources!.value) !== 0;
   /** destination -> input device -> output device (or DROP_RULE). */
   const staticRules = new Map<number, Map<number, number>>();
   for (const rule of manifest.tables?.static_rules?.rows ?? []) {
@@ -49,14 +50,17 @@ export function createBridge(manifest: Manifest): TypeScriptNf {
           oldest = 0;
         }
       }
-      const source = macAt(frame, 6);
-      const known = learned.get(source);
-      if (known) {
-        known.lastSeen = now;
-        remember(source, now);
-      } else if (learned.size < capacity) {
-        learned.set(source, { device, lastSeen: now });
-        remember(source, now);
+      // A group source (the I/G bit of its first octet set) is no station to learn, unless configured as Vigor 1.0.
+      if ((frame[6]! & 1) === 0 || learnGroupSources) {
+        const source = macAt(frame, 6);
+        const known = learned.get(source);
+        if (known) {
+          known.lastSeen = now;
+          remember(source, now);
+        } else if (learned.size < capacity) {
+          learned.set(source, { device, lastSeen: now });
+          remember(source, now);
+        }
       }
       const destination = macAt(frame, 0);
       const rule = staticRules.get(destination)?.get(device);

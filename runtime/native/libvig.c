@@ -1,8 +1,9 @@
-/* libVig's emap and vector for NFs compiled natively (gcc -O2), the benchmark's native baseline: the functions
+/* libVig's emap, vector and lpm for NFs compiled natively (gcc -O2), the benchmark's native baseline: the functions
  * of libvig/c/libvig.h that the C twins use (an NF calling another fails to link), with the semantics of libvig/README.md and the same structures as the run-time
  * (libvig/runtime/): open addressing with linear probing and chain counters, MurmurHash3 over little-endian
  * words, a probe word per slot (hash, chain bit, free bit) kept apart from the entries so a miss reads 4 bytes a
- * slot, and a doubly linked list of indices ordered by time stamp over a stack of free indices.
+ * slot, and a doubly linked list of indices ordered by time stamp over a stack of free indices; the lpm is the
+ * run-time's four-level trie of one octet per level.
  * A broken precondition prints what was wrong and exits with status 3. */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,11 +40,25 @@ struct vector {
   uint8_t *records;
 };
 
+enum { LPM_FANOUT = 256, LPM_CHILD = -2 };
+
+struct lpm {
+  int32_t capacity, count, nodes, slot_capacity;
+  /* Per slot (node * LPM_FANOUT + octet): a value (>= 0), NONE, or LPM_CHILD - node, a node of the next level
+   * whose slots inherit the value (leaf pushing); and the length of the rule each value comes from (adds only). */
+  int32_t *slots;
+  int8_t *lengths;
+  /* The rules present (masked prefix << 6 | length, plus 1; 0 is an empty slot), for the capacity. */
+  uint64_t *rules;
+  uint32_t rule_mask;
+};
+
 static struct object {
-  enum { KIND_EMAP, KIND_VECTOR } kind;
+  enum { KIND_EMAP, KIND_VECTOR, KIND_LPM } kind;
   union {
     struct emap emap;
     struct vector vector;
+    struct lpm lpm;
   };
 } objects[MAX_OBJECTS];
 static int32_t object_count;
@@ -80,6 +95,11 @@ void libvig_reset(void) {
   for (int32_t handle = 0; handle < object_count; handle++) {
     if (objects[handle].kind == KIND_VECTOR) {
       free(objects[handle].vector.records);
+      continue;
+    }
+    if (objects[handle].kind == KIND_LPM) {
+      struct lpm *lpm = &objects[handle].lpm;
+      free(lpm->slots), free(lpm->lengths), free(lpm->rules);
       continue;
     }
     struct emap *map = &objects[handle].emap;
@@ -225,6 +245,16 @@ void emap_refresh(int32_t handle, int32_t index, int64_t now) {
   append(map, index, now);
 }
 
+int32_t emap_has_idx(int32_t handle, int32_t index) {
+  return is_allocated(emap_of(handle, "emap_has_idx"), index);
+}
+
+void emap_get_key(int32_t handle, int32_t index, void *out) {
+  const struct emap *map = emap_of(handle, "emap_get_key");
+  if (!is_allocated(map, index)) violation("emap_get_key", handle, "the index is not allocated");
+  memcpy(out, slot_at(map, (uint32_t)map->slot_of_index[index]) + 3, (size_t)map->key_size);
+}
+
 /* Removes the key stored under allocated `index` and frees the index. */
 static void remove_index(struct emap *map, int32_t index) {
   uint32_t target = (uint32_t)map->slot_of_index[index];
@@ -280,4 +310,90 @@ void vector_set(int32_t handle, int32_t index, const void *record) {
   int32_t size;
   uint8_t *stored = record_at(handle, index, "vector_set", &size);
   memcpy(stored, record, size);
+}
+
+int32_t lpm_allocate(int32_t capacity) {
+  struct object *object = new_object("lpm_allocate", 1, capacity);
+  object->kind = KIND_LPM;
+  struct lpm *lpm = &object->lpm;
+  uint32_t rule_slots = 1;
+  while (rule_slots < 2 * (uint32_t)capacity) rule_slots *= 2;
+  lpm->capacity = capacity;
+  lpm->count = 0;
+  lpm->nodes = 1;
+  lpm->slot_capacity = LPM_FANOUT;
+  lpm->slots = zeroed(LPM_FANOUT, 4);
+  lpm->lengths = zeroed(LPM_FANOUT, 1);
+  for (int32_t slot = 0; slot < LPM_FANOUT; slot++) lpm->slots[slot] = NONE, lpm->lengths[slot] = NONE;
+  lpm->rules = zeroed(rule_slots, 8);
+  lpm->rule_mask = rule_slots - 1;
+  return object_count++;
+}
+
+static struct lpm *lpm_of(int32_t handle, const char *operation) {
+  if (handle < 0 || handle >= object_count || objects[handle].kind != KIND_LPM) violation(operation, handle, "not an lpm handle");
+  return &objects[handle].lpm;
+}
+
+/* Whether the rule was present; adds it when absent and the table has room (*full otherwise). */
+static int lpm_rule_known(struct lpm *lpm, uint64_t rule, int *full) {
+  uint32_t slot = (uint32_t)((rule * 0x9e3779b97f4a7c15ull) >> 40) & lpm->rule_mask;
+  for (; lpm->rules[slot] != 0; slot = (slot + 1) & lpm->rule_mask) {
+    if (lpm->rules[slot] == rule) return 1;
+  }
+  *full = lpm->count == lpm->capacity;
+  if (!*full) lpm->rules[slot] = rule, lpm->count++;
+  return 0;
+}
+
+/* A node whose slots hold `value`, from a rule of `length`. */
+static int32_t lpm_new_node(struct lpm *lpm, int32_t value, int8_t length) {
+  if ((lpm->nodes + 1) * LPM_FANOUT > lpm->slot_capacity) {
+    size_t slots = (size_t)lpm->slot_capacity * 2;
+    lpm->slots = realloc(lpm->slots, slots * 4);
+    lpm->lengths = realloc(lpm->lengths, slots);
+    if (!lpm->slots || !lpm->lengths) violation("lpm_add", -1, "out of memory");
+    lpm->slot_capacity = (int32_t)slots;
+  }
+  int32_t node = lpm->nodes++;
+  for (int32_t slot = node * LPM_FANOUT; slot < (node + 1) * LPM_FANOUT; slot++) lpm->slots[slot] = value, lpm->lengths[slot] = length;
+  return node;
+}
+
+/* Slots [from, to) and the nodes below them take the rule unless a longer one covers them. */
+static void lpm_fill(struct lpm *lpm, int32_t from, int32_t to, int32_t value, int32_t length) {
+  for (int32_t slot = from; slot < to; slot++) {
+    int32_t held = lpm->slots[slot];
+    if (held < NONE) lpm_fill(lpm, (LPM_CHILD - held) * LPM_FANOUT, (LPM_CHILD - held + 1) * LPM_FANOUT, value, length);
+    else if (lpm->lengths[slot] <= length) lpm->slots[slot] = value, lpm->lengths[slot] = (int8_t)length;
+  }
+}
+
+int32_t lpm_add(int32_t handle, uint32_t prefix, int32_t length, int32_t value) {
+  struct lpm *lpm = lpm_of(handle, "lpm_add");
+  if (length < 0 || length > 32) violation("lpm_add", handle, "prefix length not in 0..32");
+  if (value < 0) violation("lpm_add", handle, "negative value");
+  uint32_t masked = length == 0 ? 0 : prefix & (0xffffffffu << (32 - length));
+  int full = 0;
+  if (!lpm_rule_known(lpm, ((uint64_t)masked << 6 | (uint64_t)length) + 1, &full) && full) return 0;
+  int level = length == 0 ? 0 : (length - 1) >> 3;
+  int32_t node = 0;
+  for (int above = 0; above < level; above++) {
+    int32_t slot = node * LPM_FANOUT + (int32_t)((masked >> (24 - 8 * above)) & 0xff);
+    if (lpm->slots[slot] >= NONE) {
+      int32_t child = lpm_new_node(lpm, lpm->slots[slot], lpm->lengths[slot]); /* first: it may move the slots */
+      lpm->slots[slot] = LPM_CHILD - child;
+    }
+    node = LPM_CHILD - lpm->slots[slot];
+  }
+  int32_t first = node * LPM_FANOUT + (int32_t)((masked >> (24 - 8 * level)) & 0xff);
+  lpm_fill(lpm, first, first + (1 << (8 * (level + 1) - length)), value, length);
+  return 1;
+}
+
+int32_t lpm_lookup(int32_t handle, uint32_t address) {
+  const int32_t *slots = lpm_of(handle, "lpm_lookup")->slots;
+  int32_t held = slots[address >> 24];
+  for (int shift = 16; held < NONE; shift -= 8) held = slots[(LPM_CHILD - held) * LPM_FANOUT + (int32_t)((address >> shift) & 0xff)];
+  return held;
 }

@@ -47,7 +47,7 @@ function replays(run: NfExploration, violation: Violation): void {
   assert.ok(replay.reproduced, `${violation.message}: ${replay.observed}`);
 }
 
-const LEARN = '  learn(device, packet + SRC_ADDR, now);\n';
+const LEARN = ' learn(device, packet + ETHER_SADDR, now);\n';
 
 /** A bridge variant that counts frames in a place it declares after `declaration.after` and floods from the fourth on. */
 function counting(name: string, declaration: { after: string; line: string }, read: string, write: string): Variant {
@@ -90,8 +90,8 @@ describe('state kept outside libVig', () => {
       patches: [
         { find: 'const staticValue = memory.data(STATIC_VALUE_SIZE);', replace: 'const staticValue = memory.data(STATIC_VALUE_SIZE);\nconst lastHop = memory.data(8);' },
         {
-          find: '  const learned = emap_get(dynEmap, packet + DST_ADDR);',
-          replace: '  if (load<u32>(lastHop) == load<u32>(packet) && load<u16>(lastHop + 4) == load<u16>(packet + 4)) return <i32>load<u16>(lastHop + 6);\n  const learned = emap_get(dynEmap, packet + DST_ADDR);',
+          find: '  const learned = emap_get(dynEmap, packet + ETHER_DADDR);',
+          replace: '  if (load<u32>(lastHop) == load<u32>(packet) && load<u16>(lastHop + 4) == load<u16>(packet + 4)) return <i32>load<u16>(lastHop + 6);\n  const learned = emap_get(dynEmap, packet + ETHER_DADDR);',
         },
         {
           find: '    const output = <i32>load<u16>(dynamicValue);',

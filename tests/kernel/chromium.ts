@@ -5,7 +5,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CHROMIUM = 'chromium';
+export const CHROMIUM = 'chromium';
+
+/** Headless, with nothing that reaches the network by itself; the profile is the caller's. */
+export function quietFlags(profile: string): string[] {
+  return [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${profile}`,
+  ];
+}
 
 /** Undefined when Chromium can run, else the reason to skip, naming the package to install. */
 export function chromiumMissing(): string | undefined {
@@ -20,15 +35,7 @@ export function headlessChromium(url: string, flags: string[]): string {
     const run = spawnSync(
       CHROMIUM,
       [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--user-data-dir=${profile}`,
+        ...quietFlags(profile),
         // Scripts (plotly) finish before the page is captured.
         '--virtual-time-budget=10000',
         ...flags,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MagicAssistance } from '../../kernel/session/magic-assistance.ts';
+import { magicCommand } from '../../kernel/session/magic-failures.ts';
 import { MagicRegistry, planCell, type Magic } from '../../kernel/session/magics.ts';
 
 function magic(name: string, kind: 'line' | 'cell'): Magic {
@@ -69,4 +70,24 @@ test('magic names complete after % and %%, and inspecting one shows its summary'
   assert.equal(await assistance.complete('x = 1', 5), undefined);
   assert.deepEqual(await assistance.inspect('%nf bridge', 2), { 'text/plain': '%nf: nf does things' });
   assert.equal(await assistance.inspect('%nf bridge', 8), undefined, 'the cursor is in the arguments, not on the name');
+});
+
+test('a magic\'s arguments complete from the Command it declares: options, an option\'s values, its words', async () => {
+  const registry = new MagicRegistry();
+  const command = () => {
+    const made = magicCommand('%pick', '%pick red').argument('[COLOUR...]').option('--shade <SHADE>', 'how dark').option('--loud', 'say it');
+    made.options[0]!.argChoices = ['dark', 'light'];
+    return made;
+  };
+  registry.register({ ...magic('pick', 'line'), arguments: { command, candidates: () => ['red', 'green', 'grey'] } });
+  registry.register({ ...magic('paint', 'cell'), arguments: { command } });
+  registry.register(magic('bare', 'line'));
+  const assistance = new MagicAssistance(registry);
+  assert.deepEqual(await assistance.complete('%pick gr', 8), { matches: ['green', 'grey'], cursorStart: 6, cursorEnd: 8 });
+  assert.deepEqual((await assistance.complete('%pick red --', 12))?.matches, ['--shade', '--loud']);
+  assert.deepEqual((await assistance.complete('%pick --shade l', 15))?.matches, ['light']);
+  assert.deepEqual((await assistance.complete('%pick --loud g', 14))?.matches, ['green', 'grey'], 'a flag takes no value');
+  assert.deepEqual((await assistance.complete('%%paint --sh', 12))?.matches, ['--shade']);
+  assert.equal(await assistance.complete('x = 1\n%%paint --sh', 18), undefined, 'a cell magic only on the first line');
+  assert.deepEqual(await assistance.complete('%bare an', 8), { matches: [], cursorStart: 6, cursorEnd: 8 }, 'no arguments declared: nothing, and no Python names');
 });

@@ -1,13 +1,16 @@
 // An OutputSink that keeps what a cell published, for assertions; `onUpdate` sees progress as it happens.
-import type { CellError, DisplayItem, MimeBundle, OutputSink } from '../../kernel/session/output.ts';
+import type { CellError, DisplayItem, MimeBundle, OutputSink, StreamName } from '../../kernel/session/output.ts';
 
 export class RecordingSink implements OutputSink {
   readonly displays: DisplayItem[] = [];
   readonly updates: DisplayItem[] = [];
   readonly results: MimeBundle[] = [];
   readonly errors: CellError[] = [];
+  readonly streams: { name: StreamName; text: string }[] = [];
   onUpdate: ((item: DisplayItem) => void) | undefined;
-  stream() {}
+  stream(name: StreamName, text: string) {
+    this.streams.push({ name, text });
+  }
   displayData(item: DisplayItem) {
     this.displays.push(item);
   }

@@ -51,10 +51,10 @@ const CAPACITY_OF_BRIDGE = 'must be 1..16777216 as the capacity of state "dyn_em
 test('each malformed manifest gives one clear line per problem, naming the field', () => {
   const cases: [string, Json, string[]][] = [
     ['state is an object', edited((m) => (m.state = {})), [
-      'state: must be a list of state objects, {"name", "kind", "capacity", "record"?, "values"?}, in the order nf_init allocates them, not an object',
+      'state: must be a list of state objects, {"name", "kind", "capacity", "record"?, "values"?, "key_invariant"?}, in the order nf_init allocates them, not an object',
     ]],
     ['a record that is not a list', edited((m) => (m.records.DynamicValue = { name: 'output_port', type: 'u16' })), [
-      'record "DynamicValue": must be a list of fields, each {"name": N, "type": "u8" | "u16" | "u32" | "u64" | "bytes:N", "below"?: B}, not an object',
+      'record "DynamicValue": must be a list of fields, each {"name": N, "type": "u8" | "u16" | "u32" | "u64" | "i32" | "bytes:N", "below"?: B}, not an object',
     ]],
     ['a config value "lots"', edited((m) => (m.config.capacity.value = 'lots')), [`config "capacity", value: ${VALUE_RULE}, not "lots"`]],
     ['a config value 1.5', edited((m) => (m.config.capacity.value = 1.5)), [`config "capacity", value: ${VALUE_RULE}, not 1.5`]],
@@ -85,7 +85,7 @@ test('each malformed manifest gives one clear line per problem, naming the field
       m.state[1].kind = 'hashmap';
     }), [
       'state "dyn_emap", capacity: missing; it must be 1..16777216 (libVig\'s structures hold at most 2^24 entries), or the name of a config value holding such a number',
-      'state "dyn_emap": "kapacity" is not one of its fields (name, kind, record, capacity, values)',
+      'state "dyn_emap": "kapacity" is not one of its fields (name, kind, record, capacity, values, key_invariant)',
       'state "dyn_vals", kind: must be one of emap, vector, cht, lpm, not "hashmap"',
     ]],
     ['references to nothing', edited((m) => {
@@ -96,9 +96,9 @@ test('each malformed manifest gives one clear line per problem, naming the field
       m.tables.static_rules.below = { port: 'devices' };
     }), [
       'table "static_rules", below: "port" is not a column (columns: addr, device, output)',
-      'record "DynamicValue", field "output_port", below: must be a number from 1, a config value or "devices" (config values: capacity, expiration_time), not "ports"',
+      'record "DynamicValue", field "output_port", below: must be a number from 1, a config value or "devices" (config values: capacity, expiration_time, learn_group_sources), not "ports"',
       'state "dyn_emap", record: must name a record type of "records" (ether_addr, DynamicValue, StaticKey, StaticValue), not "mac"',
-      'state "dyn_vals", capacity: must be 1..16777216 (libVig\'s structures hold at most 2^24 entries), or the name of a config value holding such a number (config values: capacity, expiration_time), not "size"',
+      'state "dyn_vals", capacity: must be 1..16777216 (libVig\'s structures hold at most 2^24 entries), or the name of a config value holding such a number (config values: capacity, expiration_time, learn_group_sources), not "size"',
       'state "stat_vals", values: must name a vector state object, and only an emap has values, not "dyn_vals"',
     ]],
     ['frame bounds the wrong way round', edited((m) => (m.frame = { min: 100, max: 64 })), ['frame.min: must be at most frame.max (64), not 100']],

@@ -31,9 +31,18 @@ test('the bridge reads its static rules as count, MAC (wire bytes little-endian)
   assert.throws(() => (imports.get('static_rules_device') as (r: number) => number)(count), /read row \d+ of config table "static_rules", which has \d+ rows/);
 });
 
+test('the router reads its routes with each prefix as an i32, first octet most significant, as lpm_add takes it', () => {
+  const imports = tableImports(loadManifest(fileURLToPath(new URL('../../nfs/router', import.meta.url))));
+  const prefix = imports.get('routes_prefix') as (r: number) => number;
+  // Rows 0 and 3 of nfs/router/nf.json: 10.0.0.0 and 192.168.0.0.
+  assert.equal(prefix(0), 0x0a000000);
+  assert.equal(prefix(3), 0xc0a80000 | 0);
+});
+
 test('malformed tables are reported with the table, row and column, and what is expected', () => {
   const cases: [object, RegExp][] = [
     [rules({ addr: 'mac' }, [{ addr: '01:02:03' }]), /table "rules", row 0, column "addr": "01:02:03" is not a MAC address such as "02:00:00:00:00:01"/],
+    [rules({ prefix: 'ipv4' }, [{ prefix: '10.256.0.0' }]), /row 0, column "prefix": "10.256.0.0" is not an IPv4 address such as "10.0.0.0"/],
     [rules({ addr: 'mac', out: 'i32' }, [{ addr: '01:02:03:04:05:06' }]), /table "rules", row 0: the value of column "out" is missing/],
     [rules({ out: 'i16' }, []), /column "out": type must be one of u8, u16, u32, u64, i32, mac/],
     [rules({ out: 'u16' }, [{ out: 70000 }]), /row 0, column "out": 70000 is not a u16 \(0\.\.65535\)/],

@@ -38,7 +38,7 @@ test('completion: packet views and config keys in the function dialect', () => {
   const fn = 'def spec(packet, config, transmitted_packet):\n    ';
   assert.deepEqual(complete(`${fn}packet.tcpudp.|`).labels, ['dst_port', 'src_port']);
   assert.ok(complete(`${fn}transmitted_packet.|`).labels.includes('devices'));
-  assert.deepEqual(complete(`${fn}x = config["|`).labels, ['capacity', 'expiration_time']);
+  assert.deepEqual(complete(`${fn}x = config["|`).labels, ['capacity', 'expiration_time', 'learn_group_sources']);
 });
 
 test('completion: names of the language, the manifest and the spec', () => {

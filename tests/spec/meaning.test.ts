@@ -123,4 +123,23 @@ describe('meaning on nop', () => {
       assert.ok(inputFromModel(failure.model).packet.length < 14, file);
     }
   });
+
+  test('a spec pops the Ethernet header of an NF that reads no byte of it: present exactly when the frame holds one', async () => {
+    // Vigor's way of saying the nop's behaviour: the mismatch is the short frame, which is dropped.
+    const popped = 'eth = pop_header(ether, on_mismatch=([], []))\nreturn ([1 - received_on_port], [ether(eth, saddr=..., daddr=...)])\n';
+    holds(await nop.check('popped', popped));
+    // The header popped is the frame's own: claiming another source address fails, on a frame that has one.
+    const rewritten = refuted(await nop.check('rewritten', popped.replace('saddr=...', 'saddr=mac("02:00:00:00:00:01")')));
+    assert.ok(inputFromModel(rewritten.model).packet.length >= 14);
+    const bug = await variantSession(nop, NOP, { name: 'forward-short-popped', patches: [{ find: 'return length < ETHER_HEADER ? DROP : 1 - device;', replace: 'return 1 - device;' }] });
+    assert.ok(inputFromModel(refuted(await bug.check('popped', popped)).model).packet.length < 14);
+  });
+
+  test('rte_ether, the name Vigor 1.0 files give the Ethernet header, is that header in pops, constructors and checks', async () => {
+    const aliased = 'eth = pop_header(rte_ether, on_mismatch=([], []))\nreturn ([1 - received_on_port], [rte_ether(eth, saddr=eth.saddr)])\n';
+    holds(await nop.check('aliased', aliased));
+    refuted(await nop.check('aliased_rewrite', aliased.replace('saddr=eth.saddr', 'saddr=eth.daddr')));
+    const error = onlyError(await nop.check('aliased_typo', aliased.replace('saddr=eth.saddr', 'sadr=eth.saddr')));
+    assert.match(error.message, /no field 'sadr'; its fields are saddr, daddr(,| and) type/);
+  });
 });

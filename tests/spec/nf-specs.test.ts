@@ -1,4 +1,4 @@
-// Every spec and property file of nop and bridge passes the front-end, in the dialect its form says.
+// Every spec and property file of nop, bridge, nat and fw passes the front-end, in the dialect its form says.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -9,8 +9,12 @@ import { loadManifest } from '../../nf-abi/index.ts';
 import { nfDir, repositoryRoot } from './helpers.ts';
 
 const BRIDGE_PROPERTIES = ['broadcast', 'drop_or_forward', 'learn', 'no_loop', 'refresh', 'static_drop', 'table_updates'];
+const NAT_PROPERTIES = [
+  'block_packet_injection', 'block_unsolicited', 'ext_no_flow_alloc', 'forward_reply', 'int_alloc_flow',
+  'int_refresh_flow', 'known_flow_refresh', 'new_flow_forward', 'table_updates',
+];
 
-for (const nf of ['nop', 'bridge']) {
+for (const nf of ['nop', 'bridge', 'nat', 'fw']) {
   const dir = nfDir(nf);
   const manifest = loadManifest(dir);
   const specFile = { name: 'spec', file: `nfs/${nf}/spec.py`, text: readFileSync(`${dir}/spec.py`, 'utf8') };
@@ -31,6 +35,26 @@ for (const nf of ['nop', 'bridge']) {
 test('bridge: every property of NFS.md exists', () => {
   const names = listProperties(nfDir('bridge')).map((p) => p.name);
   for (const name of BRIDGE_PROPERTIES) assert.ok(names.includes(name), `missing nfs/bridge/properties/${name}.py`);
+});
+
+test('nat: every property of NFS.md exists, and the state and config keys are NFS.md\'s', () => {
+  const names = listProperties(nfDir('nat')).map((p) => p.name);
+  for (const name of NAT_PROPERTIES) assert.ok(names.includes(name), `missing nfs/nat/properties/${name}.py`);
+  const manifest = loadManifest(nfDir('nat'));
+  assert.deepEqual(manifest.state.map((s) => [s.name, s.kind, s.record]), [['flow_emap', 'emap', 'FlowId']]);
+  assert.deepEqual(manifest.records.FlowId!.map((f) => `${f.name}:${f.type}`), ['sp:u16', 'dp:u16', 'sip:u32', 'dip:u32', 'idev:u16', 'prot:u8']);
+  assert.deepEqual(Object.keys(manifest.config).sort(), ['capacity', 'expiration_time', 'ext_ip', 'start_port']);
+});
+
+test('fw: every property of NFS.md exists, and the state and config keys are NFS.md\'s', () => {
+  const names = listProperties(nfDir('fw')).map((p) => p.name);
+  for (const name of ['block_unsolicited', 'flowtable_refresh', 'outbound_forward', 'outbound_open_flow', 'reply_forward']) {
+    assert.ok(names.includes(name), `missing nfs/fw/properties/${name}.py`);
+  }
+  const manifest = loadManifest(nfDir('fw'));
+  assert.deepEqual(manifest.state.map((s) => [s.name, s.kind]), [['flow_emap', 'emap'], ['int_devices', 'vector']]);
+  assert.deepEqual(manifest.records.FlowId!.map((f) => `${f.name}:${f.type}`), ['sp:u16', 'dp:u16', 'sip:u32', 'dip:u32', 'prot:u8']);
+  assert.deepEqual(Object.keys(manifest.config).sort(), ['capacity', 'expiration_time']);
 });
 
 test('bridge: the manifest declares the spec-facing state of NFS.md', () => {

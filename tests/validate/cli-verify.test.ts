@@ -28,7 +28,7 @@ describe('vigor verify', () => {
     const run = vigor('verify', 'tests/programs/nfs/learner', '--spec', spec);
     assert.equal(run.status, 1);
     assert.match(run.stdout, /wrong: FAILS on learner/);
-    assert.match(run.stdout, /counterexample: device \d, time \d+ ns, frame of \d+ bytes/);
+    assert.match(run.stdout, /counterexample: device \d, time t0 = \d+ ns, frame of \d+ bytes/);
     assert.match(run.stdout, /the spec requires devices \d/);
     assert.match(run.stdout, /spec: .*wrong\.py:2/);
     assert.match(run.stdout, /replay on the run-time NF \(V8, run-time libVig\): reproduced/);

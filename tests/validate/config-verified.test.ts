@@ -63,7 +63,7 @@ describe('bridge: the configuration is part of what is verified', () => {
     const failure = refuted(await session.check('always_flooded', ALWAYS_FLOODED));
     const daddr = inputFromModel(failure.model).packet.slice(0, 6);
     const learned = Array.from(daddr, (b) => b.toString(16).padStart(2, '0')).join(':');
-    assert.ok(stateEntries(session.exploration, failure).some((line) => line.startsWith(`dyn_emap holds ${learned}`)), 'the destination was learned before the packet');
+    assert.ok(stateEntries(session.exploration, failure).some((line) => line.startsWith(`dyn_emap holds mac("${learned}")`)), 'the destination was learned before the packet');
   });
 
   test('seeded bug: nf_init skips the first static rule; the counterexample shows only real rules and replays', async () => {

@@ -8,7 +8,7 @@ import type { Problem } from './problem.ts';
 import { isAddressFunction, literalProblems } from './literals.ts';
 import { nodesNamed, readArguments, textOf, type Arguments } from './syntax-tree.ts';
 import { TypeEnvironment } from './types.ts';
-import { ADDRESS_FUNCTIONS, BUILTIN_FUNCTIONS, HEADER_FIELD_NAMES, isHeaderProtocol, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
+import { ADDRESS_FUNCTIONS, BUILTIN_FUNCTIONS, HEADER_FIELD_NAMES, HEADER_FLAGS, headerProtocolNamed, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
 
 export function checkSpec(tree: Tree, text: string, manifest: Manifest, dialect: Dialect): Problem[] {
   return new SpecChecker(tree, text, manifest, dialect).run();
@@ -70,8 +70,15 @@ class SpecChecker {
       if (!known.includes(name)) this.report(property, kind, `${what} is ${description}, which has no ${noun} '${name}'; its ${noun}s are ${list(known)}`);
     };
     switch (type?.kind) {
-      case 'header':
-        return unknown('header', `${withArticle(type.protocol)} header`, HEADER_FIELD_NAMES[type.protocol], 'field');
+      case 'header': {
+        const fields = HEADER_FIELD_NAMES[type.protocol];
+        const flags = HEADER_FLAGS[type.protocol];
+        if (!flags.length) return unknown('header', `${withArticle(type.protocol)} header`, fields, 'field');
+        if (![...fields, ...flags].includes(name)) {
+          this.report(property, 'header', `${what} is ${withArticle(type.protocol)} header, which has no field or flag '${name}'; its fields are ${list(fields)}, its flags ${list(flags)}`);
+        }
+        return;
+      }
       case 'record':
         return unknown('constructor', `${withArticle(type.record)} record`, this.recordFields(type.record), 'field');
       case 'state': {
@@ -100,7 +107,8 @@ class SpecChecker {
     if (this.types.isBound(name)) return;
     const record = this.types.recordOfConstructor(name);
     if (record) return this.checkRecordConstructor(callee, record, args);
-    if (isHeaderProtocol(name)) return this.checkHeaderConstructor(callee, name, args);
+    const protocol = headerProtocolNamed(name);
+    if (protocol) return this.checkHeaderConstructor(callee, protocol, args);
     if (name === 'pop_header') return this.checkPopHeader(call, args);
     if (isAddressFunction(name)) return this.checkAddressFunction(call, name, args);
     if (name === 'vector_get' || name === 'vector_set') this.checkArity(call, name, BUILTIN_FUNCTIONS[name]!.parameters, args, 'state');
@@ -122,7 +130,10 @@ class SpecChecker {
   private checkHeaderConstructor(callee: SyntaxNode, protocol: HeaderProtocol, args: Arguments): void {
     const fields = HEADER_FIELD_NAMES[protocol];
     for (const keyword of args.keywords) {
-      if (!fields.includes(keyword.name)) this.report(keyword.nameNode, 'header', `${withArticle(protocol)} header has no field '${keyword.name}'; its fields are ${list(fields)}`);
+      if (fields.includes(keyword.name)) continue;
+      // A flag is read as t.syn but written through the flags field.
+      const flag = HEADER_FLAGS[protocol].includes(keyword.name) ? `; ${keyword.name} is a flag: set it with flags=h.flags | ${keyword.name.toUpperCase()}` : '';
+      this.report(keyword.nameNode, 'header', `${withArticle(protocol)} header has no field '${keyword.name}'; its fields are ${list(fields)}${flag}`);
     }
     const base = this.types.typeOf(args.positional[0]);
     const hasBase = args.positional.length === 1 || (base?.kind === 'header' && base.protocol === protocol);
@@ -135,7 +146,7 @@ class SpecChecker {
 
   private checkPopHeader(call: SyntaxNode, args: Arguments): void {
     const protocol = args.positional[0];
-    if (!protocol || protocol.name !== 'VariableName' || !isHeaderProtocol(this.source(protocol))) {
+    if (!protocol || protocol.name !== 'VariableName' || !headerProtocolNamed(this.source(protocol))) {
       this.report(protocol ?? call, 'header', `pop_header's first argument is a header protocol: ${list(Object.keys(HEADER_FIELD_NAMES))}`);
     }
     for (const keyword of args.keywords) {
@@ -172,7 +183,7 @@ class SpecChecker {
     const key = subscript.getChild('String');
     if (!key) return;
     const name = this.source(key).slice(1, -1);
-    const declared = Object.keys(this.manifest.config);
+    const declared = [...Object.keys(this.manifest.config), ...Object.keys(this.manifest.tables ?? {})];
     if (!declared.includes(name)) this.report(key, 'config', `${this.manifest.name} has no config value '${name}'; nf.json declares ${list(declared)}`);
   }
 

@@ -13,10 +13,12 @@ import {
   configValues,
   FUNCTION_DIALECT_STATE,
   HEADER_FIELD_NAMES,
+  HEADER_FLAGS,
   PACKET_ATTRIBUTES,
   recordConstructorName,
   type Signature,
   STATE_METHODS,
+  TCP_FLAG_NAMES,
   TRANSMITTED_PACKET_ATTRIBUTES,
 } from './vocabulary.ts';
 
@@ -91,7 +93,10 @@ function expressionBefore(node: SyntaxNode, dot: number): SyntaxNode | undefined
 function membersOf(type: SpecType | undefined, manifest: Manifest): CompletionItem[] {
   switch (type?.kind) {
     case 'header':
-      return HEADER_FIELD_NAMES[type.protocol].map((f) => ({ label: f, kind: 'field', detail: `${type.protocol} field (little-endian load of the wire bytes)` }));
+      return [
+        ...HEADER_FIELD_NAMES[type.protocol].map((f): CompletionItem => ({ label: f, kind: 'field', detail: `${type.protocol} field (little-endian load of the wire bytes)` })),
+        ...HEADER_FLAGS[type.protocol].map((f): CompletionItem => ({ label: f, kind: 'field', detail: `whether the ${f.toUpperCase()} flag is set (a truth value)` })),
+      ];
     case 'record':
       return (manifest.records[type.record] ?? []).map((f) => ({ label: f.name, kind: 'field', detail: `${type.record}.${f.name}: ${f.type}` }));
     case 'state':
@@ -112,6 +117,7 @@ function namesInScope(types: TypeEnvironment, manifest: Manifest, functionDialec
     const type = types.typeOfName(name);
     add(name, type?.kind === 'state' ? 'state' : 'variable', type ? describe(type) : 'defined in this spec');
   }
+  for (const flag of TCP_FLAG_NAMES) add(flag, 'value', `the TCP ${flag} flag, as a tcp header's flags field holds it: t.flags == SYN | ACK`);
   if (functionDialect) {
     for (const [name, doc] of Object.entries(FUNCTION_DIALECT_STATE)) add(name, 'constructor', doc);
     for (const [name, s] of Object.entries(ADDRESS_FUNCTIONS)) add(name, 'function', signatureDetail(name, s));

@@ -5,7 +5,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import type { Manifest, StateObject } from '../../../nf-abi/index.ts';
 import type { Dialect } from './dialect.ts';
 import { nodesNamed, readArguments, textOf } from './syntax-tree.ts';
-import { isHeaderProtocol, recordConstructorName, type HeaderProtocol } from './vocabulary.ts';
+import { type HeaderProtocol, headerProtocolNamed, recordConstructorName } from './vocabulary.ts';
 
 export type SpecType =
   | { kind: 'header'; protocol: HeaderProtocol }
@@ -68,7 +68,7 @@ export class TypeEnvironment {
         const object = this.typeOf(expression.firstChild);
         const property = expression.getChild('PropertyName');
         const name = property ? textOf(property, this.text) : '';
-        if ((object?.kind === 'packet' || object?.kind === 'transmitted_packet') && isHeaderProtocol(name)) return { kind: 'header', protocol: name };
+        if ((object?.kind === 'packet' || object?.kind === 'transmitted_packet') && headerProtocolNamed(name) === name) return { kind: 'header', protocol: name };
         return undefined;
       }
       case 'CallExpression':
@@ -85,11 +85,13 @@ export class TypeEnvironment {
     if (callee.name === 'VariableName') {
       const name = textOf(callee, this.text);
       if (this.isBound(name)) return undefined;
-      if (isHeaderProtocol(name)) return { kind: 'header', protocol: name };
+      const protocol = headerProtocolNamed(name);
+      if (protocol) return { kind: 'header', protocol };
       const record = this.recordOfConstructor(name);
       if (record) return { kind: 'record', record };
       const first = args.positional[0];
-      if (name === 'pop_header' && first?.name === 'VariableName' && isHeaderProtocol(textOf(first, this.text))) return { kind: 'header', protocol: textOf(first, this.text) as HeaderProtocol };
+      const popped = name === 'pop_header' && first?.name === 'VariableName' ? headerProtocolNamed(textOf(first, this.text)) : undefined;
+      if (popped) return { kind: 'header', protocol: popped };
       if (name === 'vector_get') return this.elementOf(this.typeOf(first));
       return undefined;
     }

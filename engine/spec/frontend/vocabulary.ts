@@ -1,6 +1,6 @@
 // The names the spec language gives meaning to (SPEC-LANGUAGE.md), with a line of documentation
 // each: the static checks test against them and completion offers them.
-import { HEADER_FIELDS, isProtocol, type Manifest, type Protocol, type StateObject } from '../../../nf-abi/index.ts';
+import { HEADER_FIELDS, type Manifest, protocolNamed, type Protocol, type StateObject, TCP_FLAGS } from '../../../nf-abi/index.ts';
 
 export type HeaderProtocol = Protocol;
 
@@ -9,13 +9,26 @@ export const HEADER_FIELD_NAMES: Readonly<Record<HeaderProtocol, readonly string
   ether: fieldNames('ether'),
   ipv4: fieldNames('ipv4'),
   tcpudp: fieldNames('tcpudp'),
+  tcp: fieldNames('tcp'),
 };
 
 function fieldNames(protocol: Protocol): string[] {
   return HEADER_FIELDS[protocol].map(([name]) => name);
 }
 
-export const isHeaderProtocol = isProtocol;
+/** The TCP flags by name: `t.syn` (a truth value, read from `t.flags`), and `SYN` (its bit, to write `flags`). */
+export const TCP_FLAG_NAMES: readonly string[] = TCP_FLAGS.map(([name]) => name);
+
+/** Attributes of a header besides its fields: a tcp header's flags as truth values. */
+export const HEADER_FLAGS: Readonly<Record<HeaderProtocol, readonly string[]>> = {
+  ether: [],
+  ipv4: [],
+  tcpudp: [],
+  tcp: TCP_FLAG_NAMES.map((name) => name.toLowerCase()),
+};
+
+/** The header protocol a name in a spec stands for: a protocol's own name or an alias (`rte_ether`). */
+export const headerProtocolNamed = protocolNamed;
 
 export interface Signature {
   parameters: readonly string[];
@@ -41,6 +54,9 @@ export const STATE_METHODS: Partial<Record<StateObject['kind'], Record<string, S
     get: { parameters: ['index'], doc: 'the element at the index' },
     set: { parameters: ['index', 'value'], doc: 'replace the element at the index' },
   },
+  lpm: {
+    lookup: { parameters: ['address'], doc: 'the value (device) of the longest prefix the IPv4 address lies in, or -1' },
+  },
 };
 
 /** Values that exist in the statement dialect without import. */
@@ -60,7 +76,7 @@ export const BUILTIN_VALUES: Record<string, string> = {
 export const ADDRESS_FUNCTIONS = {
   mac: { parameters: ['text'], doc: 'a MAC address written "01:80:c2:00:00:00", as ether.saddr and ether.daddr hold it' },
   ip: { parameters: ['text'], doc: 'an IPv4 address written "10.0.0.1", as ipv4.saddr and ipv4.daddr hold it' },
-  port: { parameters: ['number'], doc: 'a TCP/UDP port number (0..65535), as tcpudp.src_port and tcpudp.dst_port hold it' },
+  port: { parameters: ['number'], doc: 'a TCP/UDP port number (0..65535), as the src_port and dst_port of tcpudp and tcp hold it' },
   ethertype: { parameters: ['number'], doc: 'an EtherType (0x0800 for IPv4), as ether.type holds it' },
   in_prefix: { parameters: ['address', 'prefix'], doc: 'whether an IPv4 address (ipv4.saddr, ipv4.daddr) lies in the prefix written "10.0.0.0/8"' },
   is_group: { parameters: ['address'], doc: 'whether a MAC address is a group (multicast or broadcast) address: the first octet\'s lowest bit' },
@@ -87,6 +103,8 @@ export const BUILTIN_FUNCTIONS: Record<string, Signature> = {
 /** The parameters of `def spec(...)` that make a module the function dialect, in order. */
 export const SPEC_FUNCTION_PARAMETERS = ['packet', 'config', 'transmitted_packet'] as const;
 
+const TCP_VIEW = `TCP header (${HEADER_FIELD_NAMES.tcp.join(', ')}; flags ${HEADER_FLAGS.tcp.join(', ')}), or None`;
+
 export const PACKET_ATTRIBUTES: Record<string, string> = {
   device: 'the device the packet came in on',
   length: 'frame length in bytes',
@@ -95,6 +113,7 @@ export const PACKET_ATTRIBUTES: Record<string, string> = {
   ether: 'Ethernet header, or None',
   ipv4: 'IPv4 header, or None',
   tcpudp: 'TCP/UDP ports, or None',
+  tcp: TCP_VIEW,
 };
 
 export const TRANSMITTED_PACKET_ATTRIBUTES: Record<string, string> = {
@@ -103,6 +122,7 @@ export const TRANSMITTED_PACKET_ATTRIBUTES: Record<string, string> = {
   ether: 'Ethernet header, or None',
   ipv4: 'IPv4 header, or None',
   tcpudp: 'TCP/UDP ports, or None',
+  tcp: TCP_VIEW,
 };
 
 /** State objects of the function dialect, bound to the NF's objects. */

@@ -37,6 +37,11 @@ class VigorKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "zi", "matches": {"zip"}},
         {"text": "str.isdig", "matches": {"str.isdigit"}},
         {"text": "%%t", "matches": {"%%ts"}},
+        # A magic's arguments complete from its options and folders, not as Python names (break, breakpoint).
+        {"text": "%nf br", "matches": {"bridge"}},
+        {"text": "%nf bridge --layers ", "matches": {"nf"}},
+        # Spec names in a plain cell, beside Python's.
+        {"text": "x = pop_hea", "matches": {"pop_header"}},
     ]
     complete_code_samples = ["1", "print('hello, world')", "def f(x):\n    return 2 * x\n\n", "%nf bridge"]
     incomplete_code_samples = ["print('''hello", "def f(x):\n    x + 1", "for i in range(3):", "%%ts\nconst a = 1;"]
@@ -50,6 +55,53 @@ class VigorKernelTests(jupyter_kernel_test.KernelTests):
             reply = kc.get_shell_msg(timeout=timeout)
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
+
+
+class PlainCellAssistanceTests(unittest.TestCase):
+    """is_complete's indent, inspection and `name?` in plain and property cells, as a front end asks for them."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name="vigor")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def reply(self, msg_id):
+        while True:
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]
+
+    def test_is_complete_indents_after_a_block_opener(self):
+        for code, indent in [
+            ("for port in range(2):", "    "),
+            ("%%property drops_short\nif packet_size < 14:", "    "),
+            ("# property: drops_short\nif packet_size < 14:\n    if now > 0:", "        "),
+        ]:
+            with self.subTest(code=code):
+                self.assertEqual(self.reply(self.kc.is_complete(code)), {"status": "incomplete", "indent": indent})
+        self.assertEqual(self.reply(self.kc.is_complete("# property: p\nreturn ([], [])"))["status"], "complete")
+
+    def test_inspect_documents_spec_names_in_plain_cells(self):
+        code = "h = pop_header(ether)"
+        content = self.reply(self.kc.inspect(code, cursor_pos=code.index("ether") + 2))
+        self.assertEqual(content["status"], "ok")
+        self.assertTrue(content["found"])
+        self.assertIn("ether", content["data"]["text/plain"])
+        content = self.reply(self.kc.inspect("pop_header", cursor_pos=3))
+        self.assertTrue(content["data"]["text/plain"].startswith("pop_header("), content)
+
+    def test_question_mark_shows_documentation_through_execute(self):
+        msg_id = self.kc.execute("len?")
+        self.assertEqual(self.reply(msg_id)["status"], "ok")
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "display_data":
+                self.assertIn("Signature: len(", msg["content"]["data"]["text/plain"])
+                return
 
 
 class InterruptTests(unittest.TestCase):

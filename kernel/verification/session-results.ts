@@ -1,0 +1,15 @@
+// What this kernel verified, as the JSON Python's `vigor` object is made of (kernel/python/kernel_runtime.py,
+// set_results): the selected NF, the latest report of each property checked against it, the checks' figures.
+import type { NotebookVerification } from './verification-magics.ts';
+
+export function resultsJson(verification: NotebookVerification): string {
+  const nf = verification.selected;
+  return JSON.stringify({
+    nf: nf
+      ? { name: nf.name, folder: nf.nfDir, layers: nf.layers, ...nf.figures, traceList: nf.traces, hasSpec: nf.hasSpec, propertyFiles: nf.propertyFiles }
+      : null,
+    properties: Object.fromEntries(verification.reports),
+    // Every field on every check (null where it does not apply), so Python can read `check.property` of any.
+    checks: verification.records.map((record) => ({ nf: record.nf, property: record.property ?? null, verdict: record.verdict ?? null, traces: record.traces, specPaths: record.specPaths ?? null, seconds: record.seconds })),
+  });
+}

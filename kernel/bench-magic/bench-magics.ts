@@ -7,7 +7,8 @@ import { magicFailure } from '../session/magic-failures.ts';
 import type { Magic, MagicContext } from '../session/magics.ts';
 import type { CellOutcome } from '../session/output.ts';
 import { InterruptibleWorker, WorkerFailure } from '../workers/interruptible-worker.ts';
-import { planBench } from './bench-options.ts';
+import { nfCandidates } from '../verification/nf-folders.ts';
+import { benchCommand, planBench } from './bench-options.ts';
 import type { BenchRequestBody } from './bench-protocol.ts';
 import { benchmarkPlotBundles, benchmarkTableBundle } from './bench-render.ts';
 
@@ -52,6 +53,7 @@ export class NotebookBenchmarks {
         }
       },
       dispose: () => this.worker.close(),
+      arguments: { command: () => benchCommand(this.workingDirectory), candidates: (typed) => nfCandidates(typed, this.workingDirectory) },
     }];
   }
 

@@ -2,7 +2,7 @@
 // enough for a notebook (seconds per NF); the options are those of `vigor bench` that make sense in a cell.
 import { resolve } from 'node:path';
 import { DEFAULT_TRAFFIC, type BenchOptions } from '../../runtime/index.ts';
-import { magicCommand, parseMagic } from '../session/magic-failures.ts';
+import { magicCommand, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import { notAnNf, resolveNfFolder } from '../verification/nf-folders.ts';
 
 /** 100,000 measured packets after the table fill and 20,000 warm-up, 3 repetitions: a few seconds per NF. */
@@ -30,8 +30,8 @@ interface Chosen {
   pcap?: string;
 }
 
-/** `selected` is the folder and name of the NF `%nf` selected, benchmarked when the cell names none. */
-export function planBench(args: string, workingDirectory: string, selected: { dir: string; name: string } | undefined): BenchPlan {
+/** The command `%bench` parses with, which completion also offers the options of. */
+export function benchCommand(workingDirectory: string): WordedCommand {
   const { traffic, repetitions } = NOTEBOOK_BENCH;
   const command = magicCommand('%bench', '%bench bridge --occupancy 0.9 --packets 100000').argument('[NF...]');
   // A number option; its default (the notebook's) is also the example its mistakes show.
@@ -47,6 +47,13 @@ export function planBench(args: string, workingDirectory: string, selected: { di
   number('--repetitions', 'a whole number, at least 1', whole(1), repetitions);
   number('--seed', 'a whole number', whole(0), traffic.seed);
   command.option('--pcap <FILE>', 'a classic libpcap capture to replay', (file: string) => resolve(workingDirectory, file));
+  return command;
+}
+
+/** `selected` is the folder and name of the NF `%nf` selected, benchmarked when the cell names none. */
+export function planBench(args: string, workingDirectory: string, selected: { dir: string; name: string } | undefined): BenchPlan {
+  const { traffic } = NOTEBOOK_BENCH;
+  const command = benchCommand(workingDirectory);
   const chosen = parseMagic(command, args).opts<Chosen>();
   const options: BenchOptions = {
     traffic: { ...traffic, occupancy: chosen.occupancy, newFlowShare: chosen.newFlows, packets: chosen.packets, warmup: chosen.warmup, seed: chosen.seed },

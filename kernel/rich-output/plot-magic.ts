@@ -16,6 +16,7 @@ export interface PlotKind {
 export function plotMagic(kinds: PlotKind[]): Magic {
   const names = kinds.map((kind) => kind.name);
   const choices = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  const command = () => magicCommand('%plot', `%plot ${names[0]}`).argument('[KIND...]');
   // One magic per kernel session: after a restart, the next chart carries plotly.js again.
   let plotlyShown = false;
   return {
@@ -24,16 +25,16 @@ export function plotMagic(kinds: PlotKind[]): Magic {
     summary: `plot what ran in this kernel: ${kinds.map((kind) => `%plot ${kind.name} (${kind.summary})`).join(', ')}`,
     run: async ({ args }, { sink }) => {
       try {
-        const command = parseMagic(magicCommand('%plot', `%plot ${names[0]}`).argument('[KIND...]'), args);
-        const asked = command.args;
+        const parsed = parseMagic(command(), args);
+        const asked = parsed.args;
         if (asked.length === 0 || asked.some((name) => !names.includes(name))) {
-          command.error(`%plot takes ${choices} (one or more, e.g. %plot ${names[0]}), got "${args}"`);
+          parsed.error(`%plot takes ${choices} (one or more, e.g. %plot ${names[0]}), got "${args}"`);
         }
         // Every plot is drawn first: a missing one is the cell's error and nothing is shown half-way.
         const drawn = asked.map((name) => kinds.find((kind) => kind.name === name)!.draw());
         const charts: MimeBundle[] = [];
         for (const plot of drawn) {
-          if ('nothingYet' in plot) return command.error(plot.nothingYet);
+          if ('nothingYet' in plot) return parsed.error(plot.nothingYet);
           charts.push(...plot);
         }
         for (const chart of charts) {
@@ -45,5 +46,6 @@ export function plotMagic(kinds: PlotKind[]): Magic {
         return magicFailure(error, {}, 'this is a bug of the kernel: report it with the notebook');
       }
     },
+    arguments: { command, candidates: () => names },
   };
 }

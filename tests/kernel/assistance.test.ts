@@ -17,6 +17,9 @@ test('%nf completes NF folders (not Python names), its options and their values'
   assert.deepEqual((await complete('%nf bridge --layers ')).matches, ['nf']);
   assert.deepEqual((await complete('x = 1\n%nf brea')).matches, [], 'no Python name in a magic argument');
   assert.deepEqual((await complete('%history -')).matches.sort(), ['--grep', '--last', '--line-numbers']);
+  assert.deepEqual((await complete('%bench br')).matches, ['bridge']);
+  assert.deepEqual((await complete('%bench nop --pack')).matches, ['--packets']);
+  assert.deepEqual((await complete('%plot tim')).matches, ['times']);
 });
 
 test('%verify completes the properties of the selected NF and of earlier cells', async () => {

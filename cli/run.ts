@@ -10,17 +10,18 @@ export function addRun(program: WordedCommand, exit: (code: number) => void): vo
     .command('run')
     .description('execute a notebook without Jupyter; the executed notebook goes to NAME.executed.ipynb beside NAME.ipynb ' +
       '(like nbconvert\'s NAME.nbconvert.ipynb), never over the input unless -o names it')
-    .usage('NOTEBOOK [-o OUT.ipynb] [--html OUT.html]')
+    .usage('NOTEBOOK [-o OUT.ipynb] [--html OUT.html] [--progress]')
     .argument('<NOTEBOOK>', 'an nbformat 4 notebook (.ipynb)')
     .option('-o, --output <OUT.ipynb>', 'write the executed notebook here instead (may be NOTEBOOK itself)')
-    .option('--html <OUT.html>', 'also export it as an HTML page');
-  command.action(async (notebookPath: string, { output, html }: { output?: string; html?: string }) => {
+    .option('--html <OUT.html>', 'also export it as an HTML page')
+    .option('--progress', 'print each cell on stderr as it starts, and its time when it ends');
+  command.action(async (notebookPath: string, { output, html, progress }: { output?: string; html?: string; progress?: boolean }) => {
     requireFile(command, notebookPath, notebookPath);
     const outputPath = output ?? executedPath(notebookPath);
     // Checked before the cells run, which can take minutes: a path that cannot be written would lose their outputs.
     requireFolderOf(command, `-o ${outputPath}`, outputPath);
     if (html) requireFolderOf(command, `--html ${html}`, html);
-    exit(await run(notebookPath, outputPath, html));
+    exit(await run(notebookPath, outputPath, html, progress === true));
   });
 }
 
@@ -30,10 +31,10 @@ function executedPath(notebookPath: string): string {
   return join(dir, `${name}.executed.ipynb`);
 }
 
-async function run(notebookPath: string, outputPath: string, htmlPath: string | undefined): Promise<number> {
+async function run(notebookPath: string, outputPath: string, htmlPath: string | undefined, progress: boolean): Promise<number> {
   // Loaded here so that the other commands start without the kernel.
   const { runNotebook } = await import('../kernel/index.ts');
-  const result = await runNotebook({ notebookPath, outputPath, ...(htmlPath ? { htmlPath } : {}) });
+  const result = await runNotebook({ notebookPath, outputPath, ...(htmlPath ? { htmlPath } : {}), ...(progress ? { progress: (line: string) => console.error(line) } : {}) });
   console.log(`ran ${result.cellsRun} code cell(s); executed notebook written to ${outputPath}${htmlPath ? `, HTML to ${htmlPath}` : ''}`);
   if (!result.failure) return 0;
   const { cellIndex, error } = result.failure;

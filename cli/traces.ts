@@ -1,30 +1,34 @@
-// `vigor traces NF_DIR [--loop-bound N]`: every path of an NF's nf_process, explored symbolically: its traces and
-// low-level violations with counterexamples (exit 1 on a violation).
+// `vigor traces NF_DIR [--layers LAYERS] [--loop-bound N]`: every path of an NF's nf_process (or, with the stack, of
+// stack_poll), explored symbolically: its traces and low-level violations with counterexamples (exit 1 on a violation).
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WordedCommand } from '../options/index.ts';
 import { buildNf } from '../toolchain/build.ts';
+import { addLayersOption, chosenLayers } from './layers-option.ts';
 
 export function addTraces(program: WordedCommand, exit: (code: number) => void): void {
   const command = program
     .command('traces')
     .description("explore every path of the NF's nf_process (NF_DIR may be a folder of NFs, e.g. nfs); exits 1 when a violation is found")
-    .usage('NF_DIR [--loop-bound N]')
+    .usage('NF_DIR [--layers LAYERS] [--loop-bound N]')
     .argument('<NF_DIR>', 'an NF folder (with nf.json), or a folder of them');
-  command
+  addLayersOption(command)
     .option('--loop-bound <N>', 'iterations a loop may run before the exploration reports a possible hang', (text: string) =>
       /^\d+$/.test(text) ? Number(text) : command.error(`--loop-bound takes a whole number, not "${text}"`))
-    .action(async (dir: string, { loopBound }: { loopBound?: number }) => exit(await traces(command, resolve(dir), loopBound)));
+    .action(async (dir: string, { loopBound, layers }: { loopBound?: number; layers: string }) => exit(await traces(command, resolve(dir), layers, loopBound)));
 }
 
-async function traces(command: WordedCommand, dir: string, loopBound: number | undefined): Promise<number> {
+async function traces(command: WordedCommand, dir: string, named: string, loopBound: number | undefined): Promise<number> {
   // Loaded here so that the other commands start without the engine.
-  const { exploreNf, formatExploration } = await import('../engine/index.ts');
+  const engine = await import('../engine/index.ts');
+  const { exploreLayers, formatExploration, formatLayerFigures, layerFigures } = engine;
+  const layers = chosenLayers(command, named, engine);
   let violations = 0;
   for (const nfDir of nfFolders(command, dir)) {
     // A source that is missing is an error (as in `vigor verify`), never a skipped NF: buildNf says which file.
-    const run = await exploreNf(await buildNf(nfDir), { limits: loopBound ? { loopBound } : {} });
+    const run = await exploreLayers(await buildNf(nfDir), layers, { limits: loopBound ? { loopBound } : {} });
     console.log(formatExploration(run));
+    console.log(`  ${formatLayerFigures(layerFigures(layers, run.figures, []))}`);
     violations += run.violations.length + run.initViolations.length;
   }
   return violations > 0 ? 1 : 0;

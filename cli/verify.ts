@@ -1,14 +1,15 @@
-// `vigor verify NF_DIR [--property NAME ...] [--spec FILE ...]`: spec.py and every property (or those named)
+// `vigor verify NF_DIR [--layers LAYERS] [--property NAME ...] [--spec FILE ...]`: spec.py and every property (or those named)
 // against the NF's traces, on a pool of worker threads: the verdict table, the NF's own violations, and each
 // failure with its counterexample and replay. Exit 0 when every property holds and the NF has no violation, 1 when
 // something fails, 2 on an error (an invalid spec, an ERROR verdict; build errors and usage mistakes via main).
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadManifest } from '../nf-abi/index.ts';
 import type { Layers } from '../engine/index.ts';
 import type { WordedCommand } from '../options/index.ts';
 import { buildNf } from '../toolchain/build.ts';
 import { requireFile } from './input-files.ts';
+import { addLayersOption, chosenLayers } from './layers-option.ts';
 import { StatusLine } from './status-line.ts';
 
 type Engine = typeof import('../engine/index.ts');
@@ -18,6 +19,7 @@ type Row = Parameters<Engine['formatResultTable']>[3][number];
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 interface Chosen {
+  layers: string;
   property?: string[];
   spec?: string[];
 }
@@ -36,8 +38,9 @@ export function addVerify(program: WordedCommand, exit: (code: number) => void):
       'property holds and the NF has no violation, 1: a property fails or the NF has a violation, 2: an error (an invalid ' +
       'spec, an ERROR verdict, a build or manifest error, a usage mistake). Invalid specs are reported first, before the NF ' +
       'is built; when every spec is invalid nothing else is done. Progress goes to stderr when it is a terminal')
-    .usage('NF_DIR [--property NAME ...] [--spec FILE ...]')
-    .argument('<NF_DIR>', 'an NF folder (with nf.json)')
+    .usage('NF_DIR [--layers LAYERS] [--property NAME ...] [--spec FILE ...]')
+    .argument('<NF_DIR>', 'an NF folder (with nf.json)');
+  addLayersOption(command)
     .option('--property <NAME>', "a property of the NF's properties/ folder (repeatable)", collect)
     .option('--spec <FILE>', 'a spec file (repeatable)', collect);
   command.action(async (dir: string, options: Chosen) => exit(await verify(command, resolve(dir), options)));
@@ -46,6 +49,7 @@ export function addVerify(program: WordedCommand, exit: (code: number) => void):
 async function verify(command: WordedCommand, nfDir: string, options: Chosen): Promise<number> {
   // Loaded here so that the other commands start without the engine.
   const engine = await import('../engine/index.ts');
+  const layers = chosenLayers(command, options.layers, engine);
   const specs = chosenSpecs(command, nfDir, options, engine);
   // Static analysis first: a spec that cannot run is reported in a moment, not after the build and exploration.
   const manifest = loadManifest(nfDir);
@@ -66,15 +70,16 @@ async function verify(command: WordedCommand, nfDir: string, options: Chosen): P
 
   const status = new StatusLine();
   try {
-    await exploreOnce(nfDir, manifest.name, status, engine);
+    await exploreOnce(nfDir, manifest.name, layers, status, engine);
     status.show(`checking ${manifest.name}: 0 of ${valid.length} properties done`);
     const verification = await engine.verifyInParallel(nfDir, valid.map((spec) => spec.path),
-      (done) => status.show(`checking ${manifest.name}: ${done} of ${valid.length} properties done`));
+      (done) => status.show(`checking ${manifest.name}: ${done} of ${valid.length} properties done`), { layers });
     status.clear();
     const { results, violations } = verification;
     const checked = new Map(valid.map((spec, i) => [spec, results[i]!]));
     const rows: Row[] = specs.map((spec) => checked.get(spec) ?? { name: spec.name, verdict: 'invalid' });
     console.log(engine.formatResultTable(verification.nf, verification.traces, violations.length, rows));
+    console.log(engine.formatLayerFigures(verification.figures));
     if (violations.length > 0) console.log(`\nThe NF's own violations (fix them first):\n${violations.join('\n')}`);
     for (const result of results) if (result.verdict !== 'holds') console.log(`\n${result.report}`);
     if (rows.some((r) => r.verdict === 'invalid' || r.verdict === 'error')) return 2;
@@ -91,21 +96,20 @@ async function verify(command: WordedCommand, nfDir: string, options: Chosen): P
  */
 function chosenSpecs(command: WordedCommand, nfDir: string, options: Chosen, engine: Engine): SpecFile[] {
   const properties = join(nfDir, 'properties');
-  const shownFromHere = (path: string) => relative(process.cwd(), path);
   const named = [
     ...(options.spec ?? []).map((file) => ({ path: requireFile(command, `--spec ${file}`, resolve(file)), shown: file })),
     ...(options.property ?? []).map((name) => {
       const path = join(properties, `${name}.py`);
       if (!existsSync(path)) command.error(`no property ${name}: ${path} does not exist (properties: ${engine.listProperties(nfDir).map((p) => p.name).join(', ') || 'none'})`);
-      return { path, shown: shownFromHere(path) };
+      return { path, shown: engine.shownPath(path) };
     }),
   ];
   const everything = () => [join(nfDir, 'spec.py'), ...engine.listProperties(nfDir).map((p) => join(properties, `${p.name}.py`))]
-    .filter((path) => existsSync(path)).map((path) => ({ path, shown: shownFromHere(path) }));
+    .filter((path) => existsSync(path)).map((path) => ({ path, shown: engine.shownPath(path) }));
   const byPath = new Map<string, SpecFile>();
   for (const { path, shown } of named.length > 0 ? named : everything()) byPath.set(path, { path, shown, name: engine.propertyName(path) });
   const specs = [...byPath.values()];
-  if (specs.length === 0) command.error(`${relative(process.cwd(), nfDir) || '.'} has no spec.py and no properties/*.py: write one, or name a spec with --spec FILE`);
+  if (specs.length === 0) command.error(`${engine.shownPath(nfDir) || '.'} has no spec.py and no properties/*.py: write one, or name a spec with --spec FILE`);
   for (const spec of specs) {
     const twin = specs.find((other) => other !== spec && other.name === spec.name);
     if (twin) command.error(`two specs are named ${spec.name} (${spec.shown} and ${twin.shown}): the table could not tell them apart; rename one`);
@@ -117,11 +121,11 @@ function chosenSpecs(command: WordedCommand, nfDir: string, options: Chosen, eng
  * Builds and explores the NF here, showing progress, unless its traces are cached: the pool's workers then read
  * them from the cache (as every later run does) instead of each exploring the NF at once, without a word.
  */
-async function exploreOnce(nfDir: string, nf: string, status: StatusLine, engine: Engine): Promise<void> {
+async function exploreOnce(nfDir: string, nf: string, layers: Layers, status: StatusLine, engine: Engine): Promise<void> {
   status.show(`building ${nf}`);
   const build = await buildNf(nfDir);
   status.show(`exploring ${nf}`);
-  await engine.exploreCached(build, 'nf' satisfies Layers, {
+  await engine.exploreCached(build, layers, {
     progress: ({ done, detail }) => status.show(`exploring ${nf}: ${done} paths explored${detail ? `, ${detail}` : ''}`, false),
   });
 }

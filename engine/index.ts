@@ -2,7 +2,11 @@
 // Folders outside engine/ import the engine only from here (tests may reach inside).
 
 // Verification sessions: an NF's traces, checked against properties one at a time (pay-as-you-go).
-export { type Layers, type PropertyResult, type ReplayedFailure, VerificationSession } from './session/session.ts';
+export { type PropertyResult, type ReplayedFailure, VerificationSession } from './session/session.ts';
+// The layers a verification covers, and its Table 3 figures.
+export { type LayerFigures, layerFigures, LAYERS, LAYERS_HELP, type Layers, readLayers } from './stack/layers.ts';
+export { formatLayerFigures } from './render/layers.ts';
+export { exploreLayers } from './stack/explore-layers.ts';
 export type { Replay } from './session/replay.ts';
 // The trace cache, for a caller that explores once before many sessions read the traces (`vigor verify`).
 export { exploreCached } from './session/trace-cache.ts';
@@ -19,10 +23,11 @@ export { exploreNf, type NfExploration } from './nf/explore-nf.ts';
 export { Solver } from './solver/z3.ts';
 export { EngineError, type Violation, type Watch } from './symbex/violations.ts';
 // Renderings: text for the CLI, plain data the kernel turns into HTML.
-export { formatExploration, formatViolation, traceOutput } from './render/exploration.ts';
+export { formatExploration, traceOutput } from './render/exploration.ts';
+export { describeViolation, formatViolation, type ViolationDescription } from './render/violation.ts';
 export { formatStep, type PathStep, traceLines } from './render/nf-path.ts';
-export { replayWords } from './render/text.ts';
-export { describeFailure, type FailureDescription } from './render/failure.ts';
+export { replayWords, shownPath } from './render/text.ts';
+export { describeFailure, type FailureDescription, type InputDescription } from './render/failure.ts';
 export { formatPropertyResult, formatResultTable, type PropertyRow, verdictSummary, verdictWord } from './render/property.ts';
 // The spec language's static front-end: analysis, diagnostics, completion, the vocabulary, property files.
 export * from './spec/frontend/index.ts';

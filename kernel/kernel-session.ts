@@ -11,6 +11,7 @@ import { StreamCoalescer } from './session/stream-coalescer.ts';
 import { PythonRuntime } from './python/python-runtime.ts';
 import type { CellHandler, ExecuteOptions, ExecuteSummary, IsCompleteAnswer } from './session/cell-handler.ts';
 import { NotebookBenchmarks } from './bench-magic/bench-magics.ts';
+import { NotebookEvaluation } from './evaluation-magic/evaluation-magics.ts';
 import { plotMagic } from './rich-output/plot-magic.ts';
 import { typeScriptMagic } from './typescript/ts-magic.ts';
 import { propertyCell } from './verification/property-cell.ts';
@@ -41,6 +42,8 @@ export class KernelSession implements CellHandler {
   private readonly completionSources: CompletionSource[] = [];
   private readonly inspectionSources: InspectionSource[] = [];
   private readonly verification: NotebookVerification;
+  private readonly benchmarks: NotebookBenchmarks;
+  private readonly evaluation = new NotebookEvaluation();
   /** The results JSON Python's `vigor` was last given. */
   private resultsGiven = '';
   private executionCount = 0;
@@ -55,7 +58,9 @@ export class KernelSession implements CellHandler {
     for (const magic of verification.magics()) this.magics.register(magic);
     const selectedNf = () => (verification.selected ? { dir: verification.selected.nfDir, name: verification.selected.name } : undefined);
     const benchmarks = new NotebookBenchmarks(options.workingDirectory, selectedNf);
+    this.benchmarks = benchmarks;
     for (const magic of benchmarks.magics()) this.magics.register(magic);
+    for (const magic of this.evaluation.magics()) this.magics.register(magic);
     this.magics.register(plotMagic([...verification.plotKinds(), ...benchmarks.plotKinds()]));
     this.magicAssistance = new MagicAssistance(this.magics);
     const spec = new SpecAssistance(verification);
@@ -166,7 +171,7 @@ export class KernelSession implements CellHandler {
 
   /** Python's `vigor` follows what the verification magics found (only when it changed). */
   private giveResultsToPython(): void {
-    const json = resultsJson(this.verification);
+    const json = resultsJson(this.verification, { benchmarks: this.benchmarks.results, evaluation: this.evaluation.data });
     if (json === this.resultsGiven) return;
     this.resultsGiven = json;
     this.python.setResults(json);

@@ -2,3 +2,5 @@
 // runs and what the verifier replays counterexamples on).
 export { type ImportObject, type LoadedNf, loadNf, NfAbort, type NfBinary } from './load-nf.ts';
 export { createLibVig, type LibVig, LibVigError } from './runtime/index.ts';
+// The Maglev table, for the load balancer's TypeScript baseline (runtime/baselines/lb.ts): the same backends' order.
+export { Cht } from './runtime/cht.ts';

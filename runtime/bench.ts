@@ -1,11 +1,11 @@
 // The benchmark: one trace, run by the verified .wasm NF and by its baselines in the same process, in turn in
 // each repetition (so that noise from other work on the machine spreads over all of them), outputs
 // cross-checked, figures summarised as data (for the CLI's table and JSON, and for the kernel's plots).
-import { DROP, loadManifest } from '../nf-abi/index.ts';
+import { DROP, loadManifest, type Manifest } from '../nf-abi/index.ts';
 import { trafficFromCapture } from './capture-traffic.ts';
 import { implementationsOf, type ImplementationId } from './implementations.ts';
 import { readPcap, writePcap } from './pcap.ts';
-import { spread, summariseLatencies, type LatencySummary, type Spread } from './statistics.ts';
+import { latencyPercentiles, spread, summariseLatencies, type LatencySummary, type Spread } from './statistics.ts';
 import type { PacketTrace, ProcessedPackets } from './trace.ts';
 import { BENCH_ROUTES, generateRoutedTraffic, routingTable, withBenchRoutes } from './route-traffic.ts';
 import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, type TrafficOptions } from './traffic.ts';
@@ -29,6 +29,8 @@ export interface ImplementationFigures {
   mppsByRepetition: number[];
   /** Probe latency in ns: each repetition's median, 99th percentile and maximum, spread over repetitions. */
   latencyNs: { median: Spread; p99: Spread; max: Spread };
+  /** The last repetition's probe latency in ns at each percent 0, 1, ..., 100 (its distribution, for CDF plots). */
+  latencyPercentilesNs: number[];
 }
 
 export interface NfBenchmark {
@@ -59,8 +61,11 @@ export interface NfBenchmark {
 
 export class OutputMismatch extends Error {}
 
-export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT_BENCH, progress: (line: string) => void = () => {}): Promise<NfBenchmark> {
-  // A router runs with a generated routing table of thousands of prefixes (route-traffic.ts), the same for all three.
+/**
+ * The NF's manifest as benchmarked and its traffic: the capture when `pcap` is given, else generated. A router runs
+ * with a generated routing table of thousands of prefixes (route-traffic.ts), the same for all implementations.
+ */
+export function benchTraffic(nfDir: string, options: Pick<BenchOptions, 'traffic' | 'pcap'>): { manifest: Manifest; trace: PacketTrace; table: string | null } {
   const table = routingTable(loadManifest(nfDir));
   const manifest = table ? withBenchRoutes(loadManifest(nfDir), table, options.traffic.seed) : loadManifest(nfDir);
   const trace = options.pcap
@@ -68,6 +73,11 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
     : table
       ? generateRoutedTraffic(manifest, table, options.traffic)
       : generateTraffic(manifest, options.traffic);
+  return { manifest, trace, table };
+}
+
+export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT_BENCH, progress: (line: string) => void = () => {}): Promise<NfBenchmark> {
+  const { manifest, trace, table } = benchTraffic(nfDir, options);
   const { implementations, missing } = await implementationsOf(nfDir, manifest);
   progress(`${manifest.name}: ${trace.untimed} untimed + ${trace.measured} measured packets; ${implementations.map((i) => i.id).join(', ')}`);
   const runs = implementations.map((implementation) => ({ implementation, run: implementation.prepare(trace), repetitions: [] as Repetition[], last: null as ProcessedPackets | null }));
@@ -78,13 +88,13 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
     for (const entry of order) {
       // The processed records live in a buffer the next repetition reuses: summarise them now.
       const { elapsedNs, processed } = entry.run();
-      entry.repetitions.push({ mpps: trace.measured / elapsedNs * 1e3, latency: summariseLatencies(processed.latencies()) });
+      entry.repetitions.push({ mpps: trace.measured / elapsedNs * 1e3, latency: summariseLatencies(processed.latencies()), percentiles: latencyPercentiles(processed.latencies()) });
       entry.last = processed;
     }
     progress(`  repetition ${repetition + 1}/${options.repetitions}: ${order.map((r) => `${r.implementation.id} ${r.repetitions.at(-1)!.mpps.toFixed(2)} Mpps`).join(', ')}`);
   }
   const reference = runs[0]!.last!;
-  for (const { implementation, last } of runs.slice(1)) requireSameOutputs(reference, last!, implementation.id, trace);
+  for (const { implementation, last } of runs.slice(1)) requireSameOutputs(reference, last!, implementation.id, trace, manifest.devices);
 
   const implementationsFigures = runs.map(({ implementation, repetitions }) => figures(implementation.id, repetitions));
   const ratios: NfBenchmark['ratios'] = {};
@@ -113,6 +123,7 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
 interface Repetition {
   mpps: number;
   latency: LatencySummary;
+  percentiles: number[];
 }
 
 function figures(id: ImplementationId, repetitions: Repetition[]): ImplementationFigures {
@@ -126,21 +137,26 @@ function figures(id: ImplementationId, repetitions: Repetition[]): Implementatio
       p99: spread(latencies.map((l) => l.p99)),
       max: spread(latencies.map((l) => l.max)),
     },
+    latencyPercentilesNs: repetitions.at(-1)?.percentiles ?? [],
   };
 }
 
-function requireSameOutputs(reference: ProcessedPackets, other: ProcessedPackets, id: ImplementationId, trace: PacketTrace): void {
-  const packet = reference.firstDifference(other);
+function requireSameOutputs(reference: ProcessedPackets, other: ProcessedPackets, id: ImplementationId, trace: PacketTrace, devices: number): void {
+  const packet = reference.firstDifference(other, devices);
   if (packet < 0) return;
-  const describe = (processed: ProcessedPackets) => `device ${processed.output(packet)}, bytes ${Buffer.from(processed.frame(packet).subarray(0, 16)).toString('hex')}...`;
+  const describe = (processed: ProcessedPackets) => {
+    const sent = processed.sentOn(packet, devices);
+    const on = Array.from({ length: devices }, (_, device) => device).filter((device) => sent & (1 << device));
+    return on.length ? `devices ${on.join(', ')}, bytes ${Buffer.from(processed.frame(packet).subarray(0, 16)).toString('hex')}...` : 'no device (dropped)';
+  };
   throw new OutputMismatch(
     `the ${id} baseline and the verified NF disagree on measured packet ${packet} (trace packet ${trace.untimed + packet}, input device ${trace.device(trace.untimed + packet)}): ` +
       `wasm gave ${describe(reference)}, ${id} gave ${describe(other)}; the baseline does not implement the NF's behaviour`,
   );
 }
 
-/** The frames the NF sent (every result but DROP), stamped with their time of arrival. */
-function* sentFrames(trace: PacketTrace, processed: ProcessedPackets): Generator<{ time: bigint; frame: Uint8Array }> {
+/** The frames the NF sent (every result but DROP), stamped with their time of arrival: what --pcap-out writes. */
+export function* sentFrames(trace: PacketTrace, processed: ProcessedPackets): Generator<{ time: bigint; frame: Uint8Array }> {
   for (let packet = 0; packet < processed.count; packet++) {
     if (processed.output(packet) !== DROP) yield { time: trace.time(trace.untimed + packet), frame: processed.frame(packet) };
   }

@@ -1,13 +1,15 @@
-// The three ways an NF is run by the benchmark: the verified .wasm (the product), its C twin compiled natively
-// (the machine's limit) and the idiomatic TypeScript baseline (what a developer would write without us).
-import { buildNf } from '../toolchain/build.ts';
+// The three ways an NF is run by the benchmark: the verified .wasm with the stack under it on an emulated device
+// (the product), its C twin compiled natively under the C stack on the same rings (the machine's limit) and the
+// idiomatic TypeScript baseline (what a developer would write without us).
+import { buildStackedNf } from '../toolchain/build.ts';
 import type { Manifest } from '../nf-abi/index.ts';
 import { TYPESCRIPT_BASELINES } from './baselines/index.ts';
 import { buildNativeHarness, cTwinOf, GccMissing, runNativeHarness } from './native-baseline.ts';
 import type { Pass, PassResult } from './pass.ts';
 import type { PacketTrace } from './trace.ts';
 import { prepareTypeScriptPasses } from './typescript-runner.ts';
-import { prepareWasmPasses } from './wasm-runner.ts';
+import { deviceEmulation } from './emulated-device.ts';
+import { prepareStackedPasses } from './stacked-runner.ts';
 
 /** A repetition: a throughput pass, then a latency pass. */
 function throughputThenLatency(pass: Pass): () => PassResult {
@@ -45,12 +47,13 @@ function nativeHarness(twin: string, manifest: Manifest): { binary: string } | {
 
 /** `manifest`: nf.json's, unless given (the benchmark's config, such as a router's generated routing table). */
 export async function implementationsOf(nfDir: string, benchManifest?: Manifest): Promise<NfImplementations> {
-  const build = { ...(await buildNf(nfDir)), ...(benchManifest ? { manifest: benchManifest } : {}) };
+  const build = { ...(await buildStackedNf(nfDir)), ...(benchManifest ? { manifest: benchManifest } : {}) };
   const { manifest } = build;
   const compiled = { ...build, module: new WebAssembly.Module(build.wasm) };
+  const emulate = await deviceEmulation();
   const implementations: Implementation[] = [{
     id: 'wasm',
-    prepare: (trace) => throughputThenLatency(prepareWasmPasses(compiled, trace)),
+    prepare: (trace) => throughputThenLatency(prepareStackedPasses(emulate, compiled, trace)),
   }];
   const missing: string[] = [];
   const twin = cTwinOf(build.dir, manifest);

@@ -1,6 +1,7 @@
 // The native baseline: the NF's C twin (nfs/<name>/<name>.c) compiled with gcc -O2 together with libVig in C
-// (native/libvig.c), the manifest's config as C functions, and the hot loop (native/harness.c). The closest
-// thing to the machine's limit: no sandbox, no JavaScript boundary.
+// (native/libvig.c), the manifest's config as C functions, the C stack (stack/c/stack.c) and the emulated device
+// that plays the trace (native/harness.c). The closest thing to the machine's limit: no sandbox, no JavaScript
+// boundary, the same rings as the stacked .wasm.
 import { type Manifest, MAX_FRAME, tableImports } from '../nf-abi/index.ts';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -10,15 +11,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT } from '../toolchain/build.ts';
 import type { PassResult } from './pass.ts';
+import { DEVICE_BURST, REGISTER_STRIDE } from './device-layout.ts';
 import { ProcessedPackets, type PacketTrace } from './trace.ts';
-import { BURST_PACKETS, STAGING_BYTES } from './bursts.ts';
 
 const NATIVE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'native');
 /** Headers a C twin includes by relative path: part of what a cached harness was built from. */
-const SHARED_HEADERS = ['nf-abi/c/nf.h', 'nf-abi/c/frame-layout.h', 'nfs/flow-frame/flow-frame.h', 'libvig/c/libvig.h'].map((path) => join(PROJECT_ROOT, path));
+const SHARED_HEADERS = ['nf-abi/c/nf.h', 'nf-abi/c/frame-layout.h', 'nf-abi/c/device.h', 'nfs/flow-frame/flow-frame.h', 'libvig/c/libvig.h', 'stack/c/stack.h'].map((path) => join(PROJECT_ROOT, path));
+const STACK_SOURCE = join(PROJECT_ROOT, 'stack', 'c', 'stack.c');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'native');
-// The same bursts and packet area as the WebAssembly driver's, so that both loops do the same copies.
-const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes', `-DSTAGING_BYTES=${STAGING_BYTES}`, `-DBURST_PACKETS=${BURST_PACKETS}`, `-DPACKET_AREA=${MAX_FRAME}`];
+const GCC_FLAGS = ['-O2', '-std=gnu11', '-Wall', '-Wno-attributes', `-DPACKET_AREA=${MAX_FRAME}`, `-DREGISTER_STRIDE=${REGISTER_STRIDE}`, `-DDEVICE_BURST=${DEVICE_BURST}`];
+/** What the C stack is compiled for, as the .wasm's generated entry (toolchain's buildStackedNf) is. */
+const stackFlags = (manifest: Manifest): string[] => [`-DSTACK_DEVICES=${manifest.devices}`, `-DSTACK_FRAME_MIN=${manifest.frame.min}`, `-DSTACK_FRAME_MAX=${manifest.frame.max}`];
 
 export class NativeBaselineError extends Error {}
 
@@ -34,17 +37,18 @@ export function cTwinOf(nfDir: string, manifest: Manifest): string | null {
 /** Compiles (or finds in the cache) the native harness of the NF whose C twin is `twin`. */
 export function buildNativeHarness(twin: string, manifest: Manifest): string {
   const config = configSource(manifest);
-  const sources = [twin, join(NATIVE_DIR, 'libvig.c'), join(NATIVE_DIR, 'harness.c')];
+  const sources = [twin, join(NATIVE_DIR, 'libvig.c'), join(NATIVE_DIR, 'harness.c'), STACK_SOURCE];
+  const flags = [...GCC_FLAGS, ...stackFlags(manifest)];
   const hash = createHash('sha256');
   for (const source of [...sources, ...SHARED_HEADERS]) hash.update(readFileSync(source)).update('\0');
-  hash.update(config).update(GCC_FLAGS.join(' '));
+  hash.update(config).update(flags.join(' '));
   const dir = join(CACHE_DIR, hash.digest('hex').slice(0, 24));
   const binary = join(dir, 'harness');
   if (existsSync(binary)) return binary;
   const staging = `${dir}.tmp-${process.pid}`;
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, 'config.c'), config);
-  const gcc = spawnSync('gcc', [...GCC_FLAGS, '-o', join(staging, 'harness'), ...sources, join(staging, 'config.c')], { encoding: 'utf8' });
+  const gcc = spawnSync('gcc', [...flags, '-o', join(staging, 'harness'), ...sources, join(staging, 'config.c')], { encoding: 'utf8' });
   if (gcc.error) throw new GccMissing(`gcc could not run (${gcc.error.message}): the native baseline needs it; apt-get install -y gcc`);
   if (gcc.status !== 0) throw new NativeBaselineError(`gcc could not compile the native baseline of ${manifest.name} (${twin}):\n${gcc.stderr}`);
   try {

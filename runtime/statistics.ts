@@ -24,6 +24,12 @@ export interface LatencySummary {
   max: number;
 }
 
+/** The latency at each percent 0, 1, ..., 100 of the samples (nearest rank): a distribution small enough to keep. */
+export function latencyPercentiles(latencies: Float64Array): number[] {
+  const sorted = Float64Array.from(latencies).sort();
+  return Array.from({ length: 101 }, (_, percent) => percentile(sorted, percent / 100));
+}
+
 export function summariseLatencies(latencies: Float64Array): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
   return { median: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1]! : NaN };

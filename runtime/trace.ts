@@ -1,21 +1,10 @@
 // A packet trace: every frame with its input device and time, laid out exactly as the hot loops consume it, so
-// that the WebAssembly driver, the native C harness and the TypeScript baseline read the same bytes.
-//
-// Record layout (little-endian), one per packet, 8-byte aligned:
-//   0  i32  input device; after processing, nf_process's result (output device, DROP or FLOOD)
-//   4  u16  frame length in bytes
-//   6  u16  flags (PROBE: a packet whose latency is measured)
-//   8  i64  time, nanoseconds
-//  16  f64  after processing: the packet's latency in ns when it was timed, else 0
-//  24  the frame, padded with zeros to a multiple of 8 bytes
+// that the WebAssembly driver, the device emulation, the native C harness and the TypeScript baseline read the
+// same bytes (the layout: record-layout.ts).
+import { FLOOD } from '../nf-abi/index.ts';
+import { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, RECORD_HEADER } from './record-layout.ts';
 
-export const RECORD_HEADER = 24;
-export const FIELD_DEVICE = 0;
-export const FIELD_LENGTH = 4;
-export const FIELD_FLAGS = 6;
-export const FIELD_TIME = 8;
-export const FIELD_LATENCY = 16;
-export const FLAG_PROBE = 1;
+export { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, RECORD_HEADER } from './record-layout.ts';
 
 export const recordSize = (frameLength: number): number => RECORD_HEADER + ((frameLength + 7) & ~7);
 
@@ -140,14 +129,34 @@ export class ProcessedPackets {
     return Float64Array.from(found);
   }
 
-  /** The first measured packet on which two runs differ (output device or bytes), or -1 when they agree. */
-  firstDifference(other: ProcessedPackets): number {
+  /** The devices measured packet `packet` went out on, as bits, for an NF with `devices` devices (sentOn). */
+  sentOn(packet: number, devices: number): number {
+    return sentOn(this.output(packet), this.trace.device(this.trace.untimed + packet), devices);
+  }
+
+  /**
+   * The first measured packet on which two runs differ, or -1 when they agree: in the devices it went out on
+   * (sentOn: a FLOOD is the same as sending to each other device) or, when it went out, in its bytes. A dropped
+   * frame's bytes are seen by nobody, and a run through the stack does not keep them.
+   */
+  firstDifference(other: ProcessedPackets, devices: number): number {
     for (let packet = 0; packet < this.count; packet++) {
-      if (this.output(packet) !== other.output(packet)) return packet;
+      const sent = this.sentOn(packet, devices);
+      if (sent !== other.sentOn(packet, devices)) return packet;
+      if (sent === 0) continue;
       const mine = this.frame(packet);
       const theirs = other.frame(packet);
       if (mine.length !== theirs.length || mine.some((byte, at) => byte !== theirs[at])) return packet;
     }
     return -1;
   }
+}
+
+/**
+ * What leaves an NF with `devices` devices for nf_process's `result` on a frame from `input`, as a bit per
+ * device: nothing for DROP (or a result that is no device, which the stack drops), every other device for FLOOD.
+ */
+export function sentOn(result: number, input: number, devices: number): number {
+  if (result === FLOOD) return (2 ** devices - 1) & ~(1 << input);
+  return result >= 0 && result < devices ? 1 << result : 0;
 }

@@ -8,7 +8,7 @@
 // always come from W distinct flows, and time advances by `step` per packet with W x step <= expiration <
 // (W + 1) x step: every flow of the window is still fresh, and a flow that left expires exactly one packet
 // later. The table therefore holds W entries before every packet, W + 1 at most.
-import type { Manifest } from '../nf-abi/index.ts';
+import { device, type Manifest } from '../nf-abi/index.ts';
 import { MAX_STAGED_FRAME } from './bursts.ts';
 import { MIN_FLOW_FRAME, writeFlowFrame } from './flow-frames.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';
@@ -51,6 +51,21 @@ const FLOWS_FROM_INSIDE = new Set(['nat', 'fw']);
  * what the WAN sends each LAN address): every packet arrives on device 0 and goes to its flow.
  */
 const FLOWS_TO_DESTINATIONS = new Set(['pol']);
+/**
+ * NFs whose clients arrive on one device while backends keep themselves alive with heartbeats on the others
+ * (NFS.md: lb, clients on device 2): every flow's packets arrive on the client device. One heartbeat per backend
+ * (config `backend_capacity`, sources no flow has) registers them before the flows, and heartbeats go on, each at
+ * the time of the flow packet after it (so the flows' window keeps its timing), each backend's often enough that
+ * none expires (`backend_expiration_time`).
+ */
+const CLIENT_DEVICE: ReadonlyMap<string, number> = new Map([['lb', 2]]);
+/**
+ * NFs whose main table is keyed by the 5-tuple (NFS.md: nat, fw, lb): a flow's packets all carry one, its own
+ * number as the far end, so that a background packet refreshes its flow instead of opening another.
+ */
+const KEYED_BY_FIVE_TUPLE = new Set(['nat', 'fw', 'lb']);
+/** Heartbeat sources: flow numbers from here on (10.255.0.0/16) are backends, far above any client flow's. */
+const BACKEND_SOURCES = 0xff0000;
 /** Time step for NFs without an expiration time: 1 us per packet. */
 const DEFAULT_STEP_NS = 1000n;
 
@@ -71,35 +86,62 @@ export function generateTraffic(manifest: Manifest, options: TrafficOptions): Pa
   const pickSize = sizePicker(manifest, options.sizes);
   const toDestinations = FLOWS_TO_DESTINATIONS.has(manifest.name);
   const fromDevice0 = toDestinations || FLOWS_FROM_INSIDE.has(manifest.name);
+  const fiveTuple = KEYED_BY_FIVE_TUPLE.has(manifest.name);
+  const clientDevice = CLIENT_DEVICE.get(manifest.name);
   const window = Math.max(1, Math.floor(occupancy * mainTableCapacity(manifest)));
   const step = timeStep(manifest, window);
+  const heartbeats = clientDevice === undefined ? null : heartbeatPlan(manifest, step);
   const random = xorshift(options.seed);
   const live = new Int32Array(window);
   let head = 0;
   let nextFlow = 0;
   const trace = new TraceBuilder();
+  let heartbeatsSent = 0;
+  let untimed = 0;
+  const heartbeat = (backend: number, time: bigint) => {
+    heartbeatsSent++;
+    // Backends live on the devices below the client device, in turn.
+    const frame = trace.add(backend % clientDevice!, time, pickSize(random()), false);
+    writeFlowFrame(BACKEND_SOURCES + backend, 0, frame);
+  };
+  if (heartbeats) for (let backend = 0; backend < heartbeats.backends; backend++) heartbeat(backend, 0n);
   const total = window + options.warmup + options.packets;
   for (let index = 0; index < total; index++) {
+    if (heartbeats && index % heartbeats.every === 0) heartbeat((index / heartbeats.every) % heartbeats.backends, BigInt(index) * step);
+    // Heartbeats among the measured packets are measured with them.
+    if (index === window + options.warmup) untimed = index + heartbeatsSent;
     const filling = index < window;
     const probe = !filling && random() < newFlowShare;
     const flow = filling || probe ? nextFlow++ : live[head]!;
     // Background packets go to a live flow (known to the NF; drawn before this packet changes the window);
     // probes to an address no flow has, so that they also take the NF's lookup-miss paths. A table keyed by
-    // destination swaps the two: the packet goes to its flow, from the other address.
-    const destination = filling ? flow : probe ? UNKNOWN_DESTINATION | flow : live[Math.floor(random() * window)]!;
+    // destination swaps the two: the packet goes to its flow, from the other address. A table keyed by the
+    // 5-tuple needs the same far end on every packet of a flow: a new flow number alone makes a probe new.
+    const destination = filling || fiveTuple ? flow : probe ? UNKNOWN_DESTINATION | flow : live[Math.floor(random() * window)]!;
     live[head] = flow;
     head = (head + 1) % window;
     const measured = index >= window + options.warmup;
-    const frame = trace.add(fromDevice0 ? 0 : flow % manifest.devices, BigInt(index) * step, pickSize(random()), probe && measured);
+    const device = clientDevice ?? (fromDevice0 ? 0 : flow % manifest.devices);
+    const frame = trace.add(device, BigInt(index) * step, pickSize(random()), probe && measured);
     if (toDestinations) writeFlowFrame(destination, flow, frame);
     else writeFlowFrame(flow, destination, frame);
   }
-  return trace.finish(window + options.warmup);
+  return trace.finish(untimed);
+}
+
+/** How many backends send heartbeats, and every how many flow packets one does (each in turn). */
+function heartbeatPlan(manifest: Manifest, step: bigint): { backends: number; every: number } {
+  const backends = Number(manifest.config.backend_capacity?.value ?? 1);
+  const expiration = BigInt(manifest.config.backend_expiration_time?.value ?? 0);
+  // Each backend twice per expiration time.
+  const every = Number(expiration / (2n * BigInt(backends) * step));
+  if (every < 1) throw new TrafficError(`${manifest.name}: backend_expiration_time ${expiration} ns is too short for ${backends} backends to send heartbeats in time at ${step} ns per packet`);
+  return { backends, every };
 }
 
 /** The per-packet time step that keeps exactly the last `window` packets' flows fresh (see the header). */
 function timeStep(manifest: Manifest, window: number): bigint {
-  const expiration = manifest.config.expiration_time;
+  const expiration = manifest.config.expiration_time ?? manifest.config.flow_expiration_time;
   if (!expiration) return DEFAULT_STEP_NS;
   const expirationNs = BigInt(expiration.value);
   const step = expirationNs / BigInt(window);
@@ -112,11 +154,15 @@ function timeStep(manifest: Manifest, window: number): bigint {
   return step;
 }
 
-/** The frame lengths the benchmark can run through `manifest`'s NF, and why those bounds. */
+/**
+ * The frame lengths the benchmark can run through `manifest`'s NF, and why those bounds: nf.json's, within a
+ * buffer of the stack's rings (nf-abi/device.ts: one buffer a frame) and a burst of the baselines' staging area.
+ */
 export function runnableFrames(manifest: Manifest): { min: number; max: number; why: string } {
   const { min, max } = manifest.frame;
-  if (max <= MAX_STAGED_FRAME) return { min, max, why: `${manifest.name}/nf.json "frame"` };
-  return { min, max: MAX_STAGED_FRAME, why: `${manifest.name}/nf.json "frame" allows up to ${max} bytes, but the run-time stages frames of at most ${MAX_STAGED_FRAME}` };
+  const largest = Math.min(device.BUFFER_BYTES, MAX_STAGED_FRAME);
+  if (max <= largest) return { min, max, why: `${manifest.name}/nf.json "frame"` };
+  return { min, max: largest, why: `${manifest.name}/nf.json "frame" allows up to ${max} bytes, but the stack's buffers hold frames of at most ${largest}` };
 }
 
 export function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): (uniform: number) => number {

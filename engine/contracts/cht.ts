@@ -1,4 +1,5 @@
 // Contracts of the cht imports (libvig/runtime/cht.ts): a Maglev table choosing a live backend of an emap for a hash.
+import { createHash } from 'node:crypto';
 import type { Manifest } from '../../nf-abi/index.ts';
 import { EmapQueries, type EmapVersion, versionFunction } from '../ghost/emap.ts';
 import * as T from '../solver/term.ts';
@@ -36,7 +37,7 @@ export function chtChoice(
   hash: Term,
   queries: EmapQueries,
 ): { choice: Term; facts: Term[] } {
-  const choice = versionFunction(backends.version, `${table.name}.choice`, [hash], 32);
+  const choice = versionFunction(backends.version, `${table.name}.choice`, [hashName(hash)], 32);
   const none = T.eq(choice, i32(NONE));
   const empty = T.eq(queries.count(backends.version), i32(0));
   const facts = [
@@ -45,4 +46,30 @@ export function chtChoice(
   ];
   if (backends.capacity <= table.capacity) facts.push(T.or(T.not(none), empty));
   return { choice, facts };
+}
+
+const names = new WeakMap<Term, string>();
+/** Operations whose operands' order does not matter: compilers order them as they like (an inlined copy of the hash and the exported function differ so). */
+const COMMUTATIVE = new Set(['add', 'mul', 'and', 'or', 'xor', 'eq', 'band', 'bor']);
+
+/**
+ * A variable named after the hash term's structure. The choice is open in the hash, so it may as well be open in
+ * the hash's syntax: what is proven for any function of the syntax holds for the real table, a function of the
+ * value. Equal terms up to the order of commutative operands (the NF's hash and the spec's `_LoadBalancedFlow_hash`,
+ * one function run on the same fields) still get equal choices, across processes too (a cached trace's terms are
+ * rebuilt with other ids), and the solver never sees the hash's arithmetic: with it, a decision on the choice took
+ * tens of seconds.
+ */
+function hashName(hash: Term): Term {
+  const digest = (t: Term): string => {
+    let known = names.get(t);
+    if (known === undefined) {
+      const operands = t.args.map(digest);
+      if (COMMUTATIVE.has(t.op)) operands.sort();
+      known = createHash('sha256').update(JSON.stringify([t.op, t.width, String(t.value), t.name, t.hi, operands])).digest('hex');
+      names.set(t, known);
+    }
+    return known;
+  };
+  return T.isConst(hash) ? hash : T.variable(`hash:${digest(hash).slice(0, 24)}`, 32);
 }

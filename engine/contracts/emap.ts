@@ -64,12 +64,12 @@ export function emapContracts(manifest: Manifest): StructureContracts<'emap'> {
         const invariant = declaredInvariant(manifest, manifest.state.find((declared) => declared.name === object.name))!;
         brokenInvariant(context, invariant, map as number, object.keyBytes, T.evaluate(key, context.state.model));
       }
-      // Some free index: an open value of the version, key and time, so a spec adding the same key gets it too;
-      // over the empty tables of nf_init, the lowest free one.
+      // An open value of the version, key and time, so a spec adding the same key gets it too, with what the
+      // theory says of it (a free index, the one freed last in the packet); over the empty tables of nf_init, the
+      // lowest free one.
       const index = queries.lowestFreeIndex(object.version) ?? versionFunction(object.version, 'new', [key, time], 32);
       const indexFacts: Term[] = [];
-      const fresh = new EmapQueries(clockOf(context.state), indexFacts);
-      indexFacts.push(T.compare('ult', index, i32(object.capacity)), T.not(fresh.allocated(object.version, index)));
+      indexFacts.push(new EmapQueries(clockOf(context.state), indexFacts).addedIndex(object.version, index));
       context.oracle.assume(context.state, indexFacts);
       update(context.state, object, emapAdd(object.version, key, index, time));
       return [index];

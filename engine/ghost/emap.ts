@@ -93,8 +93,7 @@ class Base {
   has(k: Term): Term {
     const has = this.fn('has', [k], T.BOOL);
     const i = this.fn('index', [k], 32);
-    this.facts.push(T.or(T.not(has), T.and(this.fn('allocated', [i], T.BOOL), T.eq(this.fn('key', [i], k.width), k), this.inRange(i))));
-    this.facts.push(T.or(T.not(has), T.compare('ule', i32(1), this.count())));
+    this.facts.push(T.or(T.not(has), T.and(this.fn('allocated', [i], T.BOOL), T.eq(this.fn('key', [i], k.width), k), this.inRange(i), this.counted(i))));
     this.keyHolds(has, k);
     return has;
   }
@@ -107,12 +106,21 @@ class Base {
     const allocated = this.fn('allocated', [i], T.BOOL);
     const k = this.fn('key', [i], this.object.keyBits);
     const count = this.count();
-    this.facts.push(T.or(T.not(allocated), T.and(this.fn('has', [k], T.BOOL), T.eq(this.fn('index', [k], 32), i), this.inRange(i), T.compare('ule', i32(1), count))));
+    this.facts.push(T.or(T.not(allocated), T.and(this.fn('has', [k], T.BOOL), T.eq(this.fn('index', [k], 32), i), this.inRange(i), this.counted(i))));
     // A full allocator has every index; an empty one none.
     this.facts.push(T.or(T.not(T.and(T.eq(count, i32(this.object.capacity)), this.inRange(i))), allocated));
     this.facts.push(T.or(T.not(T.eq(count, i32(0))), T.not(allocated)));
     this.keyHolds(allocated, k);
     return allocated;
+  }
+
+  /**
+   * Allocated index `i` is counted: it has a rank below the count, which an inverse function maps back to it, so
+   * the count is at least the number of distinct allocated indices a path names (no pairwise terms needed).
+   */
+  private counted(i: Term): Term {
+    const rank = this.fn('rank', [i], 32);
+    return T.and(T.compare('ult', rank, this.count()), T.eq(this.fn('unrank', [rank], 32), i));
   }
 
   /** A key the base holds (where `held`) satisfies the key invariant. */
@@ -174,8 +182,9 @@ export class EmapQueries {
         case 'expire': {
           const prev = v.prev!;
           const has = this.has(prev, k);
-          const stays = T.compare('sle', v.time, this.stamp(prev, this.index(prev, k)));
-          this.expiryShrinks(v, T.and(has, T.not(stays)));
+          const index = this.index(prev, k);
+          const stays = T.compare('sle', v.time, this.stamp(prev, index));
+          this.expiryCounts(v, index, has, stays);
           return T.and(has, stays);
         }
       }
@@ -203,7 +212,7 @@ export class EmapQueries {
         case 'expire': {
           const allocated = this.allocated(v.prev!, i);
           const stays = T.compare('sle', v.time, this.stamp(v.prev!, i));
-          this.expiryShrinks(v, T.and(allocated, T.not(stays)));
+          this.expiryCounts(v, i, allocated, stays);
           return T.and(allocated, stays);
         }
       }
@@ -248,30 +257,70 @@ export class EmapQueries {
               return T.binary('sub', n, T.ite(expires, i32(1), i32(0)));
             }, before);
           }
-          // Otherwise how many expire is not expressible without quantifiers: an open value of the version. But
-          // the base's stamps are never negative: an expiry up to time 0 that every stamp given since is at least
-          // removes nothing.
+          // Otherwise how many expire is not expressible without quantifiers: an open value of the version, tied
+          // to each entry a query names (expiryCounts). The base's stamps are in 0..now: an expiry up to time 0
+          // that every stamp given since is at least removes nothing; one past now and past every stamp given
+          // since removes everything.
           const count = versionFunction(v, 'count', [], 32);
-          const keepsAll = T.and(T.compare('sle', v.time, T.bv(0, 64)), ...stampsGiven(prev).map((time) => T.compare('sle', v.time, time)));
-          this.facts.push(T.compare('ule', count, before), T.or(T.not(keepsAll), T.eq(count, before)));
+          const given = stampsGiven(prev);
+          const keepsAll = T.and(T.compare('sle', v.time, T.bv(0, 64)), ...given.map((time) => T.compare('sle', v.time, time)));
+          const removesAll = T.and(T.compare('slt', this.clock.now, v.time), ...given.map((time) => T.compare('slt', time, v.time)));
+          this.facts.push(T.compare('ule', count, before), T.or(T.not(keepsAll), T.eq(count, before)), T.or(T.not(removesAll), T.eq(count, i32(0))));
           return count;
         }
       }
     });
   }
 
-  /** An entry this expiry removes makes the count after it smaller (the open count knows no more by itself). */
-  private expiryShrinks(v: EmapVersion, removes: Term): void {
-    if (removes === T.FALSE) return;
-    this.facts.push(T.or(T.not(removes), T.compare('ult', this.count(v), this.count(v.prev!))));
+  /**
+   * Ties an open count after expiry `v` to the entry at `index` before it (`present` there; `stays`: stamped no
+   * earlier than the expiry's time): an entry it removes is counted among those removed, one it keeps among those
+   * after. Counting distinct entries needs no pairwise terms: each is given a rank below the number, and an
+   * inverse function of the version maps the rank back to the index, so distinct entries get distinct ranks.
+   * With every entry a path names so placed, the entries it does not name can make up both numbers, and a
+   * replay's placeholders do (engine/session/replay.ts).
+   */
+  private expiryCounts(v: EmapVersion, index: Term, present: Term, stays: Term): void {
+    if (present === T.FALSE || addedIndices(v.prev!)) return; // over an empty base the count is exact
+    const after = this.count(v);
+    const removed = T.binary('sub', this.count(v.prev!), after);
+    const ranked = (what: (typeof EXPIRY_RANKS)[number], among: Term, where: Term) => {
+      if (where === T.FALSE) return;
+      const rank = versionFunction(v, `${what}.rank`, [index], 32);
+      const unrank = versionFunction(v, `${what}.unrank`, [rank], 32);
+      this.facts.push(T.or(T.not(where), T.and(T.compare('ult', rank, among), T.eq(unrank, index))));
+    };
+    ranked('removed', removed, T.and(present, T.not(stays)));
+    ranked('kept', after, T.and(present, stays));
   }
 
   /**
-   * Over an empty base (nf_init) every index's status is concrete: the lowest free one, which is also the one
-   * the run-time takes first. Null over an abstract base.
+   * What the index an add to `v` takes satisfies: in range and free, and, as the run-time's free indices are a
+   * stack (libvig/README.md), the index freed last since the base if any was: the key an erase removed, or one
+   * an expiry removed (the run-time's is the newest of those; stamps are never read back, so a replay can make
+   * any of them the newest). Before any freeing, the base's free stack is open: some free index.
+   */
+  addedIndex(v: EmapVersion, index: Term): Term {
+    const conditions = [T.compare('ult', index, i32(v.object.capacity)), T.not(this.allocated(v, index))];
+    let unfreed: Term = T.TRUE; // nothing was freed between `at` and `v`
+    let at = v;
+    for (; at.op === 'refresh' || at.op === 'expire'; at = at.prev!) {
+      if (at.op === 'refresh') continue;
+      const prev = at.prev!;
+      const freed = T.compare('ult', this.count(at), this.count(prev));
+      conditions.push(T.or(T.not(T.and(unfreed, freed)), T.and(this.allocated(prev, index), T.compare('slt', this.stamp(prev, index), at.time))));
+      unfreed = T.and(unfreed, T.not(freed));
+    }
+    if (at.op === 'erase') conditions.push(T.or(T.not(unfreed), T.eq(index, this.index(at.prev!, at.key))));
+    return T.and(...conditions);
+  }
+
+  /**
+   * Over an empty base (nf_init) with only adds since, every index's status is concrete: the lowest free one, which
+   * is also the one the run-time's stack holds on top. Null otherwise (addedIndex says more).
    */
   lowestFreeIndex(v: EmapVersion): Term | null {
-    if (addedIndices(v) === null) return null;
+    for (let at: EmapVersion | null = v; at; at = at.prev) if (at.op === 'erase' || at.op === 'expire' || (at.op === 'base' && !at.empty)) return null;
     for (let i = 0; i < v.object.capacity; i++) {
       const allocated = this.allocated(v, T.bv(i, 32));
       if (allocated === T.FALSE) return T.bv(i, 32);
@@ -283,6 +332,14 @@ export class EmapQueries {
   full(v: EmapVersion): Term {
     return T.eq(this.count(v), i32(v.object.capacity));
   }
+}
+
+const EXPIRY_RANKS = ['removed', 'kept'] as const;
+
+/** The indices, among `terms`, that queries ranked among those expiry `v` removes or keeps (expiryCounts). */
+export function rankedAtExpiry(v: EmapVersion, terms: readonly Term[]): Term[] {
+  const names = new Set(EXPIRY_RANKS.map((what) => versionFunction(v, `${what}.rank`, [T.bv(0, 32)], 32).name));
+  return terms.filter((t) => t.op === 'apply' && names.has(t.name) && t.args.slice(0, -1).every((arg, i) => arg === v.operands[i])).map((t) => t.args.at(-1)!);
 }
 
 /** The times of the adds and refreshes along a chain. */

@@ -92,7 +92,7 @@ export function fixedIhl(solver: Solver, pathCondition: Term[], model: Assignmen
   if (frame.at(ETHER_LENGTH) !== input.at(ETHER_LENGTH)) return undefined;
   const ihl = T.extract(3, 0, input.at(ETHER_LENGTH));
   const value = T.evaluate(ihl, model);
-  return solver.check(pathCondition, T.not(T.eq(ihl, T.bv(value, 4)))).status === 'unsat' ? Number(value) : undefined;
+  return solver.check(pathCondition, T.not(T.eq(ihl, T.bv(value, 4))), model).status === 'unsat' ? Number(value) : undefined;
 }
 
 /**

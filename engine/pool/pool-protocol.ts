@@ -12,6 +12,6 @@ export const propertyName = (file: string): string => basename(file, '.py');
 
 export type PoolRequest = { file: string };
 export type PoolReply =
-  | { kind: 'ready'; nf: string; traces: number; violations: string[] }
+  | { kind: 'ready'; nf: string; traces: number; explorationSeconds: number; violations: string[] }
   | { kind: 'result'; file: string; summary: PropertySummary }
   | { kind: 'failed'; message: string };

@@ -3,19 +3,19 @@
 // check throws gets an ERROR verdict; the pool then replaces this worker, whose Z3 or Python may be left broken.
 import { parentPort, workerData } from 'node:worker_threads';
 import { formatPropertyError, formatPropertyResult, propertyRow } from '../render/property.ts';
-import { formatViolation } from '../render/exploration.ts';
-import { replayWords } from '../render/text.ts';
+import { formatViolation } from '../render/violation.ts';
 import { type PoolReply, type PoolRequest, propertyName } from './pool-protocol.ts';
 import { VerificationSession } from '../session/session.ts';
+import type { Layers } from '../stack/layers.ts';
 
 const port = parentPort!;
 const reply = (message: PoolReply) => port.postMessage(message);
 
 try {
-  const session = await VerificationSession.open(workerData.nfDir as string);
-  const violations = session.violations().map(({ violation, replay }) =>
-    [...formatViolation(violation), `    replay on the run-time NF: ${replayWords(replay)}`].join('\n'));
-  reply({ kind: 'ready', nf: session.build.manifest.name, traces: session.exploration.figures.traces, violations });
+  const session = await VerificationSession.open(workerData.nfDir as string, { layers: workerData.layers as Layers });
+  const violations = session.violations().map(({ violation, replay }) => formatViolation(session.exploration, violation, replay).join('\n'));
+  const { traces, seconds: explorationSeconds } = session.exploration.figures;
+  reply({ kind: 'ready', nf: session.build.manifest.name, traces, explorationSeconds, violations });
   port.on('message', async ({ file }: PoolRequest) => {
     try {
       const result = await session.checkFile(file);

@@ -7,6 +7,7 @@ import { formatPropertyError } from '../render/property.ts';
 import { type PoolReply, type PoolRequest, propertyName, type PropertySummary } from './pool-protocol.ts';
 import { EngineError } from '../symbex/violations.ts';
 import { startTypeScriptWorker } from './worker-thread.ts';
+import { type LayerFigures, layerFigures, type Layers } from '../stack/layers.ts';
 
 export interface PoolVerification {
   nf: string;
@@ -14,15 +15,19 @@ export interface PoolVerification {
   /** The NF's own violations, as text (with their replays). */
   violations: string[];
   results: PropertySummary[];
+  /** Table 3's figures for the layers verified. */
+  figures: LayerFigures;
 }
 
 const POOL_WORKER = new URL('./pool-worker.ts', import.meta.url);
 
 /**
- * Checks `files` against the NF in `nfDir`. `worker` is the worker module: tests substitute one that wraps
- * pool-worker.ts to inject faults. Rejects only when the NF itself cannot be opened (a build or manifest error).
+ * Checks `files` against the NF in `nfDir` with `layers` (default nf). `worker` is the worker module: tests
+ * substitute one that wraps pool-worker.ts to inject faults. Rejects only when the NF itself cannot be opened (a
+ * build or manifest error).
  */
-export async function verifyInParallel(nfDir: string, files: string[], onProgress: (done: number) => void = () => {}, worker = POOL_WORKER): Promise<PoolVerification> {
+export async function verifyInParallel(nfDir: string, files: string[], onProgress: (done: number) => void = () => {},
+  { worker = POOL_WORKER, layers = 'nf' }: { worker?: URL; layers?: Layers } = {}): Promise<PoolVerification> {
   const size = Math.max(1, Math.min(availableParallelism(), files.length));
   const live = new Set<Worker>();
   const results = new Map<string, PropertySummary>();
@@ -33,10 +38,14 @@ export async function verifyInParallel(nfDir: string, files: string[], onProgres
       const record = (file: string, summary: PropertySummary) => {
         results.set(file, summary);
         onProgress(results.size);
-        if (results.size === files.length) resolve({ nf: ready!.nf, traces: ready!.traces, violations: ready!.violations, results: files.map((f) => results.get(f)!) });
+        if (results.size !== files.length) return;
+        const ordered = files.map((f) => results.get(f)!);
+        const checked = ordered.flatMap((r) => (r.verdict === 'holds' || r.verdict === 'fails' ? [r] : []));
+        const figures = layerFigures(layers, { traces: ready!.traces, seconds: ready!.explorationSeconds }, checked);
+        resolve({ nf: ready!.nf, traces: ready!.traces, violations: ready!.violations, results: ordered, figures });
       };
       const start = () => {
-        const thread = startTypeScriptWorker(worker, { workerData: { nfDir } });
+        const thread = startTypeScriptWorker(worker, { workerData: { nfDir, layers } });
         live.add(thread);
         /** Whether this worker opened the NF, the file it is checking, and why it stopped (its uncaught error). */
         let opened = false;

@@ -1,12 +1,11 @@
 // Text renderings of an exploration: its figures, traces and violations, and the NF lines a trace went through.
 import { type Manifest, specialOutput } from '../../nf-abi/index.ts';
 import type { Trace } from '../symbex/explore.ts';
-import { plural, SHOWN_BYTES } from './text.ts';
-import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
+import { plural } from './text.ts';
+import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Value } from '../symbex/state.ts';
-import type { Violation } from '../symbex/violations.ts';
 import { describeTerm } from './terms.ts';
-import { showDuration } from './values.ts';
+import { formatViolation } from './violation.ts';
 
 /** An NF result in the NF's words: DROP, FLOOD, a device, or what it depends on (header fields, state, records). */
 export function showOutput(v: Value, manifest: Manifest): string {
@@ -21,7 +20,7 @@ export function formatExploration(run: NfExploration): string {
   const { figures, build } = run;
   const lines = [
     `${build.manifest.name}: ${plural(figures.traces, 'trace')}, ${plural(figures.violations + run.initViolations.length, 'violation')}`,
-    `  ${figures.instructions} instructions, ${plural(figures.queries, 'query').replace('querys', 'queries')} (${figures.cacheHits} cached), ` +
+    `  ${figures.instructions} instructions, ${plural(figures.queries, 'query', 'queries')} (${figures.cacheHits} cached), ` +
       `solver ${figures.solverSeconds.toFixed(3)} s, exploration ${figures.seconds.toFixed(3)} s, ` +
       `build ${build.compileSeconds > 0 ? `${build.compileSeconds.toFixed(1)} s` : 'cached'}`,
   ];
@@ -29,17 +28,6 @@ export function formatExploration(run: NfExploration): string {
     const calls = trace.calls.map((c) => c.name);
     lines.push(`  trace ${i + 1}: output ${traceOutput(run, trace)}${calls.length ? `; calls ${calls.join(', ')}` : ''}`);
   });
-  for (const violation of [...run.initViolations, ...run.violations]) lines.push(...formatViolation(violation));
+  for (const violation of [...run.initViolations, ...run.violations]) lines.push(...formatViolation(run, violation));
   return lines.join('\n');
-}
-
-export function formatViolation(v: Violation): string[] {
-  const input = inputFromModel(v.model);
-  const shown = Array.from(input.packet.subarray(0, SHOWN_BYTES), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  const rest = input.length > SHOWN_BYTES ? ` … (${input.length - SHOWN_BYTES} more)` : '';
-  return [
-    `  VIOLATION (${v.kind}) at ${v.location}: ${v.message}`,
-    ...v.stack.map((s) => `    called from ${s}`),
-    `    counterexample: device ${input.device}, time ${showDuration(input.now)}, frame of ${input.length} bytes${shown ? `: ${shown}${rest}` : ''}`,
-  ];
 }

@@ -1,17 +1,20 @@
 // A failure as plain data a person reads: the counterexample's frame (bytes and decoded headers), device and
 // time, the state it relies on, what the NF did and what the spec required, and where (NF path, spec line).
 // The CLI renders it as text, the kernel as HTML tables.
-import { outputName, showHeaders, type ShownHeader } from '../../nf-abi/index.ts';
+import { outputName, showHeaders, type ShownHeader, showStateValue } from '../../nf-abi/index.ts';
 import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
+import type { Assignment } from '../solver/term.ts';
 import { objectsOf } from '../contracts/index.ts';
 import { concreteEmap, concreteVector } from '../ghost/concrete.ts';
 import { nfPath, type PathStep } from './nf-path.ts';
-import { showStateValue, TimeOrigin } from './values.ts';
+import { plural, SHOWN_BYTES, shownLocation } from './text.ts';
+import { TimeOrigin } from './values.ts';
 import type { Replay } from '../session/replay.ts';
 import type { ReplayedFailure } from '../session/session.ts';
 import type { Failure, IndexSide, KeySide, StateDifference } from '../validate/check.ts';
 
-export interface FailureDescription {
+/** A counterexample's input: device, time, the frame and its headers. */
+export interface InputDescription {
   device: number;
   /** The packet's arrival, `t0 = N ns`: the other times of the description are from it (`t0 - 5 min`). */
   time: string;
@@ -19,6 +22,26 @@ export interface FailureDescription {
   packet: number[];
   /** Headers decoded from the frame, outermost first, fields in the spec language's notation (nf-abi's). */
   headers: ShownHeader[];
+}
+
+/** The input a model gives, and the origin its other times are shown from. */
+export function describeInput(model: Assignment): { input: InputDescription; origin: TimeOrigin } {
+  const { device, now, length, packet } = inputFromModel(model);
+  const origin = new TimeOrigin(now);
+  const bytes = Array.from(packet);
+  return { input: { device, time: origin.origin, length, packet: bytes, headers: showHeaders(bytes) }, origin };
+}
+
+/** A counterexample's input as text: device, time and frame, then its headers. */
+export function formatInput(d: InputDescription, indent = '    '): string[] {
+  const shown = d.packet.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return [
+    `${indent}counterexample: device ${d.device}, time ${d.time}, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
+    ...d.headers.map((h) => `${indent}  ${h.protocol}: ${h.fields.map((f) => `${f.name} ${f.value}`).join(', ')}`),
+  ];
+}
+
+export interface FailureDescription extends InputDescription {
   nfOutput: string;
   specRequires: string;
   failed: string[];
@@ -27,30 +50,24 @@ export interface FailureDescription {
   differences: string[];
   /** The NF's source lines the trace went through, the way it went at each, and the line that returned. */
   nfPath: PathStep[];
-  /** `file:line` of the spec where it failed, and where its path decided something. */
+  /** `file:line:column` of the spec where it failed, and where its path decided something (`shownPath`'s files). */
   specLine: string | null;
   specDecisions: string[];
   replay: Replay;
 }
 
 export function describeFailure(run: NfExploration, failure: ReplayedFailure): FailureDescription {
-  const input = inputFromModel(failure.model);
-  const packet = Array.from(input.packet);
-  const origin = new TimeOrigin(input.now);
+  const { input, origin } = describeInput(failure.model);
   return {
-    device: input.device,
-    time: origin.origin,
-    length: input.length,
-    packet,
-    headers: showHeaders(packet),
+    ...input,
     nfOutput: outputName(failure.nfOutput),
     specRequires: requirement(failure),
     failed: failure.failed,
     stateEntries: stateEntries(run, failure, origin),
     differences: failure.differences.map((difference) => describeDifference(run, difference, origin)),
     nfPath: nfPath(run, run.traces[failure.trace]!),
-    specLine: failure.specLine ? `${failure.specLine.file}:${failure.specLine.line}` : null,
-    specDecisions: failure.specDecisionLines.map((at) => `${at.file}:${at.line}`),
+    specLine: failure.specLine ? shownLocation(failure.specLine.file, failure.specLine.line, failure.specLine.column) : null,
+    specDecisions: failure.specDecisionLines.map((at) => shownLocation(at.file, at.line, at.column)),
     replay: failure.replay,
   };
 }
@@ -71,11 +88,7 @@ function entriesBefore(run: NfExploration, failure: Failure) {
 }
 
 /** A key or record of a state object, by its record's field names (nf.json). */
-function showValueOf(run: NfExploration, name: string, value: bigint): string {
-  const object = run.objects.find((o) => o.name === name);
-  const bytes = object?.kind === 'emap' ? object.keyBytes : object?.kind === 'vector' ? object.recordBytes : 8;
-  return showStateValue(run.build.manifest, name, value, bytes);
-}
+const showValueOf = (run: NfExploration, name: string, value: bigint): string => showStateValue(run.build.manifest, name, value);
 
 /** The entries of the state before the packet that the counterexample relies on (keys present or absent, records). */
 export function stateEntries(run: NfExploration, failure: Failure, origin = new TimeOrigin(inputFromModel(failure.model).now)): string[] {
@@ -89,7 +102,7 @@ export function stateEntries(run: NfExploration, failure: Failure, origin = new 
       const key = showValueOf(run, object.name, entry.key);
       lines.push(entry.present ? `${object.name} holds ${key} at index ${entry.index}, stamped ${origin.show(BigInt.asIntN(64, entry.stamp))}` : `${object.name} does not hold ${key}`);
     }
-    if (state.count !== null) lines.push(`${object.name} has ${state.count} entries`);
+    if (state.count !== null) lines.push(`${object.name} has ${plural(state.count, 'entry', 'entries')}`);
   }
   return lines;
 }
@@ -98,7 +111,7 @@ export function stateEntries(run: NfExploration, failure: Failure, origin = new 
 function describeDifference(run: NfExploration, difference: StateDifference, origin: TimeOrigin): string {
   const { object } = difference;
   switch (difference.kind) {
-    case 'count': return `${object}: the NF has ${difference.nf} entries, the spec ${difference.spec}`;
+    case 'count': return `${object}: the NF has ${plural(difference.nf, 'entry', 'entries')}, the spec ${difference.spec}`;
     case 'record': return `${object}[${difference.index}]: the NF has ${showValueOf(run, object, difference.nf)}, the spec ${showValueOf(run, object, difference.spec)}`;
     case 'key': {
       const side = (s: KeySide) => (s.present ? `it at index ${s.index}` : 'no entry for it');

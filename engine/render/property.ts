@@ -1,23 +1,21 @@
 // Text renderings of property results: one property's verdict with its counterexamples, and the verdict table.
 import type { NfExploration } from '../nf/explore-nf.ts';
 import type { PropertyResult } from '../session/session.ts';
-import { formatDiagnostic } from '../spec/frontend/index.ts';
-import { describeFailure } from './failure.ts';
+import { formatDiagnostic, type SpecDiagnostic } from '../spec/frontend/index.ts';
+import { describeFailure, formatInput } from './failure.ts';
 import { formatStep } from './nf-path.ts';
-import { plural, replayWords, SHOWN_BYTES } from './text.ts';
+import { plural, replayWords, shownPath } from './text.ts';
 
 export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
-  if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(e)}`)].join('\n');
+  if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(shownFiles(e))}`)].join('\n');
   if (result.verdict === 'error') return formatPropertyError(result.name, result.message);
   const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (NF layers; ` +
     `${plural(result.traces, 'trace')}, ${plural(result.specPaths, 'spec path')}, ${result.queries} queries, ${result.seconds.toFixed(2)} s)`;
   const lines = [head];
   for (const failure of result.failures) {
     const d = describeFailure(run, failure);
-    const shown = d.packet.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0')).join(' ');
     lines.push(
-      `  counterexample: device ${d.device}, time ${d.time}, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
-      ...d.headers.map((h) => `    ${h.protocol}: ${h.fields.map((f) => `${f.name} ${f.value}`).join(', ')}`),
+      ...formatInput(d, '  '),
       `  the NF: ${d.nfOutput}; the spec requires ${d.specRequires}`,
       `  failed: ${d.failed.join('; ')}`,
       ...d.differences.map((difference) => `  after the packet: ${difference}`),
@@ -30,6 +28,9 @@ export function formatPropertyResult(run: NfExploration, result: PropertyResult)
   }
   return lines.join('\n');
 }
+
+/** A diagnostic with its files as compilers name them (`shownPath`). */
+const shownFiles = (e: SpecDiagnostic): SpecDiagnostic => ({ ...e, file: shownPath(e.file), importedFrom: e.importedFrom.map((at) => ({ ...at, file: shownPath(at.file) })) });
 
 /**
  * A row of the verdict table: a property's verdict and figures; an invalid spec has none, and a property whose

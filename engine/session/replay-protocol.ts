@@ -6,10 +6,11 @@ import type { ConcreteEmap } from '../ghost/concrete.ts';
 /** The state one libVig object gets before the packet (by handle, in nf_init's allocation order). */
 export type ObjectSeed =
   /**
-   * `expiredFillers` of the unnamed entries are stale (the packet's expiry removes them), the others recent;
-   * `addIndex` is the index the packet's first emap_add takes in the model (null: none).
+   * `expiry`: the packet's first expiry over the state before it (null: none), its time and how many of the
+   * unnamed entries it removes (stale; the others are recent); `addIndex` is the index the packet's first
+   * emap_add takes in the model (null: none).
    */
-  | { kind: 'emap'; handle: number; name: string; capacity: number; keyBytes: number; state: ConcreteEmap; expiredFillers: number; addIndex: number | null }
+  | { kind: 'emap'; handle: number; name: string; capacity: number; keyBytes: number; state: ConcreteEmap; expiry: { time: bigint; fillers: number } | null; addIndex: number | null }
   | { kind: 'vector'; handle: number; capacity: number; recordBytes: number; records: [index: number, record: bigint][] }
   /** The rules the model's lookups need; nf_init's are removed first (the base is arbitrary, not nf_init's). */
   | { kind: 'lpm'; handle: number; rules: { prefix: number; length: number; value: number }[] };

@@ -2,6 +2,7 @@
 // reading state back: the replay worker's side, on concrete values only.
 import { type LibVigImports, PACKET_BASE } from '../../nf-abi/index.ts';
 import type { LibVig } from '../../libvig/index.ts';
+import type { EmapEntry } from '../ghost/concrete.ts';
 import type { ObjectSeed, StateRead } from './replay-protocol.ts';
 
 const NONE = -1;
@@ -46,10 +47,12 @@ export function seedState(libvig: LibVig, memory: WebAssembly.Memory, seeds: rea
  * reverse of the order the real keys are added (oldest stamp first), then add them: each lands where the model
  * has it, and the index the packet's first add takes (the model's choice) is the next one free. Placeholders
  * stand for the entries the model counts but never names; they are made recent, but for those the model's
- * expiry removes, which keep the placeholders' stamp 0.
+ * expiry removes, which keep the placeholders' stamp 0. When that add takes an index the expiry frees (the
+ * theory's addedIndex), its entry is made the newest of those the expiry removes, so that it is freed last and
+ * on top of the stack: stamps are never read back, only whether the expiry removes an entry matters.
  */
 function seedEmap(libvig: LibVigImports, memory: WebAssembly.Memory, seed: Extract<ObjectSeed, { kind: 'emap' }>, now: bigint): void {
-  const { handle, name, capacity, keyBytes, state, expiredFillers } = seed;
+  const { handle, name, capacity, keyBytes, state, expiry } = seed;
   const key = (bytes: bigint) => scratch(memory, bytes, keyBytes);
   const present = state.entries.filter((e) => e.present);
   const fillers = Math.max(0, (state.count ?? present.length) - present.length);
@@ -77,7 +80,9 @@ function seedEmap(libvig: LibVigImports, memory: WebAssembly.Memory, seed: Extra
   const rank = (index: number) => (index === seed.addIndex ? 2 : free.has(index) ? 1 : 0);
   const candidates = [...placeholders.keys()].filter((i) => !wantedIndices.has(i)).sort((a, b) => rank(a) - rank(b));
   const keep = new Set(candidates.slice(0, fillers));
-  const wanted = [...present].sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
+  const freedLast = (e: EmapEntry) => expiry !== null && e.index === seed.addIndex && BigInt.asIntN(64, e.stamp) < expiry.time;
+  const stamped = present.map((e) => (freedLast(e) ? { ...e, stamp: minimum(expiry!.time - 1n, now) } : e));
+  const wanted = stamped.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : Number(freedLast(a)) - Number(freedLast(b))));
   const unwanted = [...placeholders].filter(([index]) => !keep.has(index) && !wantedIndices.has(index));
   for (const [, placeholder] of unwanted.sort(([a], [b]) => Number(a === seed.addIndex) - Number(b === seed.addIndex))) libvig.emap_erase(handle, key(placeholder));
   for (const entry of [...wanted].reverse()) libvig.emap_erase(handle, key(placeholders.get(entry.index)!));
@@ -85,8 +90,10 @@ function seedEmap(libvig: LibVigImports, memory: WebAssembly.Memory, seed: Extra
     const index = libvig.emap_add(handle, key(entry.key), entry.stamp);
     if (index !== entry.index) throw new Error(`${name}: the run-time placed a key at index ${index}, not ${entry.index}`);
   }
-  for (const index of [...keep].slice(expiredFillers)) libvig.emap_refresh(handle, index, now);
+  for (const index of [...keep].slice(expiry?.fillers ?? 0)) libvig.emap_refresh(handle, index, now);
 }
+
+const minimum = (a: bigint, b: bigint) => (a < b ? a : b);
 
 /**
  * One read's value now (see `StateRead`); `globals` reads the instance's exports of globals. Object reads come

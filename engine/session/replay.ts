@@ -3,10 +3,10 @@
 // the end of memory (a read past it traps), run on the replay worker within a time bound. A replay reproduces
 // only when the run-time NF shows everything the counterexample claims: the output, the frame's bytes and the
 // state after the packet that the counterexample speaks about, or the violation's evidence.
-import { HEADER_FIELDS, ipv4ChecksumValid, outputName, showField, specialOutput, transportChecksumValid } from '../../nf-abi/index.ts';
+import { HEADER_FIELDS, ipv4ChecksumValid, type Manifest, outputName, showField, showStateValue, specialOutput, transportChecksumValid } from '../../nf-abi/index.ts';
 import { isSpecObject, objectsOf } from '../contracts/index.ts';
 import { type ConcreteEmap, concreteEmap, concreteLpm, concreteVector } from '../ghost/concrete.ts';
-import { EmapQueries } from '../ghost/emap.ts';
+import { emapBase, emapExpire, type EmapObject, EmapQueries, rankedAtExpiry } from '../ghost/emap.ts';
 import { vectorGet } from '../ghost/vector.ts';
 import { finalPacketBytes, INPUT, inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
 import { frameHeaders, packetFrame } from '../nf/frame-headers.ts';
@@ -37,7 +37,7 @@ export type TraceClaim = Witness & { trace: number; failed?: readonly string[] }
 
 /** A value of the state after the packet that the claim speaks about, and how to read it on the run-time. */
 interface StatePrediction {
-  /** What is read, in words (`dyn_emap's key 00:11:22:33:44:55`). */
+  /** What is read, in words (`dyn_emap's key mac("00:11:22:33:44:55")`). */
   what: string;
   read: StateRead;
   predicted: bigint | null;
@@ -94,8 +94,8 @@ export function replayViolation(run: NfExploration, violation: Violation): Repla
       return { reproduced: evidence.kind === 'stops' || hang, observed: `the run-time stopped: ${outcome.message}${hang ? ' (unbounded recursion overflows V8\'s stack)' : ''}` };
     }
     // An emap starts empty: a key nf_init added was absent before it.
-    case 'initialised': return evidence.kind === 'adds-key' ? keyAdded(evidence, 'nf_init returned', [-1n], after) : { reproduced: false, observed: 'nf_init returned without a fault on the run-time' };
-    case 'returned': return returnedEvidence(evidence, outcome.output, outcome.frame, before, after);
+    case 'initialised': return evidence.kind === 'adds-key' ? keyAdded(run.build.manifest, evidence, 'nf_init returned', [-1n], after) : { reproduced: false, observed: 'nf_init returned without a fault on the run-time' };
+    case 'returned': return returnedEvidence(run.build.manifest, evidence, outcome.output, outcome.frame, before, after);
   }
 }
 
@@ -103,13 +103,16 @@ export function replayViolation(run: NfExploration, violation: Violation): Repla
 function evidenceReads(evidence: ViolationEvidence): StateRead[] {
   switch (evidence.kind) {
     case 'changes': return ['global' in evidence.place ? { kind: 'global', index: evidence.place.global } : { kind: 'memory', ...evidence.place }];
-    case 'adds-key': return [{ kind: 'emap-key', handle: evidence.handle, key: evidence.key.reduceRight((word, byte) => (word << 8n) | BigInt(byte), 0n), keyBytes: evidence.key.length }];
+    case 'adds-key': return [{ kind: 'emap-key', handle: evidence.handle, key: keyValue(evidence.key), keyBytes: evidence.key.length }];
     default: return [];
   }
 }
 
+/** A key's bytes in memory order as the value libVig compares (a little-endian load). */
+const keyValue = (bytes: readonly number[]): bigint => bytes.reduceRight((word, byte) => (word << 8n) | BigInt(byte), 0n);
+
 /** A violation's evidence against a run that returned. */
-function returnedEvidence(evidence: ViolationEvidence, output: number, frame: Uint8Array, before: readonly (bigint | null)[], after: readonly (bigint | null)[]): Replay {
+function returnedEvidence(manifest: Manifest, evidence: ViolationEvidence, output: number, frame: Uint8Array, before: readonly (bigint | null)[], after: readonly (bigint | null)[]): Replay {
   const returned = `the run-time NF returned ${outputName(output)}`;
   switch (evidence.kind) {
     case 'stops':
@@ -127,16 +130,16 @@ function returnedEvidence(evidence: ViolationEvidence, output: number, frame: Ui
       const words = valid === null ? `a frame without a whole ${header}` : `a frame whose ${header} checksum is ${valid ? 'valid' : 'invalid'}`;
       return { reproduced: valid === false, observed: `${returned} with ${words}` };
     }
-    case 'adds-key': return keyAdded(evidence, returned, before, after);
+    case 'adds-key': return keyAdded(manifest, evidence, returned, before, after);
   }
 }
 
 /** The key the evidence names is absent before the run and present after it. */
-function keyAdded(evidence: Extract<ViolationEvidence, { kind: 'adds-key' }>, returned: string, before: readonly (bigint | null)[], after: readonly (bigint | null)[]): Replay {
+function keyAdded(manifest: Manifest, evidence: Extract<ViolationEvidence, { kind: 'adds-key' }>, returned: string, before: readonly (bigint | null)[], after: readonly (bigint | null)[]): Replay {
   const where = (index: bigint | null | undefined) => (index === -1n ? 'absent' : `at index ${index}`);
   return {
     reproduced: before[0] === -1n && after[0] !== -1n,
-    observed: `${returned}; ${evidence.object}'s key ${hexKey(evidence.key)} was ${where(before[0])} before and is ${where(after[0])} after`,
+    observed: `${returned}; ${evidence.object}'s key ${showStateValue(manifest, evidence.object, keyValue(evidence.key))} was ${where(before[0])} before and is ${where(after[0])} after`,
   };
 }
 
@@ -149,10 +152,10 @@ function runReplay(run: NfExploration, witness: Witness & { calls: readonly Impo
     if (object.fixed) return [];
     const { name, capacity } = object;
     if (object.kind === 'emap') {
-      const state = concreteEmap(name, object.keyBytes * 8, capacity, terms, model);
       const add = calls.find((call) => call.name === 'emap_add' && call.args[0] === handle)?.results[0];
       const addIndex = add === undefined ? null : Number(BigInt.asIntN(32, T.evaluate(toTerm(add, 32), model)));
-      return [{ kind: 'emap', handle, name, capacity, keyBytes: object.keyBytes, state, expiredFillers: expiredFillers(name, state, within, model), addIndex: addIndex !== null && addIndex >= 0 ? addIndex : null }];
+      const seeded = withExpiry(object.version.object, concreteEmap(name, object.keyBytes * 8, capacity, terms, model), calls.filter((call) => call.args[0] === handle), within, model);
+      return [{ kind: 'emap', handle, name, capacity, keyBytes: object.keyBytes, ...seeded, addIndex: addIndex !== null && addIndex >= 0 ? addIndex : null }];
     }
     if (object.kind === 'vector') return [{ kind: 'vector', handle, capacity, recordBytes: object.recordBytes, records: [...concreteVector(name, object.recordBytes * 8, terms, model)] }];
     if (object.kind === 'lpm') {
@@ -174,16 +177,33 @@ function runReplay(run: NfExploration, witness: Witness & { calls: readonly Impo
 }
 
 /**
- * How many unnamed entries the packet's first expiry removes, when the model says it removes more than the named
- * entries stamped before its threshold: those placeholders are seeded stale (stamped 0), the others recent.
+ * The packet's first change to an emap, when it is an expiry whose count the claim speaks of: its time, and the
+ * entries it removes. The theory ranks each entry the NF's path names through that expiry among those it removes
+ * or keeps (engine/ghost/emap.ts, expiryCounts), so their stamps say which; the other entries (named only through
+ * the spec's own expiries, or by no one) are free as far as the NF can tell (stamps are never read back) and make
+ * up the number the model's count removes: placeholders first, then named entries re-stamped.
  */
-function expiredFillers(name: string, state: ConcreteEmap, within: readonly Term[], model: Assignment): number {
-  const before = model.scalars.get(`${name}.count`);
-  const expiry = within.find((t) => t.op === 'apply' && t.name === `${name}.count@base.expire`);
-  if (before === undefined || !expiry) return 0;
-  const threshold = BigInt.asIntN(64, T.evaluate(expiry.args[0]!, model));
-  const namedStale = state.entries.filter((e) => e.present && BigInt.asIntN(64, e.stamp) < threshold).length;
-  return Math.max(0, Number(before - T.evaluate(expiry, model)) - namedStale);
+function withExpiry(object: EmapObject, state: ConcreteEmap, calls: readonly ImportCall[], within: readonly Term[], model: Assignment): Pick<Extract<ObjectSeed, { kind: 'emap' }>, 'state' | 'expiry'> {
+  const first = calls.find((call) => ['emap_add', 'emap_refresh', 'emap_erase', 'emap_expire'].includes(call.name));
+  const before = model.scalars.get(`${object.name}.count`);
+  if (first?.name !== 'emap_expire' || before === undefined) return { state, expiry: null };
+  const threshold = toTerm(first.args[1]!, 64);
+  const expired = emapExpire(emapBase(object), threshold);
+  const after = new EmapQueries({ now: INPUT.now }, []).count(expired);
+  if (!within.includes(after)) return { state, expiry: null };
+  const time = BigInt.asIntN(64, T.evaluate(threshold, model));
+  const ranked = new Set(rankedAtExpiry(expired, within).map((index) => Number(T.evaluate(index, model))));
+  const present = state.entries.filter((e) => e.present);
+  let removed = Number(before - T.evaluate(after, model)) - present.filter((e) => ranked.has(e.index) && BigInt.asIntN(64, e.stamp) < time).length;
+  const fillers = Math.min(Math.max(0, removed), Math.max(0, Number(before) - present.length));
+  removed -= fillers;
+  const now = T.evaluate(INPUT.now, model);
+  const entries = state.entries.map((e) => {
+    if (!e.present || ranked.has(e.index)) return e;
+    // Their stamps are the model's defaults, never bounded by the packet's time: given anew.
+    return { ...e, stamp: removed-- > 0 ? 0n : now };
+  });
+  return { state: { ...state, entries }, expiry: { time, fillers } };
 }
 
 /**
@@ -213,16 +233,13 @@ function frameDifferences(run: NfExploration, claim: TraceClaim, sent: Uint8Arra
     }
   }
   const payload = [...sent.keys()].filter((i) => !inHeaders.has(i) && byteKnown(i) && sent[i] !== predicted[i]);
-  const hex = (b: number) => `0x${b.toString(16).padStart(2, '0')}`;
-  differences.push(...payload.slice(0, MAX_BYTES_SHOWN).map((i) => `sent payload byte ${i} ${hex(sent[i]!)} where the trace predicts ${hex(predicted[i]!)}`));
+  differences.push(...payload.slice(0, MAX_BYTES_SHOWN).map((i) => `sent payload byte ${i} as ${sent[i]} where the trace predicts ${predicted[i]}`));
   if (payload.length > MAX_BYTES_SHOWN) differences.push(`${payload.length - MAX_BYTES_SHOWN} more payload bytes differ`);
   return differences;
 }
 
 const MAX_BYTES_SHOWN = 4;
 
-const hexKey = (bytes: number[], separator = ':') => bytes.map((b) => b.toString(16).padStart(2, '0')).join(separator);
-const bytesOf = (value: bigint, size: number) => Array.from({ length: size }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
 
 /**
  * The state after the packet that the claim speaks about: for each object the spec compared, its entries at the
@@ -234,6 +251,7 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
   const value = (t: Term) => T.evaluate(t, model);
   const queries = new EmapQueries({ now: INPUT.now }, []);
   const predictions: StatePrediction[] = [];
+  const shown = (object: string, v: bigint) => showStateValue(run.build.manifest, object, v);
   for (const object of objectsOf(run.traces[claim.trace]!.final).filter(isSpecObject)) {
     const { name, capacity } = object;
     const handle = run.objects.findIndex((o) => o.name === name);
@@ -242,7 +260,7 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
     if (object.kind === 'vector') {
       const record = vectorGet(object.version, indexVariable, []);
       if (index === null || !mentioned.has(record.id)) continue;
-      predictions.push({ what: `${name}[${index}]`, read: { kind: 'vector', handle, index, recordBytes: object.recordBytes }, predicted: value(record), project: (v) => v, show: (v) => hexKey(bytesOf(v!, object.recordBytes), ' ') });
+      predictions.push({ what: `${name}[${index}]`, read: { kind: 'vector', handle, index, recordBytes: object.recordBytes }, predicted: value(record), project: (v) => v, show: (v) => shown(name, v!) });
       continue;
     }
     const { keyBytes, version } = object;
@@ -253,7 +271,7 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
       const indexOf = queries.index(version, keyVariable);
       const withIndex = mentioned.has(indexOf.id);
       predictions.push({
-        what: `${name}'s key ${hexKey(bytesOf(key, keyBytes))}`,
+        what: `${name}'s key ${shown(name, key)}`,
         read: { kind: 'emap-key', handle, key, keyBytes },
         predicted: value(has) !== 1n ? -1n : withIndex ? value(indexOf) : 0n,
         // Without the index in the claim, only presence is compared.
@@ -270,7 +288,7 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
         read: { kind: 'emap-index', handle, index, keyBytes },
         predicted: value(allocated) !== 1n ? null : withKey ? value(keyAt) : 0n,
         project: (v) => (withKey || v === null ? v : 0n),
-        show: (v) => (v === null ? 'free' : withKey ? `holding key ${hexKey(bytesOf(v, keyBytes))}` : 'allocated'),
+        show: (v) => (v === null ? 'free' : withKey ? `holding key ${shown(name, v)}` : 'allocated'),
       });
     }
     const count = queries.count(version);

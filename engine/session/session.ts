@@ -3,7 +3,7 @@
 // checks properties one at a time against the cached traces, running only the spec side.
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { buildNf, type NfBuild } from '../../toolchain/build.ts';
+import { buildNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
 import { Solver } from '../solver/z3.ts';
 import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
@@ -12,8 +12,7 @@ import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
 import { exploreCached } from './trace-cache.ts';
-
-export type Layers = 'nf';
+import type { Layers } from '../stack/layers.ts';
 
 /** A failure with its counterexample replayed on the run-time NF. */
 export type ReplayedFailure = Failure & { replay: Replay };
@@ -28,6 +27,8 @@ export type PropertyResult =
       specPaths: number;
       queries: number;
       seconds: number;
+      /** The longest one Z3 query took (seconds). */
+      slowestQuery: number;
       lines: number;
       failures: ReplayedFailure[];
     }
@@ -49,9 +50,10 @@ export class VerificationSession {
     private readonly solver: Solver,
   ) {}
 
-  static async open(nfDir: string, options: Watch & { layers?: Layers } = {}): Promise<VerificationSession> {
+  /** `variant`: the NF built from a patched source (a seeded bug), explored and cached under its own binary. */
+  static async open(nfDir: string, options: Watch & { layers?: Layers; variant?: Variant } = {}): Promise<VerificationSession> {
     const dir = resolve(nfDir);
-    const build = await buildNf(dir);
+    const build = await buildNf(dir, { variant: options.variant });
     const layers = options.layers ?? 'nf';
     const solver = await Solver.create();
     // The manifest too: the binary's hash does not cover nf.json, whose config values the traces take as constants.

@@ -12,19 +12,22 @@ import { vectorBase, vectorSet, type VectorVersion } from '../ghost/vector.ts';
 import { type Assignment, readTermTable, type Term, type TermTable, TermWriter } from '../solver/term.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { LinearMemory, PacketBuffer } from '../symbex/memory.ts';
-import { exploreNf, INPUT, type NfExploration, type NfOptions } from '../nf/explore-nf.ts';
+import { INPUT, type NfExploration, type NfOptions } from '../nf/explore-nf.ts';
+import { exploreLayers } from '../stack/explore-layers.ts';
+import type { Layers } from '../stack/layers.ts';
 import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts';
 import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
 
 // 4: traces keep the offset where nf_process returned (the NF path's last line).
 const FORMAT = 4;
 /** The sources whose change changes what exploration produces. */
-const ENGINE_SOURCES = ['engine/nf', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];
+const ENGINE_SOURCES = ['engine/nf', 'engine/stack', 'stack-models', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];
 
-export function traceCacheFile(build: NfBuild, layers: string): string {
+export function traceCacheFile(build: NfBuild, layers: Layers): string {
   // The manifest too: the binary's hash does not cover nf.json, whose config values the traces take as constants.
   const hash = createHash('sha256').update(`${FORMAT}\0${build.hash}\0${layers}\0${JSON.stringify(build.manifest)}\0`);
-  for (const source of ENGINE_SOURCES) {
+  // The stack's layers explore a stacked build, which the NF's hash does not cover: its sources do.
+  for (const source of layers === 'nf' ? ENGINE_SOURCES : [...ENGINE_SOURCES, 'stack']) {
     const path = join(PROJECT_ROOT, source);
     const files = path.endsWith('.ts') ? [path] : readdirSync(path).filter((f) => f.endsWith('.ts')).sort().map((f) => join(path, f));
     for (const file of files) hash.update(file).update(readFileSync(file));
@@ -42,11 +45,11 @@ export function loadTraces(file: string, build: NfBuild): NfExploration | null {
 }
 
 /** The NF's traces for these layers: read from the cache, else explored (with `options`) and stored. */
-export async function exploreCached(build: NfBuild, layers: string, options: NfOptions = {}): Promise<NfExploration> {
+export async function exploreCached(build: NfBuild, layers: Layers, options: NfOptions = {}): Promise<NfExploration> {
   const file = traceCacheFile(build, layers);
   const stored = loadTraces(file, build);
   if (stored) return stored;
-  const run = await exploreNf(build, options);
+  const run = await exploreLayers(build, layers, options);
   saveTraces(file, run);
   return run;
 }

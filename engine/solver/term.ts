@@ -183,6 +183,14 @@ export function concat(hi: Term, lo: Term): Term {
   if (hi.op === 'ite' && lo.op === 'ite' && hi.args[0] === lo.args[0]) {
     return ite(hi.args[0]!, concat(hi.args[1]!, lo.args[1]!), concat(hi.args[2]!, lo.args[2]!));
   }
+  // And in a left-nested chain, (x ++ high slice) ++ low slice: a device's two bytes in a key become one slice.
+  if (hi.op === 'concat' && hi.args[1]!.op === 'extract' && lo.op === 'extract') {
+    const joined = concat(hi.args[1]!, lo);
+    if (joined.op !== 'concat') return concat(hi.args[0]!, joined);
+  }
+  // One grouping for every chain, left-nested as loads build them: the same bytes in the same order give the same
+  // term however they were grouped (an emap key read from memory and a spec's record of header fields).
+  if (lo.op === 'concat') return concat(concat(hi, lo.args[0]!), lo.args[1]!);
   return fold('concat', hi.width + lo.width, [hi, lo]);
 }
 

@@ -2,7 +2,7 @@
 // they depend on and are incremental along the depth-first path, answers are cached, and models come back as
 // plain JavaScript assignments. An array's bytes at constant offsets are plain bit-vector constants to Z3.
 import { init, Z3_decl_kind } from 'z3-solver';
-import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, evaluate, isConst, symbolsOf, type Term, variablesOf } from './term.ts';
+import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, evaluate, isConst, mask, symbolsOf, type Term, variablesOf } from './term.ts';
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
 type LowLevel = Z3Api['Z3'];
@@ -20,6 +20,8 @@ export interface SolverFigures {
   /** Queries answered by the caller's model without Z3 (the constraints they depend on already held there). */
   modelHits: number;
   seconds: number;
+  /** Each query Z3 answered, in order: how long it took (seconds), for the slowest one's figure. */
+  timings: number[];
 }
 
 /**
@@ -32,6 +34,21 @@ interface Dependencies {
   functions: readonly string[];
   bytes: readonly Term[];
   arrays: readonly Term[];
+  /** Scaled quotients Z3 sees abstracted (`scaledQuotient`): a model may need checking against the exact terms. */
+  quotients: readonly Term[];
+}
+
+/**
+ * `x * c / d` with constants c and d sharing a factor g > 1 (a rate per second scaled to nanoseconds): where
+ * x * c does not overflow it is exactly x * (c/g) / (d/g) (x * 5 / 4 for 1.25e9 / 1e9), which Z3 bit-blasts in a
+ * fraction of the time a 64-bit division by 10^9 takes (PITFALLS.md, "Refill queries").
+ */
+function scaledQuotient(t: Term): { x: Term; c: bigint; d: bigint; g: bigint } | null {
+  if (t.op !== 'udiv' || !isConst(t.args[1]!) || t.args[0]!.op !== 'mul' || !isConst(t.args[0]!.args[1]!)) return null;
+  const [c, d] = [t.args[0]!.args[1]!.value, t.args[1]!.value];
+  let [a, b] = [c, d];
+  while (b !== 0n) [a, b] = [b, a % b];
+  return c > 0n && d > 0n && a > 1n ? { x: t.args[0]!.args[0]!, c, d, g: a } : null;
 }
 
 const RECENT_MODELS = 8;
@@ -50,7 +67,7 @@ let api: Promise<Z3Api> | undefined;
 const loadZ3 = (): Promise<Z3Api> => (api ??= init());
 
 export class Solver {
-  readonly figures: SolverFigures = { queries: 0, cacheHits: 0, modelHits: 0, seconds: 0 };
+  readonly figures: SolverFigures = { queries: 0, cacheHits: 0, modelHits: 0, seconds: 0, timings: [] };
   private readonly translated = new Map<number, Ast>();
   private readonly functionDecls = new Map<string, FuncDecl>();
   private readonly cache = new Map<string, CheckResult>();
@@ -63,23 +80,33 @@ export class Solver {
   /** Models of recent answers, newest first: tried before Z3 (most forks' other side held on a path before). */
   private readonly recentModels: Assignment[] = [];
 
+  private readonly solver: Z3Solver;
+  /** The same questions with scaled quotients exact, for the answers the abstraction cannot give (made on demand). */
+  private exactTwin: Solver | undefined;
+
   private constructor(
     private readonly z3: LowLevel,
     private readonly em: { _Z3_solver_check(ctx: Context, s: Z3Solver): number },
     private readonly ctx: Context,
-    private readonly solver: Z3Solver,
-  ) {}
+    private readonly timeoutMs: number,
+    /** Whether scaled quotients reach Z3 abstracted (`scaledQuotient`): the exact twin has them as they are. */
+    private readonly abstracting: boolean,
+  ) {
+    this.solver = z3.mk_simple_solver(ctx);
+    z3.solver_inc_ref(ctx, this.solver);
+    const params = z3.mk_params(ctx);
+    z3.params_inc_ref(ctx, params);
+    z3.params_set_uint(ctx, params, z3.mk_string_symbol(ctx, 'timeout'), timeoutMs);
+    z3.solver_set_params(ctx, this.solver, params);
+  }
 
   static async create(options: { timeoutMs?: number } = {}): Promise<Solver> {
     const { Z3, em } = await loadZ3();
-    const ctx = Z3.mk_context(Z3.mk_config());
-    const solver = Z3.mk_simple_solver(ctx);
-    Z3.solver_inc_ref(ctx, solver);
-    const params = Z3.mk_params(ctx);
-    Z3.params_inc_ref(ctx, params);
-    Z3.params_set_uint(ctx, params, Z3.mk_string_symbol(ctx, 'timeout'), options.timeoutMs ?? 60_000);
-    Z3.solver_set_params(ctx, solver, params);
-    return new Solver(Z3, em, ctx, solver);
+    return new Solver(Z3, em, Z3.mk_context(Z3.mk_config()), options.timeoutMs ?? 60_000, true);
+  }
+
+  private exact(): Solver {
+    return (this.exactTwin ??= new Solver(this.z3, this.em, this.ctx, this.timeoutMs, false));
   }
 
   /**
@@ -128,8 +155,18 @@ export class Solver {
     else result = { status: answer === -1 ? 'unsat' : 'unknown' };
     this.popLevels([level]);
     z3.solver_pop(ctx, solver, 1);
+    // Abstracted quotients: unsat holds as it is (the abstraction allows more), a model holds when the exact terms
+    // agree with it (the usual case: nothing overflowed); otherwise the exact twin answers.
+    if (result.status !== 'unsat' && this.abstracting && this.combined([...pathCondition, query]).quotients.length > 0) {
+      const memo = new Map();
+      const found = result;
+      const holds = found.status === 'sat' && [...pathCondition, query].every((c) => evaluate(c, found.model, memo) === 1n);
+      if (!holds) result = this.exact().checkExactly(pathCondition, query);
+    }
+    const seconds = (performance.now() - started) / 1000;
     this.figures.queries++;
-    this.figures.seconds += (performance.now() - started) / 1000;
+    this.figures.seconds += seconds;
+    this.figures.timings.push(seconds);
     this.cache.set(key, result);
     return result;
   }
@@ -194,6 +231,7 @@ export class Solver {
       functions: [...new Set(all.flatMap((d) => d.functions))],
       bytes: [...new Set(all.flatMap((d) => d.bytes))],
       arrays: [...new Set(all.flatMap((d) => d.arrays))],
+      quotients: [...new Set(all.flatMap((d) => d.quotients))],
     };
   }
 
@@ -204,6 +242,7 @@ export class Solver {
     const functions = new Set<string>();
     const bytes: Term[] = [];
     const arrays: Term[] = [];
+    const quotients: Term[] = [];
     const seen = new Set<number>();
     const stack = [root];
     while (stack.length > 0) {
@@ -216,9 +255,10 @@ export class Solver {
       }
       if (t.op === 'var') (t.width === ARRAY ? arrays : scalars).push(t);
       if (t.op === 'apply') functions.add(t.name);
+      if (scaledQuotient(t)) quotients.push(t);
       stack.push(...t.args);
     }
-    const found = { scalars, functions: [...functions], bytes, arrays };
+    const found = { scalars, functions: [...functions], bytes, arrays, quotients };
     this.dependencies.set(root.id, found);
     return found;
   }
@@ -228,6 +268,7 @@ export class Solver {
    * constant offsets (checks the translation to Z3 against the interpreter's concrete semantics).
    */
   evaluate(terms: Term[], assignment: Assignment): bigint[] {
+    if (this.abstracting) return this.exact().evaluate(terms, assignment);
     const { z3, ctx } = this;
     const model = z3.mk_model(ctx);
     return this.holding(model, z3.model_inc_ref, z3.model_dec_ref, () => {
@@ -427,7 +468,7 @@ export class Solver {
       case 'add': return z3.mk_bvadd(ctx, x, y);
       case 'sub': return z3.mk_bvsub(ctx, x, y);
       case 'mul': return z3.mk_bvmul(ctx, x, y);
-      case 'udiv': return z3.mk_bvudiv(ctx, x, y);
+      case 'udiv': return this.abstracting ? this.quotient(t, x, y) : z3.mk_bvudiv(ctx, x, y);
       case 'sdiv': return z3.mk_bvsdiv(ctx, x, y);
       case 'urem': return z3.mk_bvurem(ctx, x, y);
       case 'srem': return z3.mk_bvsrem(ctx, x, y);
@@ -465,6 +506,23 @@ export class Solver {
       case 'store': return z3.mk_store(ctx, x, y, z);
       case 'apply': return z3.mk_app(ctx, this.functionDecl(t), a);
     }
+  }
+
+  /**
+   * A scaled quotient (`scaledQuotient`) as the reduced one where x * c cannot overflow, and a fresh value
+   * elsewhere: an abstraction whose models checkExactly checks. Any other division as it is.
+   */
+  private quotient(t: Term, dividend: Ast, divisor: Ast): Ast {
+    const { z3, ctx } = this;
+    const scaled = scaledQuotient(t);
+    if (!scaled) return z3.mk_bvudiv(ctx, dividend, divisor);
+    const { x, c, d, g } = scaled;
+    const sort = this.sort(t.width);
+    const constant = (v: bigint) => z3.mk_numeral(ctx, v.toString(), sort);
+    const factor = this.translated.get(x.id)!;
+    const fits = z3.mk_bvule(ctx, factor, constant(mask(t.width) / c));
+    const reduced = z3.mk_bvudiv(ctx, z3.mk_bvmul(ctx, factor, constant(c / g)), constant(d / g));
+    return z3.mk_ite(ctx, fits, reduced, z3.mk_const(ctx, z3.mk_string_symbol(ctx, `overflowed quotient ${t.id}`), sort));
   }
 
   /** clz/ctz as a chain of bit tests: the first set bit from the top (clz) or bottom (ctz) decides. */

@@ -628,6 +628,19 @@ class _Emap(_StateObject):
     def has_idx(self, index): return self._holds("has_idx", index, 32)
     def full(self): return self._call("full")
 
+    def exists_with_cht(self, cht, hash):
+        """Whether the cht prefers some live backend (an allocated index of this emap) for the 32-bit hash."""
+        return self._with_cht("exists_with_cht", cht, hash)
+
+    def choose_with_cht(self, cht, hash):
+        """The first live backend (an index of this emap) the cht prefers for the hash, or -1 when none is live."""
+        return self._with_cht("choose_with_cht", cht, hash)
+
+    def _with_cht(self, operation, cht, hash):
+        if not isinstance(cht, _Cht):
+            raise SpecError(f"{self._name}.{operation}(cht, hash) takes a cht state object first, not {cht!r}")
+        return self._call(f"{operation}:{cht._name}", self._argument(hash, 32, operation, "hash"))
+
     def add(self, key, index, time):
         self._call("add", self._argument(key, self._key_bits, "add", "key"), self._argument(index, 32, "add", "index"),
                    self._argument(time, _TIME_BITS, "add", "time", signed=True))
@@ -653,6 +666,23 @@ class _Vector(_StateObject):
 
     def set(self, index, value):
         self._call("set", self._argument(index, 32, "set", "index"), self._argument(value, self._key_bits, "set", "value"))
+
+
+class _Cht(_StateObject):
+    """A Maglev lookup table: no operation of its own, an emap's exists_with_cht/choose_with_cht read it."""
+
+
+def _shared_hash(record_name):
+    """`_<record>_hash(r)`: the NF's exported hash of a record (its fields in nf.json order), which the engine runs
+    on the spec's fields: one definition for NF and spec."""
+    def hash_of(value):
+        if not (isinstance(value, Record) and value._type == record_name):
+            raise SpecError(f"_{record_name}_hash takes a {record_name} record ({record_name}c(...)), not {value!r}")
+        fields = [value._fields[field].index for field, _, _, _ in _RUN["records"][record_name]]
+        return _ref(json.loads(_bridge.hash(_flush(), record_name, json.dumps(fields))))
+
+    hash_of.__name__ = f"_{record_name}_hash"
+    return hash_of
 
 
 class _Lpm(_StateObject):
@@ -885,7 +915,7 @@ def _bind(namespace, inputs, dialect):
     _RUN["config"] = {key: int(value) for key, value in inputs["config"].items()}
     # nf.json's config tables, rows as written there: the function dialect's config["table"].
     _RUN["tables"] = inputs.get("tables", {})
-    objects = {name: {"emap": _Emap, "lpm": _Lpm}.get(kind, _Vector)(name, kind, key_bits, record, value_record)
+    objects = {name: {"emap": _Emap, "lpm": _Lpm, "cht": _Cht}.get(kind, _Vector)(name, kind, key_bits, record, value_record)
                for name, (kind, key_bits, record, value_record) in inputs["state"].items()}
     state = types.ModuleType("state")
     for name, state_object in objects.items():
@@ -900,6 +930,7 @@ def _bind(namespace, inputs, dialect):
         a_packet_received=True,
         the_index_allocated=_ref(inputs["the_index_allocated"]),
         **{name + "c": _record_constructor(name, [f for f, _, _, _ in layout]) for name, layout in _RUN["records"].items()},
+        **{f"_{name}_hash": _shared_hash(name) for name in inputs.get("hashes", [])},
     )
     if dialect == "statement":
         # Vigor's meaning: a state object is there to read and change without `from state import` (only imported

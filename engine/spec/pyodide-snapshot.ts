@@ -3,7 +3,7 @@
 // on a machine boots, takes the image and stores it under .cache/pyodide. Used by the spec interpreter (python.ts)
 // and, through engine/index.ts, by the kernel's Python.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPyodide, version, type PyodideAPI } from 'pyodide';
@@ -15,6 +15,8 @@ const CACHE = fileURLToPath(new URL('../../.cache/pyodide/', import.meta.url));
  */
 const TAG = Buffer.from('vigor: Pyodide memory image v1'.padEnd(32));
 const HEADER = TAG.length + 32;
+/** Older than this, a staging file is no writer's any more (writing the 31 MB image takes about a second). */
+const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 
 export interface PreloadOptions {
   /** What Python's `js` module is (Pyodide's default: globalThis). The image is taken and restored with it. */
@@ -66,6 +68,16 @@ function readImage(file: string, key: string): Uint8Array | undefined {
   return whole ? image : undefined;
 }
 
+/** A staging file a writer killed mid-write left behind. */
+function abandoned(path: string): boolean {
+  if (!path.endsWith('.tmp')) return false;
+  try {
+    return Date.now() - statSync(path).mtimeMs > ABANDONED_AFTER_MS;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Written under a name no other process or thread uses and renamed, so an interpreter starting at the same moment
  * (the engine pool starts several) reads the whole old file, the whole new one, or none.
@@ -74,8 +86,9 @@ function store(file: string, contents: Buffer, name: string): void {
   const staging = `${file}.${randomUUID()}.tmp`;
   try {
     mkdirSync(CACHE, { recursive: true });
-    const others = readdirSync(CACHE).filter((older) => older.startsWith(`${name}-`) && older.endsWith('.snapshot') && older !== basename(file));
-    for (const older of others) rmSync(join(CACHE, older), { force: true });
+    const entries = readdirSync(CACHE).filter((entry) => entry.startsWith(`${name}-`));
+    const others = entries.filter((older) => older.endsWith('.snapshot') && older !== basename(file));
+    for (const older of [...others, ...entries.filter((entry) => abandoned(join(CACHE, entry)))]) rmSync(join(CACHE, older), { force: true });
     writeFileSync(staging, contents);
     renameSync(staging, file);
   } catch {

@@ -16,6 +16,8 @@ export interface SpecHost {
   transmitted(nodes: string): string;
   /** The devices the NF sent the frame on (Vigor's `sent_on_ports`), as handles. */
   sentDevices(nodes: string): string;
+  /** The NF's shared hash of a record (`_<record>_hash`) applied to the field nodes `fields` (JSON), as a handle. */
+  hash(nodes: string, record: string, fields: string): string;
 }
 
 export type SpecDialect = 'statement' | 'function';
@@ -63,6 +65,7 @@ async function start(): Promise<SpecPython> {
     state: (nodes: string, object: string, operation: string, args: string) => ask((h) => h.state(nodes, object, operation, args)),
     transmitted: (nodes: string) => ask((h) => h.transmitted(nodes)),
     sent_devices: (nodes: string) => ask((h) => h.sentDevices(nodes)),
+    hash: (nodes: string, record: string, fields: string) => ask((h) => h.hash(nodes, record, fields)),
     header_fields: () => JSON.stringify(HEADER_FIELDS),
     tcp_flags: () => JSON.stringify(TCP_FLAGS),
     protocol_aliases: () => JSON.stringify(PROTOCOL_ALIASES),

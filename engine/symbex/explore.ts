@@ -5,7 +5,7 @@ import type { Assignment, Term } from '../solver/term.ts';
 import type { Solver } from '../solver/z3.ts';
 import type { Import, WasmModule } from '../wasm/decode.ts';
 import { formatLocation, type SourceMap } from '../wasm/sourcemap.ts';
-import { importKey, type ContractTable } from './import-contracts.ts';
+import { type Contract, importKey, type ContractTable } from './import-contracts.ts';
 import { Interpreter, type Layout, type Limits, type Oracle } from './interpreter.ts';
 import { LinearMemory, type PacketBuffer } from './memory.ts';
 import { ExecutionState, type ImportCall, type Value } from './state.ts';
@@ -96,8 +96,8 @@ export class Machine {
    * Runs an entry concretely and makes its final memory and globals the new starting point (nf_init).
    * Returns the violations it hit (then the starting point is unchanged).
    */
-  initialise(entry: string): Violation[] {
-    const run = this.explore(entry, [], { layout: { packetBase: 0, memoryBase: 0, length: 0 }, packet: null, pathCondition: [], model: T.emptyAssignment() }, null);
+  initialise(entry: string, setup: Pick<RunSetup, 'layout' | 'replace'> = { layout: { packetBase: 0, memoryBase: 0, length: 0 } }): Violation[] {
+    const run = this.explore(entry, [], { ...setup, packet: null, pathCondition: [], model: T.emptyAssignment() }, null);
     if (run.violations.length > 0) return run.violations;
     if (run.traces.length !== 1) throw new EngineError(`${entry} must run on one path (it ran on ${run.traces.length})`);
     const final = run.traces[0]!.final;
@@ -114,7 +114,8 @@ export class Machine {
    */
   explore(entry: string, args: Value[], setup: RunSetup, solver: Solver | null): Exploration {
     const started = performance.now();
-    const explorer = new Explorer(this, solver, setup.layout, setup.finish ?? null);
+    const replaced = new Map([...(setup.replace ?? [])].map(([name, contract]) => [this.functionIndex(name), { name, contract }]));
+    const explorer = new Explorer(this, solver, setup.layout, setup.finish ?? null, replaced);
     const state = this.base.clone();
     state.packet = setup.packet;
     state.pathCondition = [...setup.pathCondition];
@@ -160,6 +161,8 @@ export interface RunSetup {
    * copy comes back here and replays the decision) or end the path with a violation.
    */
   finish?: (state: ExecutionState, oracle: Oracle) => void;
+  /** Exported functions the run calls through a contract instead of their code, by export name. */
+  replace?: ReadonlyMap<string, Contract>;
 }
 
 class Explorer implements Oracle {
@@ -174,6 +177,7 @@ class Explorer implements Oracle {
     private readonly solver: Solver | null,
     layout: Layout,
     private readonly finish: RunSetup['finish'] | null,
+    private readonly replaced: ReadonlyMap<number, { name: string; contract: Contract }>,
   ) {
     this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout, machine.options.coverage ?? null);
   }
@@ -232,19 +236,20 @@ class Explorer implements Oracle {
     return current;
   }
 
-  require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string): void {
+  require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string | ((witness: Assignment) => string)): void {
     if (condition === T.TRUE) return;
-    if (condition === T.FALSE) this.fail(state, kind, message);
+    const words = (witness: Assignment) => (typeof message === 'string' ? message : message(witness));
+    if (condition === T.FALSE) this.fail(state, kind, words(state.model));
     const failing = T.not(condition);
     if (T.evaluate(condition, state.model) === 1n) {
       if (!this.solver) return;
       const witness = this.query(state, failing);
       if (witness === null) return;
-      this.violations.push(this.violation(state, kind, message, witness, [...state.pathCondition, failing]));
+      this.violations.push(this.violation(state, kind, words(witness), witness, [...state.pathCondition, failing]));
       state.pathCondition.push(condition);
       return;
     }
-    this.violations.push(this.violation(state, kind, message, state.model, [...state.pathCondition, failing]));
+    this.violations.push(this.violation(state, kind, words(state.model), state.model, [...state.pathCondition, failing]));
     if (!this.solver) throw new PathEnded();
     const witness = this.query(state, condition);
     if (witness === null) throw new PathEnded();
@@ -257,9 +262,16 @@ class Explorer implements Oracle {
     throw new PathEnded();
   }
 
+  replaces(fnIndex: number): boolean {
+    return this.replaced.has(fnIndex);
+  }
+
   callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[] {
-    const entry = this.machine.functionImports[fnIndex]!;
-    const contract = this.machine.options.contracts.get(importKey(entry));
+    const replaced = this.replaced.get(fnIndex);
+    const entry: Import = replaced
+      ? { module: '', name: replaced.name, kind: 'func', type: this.machine.module.functionTypes[fnIndex] }
+      : this.machine.functionImports[fnIndex]!;
+    const contract = replaced?.contract ?? this.machine.options.contracts.get(importKey(entry));
     if (!contract) return this.fail(state, 'missing-contract', `call to imported function ${importKey(entry)}, which has no contract`);
     const offset = this.interpreter.offsets(state)[0]!;
     const results = contract({

@@ -1,7 +1,7 @@
 // The symbolic interpreter: exact WebAssembly semantics over values that are concrete or terms. A branch on a
 // symbolic condition asks the decision oracle, which forks the state when both sides are feasible.
 import * as T from '../solver/term.ts';
-import type { Term } from '../solver/term.ts';
+import type { Assignment, Term } from '../solver/term.ts';
 import { UNDECODABLE, type WasmFunction, type WasmModule } from '../wasm/decode.ts';
 import { OP, OPCODES } from '../wasm/opcodes.ts';
 import { type Byte, byteTerm, readAmong, writeAmong } from './memory.ts';
@@ -13,12 +13,17 @@ import { EngineError, type ViolationEvidence, type ViolationKind } from './viola
 export interface Oracle {
   /** Which of `conditions` (pairwise disjoint, covering every case) holds on this path; the others fork off. */
   choose(state: ExecutionState, conditions: Term[]): number;
-  /** `condition` must hold: where it can fail, report a violation; continue where it holds (or end the path). */
-  require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string): void;
+  /**
+   * `condition` must hold: where it can fail, report a violation; continue where it holds (or end the path). A
+   * message made from the failing side's model words the counterexample's values.
+   */
+  require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string | ((witness: Assignment) => string)): void;
   /** A definite violation at the current instruction (or where the entry returned): ends the path. */
   fail(state: ExecutionState, kind: ViolationKind, message: string, evidence?: ViolationEvidence): never;
-  /** A call to an imported function. */
+  /** A call to an imported function, or to a defined one the run replaces by a contract (`replaces`). */
   callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[];
+  /** Whether the run replaces defined function `fnIndex` by a contract (full stack: nf_process under the stack). */
+  replaces(fnIndex: number): boolean;
   /** The one value `term` can take on this path, when the path condition leaves it only one (else null). */
   pinned(state: ExecutionState, term: Term): bigint | null;
   /** Facts that hold on this path (a contract's postconditions, a theory's invariants). */
@@ -30,7 +35,12 @@ export interface Layout {
   memoryBase: number;
   /** The symbolic (or concrete) frame length. */
   length: Value;
+  /** Judges each access of linear memory before it is made (the full stack's device region: stack-models/). */
+  watch?: MemoryWatch;
 }
+
+/** An access of `bytes` bytes at an address in [low, high] (one address when it is concrete). */
+export type MemoryWatch = (state: ExecutionState, oracle: Oracle, access: { low: number; high: number; bytes: number; write: boolean }) => void;
 
 export interface Limits {
   loopBound: number;
@@ -280,7 +290,7 @@ export class Interpreter {
     const s = state.stack;
     const count = this.module.functionTypes[fnIndex]!.params.length;
     const args = s.slice(s.length - extra - count, s.length - extra);
-    if (fnIndex < this.module.importedFunctionCount) {
+    if (fnIndex < this.module.importedFunctionCount || this.oracle.replaces(fnIndex)) {
       const results = this.oracle.callImport(state, fnIndex, args);
       s.length -= count + extra;
       s.push(...results);
@@ -442,6 +452,7 @@ export class Interpreter {
         return write ? (i, v) => (packet.write(start + i, v!), 0) : (i) => packet.read(start + i);
       }
       if (at >= memoryBase && at + bytes <= memory.size) {
+        this.layout.watch?.(state, this.oracle, { low: at, high: at, bytes, write });
         const log = state.accesses;
         if (log) {
           const here = this.here(state);
@@ -476,6 +487,7 @@ export class Interpreter {
     if (high - low > SYMBOLIC_RANGE_LIMIT) {
       throw new EngineError(`a memory ${verb} at a symbolic address spanning ${high - low} bytes is not supported (limit ${SYMBOLIC_RANGE_LIMIT})`);
     }
+    this.layout.watch?.(state, this.oracle, { low, high, bytes, write });
     const address32 = T.extract(31, 0, at);
     if (write) state.accesses?.writeRange(low, high + bytes - 1, this.here(state));
     else state.accesses?.readRange(low, high + bytes - 1, this.here(state));

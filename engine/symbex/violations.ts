@@ -13,7 +13,9 @@ export type ViolationKind =
   | 'state' // memory or a global that one packet writes and a later packet reads: state kept outside libVig
   | 'output' // a result that is neither DROP, FLOOD nor an existing device
   | 'checksum' // a forwarded frame whose valid IPv4 or TCP/UDP checksum the NF left invalid
-  | 'invariant'; // an emap_add of a key that breaks the key invariant nf.json declares for the emap
+  | 'invariant' // an emap_add of a key that breaks the key invariant nf.json declares for the emap
+  | 'device' // the stack's driver broke the device register protocol (nf-abi/device.ts's rules; stack-models/)
+  | 'delivery'; // the stack's I/O loop handed nf_process a frame, or carried out its result, other than the NF layer assumes
 
 /**
  * What the run-time NF must show for a replay of the violation's input to reproduce it: it stops (a trap, an

@@ -12,6 +12,7 @@ import { specPython } from '../spec/python.ts';
 import { specTextLine, statementSpecBody } from '../spec/rewrite.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
+import { applySharedHash, sharedHashRecords } from '../nf/shared-hash.ts';
 import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
 import { arrayFrame, fixedIhl, type FrameBytes, frameHeaders, packetFrame, parsedDepth } from '../nf/frame-headers.ts';
@@ -56,6 +57,8 @@ export interface SpecCheck {
   specPaths: number;
   queries: number;
   seconds: number;
+  /** The longest one Z3 query took (seconds): a spec that is slow to check is usually slow in one or two. */
+  slowestQuery: number;
   failures: Failure[];
 }
 
@@ -87,6 +90,7 @@ interface PathOutcome {
 export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: Solver, options: Watch & { maxFailures?: number } = {}): Promise<SpecCheck> {
   const started = performance.now();
   const queriesBefore = solver.figures.queries;
+  const timingsBefore = solver.figures.timings.length;
   const body = spec.dialect === 'function' ? spec.text : statementSpecBody(spec.text);
   const python = (await specPython()).property(spec.dialect, body);
   // Python gives lines only: the column is where the statement on that line starts.
@@ -131,6 +135,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
     specPaths,
     queries: solver.figures.queries - queriesBefore,
     seconds: (performance.now() - started) / 1000,
+    slowestQuery: Math.max(0, ...solver.figures.timings.slice(timingsBefore)),
     failures,
   };
 }
@@ -140,6 +145,8 @@ class TraceContext {
   readonly handles = new Handles();
   readonly inputs: Record<string, unknown>;
   readonly objects: Map<string, SpecObject>;
+  /** The cht tables (read only: no import changes one), which specs pass to an emap's `choose_with_cht`. */
+  private readonly chts: Map<string, { name: string; capacity: number }>;
   readonly clock: GhostClock = { now: INPUT.now };
   readonly output: Term;
   private readonly startVersions: Map<string, EmapVersion | VectorVersion>;
@@ -160,6 +167,7 @@ class TraceContext {
     const { manifest } = nf.build;
     this.output = toTerm(trace.results[0]!, 32);
     this.objects = new Map(objectsOf(trace.final).filter(isSpecObject).map((o) => [o.name, o]));
+    this.chts = new Map(objectsOf(trace.final).flatMap((o) => (o.kind === 'cht' ? [[o.name, o] as const] : [])));
     this.recordFields = new Map([...this.objects.keys()].map((name) => {
       const record = manifest.state.find((s) => s.name === name)?.record;
       return [name, record ? layout(manifest.records[record]!).map(([field, offset, bits]) => [field, offset * 8, bits] as const) : []];
@@ -198,7 +206,8 @@ class TraceContext {
         // The record type a value reads as in Python, when the value is a whole record of several fields.
         const valueAsRecord = declared?.values && this.valueViews.get(name)!.field === null ? valueRecord ?? null : null;
         return [name, [o.kind, bits, declared?.record ?? null, valueAsRecord]];
-      }).concat([...this.lpms.keys()].map((name) => [name, ['lpm', 32, null, null]]))),
+      }).concat([...this.lpms.keys()].map((name) => [name, ['lpm', 32, null, null]]), [...this.chts.keys()].map((name) => [name, ['cht', 0, null, null]]))),
+      hashes: sharedHashRecords(nf.build),
       tables: Object.fromEntries(Object.entries(manifest.tables ?? {}).map(([name, table]) => [name, table.rows])),
       // Decimal strings: exact above 2^53 (a u64), where JSON numbers lose digits.
       config: Object.fromEntries(Object.entries(manifest.config).map(([key, entry]) => [key, String(entry.value)])),
@@ -211,7 +220,10 @@ class TraceContext {
       alternative,
       versions: this.startVersions,
       lpms: new Map([...this.lpms].map(([name, { start }]) => [name, start])),
-    }, { transmitted: (path) => this.transmitted(path), devices: (path) => this.sentDevices(path) ?? [] });
+    }, { transmitted: (path) => this.transmitted(path), devices: (path) => this.sentDevices(path) ?? [] }, {
+      chts: this.chts,
+      hash: (record, fields) => applySharedHash(this.nf.build, solver, record, fields),
+    });
   }
 
   /** The devices the frame leaves on, decided on this path: null when dropped, all but the input one, or one. */
@@ -232,6 +244,12 @@ class TraceContext {
       devices: sent.map((d) => this.handles.add(d)),
       headers: headers.map((h) => ({ protocol: h.protocol, fields: Object.fromEntries(Object.entries(h.fields).map(([n, v]) => [n, this.handles.add(v)])) })),
     };
+  }
+
+  /** The frame offsets the NF wrote (null once it wrote at a computed offset): the only bytes that can differ from the input's. */
+  private written(): number[] | null {
+    const { cells, chain } = this.trace.final.packet!.snapshot();
+    return chain === null ? cells.map(([offset]) => offset) : null;
   }
 
   private finalFrame(): FrameBytes {
@@ -258,7 +276,7 @@ class TraceContext {
         fields: Object.fromEntries(Object.entries(h.fields).map(([name, i]) => [name, i === 'any' ? ('any' as const) : path.term(i)])),
       }));
       obligations.push(...outcomeObligations({ ports, headers, anyPayload: outcome.anyPayload === true }, {
-        output: this.output, device: INPUT.device, devices: this.nf.build.manifest.devices, inputFrame: arrayFrame(INPUT.packet), finalFrame: this.finalFrame(), length: INPUT.length, ihl: this.ihl,
+        output: this.output, device: INPUT.device, devices: this.nf.build.manifest.devices, inputFrame: arrayFrame(INPUT.packet), finalFrame: this.finalFrame(), length: INPUT.length, ihl: this.ihl, written: this.written(),
       }));
     }
     for (const name of compared.filter((n) => this.lpms.has(n))) {
@@ -267,7 +285,8 @@ class TraceContext {
       const address = T.variable(`${name}.any_address`, 32);
       obligations.push({ label: `${name}: the longest match of some address`, term: T.eq(lpmMatch(final, address, facts).value, lpmMatch(start, address, facts).value) });
     }
-    for (const name of compared.filter((n) => !this.lpms.has(n))) {
+    // A cht never changes (no libVig call does): importing one claims nothing more.
+    for (const name of compared.filter((n) => !this.lpms.has(n) && !this.chts.has(n))) {
       const object = this.objects.get(name);
       if (!object) throw new EngineError(`the spec imports ${name}, which the NF never allocated`);
       const values = this.valueViews.get(name)?.vector;
@@ -276,7 +295,7 @@ class TraceContext {
     }
     const all = T.and(...obligations.map((o) => o.term));
     if (all === T.TRUE) return null;
-    const answer = solver.check([...path.pathCondition, ...facts], T.not(all));
+    const answer = solver.check([...path.pathCondition, ...facts], T.not(all), path.model);
     if (answer.status === 'unknown') throw new EngineError('the solver gave up on an obligation');
     if (answer.status === 'unsat') return null;
     const broken = [...path.pathCondition, ...facts, T.not(all)];

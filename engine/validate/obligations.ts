@@ -32,7 +32,11 @@ export function sentOn(output: Term, device: Term, j: number): Term {
  */
 export function outcomeObligations(
   claim: { ports: Term[] | 'any'; headers: { protocol: Protocol; fields: Record<string, Term | 'any'> }[]; anyPayload: boolean },
-  nf: { output: Term; device: Term; devices: number; inputFrame: FrameBytes; finalFrame: FrameBytes; length: Term; ihl: { input?: number; final?: number } },
+  nf: {
+    output: Term; device: Term; devices: number; inputFrame: FrameBytes; finalFrame: FrameBytes; length: Term; ihl: { input?: number; final?: number };
+    /** The offsets the NF wrote in the frame, or null when it wrote at a computed offset (any byte may differ). */
+    written: number[] | null;
+  },
 ): Obligation[] {
   const obligations: Obligation[] = [];
   const { output, device, devices } = nf;
@@ -56,14 +60,19 @@ export function outcomeObligations(
     }
   }
   if (!claim.anyPayload) {
-    // Every offset from the end of the last listed header to the frame's end: one free offset stands for them all.
+    // Every offset from the end of the last listed header to the frame's end. Only the bytes the NF wrote can
+    // differ from the input's: each is compared at its constant offset, which Z3 settles without the frame as an
+    // array. Once it wrote at a computed offset, one free offset stands for them all.
     const payloadAt = claim.headers.length === 0 ? T.bv(0, 32) : frame.get(claim.headers.at(-1)!.protocol)!.end;
+    const unchanged = (p: Term, final: Term, input: Term) => {
+      const inPayload = T.and(T.compare('ule', payloadAt, p), T.compare('ult', p, nf.length));
+      return T.or(T.not(inPayload), inChecksumField(nf.inputFrame, nf.length, p, nf.ihl.input), T.eq(final, input));
+    };
     const p = T.variable('payload.any_offset', 32);
-    const inPayload = T.and(T.compare('ule', payloadAt, p), T.compare('ult', p, nf.length));
-    obligations.push({
-      label: 'the payload of the frame sent (every byte after the last listed header) is the input\'s',
-      term: T.or(T.not(sent), T.not(inPayload), inChecksumField(nf.inputFrame, nf.length, p, nf.ihl.input), T.eq(nf.finalFrame.atComputed(p), nf.inputFrame.atComputed(p))),
-    });
+    const payload = nf.written === null
+      ? unchanged(p, nf.finalFrame.atComputed(p), nf.inputFrame.atComputed(p))
+      : T.and(...nf.written.map((at) => unchanged(T.bv(at, 32), nf.finalFrame.at(at), nf.inputFrame.at(at))));
+    obligations.push({ label: 'the payload of the frame sent (every byte after the last listed header) is the input\'s', term: T.or(T.not(sent), payload) });
   }
   return obligations;
 }

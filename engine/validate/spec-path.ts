@@ -1,7 +1,7 @@
 // One run of a spec on one NF trace: Python's nodes become terms, its truth tests are decided against the
 // trace's path condition (the current model picks the side; one query checks the other, which becomes an
 // alternative to re-run), and its state operations build the spec's own ghost versions.
-import type { SpecObject } from '../contracts/index.ts';
+import { chtChoice, type SpecObject } from '../contracts/index.ts';
 import { emapAdd, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { lpmMatch, type LpmVersion } from '../ghost/lpm.ts';
 import { vectorGet, vectorSet, type VectorVersion } from '../ghost/vector.ts';
@@ -66,6 +66,8 @@ export class SpecPath implements SpecHost {
     start: { pathCondition: Term[]; alternative: Alternative; versions: Map<string, SpecVersion>; lpms: ReadonlyMap<string, LpmVersion> },
     /** What the NF sent (decided lazily, through this path's decisions): the function dialect's view, and the devices. */
     private readonly sent: { transmitted(path: SpecPath): unknown; devices(path: SpecPath): Term[] },
+    /** The NF's cht tables by name, and its shared hashes (engine/nf/shared-hash.ts). */
+    private readonly nfParts: { chts: ReadonlyMap<string, { name: string; capacity: number }>; hash(record: string, fields: Term[]): Term },
   ) {
     this.pathCondition = [...start.pathCondition];
     for (const t of this.pathCondition) this.known.add(t);
@@ -116,7 +118,7 @@ export class SpecPath implements SpecHost {
     else {
       taken = T.evaluate(condition, this.model) === 1n;
       const other = taken ? T.not(condition) : condition;
-      const answer = this.solver.check(this.pathCondition, other);
+      const answer = this.solver.check(this.pathCondition, other, this.model);
       if (answer.status === 'unknown') throw new EngineError(`the solver gave up on a decision of the spec at line ${line}`);
       if (answer.status === 'sat') this.alternatives.push({ prefix: [...this.decisions, !taken], model: answer.model });
     }
@@ -174,6 +176,18 @@ export class SpecPath implements SpecHost {
     }
     const v = version as EmapVersion;
     const queries = new EmapQueries(this.clock, facts);
+    const [method, chtName] = operation.split(':') as [string, string | undefined];
+    if (chtName !== undefined) {
+      // The cht's choice for the hash over this version of the emap: the very term the NF's cht_find_backend gets
+      // when it asks with the same hash of the same version (engine/contracts/cht.ts).
+      const table = this.nfParts.chts.get(chtName);
+      if (!table) throw new EngineError(`the NF has no cht named ${chtName}`);
+      const { choice, facts: chosen } = chtChoice(table, { version: v, capacity: target.capacity }, a!, queries);
+      facts.push(...chosen);
+      if (method === 'exists_with_cht') return answer(T.not(T.eq(choice, T.bv(-1n, 32))));
+      if (method === 'choose_with_cht') return answer(choice, signedBounds(32));
+      throw new EngineError(`emaps have no operation ${method} with a cht`);
+    }
     switch (operation) {
       case 'has': return answer(queries.has(v, a!));
       case 'get': {
@@ -206,6 +220,14 @@ export class SpecPath implements SpecHost {
     const { value } = lpmMatch(version, T.concat(T.concat(byte(0), byte(1)), T.concat(byte(2), byte(3))), facts);
     this.assume(facts);
     return JSON.stringify(this.handles.add(value, signedBounds(32)));
+  }
+
+  hash(nodes: string, record: string, fields: string): string {
+    return this.guard(() => {
+      this.ingest(nodes);
+      const hashed = this.nfParts.hash(record, (JSON.parse(fields) as number[]).map((i) => this.term(i)));
+      return JSON.stringify(this.handles.add(hashed));
+    });
   }
 
   transmitted(nodes: string): string {

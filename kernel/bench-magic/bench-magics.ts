@@ -34,8 +34,8 @@ export class NotebookBenchmarks {
     // The run-time polls between repetitions; a longer repetition (large --packets) is cut short by terminating.
     interruptGraceMs: 1200,
   });
-  /** The latest benchmark of each NF run in this kernel session, in the order first run, for %plot bench. */
-  private readonly results: NfBenchmark[] = [];
+  /** The latest benchmark of each NF run in this kernel session, in the order first run, for %plot bench and Python's `vigor.benchmarks`. */
+  readonly results: NfBenchmark[] = [];
 
   /** `selectedNf` is what %nf selected: %bench without NF names benchmarks it. */
   constructor(private readonly workingDirectory: string, private readonly selectedNf: () => { dir: string; name: string } | undefined) {}

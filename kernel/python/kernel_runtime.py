@@ -210,13 +210,21 @@ class VerificationResults:
     vigor.nf           the selected NF (name, folder, traces, violations, seconds, ...; trace_list), or None
     vigor.properties   {name: result} of the latest check of each property against it (vigor["name"] too)
     vigor.checks       the latest exploration of each NF and check of each property, in the order first run:
-                       nf, property (None for an exploration), verdict, traces, spec_paths, seconds (what %plot draws)
+                       nf, layers, property (None for an exploration), verdict, traces, spec_paths, seconds (what %plot draws)
+    vigor.layers       Table 3's figures per NF and layers explored: nf, layers, traces, exploration_seconds,
+                       validation_seconds_per_trace (one property against one trace, over the checks; None before any)
+    vigor.benchmarks   the latest %bench of each NF: nf, traffic, implementations (id, mpps, latency_ns,
+                       latency_percentiles_ns, ...), ratios, missing
+    vigor.evaluation   what %evaluate measured (None before it): sizes, nfs, lines, verification, bugs
     """
 
     def __init__(self):
         self.nf = None
         self.properties = {}
         self.checks = []
+        self.layers = []
+        self.benchmarks = []
+        self.evaluation = None
 
     def __getitem__(self, name):
         try:
@@ -242,6 +250,9 @@ def set_results(text):
     vigor.nf = None if data["nf"] is None else Record(data["nf"])
     vigor.properties = {name: PropertyResult(fields) for name, fields in data["properties"].items()}
     vigor.checks = [Record(check) for check in data["checks"]]
+    vigor.layers = [Record(figures) for figures in data["layers"]]
+    vigor.benchmarks = [Record(benchmark) for benchmark in data.get("benchmarks", [])]
+    vigor.evaluation = Record(data["evaluation"]) if data.get("evaluation") else None
     return json.dumps(None)
 
 

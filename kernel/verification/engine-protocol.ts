@@ -1,9 +1,9 @@
 // Messages between the kernel's main thread (engine-client.ts) and the verifier's worker thread (engine-worker.ts),
 // and the plain-data reports the worker sends back (the engine's own results hold solver terms and do not cross).
-import type { FailureDescription, PropertyResult } from '../../engine/index.ts';
+import type { FailureDescription, Layers, PropertyResult, ViolationDescription } from '../../engine/index.ts';
 import type { Manifest } from '../../nf-abi/index.ts';
 
-export type Layers = 'nf';
+export type { Layers };
 
 /** A property to check: text (a cell; `file` names it in messages) or a file of the NF. */
 export type PropertyInput = { name: string; text: string; file: string } | { name: string; path: string };
@@ -32,6 +32,8 @@ export interface NfSummary {
   text: string;
   figures: { traces: number; violations: number; instructions: number; queries: number; solverSeconds: number; seconds: number };
   traces: { output: string; calls: string[]; lines: string[] }[];
+  /** The NF's own violations, each with its input, NF path and replay. */
+  violations: ViolationDescription[];
   /** Whether the NF has a spec.py, and the names in its properties/ folder. */
   hasSpec: boolean;
   propertyFiles: string[];

@@ -5,6 +5,7 @@ import { escapeHtml } from '../notebook/html-export.ts';
 import { cell, headerCell, htmlCell, row, section, table } from '../rich-output/html-table.ts';
 import type { MimeBundle } from '../session/output.ts';
 import type { Counterexample, NfSummary, PropertyReport, VerifyAnswer } from './engine-protocol.ts';
+import type { InputDescription, ViolationDescription } from '../../engine/index.ts';
 
 export function nfSummaryBundle(summary: NfSummary): MimeBundle {
   const { figures } = summary;
@@ -13,7 +14,8 @@ export function nfSummaryBundle(summary: NfSummary): MimeBundle {
   const rows = summary.traces.map((trace, i) => row([cell(i + 1), cell(trace.output), cell(trace.calls.join(', ') || '—'), cell(trace.lines.join(', ') || '—')]));
   const properties = [...(summary.hasSpec ? ['spec'] : []), ...summary.propertyFiles];
   const footer = `<p>Properties on disk: ${properties.length ? properties.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ') : 'none'}</p>`;
-  return { 'text/plain': summary.text, 'text/html': section(heading + table(['trace', 'output', 'libVig calls', 'NF lines'], rows) + footer) };
+  const violations = summary.violations.map(violationSection).join('');
+  return { 'text/plain': summary.text, 'text/html': section(heading + table(['trace', 'output', 'libVig calls', 'NF lines'], rows) + violations + footer) };
 }
 
 /** The verdicts: with NF violations no property reads "holds" (the engine words it, as in the CLI's table). */
@@ -49,20 +51,20 @@ const BYTES_PER_ROW = 16;
 /** Past the headers a counterexample's payload is whatever the solver chose (mostly zeros): show its start. */
 const SHOWN_BYTES = 64;
 
-function counterexampleTable(example: Counterexample): string {
-  const bytes: string[] = [];
-  for (let offset = 0; offset < Math.min(example.packet.length, SHOWN_BYTES); offset += BYTES_PER_ROW) {
-    const chunk = example.packet.slice(offset, offset + BYTES_PER_ROW).map((b) => b.toString(16).padStart(2, '0'));
-    bytes.push(`${offset.toString(16).padStart(4, '0')}: ${chunk.join(' ')}`);
-  }
-  const rest = example.packet.slice(SHOWN_BYTES);
-  if (rest.length > 0) bytes.push(`… ${rest.length} more bytes${rest.every((b) => b === 0) ? ', all zero' : ''}`);
-  const headerRows = example.headers.flatMap((header) => header.fields.map((field) => `${header.protocol}.${field.name} = ${field.value}`));
+/** A violation of the NF's own, as a property's counterexample reads: what and where, its input, NF path and replay. */
+function violationSection(violation: ViolationDescription): string {
   const rows: [string, string[]][] = [
-    ['received on', [`device ${example.device}`]],
-    ['time', [example.time, 'the other times are from t0']],
-    ['packet', [`${example.length} bytes`, ...bytes]],
-    ['headers', headerRows.length ? headerRows : ['none (too short for an Ethernet header)']],
+    ['violation', [`${violation.kind} at ${violation.location}: ${violation.message}`, ...violation.stack.map((at) => `called from ${at}`)]],
+    ...inputRows(violation),
+    ['NF path', violation.nfPath.map(formatStep)],
+    ...(violation.replay ? [['replay on the run-time NF', [replayWords(violation.replay)]] as [string, string[]]] : []),
+  ];
+  return `<h4>VIOLATION (${escapeHtml(violation.kind)})</h4>${labelledTable(rows)}`;
+}
+
+function counterexampleTable(example: Counterexample): string {
+  const rows: [string, string[]][] = [
+    ...inputRows(example),
     ['state before', example.stateEntries.length ? example.stateEntries : ['no entry matters']],
     ...(example.differences.length ? [['after the packet', example.differences] as [string, string[]]] : []),
     ['the NF did', [example.nfOutput]],
@@ -72,5 +74,26 @@ function counterexampleTable(example: Counterexample): string {
     ['spec line', [example.specLine ?? '(end of spec)', ...example.specDecisions.map((at) => `after a decision at ${at}`)]],
     ['replay on the run-time NF', [replayWords(example.replay)]],
   ];
-  return `<table>${rows.map(([label, lines]) => row([headerCell(label), htmlCell(`<code>${lines.map(escapeHtml).join('<br>')}</code>`)])).join('')}</table>`;
+  return labelledTable(rows);
+}
+
+const labelledTable = (rows: [string, string[]][]): string =>
+  `<table>${rows.map(([label, lines]) => row([headerCell(label), htmlCell(`<code>${lines.map(escapeHtml).join('<br>')}</code>`)])).join('')}</table>`;
+
+/** A counterexample's input: device, time, the frame's first bytes and its headers. */
+function inputRows(example: InputDescription): [string, string[]][] {
+  const bytes: string[] = [];
+  for (let offset = 0; offset < Math.min(example.packet.length, SHOWN_BYTES); offset += BYTES_PER_ROW) {
+    const chunk = example.packet.slice(offset, offset + BYTES_PER_ROW).map((b) => b.toString(16).padStart(2, '0'));
+    bytes.push(`${offset.toString(16).padStart(4, '0')}: ${chunk.join(' ')}`);
+  }
+  const rest = example.packet.slice(SHOWN_BYTES);
+  if (rest.length > 0) bytes.push(`… ${rest.length} more bytes${rest.every((b) => b === 0) ? ', all zero' : ''}`);
+  const headerRows = example.headers.flatMap((header) => header.fields.map((field) => `${header.protocol}.${field.name} = ${field.value}`));
+  return [
+    ['received on', [`device ${example.device}`]],
+    ['time', [example.time, 'the other times are from t0']],
+    ['packet', [`${example.length} bytes`, ...bytes]],
+    ['headers', headerRows.length ? headerRows : ['none (too short for an Ethernet header)']],
+  ];
 }

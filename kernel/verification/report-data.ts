@@ -1,6 +1,6 @@
 // Worker side: turns the engine's results (which hold solver terms and models) into the plain-data reports the
 // kernel renders, keeping the engine's own text renderings alongside.
-import { describeFailure, formatExploration, formatPropertyResult, listProperties, type PropertyResult, traceLines, traceOutput, type VerificationSession } from '../../engine/index.ts';
+import { describeFailure, describeViolation, formatExploration, formatPropertyResult, listProperties, type PropertyResult, traceLines, traceOutput, type VerificationSession } from '../../engine/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layers, NfSummary, PropertyReport } from './engine-protocol.ts';
@@ -26,6 +26,7 @@ export function nfSummary(session: VerificationSession, layers: Layers): NfSumma
       calls: trace.calls.map((call) => call.name),
       lines: traceLines(run, trace),
     })),
+    violations: session.violations().map(({ violation, replay }) => describeViolation(run, violation, replay)),
     hasSpec: existsSync(join(session.nfDir, 'spec.py')),
     propertyFiles: listProperties(session.nfDir).map((property) => property.name),
   };

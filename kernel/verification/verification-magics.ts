@@ -57,7 +57,7 @@ export class NotebookVerification {
         }
       };
     return [
-      { name: 'nf', kind: 'line', summary: 'select an NF: %nf NAME_OR_PATH [--layers nf] builds it, explores its paths and shows its traces', run: guard((args, _b, _l, c) => this.selectNf(args, c)), dispose: () => this.engine.close(),
+      { name: 'nf', kind: 'line', summary: 'select an NF: %nf NAME_OR_PATH [--layers nf|nf,io|full] builds it, explores its paths and shows its traces', run: guard((args, _b, _l, c) => this.selectNf(args, c)), dispose: () => this.engine.close(),
         arguments: { command: nfCommand, candidates: (typed) => nfCandidates(typed, this.workingDirectory) } },
       { name: 'property', kind: 'cell', summary: 'verify the cell as property NAME against the selected NF (also: a first line "# property: NAME")', run: guard((args, body, line, c) => this.checkCell(args, body, line, c)),
         arguments: { command: propertyCommand } },
@@ -81,7 +81,7 @@ export class NotebookVerification {
     // The engine starts a fresh session for the NF: properties of earlier cells are no longer importable.
     this.cellProperties.clear();
     this.reports.clear();
-    this.record({ nf: summary.name, traces: summary.figures.traces, seconds: summary.figures.seconds });
+    this.record({ nf: summary.name, layers: summary.layers, traces: summary.figures.traces, seconds: summary.figures.seconds });
     return result(nfSummaryBundle(summary));
   }
 
@@ -130,7 +130,7 @@ export class NotebookVerification {
     progress.finish(verdictSummary(nf.name, nf.figures.traces, nf.figures.violations, answer.reports));
     for (const report of answer.reports) this.reports.set(report.name, report);
     for (const report of answer.reports) {
-      if (report.verdict === 'holds' || report.verdict === 'fails') this.record({ nf: nf.name, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
+      if (report.verdict === 'holds' || report.verdict === 'fails') this.record({ nf: nf.name, layers: nf.layers, property: report.name, verdict: report.verdict, traces: report.traces, specPaths: report.specPaths, seconds: report.seconds });
     }
     const invalid = answer.reports.find((report): report is Extract<PropertyReport, { verdict: 'invalid' }> => report.verdict === 'invalid');
     if (!invalid) return result(verdictBundle(nf, answer));
@@ -153,9 +153,9 @@ export class NotebookVerification {
     ];
   }
 
-  /** The latest figures of each exploration and property, in the order they were first verified. */
+  /** The latest figures of each exploration and property (per layers), in the order they were first verified. */
   private record(record: VerificationRecord): void {
-    const earlier = this.records.findIndex((r) => r.nf === record.nf && r.property === record.property);
+    const earlier = this.records.findIndex((r) => r.nf === record.nf && r.layers === record.layers && r.property === record.property);
     if (earlier >= 0) this.records[earlier] = record;
     else this.records.push(record);
   }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileSource } from '../../toolchain/build.ts';
 import { createLibVig } from '../runtime/index.ts';
+import { bestCpuNsPerCall } from './cpu-time.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const KEY_SIZE = 13;
@@ -99,16 +100,7 @@ async function buildWasm(keys: Uint8Array): Promise<() => Figures> {
   const hits = base + KEY_COUNT * KEY_SIZE;
   const misses = base + 2 * KEY_COUNT * KEY_SIZE;
   driver.fill(CAPACITY, base, KEY_COUNT);
-  const best = (at: number, count: number): number => {
-    let bestNs = Infinity;
-    for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-      const started = process.cpuUsage();
-      driver!.lookup_all(at, count, ROUNDS);
-      const spent = process.cpuUsage(started);
-      bestNs = Math.min(bestNs, ((spent.user + spent.system) * 1e3) / (ROUNDS * count));
-    }
-    return bestNs;
-  };
+  const best = (at: number, count: number): number => bestCpuNsPerCall(() => driver!.lookup_all(at, count, ROUNDS), ROUNDS * count, REPETITIONS);
   // Warm-up on both paths, so that V8 optimises the driver and the host functions with feedback from each.
   // Optimised code is compiled on background threads and used from the next call on: many short calls let it
   // arrive even when other processes keep those threads waiting.

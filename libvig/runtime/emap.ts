@@ -44,9 +44,7 @@ export class Emap {
 
   getKey(index: number, outPointer: number): void {
     this.requireAllocated(index, 'emap_get_key');
-    const view = this.memory.view(outPointer, this.keySize, 'emap_get_key', this.handle);
-    const words = this.table.keyOf(index);
-    for (let byte = 0; byte < this.keySize; byte++) view.setUint8(outPointer + byte, words[byte >> 2]! >>> ((byte & 3) * 8));
+    this.memory.writeWords(this.table.entries, this.table.keyAt(index), outPointer, this.keySize, 'emap_get_key', this.handle);
   }
 
   /** Times here and below are i64 nanoseconds as their low and high 32-bit halves (index-chain.ts). */

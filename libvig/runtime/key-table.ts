@@ -27,7 +27,8 @@ export class KeyTable {
   private readonly stride: number;
   private readonly mask: number;
   private readonly probes: Int32Array;
-  private readonly entries: Int32Array;
+  /** Read-only outside this class: where keyAt points. */
+  readonly entries: Int32Array;
   private readonly slotOfIndex: Int32Array;
 
   /**
@@ -111,9 +112,8 @@ export class KeyTable {
     this.slotOfIndex[index] = -1;
   }
 
-  /** The words of the key stored under `index` (which must be stored); a view, valid until the next change. */
-  keyOf(index: number): Int32Array {
-    const at = this.slotOfIndex[index]! * this.stride + ENTRY_HEADER;
-    return this.entries.subarray(at, at + this.keyWords);
+  /** Where in `entries` the words of the key stored under `index` (which must be stored) begin, until the next change. */
+  keyAt(index: number): number {
+    return this.slotOfIndex[index]! * this.stride + ENTRY_HEADER;
   }
 }

@@ -29,12 +29,29 @@ export class NfMemory {
   }
 
   /**
-   * The whole memory as bytes, once `size` bytes at `pointer` are checked to lie inside it. The caller indexes it
-   * at `pointer`: a subarray per call would allocate on every vector access.
+   * Copies `size` bytes at `pointer` into `words` from word `at` on, as little-endian words, the last one
+   * zero-padded. A 32-bit word at a time through the DataView, which takes any alignment: measured from
+   * WebAssembly with 16-byte records (libvig/bench/imports.ts), a vector_get cost 23-29 ns copied byte by byte
+   * through a Uint8Array and 11-12 ns a word at a time (an import that does nothing: 5 ns).
    */
-  bytes(pointer: number, size: number, operation: string, handle: number): Uint8Array {
-    this.view(pointer, size, operation, handle);
-    return this.byteView;
+  readWords(pointer: number, size: number, words: Int32Array, at: number, operation: string, handle: number): void {
+    const view = this.view(pointer, size, operation, handle);
+    const tail = pointer + (size & ~3);
+    for (let from = pointer; from < tail; from += 4) words[at++] = view.getInt32(from, true);
+    if ((size & 3) === 0) return;
+    let last = 0;
+    for (let byte = 0; byte < (size & 3); byte++) last |= view.getUint8(tail + byte) << (byte * 8);
+    words[at] = last;
+  }
+
+  /** The converse of readWords: `size` bytes from `words` (from word `at` on) to `pointer`. */
+  writeWords(words: Int32Array, at: number, pointer: number, size: number, operation: string, handle: number): void {
+    const view = this.view(pointer, size, operation, handle);
+    const tail = pointer + (size & ~3);
+    for (let to = pointer; to < tail; to += 4) view.setInt32(to, words[at++]!, true);
+    if ((size & 3) === 0) return;
+    const last = words[at]!;
+    for (let byte = 0; byte < (size & 3); byte++) view.setUint8(tail + byte, last >>> (byte * 8));
   }
 
   private refresh(): void {

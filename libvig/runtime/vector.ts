@@ -4,7 +4,9 @@ import { LibVigError } from './errors.ts';
 import type { NfMemory } from './nf-memory.ts';
 
 export class Vector {
-  private readonly records: Uint8Array;
+  /** Record i's bytes as little-endian words from word i x stride on, the last word zero-padded. */
+  private readonly words: Int32Array;
+  private readonly stride: number;
 
   constructor(
     readonly handle: number,
@@ -12,34 +14,23 @@ export class Vector {
     readonly capacity: number,
     private readonly memory: NfMemory,
   ) {
-    this.records = new Uint8Array(recordSize * capacity);
+    this.stride = Math.ceil(recordSize / 4);
+    this.words = new Int32Array(this.stride * capacity);
   }
 
   get(index: number, outPointer: number): void {
-    const at = this.recordAt(index, 'vector_get');
-    copyBytes(this.records, at, this.memory.bytes(outPointer, this.recordSize, 'vector_get', this.handle), outPointer, this.recordSize);
+    this.memory.writeWords(this.words, this.recordAt(index, 'vector_get'), outPointer, this.recordSize, 'vector_get', this.handle);
   }
 
   set(index: number, inPointer: number): void {
-    const at = this.recordAt(index, 'vector_set');
-    copyBytes(this.memory.bytes(inPointer, this.recordSize, 'vector_set', this.handle), inPointer, this.records, at, this.recordSize);
+    this.memory.readWords(inPointer, this.recordSize, this.words, this.recordAt(index, 'vector_set'), 'vector_set', this.handle);
   }
 
+  /** The first word of record `index`, checked to be in range. */
   private recordAt(index: number, operation: string): number {
     if (index < 0 || index >= this.capacity) {
       throw new LibVigError(operation, this.handle, `index ${index} is out of range 0..${this.capacity - 1}; check the index before using it`);
     }
-    return index * this.recordSize;
+    return index * this.stride;
   }
-}
-
-/** Records up to this size are copied byte by byte; larger ones by `set`, whose fixed cost (two views) then pays. */
-const LARGE_RECORD = 64;
-
-function copyBytes(from: Uint8Array, fromAt: number, to: Uint8Array, toAt: number, size: number): void {
-  if (size > LARGE_RECORD) {
-    to.set(from.subarray(fromAt, fromAt + size), toAt);
-    return;
-  }
-  for (let byte = 0; byte < size; byte++) to[toAt + byte] = from[fromAt + byte]!;
 }

@@ -41,4 +41,31 @@ static inline void load_ether_addresses(uint8_t (*table)[ETHER_ADDRESSES_SIZE]) 
   }
 }
 
+/* flow-frame.ts's wordsChange: RFC 1624's ~m + m' for a 32-bit value, as a sum of big-endian 16-bit words. */
+static inline uint32_t words_change(uint32_t from, uint32_t to) {
+  return (~from & 0xffff) + (~from >> 16) + (to & 0xffff) + (to >> 16);
+}
+
+/* RFC 1624 eqn. 3, HC' = ~(~HC + change), on a checksum as loaded (little-endian). */
+static inline uint16_t updated_checksum(uint16_t loaded, uint32_t change) {
+  uint32_t sum = (~(uint32_t)__builtin_bswap16(loaded) & 0xffff) + change;
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  return __builtin_bswap16((uint16_t)~sum);
+}
+
+static inline void store16(uint8_t *at, uint16_t v) { __builtin_memcpy(at, &v, 2); }
+static inline void store32(uint8_t *at, uint32_t v) { __builtin_memcpy(at, &v, 4); }
+
+/* flow-frame.ts's updateTransportChecksum: the TCP or UDP checksum updated by `change`; a UDP checksum of 0 stays 0. */
+static inline void update_transport_checksum(uint8_t *packet, uint32_t change) {
+  uint8_t *transport = packet + TRANSPORT;
+  if (packet[IP_PROTOCOL] == TCP) {
+    store16(transport + TCP_CHECKSUM, updated_checksum(load16(transport + TCP_CHECKSUM), change));
+  } else {
+    uint16_t checksum = load16(transport + UDP_CHECKSUM);
+    if (checksum != 0) store16(transport + UDP_CHECKSUM, updated_checksum(checksum, change));
+  }
+}
+
 #endif

@@ -27,26 +27,10 @@ static uint8_t ether_addresses[DEVICES][ETHER_ADDRESSES_SIZE];
 /* Handles, allocated in nf_init in the order of nf.json's "state" list. */
 static int32_t flow_emap;
 
-static inline void store16(uint8_t *at, uint16_t v) { __builtin_memcpy(at, &v, 2); }
-static inline void store32(uint8_t *at, uint32_t v) { __builtin_memcpy(at, &v, 4); }
-
 void nf_init(void) {
   if ((int64_t)(uint32_t)start_port() + (uint32_t)capacity() > 0x10000) __builtin_trap(); /* some flows would have no port */
   flow_emap = emap_allocate(sizeof(struct flow_id), capacity());
   load_ether_addresses(ether_addresses);
-}
-
-/* RFC 1624: ~m + m' for a 32-bit value, as a sum of big-endian 16-bit words. */
-static uint32_t words_change(uint32_t from, uint32_t to) {
-  return (~from & 0xffff) + (~from >> 16) + (to & 0xffff) + (to >> 16);
-}
-
-/* RFC 1624 eqn. 3, HC' = ~(~HC + change), on a checksum as loaded (little-endian). */
-static uint16_t updated(uint16_t loaded, uint32_t change) {
-  uint32_t sum = (~(uint32_t)__builtin_bswap16(loaded) & 0xffff) + change;
-  sum = (sum & 0xffff) + (sum >> 16);
-  sum = (sum & 0xffff) + (sum >> 16);
-  return __builtin_bswap16((uint16_t)~sum);
 }
 
 /* Replaces an address and a port, updating the IPv4 and TCP/UDP checksums incrementally (a UDP checksum of 0 stays 0). */
@@ -56,13 +40,8 @@ static void rewrite(uint8_t *packet, int address_at, uint32_t address, int port_
   uint32_t change = address_change + (~(uint32_t)__builtin_bswap16(load16(transport + port_at)) & 0xffff) + __builtin_bswap16(port);
   store32(packet + address_at, address);
   store16(transport + port_at, port);
-  store16(packet + IP_CHECKSUM, updated(load16(packet + IP_CHECKSUM), address_change));
-  if (packet[IP_PROTOCOL] == TCP) {
-    store16(transport + TCP_CHECKSUM, updated(load16(transport + TCP_CHECKSUM), change));
-  } else {
-    uint16_t checksum = load16(transport + UDP_CHECKSUM);
-    if (checksum != 0) store16(transport + UDP_CHECKSUM, updated(checksum, change));
-  }
+  store16(packet + IP_CHECKSUM, updated_checksum(load16(packet + IP_CHECKSUM), address_change));
+  update_transport_checksum(packet, change);
 }
 
 static int32_t leave(uint8_t *packet, int32_t output) {

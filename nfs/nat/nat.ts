@@ -3,8 +3,8 @@
 // translated, and everything else is dropped.
 import { DROP } from "../../nf-abi/outputs";
 import { emap_add, emap_allocate, emap_expire, emap_get, emap_get_key, emap_has_idx, emap_refresh } from "../../libvig/as/emap";
-import { DST_PORT, IP_CHECKSUM, IP_DADDR, IP_PROTOCOL, IP_SADDR, SRC_PORT, TCP, TCP_CHECKSUM, TRANSPORT, UDP_CHECKSUM } from "../../nf-abi/frame-layout";
-import { ETHER_ADDRESSES_SIZE, flowFrame, loadEtherAddresses, setEtherAddresses } from "../flow-frame/flow-frame";
+import { DST_PORT, IP_CHECKSUM, IP_DADDR, IP_PROTOCOL, IP_SADDR, SRC_PORT, TRANSPORT } from "../../nf-abi/frame-layout";
+import { ETHER_ADDRESSES_SIZE, flowFrame, loadEtherAddresses, setEtherAddresses, updatedChecksum, updateTransportChecksum, wordsChange } from "../flow-frame/flow-frame";
 
 // @ts-ignore: decorator
 @external("config", "capacity") declare const CAPACITY: u32;
@@ -109,26 +109,8 @@ function rewrite(packet: usize, addressAt: usize, address: u32, portAt: usize, p
   const change = addressChange + (~<u32>bswap<u16>(load<u16>(transport + portAt)) & 0xffff) + <u32>bswap<u16>(port);
   store<u32>(packet + addressAt, address);
   store<u16>(transport + portAt, port);
-  store<u16>(packet + IP_CHECKSUM, updated(load<u16>(packet + IP_CHECKSUM), addressChange));
-  if (load<u8>(packet + IP_PROTOCOL) == TCP) {
-    store<u16>(transport + TCP_CHECKSUM, updated(load<u16>(transport + TCP_CHECKSUM), change));
-  } else {
-    const checksum = load<u16>(transport + UDP_CHECKSUM);
-    if (checksum != 0) store<u16>(transport + UDP_CHECKSUM, updated(checksum, change));
-  }
-}
-
-/** The one's-complement difference, as a sum of 16-bit words, of replacing the 32-bit value `from` with `to` (RFC 1624: ~m + m'). */
-function wordsChange(from: u32, to: u32): u32 {
-  return (~from & 0xffff) + (~from >> 16) + (to & 0xffff) + (to >> 16);
-}
-
-/** RFC 1624 eqn. 3, HC' = ~(~HC + change) with end-around carries, on a checksum as loaded (little-endian). */
-function updated(loaded: u16, change: u32): u16 {
-  let sum = (~<u32>bswap<u16>(loaded) & 0xffff) + change;
-  sum = (sum & 0xffff) + (sum >> 16);
-  sum = (sum & 0xffff) + (sum >> 16);
-  return bswap<u16>(<u16>~sum);
+  store<u16>(packet + IP_CHECKSUM, updatedChecksum(load<u16>(packet + IP_CHECKSUM), addressChange));
+  updateTransportChecksum(packet, change);
 }
 
 /** Sets the frame's Ethernet addresses to those of `output` (nf.json "ether_addresses") and returns `output`. */

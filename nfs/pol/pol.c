@@ -59,8 +59,10 @@ static int police(const uint8_t *destination, uint64_t size, uint64_t now) {
   struct dynamic_value value;
   int32_t index = emap_get(flow_emap, destination);
   if (index < 0) {
-    if (size > (uint64_t)burst() || emap_full(flow_emap)) return 0;
+    if (size > (uint64_t)burst()) return 0;
+    /* -1 when the table is full: one call instead of emap_full and emap_add, as pol.ts. */
     index = emap_add(flow_emap, destination, (int64_t)now);
+    if (index < 0) return 0;
     value.bucket_size = (uint64_t)burst() - size;
     value.bucket_time = now;
     vector_set(dyn_vals, index, &value);

@@ -2,6 +2,7 @@
 import type { Manifest } from '../../nf-abi/index.ts';
 import { createBridge } from './bridge.ts';
 import { createFw } from './fw.ts';
+import { createLb } from './lb.ts';
 import { createNat } from './nat.ts';
 import { createNop } from './nop.ts';
 import { createRouter } from './router.ts';
@@ -17,4 +18,5 @@ export const TYPESCRIPT_BASELINES: Record<string, (manifest: Manifest) => TypeSc
   pol: createPolicer,
   nat: createNat,
   fw: createFw,
+  lb: createLb,
 };

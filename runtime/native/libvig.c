@@ -1,9 +1,9 @@
-/* libVig's emap, vector and lpm for NFs compiled natively (gcc -O2), the benchmark's native baseline: the functions
+/* libVig's emap, vector, cht and lpm for NFs compiled natively (gcc -O2), the benchmark's native baseline: the functions
  * of libvig/c/libvig.h that the C twins use (an NF calling another fails to link), with the semantics of libvig/README.md and the same structures as the run-time
  * (libvig/runtime/): open addressing with linear probing and chain counters, MurmurHash3 over little-endian
  * words, a probe word per slot (hash, chain bit, free bit) kept apart from the entries so a miss reads 4 bytes a
  * slot, and a doubly linked list of indices ordered by time stamp over a stack of free indices; the lpm is the
- * run-time's four-level trie of one octet per level.
+ * run-time's four-level trie of one octet per level; the cht is the run-time's table of per-row preference lists.
  * A broken precondition prints what was wrong and exits with status 3. */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,12 +53,19 @@ struct lpm {
   uint32_t rule_mask;
 };
 
+/* A Maglev table (libvig/runtime/cht.ts): row r's backends, most preferred first, at [r * backends, (r + 1) * backends). */
+struct cht {
+  int32_t height, backends;
+  int32_t *preferences;
+};
+
 static struct object {
-  enum { KIND_EMAP, KIND_VECTOR, KIND_LPM } kind;
+  enum { KIND_EMAP, KIND_VECTOR, KIND_LPM, KIND_CHT } kind;
   union {
     struct emap emap;
     struct vector vector;
     struct lpm lpm;
+    struct cht cht;
   };
 } objects[MAX_OBJECTS];
 static int32_t object_count;
@@ -95,6 +102,10 @@ void libvig_reset(void) {
   for (int32_t handle = 0; handle < object_count; handle++) {
     if (objects[handle].kind == KIND_VECTOR) {
       free(objects[handle].vector.records);
+      continue;
+    }
+    if (objects[handle].kind == KIND_CHT) {
+      free(objects[handle].cht.preferences);
       continue;
     }
     if (objects[handle].kind == KIND_LPM) {
@@ -269,6 +280,14 @@ static void remove_index(struct emap *map, int32_t index) {
   map->free_stack[map->free_top++] = index;
 }
 
+void emap_erase(int32_t handle, const void *key) {
+  struct emap *map = emap_of(handle, "emap_erase");
+  uint32_t words[map->key_words];
+  int32_t index = find(map, words, read_key(map, key, words));
+  if (index == NONE) violation("emap_erase", handle, "the key is not present");
+  remove_index(map, index);
+}
+
 int32_t emap_expire(int32_t handle, int64_t time) {
   struct emap *map = emap_of(handle, "emap_expire");
   int32_t removed = 0;
@@ -396,4 +415,53 @@ int32_t lpm_lookup(int32_t handle, uint32_t address) {
   int32_t held = slots[address >> 24];
   for (int shift = 16; held < NONE; shift -= 8) held = slots[(LPM_CHILD - held) * LPM_FANOUT + (int32_t)((address >> shift) & 0xff)];
   return held;
+}
+
+/* cht.ts's finalMix: Murmur3's finaliser, which derives each backend's permutation. */
+static uint32_t final_mix(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  return h ^ (h >> 16);
+}
+
+/* cht.ts's Cht: backend b visits rows offset(b), offset(b) + skip(b), ... (mod height); each step, every backend in
+ * turn takes the next free place of the row it visits. */
+int32_t cht_allocate(int32_t height, int32_t backend_capacity) {
+  struct object *object = new_object("cht_allocate", height, backend_capacity);
+  int prime = height >= 2;
+  for (int32_t divisor = 2; prime && (int64_t)divisor * divisor <= height; divisor++) prime = height % divisor != 0;
+  if (!prime) violation("cht_allocate", -1, "the height must be a prime");
+  if ((int64_t)height * backend_capacity > (1 << 26)) violation("cht_allocate", -1, "height x backend_capacity must be at most 2^26");
+  object->kind = KIND_CHT;
+  struct cht *cht = &object->cht;
+  cht->height = height;
+  cht->backends = backend_capacity;
+  cht->preferences = zeroed((size_t)height * backend_capacity, 4);
+  int32_t *row_of = zeroed(backend_capacity, 4), *skip = zeroed(backend_capacity, 4), *filled = zeroed(height, 4);
+  for (int32_t backend = 0; backend < backend_capacity; backend++) {
+    row_of[backend] = (int32_t)(final_mix(2u * (uint32_t)backend) % (uint32_t)height);
+    skip[backend] = (int32_t)(final_mix(2u * (uint32_t)backend + 1) % (uint32_t)(height - 1)) + 1;
+  }
+  for (int32_t step = 0; step < height; step++) {
+    for (int32_t backend = 0; backend < backend_capacity; backend++) {
+      int32_t row = row_of[backend];
+      cht->preferences[(size_t)row * backend_capacity + filled[row]++] = backend;
+      row_of[backend] = (int32_t)(((int64_t)row + skip[backend]) % height);
+    }
+  }
+  free(row_of), free(skip), free(filled);
+  return object_count++;
+}
+
+int32_t cht_find_backend(int32_t handle, uint32_t hash, int32_t backends) {
+  if (handle < 0 || handle >= object_count || objects[handle].kind != KIND_CHT) violation("cht_find_backend", handle, "not a cht handle");
+  const struct cht *cht = &objects[handle].cht;
+  const struct emap *live = emap_of(backends, "cht_find_backend");
+  const int32_t *row = cht->preferences + (size_t)(hash % (uint32_t)cht->height) * cht->backends;
+  for (int32_t at = 0; at < cht->backends; at++) {
+    if (is_allocated(live, row[at])) return row[at];
+  }
+  return NONE;
 }

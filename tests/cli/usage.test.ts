@@ -42,7 +42,7 @@ describe('help', () => {
       assert.equal(run.stdout, runs[0]!.stdout);
     }
     const help = runs[0]!.stdout;
-    assert.match(help, /^usage: vigor verify NF_DIR \[--property NAME \.\.\.\] \[--spec FILE \.\.\.\]/);
+    assert.match(help, /^usage: vigor verify NF_DIR \[--layers LAYERS\] \[--property NAME \.\.\.\] \[--spec FILE \.\.\.\]/);
     assert.match(help, /--property <NAME>/);
     assert.match(help, /--spec <FILE>/);
     assert.match(help, /exit 0: every\s+property holds/);

@@ -30,7 +30,7 @@ describe('the pool keeps every property its own verdict', () => {
   test('a check that crashes and a worker that dies are ERROR verdicts; the other properties are checked by replacement workers', async () => {
     const files = [spec('checker_crash', 'pass\n'), spec('worker_dies', 'pass\n'), forwards, alwaysFalse];
     const faults = new URL('./pool-faults-worker.ts', import.meta.url);
-    const verification = await verifyInParallel(NOP, files, () => {}, faults);
+    const verification = await verifyInParallel(NOP, files, () => {}, { worker: faults });
     const verdicts = verification.results.map((r) => `${r.name} ${r.verdict}`);
     assert.deepEqual(verdicts, ['checker_crash error', 'worker_dies error', 'forwards holds', 'always_false fails']);
     const [crash, died] = verification.results;

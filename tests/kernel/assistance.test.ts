@@ -14,7 +14,7 @@ test('%nf completes NF folders (not Python names), its options and their values'
   assert.deepEqual((await complete('%nf tests/programs/nfs/lea')).matches, ['tests/programs/nfs/learner']);
   assert.ok((await complete('%nf tests/prog')).matches.includes('tests/programs/'), 'a folder that is no NF completes with a slash');
   assert.deepEqual((await complete('%nf bridge --la')).matches, ['--layers']);
-  assert.deepEqual((await complete('%nf bridge --layers ')).matches, ['nf']);
+  assert.deepEqual((await complete('%nf bridge --layers ')).matches, ['nf', 'nf,io', 'full']);
   assert.deepEqual((await complete('x = 1\n%nf brea')).matches, [], 'no Python name in a magic argument');
   assert.deepEqual((await complete('%history -')).matches.sort(), ['--grep', '--last', '--line-numbers']);
   assert.deepEqual((await complete('%bench br')).matches, ['bridge']);

@@ -12,7 +12,10 @@ import { chromiumMissing, headlessChromium } from './chromium.ts';
 import { createJupyterEnvironment, jupyterMissing, SYSTEM_PYTHON, type JupyterEnvironment } from './jupyter-environment.ts';
 import { countColour, readPng } from './png.ts';
 
-const NOTEBOOKS = readdirSync('notebooks').filter((name) => name.endsWith('.ipynb')).sort().map((name) => resolve('notebooks', name));
+// The evaluation notebooks (minutes of verification and benchmarks) run in tests/evaluation/, once per runner.
+const EVALUATION = new Set(['paper-evaluation.ipynb', 'operator-audit.ipynb']);
+// Hidden names are other tests' temporary copies (tests/evaluation writes notebooks/.test-*), here only while they run.
+const NOTEBOOKS = readdirSync('notebooks').filter((name) => name.endsWith('.ipynb') && !name.startsWith('.') && !EVALUATION.has(name)).sort().map((name) => resolve('notebooks', name));
 const jupyter = jupyterMissing();
 const chromium = chromiumMissing();
 if (jupyter) console.log(`# SKIPPED nbconvert tests: ${jupyter}`);

@@ -13,6 +13,13 @@ test('%nf of an NF with a violation, then a property cell and %verify: no verdic
   const nf = await run('%nf tests/programs/nfs/overrun');
   assert.equal(nf.summary.status, 'ok', JSON.stringify(nf.sink.errors));
   assert.match(text(nf.sink.results[0]), /^overrun: 2 traces, 1 violation/);
+  // The violation as a failure reads: its input, the NF path to it (file:line:column) and its replay.
+  assert.match(text(nf.sink.results[0]), /NF path:\n {6}tests\/programs\/nfs\/overrun\/overrun\.ts:5:\d+ {2}if \(load<u16>\(packet \+ 12\) == 0x0008\) return 1 - device; {2}-> VIOLATION \(packet-overrun\)/);
+  const violation = html(nf.sink.results[0]);
+  assert.match(violation, /<h4>VIOLATION \(packet-overrun\)<\/h4>/);
+  assert.match(violation, /violation<\/th><td[^>]*><code>packet-overrun at tests\/programs\/nfs\/overrun\/overrun\.ts:5: read of byte 13 of the frame/);
+  assert.match(violation, /NF path<\/th><td[^>]*><code>tests\/programs\/nfs\/overrun\/overrun\.ts:5:\d+ {2}if \(load&#60;u16&#62;\(packet \+ 12\)/);
+  assert.match(violation, /replay on the run-time NF<\/th><td[^>]*><code>reproduced, the run-time stopped/);
 
   const cell = await run('%%property drops_short\nif packet_size < 14:\n    return ([], [])');
   assert.equal(cell.summary.status, 'ok', JSON.stringify(cell.summary));

@@ -57,7 +57,8 @@ const START_TIMES = [0n, INT64_MIN + 100n, -300n, 2n ** 31n - 300n, 2n ** 32n - 
 
 function drawConfig(random: Random, capacities: readonly number[], overrides: Partial<EmapConfig> = {}): EmapConfig {
   const capacity = random.pick(capacities);
-  const keySize = random.pick([1, 2, 3, 4, 5, 6, 8, 12, 13, 16, 17]);
+  // Drawn before the prefix and the number's place, which must fit the key size an override fixes.
+  const keySize = overrides.keySize ?? random.pick([1, 2, 3, 4, 5, 6, 8, 12, 13, 16, 17]);
   const numberBytes = Math.min(4, keySize);
   const expiryHeavy = random.chance(0.3);
   return {

@@ -1,5 +1,6 @@
-// The NAT's and the firewall's three implementations against each other: 20,000 frames (flows from inside,
-// replies from their remote ends and from strangers, malformed and fragmented frames, full tables, expiry)
+// The NAT's, the firewall's and the load balancer's three implementations against each other: 20,000 frames (flows
+// from inside, replies from their remote ends and from strangers, or clients and backends' heartbeats, malformed
+// and fragmented frames, full tables, expiry)
 // through the verified .wasm, the native C twin and the TypeScript baseline give the same output device and
 // bytes, and every frame sent whose checksums were valid leaves with valid ones.
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { TYPESCRIPT_BASELINES } from '../../runtime/baselines/index.ts';
 import { buildNativeHarness, cTwinOf, runNativeHarness } from '../../runtime/native-baseline.ts';
 import { TraceBuilder } from '../../runtime/trace.ts';
 import { prepareTypeScriptPasses } from '../../runtime/typescript-runner.ts';
-import { prepareWasmPasses } from '../../runtime/wasm-runner.ts';
+import { stackedOutputs } from '../stack/run-stacked.ts';
 
 const PACKETS = 20_000;
 const STEP_NS = 10_000n;
@@ -72,30 +73,42 @@ function writeFrame(frame: Uint8Array, pick: (n: number) => number, external: bo
   }
 }
 
-for (const nf of ['nat', 'fw']) test(`${nf}: the .wasm, the native C twin and the TypeScript baseline agree on 20,000 frames, and keep checksums valid`, async () => {
+/**
+ * Per NF: a small config (the tables fill up, entries come and go), the device external frames (replies, or the
+ * load balancer's clients) arrive on, how many of 5 frames are external, and the devices the others arrive on.
+ * The load balancer's 4 backend addresses exceed its 3 backends, which expire after some 15 frames unless a
+ * heartbeat comes: backends come and go, and flows move.
+ */
+const SETUPS: Record<string, { config: Record<string, number>; externalDevice: number; externalOfFive: number; internalDevices: number }> = {
+  nat: { config: { capacity: 64, expiration_time: 2_000_000 }, externalDevice: 1, externalOfFive: 2, internalDevices: 1 },
+  fw: { config: { capacity: 64, expiration_time: 2_000_000 }, externalDevice: 1, externalOfFive: 2, internalDevices: 1 },
+  lb: {
+    config: { flow_capacity: 64, backend_capacity: 3, cht_height: 13, flow_expiration_time: 2_000_000, backend_expiration_time: 150_000 },
+    externalDevice: 2, externalOfFive: 4, internalDevices: 2,
+  },
+};
+
+for (const [nf, setup] of Object.entries(SETUPS)) test(`${nf}: the .wasm, the native C twin and the TypeScript baseline agree on 20,000 frames, and keep checksums valid`, async () => {
   const dir = fileURLToPath(new URL(`../../nfs/${nf}`, import.meta.url));
   const build = await buildNf(dir);
-  // A small table and a short expiration time: the table fills up, and flows come and go.
   const manifest = structuredClone(build.manifest);
-  manifest.config.capacity!.value = 64;
-  manifest.config.expiration_time!.value = 2_000_000;
-  const compiled = { ...build, manifest, module: new WebAssembly.Module(build.wasm) };
+  for (const [key, value] of Object.entries(setup.config)) manifest.config[key]!.value = value;
 
   const pick = random(7);
   const traffic = new TraceBuilder();
   for (let packet = 0; packet < PACKETS; packet++) {
-    const external = pick(5) < 2;
+    const external = pick(5) < setup.externalOfFive;
     const length = pick(10) === 0 ? 14 + pick(40) : 60 + pick(40);
-    const frame = traffic.add(external ? 1 : 0, BigInt(packet) * STEP_NS, length, false);
+    const frame = traffic.add(external ? setup.externalDevice : setup.internalDevices > 1 ? pick(setup.internalDevices) : 0, BigInt(packet) * STEP_NS, length, false);
     if (length >= 60) writeFrame(frame, pick, external, nf);
   }
   const trace = traffic.finish(0);
 
-  const wasm = prepareWasmPasses(compiled, trace)(false).processed;
+  const wasm = await stackedOutputs(dir, trace, manifest);
   const typescript = prepareTypeScriptPasses(() => TYPESCRIPT_BASELINES[nf]!(manifest), trace)(false).processed;
   const native = runNativeHarness(buildNativeHarness(cTwinOf(dir, manifest)!, manifest), trace, new Uint8Array(trace.records.length)).processed;
-  assert.equal(wasm.firstDifference(typescript), -1, 'first frame where the .wasm and the TypeScript NF differ');
-  assert.equal(wasm.firstDifference(native), -1, 'first frame where the .wasm and the C NF differ');
+  assert.equal(wasm.firstDifference(typescript, manifest.devices), -1, 'first frame where the .wasm and the TypeScript NF differ');
+  assert.equal(wasm.firstDifference(native, manifest.devices), -1, 'first frame where the .wasm and the C NF differ');
 
   const outcomes = new Map<number, number>();
   for (let packet = 0; packet < wasm.count; packet++) {
@@ -107,6 +120,6 @@ for (const nf of ['nat', 'fw']) test(`${nf}: the .wasm, the native C twin and th
     if (ipv4ChecksumValid(input)) assert.equal(ipv4ChecksumValid(sent), true, `frame ${packet}: IPv4 checksum`);
     if (transportChecksumValid(input)) assert.equal(transportChecksumValid(sent), true, `frame ${packet}: TCP/UDP checksum`);
   }
-  // Outbound frames, replies let in, and drops all occur often.
+  // Outbound frames, replies let in (or frames to backends on either device), and drops all occur often.
   for (const outcome of [0, 1, -1]) assert.ok((outcomes.get(outcome) ?? 0) > 200, `outcome ${outcome} occurs ${outcomes.get(outcome) ?? 0} times`);
 });

@@ -1,6 +1,7 @@
 // Group source addresses through the bridge's three implementations (the verified .wasm, the C twin compiled
 // natively, the TypeScript baseline): none learns one by default (802.1D 7.8), every one does with config
-// learn_group_sources (Vigor 1.0's bridge), and all three give the same outputs as each other and as expected.
+// learn_group_sources (Vigor 1.0's bridge), and all three send each frame where expected (a FLOOD on the bridge's
+// two devices is the frame sent to the other one).
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DROP, FLOOD } from '../../nf-abi/index.ts';
 import { implementationsOf } from '../../runtime/implementations.ts';
-import { TraceBuilder } from '../../runtime/trace.ts';
+import { sentOn, TraceBuilder } from '../../runtime/trace.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 // Two folders below the repository's root, as nfs/bridge is: its sources include nf-abi/ by relative path.
@@ -20,6 +21,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 const MULTICAST = '01:00:5e:00:00:fb';
 const STATION = '02:00:00:00:00:01';
+const DEVICES = 2;
 
 /** Frames (device, source, destination) in order, and what each gives without and with learn_group_sources. */
 const FRAMES: [device: number, source: string, destination: string, individualOnly: number, vigor: number][] = [
@@ -47,14 +49,14 @@ async function outputsOf(nfDir: string): Promise<Map<string, number[]>> {
   assert.deepEqual(missing, []);
   return new Map(implementations.map((implementation) => {
     const { processed } = implementation.prepare(packets)();
-    return [implementation.id, FRAMES.map((_, packet) => processed.output(packet))];
+    return [implementation.id, FRAMES.map((_, packet) => processed.sentOn(packet, DEVICES))];
   }));
 }
 
 test('by default no implementation learns a group source: broadcasts and multicasts are flooded', async () => {
   const outputs = await outputsOf(BRIDGE);
   assert.deepEqual([...outputs.keys()], ['wasm', 'c', 'typescript']);
-  for (const [id, got] of outputs) assert.deepEqual(got, FRAMES.map((f) => f[3]), id);
+  for (const [id, got] of outputs) assert.deepEqual(got, FRAMES.map((f) => sentOn(f[3], f[0], DEVICES)), id);
 });
 
 test('with learn_group_sources every implementation learns them, as Vigor 1.0\'s bridge does', async () => {
@@ -64,5 +66,5 @@ test('with learn_group_sources every implementation learns them, as Vigor 1.0\'s
   writeFileSync(join(work, 'nf.json'), JSON.stringify(manifest));
   const outputs = await outputsOf(work);
   assert.deepEqual([...outputs.keys()], ['wasm', 'c', 'typescript']);
-  for (const [id, got] of outputs) assert.deepEqual(got, FRAMES.map((f) => f[4]), id);
+  for (const [id, got] of outputs) assert.deepEqual(got, FRAMES.map((f) => sentOn(f[4], f[0], DEVICES)), id);
 });

@@ -1,5 +1,5 @@
 // The policer's run-time against its TypeScript baseline: generated WAN traffic through the verified .wasm (with
-// libVig's run-time, driven by the WebAssembly burst driver) and through the idiomatic TypeScript policer gives the
+// libVig's run-time, under the stack on the emulated device) and through the idiomatic TypeScript policer gives the
 // same output device and bytes for every packet, with the shipped config and with one whose buckets run dry.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { buildNf } from '../../toolchain/build.ts';
 import { TYPESCRIPT_BASELINES } from '../../runtime/baselines/index.ts';
 import { DEFAULT_TRAFFIC, generateTraffic } from '../../runtime/traffic.ts';
 import { prepareTypeScriptPasses } from '../../runtime/typescript-runner.ts';
-import { prepareWasmPasses } from '../../runtime/wasm-runner.ts';
+import { stackedOutputs } from '../stack/run-stacked.ts';
 
 const POL = fileURLToPath(new URL('../../nfs/pol', import.meta.url));
 
@@ -17,11 +17,10 @@ const POL = fileURLToPath(new URL('../../nfs/pol', import.meta.url));
 async function compare(configure: (manifest: Manifest) => Manifest, sizes: { bytes: number; weight: number }[]) {
   const build = await buildNf(POL);
   const manifest = configure(build.manifest);
-  const compiled = { ...build, manifest, module: new WebAssembly.Module(build.wasm) };
   const all = generateTraffic(manifest, { ...DEFAULT_TRAFFIC, packets: 40_000, warmup: 0, newFlowShare: 0.2, sizes }).withUntimed(0);
-  const wasm = prepareWasmPasses(compiled, all)(false).processed;
+  const wasm = await stackedOutputs(POL, all, manifest);
   const typescript = prepareTypeScriptPasses(() => TYPESCRIPT_BASELINES.pol!(manifest), all)(false).processed;
-  assert.equal(wasm.firstDifference(typescript), -1, 'first packet where the two policers differ');
+  assert.equal(wasm.firstDifference(typescript, manifest.devices), -1, 'first packet where the two policers differ');
   const outcomes = new Map<number, number>();
   for (let packet = 0; packet < wasm.count; packet++) outcomes.set(wasm.output(packet), (outcomes.get(wasm.output(packet)) ?? 0) + 1);
   return outcomes;

@@ -45,5 +45,5 @@ test('router: 10^5 packets give the same devices and bytes from the .wasm NF, th
   for (let packet = 0; packet < wasm!.count; packet++) outcomes.set(wasm!.output(packet), (outcomes.get(wasm!.output(packet)) ?? 0) + 1);
   // Forwarded to each device, and dropped (malformed, no hop left, no route).
   for (const outcome of [0, 1, -1]) assert.ok((outcomes.get(outcome) ?? 0) > 1000, `outcome ${outcome} occurs ${outcomes.get(outcome) ?? 0} times`);
-  baselines.forEach((processed, at) => assert.equal(wasm!.firstDifference(processed), -1, `first packet where the .wasm router and ${implementations[at + 1]!.id} differ`));
+  baselines.forEach((processed, at) => assert.equal(wasm!.firstDifference(processed, manifest.devices), -1, `first packet where the .wasm router and ${implementations[at + 1]!.id} differ`));
 });

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Emap } from '../../libvig/runtime/index.ts';
 import { buildNf } from '../../toolchain/build.ts';
 import { loadNf } from '../../libvig/load-nf.ts';
-import { MAX_STAGED_FRAME, splitBursts } from '../../runtime/bursts.ts';
+import { MAX_STAGED_FRAME } from '../../runtime/bursts.ts';
+import { device } from '../../nf-abi/index.ts';
 import { trafficFromCapture } from '../../runtime/capture-traffic.ts';
 import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, TrafficError } from '../../runtime/traffic.ts';
 
@@ -30,6 +31,22 @@ test('the main table holds occupancy x capacity flows before every packet while 
   assert.ok(trace.measuredProbes() > 800 && trace.measuredProbes() < 1200, `${trace.measuredProbes()} probes of 4000`);
 });
 
+test("every packet of a flow carries the key of the NF's main table: only probes and the filling bring new entries", async () => {
+  const keyBytes: Record<string, (frame: Uint8Array) => Uint8Array[]> = {
+    bridge: (frame) => [frame.subarray(6, 12)],
+    pol: (frame) => [frame.subarray(30, 34)],
+    nat: (frame) => [frame.subarray(23, 24), frame.subarray(26, 38)],
+    fw: (frame) => [frame.subarray(23, 24), frame.subarray(26, 38)],
+  };
+  for (const [name, key] of Object.entries(keyBytes)) {
+    const { manifest } = await buildNf(fileURLToPath(new URL(`../../nfs/${name}`, import.meta.url)));
+    const trace = generateTraffic(manifest, { ...DEFAULT_TRAFFIC, packets: 4000, warmup: 0, newFlowShare: 0.25 });
+    const keys = new Set<string>();
+    for (let packet = 0; packet < trace.count; packet++) keys.add(key(trace.frame(packet)).map((part) => Buffer.from(part).toString('hex')).join('/'));
+    assert.equal(keys.size, trace.untimed + trace.measuredProbes(), `${name}: distinct keys are the window's flows and the probes`);
+  }
+});
+
 test('the same seed gives the same packets, another seed other packets', async () => {
   const { manifest } = await buildNf(BRIDGE);
   const options = { ...DEFAULT_TRAFFIC, occupancy: 0.01, packets: 2000, warmup: 0 };
@@ -50,15 +67,16 @@ test('frame size mixes follow their weights', async () => {
   assert.ok(large > 1700 && large < 2300, `${large} of 6000 frames are 1514 bytes`);
 });
 
-test('frames the NF allows but a burst cannot stage are refused up front, saying which limit binds', async () => {
+test('frames the NF allows but the stack\'s buffers cannot hold are refused up front, saying which limit binds', async () => {
   const { manifest: bridge } = await buildNf(BRIDGE);
   const manifest = { ...bridge, frame: { ...bridge.frame, max: 32768 } };
   const options = { ...DEFAULT_TRAFFIC, occupancy: 0.01, packets: 20, warmup: 0 };
-  const largest = generateTraffic(manifest, { ...options, sizes: [{ bytes: MAX_STAGED_FRAME, weight: 1 }] });
-  assert.equal(splitBursts(largest, new Uint8Array(largest.records.length)).input.length, largest.count, 'one frame a burst');
-  const limit = new RegExp(`allows up to 32768 bytes, but the run-time stages frames of at most ${MAX_STAGED_FRAME}`);
-  assert.throws(() => generateTraffic(manifest, { ...options, sizes: [{ bytes: MAX_STAGED_FRAME + 1, weight: 1 }] }), (e) => e instanceof TrafficError && limit.test(e.message));
-  const frames = [MAX_STAGED_FRAME, MAX_STAGED_FRAME + 8].map((length, index) => ({ frame: new Uint8Array(length), time: BigInt(index) }));
-  assert.throws(() => trafficFromCapture(manifest, frames, 'big.pcap', options), (e) => e instanceof TrafficError && /^big\.pcap: frame 1 has 32752 bytes/.test(e.message) && limit.test(e.message));
+  const largest = device.BUFFER_BYTES;
+  assert.ok(largest < MAX_STAGED_FRAME, 'a buffer is the tighter bound');
+  generateTraffic(manifest, { ...options, sizes: [{ bytes: largest, weight: 1 }] });
+  const limit = new RegExp(`allows up to 32768 bytes, but the stack's buffers hold frames of at most ${largest}`);
+  assert.throws(() => generateTraffic(manifest, { ...options, sizes: [{ bytes: largest + 1, weight: 1 }] }), (e) => e instanceof TrafficError && limit.test(e.message));
+  const frames = [largest, largest + 8].map((length, index) => ({ frame: new Uint8Array(length), time: BigInt(index) }));
+  assert.throws(() => trafficFromCapture(manifest, frames, 'big.pcap', options), (e) => e instanceof TrafficError && new RegExp(`^big\\.pcap: frame 1 has ${largest + 8} bytes`).test(e.message) && limit.test(e.message));
   assert.equal(trafficFromCapture(manifest, frames.slice(0, 1), 'big.pcap', options).count, 20);
 });

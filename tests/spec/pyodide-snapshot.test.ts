@@ -2,7 +2,7 @@
 // a damaged, truncated or foreign image rebuilt; processes starting at once; nothing of the host in an image.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +82,16 @@ test("an image holds nothing of the host: booted or restored, `js` is the empty 
     assert.deepEqual((python.runPython(reachable) as { toJs(): unknown }).toJs(), [], start);
   }
   assert.equal(filesOf('host').length, 1);
+});
+
+test("a staging file a killed writer left behind is removed by the next store; another writer's recent one is not", async () => {
+  mkdirSync(CACHE, { recursive: true });
+  const staging = (age: string) => join(CACHE, `${name('abandoned')}-0.snapshot.${age}.tmp`);
+  writeFileSync(staging('old'), 'half an image');
+  writeFileSync(staging('recent'), 'half an image');
+  const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+  utimesSync(staging('old'), hourAgo, hourAgo);
+  await marker('abandoned');
+  assert.ok(!existsSync(staging('old')), 'the abandoned staging file is gone');
+  assert.ok(existsSync(staging('recent')), 'a staging file being written now stays');
 });

@@ -56,6 +56,7 @@ const HOST: SpecHost = {
   state: () => 'null',
   transmitted: () => 'null',
   sentDevices: () => '[]',
+  hash: () => '[0, 32]',
 };
 const outcomeOf = async (code: string) => {
   const python = await specPython();

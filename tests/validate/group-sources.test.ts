@@ -124,7 +124,7 @@ describe('bridge: group source addresses are never learned, so broadcasts are fl
       assert.ok(replay.reproduced, replay.observed);
       const { packet } = inputFromModel(violation.model);
       assert.equal(packet[6]! & 1, 1, `the learned source ${wire(packet, 6)} is a group address`);
-      assert.match(replay.observed, new RegExp(`dyn_emap's key ${wire(packet, 6)} was absent before and is at index \\d+ after`));
+      assert.match(replay.observed, new RegExp(`dyn_emap's key mac\\("${wire(packet, 6)}"\\) was absent before and is at index \\d+ after`));
     }
   });
 

@@ -24,19 +24,6 @@ export function refuted(result: PropertyResult) {
   return failure;
 }
 
-/**
- * A failure whose replay reproduces the output, where the state after it may differ by the emap replay gap
- * (docs/PITFALLS.md, "Spec checking": a model may count fewer entries after an expiry, or pick another free index,
- * than the run-time).
- */
-export function refutedOutput(result: PropertyResult) {
-  assert.equal(result.verdict, 'fails', show(result));
-  if (result.verdict !== 'fails') throw new Error('unreachable');
-  const failure = result.failures[0]!;
-  assert.match(failure.replay.observed, /^the run-time NF returned (DROP|FLOOD|device \d+) as predicted/, 'the run-time NF gives the output the counterexample predicts');
-  return failure;
-}
-
 export function holds(result: PropertyResult): void {
   assert.equal(result.verdict, 'holds', show(result));
 }

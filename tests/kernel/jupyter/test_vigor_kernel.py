@@ -39,7 +39,7 @@ class VigorKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "%%t", "matches": {"%%ts"}},
         # A magic's arguments complete from its options and folders, not as Python names (break, breakpoint).
         {"text": "%nf br", "matches": {"bridge"}},
-        {"text": "%nf bridge --layers ", "matches": {"nf"}},
+        {"text": "%nf bridge --layers ", "matches": {"nf", "nf,io", "full"}},
         # Spec names in a plain cell, beside Python's.
         {"text": "x = pop_hea", "matches": {"pop_header"}},
     ]

@@ -1,6 +1,7 @@
 // The emap model executed from the verifier's contract: the ghost-map theory (engine/ghost/emap.ts) over an
-// empty base, with concrete keys, indices and times, so every query folds to a constant. Which free index an add
-// takes is left open by the contract: the model checks the run-time's choice against it and adopts it.
+// empty base, with concrete keys, indices and times, so every query folds to a constant. Which index an add takes
+// the contract leaves partly open (some free one, the one freed last where an erase or expiry freed one): the
+// model checks the run-time's choice against it and adopts it.
 import { emapAdd, emapBase, emapErase, emapExpire, EmapQueries, emapRefresh, type EmapVersion } from '../../../engine/ghost/emap.ts';
 import * as T from '../../../engine/solver/term.ts';
 import { emapViolation, type EmapModel, type EmapOp, type OldestEntry } from './emap-model.ts';
@@ -48,9 +49,9 @@ export class ContractEmap implements EmapModel {
 
   add(key: Uint8Array, now: bigint, indexChosenByRuntime: number): number {
     if (this.full()) return -1;
-    // The contract's postcondition: the new index is in range and was free.
-    if (indexChosenByRuntime < 0 || this.hasIdx(indexChosenByRuntime)) {
-      throw new Error(`the run-time took index ${indexChosenByRuntime}, which the contract does not allow (not a free index)`);
+    // The contract's postcondition (addedIndex): a free index, the one freed last since the base if any was.
+    if (!this.ask((q, v) => q.addedIndex(v, T.bv(indexChosenByRuntime, 32)), (allowed) => allowed === 1n)) {
+      throw new Error(`the run-time took index ${indexChosenByRuntime}, which the contract does not allow (not free, or not the one an erase or expiry freed last)`);
     }
     this.version = emapAdd(this.version, this.key(key), T.bv(indexChosenByRuntime, 32), T.bv(now, 64));
     this.latestStamp = T.bv(now, 64);

@@ -1,0 +1,92 @@
+// Table 4, measured: each seeded bug of seeded-bugs.json built into its NF, verified live, and the step that
+// caught it: exploration (a fault, hang, bad checksum, state outside libVig), contract (a libVig precondition or
+// an emap key invariant broken), or validation (the property fails); its counterexample replayed on the run-time NF.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError, VerificationSession, type Violation } from '../engine/index.ts';
+import { loadManifest } from '../nf-abi/index.ts';
+import type { Variant } from '../toolchain/build.ts';
+import { PROJECT_ROOT } from './nf-list.ts';
+
+export interface SeededBug {
+  id: string;
+  nf: string;
+  layer: string;
+  bug: string;
+  /** The test file that asserts on the same variant. */
+  test: string;
+  /** Checked when exploration finds no violation: `spec` (spec.py) or a file of properties/. */
+  property: string;
+  /** In the small default run. */
+  small: boolean;
+  variant: Variant;
+}
+
+export type CaughtBy = 'exploration' | 'contract' | 'validation';
+
+export interface SeededBugResult extends Omit<SeededBug, 'variant' | 'small'> {
+  /** The seeded edit, as `find` -> `replace` lines. */
+  edit: string;
+  /** The step that caught the bug, or null when none did (then `detail` says why). */
+  caughtBy: CaughtBy | null;
+  /** The violation kind or the failed obligations, in the engine's words. */
+  detail: string;
+  /** Whether the counterexample replayed on the run-time NF showed what verification claimed. */
+  reproduced: boolean | null;
+  seconds: number;
+}
+
+const CONTRACT_KINDS: ReadonlySet<Violation['kind']> = new Set(['precondition', 'invariant']);
+
+export function seededBugs(file = join(PROJECT_ROOT, 'evaluation', 'seeded-bugs.json')): SeededBug[] {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { bugs: SeededBug[] }).bugs;
+}
+
+export async function runSeededBug(bug: SeededBug, nfDir: string): Promise<SeededBugResult> {
+  const { variant, small: _small, ...described } = bug;
+  const started = performance.now();
+  const done = (caughtBy: CaughtBy | null, detail: string, reproduced: boolean | null): SeededBugResult =>
+    ({ ...described, edit: describeEdit(variant), caughtBy, detail, reproduced, seconds: (performance.now() - started) / 1000 });
+  try {
+    return await verifySeededBug(bug, nfDir, done);
+  } catch (error) {
+    // The engine gave no answer (a solver that gave up, say): a row saying so, not the end of the table.
+    if (!(error instanceof EngineError)) throw error;
+    return done(null, `no answer: ${error.message}`, null);
+  }
+}
+
+type Row = (caughtBy: CaughtBy | null, detail: string, reproduced: boolean | null) => SeededBugResult;
+
+async function verifySeededBug({ variant, property }: SeededBug, nfDir: string, done: Row): Promise<SeededBugResult> {
+  const stale = staleEdit(nfDir, variant);
+  if (stale) return done(null, stale, null);
+  const session = await VerificationSession.open(nfDir, { variant });
+  const violations = session.violations();
+  if (violations.length > 0) {
+    const first = violations.find((v) => CONTRACT_KINDS.has(v.violation.kind)) ?? violations[0]!;
+    const step = CONTRACT_KINDS.has(first.violation.kind) ? 'contract' : 'exploration';
+    return done(step, `${first.violation.kind}: ${first.violation.message.split('\n')[0]}`, first.replay.reproduced);
+  }
+  const path = property === 'spec' ? join(nfDir, 'spec.py') : join(nfDir, 'properties', `${property}.py`);
+  const result = await session.checkFile(path);
+  if (result.verdict === 'fails') {
+    const failure = result.failures[0]!;
+    return done('validation', `${property} fails: ${failure.failed.join(', ')}`, failure.replay.reproduced);
+  }
+  return done(null, `not caught: ${property} ${result.verdict === 'holds' ? 'holds' : `gave ${result.verdict}`} of the variant`, null);
+}
+
+/** Why the seeded edit no longer applies to the NF's source (it changed since), or undefined when it does. */
+function staleEdit(nfDir: string, variant: Variant): string | undefined {
+  const source = join(nfDir, loadManifest(nfDir).source);
+  const text = readFileSync(source, 'utf8');
+  const stale = variant.patches.find((patch) => text.split(patch.find).length !== 2);
+  if (!stale) return undefined;
+  return `not run: the seeded edit's text ${JSON.stringify(stale.find)} must occur exactly once in ${source}, and occurs ${text.split(stale.find).length - 1} times: update evaluation/seeded-bugs.json`;
+}
+
+/** The seeded edit as `find` -> `replace`, for the table. */
+function describeEdit(variant: Variant): string {
+  return variant.patches.map((p) => `${JSON.stringify(p.find)} -> ${JSON.stringify(p.replace)}`).join('; ');
+}

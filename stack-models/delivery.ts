@@ -1,0 +1,135 @@
+// The I/O loop's side of the contract with the NF (the middle layer): nf_process, called by the stack, is replaced
+// by what the NF layer verified of it, and the loop is checked to keep that layer's assumptions. Each call must
+// pass the frame the device received on that device (bytes and length within nf.json's bounds) and a time that
+// never goes backwards; after the poll, every frame sent must be one nf_process asked for, on the devices its
+// result names, with the bytes nf_process left. Then the NF's spec, proved of nf_process alone, holds of every
+// packet the stack delivers.
+import { DROP, FLOOD, type Manifest, PACKET_BASE } from '../nf-abi/index.ts';
+import * as T from '../engine/solver/term.ts';
+import type { Assignment, Term } from '../engine/solver/term.ts';
+import type { Oracle } from '../engine/symbex/interpreter.ts';
+import type { Contract } from '../engine/symbex/import-contracts.ts';
+import type { ExecutionState, Value } from '../engine/symbex/state.ts';
+import { toTerm } from '../engine/symbex/values.ts';
+import { deviceState, type Received, setDeviceState } from './device-state.ts';
+import { describeDevices } from './driver-rules.ts';
+
+/** One call of nf_process on a path: what it was given and what the contract made its result. */
+interface Delivery {
+  device: Term;
+  length: Term;
+  time: Term;
+  received: Received;
+  /** nf_process's result, and the frame as it left it. */
+  output: Term;
+  frame: Term;
+}
+
+const KEY = 'stack-models/deliveries';
+
+const deliveriesOf = (state: ExecutionState): readonly Delivery[] => (state.contractData.get(KEY) as Delivery[] | undefined) ?? [];
+
+/** nf_process as the NF layer verified it: any result, any frame bytes, given the inputs that layer assumes. */
+export function nfProcessContract(manifest: Manifest): Contract {
+  return ({ state, oracle }, [device, packet, length, time]) => {
+    const at = { state, oracle, devices: manifest.devices };
+    // The warm-up's scripted run: every frame goes out on the next device, unchanged.
+    if (deviceState(state, manifest.devices).mode === 'warm-up') return [((device as number) + 1) % manifest.devices];
+    if (packet !== PACKET_BASE) broken(at, `called nf_process with the frame at ${String(packet)}, not at ${PACKET_BASE}`);
+    const [d, n, t] = [toTerm(device!, 32), toTerm(length!, 32), toTerm(time!, 64)];
+    must(at, T.compare('ult', d, T.bv(manifest.devices, 32)), `called nf_process with a device beyond the NF's ${manifest.devices}`);
+    must(at, T.and(T.compare('ule', T.bv(manifest.frame.min, 32), n), T.compare('ule', n, T.bv(manifest.frame.max, 32))),
+      `called nf_process with a length outside nf.json's frame bounds [${manifest.frame.min}, ${manifest.frame.max}]`);
+    const earlier = deliveriesOf(state);
+    const previous = earlier.at(-1)?.time;
+    must(at, previous ? T.compare('sle', previous, t) : T.compare('sle', T.bv(0, 64), t), `called nf_process with a time ${previous ? 'before the previous frame\'s' : 'below zero'}`);
+    const received = receivedFrame(at, d, n, manifest.frame.max);
+    const model = deviceState(state, manifest.devices);
+    // Any result the NF layer allows (output-range.ts proves nf_process returns no other): one path each.
+    const results = [DROP >>> 0, FLOOD >>> 0, ...Array.from({ length: manifest.devices }, (_, e) => e)];
+    const chosen = T.variable(`nf_output#${model.made}`, 32);
+    const cases = results.map((r) => T.eq(chosen, T.bv(r, 32)));
+    oracle.assume(state, [T.or(...cases)]);
+    const output = T.bv(results[oracle.choose(state, cases)]!, 32);
+    const frame = T.arrayVariable(`nf_frame#${model.made}`);
+    setDeviceState(state, { ...model, made: model.made + 1 });
+    for (let k = 0; k < manifest.frame.max; k++) state.memory.write(PACKET_BASE + k, T.select(frame, T.bv(k, 32)));
+    state.contractData.set(KEY, [...earlier, { device: d, length: n, time: t, received, output, frame }]);
+    return [Number(output.value)];
+  };
+}
+
+/**
+ * The frame at PACKET_BASE is one the device received on `device`: its first `length` bytes are those of one
+ * RX buffer's frame (the stack copies whole blocks, so a byte past `length` may differ).
+ */
+function receivedFrame(at: At, device: Term, length: Term, max: number): Received {
+  // The frame is the one whose descriptor's LENGTH the length was read from (their names share descriptor and number).
+  const names = T.variablesOf([length]).map((v) => /^(device\d+\.rx\[\d+\])\.length#(\d+)$/.exec(v.name)).filter((m) => m !== null);
+  const source = names.length === 1 ? T.arrayVariable(`${names[0]![1]}.frame#${names[0]![2]}`) : null;
+  const received = source ? deviceState(at.state, at.devices).received.get(source.name) : undefined;
+  if (!source || !received) return broken(at, 'called nf_process with a length that is no received frame\'s LENGTH');
+  must(at, T.eq(device, T.bv(received.device, 32)), `called nf_process with the frame of RX descriptor ${received.index} of device ${received.device} as if from another device`);
+  const differs = firstDifference(at.state, PACKET_BASE, source, max);
+  if (differs < max) must(at, T.compare('ule', length, T.bv(differs, 32)), `called nf_process with byte ${differs} of the frame other than the device received (RX descriptor ${received.index} of device ${received.device})`);
+  return received;
+}
+
+/**
+ * After the poll: every TX descriptor handed to a device sends the frame of one delivery whose result names that
+ * device (FLOOD: every other one), with its length and the bytes nf_process left; every such device got it once.
+ * An iteration that delivers nothing sends nothing (the spec's `a_packet_received` false).
+ */
+export function checkSends(manifest: Manifest): (state: ExecutionState, oracle: Oracle) => void {
+  return (state, oracle) => {
+    const at = { state, oracle, devices: manifest.devices };
+    const deliveries = deliveriesOf(state);
+    const { sent } = deviceState(state, manifest.devices);
+    const asks = (delivery: Delivery, e: number): Term =>
+      T.or(T.eq(delivery.output, T.bv(e, 32)), T.and(T.eq(delivery.output, T.bv(FLOOD >>> 0, 32)), T.not(T.eq(delivery.device, T.bv(e, 32)))));
+    for (const send of sent) {
+      const delivery = deliveries.find((d) => d.received.buffer === send.address);
+      const what = `TX descriptor ${send.index} of device ${send.device}`;
+      if (!delivery) broken(at, `sent ${what} from 0x${send.address.toString(16)}, a frame no call of nf_process returned`);
+      must(at, asks(delivery, send.device), `sent ${what}, the frame of RX descriptor ${delivery.received.index} of device ${delivery.received.device}, to a device nf_process's result does not name`);
+      must(at, T.eq(toTerm(send.length as Value, 16), T.extract(15, 0, delivery.length)), `sent ${what} with a LENGTH other than the frame's`);
+      const differs = firstDifference(state, send.address, delivery.frame, manifest.frame.max);
+      if (differs < manifest.frame.max) must(at, T.compare('ule', delivery.length, T.bv(differs, 32)), `sent ${what} with byte ${differs} other than nf_process left it`);
+    }
+    for (const delivery of deliveries) {
+      for (let e = 0; e < manifest.devices; e++) {
+        const copies = sent.filter((s) => s.device === e && s.address === delivery.received.buffer).length;
+        if (copies > 1) broken(at, `sent the frame of RX descriptor ${delivery.received.index} of device ${delivery.received.device} ${copies} times on device ${e}`);
+        if (copies === 0) must(at, T.not(asks(delivery, e)), `did not send the frame of RX descriptor ${delivery.received.index} of device ${delivery.received.device} on device ${e}, which nf_process's result names (${DROP} is DROP, ${FLOOD} FLOOD)`);
+      }
+    }
+  };
+}
+
+/**
+ * The first of `bytes` bytes at `address` that is not the same byte of `frame` (`bytes` when none): one condition,
+ * `length <= k`, then says the frame's own bytes all are.
+ */
+function firstDifference(state: ExecutionState, address: number, frame: Term, bytes: number): number {
+  for (let k = 0; k < bytes; k++) if (state.memory.read(address + k) !== T.select(frame, T.bv(k, 32))) return k;
+  return bytes;
+}
+
+interface At {
+  state: ExecutionState;
+  oracle: Oracle;
+  devices: number;
+}
+
+/** As driver-rules.ts's: the failing side is a violation worded with its model, the path goes on where it holds. */
+function must(at: At, condition: Term, message: string): void {
+  if (condition === T.TRUE) return;
+  if (condition === T.FALSE) return broken(at, message);
+  at.oracle.require(at.state, condition, 'delivery', (witness) => words(at, message, witness));
+}
+
+function broken(at: At, message: string): never {
+  return at.oracle.fail(at.state, 'delivery', words(at, message, at.state.model));
+}
+
+const words = (at: At, message: string, witness: Assignment): string => `the I/O loop ${message}; ${describeDevices(at.state, at.devices, witness)}`;

@@ -1,0 +1,151 @@
+// What a device may do, as contracts of the `device` imports: a register read answers with any value the protocol
+// allows, having finished any number (up to the bound per poll) of the descriptors the device owns, with any
+// contents; now() answers any time. Register writes go through the driver rules (driver-rules.ts) first.
+import { device as D, DEVICE_MODULE, type DeviceImportName, REGISTER_NAMES } from '../nf-abi/index.ts';
+import * as T from '../engine/solver/term.ts';
+import type { Term } from '../engine/solver/term.ts';
+import { type CallContext, type Contract, type ContractTable, importKey } from '../engine/symbex/import-contracts.ts';
+import { isTerm } from '../engine/symbex/values.ts';
+import type { ExecutionState } from '../engine/symbex/state.ts';
+import { checkRegisterWrite, type DriverRules } from './driver-rules.ts';
+import { deviceState, type DeviceModelState, descriptorAddress, ownedByDevice, readWord, type Received, type Ring, setDeviceState, withDevice, writeWord } from './device-state.ts';
+
+export interface DeviceModelOptions {
+  devices: number;
+  /**
+   * Frames all devices receive in one poll, and TX descriptors each sends between two reads of its TX_HEAD: the
+   * bound that keeps a poll's paths few (a device may finish a whole ring; the model explores up to this many).
+   */
+  framesPerPoll: number;
+}
+
+export const DEFAULT_FRAMES_PER_POLL = 1;
+
+/** A contract for each import of DEVICE_ABI (the type checks that none is missing), keyed `device.<name>`. */
+export function deviceContracts(options: DeviceModelOptions, rules: DriverRules): ContractTable {
+  const read: Contract = (context, [d, r]) => {
+    const { state, oracle } = context;
+    const [device, register] = [concrete(context, d, 'device'), concrete(context, r, 'register')];
+    rules.registerInRange(context, device, register, 'read');
+    const model = deviceState(state, options.devices);
+    const registers = model.devices[device]!;
+    if (model.mode === 'warm-up' && (register === D.REGISTER_RX_HEAD || register === D.REGISTER_TX_HEAD)) return [warmUp(state, model, device, register)];
+    if (register === D.REGISTER_RX_HEAD) return [finish(state, oracle, model, device, 'rx', options.framesPerPoll - model.received.size)];
+    if (register === D.REGISTER_TX_HEAD) return [finish(state, oracle, model, device, 'tx', options.framesPerPoll)];
+    const values: Record<number, number> = {
+      [D.REGISTER_CONTROL]: registers.control, [D.REGISTER_RX_BASE]: registers.rx.base, [D.REGISTER_RX_SIZE]: registers.rx.size,
+      [D.REGISTER_RX_TAIL]: registers.rx.tail, [D.REGISTER_TX_BASE]: registers.tx.base, [D.REGISTER_TX_SIZE]: registers.tx.size,
+      [D.REGISTER_TX_TAIL]: registers.tx.tail,
+    };
+    return [values[register]!];
+  };
+  const write: Contract = (context, [d, r, v]) => {
+    const [device, register, value] = [concrete(context, d, 'device'), concrete(context, r, 'register'), concrete(context, v, 'value')];
+    checkRegisterWrite(context, rules, device, register, value);
+    return [];
+  };
+  const now: Contract = ({ state, oracle }) => {
+    const model = deviceState(state, options.devices);
+    if (model.mode === 'warm-up') return [0n];
+    setDeviceState(state, { ...model, made: model.made + 1 });
+    const time = T.variable(`now#${model.made}`, 64);
+    oracle.assume(state, [isTime(time)]);
+    return [time];
+  };
+  const contracts: Record<DeviceImportName, Contract> = { read_register: read, write_register: write, now };
+  return new Map(Object.entries(contracts).map(([name, contract]) => [importKey({ module: DEVICE_MODULE, name }), contract]));
+}
+
+/**
+ * The device finished some of its descriptors since the driver last looked (a choice among 0 .. the bound, and
+ * for RX whether the next one is done before HEAD says so): fills or completes them, advances HEAD, returns it.
+ */
+function finish(state: ExecutionState, oracle: CallContext['oracle'], model: DeviceModelState, d: number, direction: 'rx' | 'tx', bound: number): number {
+  const ring = model.devices[d]![direction];
+  const most = Math.max(0, Math.min(bound, ownedByDevice(ring)));
+  let made = model.made;
+  const count = T.variable(`device${d}.${direction}_finished#${made++}`, 32);
+  // A device sets DONE before it moves HEAD: for RX, the next descriptor it owns may already be done too.
+  const early = T.variable(`device${d}.${direction}_done_early#${made++}`, 1);
+  const cases: { finished: number; early: boolean; holds: Term }[] = [];
+  for (let k = 0; k <= most; k++) {
+    const counted = T.eq(count, T.bv(k, 32));
+    if (direction === 'rx' && k < ownedByDevice(ring)) {
+      cases.push({ finished: k, early: true, holds: T.and(counted, T.eq(early, T.bv(1, 1))) }, { finished: k, early: false, holds: T.and(counted, T.eq(early, T.bv(0, 1))) });
+    } else cases.push({ finished: k, early: false, holds: counted });
+  }
+  oracle.assume(state, [T.compare('ule', count, T.bv(most, 32))]);
+  // One choice per call: a forked path re-runs the call and replays it.
+  const { finished, early: doneEarly } = cases[cases.length === 1 ? 0 : oracle.choose(state, cases.map((c) => c.holds))]!;
+  const received = new Map(model.received);
+  const fill = (i: number) => (made = complete(state, d, direction, ring, i, made, received));
+  for (let k = 0; k < finished; k++) fill((ring.head + k) % ring.size);
+  const head = ring.size === 0 ? ring.head : (ring.head + finished) % ring.size;
+  if (doneEarly) fill(head);
+  const moved: Ring = { ...ring, head };
+  setDeviceState(state, { ...withDevice(model, d, (r) => ({ ...r, [direction]: moved })), made, received });
+  return head;
+}
+
+/**
+ * The scripted device of the warm-up: every device receives one frame per poll (64 zero bytes, stamped 0);
+ * device 0 sends every TX descriptor queued, the others all but the last, so one stays in flight.
+ */
+function warmUp(state: ExecutionState, model: DeviceModelState, d: number, register: number): number {
+  const direction = register === D.REGISTER_RX_HEAD ? 'rx' : 'tx';
+  const ring = model.devices[d]![direction];
+  const finished = direction === 'rx' ? Math.min(1, ownedByDevice(ring)) : Math.max(0, ownedByDevice(ring) - (d === 0 ? 0 : 1));
+  for (let k = 0; k < finished; k++) {
+    const at = descriptorAddress(ring, (ring.head + k) % ring.size);
+    if (direction === 'rx') {
+      writeWord(state, at + D.DESCRIPTOR_LENGTH, 2, 64n);
+      writeWord(state, at + D.DESCRIPTOR_STAMP, 8, 0n);
+      const buffer = Number(readWord(state, at + D.DESCRIPTOR_ADDRESS, 4));
+      for (let b = 0; b < D.BUFFER_BYTES; b++) state.memory.write(buffer + b, 0);
+    }
+    writeWord(state, at + D.DESCRIPTOR_STATUS, 2, BigInt(D.STATUS_DONE));
+  }
+  const head = (ring.head + finished) % ring.size;
+  setDeviceState(state, withDevice(model, d, (r) => ({ ...r, [direction]: { ...ring, head } })));
+  return head;
+}
+
+/**
+ * The device finishes descriptor `i`: RX gets any length, stamp (a time, as now()'s), error bit and frame bytes
+ * (noted in `received`); TX is marked sent.
+ */
+function complete(state: ExecutionState, d: number, direction: 'rx' | 'tx', ring: Ring, i: number, made: number, received: Map<string, Received>): number {
+  const at = descriptorAddress(ring, i);
+  const status = readWord(state, at + D.DESCRIPTOR_STATUS, 2);
+  if (typeof status === 'bigint' && (status & BigInt(D.STATUS_DONE)) !== 0n) return made; // done already (early)
+  if (direction === 'tx') {
+    writeWord(state, at + D.DESCRIPTOR_STATUS, 2, typeof status === 'bigint' ? status | BigInt(D.STATUS_DONE) : T.binary('or', status, T.bv(D.STATUS_DONE, 16)));
+    return made;
+  }
+  const name = `device${d}.rx[${i}]`;
+  const error = T.variable(`${name}.error#${made}`, 1);
+  writeWord(state, at + D.DESCRIPTOR_LENGTH, 2, T.variable(`${name}.length#${made}`, 16));
+  writeWord(state, at + D.DESCRIPTOR_STATUS, 2, T.concat(T.bv(0, 14), T.concat(error, T.bv(D.STATUS_DONE, 1))));
+  const stamp = T.variable(`${name}.stamp#${made}`, 64);
+  state.pathCondition.push(isTime(stamp));
+  writeWord(state, at + D.DESCRIPTOR_STAMP, 8, stamp);
+  const buffer = readWord(state, at + D.DESCRIPTOR_ADDRESS, 4);
+  // The driver checks keep ADDRESS a buffer of the region (rule 8 at hand-over); the device fills all of it.
+  if (typeof buffer === 'bigint') {
+    const frame = T.arrayVariable(`${name}.frame#${made}`);
+    for (let k = 0; k < D.BUFFER_BYTES; k++) state.memory.write(Number(buffer) + k, T.select(frame, T.bv(k, 32)));
+    received.set(frame.name, { device: d, index: i, buffer: Number(buffer) });
+  }
+  return made + 1;
+}
+
+/** A device's times (now(), RX stamps) are nanoseconds since it started: below 2^63, as the NF layer assumes. */
+const isTime = (t: Term): Term => T.compare('sle', T.bv(0, 64), t);
+
+/** A register operand: the model needs it concrete (the stack's registers and indices are). */
+function concrete({ state, oracle }: CallContext, value: number | bigint | Term, what: string): number {
+  if (!isTerm(value)) return Number(value);
+  const pinned = oracle.pinned(state, value as Term);
+  if (pinned !== null) return Number(pinned);
+  return oracle.fail(state, 'device', `a device register's ${what} depends on the input (registers: ${REGISTER_NAMES.join(', ')}): the device model needs it fixed on each path`);
+}

@@ -1,0 +1,33 @@
+// Entry point of stack-models/: the device model (contracts of the `device` imports), the checks on the driver
+// (register writes, the device region's memory), and the I/O loop's contract with nf_process.
+import type { Manifest } from '../nf-abi/index.ts';
+import type { MemoryWatch } from '../engine/symbex/interpreter.ts';
+import type { Contract, ContractTable } from '../engine/symbex/import-contracts.ts';
+import type { ExecutionState } from '../engine/symbex/state.ts';
+import type { Oracle } from '../engine/symbex/interpreter.ts';
+import { DEFAULT_FRAMES_PER_POLL, deviceContracts } from './device-model.ts';
+import { checkSends, nfProcessContract } from './delivery.ts';
+import { driverRules, memoryWatch } from './driver-rules.ts';
+
+export { deviceState, setDeviceState } from './device-state.ts';
+
+export interface StackModel {
+  /** The `device.*` contracts. */
+  contracts: ContractTable;
+  /** The checks on every access of the device region. */
+  watch: MemoryWatch;
+  /** nf_process as the NF layer verified it, for the I/O loop to call. */
+  nfProcess: Contract;
+  /** After each poll: what was sent is what nf_process asked for. */
+  finish: (state: ExecutionState, oracle: Oracle) => void;
+}
+
+export function stackModel(manifest: Manifest, framesPerPoll = DEFAULT_FRAMES_PER_POLL): StackModel {
+  const { devices } = manifest;
+  return {
+    contracts: deviceContracts({ devices, framesPerPoll }, driverRules(devices)),
+    watch: memoryWatch(devices),
+    nfProcess: nfProcessContract(manifest),
+    finish: checkSends(manifest),
+  };
+}

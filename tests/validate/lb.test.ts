@@ -1,0 +1,87 @@
+// The Maglev load balancer (NFS.md) with a 65,536-flow table: spec.py and every property hold; seeded bugs are
+// rejected with counterexamples whose replay on the run-time NF (V8 + run-time libVig) reproduces them.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Variant } from '../../toolchain/build.ts';
+import { holds, refuted, variantSession } from './variants.ts';
+import { listProperties } from '../../engine/spec/frontend/index.ts';
+import { VerificationSession } from '../../engine/session/session.ts';
+
+const LB = fileURLToPath(new URL('../../nfs/lb', import.meta.url));
+
+describe('lb', () => {
+  let session: VerificationSession;
+  before(async () => (session = await VerificationSession.open(LB)));
+
+  /** The first counterexample of `property` on the NF built with `variant`, replayed. */
+  const refutedOn = async (variant: Variant, property: string) => {
+    const bug = await variantSession(session, LB, variant);
+    return refuted(await bug.checkFile(`${LB}/properties/${property}.py`));
+  };
+
+  test("the manifest's state, records and config keys are NFS.md's; clients on device 2 of 3", () => {
+    const { manifest } = session.build;
+    assert.equal(manifest.devices, 3);
+    assert.deepEqual(manifest.state.map((s) => [s.name, s.kind, s.record ?? null]), [
+      ['flow_emap', 'emap', 'LoadBalancedFlow'], ['flow_id_to_backend_id', 'vector', null], ['backends', 'vector', 'LoadBalancedBackend'],
+      ['backend_ip_emap', 'emap', 'ip_addr'], ['cht', 'cht', null],
+    ]);
+    const fields = (record: string) => manifest.records[record]!.map((f) => `${f.name}:${f.type}`);
+    assert.deepEqual(fields('LoadBalancedFlow'), ['src_ip:u32', 'dst_ip:u32', 'src_port:u16', 'dst_port:u16', 'protocol:u8']);
+    assert.deepEqual(fields('LoadBalancedBackend'), ['nic:u16', 'mac:bytes:6', 'ip:u32']);
+    assert.deepEqual(fields('ip_addr'), ['addr:u32']);
+    assert.deepEqual(Object.keys(manifest.config).sort(), ['backend_capacity', 'backend_expiration_time', 'cht_height', 'flow_capacity', 'flow_expiration_time']);
+  });
+
+  test('explores without violations, with a 65,536-flow table and a prime cht height', () => {
+    assert.equal(session.build.manifest.config.flow_capacity?.value, 65536);
+    assert.equal(session.build.manifest.config.cht_height?.value, 65537);
+    assert.deepEqual(session.violations(), []);
+    assert.ok(session.exploration.traces.length >= 10);
+  });
+
+  // NFS.md's seven properties, the shared part they import, and one in the function dialect.
+  test('spec.py and every property hold, one of them in the function dialect', async () => {
+    const names = listProperties(LB).map((p) => p.name);
+    for (const name of ['alloc_flow_consistent', 'expired_backend_realloc_flow', 'heartbeat_add_backend', 'heartbeat_no_reply', 'heartbeat_refresh', 'known_flow_forward', 'unknown_flow_consistent']) {
+      assert.ok(names.includes(name), `${name} among ${names.join()}`);
+    }
+    assert.ok(names.some((name) => name.endsWith('_fn')), names.join());
+    for (const file of ['spec.py', ...names.map((n) => `properties/${n}.py`)]) {
+      const result = await session.checkFile(`${LB}/${file}`);
+      holds(result);
+      if (file.endsWith('_fn.py')) assert.equal(result.verdict === 'holds' && result.dialect, 'function');
+    }
+  });
+
+  test('seeded bug: a known flow goes on to its backend after the backend expired', async () => {
+    const failure = await refutedOn({ name: 'expired-backend', patches: [{ find: 'if (emap_has_idx(backendIpEmap, known)) {', replace: 'if (true) {' }] }, 'expired_backend_realloc_flow');
+    assert.ok(failure.failed.some((f) => /output devices|daddr|flow_emap/.test(f)), failure.failed.join());
+  });
+
+  test('seeded bug: the cht ignored, every new flow to backend 0', async () => {
+    const failure = await refutedOn({ name: 'backend-zero', patches: [{ find: 'const chosen = cht_find_backend(cht, hash, backendIpEmap);', replace: 'const chosen = emap_has_idx(backendIpEmap, 0) != 0 ? 0 : -1;' }] }, 'unknown_flow_consistent');
+    assert.ok(failure.failed.some((f) => /output devices|daddr/.test(f)), failure.failed.join());
+  });
+
+  test('seeded bug: a heartbeat sent on', async () => {
+    const failure = await refutedOn({ name: 'heartbeat-forwarded', patches: [{ find: '    heartbeat(device, packet, now);\n    return DROP;', replace: '    heartbeat(device, packet, now);\n    return 1 - device;' }] }, 'heartbeat_no_reply');
+    assert.ok(failure.failed.some((f) => f.startsWith('output devices')), failure.failed.join());
+  });
+
+  test('seeded bug: a new flow not remembered although the flow table has room', async () => {
+    const failure = await refutedOn({ name: 'forget-flow', patches: [{ find: 'const added = emap_add(flowEmap, flow, now);', replace: 'const added = -1;' }] }, 'alloc_flow_consistent');
+    assert.ok(failure.failed.some((f) => f.startsWith('flow_emap')), failure.failed.join());
+  });
+
+  test('seeded bug: the destination MAC left as the client sent it', async () => {
+    const failure = await refutedOn({ name: 'wrong-mac', patches: [{ find: '  store<u32>(packet, load<u32>(backend + BACKEND_MAC));\n  store<u16>(packet + 4, load<u16>(backend + BACKEND_MAC + 4));\n', replace: '' }] }, 'known_flow_forward');
+    assert.deepEqual(failure.failed, ['ether.daddr of the frame sent']);
+  });
+
+  test("seeded bug: the backend's address written over the source address", async () => {
+    const failure = await refutedOn({ name: 'wrong-ip', patches: [{ find: '  store<u32>(packet + IP_DADDR, address);', replace: '  store<u32>(packet + IP_SADDR, address);' }] }, 'known_flow_forward');
+    assert.ok(failure.failed.some((f) => f.startsWith('ipv4.daddr') || f.startsWith('ipv4.saddr')), failure.failed.join());
+  });
+});

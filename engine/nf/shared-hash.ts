@@ -1,4 +1,4 @@
-// Hash functions an NF shares with its specs (SPEC-LANGUAGE.md: `_LoadBalancedFlow_hash(flow)`): the NF exports
+// Hash functions an NF shares with its specs (docs/spec-language.md: `_LoadBalancedFlow_hash(flow)`): the NF exports
 // `_<Record>_hash`, taking the record's fields in nf.json order, each zero-extended to an i32; a spec's call runs
 // that very function symbolically on the spec's fields, so the hash has one definition, the NF's.
 import { MEMORY_BASE, PACKET_BASE } from '../../nf-abi/index.ts';

@@ -1,4 +1,4 @@
-// Which dialect a spec is written in (SPEC-LANGUAGE.md): a module that defines
+// Which dialect a spec is written in (docs/spec-language.md): a module that defines
 // `def spec(packet, config, transmitted_packet)` at the top is the function dialect; anything else is
 // the statement dialect, a block of statements run once per packet.
 import type { Tree } from '@lezer/common';

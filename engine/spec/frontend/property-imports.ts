@@ -1,4 +1,4 @@
-// `import name` in the statement dialect includes the property `name` as text (SPEC-LANGUAGE.md),
+// `import name` in the statement dialect includes the property `name` as text (docs/spec-language.md),
 // recursively. The assembled text keeps a position map back to every file, so that an error found
 // later (by a check or at run time) points into the property where it was written.
 //

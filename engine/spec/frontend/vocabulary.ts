@@ -1,4 +1,4 @@
-// The names the spec language gives meaning to (SPEC-LANGUAGE.md), with a line of documentation
+// The names the spec language gives meaning to (docs/spec-language.md), with a line of documentation
 // each: the static checks test against them and completion offers them.
 import { HEADER_FIELDS, type Manifest, protocolNamed, type Protocol, type StateObject, TCP_FLAGS } from '../../../nf-abi/index.ts';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { refuted, variantSession } from './variants.ts';
+import { equivalentHolds, refuted, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
 
@@ -78,5 +78,9 @@ describe('fw', () => {
     const failure = failureOf(await bug.checkFile(`${FW}/properties/flowtable_refresh.py`));
     assert.deepEqual(failure.failed, ['flow_emap: time stamps']);
     assertOutputReplays(failure.replay.observed);
+  });
+
+  test("an equivalent variant holds: the flow key's source address stored as two halves", async () => {
+    await equivalentHolds(session, FW, { name: 'sip-halves', patches: [{ find: 'store<u32>(flowId + KEY_SIP, load<u32>(packet + IP_SADDR));', replace: 'store<u16>(flowId + KEY_SIP, load<u16>(packet + IP_SADDR));\n  store<u16>(flowId + KEY_SIP + 2, load<u16>(packet + IP_SADDR + 2));' }] }, ['spec.py', 'properties/outbound_open_flow.py', 'properties/reply_forward.py']);
   });
 });

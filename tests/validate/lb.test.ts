@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { holds, refuted, variantSession } from './variants.ts';
+import { holds, equivalentHolds, refuted, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
 
@@ -83,5 +83,9 @@ describe('lb', () => {
   test("seeded bug: the backend's address written over the source address", async () => {
     const failure = await refutedOn({ name: 'wrong-ip', patches: [{ find: '  store<u32>(packet + IP_DADDR, address);', replace: '  store<u32>(packet + IP_SADDR, address);' }] }, 'known_flow_forward');
     assert.ok(failure.failed.some((f) => f.startsWith('ipv4.daddr') || f.startsWith('ipv4.saddr')), failure.failed.join());
+  });
+
+  test("an equivalent variant holds: the backend's MAC copied with memory.copy, not as a u32 and a u16", async () => {
+    await equivalentHolds(session, LB, { name: 'mac-copy', patches: [{ find: '  store<u32>(packet, load<u32>(backend + BACKEND_MAC));\n  store<u16>(packet + 4, load<u16>(backend + BACKEND_MAC + 4));\n', replace: '  memory.copy(packet, backend + BACKEND_MAC, 6);\n' }] }, ['spec.py', 'properties/known_flow_forward.py', 'properties/alloc_flow_consistent.py']);
   });
 });

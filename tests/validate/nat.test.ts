@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { holds, refuted, variantSession } from './variants.ts';
+import { holds, equivalentHolds, refuted, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
 import { formatPropertyResult } from '../../engine/render/property.ts';
@@ -122,5 +122,9 @@ describe('nat', () => {
 
   test('operator question: with the flow table full, those packets are dropped', async () => {
     holds(await session.check('non_syn_dropped_when_full', unknownNonSyn(' and flow_emap.full()')));
+  });
+
+  test("an equivalent variant holds: the flow key's source address stored as two halves", async () => {
+    await equivalentHolds(session, NAT, { name: 'sip-halves', patches: [{ find: 'store<u32>(flowId + KEY_SIP, load<u32>(packet + IP_SADDR));', replace: 'store<u16>(flowId + KEY_SIP, load<u16>(packet + IP_SADDR));\n  store<u16>(flowId + KEY_SIP + 2, load<u16>(packet + IP_SADDR + 2));' }] }, ['spec.py', 'properties/int_alloc_flow.py', 'properties/forward_reply.py']);
   });
 });

@@ -24,6 +24,16 @@ export function refuted(result: PropertyResult) {
   return failure;
 }
 
+/**
+ * An equivalent variant (`variant`: the same behaviour written otherwise) verifies as the original does: its binary
+ * differs (so the check is not the original's again), and `files` (relative to `dir`) hold on it.
+ */
+export async function equivalentHolds(session: VerificationSession, dir: string, variant: Variant, files: readonly string[]): Promise<void> {
+  const equivalent = await variantSession(session, dir, variant);
+  assert.notEqual(equivalent.build.hash, session.build.hash, `variant ${variant.name} compiles to the original's binary`);
+  for (const file of files) holds(await equivalent.checkFile(`${dir}/${file}`));
+}
+
 export function holds(result: PropertyResult): void {
   assert.equal(result.verdict, 'holds', show(result));
 }

@@ -7,7 +7,7 @@ import type { WordedCommand } from '../options/index.ts';
 type Engine = typeof import('../engine/index.ts');
 
 export function addLayersOption(command: WordedCommand): WordedCommand {
-  return command.option('--layers <LAYERS>', 'the layers to verify: nf (the NF alone), nf,io (under the I/O loop, the driver a contract: not built yet) ' +
+  return command.option('--layers <LAYERS>', 'the layers to verify: nf (the NF alone), nf,io (under the I/O loop, the driver a contract) ' +
     'or full (the whole stack, only the device modelled)', 'nf');
 }
 

@@ -8,6 +8,7 @@ export { type LayerFigures, layerFigures, LAYERS, LAYERS_HELP, type Layers, read
 export { formatLayerFigures } from './render/layers.ts';
 export { exploreLayers } from './stack/explore-layers.ts';
 export type { Replay } from './session/replay.ts';
+export { verifyStackVariant } from './session/stack-replay.ts';
 // The trace cache, for a caller that explores once before many sessions read the traces (`vigor verify`).
 export { exploreCached } from './session/trace-cache.ts';
 // Many properties at once on a pool of worker threads, and the worker helper the kernel shares.

@@ -48,7 +48,7 @@ export function describeNf(dir: string): NfDescription {
   };
 }
 
-/** The paper's published figures with their sources (paper-reference.json): reference columns, nulls are blanks. */
+/** The paper's published figures with their sources (paper-reference.json): reference columns, a null is "not found". */
 export function paperReference(): unknown {
   return JSON.parse(readFileSync(join(PROJECT_ROOT, 'evaluation', 'paper-reference.json'), 'utf8'));
 }

@@ -1,11 +1,12 @@
-// Table 4, measured: each seeded bug of seeded-bugs.json built into its NF, verified live, and the step that
-// caught it: exploration (a fault, hang, bad checksum, state outside libVig), contract (a libVig precondition or
-// an emap key invariant broken), or validation (the property fails); its counterexample replayed on the run-time NF.
+// Table 4, measured: each seeded bug of seeded-bugs.json built into its NF (or its stack), verified live, and the
+// step that caught it: exploration (a fault, hang, bad checksum, state outside libVig; for the stack, a device
+// protocol rule the poll breaks), contract (a libVig precondition or an emap key invariant broken), or validation
+// (the property fails); its counterexample replayed on the run-time NF (a stack's: on the stacked .wasm).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineError, VerificationSession, type Violation } from '../engine/index.ts';
+import { EngineError, VerificationSession, verifyStackVariant, type Violation } from '../engine/index.ts';
 import { loadManifest } from '../nf-abi/index.ts';
-import type { Variant } from '../toolchain/build.ts';
+import type { StackVariant, Variant } from '../toolchain/build.ts';
 import { PROJECT_ROOT } from './nf-list.ts';
 
 export interface SeededBug {
@@ -15,11 +16,12 @@ export interface SeededBug {
   bug: string;
   /** The test file that asserts on the same variant. */
   test: string;
-  /** Checked when exploration finds no violation: `spec` (spec.py) or a file of properties/. */
-  property: string;
+  /** Checked when exploration finds no violation: `spec` (spec.py) or a file of properties/; null for a stack bug. */
+  property: string | null;
   /** In the small default run. */
   small: boolean;
-  variant: Variant;
+  /** An edit of the NF's source, or, with `file`, of that file of stack/ (verified by `--layers full`'s poll). */
+  variant: Variant | StackVariant;
 }
 
 export type CaughtBy = 'exploration' | 'contract' | 'validation';
@@ -61,6 +63,7 @@ type Row = (caughtBy: CaughtBy | null, detail: string, reproduced: boolean | nul
 async function verifySeededBug({ variant, property }: SeededBug, nfDir: string, done: Row): Promise<SeededBugResult> {
   const stale = staleEdit(nfDir, variant);
   if (stale) return done(null, stale, null);
+  if ('file' in variant) return stackBug(nfDir, variant, done);
   const session = await VerificationSession.open(nfDir, { variant });
   const violations = session.violations();
   if (violations.length > 0) {
@@ -68,6 +71,7 @@ async function verifySeededBug({ variant, property }: SeededBug, nfDir: string, 
     const step = CONTRACT_KINDS.has(first.violation.kind) ? 'contract' : 'exploration';
     return done(step, `${first.violation.kind}: ${first.violation.message.split('\n')[0]}`, first.replay.reproduced);
   }
+  if (property === null) return done(null, 'not caught: exploration found no violation, and seeded-bugs.json names no property to check', null);
   const path = property === 'spec' ? join(nfDir, 'spec.py') : join(nfDir, 'properties', `${property}.py`);
   const result = await session.checkFile(path);
   if (result.verdict === 'fails') {
@@ -77,9 +81,17 @@ async function verifySeededBug({ variant, property }: SeededBug, nfDir: string, 
   return done(null, `not caught: ${property} ${result.verdict === 'holds' ? 'holds' : `gave ${result.verdict}`} of the variant`, null);
 }
 
-/** Why the seeded edit no longer applies to the NF's source (it changed since), or undefined when it does. */
-function staleEdit(nfDir: string, variant: Variant): string | undefined {
-  const source = join(nfDir, loadManifest(nfDir).source);
+/** A stack bug: caught when the poll's exploration breaks a rule of the device protocol (or the NF's contract). */
+async function stackBug(nfDir: string, variant: StackVariant, done: Row): Promise<SeededBugResult> {
+  const violations = await verifyStackVariant(nfDir, variant);
+  const first = violations.find((v) => v.violation.kind === 'device') ?? violations[0];
+  if (!first) return done(null, 'not caught: the poll kept the device protocol and the NF\'s contract on every path', null);
+  return done('exploration', `${first.violation.kind}: ${first.violation.message.split(';')[0]}`, first.replay.reproduced);
+}
+
+/** Why the seeded edit no longer applies to its source (it changed since), or undefined when it does. */
+function staleEdit(nfDir: string, variant: Variant | StackVariant): string | undefined {
+  const source = 'file' in variant ? join(PROJECT_ROOT, 'stack', variant.file) : join(nfDir, loadManifest(nfDir).source);
   const text = readFileSync(source, 'utf8');
   const stale = variant.patches.find((patch) => text.split(patch.find).length !== 2);
   if (!stale) return undefined;

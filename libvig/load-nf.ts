@@ -1,6 +1,7 @@
 // Loads an NF's verified .wasm into V8 with its config and run-time imports, runs nf_init, and feeds frames.
 import { type Manifest, type NfExports, PACKET_BASE, tableImports } from '../nf-abi/index.ts';
 import { createLibVig, type LibVig } from './runtime/index.ts';
+import { wasmLibVig } from './wasm/load.ts';
 
 export class NfAbort extends Error {}
 
@@ -8,7 +9,7 @@ export interface LoadedNf {
   instance: WebAssembly.Instance;
   exports: NfExports;
   memory: WebAssembly.Memory;
-  /** libVig's run-time objects of this instance (null when the NF imports nothing from libvig). */
+  /** libVig's JavaScript run-time objects of this instance (null when the NF imports nothing from libvig, or runs on the WebAssembly run-time). */
   libvig: LibVig | null;
   /** Copies the frame to `at` (default: the packet area), calls nf_process, returns the output and the frame after it. */
   process(device: number, frame: Uint8Array, now: bigint, at?: number): { output: number; frame: Uint8Array };
@@ -28,25 +29,37 @@ export interface NfBinary {
   module?: WebAssembly.Module;
 }
 
+export interface LoadOptions {
+  /**
+   * libVig's WebAssembly run-time (`compiledLibVig()`, libvig/wasm/) instead of the JavaScript one: the NF's libVig
+   * calls never leave WebAssembly. What runs NFs for speed uses it; the verifier's replays keep the JavaScript
+   * run-time, whose objects they seed and inspect (`libvig`).
+   */
+  libvig?: WebAssembly.Module;
+}
+
 /**
  * Instantiates the NF with its config (module `config`), libVig's run-time (module `libvig`, unless
  * `extraImports` brings its own) and `env.abort`, then runs nf_init.
  */
-export function loadNf(build: NfBinary, extraImports: ImportObject = {}): LoadedNf {
+export function loadNf(build: NfBinary, extraImports: ImportObject = {}, options: LoadOptions = {}): LoadedNf {
   const module = build.module ?? new WebAssembly.Module(build.wasm);
-  const importsLibVig = WebAssembly.Module.imports(module).some((entry) => entry.module === 'libvig');
+  const importsLibVig = WebAssembly.Module.imports(module).some((entry) => entry.module === 'libvig') && !extraImports.libvig;
   let exports: NfExports | null = null;
-  const libvig = importsLibVig && !extraImports.libvig ? createLibVig(() => exports!.memory) : null;
+  const inWasm = importsLibVig && options.libvig ? wasmLibVig(options.libvig) : null;
+  const libvig = importsLibVig && !inWasm ? createLibVig(() => exports!.memory) : null;
   const abort = () => {
     throw new NfAbort(`${build.manifest.name} called abort`);
   };
   const instance = new WebAssembly.Instance(module, {
     ...(libvig ? { libvig: libvig.imports } : {}),
+    ...(inWasm ? { libvig: inWasm.imports } : {}),
     ...extraImports,
     config: configImports(module, build.manifest),
     env: { abort, ...extraImports.env },
   });
   exports = instance.exports as unknown as NfExports;
+  inWasm?.attach(exports.memory);
   try {
     exports.nf_init();
   } catch (e) {

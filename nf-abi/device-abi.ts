@@ -1,6 +1,6 @@
-// The device protocol's imports and registers as data for TypeScript: signatures, register names, the region's extent.
+// The device protocol's imports and registers as data for TypeScript: signatures, register names, the region's extent, and the ring and buffer arithmetic the verifier's rules and the replay's checker both read.
 import { type ImportSignature } from './libvig-abi.ts';
-import { DEVICE_REGION_BASE, DEVICE_STRIDE } from './device.ts';
+import { BUFFER_BYTES, BUFFERS_OFFSET, DESCRIPTOR_BYTES, DEVICE_REGION_BASE, DEVICE_STRIDE } from './device.ts';
 
 /** The module the stack imports a device's registers and clock from. */
 export const DEVICE_MODULE = 'device';
@@ -20,4 +20,45 @@ export const REGISTER_NAMES: readonly string[] = ['CONTROL', 'RX_BASE', 'RX_SIZE
 /** The device region of an NF with `devices` devices: [DEVICE_REGION_BASE, end). */
 export function deviceRegionEnd(devices: number): number {
   return DEVICE_REGION_BASE + devices * DEVICE_STRIDE;
+}
+
+/** One ring: where the driver put it, its size, and its HEAD (device) and TAIL (driver) indices. */
+export interface Ring {
+  base: number;
+  size: number;
+  head: number;
+  tail: number;
+}
+
+/** Device `d`'s part of the region. */
+export const devicePart = (d: number): number => DEVICE_REGION_BASE + d * DEVICE_STRIDE;
+export const descriptorAddress = (ring: Ring, i: number): number => ring.base + i * DESCRIPTOR_BYTES;
+
+/** The device owns [HEAD, TAIL): how many, and whether it owns descriptor `i`. */
+export const ownedByDevice = (ring: Ring): number => (ring.size === 0 ? 0 : (ring.tail - ring.head + ring.size) % ring.size);
+export const deviceOwns = (ring: Ring, i: number): boolean => ring.size > 0 && (i - ring.head + ring.size) % ring.size < ownedByDevice(ring);
+/** The device finished [TAIL, HEAD) and handed them to the driver (with the one slot a full ring keeps empty). */
+export const finishedForDriver = (ring: Ring, i: number): boolean => ring.size > 0 && (i - ring.tail + ring.size) % ring.size < (ring.head - ring.tail + ring.size) % ring.size;
+
+/** The buffer of the region holding `address`: its start, and its device and index. */
+export function bufferAt(devices: number, address: number): { start: number; device: number; index: number } | null {
+  if (address < DEVICE_REGION_BASE || address >= deviceRegionEnd(devices)) return null;
+  const device = Math.floor((address - DEVICE_REGION_BASE) / DEVICE_STRIDE);
+  const offset = address - devicePart(device) - BUFFERS_OFFSET;
+  if (offset < 0) return null;
+  const index = Math.floor(offset / BUFFER_BYTES);
+  return { start: devicePart(device) + BUFFERS_OFFSET + index * BUFFER_BYTES, device, index };
+}
+
+/** The descriptor holding `address` among the devices' rings: device, direction, ring, index and byte in it. */
+export function ringAt(devices: readonly { rx: Ring; tx: Ring }[], address: number): { d: number; direction: 'rx' | 'tx'; ring: Ring; i: number; field: number } | null {
+  for (const [d, registers] of devices.entries()) {
+    for (const direction of ['rx', 'tx'] as const) {
+      const ring = registers[direction];
+      if (ring.size > 0 && address >= ring.base && address < ring.base + ring.size * DESCRIPTOR_BYTES) {
+        return { d, direction, ring, i: Math.floor((address - ring.base) / DESCRIPTOR_BYTES), field: (address - ring.base) % DESCRIPTOR_BYTES };
+      }
+    }
+  }
+  return null;
 }

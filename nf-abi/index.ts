@@ -3,7 +3,7 @@
 // nf-abi/ imports it from here.
 export { tableImports, type TableImport } from './config-values.ts';
 export * as device from './device.ts';
-export { DEVICE_ABI, DEVICE_MODULE, type DeviceImportName, deviceRegionEnd, REGISTER_NAMES } from './device-abi.ts';
+export { bufferAt, descriptorAddress, DEVICE_ABI, DEVICE_MODULE, type DeviceImportName, deviceOwns, devicePart, deviceRegionEnd, finishedForDriver, ownedByDevice, REGISTER_NAMES, type Ring, ringAt } from './device-abi.ts';
 export { ipv4ChecksumValid, transportChecksumValid } from './checksum.ts';
 export * as frameLayout from './frame-layout.ts';
 export { decodeHeaders, type DecodedHeader, ETHER_LENGTH, ETHER_TYPE_IPV4, type FieldNotation, HEADER_FIELDS, type HeaderField, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_MIN_LENGTH, isProtocol, PROTOCOL_ALIASES, type Protocol, protocolNamed, PROTOCOLS, TCP_FLAGS, TCP_LENGTH, TCPUDP_LENGTH } from './headers.ts';
@@ -11,6 +11,6 @@ export { showField, showHeaders, type ShownHeader } from './notation.ts';
 export { recordOf, showRecord, showRecordField, showStateValue } from './record-notation.ts';
 export { type ImportSignature, LIBVIG_ABI, LIBVIG_MODULE, type LibVigImportName, type LibVigImports, type WasmValueType } from './libvig-abi.ts';
 export { type ColumnType, type ConfigTable, type ConfigValue, fieldBound, fieldBytes, type KeyInvariant, keyInvariant, type KeyPredicate, loadManifest, type Manifest, ManifestError, type RecordField, type ScalarType, type StateObject } from './manifest.ts';
-export { MAX_FRAME, MEMORY_BASE, PACKET_BASE } from './memory-layout.ts';
+export { LIBVIG_REGION_BASE, LIBVIG_REGION_END, MAX_FRAME, MEMORY_BASE, PACKET_BASE } from './memory-layout.ts';
 export { NF_EXPORTS, type NfExports, outputName, specialOutput } from './nf-exports.ts';
 export { DROP, FLOOD } from './outputs.ts';

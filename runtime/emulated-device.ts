@@ -1,17 +1,20 @@
 // Runs a stacked NF (toolchain's buildStackedNf) on an emulated device: the trace's records play the wire.
 //
-// The device has two halves on the NF's own memory. Module "device"'s imports, which the stack calls a few times
-// per poll, are JavaScript here and check every register write against nf-abi/device.ts's rules (a stack that
-// breaks one stops with a DeviceProtocolError naming the register and the rule). The per-packet half, filling RX
-// descriptors and sending TX ones, is as/device.ts, compiled with the toolchain on the NF's memory, so that no
-// JavaScript runs per packet: it calls stack_poll wasm-to-wasm. The trace's records are copied into the NF's
-// memory after the device region (device-layout.ts) and processed there in place.
+// The device is as/device.ts, compiled with the toolchain on the NF's own memory: it fills RX descriptors, calls
+// stack_poll wasm-to-wasm and sends TX ones, and answers module "device"'s imports (bound to the NF through
+// toolchain/late-binding.ts), checking every register access against nf-abi/device.ts's rules, so that no
+// JavaScript runs per poll. A stack that breaks a rule stops with a DeviceProtocolError naming the register and the
+// rule, worded here from what as/device.ts found (device-layout.ts's PROBLEM_*). The NF runs on libVig's WebAssembly run-time
+// (libvig/wasm/), whose objects fill libVig's region of the same memory; the device's own area (device-layout.ts)
+// and the trace's records, copied in and processed there in place, come after that region.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { device, DEVICE_MODULE, type DeviceImportName, deviceRegionEnd, REGISTER_NAMES } from '../nf-abi/index.ts';
+import { device, DEVICE_ABI, DEVICE_MODULE, type DeviceImportName, deviceRegionEnd, LIBVIG_REGION_BASE, LIBVIG_REGION_END, REGISTER_NAMES } from '../nf-abi/index.ts';
 import { compileSource } from '../toolchain/build.ts';
-import { loadNf, type NfBinary } from '../libvig/index.ts';
-import { DEVICE_AREA_ALIGN, REGISTER_STRIDE } from './device-layout.ts';
+import { hasDataSection } from '../toolchain/wasm-encoding.ts';
+import { compiledLibVig, loadNf, type NfBinary } from '../libvig/index.ts';
+import { DEVICE_AREA_ALIGN, PROBLEM_HEAD_WRITTEN, PROBLEM_NO_DEVICE, PROBLEM_NO_REGISTER, PROBLEM_RESERVED_BITS, PROBLEM_RING_ALIGNMENT, PROBLEM_RING_OUTSIDE, PROBLEM_RING_SIZE, PROBLEM_RING_WHILE_ENABLED, PROBLEM_TAIL_BACKWARDS, PROBLEM_TAIL_INDEX, PROBLEM_TAIL_WITHOUT_SIZE, REGISTER_STRIDE } from './device-layout.ts';
+import { lateBinding } from '../toolchain/late-binding.ts';
 
 export class DeviceProtocolError extends Error {}
 
@@ -46,53 +49,39 @@ export interface EmulatedNic {
 /** Loads a fresh instance of the stacked NF `build` (nf_init and stack_init run) on a fresh device with `records` (a trace's) on its wire. */
 export type EmulateDevice = (build: NfBinary & { module: WebAssembly.Module }, records: Uint8Array) => EmulatedNic;
 
-/** The device, once its per-packet half is compiled. */
+/** The device, once its per-packet half and libVig's WebAssembly run-time (libvig/wasm/) are compiled. */
 export async function deviceEmulation(): Promise<EmulateDevice> {
-  const module = await compiledDevice();
-  return (build, records) => emulateOn(module, build, records);
+  const [module, libvig] = await Promise.all([compiledDevice(), compiledLibVig()]);
+  return (build, records) => emulateOn(module, libvig, build, records);
 }
 
-function emulateOn(module: WebAssembly.Module, build: NfBinary & { module: WebAssembly.Module }, records: Uint8Array): EmulatedNic {
+function emulateOn(module: WebAssembly.Module, libvig: WebAssembly.Module, build: NfBinary & { module: WebAssembly.Module }, records: Uint8Array): EmulatedNic {
   const devices = build.manifest.devices;
-  const registerFile = align(deviceRegionEnd(devices));
+  if (deviceRegionEnd(devices) > LIBVIG_REGION_BASE) {
+    throw new Error(`${build.manifest.name} has ${devices} devices, whose device region (nf-abi/device.ts) would reach libVig's region at ${LIBVIG_REGION_BASE} (nf-abi/memory-layout.ts); run it with fewer devices`);
+  }
+  // The device's own area, after libVig's region: its objects grow into that region after nf_init too.
+  const registerFile = LIBVIG_REGION_END;
   const clockAt = registerFile + devices * REGISTER_STRIDE * 4;
   const slotTable = align(clockAt + 8);
   const recordsAt = align(slotTable + devices * device.MAX_RING_SIZE * 4);
-  let memory: WebAssembly.Memory | null = null;
-  let words = new Int32Array(0);
-  let view = new DataView(new ArrayBuffer(0));
-  const registers = (): Int32Array => {
-    // A view of a buffer that memory.grow replaced has length 0.
-    if (words.length === 0) {
-      words = new Int32Array(memory!.buffer, registerFile, devices * REGISTER_STRIDE);
-      view = new DataView(memory!.buffer);
-    }
-    return words;
-  };
-  const imports = {
-    read_register(at: number, register: number): number {
-      checkRegister(at, register, devices, 'read');
-      return registers()[at * REGISTER_STRIDE + register]!;
-    },
-    write_register(at: number, register: number, value: number): void {
-      checkRegister(at, register, devices, 'write');
-      const file = registers();
-      const problem = writeProblem(file.subarray(at * REGISTER_STRIDE, (at + 1) * REGISTER_STRIDE), register, value, devices);
-      if (problem) throw new DeviceProtocolError(`the stack wrote ${value} to device ${at}'s ${REGISTER_NAMES[register]}: ${problem}`);
-      file[at * REGISTER_STRIDE + register] = value;
-    },
-    now(): bigint {
-      registers();
-      return view.getBigInt64(clockAt, true);
-    },
-  } satisfies Record<DeviceImportName, unknown>;
-  const nf = loadNf(build, { [DEVICE_MODULE]: imports });
-  memory = nf.memory;
+  // Module "device": as/device.ts's exports, bound once it is instantiated on the NF's memory.
+  const registers = lateBinding(DEVICE_ABI);
+  const nf = loadNf(build, { [DEVICE_MODULE]: registers.imports }, { libvig });
+  const memory = nf.memory;
   const stack = nf.instance.exports as unknown as { stack_init(): void; stack_poll(): void };
   // The device's area (and the region under it) exists before the stack's first register access.
   const end = recordsAt + records.length;
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
   new Uint8Array(memory.buffer, recordsAt, records.length).set(records);
+  const protocol_error = (write: number, at: number, register: number, value: number, problem: number): never => {
+    const file = () => new Int32Array(memory.buffer, registerFile + at * REGISTER_STRIDE * 4, REGISTER_STRIDE);
+    throw new DeviceProtocolError(protocolProblem(write === 1, at, register, value, problem, file, devices));
+  };
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort: deviceAbort }, host: { stack_poll: stack.stack_poll, clock: () => performance.now(), protocol_error } });
+  for (const name of Object.keys(DEVICE_ABI) as DeviceImportName[]) registers.bind(name, instance.exports[name]!);
+  const emulation = instance.exports as unknown as DeviceExports;
+  emulation.init(registerFile, slotTable, devices);
   try {
     stack.stack_init();
   } catch (e) {
@@ -102,9 +91,6 @@ function emulateOn(module: WebAssembly.Module, build: NfBinary & { module: WebAs
     }
     throw e;
   }
-  const instance = new WebAssembly.Instance(module, { env: { memory, abort: deviceAbort }, host: { stack_poll: stack.stack_poll, clock: () => performance.now() } });
-  const emulation = instance.exports as unknown as DeviceExports;
-  emulation.init(registerFile, slotTable, devices);
   return {
     run(offset, count, timeProbes) {
       try {
@@ -118,7 +104,7 @@ function emulateOn(module: WebAssembly.Module, build: NfBinary & { module: WebAs
         throw e;
       }
     },
-    records: (from, to) => new Uint8Array(memory!.buffer, recordsAt + from, to - from),
+    records: (from, to) => new Uint8Array(memory.buffer, recordsAt + from, to - from),
   };
 }
 
@@ -131,72 +117,44 @@ function deviceAbort(): never {
   throw new Error(`${DEVICE_SOURCE} called abort`);
 }
 
-function checkRegister(at: number, register: number, devices: number, access: 'read' | 'write'): void {
-  if (!Number.isInteger(at) || at < 0 || at >= devices) throw new DeviceProtocolError(`the stack tried to ${access} a register of device ${at}, but the NF has devices 0 to ${devices - 1} (rule 1, nf-abi/device.ts)`);
-  if (register < 0 || register >= device.REGISTER_COUNT) throw new DeviceProtocolError(`the stack tried to ${access} register ${register} of device ${at}, which does not exist (registers 0 to ${device.REGISTER_COUNT - 1}; rule 1)`);
-}
-
-/** What is wrong with writing `value` to `register` of a device whose registers are `file`, or null. */
-function writeProblem(file: Int32Array, register: number, value: number, devices: number): string | null {
-  const control = file[device.REGISTER_CONTROL]!;
-  switch (register) {
-    case device.REGISTER_CONTROL:
-      return (value & device.CONTROL_RESERVED) !== 0 ? `reserved bits 0x${((value & device.CONTROL_RESERVED) >>> 0).toString(16)} set (rule 1)` : null;
-    case device.REGISTER_RX_HEAD:
-    case device.REGISTER_TX_HEAD:
-      return 'only the device writes a HEAD (rule 1)';
-    case device.REGISTER_RX_BASE:
-    case device.REGISTER_RX_SIZE:
-      return ringProblem(control & device.CONTROL_RX_ENABLE, file, device.REGISTER_RX_BASE, register, value, devices);
-    case device.REGISTER_TX_BASE:
-    case device.REGISTER_TX_SIZE:
-      return ringProblem(control & device.CONTROL_TX_ENABLE, file, device.REGISTER_TX_BASE, register, value, devices);
-    case device.REGISTER_RX_TAIL:
-      return tailProblem(file, device.REGISTER_RX_SIZE, device.REGISTER_RX_HEAD, device.REGISTER_RX_TAIL, value);
-    case device.REGISTER_TX_TAIL:
-      return tailProblem(file, device.REGISTER_TX_SIZE, device.REGISTER_TX_HEAD, device.REGISTER_TX_TAIL, value);
-    default:
-      return null;
+/**
+ * A DeviceProtocolError's message: what as/device.ts found (`problem`, device-layout.ts) when the stack wrote
+ * `value` to (or read) `register` of device `at`, whose registers `file` gives, unchanged by the access.
+ */
+function protocolProblem(write: boolean, at: number, register: number, value: number, problem: number, file: () => Int32Array, devices: number): string {
+  const access = write ? 'write' : 'read';
+  switch (problem) {
+    case PROBLEM_NO_DEVICE: return `the stack tried to ${access} a register of device ${at}, but the NF has devices 0 to ${devices - 1} (rule 1, nf-abi/device.ts)`;
+    case PROBLEM_NO_REGISTER: return `the stack tried to ${access} register ${register} of device ${at}, which does not exist (registers 0 to ${device.REGISTER_COUNT - 1}; rule 1)`;
   }
+  return `the stack wrote ${value} to device ${at}'s ${REGISTER_NAMES[register]}: ${writeProblem(file(), register, value, problem, devices)}`;
 }
 
-/** Rule 2: a ring is set up while its direction is disabled, aligned, of a power-of-two size, inside the region. */
-function ringProblem(enabled: number, file: Int32Array, baseRegister: number, register: number, value: number, devices: number): string | null {
-  if (enabled) return 'a ring is set up only while its direction is disabled in CONTROL (rule 2)';
+/** Why writing `value` to `register` of the device whose registers are `file` breaks a rule (the problem as/device.ts found). */
+function writeProblem(file: Int32Array, register: number, value: number, problem: number, devices: number): string {
+  const baseRegister = register === device.REGISTER_RX_BASE || register === device.REGISTER_RX_SIZE ? device.REGISTER_RX_BASE : device.REGISTER_TX_BASE;
   const base = register === baseRegister ? value >>> 0 : file[baseRegister]! >>> 0;
   const size = register === baseRegister ? file[baseRegister + 1]! : value;
-  if (register !== baseRegister && (size < 2 || size > device.MAX_RING_SIZE || (size & (size - 1)) !== 0)) return `a ring's size is a power of two from 2 to ${device.MAX_RING_SIZE} (rule 2)`;
-  if (base % device.DESCRIPTOR_BYTES !== 0) return `a ring's base is a multiple of ${device.DESCRIPTOR_BYTES} (rule 2)`;
-  const end = base + Math.max(size, 0) * device.DESCRIPTOR_BYTES;
-  if (base !== 0 && (base < device.DEVICE_REGION_BASE || end > deviceRegionEnd(devices))) return `the ring [${base}, ${end}) lies outside the device region [${device.DEVICE_REGION_BASE}, ${deviceRegionEnd(devices)}) (rule 2)`;
-  return null;
-}
-
-/** Rule 3: a TAIL moves forward over descriptors the driver owns, never to HEAD. */
-function tailProblem(file: Int32Array, sizeRegister: number, headRegister: number, tailRegister: number, value: number): string | null {
-  const size = file[sizeRegister]!;
-  if (size === 0) return 'the ring has no size yet (rule 2 comes first)';
-  if (value < 0 || value >= size) return `an index of a ring of ${size} descriptors is 0 to ${size - 1}`;
+  const [sizeRegister, headRegister] = register === device.REGISTER_RX_TAIL ? [device.REGISTER_RX_SIZE, device.REGISTER_RX_HEAD] : [device.REGISTER_TX_SIZE, device.REGISTER_TX_HEAD];
+  const ringSize = file[sizeRegister]!;
   const head = file[headRegister]!;
-  const before = (file[tailRegister]! - head + size) % size;
-  const after = (value - head + size) % size;
-  // Moving back, or forward onto or past HEAD, leaves the device fewer descriptors than it owned.
-  if (after < before) return `with HEAD ${head} and TAIL ${file[tailRegister]} the device owned ${before} descriptors and would own ${after}: a TAIL moves only forward over descriptors the driver owns, never onto HEAD (rule 3)`;
-  return null;
-}
-
-/** Whether a WebAssembly binary has a data section (id 11): sections follow the 8-byte header as id, LEB128 size, body. */
-function hasDataSection(wasm: Uint8Array): boolean {
-  for (let at = 8; at < wasm.length; ) {
-    const id = wasm[at++]!;
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = wasm[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
+  switch (problem) {
+    case PROBLEM_RESERVED_BITS: return `reserved bits 0x${((value & device.CONTROL_RESERVED) >>> 0).toString(16)} set (rule 1)`;
+    case PROBLEM_HEAD_WRITTEN: return 'only the device writes a HEAD (rule 1)';
+    // Rule 2: a ring is set up while its direction is disabled, aligned, of a power-of-two size, inside the region.
+    case PROBLEM_RING_WHILE_ENABLED: return 'a ring is set up only while its direction is disabled in CONTROL (rule 2)';
+    case PROBLEM_RING_SIZE: return `a ring's size is a power of two from 2 to ${device.MAX_RING_SIZE} (rule 2)`;
+    case PROBLEM_RING_ALIGNMENT: return `a ring's base is a multiple of ${device.DESCRIPTOR_BYTES} (rule 2)`;
+    case PROBLEM_RING_OUTSIDE: return `the ring [${base}, ${base + Math.max(size, 0) * device.DESCRIPTOR_BYTES}) lies outside the device region [${device.DEVICE_REGION_BASE}, ${deviceRegionEnd(devices)}) (rule 2)`;
+    // Rule 3: a TAIL moves forward over descriptors the driver owns, never to HEAD.
+    case PROBLEM_TAIL_WITHOUT_SIZE: return 'the ring has no size yet (rule 2 comes first)';
+    case PROBLEM_TAIL_INDEX: return `an index of a ring of ${ringSize} descriptors is 0 to ${ringSize - 1}`;
+    case PROBLEM_TAIL_BACKWARDS: {
+      const before = (file[register]! - head + ringSize) % ringSize;
+      const after = (value - head + ringSize) % ringSize;
+      // Moving back, or forward onto or past HEAD, leaves the device fewer descriptors than it owned.
+      return `with HEAD ${head} and TAIL ${file[register]} the device owned ${before} descriptors and would own ${after}: a TAIL moves only forward over descriptors the driver owns, never onto HEAD (rule 3)`;
     }
-    if (id === 11) return true;
-    at += size;
+    default: return `problem ${problem}, which runtime/device-layout.ts does not define`;
   }
-  return false;
 }

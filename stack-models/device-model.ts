@@ -8,7 +8,7 @@ import { type CallContext, type Contract, type ContractTable, importKey } from '
 import { isTerm } from '../engine/symbex/values.ts';
 import type { ExecutionState } from '../engine/symbex/state.ts';
 import { checkRegisterWrite, type DriverRules } from './driver-rules.ts';
-import { deviceState, type DeviceModelState, descriptorAddress, ownedByDevice, readWord, type Received, type Ring, setDeviceState, withDevice, writeWord } from './device-state.ts';
+import { deviceState, type DeviceModelState, descriptorAddress, fillReceived, isTime, ownedByDevice, readWord, type Received, type Ring, setDeviceState, withDevice, writeWord } from './device-state.ts';
 
 export interface DeviceModelOptions {
   devices: number;
@@ -44,16 +44,20 @@ export function deviceContracts(options: DeviceModelOptions, rules: DriverRules)
     checkRegisterWrite(context, rules, device, register, value);
     return [];
   };
-  const now: Contract = ({ state, oracle }) => {
-    const model = deviceState(state, options.devices);
+  const contracts: Record<DeviceImportName, Contract> = { read_register: read, write_register: write, now: clockContract(options.devices) };
+  return new Map(Object.entries(contracts).map(([name, contract]) => [importKey({ module: DEVICE_MODULE, name }), contract]));
+}
+
+/** `device.now`: any time (the warm-up's: 0), kept as the clock the I/O loop read (delivery.ts checks times by it). */
+export function clockContract(devices: number): Contract {
+  return ({ state, oracle }) => {
+    const model = deviceState(state, devices);
     if (model.mode === 'warm-up') return [0n];
-    setDeviceState(state, { ...model, made: model.made + 1 });
     const time = T.variable(`now#${model.made}`, 64);
+    setDeviceState(state, { ...model, made: model.made + 1, clock: time });
     oracle.assume(state, [isTime(time)]);
     return [time];
   };
-  const contracts: Record<DeviceImportName, Contract> = { read_register: read, write_register: write, now };
-  return new Map(Object.entries(contracts).map(([name, contract]) => [importKey({ module: DEVICE_MODULE, name }), contract]));
 }
 
 /**
@@ -122,25 +126,11 @@ function complete(state: ExecutionState, d: number, direction: 'rx' | 'tx', ring
     writeWord(state, at + D.DESCRIPTOR_STATUS, 2, typeof status === 'bigint' ? status | BigInt(D.STATUS_DONE) : T.binary('or', status, T.bv(D.STATUS_DONE, 16)));
     return made;
   }
-  const name = `device${d}.rx[${i}]`;
-  const error = T.variable(`${name}.error#${made}`, 1);
-  writeWord(state, at + D.DESCRIPTOR_LENGTH, 2, T.variable(`${name}.length#${made}`, 16));
-  writeWord(state, at + D.DESCRIPTOR_STATUS, 2, T.concat(T.bv(0, 14), T.concat(error, T.bv(D.STATUS_DONE, 1))));
-  const stamp = T.variable(`${name}.stamp#${made}`, 64);
-  state.pathCondition.push(isTime(stamp));
-  writeWord(state, at + D.DESCRIPTOR_STAMP, 8, stamp);
   const buffer = readWord(state, at + D.DESCRIPTOR_ADDRESS, 4);
   // The driver checks keep ADDRESS a buffer of the region (rule 8 at hand-over); the device fills all of it.
-  if (typeof buffer === 'bigint') {
-    const frame = T.arrayVariable(`${name}.frame#${made}`);
-    for (let k = 0; k < D.BUFFER_BYTES; k++) state.memory.write(Number(buffer) + k, T.select(frame, T.bv(k, 32)));
-    received.set(frame.name, { device: d, index: i, buffer: Number(buffer) });
-  }
+  if (typeof buffer === 'bigint') received.set(...fillReceived(state, d, i, at, Number(buffer), made));
   return made + 1;
 }
-
-/** A device's times (now(), RX stamps) are nanoseconds since it started: below 2^63, as the NF layer assumes. */
-const isTime = (t: Term): Term => T.compare('sle', T.bv(0, 64), t);
 
 /** A register operand: the model needs it concrete (the stack's registers and indices are). */
 function concrete({ state, oracle }: CallContext, value: number | bigint | Term, what: string): number {

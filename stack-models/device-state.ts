@@ -1,18 +1,12 @@
 // What the device model keeps on a path: each device's registers and rings, the fresh values it has made, and the
 // descriptor and register words of linear memory as the model and the rules read and write them.
-import { device as D } from '../nf-abi/index.ts';
+import { device as D, type Ring } from '../nf-abi/index.ts';
 import * as T from '../engine/solver/term.ts';
 import type { Term } from '../engine/solver/term.ts';
 import type { Byte } from '../engine/symbex/memory.ts';
 import type { ExecutionState } from '../engine/symbex/state.ts';
 
-/** One ring: where the driver put it, its size, and its HEAD (device) and TAIL (driver) indices. */
-export interface Ring {
-  base: number;
-  size: number;
-  head: number;
-  tail: number;
-}
+export { deviceOwns, descriptorAddress, devicePart, finishedForDriver, ownedByDevice, type Ring } from '../nf-abi/index.ts';
 
 export interface DeviceRegisters {
   control: number;
@@ -20,11 +14,15 @@ export interface DeviceRegisters {
   tx: Ring;
 }
 
-/** A frame the device received: the array its bytes are, and the buffer it filled. */
+/** A frame the device received: the buffer it filled, and the descriptor's values (the bytes' array names it). */
 export interface Received {
   device: number;
   index: number;
   buffer: number;
+  length: Term;
+  stamp: Term;
+  /** The descriptor's ERROR bit (1 bit). */
+  error: Term;
 }
 
 /** A TX descriptor the driver handed to the device (by moving TX_TAIL over it). */
@@ -43,6 +41,9 @@ export interface DeviceModelState {
   /** The frames received, by the name of their bytes' array. */
   received: ReadonlyMap<string, Received>;
   sent: readonly Sent[];
+  /** The clock (now()) as the I/O loop last read it, and the time it handed the last frame (null: none yet). */
+  clock: bigint | Term | null;
+  lastTime: bigint | Term | null;
   /**
    * `explore`: the device does anything the model allows (up to the bounds); `warm-up`: one scripted run of it
    * that brings the rings near their wrap (device-model.ts).
@@ -56,7 +57,7 @@ export function deviceState(state: ExecutionState, devices: number): DeviceModel
   const kept = state.contractData.get(KEY) as DeviceModelState | undefined;
   if (kept) return kept;
   const ring = (): Ring => ({ base: 0, size: 0, head: 0, tail: 0 });
-  return { devices: Array.from({ length: devices }, () => ({ control: 0, rx: ring(), tx: ring() })), made: 0, received: new Map(), sent: [], mode: 'explore' };
+  return { devices: Array.from({ length: devices }, () => ({ control: 0, rx: ring(), tx: ring() })), made: 0, received: new Map(), sent: [], clock: null, lastTime: null, mode: 'explore' };
 }
 
 export function setDeviceState(state: ExecutionState, model: DeviceModelState): void {
@@ -68,13 +69,6 @@ export function withDevice(model: DeviceModelState, d: number, change: (r: Devic
   return { ...model, devices: model.devices.map((r, i) => (i === d ? change(r) : r)) };
 }
 
-/** The device owns [HEAD, TAIL): how many, and whether it owns descriptor `i`. */
-export const ownedByDevice = (ring: Ring): number => (ring.size === 0 ? 0 : (ring.tail - ring.head + ring.size) % ring.size);
-export const deviceOwns = (ring: Ring, i: number): boolean => ring.size > 0 && (i - ring.head + ring.size) % ring.size < ownedByDevice(ring);
-/** The device finished [TAIL, HEAD) and handed them to the driver (with the one slot a full ring keeps empty). */
-export const finishedForDriver = (ring: Ring, i: number): boolean => ring.size > 0 && (i - ring.tail + ring.size) % ring.size < (ring.head - ring.tail + ring.size) % ring.size;
-
-export const descriptorAddress = (ring: Ring, i: number): number => ring.base + i * D.DESCRIPTOR_BYTES;
 
 /** A little-endian field of linear memory: a number when concrete, else a term. */
 export function readWord(state: ExecutionState, address: number, bytes: number): bigint | Term {
@@ -94,5 +88,25 @@ export function writeWord(state: ExecutionState, address: number, bytes: number,
   }
 }
 
+/**
+ * The device (or the driver's contract) fills RX descriptor `i` of device `d` at `at` and its buffer: any LENGTH,
+ * STAMP (a time), ERROR bit and bytes, DONE set. Returns the frame, named by its bytes' array.
+ */
+export function fillReceived(state: ExecutionState, d: number, i: number, at: number, buffer: number, made: number): [string, Received] {
+  const name = `device${d}.rx[${i}]`;
+  const error = T.variable(`${name}.error#${made}`, 1);
+  const length = T.variable(`${name}.length#${made}`, 16);
+  writeWord(state, at + D.DESCRIPTOR_LENGTH, 2, length);
+  writeWord(state, at + D.DESCRIPTOR_STATUS, 2, T.concat(T.bv(0, 14), T.concat(error, T.bv(D.STATUS_DONE, 1))));
+  const stamp = T.variable(`${name}.stamp#${made}`, 64);
+  state.pathCondition.push(isTime(stamp));
+  writeWord(state, at + D.DESCRIPTOR_STAMP, 8, stamp);
+  const frame = T.arrayVariable(`${name}.frame#${made}`);
+  for (let k = 0; k < D.BUFFER_BYTES; k++) state.memory.write(buffer + k, T.select(frame, T.bv(k, 32)));
+  return [frame.name, { device: d, index: i, buffer, length, stamp, error }];
+}
+
+/** A device's times (now(), RX stamps) are nanoseconds since it started: below 2^63, as the NF layer assumes. */
+export const isTime = (t: Term): Term => T.compare('sle', T.bv(0, 64), t);
+
 /** Where device `e`'s part of the region starts. */
-export const devicePart = (e: number): number => D.DEVICE_REGION_BASE + e * D.DEVICE_STRIDE;

@@ -1,7 +1,7 @@
 // The checks on what the driver does to a device (nf-abi/device.ts's rules, numbered as there): register writes,
 // and every access of the device region. A broken rule is a `device` violation worded in device terms: the rule,
 // what the driver did, and the registers and descriptors of the path's counterexample.
-import { device as D, deviceRegionEnd, REGISTER_NAMES } from '../nf-abi/index.ts';
+import { bufferAt, device as D, deviceRegionEnd, REGISTER_NAMES, ringAt } from '../nf-abi/index.ts';
 import * as T from '../engine/solver/term.ts';
 import type { Assignment, Term } from '../engine/solver/term.ts';
 import type { MemoryWatch, Oracle } from '../engine/symbex/interpreter.ts';
@@ -116,7 +116,7 @@ export function memoryWatch(devices: number): MemoryWatch {
     const verb = write ? 'wrote' : 'read';
     if (low !== high) broken(at, devices, 8, `${verb} ${bytes} bytes of the device region at an address computed from the input (0x${low.toString(16)}..0x${high.toString(16)})`);
     const model = deviceState(state, devices);
-    const ring = ringAt(model, low);
+    const ring = ringAt(model.devices, low);
     if (ring) {
       const { d, direction, ring: r, i, field } = ring;
       const what = `${direction.toUpperCase()} descriptor ${i} of device ${d}`;
@@ -142,28 +142,6 @@ export function memoryWatch(devices: number): MemoryWatch {
       broken(at, devices, write ? 8 : 4, `${verb} the buffer of RX descriptor ${owner.i} of device ${owner.d}, which the device has not finished (RX_HEAD ${owner.ring.head}, RX_TAIL ${owner.ring.tail})`);
     }
   };
-}
-
-/** The buffer of the region holding `address`: its start, and its device and index. */
-function bufferAt(devices: number, address: number): { start: number; device: number; index: number } | null {
-  if (address < D.DEVICE_REGION_BASE || address >= deviceRegionEnd(devices)) return null;
-  const device = Math.floor((address - D.DEVICE_REGION_BASE) / D.DEVICE_STRIDE);
-  const offset = address - devicePart(device) - D.BUFFERS_OFFSET;
-  if (offset < 0) return null;
-  const index = Math.floor(offset / D.BUFFER_BYTES);
-  return { start: devicePart(device) + D.BUFFERS_OFFSET + index * D.BUFFER_BYTES, device, index };
-}
-
-function ringAt(model: DeviceModelState, address: number): { d: number; direction: 'rx' | 'tx'; ring: Ring; i: number; field: number } | null {
-  for (const [d, registers] of model.devices.entries()) {
-    for (const direction of ['rx', 'tx'] as const) {
-      const ring = registers[direction];
-      if (ring.size > 0 && address >= ring.base && address < ring.base + ring.size * D.DESCRIPTOR_BYTES) {
-        return { d, direction, ring, i: Math.floor((address - ring.base) / D.DESCRIPTOR_BYTES), field: (address - ring.base) % D.DESCRIPTOR_BYTES };
-      }
-    }
-  }
-  return null;
 }
 
 /** The RX descriptor whose ADDRESS is `start` (first the one the stack's layout pairs with it, then any). */

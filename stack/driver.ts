@@ -4,6 +4,10 @@
 // buffer's address comes from the descriptor's index, never from ring memory the device can write, and which
 // RX buffer a TX descriptor sends from is in the driver's own state. Registers are read once per poll, not per
 // packet: RX_HEAD says how many frames arrived, TX_HEAD how many were sent.
+//
+// The functions the I/O loop calls that are not `@inline` are the driver's entry points (toolchain/build.ts,
+// DRIVER_ENTRIES): each stays a function of its own in the .wasm, for `--layers nf,io` to replace by the
+// driver's contract (stack-models/driver-contract.ts). The `@inline` ones read a descriptor or compute an address.
 import { BUFFER_BYTES, BUFFERS_OFFSET, DESCRIPTOR_ADDRESS, DESCRIPTOR_BYTES, DESCRIPTOR_LENGTH, DESCRIPTOR_STAMP, DESCRIPTOR_STATUS, DEVICE_REGION_BASE, DEVICE_STRIDE, DRIVER_STATE_OFFSET, MAX_RING_SIZE, REGISTER_CONTROL, REGISTER_RX_BASE, REGISTER_RX_HEAD, REGISTER_RX_SIZE, REGISTER_RX_TAIL, REGISTER_TX_BASE, REGISTER_TX_HEAD, REGISTER_TX_SIZE, REGISTER_TX_TAIL, RX_RING_OFFSET, STACK_RING_SIZE, STATUS_DONE, TX_RING_OFFSET, CONTROL_RX_ENABLE, CONTROL_TX_ENABLE } from "../nf-abi/device";
 
 // @ts-ignore: decorator
@@ -115,8 +119,7 @@ export function readReceived(device: i32): void {
  * The next RX descriptor of `device` that is done and not yet delivered, or 0: none below RX_HEAD, or the next
  * one's done bit is not set (the device has not finished it, whatever its head said: it waits for a later poll).
  */
-// @ts-ignore: decorator
-@inline export function nextReceived(device: i32): usize {
+export function nextReceived(device: i32): usize {
   const at = state(device);
   const next = load<i32>(at + RX_NEXT);
   if (next == load<i32>(at + RX_HEAD)) return 0;
@@ -135,8 +138,7 @@ export function readReceived(device: i32): void {
 }
 
 /** Marks `device`'s next RX descriptor delivered (its frame handed on or dropped). */
-// @ts-ignore: decorator
-@inline export function consumeReceived(device: i32): void {
+export function consumeReceived(device: i32): void {
   const at = state(device) + RX_NEXT;
   store<i32>(at, (load<i32>(at) + 1) & MASK);
 }
@@ -155,8 +157,7 @@ export function readReceived(device: i32): void {
  * Queues `length` bytes of RX buffer `index` of device `from` for sending on device `to`, without copying: the
  * buffer stays the driver's until the device has sent it. A full TX ring drops the frame on that device.
  */
-// @ts-ignore: decorator
-@inline export function send(to: i32, from: i32, index: i32, length: i32): void {
+export function send(to: i32, from: i32, index: i32, length: i32): void {
   const at = state(to);
   const tail = load<i32>(at + TX_TAIL);
   const next = (tail + 1) & MASK;
@@ -205,8 +206,7 @@ export function refill(device: i32): void {
  * plain words keep the stack free of SIMD for the verifier. Both ends have room for the rounding: a buffer holds
  * BUFFER_BYTES, the packet area MAX_FRAME.
  */
-// @ts-ignore: decorator
-@inline export function copyBlocks(to: usize, from: usize, length: i32): void {
+export function copyBlocks(to: usize, from: usize, length: i32): void {
   for (let done: usize = 0; done < <usize>length; done += 64) {
     store<u64>(to + done, load<u64>(from + done));
     store<u64>(to + done, load<u64>(from + done, 8), 8);

@@ -1,16 +1,17 @@
 // The pieces of the WebAssembly binary format that the run-time's hand-encoded modules are written with (the
-// burst driver, runtime/wasm-driver.ts; libVig's time adapter, libvig/runtime/time-adapter.ts): encoding a
+// burst driver, runtime/wasm-driver.ts; libVig's time adapter, libvig/runtime/time-adapter.ts; the late-bound
+// imports, late-binding.ts): encoding a
 // module of a few dozen instructions needs no assembler at run time and stays synchronous.
 
 export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 export const SECTION = { type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10 };
-export const TYPE = { i32: 0x7f, i64: 0x7e, f64: 0x7c, function: 0x60, emptyBlock: 0x40 };
-export const KIND = { function: 0x00, memory: 0x02, global: 0x03 };
+export const TYPE = { i32: 0x7f, i64: 0x7e, f64: 0x7c, funcref: 0x70, function: 0x60, emptyBlock: 0x40 };
+export const KIND = { function: 0x00, table: 0x01, memory: 0x02, global: 0x03 };
 export const LIMITS_WITHOUT_MAXIMUM = 0x00;
 export const IMMUTABLE = 0x00;
 
 export const op = {
-  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, call: 0x10,
+  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, call: 0x10, callIndirect: 0x11,
   localGet: 0x20, localSet: 0x21, localTee: 0x22, globalGet: 0x23,
   i32Load: 0x28, i64Load: 0x29, i32Load16U: 0x2f, i32Store: 0x36, i64Store: 0x37, f64Store: 0x39,
   i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
@@ -48,3 +49,22 @@ export const functionBody = (locals: [number, number][], instructions: number[])
   const body = [...vector(locals.map(([count, type]) => [...u32(count), type])), ...instructions];
   return [...u32(body.length), ...body];
 };
+
+/**
+ * Whether a binary has a data section (id 11): a module compiled to run on another module's memory must not, or
+ * its data would land in that memory. Sections follow the 8-byte header as id, LEB128 size, body.
+ */
+export function hasDataSection(wasm: Uint8Array): boolean {
+  for (let at = 8; at < wasm.length; ) {
+    const id = wasm[at++]!;
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = wasm[at++]!;
+      size += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) break;
+    }
+    if (id === 11) return true;
+    at += size;
+  }
+  return false;
+}

@@ -6,7 +6,8 @@ import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
 import { fromTerm, toTerm } from '../symbex/values.ts';
 import { findEmap } from './emap.ts';
-import { allocate, concrete, find, i32, NONE, type StructureContracts } from './objects.ts';
+import type { ImportCall } from '../symbex/state.ts';
+import { allocate, concrete, find, i32, type LibVigObject, NONE, type StructureContracts } from './objects.ts';
 
 export function chtContracts(manifest: Manifest): StructureContracts<'cht'> {
   return {
@@ -37,7 +38,7 @@ export function chtChoice(
   hash: Term,
   queries: EmapQueries,
 ): { choice: Term; facts: Term[] } {
-  const choice = versionFunction(backends.version, `${table.name}.choice`, [hashName(hash)], 32);
+  const choice = choiceTerm(table, backends, hash);
   const none = T.eq(choice, i32(NONE));
   const empty = T.eq(queries.count(backends.version), i32(0));
   const facts = [
@@ -46,6 +47,47 @@ export function chtChoice(
   ];
   if (backends.capacity <= table.capacity) facts.push(T.or(T.not(none), empty));
   return { choice, facts };
+}
+
+/** Where a choice term comes from: the table, the emap of backends at the version chosen over, and the hash's term. */
+export interface ChtChoiceOrigin {
+  table: { name: string; capacity: number };
+  backends: { version: EmapVersion; capacity: number };
+  hash: Term;
+}
+
+/**
+ * The origin of every choice term made in this process. The term itself names the hash only by a variable (below),
+ * which is all the contract needs; making a counterexample's choices the real table's needs the hash's value.
+ */
+const origins = new WeakMap<Term, ChtChoiceOrigin>();
+
+function choiceTerm(table: ChtChoiceOrigin['table'], backends: ChtChoiceOrigin['backends'], hash: Term): Term {
+  const choice = versionFunction(backends.version, `${table.name}.choice`, [hashName(hash)], 32);
+  if (!origins.has(choice)) origins.set(choice, { table, backends, hash });
+  return choice;
+}
+
+/** Where `choice` comes from, when it is a cht choice. */
+export function chtChoiceOrigin(choice: Term): ChtChoiceOrigin | undefined {
+  return origins.get(choice);
+}
+
+/**
+ * Records the origins of a trace's `cht_find_backend` choices, for a trace read back from the trace cache (no
+ * contract made its terms in this process): the version each was chosen over is the one of the emap's chain,
+ * from its final version back, whose choice for the call's hash is the call's result.
+ */
+export function recordCallChoices(calls: readonly ImportCall[], objects: readonly LibVigObject[]): void {
+  for (const call of calls) {
+    if (call.name !== 'cht_find_backend' || typeof call.results[0] !== 'object' || origins.has(call.results[0])) continue;
+    const [table, backends] = [objects[call.args[0] as number], objects[call.args[2] as number]];
+    if (table?.kind !== 'cht' || backends?.kind !== 'emap') continue;
+    const hash = toTerm(call.args[1]!, 32);
+    let version: EmapVersion | null = backends.version;
+    while (version && versionFunction(version, `${table.name}.choice`, [hashName(hash)], 32) !== call.results[0]) version = version.prev;
+    if (version) choiceTerm(table, { version, capacity: backends.capacity }, hash);
+  }
 }
 
 const names = new WeakMap<Term, string>();

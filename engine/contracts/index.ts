@@ -6,7 +6,7 @@ import { emapContracts } from './emap.ts';
 import { lpmContracts } from './lpm.ts';
 import { vectorContracts } from './vector.ts';
 
-export { chtChoice } from './cht.ts';
+export { chtChoice, type ChtChoiceOrigin, chtChoiceOrigin, recordCallChoices } from './cht.ts';
 export { changedObjects, isSpecObject, type LibVigObject, markFixed, objectsOf, packetStart, type SpecObject, startPacket, withObjects } from './objects.ts';
 export { keyInvariant } from './emap.ts';
 export { recordInvariant } from './vector.ts';

@@ -32,11 +32,11 @@ function applicationsOf(terms: readonly Term[], prefix: string): Set<Term> {
   return found;
 }
 
-/** The distinct values of the argument of the object's base function `fn` where it is applied within `terms`. */
-function argumentsOf(terms: readonly Term[], model: Assignment, fn: string): bigint[] {
+/** The distinct values of the argument of the object's base function `fn` where it is applied within `terms` (to an argument `asked`). */
+function argumentsOf(terms: readonly Term[], model: Assignment, fn: string, asked = (_: Term) => true): bigint[] {
   const values = new Map<string, bigint>();
   for (const application of applicationsOf(terms, fn)) {
-    if (application.name !== fn) continue;
+    if (application.name !== fn || !asked(application.args[0]!)) continue;
     const value = T.evaluate(application.args[0]!, model);
     values.set(String(value), value);
   }
@@ -54,7 +54,10 @@ export function concreteEmap(name: string, keyBits: number, capacity: number, te
   const byIndex = new Map<number, EmapEntry>();
   const absent: EmapEntry[] = [];
   const free: number[] = [];
-  for (const key of argumentsOf(terms, model, `${name}.has`)) {
+  // `has` of an index's own key is the theory tying an allocated index to its key (engine/ghost/emap.ts), not a
+  // question about a key: where the index is free, the model's defaults answer it. The index's entry comes below.
+  const indexKey = (arg: Term) => !(arg.op === 'apply' && arg.name === `${name}.key`);
+  for (const key of argumentsOf(terms, model, `${name}.has`, indexKey)) {
     const index = ofKey('index', key, 32);
     if (ofKey('has', key, T.BOOL) === 1n) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
     else absent.push({ key, present: false, index: Number(index), stamp: 0n });
@@ -66,8 +69,9 @@ export function concreteEmap(name: string, keyBits: number, capacity: number, te
     else {
       const key = ofIndex('key', index, keyBits);
       // An index whose invariants the path never instantiated may get, from the model's defaults, a key the path
-      // placed at another index or found absent: no run-time holds that, so the index is left to unnamed entries.
-      if (!named.has(key)) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
+      // placed at another index or found absent, or one whose index is not this one (the theory ties an allocated
+      // index to its key both ways): no run-time holds that, so the index is left to unnamed entries.
+      if (!named.has(key) && ofKey('index', key, 32) === index) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
     }
   }
   // The count before the packet; where the path only speaks of the count after an expiry (an open value), that

@@ -77,7 +77,8 @@ const bigEndian16 = (frame: FrameBytes, at: Term): Term => T.zext(T.concat(byteA
 /** A checksum of a frame: whether it is there, whether it is valid, and which bytes it covers. */
 interface Checksum {
   present: Term;
-  valid: Term;
+  /** Built on demand: a sum over up to a frame's worth of bytes, which the usual proof never needs. */
+  valid(): Term;
   /** Whether `offset` is one of the bytes summed (given the frame's structure). */
   covers(offset: number): Term;
   /** The offsets that bound the bytes covered. */
@@ -94,7 +95,7 @@ const same: Pin = (offset) => offset;
 function ipv4Checksum(frame: FrameBytes, length: Term, pin: Pin): Checksum {
   const ipv4 = frameHeaders(frame, length)[1]!;
   const covers = (p: number) => inside(p, ipv4.offset, pin(ipv4.end));
-  return { present: ipv4.present, valid: checksumValid(sumOver(frame, range(IPV4_AT, IPV4_MAX_END), covers)), covers, extent: [ipv4.end] };
+  return { present: ipv4.present, valid: () => checksumValid(sumOver(frame, range(IPV4_AT, IPV4_MAX_END), covers)), covers, extent: [ipv4.end] };
 }
 
 /** The TCP or UDP checksum: over the pseudo-header and the segment up to the IPv4 total length (RFC 793, 768). */
@@ -104,8 +105,8 @@ function tcpudpChecksum(frame: FrameBytes, length: Term, frameMax: number, pin: 
   const protocol = frame.at(PROTOCOL_AT);
   const covers = (p: number) => (p < SEGMENT_MIN_AT ? T.bool(p >= ADDRESSES_AT) : inside(p, pin(segmentAt), pin(segmentEnd)));
   const pseudoHeader = [T.zext(protocol, 24), T.binary('and', segmentLength, T.bv(0xffff, 32))];
-  const sum = add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]);
-  return { present, valid: checksumValid(sum), covers, extent: [segmentAt, segmentEnd] };
+  const valid = () => checksumValid(add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]));
+  return { present, valid, covers, extent: [segmentAt, segmentEnd] };
 }
 
 /** Where the TCP or UDP checksum field is, the segment it covers, and whether the frame carries that checksum. */
@@ -144,7 +145,8 @@ export function inChecksumField(frame: FrameBytes, length: Term, p: Term, ihl?: 
 
 /** A frame's IPv4 header checksum and TCP/UDP checksum: whether each is there and valid (constants for a concrete frame). */
 export function frameChecksums(frame: FrameBytes, length: Term, frameMax: number): Record<'ipv4' | 'tcpudp', { present: Term; valid: Term }> {
-  return { ipv4: ipv4Checksum(frame, length, same), tcpudp: tcpudpChecksum(frame, length, frameMax, same) };
+  const decided = (checksum: Checksum) => ({ present: checksum.present, valid: checksum.valid() });
+  return { ipv4: decided(ipv4Checksum(frame, length, same)), tcpudp: decided(tcpudpChecksum(frame, length, frameMax, same)) };
 }
 
 /** The bytes that fix which bytes a checksum covers: the IHL, and for TCP/UDP the total length and protocol. */
@@ -187,7 +189,8 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))));
     // With the structure unchanged, a valid sum stays valid exactly when the written bytes' words changed it by a
     // multiple of 0xffff; otherwise compare the whole sum.
-    const broken = T.ite(sameStructure, T.not(unchangedModulo(changeOver(input, output, touched, before.covers))), T.not(after.valid));
+    const changed = T.not(unchangedModulo(changeOver(input, output, touched, before.covers)));
+    const broken = sameStructure === T.TRUE ? changed : T.ite(sameStructure, changed, T.not(after.valid()));
     const candidate = T.and(sent, before.present, after.present, broken);
     if (candidate !== T.FALSE && updatedIncrementally(solver, trace.pathCondition, header, { input, output, touched, sent, before, after })) continue;
     // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
@@ -197,11 +200,11 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     // A valid input too, first with the extent of a short frame's candidate (or the candidate's) made constant.
     const witness = ask(solver, trace.pathCondition, T.and(candidate, T.compare('ule', length, T.bv(SHORT_FRAME, 32)))) ?? found;
     const pin: Pin = (t) => T.bv(T.evaluate(t, witness), t.width);
-    let valid = T.and(of(input, pin).valid, ...before.extent.map((t) => T.eq(t, pin(t))));
+    let valid = T.and(of(input, pin).valid(), ...before.extent.map((t) => T.eq(t, pin(t))));
     let model = ask(solver, trace.pathCondition, T.and(candidate, valid));
     if (model === null) {
       // Not with that extent (the path constrains the bytes covered): the whole question, over any extent.
-      valid = before.valid;
+      valid = before.valid();
       model = ask(solver, trace.pathCondition, T.and(candidate, valid));
     }
     if (model === null) continue;

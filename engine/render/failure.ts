@@ -13,8 +13,10 @@ import type { Replay } from '../session/replay.ts';
 import type { ReplayedFailure } from '../session/session.ts';
 import type { Failure, IndexSide, KeySide, StateDifference } from '../validate/check.ts';
 
-/** A counterexample's input: device, time, the frame and its headers. */
+/** A counterexample's input: device, time, the frame and its headers (or, `received` false, the time alone). */
 export interface InputDescription {
+  /** False for the stack's iteration that received no packet: no device, frame or headers. */
+  received: boolean;
   device: number;
   /** The packet's arrival, `t0 = N ns`: the other times of the description are from it (`t0 - 5 min`). */
   time: string;
@@ -24,16 +26,18 @@ export interface InputDescription {
   headers: ShownHeader[];
 }
 
-/** The input a model gives, and the origin its other times are shown from. */
-export function describeInput(model: Assignment): { input: InputDescription; origin: TimeOrigin } {
+/** The input a model gives (`received` false: only the iteration's time), and the origin its other times are shown from. */
+export function describeInput(model: Assignment, received = true): { input: InputDescription; origin: TimeOrigin } {
   const { device, now, length, packet } = inputFromModel(model);
   const origin = new TimeOrigin(now);
+  if (!received) return { input: { received, device: 0, time: origin.origin, length: 0, packet: [], headers: [] }, origin };
   const bytes = Array.from(packet);
-  return { input: { device, time: origin.origin, length, packet: bytes, headers: showHeaders(bytes) }, origin };
+  return { input: { received, device, time: origin.origin, length, packet: bytes, headers: showHeaders(bytes) }, origin };
 }
 
 /** A counterexample's input as text: device, time and frame, then its headers. */
 export function formatInput(d: InputDescription, indent = '    '): string[] {
+  if (!d.received) return [`${indent}counterexample: an iteration of the stack that received no packet, time ${d.time}`];
   const shown = d.packet.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0')).join(' ');
   return [
     `${indent}counterexample: device ${d.device}, time ${d.time}, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
@@ -57,15 +61,16 @@ export interface FailureDescription extends InputDescription {
 }
 
 export function describeFailure(run: NfExploration, failure: ReplayedFailure): FailureDescription {
-  const { input, origin } = describeInput(failure.model);
+  const received = failure.iteration === 'packet';
+  const { input, origin } = describeInput(failure.model, received);
   return {
     ...input,
-    nfOutput: outputName(failure.nfOutput),
+    nfOutput: received ? outputName(failure.nfOutput) : 'nothing sent: the NF was not called',
     specRequires: requirement(failure),
     failed: failure.failed,
     stateEntries: stateEntries(run, failure, origin),
     differences: failure.differences.map((difference) => describeDifference(run, difference, origin)),
-    nfPath: nfPath(run, run.traces[failure.trace]!),
+    nfPath: received ? nfPath(run, run.traces[failure.trace]!) : [],
     specLine: failure.specLine ? shownLocation(failure.specLine.file, failure.specLine.line, failure.specLine.column) : null,
     specDecisions: failure.specDecisionLines.map((at) => shownLocation(at.file, at.line, at.column)),
     replay: failure.replay,

@@ -11,23 +11,28 @@ export function formatPropertyResult(run: NfExploration, result: PropertyResult)
   if (result.verdict === 'error') return formatPropertyError(result.name, result.message);
   const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (NF layers; ` +
     `${plural(result.traces, 'trace')}, ${plural(result.specPaths, 'spec path')}, ${result.queries} queries, ${result.seconds.toFixed(2)} s)`;
-  const lines = [head];
+  const lines = [head, ...(result.noPacket && result.noPacket !== 'checked' ? [`  ${NO_PACKET_WORDS[result.noPacket]}`] : [])];
   for (const failure of result.failures) {
     const d = describeFailure(run, failure);
     lines.push(
       ...formatInput(d, '  '),
       `  the NF: ${d.nfOutput}; the spec requires ${d.specRequires}`,
       `  failed: ${d.failed.join('; ')}`,
-      ...d.differences.map((difference) => `  after the packet: ${difference}`),
+      ...d.differences.map((difference) => `  after the ${d.received ? 'packet' : 'iteration'}: ${difference}`),
       ...d.stateEntries.map((entry) => `  state before: ${entry}`),
-      '  NF path:',
-      ...d.nfPath.map((step) => `    ${formatStep(step)}`),
+      ...(d.nfPath.length ? ['  NF path:', ...d.nfPath.map((step) => `    ${formatStep(step)}`)] : []),
       `  spec: ${d.specLine ?? '(end of spec)'}${d.specDecisions.length ? `, after decisions at ${d.specDecisions.join(', ')}` : ''}`,
     );
     if (d.replay) lines.push(`  replay on the run-time NF (V8, run-time libVig): ${replayWords(d.replay)}`);
   }
   return lines.join('\n');
 }
+
+/** Why a spec was not run with `a_packet_received` false (check.ts: NoPacketCheck), so that a HOLDS is not read as covering it. */
+const NO_PACKET_WORDS = {
+  'not at these layers': 'a_packet_received false: NOT checked: these layers hold no I/O loop, so no iteration without a packet, and the spec\'s branch for one was not run (--layers full checks it)',
+  'function dialect': 'a_packet_received false: not run: a function-dialect spec speaks of one packet, and an iteration of the stack without one has none',
+} as const;
 
 /** A diagnostic with its files as compilers name them (`shownPath`). */
 const shownFiles = (e: SpecDiagnostic): SpecDiagnostic => ({ ...e, file: shownPath(e.file), importedFrom: e.importedFrom.map((at) => ({ ...at, file: shownPath(at.file) })) });

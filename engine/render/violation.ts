@@ -3,6 +3,7 @@
 // the NF path to it, and its replay. The CLI renders it as text, the kernel as an HTML table.
 import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Replay } from '../session/replay.ts';
+import { isStackViolation } from '../session/stack-replay.ts';
 import type { Violation } from '../symbex/violations.ts';
 import { describeInput, formatInput, type InputDescription } from './failure.ts';
 import { formatStep, nfSourceFile, type PathStep, violationPath } from './nf-path.ts';
@@ -17,6 +18,8 @@ export interface ViolationDescription extends InputDescription {
   /** The NF's source lines that lead to it, the way each decision went, and the line where it happened. */
   nfPath: PathStep[];
   replay: Replay | null;
+  /** What the replay ran on: the NF on libVig's run-time, or (a stack violation) the stacked build on a scripted device. */
+  replayedOn: string;
 }
 
 export function describeViolation(run: NfExploration, violation: Violation, replay: Replay | null = null): ViolationDescription {
@@ -28,6 +31,7 @@ export function describeViolation(run: NfExploration, violation: Violation, repl
     stack: violation.stack.map(shownSourceLocation),
     nfPath: violationPath(run, violation),
     replay,
+    replayedOn: isStackViolation(violation) ? 'the stacked .wasm (a device scripted from the counterexample)' : 'the run-time NF',
   };
 }
 
@@ -46,6 +50,6 @@ export function formatViolation(run: NfExploration, violation: Violation, replay
     ...formatInput(d),
     '    NF path:',
     ...d.nfPath.map((step) => `      ${formatStep(step)}`),
-    ...(d.replay ? [`    replay on the run-time NF: ${replayWords(d.replay)}`] : []),
+    ...(d.replay ? [`    replay on ${d.replayedOn}: ${replayWords(d.replay)}`] : []),
   ];
 }

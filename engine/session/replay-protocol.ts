@@ -13,7 +13,12 @@ export type ObjectSeed =
   | { kind: 'emap'; handle: number; name: string; capacity: number; keyBytes: number; state: ConcreteEmap; expiry: { time: bigint; fillers: number } | null; addIndex: number | null }
   | { kind: 'vector'; handle: number; capacity: number; recordBytes: number; records: [index: number, record: bigint][] }
   /** The rules the model's lookups need; nf_init's are removed first (the base is arbitrary, not nf_init's). */
-  | { kind: 'lpm'; handle: number; rules: { prefix: number; length: number; value: number }[] };
+  | { kind: 'lpm'; handle: number; rules: { prefix: number; length: number; value: number }[] }
+  /**
+   * A cht keeps nf_init's table, which must be the one (`height` rows over `capacity` backends) the counterexample's
+   * choices were made for; `choices`: what its `cht_find_backend` must answer for each hash (unsigned) on the way.
+   */
+  | { kind: 'cht'; handle: number; height: number; capacity: number; choices: { hash: number; backend: number }[] };
 
 /**
  * A value read before and after the packet, through libVig's ABI or from the instance: an emap's index of a key

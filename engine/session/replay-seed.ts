@@ -1,7 +1,7 @@
 // Seeding libVig's run-time through its ABI with the state a counterexample's model gives the objects, and
 // reading state back: the replay worker's side, on concrete values only.
 import { type LibVigImports, PACKET_BASE } from '../../nf-abi/index.ts';
-import type { LibVig } from '../../libvig/index.ts';
+import { Cht, type LibVig } from '../../libvig/index.ts';
 import type { EmapEntry } from '../ghost/concrete.ts';
 import type { ObjectSeed, StateRead } from './replay-protocol.ts';
 
@@ -25,12 +25,14 @@ function readBytes(memory: WebAssembly.Memory, address: number, size: number): b
 /**
  * Every libVig object gets the entries, indices, stamps, records or rules of its seed. An lpm is emptied by the
  * run-time's `clear` (libVig's ABI has no removal), then given the model's rules at the addresses the NF looked
- * up; rules that no table can hold together show as a replay that does not reproduce.
+ * up; rules that no table can hold together show as a replay that does not reproduce. A cht keeps nf_init's table
+ * (`checkCht`).
  */
 export function seedState(libvig: LibVig, memory: WebAssembly.Memory, seeds: readonly ObjectSeed[], now: bigint): void {
   const { imports } = libvig;
   for (const seed of seeds) {
     if (seed.kind === 'emap') seedEmap(imports, memory, seed, now);
+    else if (seed.kind === 'cht') checkCht(libvig, seed);
     else if (seed.kind === 'vector') {
       for (const [index, record] of seed.records) if (index < seed.capacity) imports.vector_set(seed.handle, index, scratch(memory, record, seed.recordBytes));
     } else {
@@ -94,6 +96,30 @@ function seedEmap(libvig: LibVigImports, memory: WebAssembly.Memory, seed: Extra
 }
 
 const minimum = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/**
+ * The run-time's table must be the one the counterexample's cht choices were made the table's for (the same rows
+ * over the same backends, from nf.json's configuration), and on the packet it must choose what the counterexample
+ * has for each of those hashes: a choice that differs stops the NF with what differed, so the replay says so.
+ */
+function checkCht(libvig: LibVig, seed: Extract<ObjectSeed, { kind: 'cht' }>): void {
+  const table = libvig.objects[seed.handle];
+  if (!(table instanceof Cht)) throw new Error(`object ${seed.handle} is no cht`);
+  if (table.height !== seed.height || table.backendCapacity !== seed.capacity) {
+    throw new Error(`the run-time's cht has ${table.height} rows over ${table.backendCapacity} backends, the counterexample's choices were made for ${seed.height} rows over ${seed.capacity}`);
+  }
+  if (seed.choices.length === 0) return;
+  const expected = new Map(seed.choices.map(({ hash, backend }) => [hash, backend]));
+  const find = table.findBackend.bind(table);
+  table.findBackend = (hash, isAlive) => {
+    const chosen = find(hash, isAlive);
+    const backend = expected.get(hash >>> 0);
+    if (backend !== undefined && backend !== chosen) {
+      throw new Error(`the run-time's cht chose ${chosen < 0 ? 'no backend' : `backend ${chosen}`} for hash 0x${(hash >>> 0).toString(16).padStart(8, '0')}, where the counterexample has ${backend < 0 ? 'none' : `backend ${backend}`}`);
+    }
+    return chosen;
+  };
+}
 
 /**
  * One read's value now (see `StateRead`); `globals` reads the instance's exports of globals. Object reads come

@@ -5,6 +5,7 @@
 // the next replay replaces.
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { type ReplayAnswer, type ReplayRequest, STATUS } from './replay-protocol.ts';
+import type { StackRunOutcome, StackRunRequest } from './stack-replay-run.ts';
 
 /** How long NF code (nf_init, or nf_process on the frame) may run in a replay before it counts as not returning. */
 export const REPLAY_BOUND_MS = 1000;
@@ -12,10 +13,10 @@ export const REPLAY_BOUND_MS = 1000;
 /** Starting the worker, compiling the NF, seeding and reading its state: the replay's own work, bounded generously. */
 const PREPARE_BOUND_MS = 60_000;
 
-export type ThreadResult =
-  | { kind: 'answer'; answer: ReplayAnswer }
-  /** No answer within the bound: NF code was running (a hang), or the replay's own work was (it took too long). */
-  | { kind: 'timed-out'; runningNf: boolean; ms: number };
+export type ThreadResult<Answer = ReplayAnswer> = { kind: 'answer'; answer: Answer } | TimedOut;
+
+/** No answer within the bound: NF code was running (a hang), or the replay's own work was (it took too long). */
+type TimedOut = { kind: 'timed-out'; runningNf: boolean; ms: number };
 
 class ReplayThread {
   private readonly status = new Int32Array(new SharedArrayBuffer(4));
@@ -32,21 +33,21 @@ class ReplayThread {
   }
 
   /** Waits for the worker to be ready (after it starts); a result when it did not start in time. */
-  started(): ThreadResult | null {
+  started(): TimedOut | null {
     return this.waitForAnswer();
   }
 
-  run(request: ReplayRequest): ThreadResult {
+  run<Answer>(request: ReplayRequest | StackRunRequest): ThreadResult<Answer> {
     Atomics.store(this.status, 0, STATUS.preparing);
     this.port.postMessage(request);
-    return this.waitForAnswer() ?? { kind: 'answer', answer: receiveMessageOnPort(this.port)!.message as ReplayAnswer };
+    return this.waitForAnswer() ?? { kind: 'answer', answer: receiveMessageOnPort(this.port)!.message as Answer };
   }
 
   /**
    * Waits until the worker says it answered. The cell holds the worker's state and a count of its changes, so
    * each stretch of NF code is timed from its own start; null when answered, else what timed out.
    */
-  private waitForAnswer(): ThreadResult | null {
+  private waitForAnswer(): TimedOut | null {
     let cell = Atomics.load(this.status, 0);
     let since = performance.now();
     while ((cell & STATUS.mask) !== STATUS.answered) {
@@ -70,7 +71,9 @@ class ReplayThread {
 let thread: ReplayThread | null = null;
 
 /** Runs one replay on the worker (started on first use, restarted after a run it had to stop). */
-export function runOnReplayThread(request: ReplayRequest): ThreadResult {
+export function runOnReplayThread(request: ReplayRequest): ThreadResult;
+export function runOnReplayThread(request: StackRunRequest): ThreadResult<StackRunOutcome>;
+export function runOnReplayThread(request: ReplayRequest | StackRunRequest): ThreadResult<ReplayAnswer | StackRunOutcome> {
   if (!thread) {
     thread = new ReplayThread();
     const started = thread.started();
@@ -80,7 +83,7 @@ export function runOnReplayThread(request: ReplayRequest): ThreadResult {
       throw new Error(`the replay worker did not start within ${started.ms / 1000} s`);
     }
   }
-  const result = thread.run(request);
+  const result = thread.run<ReplayAnswer | StackRunOutcome>(request);
   if (result.kind === 'timed-out') {
     thread.terminate();
     thread = null;

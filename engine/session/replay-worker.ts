@@ -8,6 +8,7 @@ import { KIND, name, SECTION, section, u32 } from '../../toolchain/wasm-encoding
 import type { ReplayAnswer, ReplayOutcome, ReplayRequest } from './replay-protocol.ts';
 import { STATUS } from './replay-protocol.ts';
 import { readState, seedState } from './replay-seed.ts';
+import type { StackRunOutcome, StackRunRequest } from './stack-replay-run.ts';
 
 const { port, status } = workerData as { port: MessagePort; status: Int32Array };
 
@@ -101,7 +102,20 @@ function replay(request: ReplayRequest): ReplayAnswer {
   return { outcome, before, after: readAll() };
 }
 
-port.on('message', (request: ReplayRequest) => {
+port.on('message', async (request: ReplayRequest | StackRunRequest) => {
+  if ('kind' in request) {
+    let outcome: StackRunOutcome;
+    try {
+      // Loaded on the first stack replay: NF replays need none of it.
+      const { runStackReplay } = await import('./stack-replay-run.ts');
+      outcome = await runStackReplay(request, (running) => setStatus(running ? STATUS.runningNf : STATUS.preparing));
+    } catch (e) {
+      outcome = { kind: 'not-run', message: `the replay itself failed: ${(e as Error).message}` };
+    }
+    port.postMessage(outcome);
+    setStatus(STATUS.answered);
+    return;
+  }
   let answer: ReplayAnswer;
   try {
     answer = replay(request);

@@ -16,6 +16,7 @@ import { byteTerm } from '../symbex/memory.ts';
 import type { ImportCall } from '../symbex/state.ts';
 import { toTerm } from '../symbex/values.ts';
 import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
+import type { ChtRefinement } from '../validate/cht-refinement.ts';
 import type { ObjectSeed, ReplayRequest, StateRead } from './replay-protocol.ts';
 import { runOnReplayThread } from './replay-thread.ts';
 
@@ -30,6 +31,8 @@ export interface Replay {
 export interface Witness {
   model: Assignment;
   terms: readonly Term[];
+  /** A failure's cht choices, made the table's (engine/validate/cht-refinement.ts): the replay's table must make them. */
+  cht?: ChtRefinement | null;
 }
 
 /** What a trace predicts for a witness's input: trace `trace` of the exploration; `failed` labels a failure's obligations. */
@@ -148,6 +151,10 @@ function runReplay(run: NfExploration, witness: Witness & { calls: readonly Impo
   const { model, terms, calls } = witness;
   const within = [...T.subterms(terms).values()];
   const seeds = run.objects.flatMap((object, handle): ObjectSeed[] => {
+    if (object.kind === 'cht') {
+      const choices = witness.cht?.outcome === 'table' ? witness.cht.choices.filter((choice) => choice.handle === handle) : [];
+      return [{ kind: 'cht', handle, height: object.height, capacity: object.capacity, choices }];
+    }
     // A fixed object starts every packet as nf_init left it: the run-time's copy already is.
     if (object.fixed) return [];
     const { name, capacity } = object;
@@ -158,13 +165,10 @@ function runReplay(run: NfExploration, witness: Witness & { calls: readonly Impo
       return [{ kind: 'emap', handle, name, capacity, keyBytes: object.keyBytes, ...seeded, addIndex: addIndex !== null && addIndex >= 0 ? addIndex : null }];
     }
     if (object.kind === 'vector') return [{ kind: 'vector', handle, capacity, recordBytes: object.recordBytes, records: [...concreteVector(name, object.recordBytes * 8, terms, model)] }];
-    if (object.kind === 'lpm') {
-      // Only the NF's own lookups decide what the packet does; the base a model gives the spec's or a claim's
-      // addresses need not agree with one table (its lookups are uninterpreted per address).
-      const looked = calls.filter((call) => call.name === 'lpm_lookup' && call.args[0] === handle).map((call) => T.evaluate(toTerm(call.args[1]!, 32), model));
-      return [{ kind: 'lpm', handle, rules: concreteLpm(name, looked, model) }];
-    }
-    return []; // a cht has no state
+    // An lpm: only the NF's own lookups decide what the packet does; the base a model gives the spec's or a claim's
+    // addresses need not agree with one table (its lookups are uninterpreted per address).
+    const looked = calls.filter((call) => call.name === 'lpm_lookup' && call.args[0] === handle).map((call) => T.evaluate(toTerm(call.args[1]!, 32), model));
+    return [{ kind: 'lpm', handle, rules: concreteLpm(name, looked, model) }];
   });
   const input = inputFromModel(model);
   const request: ReplayRequest = {

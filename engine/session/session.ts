@@ -3,16 +3,18 @@
 // checks properties one at a time against the cached traces, running only the spec side.
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { buildNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
+import { buildNf, buildStackedNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
 import { Solver } from '../solver/z3.ts';
 import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
 import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
-import { checkSpec, type Failure, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
+import { checkSpec, type Failure, type NoPacketCheck, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
+import { isStackViolation, replayStackViolation } from './stack-replay.ts';
 import { exploreCached } from './trace-cache.ts';
 import type { Layers } from '../stack/layers.ts';
+import { pollsWithoutPackets } from '../stack/explore-layers.ts';
 
 /** A failure with its counterexample replayed on the run-time NF. */
 export type ReplayedFailure = Failure & { replay: Replay };
@@ -31,12 +33,21 @@ export type PropertyResult =
       slowestQuery: number;
       lines: number;
       failures: ReplayedFailure[];
+      /** Whether the spec was run with `a_packet_received` false, or why not. */
+      noPacket: NoPacketCheck;
     }
   | { name: string; file: string; verdict: 'invalid'; errors: SpecDiagnostic[] }
   /** The check was stopped (the spec's time or memory limit, an interpreter crash): no verdict about the NF. */
   | { name: string; file: string; verdict: 'error'; message: string };
 
 const explorations = new Map<string, Promise<NfExploration>>();
+
+/**
+ * A failure on the stack's iteration that received no packet: the NF does what the counterexample says (nothing)
+ * without a run, since the layers prove the loop calls nf_process only with a received frame
+ * (tests/spec/no-packet.test.ts runs such a poll on the stacked .wasm).
+ */
+const NOT_CALLED: Replay = { reproduced: true, observed: 'no replay needed: the NF was not called (the I/O loop calls nf_process only with a frame a device received), so it sent nothing and its state is as the iteration found it' };
 
 export class VerificationSession {
   /** Properties defined in this session (notebook cells), importable by name from later ones. */
@@ -48,6 +59,8 @@ export class VerificationSession {
     readonly exploration: NfExploration,
     readonly layers: Layers,
     private readonly solver: Solver,
+    /** The stacked build `--layers full` explored the poll over: its violations replay there. */
+    private readonly stacked: NfBuild | null,
   ) {}
 
   /** `variant`: the NF built from a patched source (a seeded bug), explored and cached under its own binary. */
@@ -67,7 +80,8 @@ export class VerificationSession {
     }
     // Python starts while the NF is explored: property checks then time the spec side only.
     const [explored] = await Promise.all([exploration, specPython()]);
-    return new VerificationSession(dir, build, explored, layers, solver);
+    const stacked = layers === 'full' ? await buildStackedNf(dir, { variant: options.variant }) : null;
+    return new VerificationSession(dir, build, explored, layers, solver, stacked);
   }
 
   /** Makes a property importable by `name` without checking it (restoring a session's cells). */
@@ -91,8 +105,11 @@ export class VerificationSession {
     if (!analysis.ok) return { name, file, verdict: 'invalid', errors: analysis.errors };
     this.cells.set(name, text);
     try {
-      const result = await checkSpec(this.exploration, analysis.spec, this.solver, watch);
-      const failures = result.failures.map((failure) => ({ ...failure, replay: replayTrace(this.exploration, failure) }));
+      const result = await checkSpec(this.exploration, analysis.spec, this.solver, { ...watch, ioLoop: pollsWithoutPackets(this.layers) });
+      const failures = result.failures.map((failure) => ({
+        ...failure,
+        replay: failure.iteration === 'no packet' ? NOT_CALLED : this.replayThroughCht(failure),
+      }));
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result, failures };
     } catch (e) {
       if (e instanceof SpecStopped) return { name, file, verdict: 'error', message: e.message };
@@ -103,13 +120,23 @@ export class VerificationSession {
   }
 
   /**
+   * A failure's replay, and what its cht choices were (engine/validate/cht-refinement.ts): one the NF's table
+   * never shows has no run to replay; where the replay reproduces, the run-time's table chose as it says.
+   */
+  private replayThroughCht(failure: Failure): Replay {
+    if (failure.cht?.outcome === 'never-shown') return { reproduced: false, observed: failure.cht.explanation };
+    const replay = replayTrace(this.exploration, failure);
+    return replay.reproduced && failure.cht?.outcome === 'table' ? { ...replay, observed: `${replay.observed}; ${failure.cht.explanation}` } : replay;
+  }
+
+  /**
    * The NF's own faults (low-level properties, always checked), each replayed on the run-time NF. No property
    * can hold of an NF that has them.
    */
   violations(): { violation: Violation; replay: Replay }[] {
     return [...this.exploration.initViolations, ...this.exploration.violations].map((violation) => ({
       violation,
-      replay: replayViolation(this.exploration, violation),
+      replay: this.stacked && isStackViolation(violation) ? replayStackViolation(this.stacked, violation) : replayViolation(this.exploration, violation),
     }));
   }
 

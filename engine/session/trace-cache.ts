@@ -26,10 +26,11 @@ const ENGINE_SOURCES = ['engine/nf', 'engine/stack', 'stack-models', 'engine/sym
 export function traceCacheFile(build: NfBuild, layers: Layers): string {
   // The manifest too: the binary's hash does not cover nf.json, whose config values the traces take as constants.
   const hash = createHash('sha256').update(`${FORMAT}\0${build.hash}\0${layers}\0${JSON.stringify(build.manifest)}\0`);
-  // The stack's layers explore a stacked build, which the NF's hash does not cover: its sources do.
-  for (const source of layers === 'nf' ? ENGINE_SOURCES : [...ENGINE_SOURCES, 'stack']) {
+  // The stack's layers explore a stacked build, which the NF's hash does not cover: its sources and how it is built do.
+  for (const source of layers === 'nf' ? ENGINE_SOURCES : [...ENGINE_SOURCES, 'stack', 'toolchain/build.ts', 'toolchain/layer-calls.ts']) {
     const path = join(PROJECT_ROOT, source);
-    const files = path.endsWith('.ts') ? [path] : readdirSync(path).filter((f) => f.endsWith('.ts')).sort().map((f) => join(path, f));
+    // Dot-files are temporary (a seeded variant being built), no part of the key.
+    const files = path.endsWith('.ts') ? [path] : readdirSync(path).filter((f) => f.endsWith('.ts') && !f.startsWith('.')).sort().map((f) => join(path, f));
     for (const file of files) hash.update(file).update(readFileSync(file));
   }
   return join(PROJECT_ROOT, '.cache', 'traces', `${hash.digest('hex').slice(0, 24)}.json`);

@@ -43,7 +43,16 @@ function intern(op: Op, width: number, args: readonly Term[], value = 0n, name =
 export const mask = (width: number): bigint => (1n << BigInt(width)) - 1n;
 const toSigned = (v: bigint, width: number): bigint => BigInt.asIntN(width, v);
 
+/** Small constants by width and value, made without a table key (a frame's byte offsets, block by block). */
+const small = new Map<number, Term[]>();
+const SMALL = 4096;
+
 export function bv(value: bigint | number, width: number): Term {
+  if (typeof value === 'number' && value >= 0 && value < SMALL && width >= 12 && Number.isInteger(value)) {
+    let row = small.get(width);
+    if (!row) small.set(width, (row = []));
+    return (row[value] ??= intern('const', width, [], BigInt(value)));
+  }
   return intern('const', width, [], BigInt.asUintN(width, BigInt(value)));
 }
 export const TRUE = intern('const', BOOL, [], 1n);
@@ -263,6 +272,11 @@ export function eq(a: Term, b: Term): Term {
     if (a.op === 'add' && isConst(a.args[1]!)) return eq(a.args[0]!, bv(b.value - a.args[1]!.value, a.width));
     if (a.op === 'xor' && isConst(a.args[1]!)) return eq(a.args[0]!, bv(b.value ^ a.args[1]!.value, a.width));
   }
+  // A choice compared with one of its own sides (a byte a merged loop may have left as it was): decided by the
+  // condition where it picks that side.
+  if (b.op === 'ite' && (b.args[1] === a || b.args[2] === a)) [a, b] = [b, a];
+  if (a.op === 'ite' && a.args[1] === b) return or(a.args[0]!, eq(a.args[2]!, b));
+  if (a.op === 'ite' && a.args[2] === b) return or(not(a.args[0]!), eq(a.args[1]!, b));
   if (a.width === BOOL) {
     if (b === TRUE) return a;
     if (b === FALSE) return not(a);
@@ -294,7 +308,8 @@ export function and(...terms: Term[]): Term {
   for (const t of terms) {
     if (t === FALSE) return FALSE;
     if (t === TRUE) continue;
-    result = result === TRUE ? t : fold('band', BOOL, [result, t]);
+    result = result === TRUE ? t : (bounds(result, t, 'and') ?? fold('band', BOOL, [result, t]));
+    if (result === FALSE) return FALSE;
   }
   return result;
 }
@@ -304,9 +319,49 @@ export function or(...terms: Term[]): Term {
   for (const t of terms) {
     if (t === TRUE) return TRUE;
     if (t === FALSE) continue;
-    result = result === FALSE ? t : fold('bor', BOOL, [result, t]);
+    // A disjunction whose first part bounds the same term as the result's (a merged loop's exit conditions).
+    if (t.op === 'bor' && interval(t.args[0]!) !== null && bounds(result, t.args[0]!, 'or') !== null) {
+      result = or(result, t.args[0]!, t.args[1]!);
+    } else {
+      result = result === FALSE ? t : (bounds(result, t, 'or') ?? fold('bor', BOOL, [result, t]));
+    }
+    if (result === TRUE) return TRUE;
   }
   return result;
+}
+
+/** `t` as `x` within [lo, hi] (unsigned): a comparison of a term with a constant, or its negation. */
+function interval(t: Term): { x: Term; lo: bigint; hi: bigint } | null {
+  if (t.op === 'not') {
+    const inner = interval(t.args[0]!);
+    if (!inner) return null;
+    if (inner.lo === 0n) return { x: inner.x, lo: inner.hi + 1n, hi: mask(inner.x.width) };
+    if (inner.hi === mask(inner.x.width)) return { x: inner.x, lo: 0n, hi: inner.lo - 1n };
+    return null;
+  }
+  if (t.op !== 'ult' && t.op !== 'ule') return null;
+  const [a, b] = t.args as [Term, Term];
+  const strict = t.op === 'ult' ? 1n : 0n;
+  const bound = isConst(b) && !isConst(a) ? { x: a, lo: 0n, hi: b.value - strict } : isConst(a) && !isConst(b) ? { x: b, lo: a.value + strict, hi: mask(b.width) } : null;
+  return bound && bound.lo <= bound.hi ? bound : null;
+}
+
+/**
+ * Two bounds of one term combined into one (`x <= 100 || x <= 64` is `x <= 100`; `x <= 64 || 64 < x` is true),
+ * where the result is one bound, none or every value; null otherwise.
+ */
+function bounds(a: Term, b: Term, op: 'and' | 'or'): Term | null {
+  const i = interval(a);
+  const j = i && interval(b);
+  if (!i || !j || i.x !== j.x) return null;
+  const max = mask(i.x.width);
+  const [lo, hi] = op === 'and' ? [i.lo > j.lo ? i.lo : j.lo, i.hi < j.hi ? i.hi : j.hi] : [i.lo < j.lo ? i.lo : j.lo, i.hi > j.hi ? i.hi : j.hi];
+  if (op === 'and' && lo > hi) return FALSE;
+  if (op === 'or' && (i.lo > j.hi + 1n || j.lo > i.hi + 1n)) return null; // a gap between them
+  if (lo === 0n && hi === max) return TRUE;
+  if (lo === 0n) return compare('ule', i.x, bv(hi, i.x.width));
+  if (hi === max) return compare('ule', bv(lo, i.x.width), i.x);
+  return null;
 }
 
 /** Reads (and frame writes) at a computed offset within this many bytes become choices among constant offsets. */

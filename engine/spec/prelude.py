@@ -147,6 +147,8 @@ def _number(value):
         return value
     if isinstance(value, int):
         return int(value)
+    if isinstance(value, _NotReceived):
+        value._refuse()
     raise SpecError(f"cannot combine a symbolic value with {type(value).__name__} {value!r}")
 
 
@@ -425,6 +427,35 @@ def _require(condition, message):
         condition = _bridge.decide(_flush(), condition.index, _calling_line() or _RUN.get("ended_at") or 0)
     if not condition:
         raise _Unmet(message)
+
+
+class _NotReceived:
+    """A name of the received packet (`received_on_port`, ...) on an iteration of the stack that received none:
+    using it is a spec error, at the statement that does."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def _refuse(self, *_):
+        raise SpecError(f"{self._name} is the received packet's, and this iteration of the stack received none "
+                        f"(a_packet_received is false): use it under `if a_packet_received:`")
+
+    def __repr__(self):
+        return f"<{self._name}: no packet received>"
+
+
+# Every way of using a number, refused (Python looks special methods up on the class).
+for _method in ("bool", "index", "int", "hash", "eq", "ne", "lt", "le", "gt", "ge", "neg", "pos", "invert", "add", "radd",
+                "sub", "rsub", "mul", "rmul", "floordiv", "rfloordiv", "truediv", "rtruediv", "mod", "rmod", "lshift",
+                "rlshift", "rshift", "rrshift", "and", "rand", "or", "ror", "xor", "rxor"):
+    setattr(_NotReceived, f"__{_method}__", _NotReceived._refuse)
+
+
+def _received_input(inputs, name):
+    """A packet's input (an engine value), or, on an iteration without a packet (null), one that refuses every use."""
+    return _NotReceived(name) if inputs[name] is None else _ref(inputs[name])
 
 
 def _ref(entry):
@@ -925,10 +956,10 @@ def _bind(namespace, inputs, dialect):
     namespace.update(
         **{name: _RecordType(name) for name in _RUN["records"]},
         now=_ref(inputs["now"]),
-        received_on_port=_ref(inputs["received_on_port"]),
-        packet_size=_ref(inputs["packet_size"]),
-        a_packet_received=True,
-        the_index_allocated=_ref(inputs["the_index_allocated"]),
+        received_on_port=_received_input(inputs, "received_on_port"),
+        packet_size=_received_input(inputs, "packet_size"),
+        a_packet_received=inputs["received"],
+        the_index_allocated=_received_input(inputs, "the_index_allocated"),
         **{name + "c": _record_constructor(name, [f for f, _, _, _ in layout]) for name, layout in _RUN["records"].items()},
         **{f"_{name}_hash": _shared_hash(name) for name in inputs.get("hashes", [])},
     )

@@ -1,63 +1,96 @@
-// The full stack explored: nf_init and stack_init run concretely, then every path of one stack_poll with the
-// device symbolic (stack-models/), nf_process called through the contract the NF layer's exploration stands for.
+// The stack under the NF explored: `full`, nf_init and stack_init run concretely, then every path of one stack_poll
+// with the device symbolic (stack-models/); `nf,io`, stack_poll with the driver's entry points replaced by the
+// driver's contract. Either way nf_process is called through the contract the NF layer's exploration stands for.
 import { device, PACKET_BASE } from '../../nf-abi/index.ts';
-import { buildStackedNf, type NfBuild } from '../../toolchain/build.ts';
-import { deviceState, setDeviceState, stackModel } from '../../stack-models/index.ts';
+import { buildStackedNf, DRIVER_ENTRIES, driverExport, type NfBuild } from '../../toolchain/build.ts';
+import { deviceState, ioLoopModel, setDeviceState, stackModel } from '../../stack-models/index.ts';
 import { libvigContracts, startPacket } from '../contracts/index.ts';
 import { exploreNf, type NfExploration, type NfOptions } from '../nf/explore-nf.ts';
 import { abortContract, configImports } from '../nf/host-contracts.ts';
 import * as T from '../solver/term.ts';
 import { Solver } from '../solver/z3.ts';
-import { DEFAULT_LIMITS, type Exploration, Machine } from '../symbex/explore.ts';
-import type { ContractTable } from '../symbex/import-contracts.ts';
+import { DEFAULT_LIMITS, type Exploration, Machine, type RunSetup } from '../symbex/explore.ts';
+import type { Contract, ContractTable } from '../symbex/import-contracts.ts';
+import type { Layout } from '../symbex/interpreter.ts';
+import { EngineError, type Violation } from '../symbex/violations.ts';
 import { decodeModule, type WasmModule } from '../wasm/decode.ts';
 import { OP } from '../wasm/opcodes.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
 
-/** The stack's poll explored over a stacked build (with `stacked`: a variant of it, for seeded bugs). */
-export async function explorePoll(build: NfBuild, options: NfOptions & { stacked?: NfBuild; framesPerPoll?: number } = {}): Promise<Exploration> {
+type StackOptions = NfOptions & { stacked?: NfBuild; framesPerPoll?: number };
+
+/** The stacked build's machine, with nf.json's config, libVig and `contracts` for its imports. */
+async function stackMachine(build: NfBuild, options: StackOptions, contracts: ContractTable) {
   const stacked = options.stacked ?? (await buildStackedNf(build.dir));
-  const { manifest } = stacked;
-  const model = stackModel(manifest, options.framesPerPoll);
   const module = decodeModule(stacked.wasm);
-  const config = configImports(manifest);
-  const contracts: ContractTable = new Map([...config.contracts, ['env.abort', abortContract], ...libvigContracts(manifest), ...model.contracts]);
+  const config = configImports(stacked.manifest);
   const machine = new Machine(module, {
     sourceMap: stacked.sourceMap ? SourceMap.parse(stacked.sourceMap) : null,
     importedGlobals: config.globals,
-    contracts,
+    contracts: new Map([...config.contracts, ['env.abort', abortContract], ...libvigContracts(stacked.manifest), ...contracts]),
     // stack_init walks whole rings: a loop may run a ring's length (and more is a hang, in the poll too).
     limits: { ...DEFAULT_LIMITS, loopBound: 2 * device.MAX_RING_SIZE, ...options.limits },
     shouldStop: options.shouldStop,
     progress: options.progress,
   });
+  return { machine, module, solver: options.solver ?? (await Solver.create()) };
+}
+
+/**
+ * What a poll replaces: each function of the layer below by its contract. The build keeps them out of line
+ * (toolchain/layer-calls.ts); were one inlined, the loop's calls of it could not be checked, so that is an error.
+ */
+function layerCalls(module: WasmModule, machine: Machine, contracts: readonly (readonly [string, Contract])[]): Map<string, Contract> {
+  const called = callsFrom(module, machine.functionIndex('stack_poll'));
+  const inlined = contracts.filter(([name]) => !called.has(machine.functionIndex(name))).map(([name]) => name);
+  if (inlined.length > 0) throw new EngineError(`stack_poll never calls ${inlined.join(', ')}: the stack leaves ${inlined.length > 1 ? 'them' : 'it'} out, or the build inlined ${inlined.length > 1 ? 'them' : 'it'} (which toolchain/layer-calls.ts is there to prevent)`);
+  return new Map(contracts);
+}
+
+/** One exploration of stack_poll from the machine's starting point. */
+function explorePollOnce(machine: Machine, solver: Solver, layout: Layout, replace: Map<string, Contract>, finish: NonNullable<RunSetup['finish']>): Exploration {
+  return machine.explore('stack_poll', [], {
+    layout, replace, finish, packet: null, pathCondition: [], model: T.emptyAssignment(), mergeLoopExits: true,
+    prepare: (state) => startPacket(state, T.bv(0, 64), new Set()),
+  }, solver);
+}
+
+/** The stack's poll explored over a stacked build (with `stacked`: a variant of it, for seeded bugs). */
+export async function explorePoll(build: NfBuild, options: StackOptions = {}): Promise<Exploration> {
+  const model = stackModel(build.manifest, options.framesPerPoll);
+  const { machine, module, solver } = await stackMachine(build, options, model.contracts);
+  const { manifest } = build;
   const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init')];
-  if (failed.length > 0) return { traces: [], violations: failed, figures: { ...NO_FIGURES, paths: failed.length, violations: failed.length } };
-  const solver = options.solver ?? (await Solver.create());
+  if (failed.length > 0) return failedStart(failed);
   // The stack copies frames into [PACKET_BASE, MEMORY_BASE): plain memory here, the NF layer checks its reads.
   const layout = { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: model.watch };
-  // Where the compiler inlined nf_process into the loop (a small NF), the NF runs as code: its calls are not
-  // seen, so the loop's side of the contract with it is not checked (the device's rules still are).
-  const called = callsFrom(module, machine.functionIndex('stack_poll')).has(machine.functionIndex('nf_process'));
-  const replace = new Map(called ? [['nf_process', model.nfProcess]] : []);
-  const poll = () => machine.explore('stack_poll', [], {
-    layout, replace, packet: null, pathCondition: [], model: T.emptyAssignment(),
-    prepare: (state) => startPacket(state, T.bv(0, 64), new Set()),
-    ...(called ? { finish: model.finish } : {}),
-  }, solver);
+  const replace = layerCalls(module, machine, [['nf_process', model.nfProcess]]);
+  const poll = () => explorePollOnce(machine, solver, layout, replace, model.finish);
   const fromStart = poll();
   // Then from rings about to wrap, TX descriptors in flight: a scripted device's run of about a ring's length.
   const devices = deviceState(machine.start, manifest.devices);
   setDeviceState(machine.start, { ...devices, mode: 'warm-up' });
   for (let k = 0; k < devices.devices[0]!.rx.size - 1; k++) {
     const failed = machine.initialise('stack_poll', { layout, replace });
-    if (failed.length > 0) return { ...fromStart, violations: [...fromStart.violations, ...failed], figures: { ...fromStart.figures, violations: fromStart.figures.violations + failed.length } };
+    if (failed.length > 0) return joined(fromStart, failedStart(failed));
   }
   setDeviceState(machine.start, { ...deviceState(machine.start, manifest.devices), mode: 'explore', received: new Map(), sent: [] });
-  const nearWrap = poll();
-  const figures = { ...fromStart.figures };
-  for (const figure of FIGURES) figures[figure] += nearWrap.figures[figure];
-  return { traces: [...fromStart.traces, ...nearWrap.traces], violations: [...fromStart.violations, ...nearWrap.violations], figures };
+  return joined(fromStart, poll());
+}
+
+/**
+ * `nf,io`'s poll: the I/O loop between nf_process's contract and the driver's (stack-models/driver-contract.ts).
+ * nf_init and stack_init run first as for `full` (the driver's set-up grows memory over the device region, as
+ * it does when the NF runs); the poll then calls the device only for the clock.
+ */
+export async function exploreIoLoop(build: NfBuild, options: StackOptions = {}): Promise<Exploration> {
+  const model = ioLoopModel(build.manifest, options.framesPerPoll);
+  const devices = stackModel(build.manifest);
+  const { machine, module, solver } = await stackMachine(build, options, devices.contracts);
+  const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init', { layout: { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: devices.watch } })];
+  if (failed.length > 0) return failedStart(failed);
+  const replace = layerCalls(module, machine, [['nf_process', model.nfProcess], ...DRIVER_ENTRIES.map((entry) => [driverExport(entry), model.driver[entry]!] as const)]);
+  return explorePollOnce(machine, solver, { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0 }, replace, model.finish);
 }
 
 /** The functions `entry` may call, directly or not (`call` instructions; the stack makes no indirect calls). */
@@ -79,14 +112,23 @@ const NO_FIGURES = { paths: 0, traces: 0, violations: 0, instructions: 0, querie
 
 const FIGURES = ['paths', 'traces', 'violations', 'instructions', 'queries', 'cacheHits', 'solverSeconds', 'seconds'] as const;
 
+/** An exploration that could not start: the set-up's violations. */
+const failedStart = (violations: Violation[]): Exploration => ({ traces: [], violations, figures: { ...NO_FIGURES, paths: violations.length, violations: violations.length } });
+
+/** Two explorations as one: `first`'s traces, both's violations, the figures added. */
+function joined<E extends Pick<Exploration, 'violations' | 'figures'> & { traces: readonly unknown[] }>(first: E, second: Pick<Exploration, 'violations' | 'figures' | 'traces'>, keepTraces = true): E {
+  const figures = { ...first.figures };
+  for (const figure of FIGURES) figures[figure] += second.figures[figure];
+  return { ...first, traces: keepTraces ? [...first.traces, ...second.traces] : first.traces, violations: [...first.violations, ...second.violations], figures };
+}
+
 /**
- * `full`: the NF layer's traces (what specs are checked against) and the poll's violations and figures: the
- * poll proves the stack hands nf_process only inputs that layer covers and carries out its results.
+ * `full` and `nf,io`: the NF layer's traces (what specs are checked against) and the poll's violations and
+ * figures: the poll proves the stack (`full`) or the I/O loop over the driver's contract (`nf,io`) hands
+ * nf_process only inputs that layer covers and carries out its results.
  */
-export async function exploreFull(build: NfBuild, options: NfOptions = {}): Promise<NfExploration> {
+export async function exploreStacked(build: NfBuild, layers: 'nf,io' | 'full', options: NfOptions = {}): Promise<NfExploration> {
   const nf = await exploreNf(build, options);
-  const poll = await explorePoll(build, options);
-  const figures = { ...nf.figures };
-  for (const figure of FIGURES) figures[figure] += poll.figures[figure];
-  return { ...nf, violations: [...nf.violations, ...poll.violations], figures };
+  const poll = await (layers === 'full' ? explorePoll : exploreIoLoop)(build, options);
+  return joined(nf, poll, false);
 }

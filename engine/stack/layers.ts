@@ -5,7 +5,7 @@ export type Layers = (typeof LAYERS)[number];
 
 /** What each selection verifies, for help texts. */
 export const LAYERS_HELP =
-  'nf: the NF alone, packets and time given by contracts; nf,io: the NF under the I/O loop, the driver a contract (not built yet); ' +
+  'nf: the NF alone, packets and time given by contracts; nf,io: the NF under the I/O loop, the driver a contract; ' +
   'full: the NF with the I/O loop and the driver, only the device modelled (stack-models/)';
 
 /** The layers `text` names, or a message saying what was wrong and what to write instead. */

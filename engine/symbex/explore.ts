@@ -8,6 +8,7 @@ import { formatLocation, type SourceMap } from '../wasm/sourcemap.ts';
 import { type Contract, importKey, type ContractTable } from './import-contracts.ts';
 import { Interpreter, type Layout, type Limits, type Oracle } from './interpreter.ts';
 import { LinearMemory, type PacketBuffer } from './memory.ts';
+import { mergeExits } from './merge.ts';
 import { ExecutionState, type ImportCall, type Value } from './state.ts';
 import { AccessLog } from './accesses.ts';
 import { EngineError, Interrupted, PathEnded, type Violation, type ViolationEvidence, type ViolationKind, type Watch } from './violations.ts';
@@ -115,7 +116,7 @@ export class Machine {
   explore(entry: string, args: Value[], setup: RunSetup, solver: Solver | null): Exploration {
     const started = performance.now();
     const replaced = new Map([...(setup.replace ?? [])].map(([name, contract]) => [this.functionIndex(name), { name, contract }]));
-    const explorer = new Explorer(this, solver, setup.layout, setup.finish ?? null, replaced);
+    const explorer = new Explorer(this, solver, setup.layout, setup.finish ?? null, replaced, (setup.mergeLoopExits ?? false) && solver !== null);
     const state = this.base.clone();
     state.packet = setup.packet;
     state.pathCondition = [...setup.pathCondition];
@@ -163,6 +164,11 @@ export interface RunSetup {
   finish?: (state: ExecutionState, oracle: Oracle) => void;
   /** Exported functions the run calls through a contract instead of their code, by export name. */
   replace?: ReadonlyMap<string, Contract>;
+  /**
+   * A loop left at a symbolic condition goes on as one path, not one per trip count (merge.ts): for runs that
+   * record no decisions and track no accesses (the stack's poll, whose block copies loop over the frame length).
+   */
+  mergeLoopExits?: boolean;
 }
 
 class Explorer implements Oracle {
@@ -178,8 +184,9 @@ class Explorer implements Oracle {
     layout: Layout,
     private readonly finish: RunSetup['finish'] | null,
     private readonly replaced: ReadonlyMap<number, { name: string; contract: Contract }>,
+    mergeLoopExits: boolean,
   ) {
-    this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout, machine.options.coverage ?? null);
+    this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout, machine.options.coverage ?? null, mergeLoopExits);
   }
 
   exploreFrom(initial: ExecutionState): void {
@@ -203,10 +210,31 @@ class Explorer implements Oracle {
         });
       } catch (e) {
         if (!(e instanceof PathEnded)) throw e;
+        if (state.loopExits) this.mergeHeld(state);
       } finally {
         this.instructions += state.instructions - startCount;
       }
     }
+  }
+
+  /** The exits a path held when it ended: merged into the last of them where they can be, else each goes on. */
+  private mergeHeld(state: ExecutionState): void {
+    const held = state.loopExits!;
+    state.loopExits = null;
+    state.memory.written = null;
+    const last = held.exits.pop()!.state;
+    if (held.exits.length > 0 && mergeExits(last, held)) this.worklist.push(last);
+    else this.worklist.push(...held.exits.map((e) => e.state), last);
+  }
+
+  release(state: ExecutionState): void {
+    this.worklist.push(...state.loopExits!.exits.map((e) => e.state));
+    state.loopExits = null;
+    state.memory.written = null;
+  }
+
+  witness(state: ExecutionState, condition: Term): Assignment | null {
+    return T.evaluate(condition, state.model) === 1n ? state.model : this.query(state, condition);
   }
 
   choose(state: ExecutionState, conditions: Term[]): number {
@@ -225,6 +253,7 @@ class Explorer implements Oracle {
       if (index === current || condition === T.FALSE) return;
       const answer = this.query(state, condition);
       if (answer === null) return;
+      if (state.loopExits) this.release(state);
       const other = state.clone();
       other.pathCondition.push(condition);
       other.model = answer;

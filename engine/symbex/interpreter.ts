@@ -5,6 +5,7 @@ import type { Assignment, Term } from '../solver/term.ts';
 import { UNDECODABLE, type WasmFunction, type WasmModule } from '../wasm/decode.ts';
 import { OP, OPCODES } from '../wasm/opcodes.ts';
 import { type Byte, byteTerm, readAmong, writeAmong } from './memory.ts';
+import { mergeExits } from './merge.ts';
 import type { ExecutionState, Frame, Value } from './state.ts';
 import { fromTerm, isTerm, toTerm } from './values.ts';
 import { EngineError, type ViolationEvidence, type ViolationKind } from './violations.ts';
@@ -28,6 +29,10 @@ export interface Oracle {
   pinned(state: ExecutionState, term: Term): bigint | null;
   /** Facts that hold on this path (a contract's postconditions, a theory's invariants). */
   assume(state: ExecutionState, facts: Term[]): void;
+  /** A model of the path condition and `condition` (the path's own when it satisfies it), or null if none. */
+  witness(state: ExecutionState, condition: Term): Assignment | null;
+  /** The path's held loop exits (`ExecutionState.loopExits`) go on as paths of their own. */
+  release(state: ExecutionState): void;
 }
 
 export interface Layout {
@@ -41,6 +46,13 @@ export interface Layout {
 
 /** An access of `bytes` bytes at an address in [low, high] (one address when it is concrete). */
 export type MemoryWatch = (state: ExecutionState, oracle: Oracle, access: { low: number; high: number; bytes: number; write: boolean }) => void;
+
+/** Which side of a branch leaves the innermost loop, and where it lands: `labels` labels left, at `pc`. */
+interface LoopExit {
+  taken: boolean;
+  labels: number;
+  pc: number;
+}
 
 export interface Limits {
   loopBound: number;
@@ -58,6 +70,8 @@ export class Interpreter {
     private readonly layout: Layout,
     /** When given, collects every opcode executed (instruction-coverage tests). */
     private readonly coverage: Set<number> | null = null,
+    /** Exits of a loop at a symbolic condition are held and merged after it (merge.ts) instead of forking. */
+    private readonly mergeLoopExits = false,
   ) {}
 
   /** Pushes a frame for function `fnIndex` (a defined function) with the given arguments. */
@@ -73,7 +87,25 @@ export class Interpreter {
 
   /** Runs until the frame stack is empty (the entry function returned). Throws PathEnded when the path ends early. */
   run(state: ExecutionState): void {
-    while (state.frames.length > 0) this.step(state, state.frames[state.frames.length - 1]!);
+    while (state.frames.length > 0) {
+      if (state.loopExits !== null) this.settleExits(state);
+      this.step(state, state.frames[state.frames.length - 1]!);
+    }
+    if (state.loopExits !== null) this.oracle.release(state);
+  }
+
+  /** Once the path is out of the loop its held exits left: merged with them where they meet, else they go on alone. */
+  private settleExits(state: ExecutionState): void {
+    const held = state.loopExits!;
+    const depth = state.frames.length;
+    const top = state.frames[depth - 1]!;
+    if (depth > held.frames || (depth === held.frames && top.labels.length > held.labels)) return;
+    if (depth === held.frames && top.labels.length === held.labels && top.pc === held.pc && mergeExits(state, held)) {
+      state.loopExits = null;
+      state.memory.written = null;
+    } else {
+      this.oracle.release(state);
+    }
   }
 
   /** Where the current instruction is (byte offset), and the return addresses of the callers. */
@@ -105,7 +137,7 @@ export class Interpreter {
         frame.labels.push({ target: frame.pc, height: s.length - ins.a, arity: ins.a, isLoop: true, iterations: 0 });
         break;
       case OP.if: {
-        const taken = this.truth(state, s[s.length - 1]!, ins.offset);
+        const taken = this.truth(state, s[s.length - 1]!, ins.offset, () => (ins.elseAt === ins.end ? this.fallsOutOfLoop(frame, ins.end + 1) : null));
         s.pop();
         frame.labels.push({ target: ins.end, height: s.length - ins.a, arity: ins.b, isLoop: false, iterations: 0 });
         if (!taken) {
@@ -128,7 +160,7 @@ export class Interpreter {
         this.branch(state, frame, ins.a);
         return;
       case OP.br_if: {
-        const taken = this.truth(state, s[s.length - 1]!, ins.offset);
+        const taken = this.truth(state, s[s.length - 1]!, ins.offset, () => this.branchesOutOfLoop(frame, ins.a) ?? this.fallsOutOfLoop(frame, frame.pc + 1));
         s.pop();
         if (taken) {
           this.branch(state, frame, ins.a);
@@ -217,16 +249,77 @@ export class Interpreter {
     if (state.recording) state.decisions.push(offset * 1024 + outcome);
   }
 
-  /** Is a branch condition (an i32) non-zero on this path? */
-  private truth(state: ExecutionState, v: Value, offset: number): boolean {
+  /**
+   * Is a branch condition (an i32) non-zero on this path? `exit` says which side leaves the innermost loop, if
+   * one does straight away: with `mergeLoopExits`, that side is held for a merge after the loop, not forked.
+   */
+  private truth(state: ExecutionState, v: Value, offset: number, exit?: () => LoopExit | null): boolean {
     let taken: boolean;
     if (!isTerm(v)) taken = v !== 0;
     else {
       const holds = T.not(T.eq(v, T.bv(0, 32)));
-      taken = holds === T.TRUE || (holds !== T.FALSE && this.oracle.choose(state, [holds, T.not(holds)]) === 0);
+      const leaves = holds === T.TRUE || holds === T.FALSE || !this.mergeLoopExits || state.pending !== null ? null : exit?.() ?? null;
+      if (leaves) taken = this.holdExit(state, leaves.taken ? holds : T.not(holds), leaves) === leaves.taken;
+      else taken = holds === T.TRUE || (holds !== T.FALSE && this.oracle.choose(state, [holds, T.not(holds)]) === 0);
     }
     this.record(state, offset, taken ? 1 : 0);
     return taken;
+  }
+
+  /**
+   * At a branch whose side under `leave` leaves the loop: when both sides are feasible, a copy of the path takes
+   * that side to the instruction after the loop and is held there; this path goes on in the loop. Returns
+   * whether this path leaves.
+   */
+  private holdExit(state: ExecutionState, leave: Term, exit: LoopExit): boolean {
+    const stay = T.not(leave);
+    const leaving = this.oracle.witness(state, leave);
+    if (leaving === null) return false;
+    const staying = this.oracle.witness(state, stay);
+    if (staying === null) return true;
+    const held = state.loopExits;
+    const frames = state.frames.length;
+    const steps = state.frames[frames - 1]!.labels.length - exit.labels + 1;
+    if (held && (held.frames !== frames || held.labels !== exit.labels || held.pc !== exit.pc)) this.oracle.release(state);
+    const out = state.clone();
+    out.pathCondition.push(leave);
+    out.model = leaving;
+    out.pending = exit.taken ? 0 : 1; // replays this branch's leaving side
+    for (let step = 0; !(out.frames[frames - 1]!.labels.length === exit.labels && out.frames[frames - 1]!.pc === exit.pc); step++) {
+      if (step > steps) throw new EngineError('internal: a loop exit did not reach the instruction after the loop');
+      this.step(out, out.frames[frames - 1]!);
+    }
+    if (!state.loopExits) {
+      state.memory.written = new Set();
+      state.loopExits = { written: state.memory.written, frames, labels: exit.labels, pc: exit.pc, base: state.pathCondition.length, exits: [] };
+    }
+    state.loopExits.exits.push({ state: out, condition: leave });
+    state.pathCondition.push(stay);
+    state.model = staying;
+    return false;
+  }
+
+  /** The innermost loop's label index in `frame`, or -1. */
+  private innermostLoop(frame: Frame): number {
+    for (let i = frame.labels.length - 1; i >= 0; i--) if (frame.labels[i]!.isLoop) return i;
+    return -1;
+  }
+
+  /** A `br_if` to a block (no values carried) outside the innermost loop: its taken side leaves the loop. */
+  private branchesOutOfLoop(frame: Frame, depth: number): LoopExit | null {
+    const target = frame.labels.length - 1 - depth;
+    const label = frame.labels[target];
+    if (!label || label.isLoop || label.arity !== 0 || target >= this.innermostLoop(frame)) return null;
+    return { taken: true, labels: target, pc: label.target + 1 };
+  }
+
+  /** Code from `pc` (the side not taken) that is only `end`s up to the innermost loop's: that side leaves it. */
+  private fallsOutOfLoop(frame: Frame, pc: number): LoopExit | null {
+    const loop = this.innermostLoop(frame);
+    if (loop < 0) return null;
+    let labels = frame.labels.length;
+    for (let at = pc; frame.fn.code[at]?.op === OP.end; at++) if (--labels === loop) return { taken: false, labels, pc: at + 1 };
+    return null;
   }
 
   private chooseTableEntry(state: ExecutionState, index: Term, count: number): number {

@@ -9,37 +9,44 @@ const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
 
 export class LinearMemory {
+  /** Every address written while set (a path holding loop exits: where they may differ from it); not cloned. */
+  written: Set<number> | null = null;
+
   private constructor(
     private pages: (Uint8Array | undefined)[],
     /** Pages this path owns; the others are shared with a sibling path and copied before a write. */
     private owned: boolean[],
-    private symbolic: Map<number, Term>,
+    /** The symbolic bytes, a map per page, shared and copied on write like the pages. */
+    private symbolic: (Map<number, Term> | undefined)[],
+    private symbolicOwned: boolean[],
     public size: number,
   ) {}
 
   static create(size: number): LinearMemory {
-    return new LinearMemory([], [], new Map(), size);
+    return new LinearMemory([], [], [], [], size);
   }
 
   clone(): LinearMemory {
     this.owned = this.owned.map(() => false);
-    return new LinearMemory([...this.pages], [...this.owned], new Map(this.symbolic), this.size);
+    this.symbolicOwned = this.symbolicOwned.map(() => false);
+    return new LinearMemory([...this.pages], [...this.owned], [...this.symbolic], [...this.symbolicOwned], this.size);
   }
 
   read(address: number): Byte {
-    if (this.symbolic.size > 0) {
-      const s = this.symbolic.get(address);
-      if (s) return s;
-    }
-    return this.pages[address >>> PAGE_BITS]?.[address & (PAGE_SIZE - 1)] ?? 0;
+    const index = address >>> PAGE_BITS;
+    const s = this.symbolic[index]?.get(address);
+    if (s) return s;
+    return this.pages[index]?.[address & (PAGE_SIZE - 1)] ?? 0;
   }
 
   write(address: number, value: Byte): void {
+    this.written?.add(address);
+    const index = address >>> PAGE_BITS;
     if (typeof value === 'number') {
-      if (this.symbolic.size > 0) this.symbolic.delete(address);
+      if (this.symbolic[index]?.has(address)) this.symbolicPage(index).delete(address);
       this.page(address)[address & (PAGE_SIZE - 1)] = value;
     } else {
-      this.symbolic.set(address, value);
+      this.symbolicPage(index).set(address, value);
     }
   }
 
@@ -49,7 +56,7 @@ export class LinearMemory {
 
   /** Addresses that hold symbolic bytes (for tests and state comparison). */
   symbolicAddresses(): number[] {
-    return [...this.symbolic.keys()];
+    return this.symbolic.flatMap((page) => [...(page?.keys() ?? [])]);
   }
 
   private page(address: number): Uint8Array {
@@ -63,6 +70,16 @@ export class LinearMemory {
       page = page.slice();
       this.pages[index] = page;
       this.owned[index] = true;
+    }
+    return page;
+  }
+
+  private symbolicPage(index: number): Map<number, Term> {
+    let page = this.symbolic[index];
+    if (!page || !this.symbolicOwned[index]) {
+      page = new Map(page);
+      this.symbolic[index] = page;
+      this.symbolicOwned[index] = true;
     }
     return page;
   }

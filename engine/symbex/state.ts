@@ -35,6 +35,21 @@ export interface ImportCall {
   offset: number;
 }
 
+/**
+ * The states that left a loop at a symbolic exit condition while this one went on looping, each already at the
+ * instruction after the loop (`pc` with `labels` labels in frame `frames`), with the condition it left under.
+ * `base` is how much of the path condition they all share.
+ */
+export interface LoopExits {
+  /** What the path wrote since the first exit (its memory's `written`): where exits may differ. */
+  written: Set<number>;
+  frames: number;
+  labels: number;
+  pc: number;
+  base: number;
+  exits: { state: ExecutionState; condition: Term }[];
+}
+
 export class ExecutionState {
   frames: Frame[] = [];
   stack: Value[] = [];
@@ -57,6 +72,8 @@ export class ExecutionState {
   accesses: AccessLog | null = null;
   /** Byte offset of the instruction by which the entry function returned. */
   returnOffset = 0;
+  /** Exits of the loop this path is in, held until it leaves the loop too (merge.ts); never copied by clone. */
+  loopExits: LoopExits | null = null;
 
   constructor(
     public memory: LinearMemory,

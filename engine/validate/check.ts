@@ -1,5 +1,6 @@
 // Checking one spec against every trace of an NF: for each trace, every feasible spec path (depth-first, by
-// re-running the spec), and for each path its obligations, discharged by Z3.
+// re-running the spec), and for each path its obligations, discharged by Z3. Under the I/O loop, also the
+// stack's iteration that received no packet (`a_packet_received` false).
 import { isSpecObject, objectsOf, packetStart, type SpecObject } from '../contracts/index.ts';
 import { EmapQueries, type EmapVersion, type GhostClock } from '../ghost/emap.ts';
 import { lpmBase, lpmMatch, type LpmVersion } from '../ghost/lpm.ts';
@@ -19,10 +20,13 @@ import { arrayFrame, fixedIhl, type FrameBytes, frameHeaders, packetFrame, parse
 import { type Obligation, outcomeObligations, type RecordField, stateObligations } from './obligations.ts';
 import { DROP, fieldBytes, FLOOD, type Protocol, type RecordField as ManifestField } from '../../nf-abi/index.ts';
 import { type Alternative, Handles, InfeasiblePath, SpecPath, type ValueView } from './spec-path.ts';
+import { type ChtRefinement, refineChtChoices } from './cht-refinement.ts';
 
 export interface Failure {
-  /** Index of the NF trace (0-based). */
+  /** Index of the NF trace (0-based); for an iteration without a packet, the trace whose objects it names. */
   trace: number;
+  /** A packet's trace, or the stack's iteration that received none (the NF not called: it sent nothing, changed nothing). */
+  iteration: 'packet' | 'no packet';
   /** What the spec path required that the NF did not do (labels of the failed obligations), or the failed assert. */
   failed: string[];
   model: Assignment;
@@ -37,6 +41,8 @@ export interface Failure {
   specPorts: bigint[] | 'any' | null;
   /** Where the NF's state after the packet and the spec's differ on this model: the entry, and what each side has. */
   differences: StateDifference[];
+  /** The cht choices the model relies on, made the real table's (null: it relies on none). */
+  cht: ChtRefinement | null;
 }
 
 /** An emap key as one side has it after the packet: present (at an index) or not. */
@@ -60,7 +66,16 @@ export interface SpecCheck {
   /** The longest one Z3 query took (seconds): a spec that is slow to check is usually slow in one or two. */
   slowestQuery: number;
   failures: Failure[];
+  /** The spec run with `a_packet_received` false (null: nothing to say, a spec that never names it at the NF layer). */
+  noPacket: NoPacketCheck;
 }
+
+/**
+ * `checked`: against the I/O loop's iteration that received no packet; `not at these layers`: the layers hold no
+ * I/O loop, so no such iteration, and the spec's branch for it was not run; `function dialect`: a `spec(packet,
+ * ...)` function speaks of one packet, and claims nothing where there is none.
+ */
+export type NoPacketCheck = 'checked' | 'not at these layers' | 'function dialect' | null;
 
 /** The spec raised a Python exception (a type error, a name that does not exist at run time, ...). */
 export class SpecRuntimeError extends Error {
@@ -87,7 +102,11 @@ interface PathOutcome {
   anyPayload?: boolean;
 }
 
-export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: Solver, options: Watch & { maxFailures?: number } = {}): Promise<SpecCheck> {
+/**
+ * `ioLoop`: the layers put the NF under the stack's I/O loop (engine/stack: pollsWithoutPackets), whose iterations
+ * may receive no packet; the spec is then also run with `a_packet_received` false, against such an iteration.
+ */
+export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: Solver, options: Watch & { maxFailures?: number; ioLoop?: boolean } = {}): Promise<SpecCheck> {
   const started = performance.now();
   const queriesBefore = solver.figures.queries;
   const timingsBefore = solver.figures.timings.length;
@@ -101,12 +120,12 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
     return spec.positions.locateLine(textLine, /^\s*/.exec(specLines[textLine - 1] ?? '')![0].length + 1);
   };
   const failures: Failure[] = [];
+  const maxFailures = options.maxFailures ?? 1;
   let specPaths = 0;
-  for (const [traceIndex, trace] of nf.traces.entries()) {
-    options.progress?.({ phase: 'check', done: traceIndex, total: nf.traces.length, detail: `${specPaths} spec paths` });
-    const context = new TraceContext(nf, trace, solver);
-    const pending: Alternative[] = [{ prefix: [], model: trace.model }];
-    while (pending.length > 0 && failures.length < (options.maxFailures ?? 1)) {
+  /** Every feasible spec path of one iteration (trace `traceIndex`'s, or one without a packet), each judged. */
+  const checkIteration = (context: TraceContext, traceIndex: number) => {
+    const pending: Alternative[] = [{ prefix: [], model: context.startModel }];
+    while (pending.length > 0 && failures.length < maxFailures) {
       if (options.shouldStop?.()) throw new Interrupted();
       const alternative = pending.pop()!;
       const path = context.path(solver, alternative);
@@ -126,9 +145,16 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       if (outcome.kind === 'error') throw new SpecRuntimeError(lineOf(outcome.line), outcome.message ?? 'the spec failed');
       if (outcome.kind === 'limit') throw new SpecStopped(lineOf(outcome.line), outcome.message ?? 'the spec was stopped');
       const failure = context.judge(solver, path, outcome, spec.stateObjects);
-      if (failure) failures.push({ ...failure, trace: traceIndex, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map(lineOf).filter((l): l is MappedLocation => l !== null) });
+      if (failure) failures.push({ ...failure, trace: traceIndex, iteration: context.iteration, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map(lineOf).filter((l): l is MappedLocation => l !== null) });
     }
+  };
+  for (const [traceIndex, trace] of nf.traces.entries()) {
+    options.progress?.({ phase: 'check', done: traceIndex, total: nf.traces.length, detail: `${specPaths} spec paths` });
+    checkIteration(new TraceContext(nf, trace, solver, 'packet'), traceIndex);
   }
+  const noPacket = noPacketCheck(spec, options.ioLoop === true);
+  // Every trace starts from the same objects: the first one's name them.
+  if (noPacket === 'checked' && nf.traces.length > 0) checkIteration(new TraceContext(nf, nf.traces[0]!, solver, 'no packet'), 0);
   return {
     verdict: failures.length === 0 ? 'holds' : 'fails',
     traces: nf.traces.length,
@@ -137,10 +163,26 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
     seconds: (performance.now() - started) / 1000,
     slowestQuery: Math.max(0, ...solver.figures.timings.slice(timingsBefore)),
     failures,
+    noPacket,
   };
 }
 
-/** What every spec path of one trace shares: the inputs Python sees, the NF's final state and output. */
+function noPacketCheck(spec: AnalyzedSpec, ioLoop: boolean): NoPacketCheck {
+  if (ioLoop && spec.dialect === 'statement') return 'checked';
+  if (!/\ba_packet_received\b/.test(spec.text)) return null;
+  return ioLoop ? 'function dialect' : 'not at these layers';
+}
+
+/** What an iteration without a packet assumes: only that its clock reading is a time libVig holds. */
+const NO_PACKET_CONDITION = [T.compare('sle', T.bv(0, 64), INPUT.now)];
+
+/**
+ * What every spec path of one trace shares: the inputs Python sees, the NF's final state and output. For the
+ * stack's iteration that received no packet (`iteration` 'no packet'), the NF was not called: the loop proves it
+ * calls nf_process only with a frame a device received, and sends only what nf_process returned
+ * (stack-models/delivery.ts), so nothing is sent and every object ends as the iteration found it; the clock was
+ * read (any time), and the packet's inputs and headers do not exist.
+ */
 class TraceContext {
   readonly handles = new Handles();
   readonly inputs: Record<string, unknown>;
@@ -163,21 +205,29 @@ class TraceContext {
     private readonly nf: NfExploration,
     private readonly trace: Trace,
     solver: Solver,
+    readonly iteration: Failure['iteration'],
   ) {
     const { manifest } = nf.build;
-    this.output = toTerm(trace.results[0]!, 32);
-    this.objects = new Map(objectsOf(trace.final).filter(isSpecObject).map((o) => [o.name, o]));
+    const received = iteration === 'packet';
+    this.output = received ? toTerm(trace.results[0]!, 32) : T.bv(DROP, 32);
+    const found = (o: SpecObject): SpecObject => (received ? o : ({ ...o, version: packetStart(o) } as SpecObject));
+    this.objects = new Map(objectsOf(trace.final).filter(isSpecObject).map((o) => [o.name, found(o)]));
     this.chts = new Map(objectsOf(trace.final).flatMap((o) => (o.kind === 'cht' ? [[o.name, o] as const] : [])));
     this.recordFields = new Map([...this.objects.keys()].map((name) => {
       const record = manifest.state.find((s) => s.name === name)?.record;
       return [name, record ? layout(manifest.records[record]!).map(([field, offset, bits]) => [field, offset * 8, bits] as const) : []];
     }));
     this.startVersions = new Map([...this.objects].map(([name, o]) => [name, packetStart(o)]));
-    this.lpms = new Map(objectsOf(trace.final).flatMap((o) => (o.kind === 'lpm' ? [[o.name, { start: o.fixed ? o.version : lpmBase(o.version.object), final: o.version }] as const] : [])));
+    this.lpms = new Map(objectsOf(trace.final).flatMap((o) => {
+      if (o.kind !== 'lpm') return [];
+      const start = o.fixed ? o.version : lpmBase(o.version.object);
+      return [[o.name, { start, final: received ? o.version : start }] as const];
+    }));
     const input = arrayFrame(INPUT.packet);
-    const ihl = fixedIhl(solver, trace.pathCondition, trace.model, input);
+    const ihl = received ? fixedIhl(solver, trace.pathCondition, trace.model, input) : undefined;
     this.ihl = { input: ihl, final: ihl === undefined ? undefined : fixedIhl(solver, trace.pathCondition, trace.model, input, this.finalFrame()) };
-    const headers = frameHeaders(input, INPUT.length, this.ihl.input);
+    // No packet, no headers: each pop_header returns its on_mismatch.
+    const headers = received ? frameHeaders(input, INPUT.length, this.ihl.input) : [];
     const packet = trace.final.packet!;
     const depth = parsedDepth(packet.furthestRead, packet.readAtComputedOffset);
     const view = (h: (typeof headers)[number]) => ({
@@ -186,12 +236,14 @@ class TraceContext {
       fields: Object.fromEntries(Object.entries(h.fields).map(([name, value]) => [name, this.handles.add(value)])),
     });
     const allocated = trace.calls.find((c) => c.name === 'emap_add' && typeof c.results[0] === 'object');
-    // The bounds every trace assumes of its inputs (explore-nf.ts): time is never negative.
+    // The bounds every trace assumes of its inputs (explore-nf.ts): time is never negative. Without a packet, the
+    // packet's inputs are null: the prelude makes any use of them a spec error.
     this.inputs = {
+      received,
       now: this.handles.add(INPUT.now, [0n, 2n ** 63n - 1n]),
-      received_on_port: this.handles.add(INPUT.device, [0n, BigInt(manifest.devices - 1)]),
-      packet_size: this.handles.add(INPUT.length, [BigInt(manifest.frame.min), BigInt(manifest.frame.max)]),
-      the_index_allocated: this.handles.add(allocated ? (allocated.results[0] as Term) : T.variable('the_index_allocated', 32)),
+      received_on_port: received ? this.handles.add(INPUT.device, [0n, BigInt(manifest.devices - 1)]) : null,
+      packet_size: received ? this.handles.add(INPUT.length, [BigInt(manifest.frame.min), BigInt(manifest.frame.max)]) : null,
+      the_index_allocated: received ? this.handles.add(allocated ? (allocated.results[0] as Term) : T.variable('the_index_allocated', 32)) : null,
       headers: headers.slice(0, depth).reverse().map(view),
       all_headers: headers.map(view),
       records: Object.fromEntries(Object.entries(manifest.records).map(([name, fields]) => [name, layout(fields)])),
@@ -214,9 +266,15 @@ class TraceContext {
     };
   }
 
+  /** Where the first spec path starts: the trace's model, which also satisfies the no-packet condition (a time not below 0). */
+  get startModel(): Assignment {
+    return this.trace.model;
+  }
+
   path(solver: Solver, alternative: Alternative): SpecPath {
     return new SpecPath(solver, this.handles, this.objects, this.clock, this.valueViews, {
-      pathCondition: this.trace.pathCondition,
+      received: this.iteration === 'packet',
+      pathCondition: this.iteration === 'packet' ? this.trace.pathCondition : NO_PACKET_CONDITION,
       alternative,
       versions: this.startVersions,
       lpms: new Map([...this.lpms].map(([name, { start }]) => [name, start])),
@@ -248,22 +306,23 @@ class TraceContext {
 
   /** The frame offsets the NF wrote (null once it wrote at a computed offset): the only bytes that can differ from the input's. */
   private written(): number[] | null {
+    if (this.iteration === 'no packet') return [];
     const { cells, chain } = this.trace.final.packet!.snapshot();
     return chain === null ? cells.map(([offset]) => offset) : null;
   }
 
   private finalFrame(): FrameBytes {
-    return packetFrame(this.trace.final.packet!);
+    return this.iteration === 'packet' ? packetFrame(this.trace.final.packet!) : arrayFrame(INPUT.packet);
   }
 
   /** The path's obligations; a failure when they can be broken on this path. */
-  judge(solver: Solver, path: SpecPath, outcome: PathOutcome, compared: string[]): Omit<Failure, 'trace' | 'specLine' | 'specDecisionLines'> | null {
+  judge(solver: Solver, path: SpecPath, outcome: PathOutcome, compared: string[]): Omit<Failure, 'trace' | 'iteration' | 'specLine' | 'specDecisionLines'> | null {
     const nfOutput = (model: Assignment) => T.evaluate(this.output, model);
     if (outcome.kind === 'assert') {
       // The path reached a failing assert, or a value that cannot be what the spec makes of it (`message`: one that
       // does not fit where it is stored, a division by zero), and every decision on it is feasible: the counterexample.
-      const model = shortFrame(solver, path.pathCondition) ?? path.model;
-      return { failed: [outcome.message ?? 'assert'], model, terms: path.pathCondition, nfOutput: nfOutput(model), specPorts: null, differences: [] };
+      const { model, facts: chosen, cht } = refineChtChoices(solver, this.trace, path.pathCondition, shortFrame(solver, path.pathCondition) ?? path.model);
+      return { failed: [outcome.message ?? 'assert'], model, terms: [...path.pathCondition, ...chosen], nfOutput: nfOutput(model), specPorts: null, differences: [], cht };
     }
     if (outcome.kind === 'pass') return null;
     const obligations: Obligation[] = [];
@@ -301,11 +360,11 @@ class TraceContext {
     const broken = [...path.pathCondition, ...facts, T.not(all)];
     // A model where an entry differs names it; a count that differs alone names none.
     const entries = this.entriesDiffer(path, compared, facts);
-    const model = (entries ? shortFrame(solver, [...broken, entries]) : null) ?? shortFrame(solver, broken) ?? answer.model;
+    const { model, facts: chosen, cht } = refineChtChoices(solver, this.trace, broken, (entries ? shortFrame(solver, [...broken, entries]) : null) ?? shortFrame(solver, broken) ?? answer.model);
     const failed = [...new Set(obligations.filter((o) => T.evaluate(o.term, model) !== 1n).map((o) => o.label))];
     const specPorts = ports === null || ports === 'any' ? ports : ports.map((p) => T.evaluate(p, model));
     const differences = this.differences(path, compared, model);
-    return { failed, model, terms: [...path.pathCondition, ...facts, ...obligations.map((o) => o.term)], nfOutput: nfOutput(model), specPorts, differences };
+    return { failed, model, terms: [...path.pathCondition, ...facts, ...chosen, ...obligations.map((o) => o.term)], nfOutput: nfOutput(model), specPorts, differences, cht };
   }
 
   /** The two sides of each compared object at the fresh key and index the state obligations speak of. */

@@ -63,7 +63,7 @@ export class SpecPath implements SpecHost {
     private readonly objects: Map<string, SpecObject>,
     private readonly clock: GhostClock,
     private readonly valueViews: Map<string, ValueView>,
-    start: { pathCondition: Term[]; alternative: Alternative; versions: Map<string, SpecVersion>; lpms: ReadonlyMap<string, LpmVersion> },
+    start: { received: boolean; pathCondition: Term[]; alternative: Alternative; versions: Map<string, SpecVersion>; lpms: ReadonlyMap<string, LpmVersion> },
     /** What the NF sent (decided lazily, through this path's decisions): the function dialect's view, and the devices. */
     private readonly sent: { transmitted(path: SpecPath): unknown; devices(path: SpecPath): Term[] },
     /** The NF's cht tables by name, and its shared hashes (engine/nf/shared-hash.ts). */
@@ -75,7 +75,15 @@ export class SpecPath implements SpecHost {
     this.prefix = start.alternative.prefix;
     this.versions = new Map(start.versions);
     this.lpms = start.lpms;
+    this.received = start.received;
   }
+
+  /**
+   * Whether the iteration received a packet. Without one, `expire_all` changes nothing: libVig expires only when
+   * nf_process asks, so entries age in place until the next packet, whose paths start from any stamps up to its
+   * time (the ghost base) and whose own expiry removes them (docs/spec-language.md, "Meaning").
+   */
+  private readonly received: boolean;
 
   /** The lpm tables specs read (`routes.lookup(a)`): read only, as nf_process found them. */
   private readonly lpms: ReadonlyMap<string, LpmVersion>;
@@ -205,7 +213,7 @@ export class SpecPath implements SpecHost {
       case 'add': this.versions.set(object, emapAdd(v, a!, b!, c!)); break;
       case 'refresh': this.versions.set(object, emapRefresh(v, a!, b!)); break;
       case 'erase': this.versions.set(object, emapErase(v, a!)); break;
-      case 'expire': this.versions.set(object, emapExpire(v, a!)); break;
+      case 'expire': if (this.received) this.versions.set(object, emapExpire(v, a!)); break;
       default: throw new EngineError(`emaps have no operation ${operation}`);
     }
     return 'null';

@@ -21,7 +21,7 @@ export interface EvaluationData {
   lines: LayerLines[];
   verification: NfVerification[];
   bugs: SeededBugResult[];
-  /** evaluation/paper-reference.json: the paper's figures with their sources (nulls are blanks). */
+  /** evaluation/paper-reference.json: the paper's figures with their sources (a null is "not found"). */
   paper: unknown;
 }
 

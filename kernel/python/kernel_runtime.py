@@ -207,7 +207,8 @@ def _plain(value):
 class VerificationResults:
     """`vigor`: what this kernel verified, kept up to date after every %nf, %%property and %verify.
 
-    vigor.nf           the selected NF (name, folder, traces, violations, seconds, ...; trace_list), or None
+    vigor.nf           the selected NF (name, folder, traces, violations, seconds, ...; trace_list; config: nf.json's
+                       values as decimal strings), or None
     vigor.properties   {name: result} of the latest check of each property against it (vigor["name"] too)
     vigor.checks       the latest exploration of each NF and check of each property, in the order first run:
                        nf, layers, property (None for an exploration), verdict, traces, spec_paths, seconds (what %plot draws)

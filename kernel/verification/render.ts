@@ -57,7 +57,7 @@ function violationSection(violation: ViolationDescription): string {
     ['violation', [`${violation.kind} at ${violation.location}: ${violation.message}`, ...violation.stack.map((at) => `called from ${at}`)]],
     ...inputRows(violation),
     ['NF path', violation.nfPath.map(formatStep)],
-    ...(violation.replay ? [['replay on the run-time NF', [replayWords(violation.replay)]] as [string, string[]]] : []),
+    ...(violation.replay ? [[`replay on ${violation.replayedOn}`, [replayWords(violation.replay)]] as [string, string[]]] : []),
   ];
   return `<h4>VIOLATION (${escapeHtml(violation.kind)})</h4>${labelledTable(rows)}`;
 }
@@ -66,7 +66,7 @@ function counterexampleTable(example: Counterexample): string {
   const rows: [string, string[]][] = [
     ...inputRows(example),
     ['state before', example.stateEntries.length ? example.stateEntries : ['no entry matters']],
-    ...(example.differences.length ? [['after the packet', example.differences] as [string, string[]]] : []),
+    ...(example.differences.length ? [[`after the ${example.received ? 'packet' : 'iteration'}`, example.differences] as [string, string[]]] : []),
     ['the NF did', [example.nfOutput]],
     ['the spec requires', [example.specRequires]],
     ['failed', example.failed],
@@ -82,6 +82,7 @@ const labelledTable = (rows: [string, string[]][]): string =>
 
 /** A counterexample's input: device, time, the frame's first bytes and its headers. */
 function inputRows(example: InputDescription): [string, string[]][] {
+  if (!example.received) return [['received', ['no packet: an iteration of the stack that received none']], ['time', [example.time, 'the other times are from t0']]];
   const bytes: string[] = [];
   for (let offset = 0; offset < Math.min(example.packet.length, SHOWN_BYTES); offset += BYTES_PER_ROW) {
     const chunk = example.packet.slice(offset, offset + BYTES_PER_ROW).map((b) => b.toString(16).padStart(2, '0'));

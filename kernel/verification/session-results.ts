@@ -8,7 +8,11 @@ export function resultsJson(verification: NotebookVerification, more: Record<str
   const nf = verification.selected;
   return JSON.stringify({
     nf: nf
-      ? { name: nf.name, folder: nf.nfDir, layers: nf.layers, ...nf.figures, traceList: nf.traces, hasSpec: nf.hasSpec, propertyFiles: nf.propertyFiles }
+      ? {
+        name: nf.name, folder: nf.nfDir, layers: nf.layers, ...nf.figures, traceList: nf.traces, hasSpec: nf.hasSpec, propertyFiles: nf.propertyFiles,
+        // Decimal strings: exact above 2^53 (a u64).
+        config: Object.fromEntries(Object.entries(nf.manifest.config).map(([key, entry]) => [key, String(entry.value)])),
+      }
       : null,
     properties: Object.fromEntries(verification.reports),
     // Every field on every check (null where it does not apply), so Python can read `check.property` of any.

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileSource } from '../../toolchain/build.ts';
 import { createLibVig } from '../runtime/index.ts';
+import { compiledLibVig, wasmLibVig } from '../wasm/load.ts';
 import { bestCpuNsPerCall } from './cpu-time.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -89,12 +90,15 @@ async function buildWasm(keys: Uint8Array): Promise<() => Figures> {
   const driverSource = join(HERE, 'as', 'flow_lookup.ts');
   const { wasm } = await compileSource(driverSource, { exports: [] });
   let driver: Driver | null = null;
-  const libvig = createLibVig(() => driver!.memory);
   const abort = (): never => {
     throw new Error(`${driverSource} aborted`);
   };
-  const { instance } = await WebAssembly.instantiate(wasm, { libvig: libvig.imports, env: { abort } });
+  // The WebAssembly run-time (what runs NFs), or with LIBVIG_RUNTIME=javascript the JavaScript one.
+  const inWasm = process.env.LIBVIG_RUNTIME === 'javascript' ? null : wasmLibVig(await compiledLibVig());
+  const libvig = inWasm ? inWasm.imports : createLibVig(() => driver!.memory).imports;
+  const { instance } = await WebAssembly.instantiate(wasm, { libvig, env: { abort } });
   driver = instance.exports as unknown as Driver;
+  inWasm?.attach(driver.memory);
   const base = driver.reserve_keys(keys.length / KEY_SIZE);
   new Uint8Array(driver.memory.buffer).set(keys, base);
   const hits = base + KEY_COUNT * KEY_SIZE;

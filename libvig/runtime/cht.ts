@@ -7,11 +7,8 @@
 // backend b visits the rows offset(b), offset(b) + skip(b), offset(b) + 2 skip(b), ... (mod height), a
 // permutation because height is prime and 0 < skip(b) < height; a row prefers the backends that visit it
 // earlier, and among those visiting it at the same step, the lower-numbered.
-import { LibVigError } from './errors.ts';
+import { MAX_CHT_ENTRIES, violation } from './errors.ts';
 import { finalMix } from './hash.ts';
-
-/** Rows times backends is bounded so that the table stays a few hundred MiB at most. */
-const MAX_ENTRIES = 1 << 26;
 
 export class Cht {
   /** Row r's backends, most preferred first, at [r * backendCapacity, (r + 1) * backendCapacity). */
@@ -22,12 +19,8 @@ export class Cht {
     readonly height: number,
     readonly backendCapacity: number,
   ) {
-    if (!isPrime(height)) {
-      throw new LibVigError('cht_allocate', -1, `height ${height} is not a prime; Maglev needs a prime height (e.g. 65537 for 65,536 rows)`);
-    }
-    if (height * backendCapacity > MAX_ENTRIES) {
-      throw new LibVigError('cht_allocate', -1, `height ${height} x ${backendCapacity} backends is more than ${MAX_ENTRIES} entries; use a smaller height`);
-    }
+    if (!isPrime(height)) throw violation.heightNotPrime(height);
+    if (height * backendCapacity > MAX_CHT_ENTRIES) throw violation.chtTooLarge(height, backendCapacity);
     this.preferences = new Int32Array(height * backendCapacity);
     const rowOf = new Int32Array(backendCapacity);
     const skip = new Int32Array(backendCapacity);
@@ -45,9 +38,22 @@ export class Cht {
     }
   }
 
+  /** The row a hash selects (the hash taken unsigned). */
+  row(hash: number): number {
+    return (hash >>> 0) % this.height;
+  }
+
+  /**
+   * Row `row`'s backends, most preferred first: a view of the table, not a copy. The verifier reads it to make a
+   * counterexample's choices this table's own (engine/validate/cht-refinement.ts).
+   */
+  preferenceRow(row: number): Int32Array {
+    return this.preferences.subarray(row * this.backendCapacity, (row + 1) * this.backendCapacity);
+  }
+
   /** The first backend of the hash's row for which `isAlive` holds, or -1. */
   findBackend(hash: number, isAlive: (backend: number) => boolean): number {
-    const start = ((hash >>> 0) % this.height) * this.backendCapacity;
+    const start = this.row(hash) * this.backendCapacity;
     for (let at = start; at < start + this.backendCapacity; at++) {
       if (isAlive(this.preferences[at]!)) return this.preferences[at]!;
     }

@@ -1,7 +1,7 @@
 // emap: the spec-facing object (key -> index, index -> key, index allocator with time stamps), as the NF sees
 // it through the libvig imports. Checks every precondition of libvig/README.md and throws a LibVigError when
 // one is broken.
-import { LibVigError } from './errors.ts';
+import { violation } from './errors.ts';
 import { finishKeyHash, mixKeyWord } from './hash.ts';
 import { IndexChain, timeAsBigInt } from './index-chain.ts';
 import { KeyTable } from './key-table.ts';
@@ -53,7 +53,7 @@ export class Emap {
     const hash = this.readKey(keyPointer, 'emap_add');
     const present = this.table.find(this.key, hash);
     if (present >= 0) {
-      throw new LibVigError('emap_add', this.handle, `the key is already present at index ${present}; call emap_get first and add only when it returns -1`);
+      throw violation.keyPresent('emap_add', this.handle, present);
     }
     const index = this.chain.allocate(nowLow, nowHigh);
     if (index >= 0) this.table.insert(this.key, hash, index);
@@ -68,7 +68,7 @@ export class Emap {
 
   erase(keyPointer: number): void {
     const index = this.table.find(this.key, this.readKey(keyPointer, 'emap_erase'));
-    if (index < 0) throw new LibVigError('emap_erase', this.handle, 'the key is not present; erase only a key emap_get found');
+    if (index < 0) throw violation.keyAbsent('emap_erase', this.handle);
     this.remove(index);
   }
 
@@ -115,18 +115,13 @@ export class Emap {
   }
 
   private requireAllocated(index: number, operation: string): void {
-    if (!this.chain.isAllocated(index)) {
-      const what = index >= 0 && index < this.capacity ? 'is not allocated' : `is out of range 0..${this.capacity - 1}`;
-      throw new LibVigError(operation, this.handle, `index ${index} ${what}; use an index emap_get or emap_add returned, after checking emap_has_idx`);
-    }
+    if (!this.chain.isAllocated(index)) throw violation.indexNotAllocated(operation, this.handle, index, this.capacity);
   }
 
   private requireTimeNotBefore(nowLow: number, nowHigh: number, operation: string): void {
     const { chain } = this;
     if (chain.isBeforeLatest(nowLow, nowHigh)) {
-      const now = timeAsBigInt(nowLow, nowHigh);
-      const latest = timeAsBigInt(chain.latestLow, chain.latestHigh);
-      throw new LibVigError(operation, this.handle, `time went backwards: ${now} ns is before ${latest} ns, the last time given to emap_add or emap_refresh`);
+      throw violation.timeBackwards(operation, this.handle, timeAsBigInt(nowLow, nowHigh), timeAsBigInt(chain.latestLow, chain.latestHigh));
     }
   }
 }

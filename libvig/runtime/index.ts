@@ -9,7 +9,7 @@
 import type { LibVigImports } from '../../nf-abi/index.ts';
 import { Cht } from './cht.ts';
 import { Emap } from './emap.ts';
-import { LibVigError } from './errors.ts';
+import { MAX_SIZE, type ObjectKind, violation } from './errors.ts';
 import { Lpm } from './lpm.ts';
 import { LpmLookup } from './lpm-lookup.ts';
 import { NfMemory, type MemorySource } from './nf-memory.ts';
@@ -30,15 +30,12 @@ export interface LibVig {
   objects: readonly LibVigObject[];
 }
 
-const KIND_NAMES = new Map<unknown, string>([
-  [Emap, 'an emap'],
-  [Vector, 'a vector'],
-  [Cht, 'a cht'],
-  [Lpm, 'an lpm'],
+const KINDS = new Map<unknown, ObjectKind>([
+  [Emap, 'emap'],
+  [Vector, 'vector'],
+  [Cht, 'cht'],
+  [Lpm, 'lpm'],
 ]);
-
-/** Sizes and capacities: positive, and small enough that the tables fit in memory. */
-const MAX_SIZE = 1 << 24;
 
 export function createLibVig(memorySource: MemorySource): LibVig {
   // Methods rather than arrow functions: the per-call cost is the same, and a fresh run-time per test sequence
@@ -183,13 +180,12 @@ class Registry {
   objectOf<Kind extends LibVigObject>(kind: abstract new (...args: never[]) => Kind, handle: number, operation: string): Kind {
     const object = this.objects[handle];
     if (object instanceof kind) return object as Kind;
-    const found = object === undefined ? 'no object has this handle' : `it is ${KIND_NAMES.get(object.constructor)}`;
-    throw new LibVigError(operation, handle, `expected ${KIND_NAMES.get(kind)} handle but ${found}; pass the handle ${kind.name.toLowerCase()}_allocate returned`);
+    throw violation.wrongKind(operation, handle, KINDS.get(kind)!, object === undefined ? null : KINDS.get(object.constructor)!);
   }
 }
 
 function requireSize(operation: string, parameter: string, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > MAX_SIZE) {
-    throw new LibVigError(operation, -1, `${parameter} is ${value}; it must be between 1 and ${MAX_SIZE}`);
+    throw violation.size(operation, parameter, value);
   }
 }

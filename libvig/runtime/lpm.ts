@@ -7,7 +7,7 @@
 // router's benchmark with thousands of prefixes to run mostly from cache. The slots live in a WebAssembly memory
 // whose lookups a hand-encoded module answers without entering JavaScript (lpm-lookup.ts). The native baseline's
 // lpm (runtime/native/libvig.c) is the same trie.
-import { LibVigError } from './errors.ts';
+import { violation } from './errors.ts';
 import type { LpmLookup } from './lpm-lookup.ts';
 
 const NONE = -1;
@@ -42,10 +42,8 @@ export class Lpm {
 
   /** Adds or replaces the rule for prefix/length; returns 1, or 0 when a new rule finds the table full. */
   add(prefix: number, length: number, value: number): number {
-    if (!Number.isInteger(length) || length < 0 || length > 32) {
-      throw new LibVigError('lpm_add', this.handle, `prefix length ${length} is not in 0..32`);
-    }
-    if (value < 0) throw new LibVigError('lpm_add', this.handle, `value ${value} is negative; values are 0..2^31-1 (-1 means "no match")`);
+    if (!Number.isInteger(length) || length < 0 || length > 32) throw violation.prefixLength(this.handle, length);
+    if (value < 0) throw violation.negativeValue(this.handle, value);
     const masked = (prefix & prefixMask(length)) >>> 0;
     const rule = masked * 33 + length;
     if (!this.rules.has(rule)) {

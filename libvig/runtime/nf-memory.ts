@@ -1,7 +1,7 @@
 // Access to the NF's linear memory, where keys and records are copied from and to.
 // The NF's memory exists only once its instance does, and its ArrayBuffer is replaced whenever it grows, so
 // the views are re-made lazily when the buffer changes.
-import { LibVigError } from './errors.ts';
+import { violation } from './errors.ts';
 
 /** The NF's memory, or a function that returns it (called at the first libVig call that needs memory). */
 export type MemorySource = WebAssembly.Memory | (() => WebAssembly.Memory);
@@ -21,10 +21,7 @@ export class NfMemory {
     // A view of a replaced buffer has length 0, so the fast path below also proves the view is current.
     if (pointer >= 0 && pointer + size <= this.byteView.length) return this.dataView;
     this.refresh();
-    if (pointer < 0 || pointer + size > this.byteView.length) {
-      const at = pointer >>> 0;
-      throw new LibVigError(operation, handle, `${size} bytes at address ${at} lie outside the NF's memory (${this.byteView.length} bytes); pass a pointer into the NF's own data`);
-    }
+    if (pointer < 0 || pointer + size > this.byteView.length) throw violation.outsideMemory(operation, handle, size, pointer, this.byteView.length);
     return this.dataView;
   }
 

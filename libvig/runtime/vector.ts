@@ -1,6 +1,6 @@
 // vector: `capacity` fixed-size records, all zero at first. Records are copied between the NF's memory and
 // libVig's storage, so the NF never holds a pointer into libVig.
-import { LibVigError } from './errors.ts';
+import { violation } from './errors.ts';
 import type { NfMemory } from './nf-memory.ts';
 
 export class Vector {
@@ -28,9 +28,7 @@ export class Vector {
 
   /** The first word of record `index`, checked to be in range. */
   private recordAt(index: number, operation: string): number {
-    if (index < 0 || index >= this.capacity) {
-      throw new LibVigError(operation, this.handle, `index ${index} is out of range 0..${this.capacity - 1}; check the index before using it`);
-    }
+    if (index < 0 || index >= this.capacity) throw violation.indexOutOfRange(operation, this.handle, index, this.capacity);
     return index * this.stride;
   }
 }

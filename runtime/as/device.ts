@@ -5,19 +5,24 @@
 // descriptor is sent at once. What went out is written back into the trace record it came from (found through
 // the RX buffer the descriptor sends from), as nf_process's result would read: DROP when the frame went out
 // nowhere, the device when on one, FLOOD when on several; and the frame's bytes as sent. No JavaScript runs per
-// packet: the run-time's register imports (emulated-device.ts) and this module share the register file in memory.
+// packet: this module also answers module "device"'s imports (read_register, write_register, now), which the stack
+// calls a few times a poll, bound to the NF without JavaScript (toolchain/late-binding.ts), and checks every register
+// access against nf-abi/device.ts's rules; a broken rule goes to the import `protocol_error`, which throws.
 //
 // Compiled without data segments (its memory is the NF's): no strings, no static arrays.
-import { BUFFER_BYTES, BUFFERS_OFFSET, CONTROL_RX_ENABLE, CONTROL_TX_ENABLE, DESCRIPTOR_ADDRESS, DESCRIPTOR_BYTES, DESCRIPTOR_LENGTH, DESCRIPTOR_STAMP, DESCRIPTOR_STATUS, DEVICE_REGION_BASE, DEVICE_STRIDE, REGISTER_CONTROL, REGISTER_RX_BASE, REGISTER_RX_HEAD, REGISTER_RX_SIZE, REGISTER_RX_TAIL, REGISTER_TX_BASE, REGISTER_TX_HEAD, REGISTER_TX_SIZE, REGISTER_TX_TAIL, STATUS_DONE, STATUS_ERROR } from "../../nf-abi/device";
+import { BUFFER_BYTES, BUFFERS_OFFSET, CONTROL_RESERVED, CONTROL_RX_ENABLE, CONTROL_TX_ENABLE, DESCRIPTOR_ADDRESS, DESCRIPTOR_BYTES, DESCRIPTOR_LENGTH, DESCRIPTOR_STAMP, DESCRIPTOR_STATUS, DEVICE_REGION_BASE, DEVICE_STRIDE, MAX_RING_SIZE, REGISTER_CONTROL, REGISTER_COUNT, REGISTER_RX_BASE, REGISTER_RX_HEAD, REGISTER_RX_SIZE, REGISTER_RX_TAIL, REGISTER_TX_BASE, REGISTER_TX_HEAD, REGISTER_TX_SIZE, REGISTER_TX_TAIL, STATUS_DONE, STATUS_ERROR } from "../../nf-abi/device";
 import { DROP, FLOOD } from "../../nf-abi/outputs";
 import { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, RECORD_HEADER } from "../record-layout";
-import { DEVICE_BURST, REGISTER_STRIDE } from "../device-layout";
+import { DEVICE_BURST, PROBLEM_HEAD_WRITTEN, PROBLEM_NO_DEVICE, PROBLEM_NO_REGISTER, PROBLEM_RESERVED_BITS, PROBLEM_RING_ALIGNMENT, PROBLEM_RING_OUTSIDE, PROBLEM_RING_SIZE, PROBLEM_RING_WHILE_ENABLED, PROBLEM_TAIL_BACKWARDS, PROBLEM_TAIL_INDEX, PROBLEM_TAIL_WITHOUT_SIZE, REGISTER_STRIDE } from "../device-layout";
 
 // @ts-ignore: decorator
 @external("host", "stack_poll") declare function stack_poll(): void;
 /** Milliseconds (performance.now), for probe latencies. */
 // @ts-ignore: decorator
 @external("host", "clock") declare function clock(): f64;
+/** Throws the DeviceProtocolError (emulated-device.ts): it never returns. */
+// @ts-ignore: decorator
+@external("host", "protocol_error") declare function protocol_error(write: i32, device: i32, register: i32, value: i32, problem: i32): void;
 
 
 /** The register file (device-layout.ts). */
@@ -25,7 +30,7 @@ let registers: usize = 0;
 /** For each device and RX descriptor, the address of the record whose frame it received last. */
 let slots: usize = 0;
 let devices: i32 = 0;
-let now: i64 = 0;
+let latestStamp: i64 = 0;
 
 // @ts-ignore: decorator
 @inline function register(device: i32, index: i32): usize {
@@ -36,6 +41,67 @@ export function init(registerFile: usize, slotTable: usize, deviceCount: i32): v
   registers = registerFile;
   slots = slotTable;
   devices = deviceCount;
+}
+
+// Module "device"'s imports, checked (nf-abi/device.ts's rules 1 to 3).
+
+export function read_register(device: i32, index: i32): i32 {
+  const problem = registerProblem(device, index);
+  if (problem != 0) protocol_error(0, device, index, 0, problem);
+  return load<i32>(register(device, index));
+}
+
+export function write_register(device: i32, index: i32, value: i32): void {
+  let problem = registerProblem(device, index);
+  if (problem == 0) problem = writeProblem(device, index, value);
+  if (problem != 0) protocol_error(1, device, index, value, problem);
+  store<i32>(register(device, index), value);
+}
+
+/** The device's clock: the stamp of the latest frame received. */
+export function now(): i64 {
+  return load<i64>(register(devices, 0));
+}
+
+/** Rule 1: devices [0, devices), registers [0, REGISTER_COUNT). */
+function registerProblem(device: i32, index: i32): i32 {
+  if (<u32>device >= <u32>devices) return PROBLEM_NO_DEVICE;
+  if (<u32>index >= <u32>REGISTER_COUNT) return PROBLEM_NO_REGISTER;
+  return 0;
+}
+
+function writeProblem(device: i32, index: i32, value: i32): i32 {
+  const control = load<i32>(register(device, REGISTER_CONTROL));
+  if (index == REGISTER_CONTROL) return (value & CONTROL_RESERVED) != 0 ? PROBLEM_RESERVED_BITS : 0;
+  if (index == REGISTER_RX_HEAD || index == REGISTER_TX_HEAD) return PROBLEM_HEAD_WRITTEN;
+  if (index == REGISTER_RX_BASE || index == REGISTER_RX_SIZE) return ringProblem(control & CONTROL_RX_ENABLE, device, REGISTER_RX_BASE, index, value);
+  if (index == REGISTER_TX_BASE || index == REGISTER_TX_SIZE) return ringProblem(control & CONTROL_TX_ENABLE, device, REGISTER_TX_BASE, index, value);
+  if (index == REGISTER_RX_TAIL) return tailProblem(device, REGISTER_RX_SIZE, REGISTER_RX_HEAD, REGISTER_RX_TAIL, value);
+  if (index == REGISTER_TX_TAIL) return tailProblem(device, REGISTER_TX_SIZE, REGISTER_TX_HEAD, REGISTER_TX_TAIL, value);
+  return 0;
+}
+
+/** Rule 2: a ring is set up while its direction is disabled, aligned, of a power-of-two size, inside the region. */
+function ringProblem(enabled: i32, device: i32, baseRegister: i32, index: i32, value: i32): i32 {
+  if (enabled != 0) return PROBLEM_RING_WHILE_ENABLED;
+  const base = <u32>(index == baseRegister ? value : load<i32>(register(device, baseRegister)));
+  const size = index == baseRegister ? load<i32>(register(device, baseRegister + 1)) : value;
+  if (index != baseRegister && (size < 2 || size > MAX_RING_SIZE || (size & (size - 1)) != 0)) return PROBLEM_RING_SIZE;
+  if (base % DESCRIPTOR_BYTES != 0) return PROBLEM_RING_ALIGNMENT;
+  const end = <i64>base + <i64>max(size, 0) * DESCRIPTOR_BYTES;
+  if (base != 0 && (base < <u32>DEVICE_REGION_BASE || end > <i64>DEVICE_REGION_BASE + <i64>devices * DEVICE_STRIDE)) return PROBLEM_RING_OUTSIDE;
+  return 0;
+}
+
+/** Rule 3: a TAIL moves forward over descriptors the driver owns, never to HEAD. */
+function tailProblem(device: i32, sizeRegister: i32, headRegister: i32, tailRegister: i32, value: i32): i32 {
+  const size = load<i32>(register(device, sizeRegister));
+  if (size == 0) return PROBLEM_TAIL_WITHOUT_SIZE;
+  if (value < 0 || value >= size) return PROBLEM_TAIL_INDEX;
+  const head = load<i32>(register(device, headRegister));
+  const before = (load<i32>(register(device, tailRegister)) - head + size) % size;
+  const after = (value - head + size) % size;
+  return after < before ? PROBLEM_TAIL_BACKWARDS : 0;
 }
 
 /**
@@ -95,8 +161,8 @@ function receive(first: usize, most: i32, stopAtProbes: bool): i32 {
     store<usize>(slots + <usize>((device * (mask + 1) + head) * 4), record);
     store<i32>(record + FIELD_DEVICE, DROP);
     store<i32>(register(device, REGISTER_RX_HEAD), (head + 1) & mask);
-    if (stamp > now) now = stamp;
-    store<i64>(register(devices, 0), now);
+    if (stamp > latestStamp) latestStamp = stamp;
+    store<i64>(register(devices, 0), latestStamp);
     lastStamp = stamp;
     lastDevice = device;
     record += recordBytes(record);

@@ -22,7 +22,7 @@ const ESCAPES: [code: string, refusal: RegExp][] = [
   ["x = open('/etc/passwd').read()", /NameError: name 'open' is not defined/],
   ['import vigor_bridge', /imports only from state .* not 'vigor_bridge'/],
 ];
-const INPUTS = { now: [0, 64], received_on_port: [1, 32], packet_size: [2, 32], the_index_allocated: [3, 32], headers: [], all_headers: [], records: {}, state: {}, config: {} };
+const INPUTS = { now: [0, 64], received: true, received_on_port: [1, 32], packet_size: [2, 32], the_index_allocated: [3, 32], headers: [], all_headers: [], records: {}, state: {}, config: {} };
 const HOST: SpecHost = { decide: () => true, state: () => 'null', transmitted: () => 'null', sentDevices: () => '[]', hash: () => '[0, 32]' };
 const outcomeOf = async (code: string) =>
   (JSON.parse((await specPython()).property('statement', statementSpecBody(code)).run(HOST, INPUTS)) as { outcome: { kind: string; message?: string } }).outcome;

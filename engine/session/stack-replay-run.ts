@@ -1,0 +1,254 @@
+// A stack counterexample run on the stacked .wasm in V8 (the replay worker's side): a device scripted from the model, the run-time rule checker watching.
+//
+// The device answers as stack-models/ does on the counterexample's path, value for value: the model's fresh
+// values are named there by what they are and a count of the values made so far on the path (device-model.ts,
+// device-state.ts, delivery.ts), and this device makes them in the same order, so it reads each from the model by
+// the same name (a value the model does not name is 0, as on the path). nf_process is the layer above, which the
+// verifier replaces by the NF layer's contract: here too it answers the model's result and frame. Binaryen's
+// `instrument-memory` pass gives the checker every load and store (the stack's code is otherwise the build's);
+// each call of nf_process and the poll's sends go through the loop's contract (stack-replay-delivery.ts).
+// Binaryen takes seconds to load: it loads only when a copy is not in .cache/stack-replay yet.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type binaryenModule from 'assemblyscript/binaryen';
+import { descriptorAddress, device as D, DEVICE_MODULE, type DeviceImportName, type Manifest, ownedByDevice as owned, PACKET_BASE, type Ring } from '../../nf-abi/index.ts';
+import { loadNf } from '../../libvig/index.ts';
+import { PROJECT_ROOT } from '../../toolchain/build.ts';
+import type { Assignment } from '../solver/term.ts';
+import { DeliveryChecker, LoopBroken, type ReceivedFrame } from './stack-replay-delivery.ts';
+import { RuleBroken, RuleChecker } from './stack-replay-rules.ts';
+
+/** Where the explored poll started: right after stack_init, or after the warm-up that brings the rings to their wrap. */
+export type PollStart = 'initialised' | 'wrapping';
+
+export interface StackRunRequest {
+  kind: 'stack';
+  nf: { hash: string; wasm: Uint8Array; manifest: Manifest };
+  model: Assignment;
+  start: PollStart;
+}
+
+export type StackRunOutcome =
+  /** The run broke a rule of the device protocol or the loop's contract; `during` says where (stack_init, the warm-up, the poll). */
+  | { kind: 'broken'; violation: 'device' | 'delivery'; message: string; during: string; devices: string }
+  | { kind: 'kept'; polls: number; devices: string }
+  | { kind: 'stopped'; message: string; during: string }
+  | { kind: 'not-run'; message: string };
+
+/** Marks NF code running (timed by the session's bound) or not, per stretch. */
+export type Stretch = (running: boolean) => void;
+
+/** The import the instrumented copy calls in place of nf_process's code. */
+const LAYER_ABOVE = { module: 'vigor_replay', name: 'nf_process' };
+
+const instrumented = new Map<string, WebAssembly.Module>();
+
+/** The copies on disk, keyed by the build and this file (which says how a copy is made). */
+const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'stack-replay');
+const RECIPE = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 16);
+
+/** The stacked build with nf_process's body a call of LAYER_ABOVE and every load and store reported. */
+async function instrumentedModule(nf: StackRunRequest['nf']): Promise<WebAssembly.Module> {
+  let module = instrumented.get(nf.hash);
+  if (module) return module;
+  const file = join(CACHE_DIR, `${nf.hash}-${RECIPE}.wasm`);
+  if (!existsSync(file)) {
+    const binary = instrument((await import('assemblyscript/binaryen')).default, nf.wasm);
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const staging = `${file}.${process.pid}`;
+    writeFileSync(staging, binary);
+    renameSync(staging, file);
+  }
+  module = new WebAssembly.Module(readFileSync(file));
+  instrumented.set(nf.hash, module);
+  return module;
+}
+
+function instrument(binaryen: typeof binaryenModule, wasm: Uint8Array): Uint8Array {
+  const copy = binaryen.readBinary(wasm);
+  try {
+    copy.setFeatures(binaryen.Features.All);
+    const exported = binaryen.getExportInfo(copy.getExport('nf_process')).value;
+    const entry = copy.getFunction(exported);
+    const { params, results } = binaryen.getFunctionInfo(entry);
+    copy.addFunctionImport('vigor$layer_above', LAYER_ABOVE.module, LAYER_ABOVE.name, params, results);
+    const operands = binaryen.expandType(params).map((type, i) => copy.local.get(i, type));
+    // binaryen.js has `Function` on the namespace; its typings misplace it on Module instances.
+    const functions = (binaryen as unknown as { Function: { setBody(func: binaryenModule.FunctionRef, body: binaryenModule.ExpressionRef): void } }).Function;
+    functions.setBody(entry, copy.call('vigor$layer_above', operands, results));
+    copy.runPasses(['instrument-memory']);
+    return copy.emitBinary();
+  } finally {
+    copy.dispose();
+  }
+}
+
+/** The model's value of a scalar (0 when it names none, as evaluation does), and of an array's byte. */
+const scalar = (model: Assignment, name: string): bigint => model.scalars.get(name) ?? 0n;
+const arrayByte = (model: Assignment, name: string, index: number): number => {
+  const array = model.arrays.get(name);
+  return array ? (array.entries.get(index) ?? array.fallback) : 0;
+};
+
+const EMPTY: Assignment = { scalars: new Map(), arrays: new Map(), functions: new Map() };
+
+/**
+ * Runs nf_init and stack_init, the warm-up when the poll started from wrapping rings, then the poll, with the
+ * device answering from `request.model` in the poll (from no model before it, as the exploration's set-up runs).
+ */
+export async function runStackReplay(request: StackRunRequest, stretch: Stretch): Promise<StackRunOutcome> {
+  const { manifest } = request.nf;
+  const devices = manifest.devices;
+  let memory: WebAssembly.Memory | null = null;
+  let view = new DataView(new ArrayBuffer(0));
+  const currentView = () => (view.buffer === memory!.buffer ? view : (view = new DataView(memory!.buffer)));
+  const checker = new RuleChecker(devices, currentView);
+  const delivery = new DeliveryChecker(manifest);
+  let received: ReceivedFrame[] = [];
+  let mode: 'explore' | 'warm-up' = 'explore';
+  let answers = EMPTY;
+  let made = 0;
+  let watching = false;
+
+  /** The device finishes some of its descriptors (device-model.ts: finish): as many as the model says. */
+  const finish = (d: number, direction: 'rx' | 'tx'): number => {
+    const ring = checker.registers[d]![direction];
+    const finished = Number(scalar(answers, `device${d}.${direction}_finished#${made++}`));
+    const early = scalar(answers, `device${d}.${direction}_done_early#${made++}`) === 1n;
+    for (let k = 0; k < finished; k++) complete(d, direction, ring, (ring.head + k) % ring.size);
+    if (ring.size > 0) ring.head = (ring.head + finished) % ring.size;
+    if (early) complete(d, direction, ring, ring.head);
+    return ring.head;
+  };
+  const complete = (d: number, direction: 'rx' | 'tx', ring: Ring, i: number) => {
+    const v = currentView();
+    const at = descriptorAddress(ring, i);
+    const status = v.getUint16(at + D.DESCRIPTOR_STATUS, true);
+    if ((status & D.STATUS_DONE) !== 0) return;
+    if (direction === 'tx') return v.setUint16(at + D.DESCRIPTOR_STATUS, status | D.STATUS_DONE, true);
+    const name = `device${d}.rx[${i}]`;
+    const error = Number(scalar(answers, `${name}.error#${made}`));
+    v.setUint16(at + D.DESCRIPTOR_LENGTH, Number(scalar(answers, `${name}.length#${made}`)), true);
+    v.setUint16(at + D.DESCRIPTOR_STATUS, (error << 1) | D.STATUS_DONE, true);
+    v.setBigInt64(at + D.DESCRIPTOR_STAMP, BigInt.asIntN(64, scalar(answers, `${name}.stamp#${made}`)), true);
+    const buffer = v.getUint32(at + D.DESCRIPTOR_ADDRESS, true);
+    const bytes = Uint8Array.from({ length: D.BUFFER_BYTES }, (_, k) => arrayByte(answers, `${name}.frame#${made}`, k));
+    new Uint8Array(memory!.buffer, buffer, D.BUFFER_BYTES).set(bytes);
+    received.push({ device: d, index: i, buffer, length: v.getUint16(at + D.DESCRIPTOR_LENGTH, true), stamp: v.getBigInt64(at + D.DESCRIPTOR_STAMP, true), error: error !== 0, bytes });
+    made++;
+  };
+  /** The warm-up's scripted device (device-model.ts: warmUp): one 64-byte frame a poll, TX all sent but one on devices past 0. */
+  const warmUp = (d: number, direction: 'rx' | 'tx'): number => {
+    const ring = checker.registers[d]![direction];
+    const finished = direction === 'rx' ? Math.min(1, owned(ring)) : Math.max(0, owned(ring) - (d === 0 ? 0 : 1));
+    const v = currentView();
+    for (let k = 0; k < finished; k++) {
+      const at = descriptorAddress(ring, (ring.head + k) % ring.size);
+      if (direction === 'rx') {
+        v.setUint16(at + D.DESCRIPTOR_LENGTH, 64, true);
+        v.setBigInt64(at + D.DESCRIPTOR_STAMP, 0n, true);
+        new Uint8Array(memory!.buffer, v.getUint32(at + D.DESCRIPTOR_ADDRESS, true), D.BUFFER_BYTES).fill(0);
+      }
+      v.setUint16(at + D.DESCRIPTOR_STATUS, D.STATUS_DONE, true);
+    }
+    ring.head = (ring.head + finished) % ring.size;
+    return ring.head;
+  };
+
+  const device: Record<DeviceImportName, (...args: never[]) => unknown> = {
+    read_register: (d: number, register: number): number => {
+      checker.registerInRange(d, register, 'read');
+      const registers = checker.registers[d]!;
+      const direction = register === D.REGISTER_RX_HEAD ? 'rx' : register === D.REGISTER_TX_HEAD ? 'tx' : null;
+      if (direction) return mode === 'warm-up' ? warmUp(d, direction) : finish(d, direction);
+      const values: Record<number, number> = {
+        [D.REGISTER_CONTROL]: registers.control, [D.REGISTER_RX_BASE]: registers.rx.base, [D.REGISTER_RX_SIZE]: registers.rx.size,
+        [D.REGISTER_RX_TAIL]: registers.rx.tail, [D.REGISTER_TX_BASE]: registers.tx.base, [D.REGISTER_TX_SIZE]: registers.tx.size,
+        [D.REGISTER_TX_TAIL]: registers.tx.tail,
+      };
+      return values[register]!;
+    },
+    write_register: (d: number, register: number, value: number): void => checker.write(d, register, value),
+    now: (): bigint => {
+      if (mode === 'warm-up') return 0n;
+      delivery.clock = BigInt.asIntN(64, scalar(answers, `now#${made++}`));
+      return delivery.clock;
+    },
+  };
+  /** nf_process as the NF layer's contract (stack-models/delivery.ts): the warm-up's forwards to the next device. */
+  const layerAbove = (d: number, packet: number, length: number, time: bigint): number => {
+    if (mode === 'warm-up') {
+      delivery.lastTime = time;
+      return (d + 1) % devices;
+    }
+    const source = delivery.call(received, d, packet, length, time, new Uint8Array(memory!.buffer));
+    const count = made++;
+    const output = Number(BigInt.asIntN(32, scalar(answers, `nf_output#${count}`)));
+    const frame = Uint8Array.from({ length: manifest.frame.max }, (_, k) => arrayByte(answers, `nf_frame#${count}`, k));
+    new Uint8Array(memory!.buffer, PACKET_BASE, frame.length).set(frame);
+    delivery.returned(source, output, frame);
+    return output;
+  };
+  const access = (write: boolean) => (_id: number, bytes: number, offset: number, address: number): number => {
+    if (watching) checker.access((address >>> 0) + (offset >>> 0), bytes, write);
+    return address;
+  };
+  const same = (_id: number, value: unknown) => value;
+  const env: Record<string, unknown> = { load_ptr: access(false), store_ptr: access(true), memory_grow_pre: same, memory_grow_post: same };
+  for (const kind of ['load_val', 'store_val', 'struct_get_val', 'struct_set_val', 'array_get_val', 'array_set_val']) {
+    for (const type of ['i32', 'i64', 'f32', 'f64']) env[`${kind}_${type}`] = same;
+  }
+  env.array_get_index = same;
+  env.array_set_index = same;
+
+  let during = 'nf_init';
+  const run = (what: string, code: () => void): StackRunOutcome | null => {
+    during = what;
+    stretch(true);
+    try {
+      code();
+      return null;
+    } catch (e) {
+      if (e instanceof RuleBroken || e instanceof LoopBroken) return { kind: 'broken', violation: e instanceof RuleBroken ? 'device' : 'delivery', message: e.message, during, devices: checker.describe() };
+      return { kind: 'stopped', message: (e as Error).message, during };
+    } finally {
+      stretch(false);
+    }
+  };
+  let stack: { stack_init(): void; stack_poll(): void } | null = null;
+  let module: WebAssembly.Module;
+  try {
+    module = await instrumentedModule(request.nf);
+  } catch (e) {
+    return { kind: 'not-run', message: `the stacked .wasm could not be instrumented for the replay: ${(e as Error).message}` };
+  }
+  const imports = { [DEVICE_MODULE]: device, env, [LAYER_ABOVE.module]: { [LAYER_ABOVE.name]: layerAbove } } as never;
+  const started = run('nf_init', () => {
+    const nf = loadNf({ wasm: request.nf.wasm, manifest, module }, imports);
+    memory = nf.memory;
+    stack = nf.instance.exports as unknown as typeof stack;
+  }) ?? run('stack_init', () => stack!.stack_init());
+  if (started) return started;
+  let polls = 0;
+  const poll = (what: string) => run(what, () => {
+    watching = true;
+    stack!.stack_poll();
+    watching = false;
+    polls++;
+  });
+  if (request.start === 'wrapping') {
+    mode = 'warm-up';
+    const warmUps = checker.registers[0]!.rx.size - 1;
+    for (let k = 0; k < warmUps; k++) {
+      const broke = poll(`poll ${k + 1} of the warm-up`);
+      if (broke) return broke;
+    }
+    mode = 'explore';
+    received = [];
+    checker.takeSent();
+  }
+  answers = request.model;
+  return poll('the poll') ?? run('the poll', () => delivery.checkSends(checker.takeSent(), new Uint8Array(memory!.buffer))) ?? { kind: 'kept', polls, devices: checker.describe() };
+}

@@ -1,0 +1,77 @@
+// A stack counterexample (`--layers full`: a `device` or `delivery` violation) replayed on the stacked .wasm in V8, with a device scripted from its model.
+import type { Manifest } from '../../nf-abi/index.ts';
+import { buildNf, buildStackedNf, type StackVariant } from '../../toolchain/build.ts';
+import { explorePoll } from '../stack/explore-stack.ts';
+import type { Violation, Watch } from '../symbex/violations.ts';
+import type { Replay } from './replay.ts';
+import { REPLAY_BOUND_MS, runOnReplayThread } from './replay-thread.ts';
+import type { PollStart, StackRunOutcome } from './stack-replay-run.ts';
+import { brokenRuleOf } from './stack-replay-rules.ts';
+
+/** Violations of the layers under the NF, found over the stacked build (engine/stack/explore-stack.ts). */
+export const isStackViolation = (violation: Violation): boolean => violation.kind === 'device' || violation.kind === 'delivery';
+
+const STARTS: Record<PollStart, string> = {
+  initialised: 'the poll right after stack_init',
+  wrapping: 'the poll after a warm-up that brings the rings to their wrap',
+};
+
+/**
+ * A seeded stack bug verified: the poll explored over the NF's stacked build with one of the stack's files
+ * patched (`--layers full`'s exploration of the stack), each violation replayed on that build.
+ */
+export async function verifyStackVariant(nfDir: string, stackVariant: StackVariant, watch: Watch = {}): Promise<{ violation: Violation; replay: Replay }[]> {
+  const stacked = await buildStackedNf(nfDir, { stackVariant });
+  const run = await explorePoll(await buildNf(nfDir), { stacked, ...watch });
+  return run.violations.map((violation) => ({ violation, replay: isStackViolation(violation) ? replayStackViolation(stacked, violation) : { reproduced: false, observed: 'not replayed: a violation of the stacked build\'s set-up, not of the device protocol' } }));
+}
+
+/**
+ * What a stack violation says the run does, for comparing a replay's: a device rule broken at a register or
+ * descriptor (stack-replay-rules.ts: brokenRuleOf), or what the I/O loop did (the words before the counterexample's).
+ */
+function claimOf(kind: 'device' | 'delivery', message: string): string | null {
+  if (kind === 'delivery') return message.startsWith('the I/O loop ') ? message.split(';')[0]! : null;
+  const broken = brokenRuleOf(message);
+  return broken && `rule ${broken.rule} at ${broken.place}`;
+}
+
+/**
+ * Replays a stack violation: nf_init, stack_init and the explored poll on the stacked .wasm, its device and
+ * nf_process answering from the model, every register access and every load and store of the device region
+ * checked against the protocol's rules (stack-replay-rules.ts), and each call of nf_process and each send
+ * against the loop's contract (stack-replay-delivery.ts). The violation does not say which of the exploration's
+ * two starting points its poll had: the replay runs from the first, then from the second. It reproduces when the
+ * run breaks the same rule at the same register or descriptor (`device`), or the loop does what the violation
+ * says (`delivery`).
+ */
+export function replayStackViolation(stacked: { hash: string; wasm: Uint8Array; manifest: Manifest }, violation: Violation): Replay {
+  const kind = violation.kind === 'delivery' ? 'delivery' : 'device';
+  const claimed = claimOf(kind, violation.message);
+  if (!claimed) return { reproduced: false, observed: `the violation is worded as no rule of the device protocol or the I/O loop's contract, so a replay has nothing to compare: ${violation.message}` };
+  const tried: string[] = [];
+  for (const start of Object.keys(STARTS) as PollStart[]) {
+    const result = runOnReplayThread({ kind: 'stack', nf: { hash: stacked.hash, wasm: stacked.wasm, manifest: stacked.manifest }, model: violation.model, start });
+    if (result.kind === 'timed-out') {
+      tried.push(result.runningNf ? `from ${STARTS[start]}, the stack did not return within ${REPLAY_BOUND_MS / 1000} s and was stopped` : `from ${STARTS[start]}, the replay's own work took over ${result.ms / 1000} s`);
+      continue;
+    }
+    const outcome = result.answer;
+    if (outcome.kind === 'broken') {
+      const words = `on the stacked .wasm, with a device scripted from the counterexample, in ${outcome.during === 'the poll' ? STARTS[start] : outcome.during}: ${outcome.message}; ${outcome.devices}`;
+      if (outcome.violation === kind && claimOf(kind, outcome.message) === claimed) return { reproduced: true, observed: words };
+      tried.push(`${words} (the violation: ${claimed})`);
+      continue;
+    }
+    tried.push(`from ${STARTS[start]}, ${outcomeWords(outcome)}`);
+  }
+  return { reproduced: false, observed: tried.join('; ') };
+}
+
+function outcomeWords(outcome: Exclude<StackRunOutcome, { kind: 'broken' }>): string {
+  switch (outcome.kind) {
+    case 'kept': return `the stack kept every rule of the device protocol through ${outcome.polls} poll(s) (${outcome.devices})`;
+    case 'stopped': return `the stacked .wasm stopped in ${outcome.during}: ${outcome.message}`;
+    case 'not-run': return outcome.message;
+  }
+}

@@ -1,0 +1,125 @@
+// `--layers nf,io`: the I/O loop between nf_process's contract and the driver's holds for the NFs, each seeded loop
+// bug (a temporary variant of stack/io-loop.ts) is rejected with a counterexample in the loop's terms (device,
+// length, stamp, time, what nf_process returned, what was sent), an equivalent loop holds, and users reach it.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { exploreIoLoop } from '../../engine/stack/explore-stack.ts';
+import type { Violation } from '../../engine/symbex/violations.ts';
+import { plotFigure, type VerificationRecord } from '../../kernel/verification/plot.ts';
+import { buildNf, buildStackedNf, type StackVariant } from '../../toolchain/build.ts';
+import { vigor } from '../cli/in-process.ts';
+
+const nfDir = (name: string) => fileURLToPath(new URL(`../../nfs/${name}`, import.meta.url));
+
+async function ioLoop(nf: string, stackVariant?: StackVariant) {
+  const build = await buildNf(nfDir(nf));
+  return exploreIoLoop(build, stackVariant ? { stacked: await buildStackedNf(nfDir(nf), { stackVariant }) } : {});
+}
+
+const shown = (violations: readonly Violation[]) => violations.map((v) => `${v.kind} at ${v.location}: ${v.message}`).join('\n');
+
+const loopPatch = (name: string, find: string, replace: string): StackVariant => ({ name, file: 'io-loop.ts', patches: [{ find, replace }] });
+
+describe('the I/O loop as it is holds over the driver\'s contract', () => {
+  for (const nf of ['nop', 'bridge', 'nat', 'fw', 'pol', 'router', 'lb']) {
+    test(`${nf}: every poll hands nf_process what the NF layer assumes and carries out every result`, async () => {
+      const run = await ioLoop(nf);
+      assert.equal(run.violations.length, 0, shown(run.violations));
+      assert.ok(run.traces.length > 1, 'polls that deliver frames and polls that deliver none');
+    });
+  }
+});
+
+/** A seeded bug in the loop, and what its counterexample must say. */
+const BUGS: { bug: string; variant: StackVariant; says: RegExp }[] = [
+  {
+    bug: 'a FLOOD sent back on the device it came from',
+    variant: loopPatch('flood-back', 'for (let to = 0; to < devices; to++) if (to != from) send(to, from, index, length);', 'for (let to = 0; to < devices; to++) send(to, from, index, length);'),
+    says: /the I\/O loop sent TX descriptor \d+ of device (\d), the frame of RX descriptor \d+ of device \1, to a device nf_process's result does not name.*returned FLOOD/,
+  },
+  {
+    bug: 'a frame\'s time not raised to the previous frame\'s',
+    variant: loopPatch('time-not-raised', 'if (time < lastTime) time = lastTime;', ''),
+    says: /the I\/O loop called nf_process with a time other than its stamp capped at the clock and raised to the previous frame's time; clock \d+: nf_process\(device \d, length \d+, stamp (\d+), time (\d+)\) returned .*; then nf_process\(device \d, length \d+, stamp \d+, time \d+\) was called/,
+  },
+  {
+    bug: 'a frame\'s time not capped at the clock',
+    variant: loopPatch('time-not-capped', 'let time = stamp > clock ? clock : stamp;', 'let time = stamp;'),
+    says: /a time other than its stamp capped at the clock.*clock (\d+): .*nf_process\(device \d, length \d+, stamp (\d+), time \2\) was called/,
+  },
+  {
+    bug: 'DROP sent anyway (back on the input device)',
+    variant: loopPatch('drop-sent', '} else if (output != DROP && <u32>output < <u32>devices) {', '} else if (output == DROP) {\n      send(from, from, index, length);\n    } else if (<u32>output < <u32>devices) {'),
+    says: /the I\/O loop sent TX descriptor \d+ of device \d.* to a device nf_process's result does not name.*returned DROP/,
+  },
+  {
+    bug: 'a result that is no device sent (on the device one past the last)',
+    variant: loopPatch('no-device-sent', '<u32>output < <u32>devices', '<u32>output <= <u32>devices'),
+    says: /the I\/O loop asked the driver to send the frame of device \d on device 2, but the NF has 2 \(the driver's contract\).*returned 2 \(no device\)/,
+  },
+  {
+    bug: 'a frame delivered twice (again when nf_process dropped it)',
+    variant: loopPatch('delivered-twice', 'const output = nf.process(from, PACKET_BASE, length, time);', 'let output = nf.process(from, PACKET_BASE, length, time);\n    if (output == DROP) output = nf.process(from, PACKET_BASE, length, time);'),
+    says: /the I\/O loop called nf_process a second time with the frame of RX descriptor \d+ of device \d; clock \d+: nf_process\(device \d, length \d+, stamp \d+, time \d+\) returned/,
+  },
+  {
+    bug: 'a frame never marked taken (device 0\'s), so the driver gives it again',
+    variant: loopPatch('never-taken', '    consumeReceived(from);\n', '    if (from != 0) consumeReceived(from);\n'),
+    says: /the I\/O loop copied the frame of RX descriptor \d+ of device 0 without taking it from the driver/,
+  },
+  {
+    bug: 'frames taken latest stamp first',
+    variant: loopPatch('latest-first', 'stampOf(candidate) < stamp', 'stampOf(candidate) > stamp'),
+    says: /the I\/O loop took device \d's frame before device \d's, stamped (earlier|no later)/,
+  },
+  {
+    bug: 'a frame with the ERROR bit handed to nf_process',
+    variant: loopPatch('error-delivered', '(statusOf(descriptor) & STATUS_ERROR) != 0 || ', ''),
+    says: /the I\/O loop called nf_process with a frame the device marked with its ERROR bit/,
+  },
+];
+
+describe('seeded I/O-loop bugs are rejected in the loop\'s terms', () => {
+  for (const { bug, variant, says } of BUGS) {
+    test(bug, async () => {
+      const run = await ioLoop('nop', variant);
+      assert.ok(run.violations.some((v) => v.kind === 'delivery' && says.test(v.message)), `expected ${says}, got:\n${shown(run.violations).slice(0, 3000)}`);
+    });
+  }
+});
+
+test('an equivalent loop holds: the time rule and the result\'s cases written otherwise', async () => {
+  const variant: StackVariant = {
+    name: 'equivalent-loop', file: 'io-loop.ts', patches: [
+      { find: 'let time = stamp > clock ? clock : stamp;\n    if (time < lastTime) time = lastTime;', replace: 'const capped = stamp < clock ? stamp : clock;\n    const time = capped > lastTime ? capped : lastTime;' },
+      { find: 'if (devices < 2) continue;', replace: 'if (devices == 1) continue;' },
+      { find: 'for (let to = 0; to < devices; to++) if (to != from) send(to, from, index, length);', replace: 'for (let to = devices - 1; to >= 0; to--) if (to != from) send(to, from, index, length);' },
+      { find: '} else if (output != DROP && <u32>output < <u32>devices) {', replace: '} else if (output >= 0 && output < devices) {' },
+    ],
+  };
+  const run = await ioLoop('nop', variant);
+  assert.equal(run.violations.length, 0, shown(run.violations));
+});
+
+describe('--layers nf,io as users meet it', () => {
+  test('vigor verify --layers nf,io checks the spec against the NF layer\'s traces and reports the poll\'s too', async () => {
+    const [nf, io] = [await vigor(['traces', nfDir('nop'), '--layers', 'nf']), await vigor(['verify', nfDir('nop'), '--layers', 'nf,io'])];
+    assert.equal(io.code, 0, io.stdout + io.stderr);
+    const traces = (run: { stdout: string }, layers: string) => Number(new RegExp(`^ *layers ${layers}: (\\d+) traces?`, 'm').exec(run.stdout)?.[1]);
+    // The poll's paths join the NF layer's one trace: Table 3's middle row counts both.
+    assert.ok(traces(io, 'nf,io') > traces(nf, 'nf'), io.stdout + nf.stdout);
+    assert.match(io.stdout, /^spec +holds /m);
+  });
+
+  test('%plot shows the three layers side by side', () => {
+    const records: VerificationRecord[] = (['nf', 'nf,io', 'full'] as const).flatMap((layers, k) => [
+      { nf: 'nop', layers, traces: 1 + 100 * k, seconds: 1 + k },
+      { nf: 'nop', layers, property: 'spec', verdict: 'holds', traces: 1 + 100 * k, specPaths: 2, seconds: 1 },
+    ]);
+    const traces = plotFigure('traces', records) as unknown as { data: { name: string }[] };
+    assert.deepEqual(traces.data.map((s) => s.name), ['nf', 'nf,io', 'full'].flatMap((l) => [`NF traces (${l} layers)`, `spec paths (${l} layers)`]));
+    const times = plotFigure('times', records) as unknown as { layout: { xaxis: { categoryarray: string[] } } };
+    assert.deepEqual(times.layout.xaxis.categoryarray.slice(0, 3), ['explore nop (nf layers)', 'explore nop (nf,io layers)', 'explore nop (full layers)']);
+  });
+});

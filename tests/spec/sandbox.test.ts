@@ -50,7 +50,7 @@ const ESCAPES: [name: string, code: string, refusal: RegExp][] = [
   ['tamper_attribute', 'pop_header.hook = 1', /cannot assign or delete attributes/],
 ];
 
-const INPUTS = { now: [0, 64], received_on_port: [1, 32], packet_size: [2, 32], the_index_allocated: [3, 32], headers: [], all_headers: [], records: {}, state: {}, config: {} };
+const INPUTS = { now: [0, 64], received: true, received_on_port: [1, 32], packet_size: [2, 32], the_index_allocated: [3, 32], headers: [], all_headers: [], records: {}, state: {}, config: {} };
 const HOST: SpecHost = {
   decide: () => true,
   state: () => 'null',

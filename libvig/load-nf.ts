@@ -1,7 +1,8 @@
 // Loads an NF's verified .wasm into V8 with its config and run-time imports, runs nf_init, and feeds frames.
 import { type Manifest, type NfExports, PACKET_BASE, tableImports } from '../nf-abi/index.ts';
 import { createLibVig, type LibVig } from './runtime/index.ts';
-import { wasmLibVig } from './wasm/load.ts';
+import { importedMemoryLimits } from '../toolchain/wasm-encoding.ts';
+import { wasmLibVig, wasmLibVigOn } from './wasm/load.ts';
 
 export class NfAbort extends Error {}
 
@@ -45,21 +46,31 @@ export interface LoadOptions {
 export function loadNf(build: NfBinary, extraImports: ImportObject = {}, options: LoadOptions = {}): LoadedNf {
   const module = build.module ?? new WebAssembly.Module(build.wasm);
   const importsLibVig = WebAssembly.Module.imports(module).some((entry) => entry.module === 'libvig') && !extraImports.libvig;
+  // A stacked build imports its memory (toolchain/build.ts): created here, fresh, with the limits it declares.
+  const memoryImport = WebAssembly.Module.imports(module).find((entry) => entry.kind === 'memory');
+  const limits = memoryImport ? importedMemoryLimits(build.wasm) : null;
+  const ownMemory = limits ? new WebAssembly.Memory(limits) : null;
   let exports: NfExports | null = null;
-  const inWasm = importsLibVig && options.libvig ? wasmLibVig(options.libvig) : null;
-  const libvig = importsLibVig && !inWasm ? createLibVig(() => exports!.memory) : null;
+  // On a memory that exists before the NF, the WebAssembly run-time's functions are the NF's imports themselves.
+  const direct = importsLibVig && options.libvig && ownMemory ? wasmLibVigOn(options.libvig, ownMemory) : null;
+  const lateBound = importsLibVig && options.libvig && !ownMemory ? wasmLibVig(options.libvig) : null;
+  const libvig = importsLibVig && !options.libvig ? createLibVig(() => exports!.memory) : null;
   const abort = () => {
     throw new NfAbort(`${build.manifest.name} called abort`);
   };
-  const instance = new WebAssembly.Instance(module, {
+  const imports: ImportObject = {
     ...(libvig ? { libvig: libvig.imports } : {}),
-    ...(inWasm ? { libvig: inWasm.imports } : {}),
+    ...(direct ? { libvig: direct } : {}),
+    ...(lateBound ? { libvig: lateBound.imports } : {}),
     ...extraImports,
     config: configImports(module, build.manifest),
     env: { abort, ...extraImports.env },
-  });
+  };
+  if (memoryImport && ownMemory) imports[memoryImport.module] = { ...imports[memoryImport.module], [memoryImport.name]: ownMemory };
+  const instance = new WebAssembly.Instance(module, imports);
   exports = instance.exports as unknown as NfExports;
-  inWasm?.attach(exports.memory);
+  if (ownMemory && exports.memory !== ownMemory) throw new Error(`${build.manifest.name}'s .wasm imports its memory but does not export it: the run-time and the stack's device read the NF's memory through its export`);
+  lateBound?.attach(exports.memory);
   try {
     exports.nf_init();
   } catch (e) {

@@ -6,8 +6,9 @@
 // packet: RX_HEAD says how many frames arrived, TX_HEAD how many were sent.
 //
 // The functions the I/O loop calls that are not `@inline` are the driver's entry points (toolchain/build.ts,
-// DRIVER_ENTRIES): each stays a function of its own in the .wasm, for `--layers nf,io` to replace by the
-// driver's contract (stack-models/driver-contract.ts). The `@inline` ones read a descriptor or compute an address.
+// DRIVER_ENTRIES): in the build `--layers nf,io` verifies, each stays a function of its own, for the driver's
+// contract (stack-models/driver-contract.ts) to replace; the build that runs lets the optimiser inline them. The
+// `@inline` ones read a descriptor or compute an address.
 import { BUFFER_BYTES, BUFFERS_OFFSET, DESCRIPTOR_ADDRESS, DESCRIPTOR_BYTES, DESCRIPTOR_LENGTH, DESCRIPTOR_STAMP, DESCRIPTOR_STATUS, DEVICE_REGION_BASE, DEVICE_STRIDE, DRIVER_STATE_OFFSET, MAX_RING_SIZE, REGISTER_CONTROL, REGISTER_RX_BASE, REGISTER_RX_HEAD, REGISTER_RX_SIZE, REGISTER_RX_TAIL, REGISTER_TX_BASE, REGISTER_TX_HEAD, REGISTER_TX_SIZE, REGISTER_TX_TAIL, RX_RING_OFFSET, STACK_RING_SIZE, STATUS_DONE, TX_RING_OFFSET, CONTROL_RX_ENABLE, CONTROL_TX_ENABLE } from "../nf-abi/device";
 
 // @ts-ignore: decorator

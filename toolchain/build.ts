@@ -76,27 +76,38 @@ const STACK_SOURCES = [STACK_DIR, ...['nf-abi/device.ts', 'nf-abi/memory-layout.
 /** What a stacked .wasm exports besides the NF's: the stack's set-up and one iteration of its I/O loop. */
 export const STACK_EXPORTS: readonly string[] = ['stack_init', 'stack_poll'];
 /**
- * The driver's entry points, the functions of stack/driver.ts the I/O loop calls: a stacked .wasm exports each as
- * `driver_<name>` and keeps every call of them a call (`--layers nf,io` replaces them by the driver's contract).
+ * The driver's entry points, the functions of stack/driver.ts the I/O loop calls: a stacked build with
+ * `keepDriverCalls` (what `--layers nf,io` verifies) exports each as `driver_<name>` and keeps every call of them a
+ * call, for the driver's contract to stand in for it.
  */
 export const DRIVER_ENTRIES = ['reclaimSent', 'readReceived', 'nextReceived', 'consumeReceived', 'copyBlocks', 'send', 'flushSent', 'refill'] as const;
 export type DriverEntry = (typeof DRIVER_ENTRIES)[number];
 export const driverExport = (entry: DriverEntry): string => `driver_${entry}`;
-/** The asc transform that keeps the calls between the stack's layers out of line (its text is part of the cache key). */
+/** The asc transforms that keep the calls between the stack's layers out of line (their text is part of the cache key). */
 const LAYER_CALLS = join(PROJECT_ROOT, 'toolchain', 'layer-calls.ts');
+const LAYER_CALLS_IO = join(PROJECT_ROOT, 'toolchain', 'layer-calls-io.ts');
 
 /** A seeded change to one of the stack's sources (`file`, a name in stack/, such as "driver.ts"). */
 export interface StackVariant extends Variant {
   file: string;
 }
 
+export interface StackedBuildOptions {
+  variant?: Variant;
+  stackVariant?: StackVariant;
+  /** The build `--layers nf,io` verifies: the driver's entry points stay calls, exported (DRIVER_ENTRIES). */
+  keepDriverCalls?: boolean;
+}
+
 /**
  * Builds the NF in `nfDir` with the stack (stack/) linked under it: a generated entry exports the NF's nf_init
  * and nf_process, and stack_init and stack_poll over nf.json's devices and frame bounds (stack/README.md).
  * AssemblyScript NFs only. `variant` patches the NF as buildNf's does, `stackVariant` one of the stack's files
- * (both are temporary copies beside their originals, so their relative imports resolve).
+ * (both are temporary copies beside their originals, so their relative imports resolve). The .wasm imports its
+ * memory, so that libVig's run-time can be instantiated on it first and be the NF's imports itself
+ * (libvig/load-nf.ts creates it fresh, as the module would have).
  */
-export async function buildStackedNf(nfDir: string, options: { variant?: Variant; stackVariant?: StackVariant } = {}): Promise<NfBuild> {
+export async function buildStackedNf(nfDir: string, options: StackedBuildOptions = {}): Promise<NfBuild> {
   const dir = resolve(nfDir);
   const manifest = loadManifest(dir);
   if (extname(manifest.source) !== '.ts') throw new BuildError(join(dir, manifest.source), `the stack links with AssemblyScript NFs only; ${manifest.name}'s source is C`);
@@ -113,16 +124,18 @@ export async function buildStackedNf(nfDir: string, options: { variant?: Variant
     let loop = join(STACK_DIR, 'io-loop');
     if (options.stackVariant) loop = writeStackVariant(options.stackVariant, temporary);
     const entry = join(dir, `.stacked-${process.pid}.ts`);
-    writeFileSync(entry, stackedEntry(manifest, nfModule, relative(dir, loop)));
+    const keepDriverCalls = options.keepDriverCalls ?? false;
+    writeFileSync(entry, stackedEntry(manifest, nfModule, relative(dir, loop), keepDriverCalls));
     temporary.push(entry);
     // The entry's name and text with its process id left out, and the patches its temporary imports apply.
     const identity = [
-      join(dir, `${basename(manifest.source, '.ts')}-stacked${options.variant ? `-${options.variant.name}` : ''}${options.stackVariant ? `-stack-${options.stackVariant.name}` : ''}.ts`),
+      join(dir, `${basename(manifest.source, '.ts')}-stacked${keepDriverCalls ? '-io' : ''}${options.variant ? `-${options.variant.name}` : ''}${options.stackVariant ? `-stack-${options.stackVariant.name}` : ''}.ts`),
       readFileSync(entry, 'utf8').split(`-${process.pid}`).join(''),
       JSON.stringify([options.variant ?? null, options.stackVariant ?? null]),
     ].join('\n');
-    const exports = [...NF_EXPORTS, ...STACK_EXPORTS, ...DRIVER_ENTRIES.map(driverExport)];
-    return { ...(await compileSource(entry, { exports, identity, alsoReads: [...STACK_SOURCES, LAYER_CALLS], ascFlags: ['--transform', LAYER_CALLS] })), dir, manifest };
+    const exports = [...NF_EXPORTS, ...STACK_EXPORTS, ...(keepDriverCalls ? DRIVER_ENTRIES.map(driverExport) : [])];
+    const transform = keepDriverCalls ? LAYER_CALLS_IO : LAYER_CALLS;
+    return { ...(await compileSource(entry, { exports, identity, alsoReads: [...STACK_SOURCES, LAYER_CALLS, LAYER_CALLS_IO], ascFlags: ['--importMemory', '--transform', transform] })), dir, manifest };
   } finally {
     for (const file of temporary) rmSync(file, { force: true });
   }
@@ -130,16 +143,17 @@ export async function buildStackedNf(nfDir: string, options: { variant?: Variant
 
 /**
  * The entry that links an NF with the stack: the NF as a type whose method the loop calls (stack/README.md), and
- * the driver's entry points exported (from the driver beside `loop`, a variant's copy for a stack variant).
+ * with `exportDriver`, the driver's entry points exported (from the driver beside `loop`, a variant's copy for a
+ * stack variant).
  */
-function stackedEntry(manifest: Manifest, nfModule: string, loop: string): string {
+function stackedEntry(manifest: Manifest, nfModule: string, loop: string, exportDriver: boolean): string {
   const driver = loop.split('\\').join('/').replace(/io-loop$/, 'driver');
   return [
     `// Generated by toolchain/build.ts (buildStackedNf): ${manifest.name} with the stack under it.`,
     `import { nf_process } from "${nfModule}";`,
     `import { stackInit, stackPoll } from "${loop.split('\\').join('/')}";`,
     `export { nf_init, nf_process } from "${nfModule}";`,
-    `export { ${DRIVER_ENTRIES.map((entry) => `${entry} as ${driverExport(entry)}`).join(', ')} } from "${driver}";`,
+    ...(exportDriver ? [`export { ${DRIVER_ENTRIES.map((entry) => `${entry} as ${driverExport(entry)}`).join(', ')} } from "${driver}";`] : []),
     '@unmanaged class Nf {',
     '  // @ts-ignore: decorator',
     '  @inline process(device: i32, packet: usize, length: i32, now: i64): i32 { return nf_process(device, packet, length, now); }',

@@ -55,16 +55,67 @@ export const functionBody = (locals: [number, number][], instructions: number[])
  * its data would land in that memory. Sections follow the 8-byte header as id, LEB128 size, body.
  */
 export function hasDataSection(wasm: Uint8Array): boolean {
-  for (let at = 8; at < wasm.length; ) {
-    const id = wasm[at++]!;
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = wasm[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
+  return sectionsOf(wasm).some(({ id }) => id === SECTION_DATA);
+}
+
+const SECTION_DATA = 11;
+const LIMITS_WITH_MAXIMUM = 0x01;
+
+/** A memory's limits in pages, as a module declares them. */
+export interface MemoryLimits {
+  initial: number;
+  maximum?: number;
+}
+
+/**
+ * The limits of the memory `wasm` imports, or null if it imports none. What instantiates such a module creates
+ * the memory with exactly these limits, fresh: a memory as the module would have defined it itself.
+ */
+export function importedMemoryLimits(wasm: Uint8Array): MemoryLimits | null {
+  const imports = sectionsOf(wasm).find(({ id }) => id === SECTION.import);
+  if (!imports) return null;
+  const reader = { at: imports.start };
+  const next = () => readU32(wasm, reader);
+  for (let count = next(); count > 0; count--) {
+    for (let names = 0; names < 2; names++) {
+      const bytes = next();
+      reader.at += bytes;
     }
-    if (id === 11) return true;
-    at += size;
+    const kind = wasm[reader.at++]!;
+    if (kind === KIND.function) next();
+    else if (kind === KIND.table) {
+      reader.at++;
+      if (next() === LIMITS_WITH_MAXIMUM) next();
+      next();
+    } else if (kind === KIND.global) reader.at += 2;
+    else {
+      const flags = next();
+      const initial = next();
+      return flags === LIMITS_WITH_MAXIMUM ? { initial, maximum: next() } : { initial };
+    }
   }
-  return false;
+  return null;
+}
+
+/** The sections of a module: id and where its content starts. */
+function sectionsOf(wasm: Uint8Array): { id: number; start: number }[] {
+  const sections: { id: number; start: number }[] = [];
+  const reader = { at: MAGIC_AND_VERSION.length };
+  while (reader.at < wasm.length) {
+    const id = wasm[reader.at++]!;
+    const size = readU32(wasm, reader);
+    sections.push({ id, start: reader.at });
+    reader.at += size;
+  }
+  return sections;
+}
+
+function readU32(wasm: Uint8Array, reader: { at: number }): number {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (reader.at >= wasm.length) throw new Error('a LEB128 number runs past the end of the module');
+    const byte = wasm[reader.at++]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return value;
+  }
 }

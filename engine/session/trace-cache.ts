@@ -27,7 +27,7 @@ export function traceCacheFile(build: NfBuild, layers: Layers): string {
   // The manifest too: the binary's hash does not cover nf.json, whose config values the traces take as constants.
   const hash = createHash('sha256').update(`${FORMAT}\0${build.hash}\0${layers}\0${JSON.stringify(build.manifest)}\0`);
   // The stack's layers explore a stacked build, which the NF's hash does not cover: its sources and how it is built do.
-  for (const source of layers === 'nf' ? ENGINE_SOURCES : [...ENGINE_SOURCES, 'stack', 'toolchain/build.ts', 'toolchain/layer-calls.ts']) {
+  for (const source of layers === 'nf' ? ENGINE_SOURCES : [...ENGINE_SOURCES, 'stack', 'toolchain/build.ts', 'toolchain/layer-calls.ts', 'toolchain/layer-calls-io.ts']) {
     const path = join(PROJECT_ROOT, source);
     // Dot-files are temporary (a seeded variant being built), no part of the key.
     const files = path.endsWith('.ts') ? [path] : readdirSync(path).filter((f) => f.endsWith('.ts') && !f.startsWith('.')).sort().map((f) => join(path, f));

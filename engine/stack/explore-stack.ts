@@ -20,8 +20,8 @@ import { SourceMap } from '../wasm/sourcemap.ts';
 type StackOptions = NfOptions & { stacked?: NfBuild; framesPerPoll?: number };
 
 /** The stacked build's machine, with nf.json's config, libVig and `contracts` for its imports. */
-async function stackMachine(build: NfBuild, options: StackOptions, contracts: ContractTable) {
-  const stacked = options.stacked ?? (await buildStackedNf(build.dir));
+async function stackMachine(build: NfBuild, options: StackOptions, contracts: ContractTable, keepDriverCalls: boolean) {
+  const stacked = options.stacked ?? (await buildStackedNf(build.dir, { keepDriverCalls }));
   const module = decodeModule(stacked.wasm);
   const config = configImports(stacked.manifest);
   const machine = new Machine(module, {
@@ -38,12 +38,12 @@ async function stackMachine(build: NfBuild, options: StackOptions, contracts: Co
 
 /**
  * What a poll replaces: each function of the layer below by its contract. The build keeps them out of line
- * (toolchain/layer-calls.ts); were one inlined, the loop's calls of it could not be checked, so that is an error.
+ * (toolchain/layer-calls.ts, layer-calls-io.ts); were one inlined, the loop's calls of it could not be checked, so that is an error.
  */
 function layerCalls(module: WasmModule, machine: Machine, contracts: readonly (readonly [string, Contract])[]): Map<string, Contract> {
   const called = callsFrom(module, machine.functionIndex('stack_poll'));
   const inlined = contracts.filter(([name]) => !called.has(machine.functionIndex(name))).map(([name]) => name);
-  if (inlined.length > 0) throw new EngineError(`stack_poll never calls ${inlined.join(', ')}: the stack leaves ${inlined.length > 1 ? 'them' : 'it'} out, or the build inlined ${inlined.length > 1 ? 'them' : 'it'} (which toolchain/layer-calls.ts is there to prevent)`);
+  if (inlined.length > 0) throw new EngineError(`stack_poll never calls ${inlined.join(', ')}: the stack leaves ${inlined.length > 1 ? 'them' : 'it'} out, or the build inlined ${inlined.length > 1 ? 'them' : 'it'} (which toolchain/layer-calls.ts and layer-calls-io.ts are there to prevent)`);
   return new Map(contracts);
 }
 
@@ -55,10 +55,10 @@ function explorePollOnce(machine: Machine, solver: Solver, layout: Layout, repla
   }, solver);
 }
 
-/** The stack's poll explored over a stacked build (with `stacked`: a variant of it, for seeded bugs). */
+/** The stack's poll explored over the stacked build that runs (with `stacked`: a variant of it, for seeded bugs). */
 export async function explorePoll(build: NfBuild, options: StackOptions = {}): Promise<Exploration> {
   const model = stackModel(build.manifest, options.framesPerPoll);
-  const { machine, module, solver } = await stackMachine(build, options, model.contracts);
+  const { machine, module, solver } = await stackMachine(build, options, model.contracts, false);
   const { manifest } = build;
   const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init')];
   if (failed.length > 0) return failedStart(failed);
@@ -79,14 +79,15 @@ export async function explorePoll(build: NfBuild, options: StackOptions = {}): P
 }
 
 /**
- * `nf,io`'s poll: the I/O loop between nf_process's contract and the driver's (stack-models/driver-contract.ts).
- * nf_init and stack_init run first as for `full` (the driver's set-up grows memory over the device region, as
- * it does when the NF runs); the poll then calls the device only for the clock.
+ * `nf,io`'s poll: the I/O loop between nf_process's contract and the driver's (stack-models/driver-contract.ts),
+ * on the stacked build with the driver's calls kept (`stacked`, if given, must be one). nf_init and stack_init run
+ * first as for `full` (the driver's set-up grows memory over the device region, as it does when the NF runs); the
+ * poll then calls the device only for the clock.
  */
 export async function exploreIoLoop(build: NfBuild, options: StackOptions = {}): Promise<Exploration> {
   const model = ioLoopModel(build.manifest, options.framesPerPoll);
   const devices = stackModel(build.manifest);
-  const { machine, module, solver } = await stackMachine(build, options, devices.contracts);
+  const { machine, module, solver } = await stackMachine(build, options, devices.contracts, true);
   const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init', { layout: { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: devices.watch } })];
   if (failed.length > 0) return failedStart(failed);
   const replace = layerCalls(module, machine, [['nf_process', model.nfProcess], ...DRIVER_ENTRIES.map((entry) => [driverExport(entry), model.driver[entry]!] as const)]);

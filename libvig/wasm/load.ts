@@ -47,16 +47,25 @@ export interface WasmLibVig {
   attach(memory: WebAssembly.Memory): void;
 }
 
-/** A fresh run-time (no objects yet) for one NF instance. */
+/** A fresh run-time (no objects yet) for one NF instance, whose memory does not exist yet (the NF defines it). */
 export function wasmLibVig(module: WebAssembly.Module): WasmLibVig {
   const binding = lateBinding(LIBVIG_ABI);
   return {
     imports: binding.imports,
     attach(memory) {
-      const { exports } = new WebAssembly.Instance(module, { env: { memory }, host: { fail } });
-      for (const operation of OPERATIONS) binding.bind(operation, exports[operation]!);
+      const operations = wasmLibVigOn(module, memory);
+      for (const operation of OPERATIONS) binding.bind(operation, operations[operation]);
     },
   };
+}
+
+/**
+ * A fresh run-time on `memory`, for an NF that imports it: its operations are the NF's `libvig` imports
+ * themselves, one wasm-to-wasm call each, without late binding's `call_indirect` (about 2 ns a call, docs/PITFALLS.md).
+ */
+export function wasmLibVigOn(module: WebAssembly.Module, memory: WebAssembly.Memory): Record<LibVigImportName, WebAssembly.ExportValue> {
+  const { exports } = new WebAssembly.Instance(module, { env: { memory }, host: { fail } });
+  return Object.fromEntries(OPERATIONS.map((operation) => [operation, exports[operation]!])) as Record<LibVigImportName, WebAssembly.ExportValue>;
 }
 
 /** The import `fail` (failures.ts says what a, b, c and d are per reason): throws the JavaScript run-time's error. */

@@ -14,7 +14,7 @@ const nfDir = (name: string) => fileURLToPath(new URL(`../../nfs/${name}`, impor
 
 async function ioLoop(nf: string, stackVariant?: StackVariant) {
   const build = await buildNf(nfDir(nf));
-  return exploreIoLoop(build, stackVariant ? { stacked: await buildStackedNf(nfDir(nf), { stackVariant }) } : {});
+  return exploreIoLoop(build, stackVariant ? { stacked: await buildStackedNf(nfDir(nf), { stackVariant, keepDriverCalls: true }) } : {});
 }
 
 const shown = (violations: readonly Violation[]) => violations.map((v) => `${v.kind} at ${v.location}: ${v.message}`).join('\n');

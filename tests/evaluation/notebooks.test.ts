@@ -18,7 +18,8 @@ interface ReportTable { title: string; header: string[]; rows: unknown[][]; note
 interface PaperTable { columns: string[]; figures: Record<string, Record<string, { value: number | null; source: string | null }>> }
 interface PaperReference { nfs: Record<string, unknown>; setup: { source: string }; table3: PaperTable; table5: PaperTable }
 interface SeededBugEntry { id: string; nf: string; layer: string; bug: string; small: boolean; variant: { file?: string } }
-interface Report { tables: ReportTable[]; bugs: { id: string; caught_by: string | null; reproduced: boolean | null }[] }
+interface Spread { median: number; min: number; max: number }
+interface Report { tables: ReportTable[]; bugs: { id: string; caught_by: string | null; reproduced: boolean | null }[]; benchmarks: { nf: string; ratios: Record<string, Spread> }[] }
 
 const PAPER = resolve('notebooks/paper-evaluation.ipynb');
 const AUDIT = resolve('notebooks/operator-audit.ipynb');
@@ -133,9 +134,21 @@ test("Table 4 has a row for each seeded bug of the small run, the stack's caught
   }
 });
 
-test('Table 5 has the three implementations measured for every NF with baselines', () => {
-  const t = table(report(full), 'Table 5');
-  for (const value of column(t, 'verified .wasm Mpps (min-max)')) assert.match(String(value), /^\d+\.\d\d \(/);
+test("Table 5 has the three implementations measured for every NF with baselines, and the .wasm's ratio to each from the same run", () => {
+  const r = report(full);
+  const t = table(r, 'Table 5');
+  for (const label of ['verified .wasm', 'C twin', 'TypeScript']) {
+    for (const value of column(t, `${label} Mpps (min-max)`)) assert.match(String(value), /^\d+\.\d\d \(/, label);
+  }
+  for (const [id, label] of [['c', 'C twin'], ['typescript', 'TypeScript']] as const) {
+    const ratios = column(t, `verified .wasm / ${label} (min-max)`);
+    t.rows.forEach((row, at) => {
+      const measured = r.benchmarks.find((b) => b.nf === row[0])!.ratios[id]!;
+      const [median, min, max] = String(ratios[at]).match(/^(\d+\.\d\d) \((\d+\.\d\d)-(\d+\.\d\d)\)$/)!.slice(1).map(Number);
+      assert.deepEqual([median, min, max], [measured.median, measured.min, measured.max].map((x) => Number(x.toFixed(2))), `${row[0]} ${label}`);
+      assert.ok(min! <= median! && median! <= max!, `${row[0]} ${label}`);
+    });
+  }
 });
 
 test("the paper's columns of Tables 3 and 5 are paper-reference.json's, a null shown as not found, with their sources as notes", () => {

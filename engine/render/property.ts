@@ -9,8 +9,9 @@ import { plural, replayWords, shownPath } from './text.ts';
 export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
   if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(shownFiles(e))}`)].join('\n');
   if (result.verdict === 'error') return formatPropertyError(result.name, result.message);
-  const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (NF layers; ` +
-    `${plural(result.traces, 'trace')}, ${plural(result.specPaths, 'spec path')}, ${result.queries} queries, ${result.seconds.toFixed(2)} s)`;
+  // The spec is checked against nf_process's traces whatever the layers (the layers under it are proved by their own exploration).
+  const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (` +
+    `${plural(result.traces, 'trace')} of nf_process, ${plural(result.specPaths, 'spec path')}, ${result.queries} queries, ${result.seconds.toFixed(2)} s)`;
   const lines = [head, ...(result.noPacket && result.noPacket !== 'checked' ? [`  ${NO_PACKET_WORDS[result.noPacket]}`] : [])];
   for (const failure of result.failures) {
     const d = describeFailure(run, failure);

@@ -44,6 +44,8 @@ describe('--layers full runs the spec with a_packet_received false', () => {
     const failure = refutedWithoutPacket(result);
     assert.deepEqual(failure.failed, ['output devices (device 1)']);
     const text = formatPropertyResult(full.exploration, result);
+    // Under --layers full too, the spec's traces are nf_process's (the header once said "NF layers").
+    assert.match(text, /^idle_sends: FAILS on bridge \(\d+ traces of nf_process, \d+ spec paths, /);
     assert.match(text, /counterexample: an iteration of the stack that received no packet, time t0 = \d+ ns/);
     assert.match(text, /the NF: nothing sent: the NF was not called; the spec requires devices 1/);
     assert.match(text, /spec: idle_sends\.py:2:5/);

@@ -150,7 +150,9 @@ describe('bridge results in its words', () => {
 
   test('seeded never-expire: the entry on which NF and spec differ, and what each has; times from t0', async () => {
     const { text } = await seeded('never-expire', 'if (<i64>EXPIRATION_TIME <= now) emap_expire(dynEmap, now - <i64>EXPIRATION_TIME);', '', 'properties/table_updates.py');
-    assert.match(text, /after the packet: dyn_emap, key mac\("[0-9a-f:]{17}"\): the NF has it at index \d+, the spec no entry for it/);
+    // The entry is named by its key, or by its index when the solver's model (which a loaded machine's time limits
+    // change) leaves the key out of the difference: either way an entry, never only the count.
+    assert.match(text, /after the packet: dyn_emap, (key mac\("[0-9a-f:]{17}"\): the NF has it at index \d+, the spec no entry for it|index \d+: the NF has .*, the spec )/);
     assert.match(text, /after the packet: dyn_emap: the NF has (\d+) entr(y|ies), the spec (\d+)/);
     assert.match(text, /state before: dyn_emap holds mac\("[0-9a-f:]{17}"\) at index \d+, stamped t0( - [\d a-zµ]+)?\n/);
   });

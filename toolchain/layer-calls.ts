@@ -29,6 +29,6 @@ export function keepingCalls(patterns: readonly string[]) {
 
 /**
  * The build that runs and that `--layers full` verifies: only nf_process stays out of line; the driver's
- * per-packet functions go into the loop (7 ns a packet of calls on the nop, runtime/README.md).
+ * per-packet functions go into the loop (about 7 ns a packet on the nop, docs/PITFALLS.md).
  */
 export default keepingCalls([NF_ENTRY]);

@@ -4,10 +4,11 @@
 // module of a few dozen instructions needs no assembler at run time and stays synchronous.
 
 export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-export const SECTION = { type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10 };
+export const SECTION = { type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10, data: 11 };
 export const TYPE = { i32: 0x7f, i64: 0x7e, f64: 0x7c, funcref: 0x70, function: 0x60, emptyBlock: 0x40 };
 export const KIND = { function: 0x00, table: 0x01, memory: 0x02, global: 0x03 };
 export const LIMITS_WITHOUT_MAXIMUM = 0x00;
+export const LIMITS_WITH_MAXIMUM = 0x01;
 export const IMMUTABLE = 0x00;
 
 export const op = {
@@ -55,11 +56,8 @@ export const functionBody = (locals: [number, number][], instructions: number[])
  * its data would land in that memory. Sections follow the 8-byte header as id, LEB128 size, body.
  */
 export function hasDataSection(wasm: Uint8Array): boolean {
-  return sectionsOf(wasm).some(({ id }) => id === SECTION_DATA);
+  return sectionsOf(wasm).some(({ id }) => id === SECTION.data);
 }
-
-const SECTION_DATA = 11;
-const LIMITS_WITH_MAXIMUM = 0x01;
 
 /** A memory's limits in pages, as a module declares them. */
 export interface MemoryLimits {

@@ -2,12 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
-import { importedMemoryLimits } from '../../toolchain/wasm-encoding.ts';
 import { buildStackedNf, PROJECT_ROOT } from '../../toolchain/build.ts';
 import { compiledLibVig, loadNf } from '../../libvig/index.ts';
-import { functionType, KIND, MAGIC_AND_VERSION, name, section, SECTION, TYPE, u32, vector } from '../../toolchain/wasm-encoding.ts';
-
-const LIMITS_WITH_MAXIMUM = 0x01;
+import { functionType, importedMemoryLimits, KIND, LIMITS_WITH_MAXIMUM, LIMITS_WITHOUT_MAXIMUM, MAGIC_AND_VERSION, name, section, SECTION, TYPE, u32, vector } from '../../toolchain/wasm-encoding.ts';
 
 /** A module importing a function, a table with a maximum, a global and then `memory` (limit bytes as given). */
 function importing(memory: number[] | null): Uint8Array {
@@ -21,21 +18,21 @@ function importing(memory: number[] | null): Uint8Array {
 }
 
 test('the limits of an imported memory are read past imports of every other kind, with and without a maximum', () => {
-  assert.deepEqual(importedMemoryLimits(importing([0x00, ...u32(300)])), { initial: 300 });
+  assert.deepEqual(importedMemoryLimits(importing([LIMITS_WITHOUT_MAXIMUM, ...u32(300)])), { initial: 300 });
   assert.deepEqual(importedMemoryLimits(importing([LIMITS_WITH_MAXIMUM, ...u32(2), ...u32(60000)])), { initial: 2, maximum: 60000 });
   assert.equal(importedMemoryLimits(importing(null)), null);
   // The modules are valid: what is read is what V8 reads.
   assert.doesNotThrow(() => new WebAssembly.Module(importing([LIMITS_WITH_MAXIMUM, ...u32(2), ...u32(60000)])));
 });
 
-test('a stacked NF gets a fresh memory of the size it declares, the one it exports, and runs on the WebAssembly run-time', async () => {
+test('a stacked NF gets a memory from the loader, the one it exports, and runs on the WebAssembly run-time', async () => {
   const build = await buildStackedNf(join(PROJECT_ROOT, 'nfs', 'pol'));
   const limits = importedMemoryLimits(build.wasm);
   assert.ok(limits, 'the stacked build imports its memory');
   const module = new WebAssembly.Module(build.wasm);
-  // Without nf_init's growth: instantiate through loadNf, whose nf_init allocates in libVig's region only.
   const nf = loadNf({ ...build, module }, { device: deviceStubs(module) }, { libvig: await compiledLibVig() });
   assert.equal(nf.instance.exports.memory, nf.memory);
+  // At least the declared pages (V8 refuses fewer); nf_init has grown it over libVig's region since.
   assert.ok(nf.memory.buffer.byteLength >= limits.initial * 65536);
   assert.equal(nf.libvig, null, 'the JavaScript run-time is not used');
   // A frame too short for IPv4 is dropped; the run-time answered nf_init's allocations (else it would have thrown).

@@ -1,6 +1,6 @@
 // The device protocol's imports and registers as data for TypeScript: signatures, register names, the region's extent, and the ring and buffer arithmetic the verifier's rules and the replay's checker both read.
 import { type ImportSignature } from './libvig-abi.ts';
-import { BUFFER_BYTES, BUFFERS_OFFSET, DESCRIPTOR_BYTES, DEVICE_REGION_BASE, DEVICE_STRIDE } from './device.ts';
+import { BUFFER_BYTES, BUFFERS_OFFSET, DESCRIPTOR_BYTES, DEVICE_REGION_BASE, DEVICE_STRIDE, RX_RING_OFFSET } from './device.ts';
 
 /** The module the stack imports a device's registers and clock from. */
 export const DEVICE_MODULE = 'device';
@@ -33,6 +33,9 @@ export interface Ring {
 /** Device `d`'s part of the region. */
 export const devicePart = (d: number): number => DEVICE_REGION_BASE + d * DEVICE_STRIDE;
 export const descriptorAddress = (ring: Ring, i: number): number => ring.base + i * DESCRIPTOR_BYTES;
+/** Where the stack keeps device `d`'s RX descriptor `i` and its buffer (stack/driver.ts lays its rings out so). */
+export const rxDescriptorAt = (d: number, i: number): number => devicePart(d) + RX_RING_OFFSET + i * DESCRIPTOR_BYTES;
+export const rxBufferAt = (d: number, i: number): number => devicePart(d) + BUFFERS_OFFSET + i * BUFFER_BYTES;
 
 /** The device owns [HEAD, TAIL): how many, and whether it owns descriptor `i`. */
 export const ownedByDevice = (ring: Ring): number => (ring.size === 0 ? 0 : (ring.tail - ring.head + ring.size) % ring.size);

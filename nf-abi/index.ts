@@ -3,7 +3,7 @@
 // nf-abi/ imports it from here.
 export { tableImports, type TableImport } from './config-values.ts';
 export * as device from './device.ts';
-export { bufferAt, descriptorAddress, DEVICE_ABI, DEVICE_MODULE, type DeviceImportName, deviceOwns, devicePart, deviceRegionEnd, finishedForDriver, ownedByDevice, REGISTER_NAMES, type Ring, ringAt } from './device-abi.ts';
+export { bufferAt, descriptorAddress, DEVICE_ABI, DEVICE_MODULE, type DeviceImportName, deviceOwns, devicePart, deviceRegionEnd, finishedForDriver, ownedByDevice, REGISTER_NAMES, type Ring, ringAt, rxBufferAt, rxDescriptorAt } from './device-abi.ts';
 export { ipv4ChecksumValid, transportChecksumValid } from './checksum.ts';
 export * as frameLayout from './frame-layout.ts';
 export { decodeHeaders, type DecodedHeader, ETHER_LENGTH, ETHER_TYPE_IPV4, type FieldNotation, HEADER_FIELDS, type HeaderField, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IPV4_MIN_LENGTH, isProtocol, PROTOCOL_ALIASES, type Protocol, protocolNamed, PROTOCOLS, TCP_FLAGS, TCP_LENGTH, TCPUDP_LENGTH } from './headers.ts';

@@ -6,7 +6,7 @@
 // the frame it is delivering, with its length, and at the end have drained, flushed and refilled every device.
 // delivery.ts then checks nf_process's side and that what was sent is what nf_process asked for: the driver's
 // requests are recorded as the device model records the TX descriptors it is handed (`sent`).
-import { device as D, type Manifest, PACKET_BASE } from '../nf-abi/index.ts';
+import { device as D, type Manifest, PACKET_BASE, rxBufferAt, rxDescriptorAt } from '../nf-abi/index.ts';
 import * as T from '../engine/solver/term.ts';
 import type { Term } from '../engine/solver/term.ts';
 import type { Oracle } from '../engine/symbex/interpreter.ts';
@@ -14,7 +14,7 @@ import type { CallContext, Contract } from '../engine/symbex/import-contracts.ts
 import type { ExecutionState, Value } from '../engine/symbex/state.ts';
 import { isTerm, toTerm } from '../engine/symbex/values.ts';
 import { describeDeliveries } from './delivery.ts';
-import { devicePart, deviceState, fillReceived, type Received, setDeviceState } from './device-state.ts';
+import { deviceState, fillReceived, type Received, setDeviceState } from './device-state.ts';
 
 /** One device as the loop has used it this poll. */
 interface DeviceCalls {
@@ -52,9 +52,6 @@ function update(state: ExecutionState, calls: DriverCalls, d: number, change: Pa
   state.contractData.set(KEY, { ...calls, ...rest, devices: calls.devices.map((c, e) => (e === d ? { ...c, ...change } : c)) });
 }
 
-const rxDescriptor = (d: number, i: number) => devicePart(d) + D.RX_RING_OFFSET + i * D.DESCRIPTOR_BYTES;
-const rxBuffer = (d: number, i: number) => devicePart(d) + D.BUFFERS_OFFSET + i * D.BUFFER_BYTES;
-
 /**
  * A contract for each of the driver's entry points (toolchain/build.ts's DRIVER_ENTRIES, by their names in
  * stack/driver.ts), given `framesPerPoll`, the bound on frames the driver gives in one poll.
@@ -77,16 +74,18 @@ export function driverContracts(manifest: Manifest, framesPerPoll: number): Reco
     const calls = callsOf(state, devices);
     const own = calls.devices[d]!;
     if (!own.read) broken(context, devices, `asked for device ${d}'s next frame before reading how far it received (readReceived)`);
-    if (own.offered) return [rxDescriptor(d, own.offered.index)];
+    if (own.offered) return [rxDescriptorAt(d, own.offered.index)];
     if (own.drained || calls.frames >= framesPerPoll) return none(state, calls, d);
     const model = deviceState(state, devices);
     const some = T.variable(`device${d}.rx_next#${model.made}`, 1);
+    // One choice per call: a forked path re-runs the call and replays it, so the value is counted only after the
+    // choice (both sides then name it, and the frame after it, alike: a replay reads them by those names).
+    const chosen = oracle.choose(state, [T.eq(some, T.bv(0, 1)), T.eq(some, T.bv(1, 1))]);
     setDeviceState(state, { ...model, made: model.made + 1 });
-    // One choice per call: a forked path re-runs the call and replays it.
-    if (oracle.choose(state, [T.eq(some, T.bv(0, 1)), T.eq(some, T.bv(1, 1))]) === 0) return none(state, calls, d);
-    const at = rxDescriptor(d, own.next);
+    if (chosen === 0) return none(state, calls, d);
+    const at = rxDescriptorAt(d, own.next);
     const after = deviceState(state, devices);
-    const [name, frame] = fillReceived(state, d, own.next, at, rxBuffer(d, own.next), after.made);
+    const [name, frame] = fillReceived(state, d, own.next, at, rxBufferAt(d, own.next), after.made);
     setDeviceState(state, { ...after, made: after.made + 1, received: new Map([...after.received, [name, frame]]) });
     update(state, calls, d, { offered: frame, next: (own.next + 1) % D.STACK_RING_SIZE }, { frames: calls.frames + 1 });
     return [at];

@@ -11,7 +11,7 @@ import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, type NoPacketCheck, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
-import { isStackViolation, replayStackViolation } from './stack-replay.ts';
+import { isStackViolation, replayedLayers, replayStackViolation } from './stack-replay.ts';
 import { exploreCached } from './trace-cache.ts';
 import type { Layers } from '../stack/layers.ts';
 import { pollsWithoutPackets } from '../stack/explore-layers.ts';
@@ -59,7 +59,7 @@ export class VerificationSession {
     readonly exploration: NfExploration,
     readonly layers: Layers,
     private readonly solver: Solver,
-    /** The stacked build `--layers full` explored the poll over: its violations replay there. */
+    /** The stacked build `--layers full` or `nf,io` explored the poll over: its violations replay there. */
     private readonly stacked: NfBuild | null,
   ) {}
 
@@ -80,7 +80,7 @@ export class VerificationSession {
     }
     // Python starts while the NF is explored: property checks then time the spec side only.
     const [explored] = await Promise.all([exploration, specPython()]);
-    const stacked = layers === 'full' ? await buildStackedNf(dir, { variant: options.variant }) : null;
+    const stacked = layers === 'nf' ? null : await buildStackedNf(dir, { variant: options.variant, keepDriverCalls: layers === 'nf,io' });
     return new VerificationSession(dir, build, explored, layers, solver, stacked);
   }
 
@@ -136,7 +136,7 @@ export class VerificationSession {
   violations(): { violation: Violation; replay: Replay }[] {
     return [...this.exploration.initViolations, ...this.exploration.violations].map((violation) => ({
       violation,
-      replay: this.stacked && isStackViolation(violation) ? replayStackViolation(this.stacked, violation) : replayViolation(this.exploration, violation),
+      replay: this.stacked && this.layers !== 'nf' && isStackViolation(violation) ? replayStackViolation(this.stacked, violation, replayedLayers(this.layers)) : replayViolation(this.exploration, violation),
     }));
   }
 

@@ -39,14 +39,19 @@ export class DeliveryChecker {
 
   constructor(private readonly manifest: Manifest) {}
 
-  /** Checks a call of nf_process against the frames received; returns the frame it is. */
-  call(received: readonly ReceivedFrame[], device: number, packet: number, length: number, time: bigint, memory: Uint8Array): ReceivedFrame {
+  /**
+   * Checks a call of nf_process against the frames received; returns the frame it is. The verifier knows which
+   * descriptor's LENGTH the length came from; a run knows only the value, so the frame is `taken` (the one the loop
+   * last took from the driver, when the replay knows it) if its length is that, else a frame of that length from
+   * that device not yet delivered.
+   */
+  call(received: readonly ReceivedFrame[], device: number, packet: number, length: number, time: bigint, memory: Uint8Array, taken: ReceivedFrame | null = null): ReceivedFrame {
     const { devices, frame } = this.manifest;
     if (packet !== PACKET_BASE) throw new LoopBroken(`called nf_process with the frame at ${packet}, not at ${PACKET_BASE}`);
     if (device < 0 || device >= devices) throw new LoopBroken(`called nf_process with a device beyond the NF's ${devices}`);
     if (length < frame.min || length > frame.max) throw new LoopBroken(`called nf_process with a length outside nf.json's frame bounds [${frame.min}, ${frame.max}]`);
     const candidates = received.filter((r) => r.length === length);
-    const source = candidates.find((r) => r.device === device && !this.deliveries.some((d) => d.received === r)) ?? candidates.find((r) => r.device === device) ?? candidates[0];
+    const source = (taken?.length === length ? taken : null) ?? candidates.find((r) => r.device === device && !this.deliveries.some((d) => d.received === r)) ?? candidates.find((r) => r.device === device) ?? candidates[0];
     if (!source) throw new LoopBroken('called nf_process with a length that is no received frame\'s LENGTH');
     if (source.device !== device) throw new LoopBroken(`called nf_process with the frame of ${frameOf(source)} as if from another device`);
     const differs = firstDifference(memory.subarray(PACKET_BASE, PACKET_BASE + length), source.bytes);

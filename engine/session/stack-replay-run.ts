@@ -6,7 +6,9 @@
 // the same name (a value the model does not name is 0, as on the path). nf_process is the layer above, which the
 // verifier replaces by the NF layer's contract: here too it answers the model's result and frame. Binaryen's
 // `instrument-memory` pass gives the checker every load and store (the stack's code is otherwise the build's);
-// each call of nf_process and the poll's sends go through the loop's contract (stack-replay-delivery.ts).
+// each call of nf_process and the poll's sends go through the loop's contract (stack-replay-delivery.ts). Under
+// `nf,io` the driver's entry points are replaced the same way and answer as its contract did
+// (stack-replay-driver.ts), and the device is asked only for the clock in the poll.
 // Binaryen takes seconds to load: it loads only when a copy is not in .cache/stack-replay yet.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -15,20 +17,27 @@ import { fileURLToPath } from 'node:url';
 import type binaryenModule from 'assemblyscript/binaryen';
 import { descriptorAddress, device as D, DEVICE_MODULE, type DeviceImportName, type Manifest, ownedByDevice as owned, PACKET_BASE, type Ring } from '../../nf-abi/index.ts';
 import { loadNf } from '../../libvig/index.ts';
-import { PROJECT_ROOT } from '../../toolchain/build.ts';
+import { driverExport, type DriverEntry, PROJECT_ROOT } from '../../toolchain/build.ts';
 import type { Assignment } from '../solver/term.ts';
 import { DeliveryChecker, LoopBroken, type ReceivedFrame } from './stack-replay-delivery.ts';
+import { DriverReplay, type ModelValues } from './stack-replay-driver.ts';
 import { RuleBroken, RuleChecker } from './stack-replay-rules.ts';
 
 /** Where the explored poll started: right after stack_init, or after the warm-up that brings the rings to their wrap. */
 export type PollStart = 'initialised' | 'wrapping';
 
-export interface StackRunRequest {
+/**
+ * `full`: the stacked build that runs, its device scripted; `nf,io`: the build with the driver's entry points kept
+ * (toolchain's keepDriverCalls), which answer as the driver's contract did, giving up to `framesPerPoll` frames.
+ */
+export type ReplayedLayers = { layers: 'full' } | { layers: 'nf,io'; framesPerPoll: number };
+
+export type StackRunRequest = {
   kind: 'stack';
   nf: { hash: string; wasm: Uint8Array; manifest: Manifest };
   model: Assignment;
   start: PollStart;
-}
+} & ReplayedLayers;
 
 export type StackRunOutcome =
   /** The run broke a rule of the device protocol or the loop's contract; `during` says where (stack_init, the warm-up, the poll). */
@@ -40,8 +49,8 @@ export type StackRunOutcome =
 /** Marks NF code running (timed by the session's bound) or not, per stretch. */
 export type Stretch = (running: boolean) => void;
 
-/** The import the instrumented copy calls in place of nf_process's code. */
-const LAYER_ABOVE = { module: 'vigor_replay', name: 'nf_process' };
+/** The module of the imports the instrumented copy calls in place of the code of the layers around the one replayed. */
+const REPLAY_MODULE = 'vigor_replay';
 
 const instrumented = new Map<string, WebAssembly.Module>();
 
@@ -49,13 +58,13 @@ const instrumented = new Map<string, WebAssembly.Module>();
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'stack-replay');
 const RECIPE = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 16);
 
-/** The stacked build with nf_process's body a call of LAYER_ABOVE and every load and store reported. */
-async function instrumentedModule(nf: StackRunRequest['nf']): Promise<WebAssembly.Module> {
+/** The stacked build with the bodies of the `replaced` exports calls of REPLAY_MODULE's imports, and every load and store reported. */
+async function instrumentedModule(nf: StackRunRequest['nf'], replaced: readonly string[]): Promise<WebAssembly.Module> {
   let module = instrumented.get(nf.hash);
   if (module) return module;
   const file = join(CACHE_DIR, `${nf.hash}-${RECIPE}.wasm`);
   if (!existsSync(file)) {
-    const binary = instrument((await import('assemblyscript/binaryen')).default, nf.wasm);
+    const binary = instrument((await import('assemblyscript/binaryen')).default, nf.wasm, replaced);
     mkdirSync(CACHE_DIR, { recursive: true });
     const staging = `${file}.${process.pid}`;
     writeFileSync(staging, binary);
@@ -66,18 +75,19 @@ async function instrumentedModule(nf: StackRunRequest['nf']): Promise<WebAssembl
   return module;
 }
 
-function instrument(binaryen: typeof binaryenModule, wasm: Uint8Array): Uint8Array {
+function instrument(binaryen: typeof binaryenModule, wasm: Uint8Array, replaced: readonly string[]): Uint8Array {
   const copy = binaryen.readBinary(wasm);
   try {
     copy.setFeatures(binaryen.Features.All);
-    const exported = binaryen.getExportInfo(copy.getExport('nf_process')).value;
-    const entry = copy.getFunction(exported);
-    const { params, results } = binaryen.getFunctionInfo(entry);
-    copy.addFunctionImport('vigor$layer_above', LAYER_ABOVE.module, LAYER_ABOVE.name, params, results);
-    const operands = binaryen.expandType(params).map((type, i) => copy.local.get(i, type));
     // binaryen.js has `Function` on the namespace; its typings misplace it on Module instances.
     const functions = (binaryen as unknown as { Function: { setBody(func: binaryenModule.FunctionRef, body: binaryenModule.ExpressionRef): void } }).Function;
-    functions.setBody(entry, copy.call('vigor$layer_above', operands, results));
+    for (const name of replaced) {
+      const entry = copy.getFunction(binaryen.getExportInfo(copy.getExport(name)).value);
+      const { params, results } = binaryen.getFunctionInfo(entry);
+      copy.addFunctionImport(`vigor$${name}`, REPLAY_MODULE, name, params, results);
+      const operands = binaryen.expandType(params).map((type, i) => copy.local.get(i, type));
+      functions.setBody(entry, copy.call(`vigor$${name}`, operands, results));
+    }
     copy.runPasses(['instrument-memory']);
     return copy.emitBinary();
   } finally {
@@ -183,7 +193,7 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
       delivery.lastTime = time;
       return (d + 1) % devices;
     }
-    const source = delivery.call(received, d, packet, length, time, new Uint8Array(memory!.buffer));
+    const source = delivery.call(received, d, packet, length, time, new Uint8Array(memory!.buffer), driver?.taken);
     const count = made++;
     const output = Number(BigInt.asIntN(32, scalar(answers, `nf_output#${count}`)));
     const frame = Uint8Array.from({ length: manifest.frame.max }, (_, k) => arrayByte(answers, `nf_frame#${count}`, k));
@@ -218,13 +228,18 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     }
   };
   let stack: { stack_init(): void; stack_poll(): void } | null = null;
+  // `nf,io`: the driver's entry points answer from the same model, counting its values with the device's.
+  const values: ModelValues = { nextNumber: () => made++, scalar: (name) => scalar(answers, name), arrayByte: (name, k) => arrayByte(answers, name, k) };
+  const driver = request.layers === 'nf,io' ? new DriverReplay(manifest, request.framesPerPoll, values, () => new Uint8Array(memory!.buffer), received) : null;
+  const replaced: Record<string, (...args: never[]) => unknown> = { nf_process: layerAbove };
+  if (driver) for (const [entry, answer] of Object.entries(driver.entries())) replaced[driverExport(entry as DriverEntry)] = answer;
   let module: WebAssembly.Module;
   try {
-    module = await instrumentedModule(request.nf);
+    module = await instrumentedModule(request.nf, Object.keys(replaced));
   } catch (e) {
     return { kind: 'not-run', message: `the stacked .wasm could not be instrumented for the replay: ${(e as Error).message}` };
   }
-  const imports = { [DEVICE_MODULE]: device, env, [LAYER_ABOVE.module]: { [LAYER_ABOVE.name]: layerAbove } } as never;
+  const imports = { [DEVICE_MODULE]: device, env, [REPLAY_MODULE]: replaced } as never;
   const started = run('nf_init', () => {
     const nf = loadNf({ wasm: request.nf.wasm, manifest, module }, imports);
     memory = nf.memory;
@@ -233,7 +248,8 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
   if (started) return started;
   let polls = 0;
   const poll = (what: string) => run(what, () => {
-    watching = true;
+    // Under `nf,io` the device region is the driver contract's to keep (it has no rules of the device protocol).
+    watching = !driver;
     stack!.stack_poll();
     watching = false;
     polls++;
@@ -250,5 +266,9 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     checker.takeSent();
   }
   answers = request.model;
-  return poll('the poll') ?? run('the poll', () => delivery.checkSends(checker.takeSent(), new Uint8Array(memory!.buffer))) ?? { kind: 'kept', polls, devices: checker.describe() };
+  const afterPoll = () => {
+    driver?.checkEnd();
+    delivery.checkSends(driver ? driver.sent : checker.takeSent(), new Uint8Array(memory!.buffer));
+  };
+  return poll('the poll') ?? run('the poll', afterPoll) ?? { kind: 'kept', polls, devices: checker.describe() };
 }

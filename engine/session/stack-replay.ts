@@ -1,11 +1,11 @@
-// A stack counterexample (`--layers full`: a `device` or `delivery` violation) replayed on the stacked .wasm in V8, with a device scripted from its model.
+// A stack counterexample (`--layers full` or `nf,io`: a `device` or `delivery` violation) replayed on the stacked .wasm in V8, with a device (or the driver's contract) scripted from its model.
 import type { Manifest } from '../../nf-abi/index.ts';
 import { buildNf, buildStackedNf, type StackVariant } from '../../toolchain/build.ts';
-import { explorePoll } from '../stack/explore-stack.ts';
+import { DEFAULT_FRAMES_PER_POLL_IO, exploreIoLoop, explorePoll } from '../stack/explore-stack.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import type { Replay } from './replay.ts';
 import { REPLAY_BOUND_MS, runOnReplayThread } from './replay-thread.ts';
-import type { PollStart, StackRunOutcome } from './stack-replay-run.ts';
+import type { PollStart, ReplayedLayers, StackRunOutcome } from './stack-replay-run.ts';
 import { brokenRuleOf } from './stack-replay-rules.ts';
 
 /** Violations of the layers under the NF, found over the stacked build (engine/stack/explore-stack.ts). */
@@ -16,14 +16,20 @@ const STARTS: Record<PollStart, string> = {
   wrapping: 'the poll after a warm-up that brings the rings to their wrap',
 };
 
+/** How a layer's stack violations replay: `full` on the build that runs, `nf,io` on the build that keeps the driver's calls. */
+export function replayedLayers(layers: 'full' | 'nf,io'): ReplayedLayers {
+  return layers === 'full' ? { layers } : { layers, framesPerPoll: DEFAULT_FRAMES_PER_POLL_IO };
+}
+
 /**
  * A seeded stack bug verified: the poll explored over the NF's stacked build with one of the stack's files
- * patched (`--layers full`'s exploration of the stack), each violation replayed on that build.
+ * patched (`full`: the stack's exploration; `nf,io`: the I/O loop's over the driver's contract), each violation
+ * replayed on that build.
  */
-export async function verifyStackVariant(nfDir: string, stackVariant: StackVariant, watch: Watch = {}): Promise<{ violation: Violation; replay: Replay }[]> {
-  const stacked = await buildStackedNf(nfDir, { stackVariant });
-  const run = await explorePoll(await buildNf(nfDir), { stacked, ...watch });
-  return run.violations.map((violation) => ({ violation, replay: isStackViolation(violation) ? replayStackViolation(stacked, violation) : { reproduced: false, observed: 'not replayed: a violation of the stacked build\'s set-up, not of the device protocol' } }));
+export async function verifyStackVariant(nfDir: string, stackVariant: StackVariant, watch: Watch = {}, layers: 'full' | 'nf,io' = 'full'): Promise<{ violation: Violation; replay: Replay }[]> {
+  const stacked = await buildStackedNf(nfDir, { stackVariant, keepDriverCalls: layers === 'nf,io' });
+  const run = await (layers === 'full' ? explorePoll : exploreIoLoop)(await buildNf(nfDir), { stacked, ...watch });
+  return run.violations.map((violation) => ({ violation, replay: isStackViolation(violation) ? replayStackViolation(stacked, violation, replayedLayers(layers)) : { reproduced: false, observed: `not replayed: a stack replay reproduces a broken device rule or loop contract, and this is a ${violation.kind} violation` } }));
 }
 
 /**
@@ -45,32 +51,38 @@ function claimOf(kind: 'device' | 'delivery', message: string): string | null {
  * run breaks the same rule at the same register or descriptor (`device`), or the loop does what the violation
  * says (`delivery`).
  */
-export function replayStackViolation(stacked: { hash: string; wasm: Uint8Array; manifest: Manifest }, violation: Violation): Replay {
+export function replayStackViolation(stacked: { hash: string; wasm: Uint8Array; manifest: Manifest }, violation: Violation, replayed: ReplayedLayers = { layers: 'full' }): Replay {
   const kind = violation.kind === 'delivery' ? 'delivery' : 'device';
   const claimed = claimOf(kind, violation.message);
   if (!claimed) return { reproduced: false, observed: `the violation is worded as no rule of the device protocol or the I/O loop's contract, so a replay has nothing to compare: ${violation.message}` };
   const tried: string[] = [];
-  for (const start of Object.keys(STARTS) as PollStart[]) {
-    const result = runOnReplayThread({ kind: 'stack', nf: { hash: stacked.hash, wasm: stacked.wasm, manifest: stacked.manifest }, model: violation.model, start });
+  // `nf,io` explores one poll, right after stack_init (the driver's contract models no rings to wrap).
+  const starts = replayed.layers === 'full' ? (Object.keys(STARTS) as PollStart[]) : ['initialised' as const];
+  for (const start of starts) {
+    const result = runOnReplayThread({ kind: 'stack', nf: { hash: stacked.hash, wasm: stacked.wasm, manifest: stacked.manifest }, model: violation.model, start, ...replayed });
     if (result.kind === 'timed-out') {
       tried.push(result.runningNf ? `from ${STARTS[start]}, the stack did not return within ${REPLAY_BOUND_MS / 1000} s and was stopped` : `from ${STARTS[start]}, the replay's own work took over ${result.ms / 1000} s`);
       continue;
     }
     const outcome = result.answer;
     if (outcome.kind === 'broken') {
-      const words = `on the stacked .wasm, with a device scripted from the counterexample, in ${outcome.during === 'the poll' ? STARTS[start] : outcome.during}: ${outcome.message}; ${outcome.devices}`;
+      const words = replayed.layers === 'full'
+        ? `on the stacked .wasm, with a device scripted from the counterexample, in ${outcome.during === 'the poll' ? STARTS[start] : outcome.during}: ${outcome.message}; ${outcome.devices}`
+        : `on the stacked .wasm that keeps the driver's calls, the driver's entry points answering from the counterexample, in ${outcome.during === 'the poll' ? STARTS[start] : outcome.during}: ${outcome.message}`;
       if (outcome.violation === kind && claimOf(kind, outcome.message) === claimed) return { reproduced: true, observed: words };
       tried.push(`${words} (the violation: ${claimed})`);
       continue;
     }
-    tried.push(`from ${STARTS[start]}, ${outcomeWords(outcome)}`);
+    tried.push(`from ${STARTS[start]}, ${outcomeWords(outcome, replayed.layers)}`);
   }
   return { reproduced: false, observed: tried.join('; ') };
 }
 
-function outcomeWords(outcome: Exclude<StackRunOutcome, { kind: 'broken' }>): string {
+function outcomeWords(outcome: Exclude<StackRunOutcome, { kind: 'broken' }>, layers: ReplayedLayers['layers']): string {
   switch (outcome.kind) {
-    case 'kept': return `the stack kept every rule of the device protocol through ${outcome.polls} poll(s) (${outcome.devices})`;
+    case 'kept': return layers === 'full'
+      ? `the stack kept every rule of the device protocol through ${outcome.polls} poll(s) (${outcome.devices})`
+      : 'the I/O loop kept its contracts with the driver and with nf_process through the poll';
     case 'stopped': return `the stacked .wasm stopped in ${outcome.during}: ${outcome.message}`;
     case 'not-run': return outcome.message;
   }

@@ -4,6 +4,8 @@
 import { device, PACKET_BASE } from '../../nf-abi/index.ts';
 import { buildStackedNf, DRIVER_ENTRIES, driverExport, type NfBuild } from '../../toolchain/build.ts';
 import { deviceState, ioLoopModel, setDeviceState, stackModel } from '../../stack-models/index.ts';
+
+export { DEFAULT_FRAMES_PER_POLL_IO } from '../../stack-models/index.ts';
 import { libvigContracts, startPacket } from '../contracts/index.ts';
 import { exploreNf, type NfExploration, type NfOptions } from '../nf/explore-nf.ts';
 import { abortContract, configImports } from '../nf/host-contracts.ts';

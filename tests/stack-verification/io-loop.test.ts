@@ -1,10 +1,12 @@
 // `--layers nf,io`: the I/O loop between nf_process's contract and the driver's holds for the NFs, each seeded loop
 // bug (a temporary variant of stack/io-loop.ts) is rejected with a counterexample in the loop's terms (device,
-// length, stamp, time, what nf_process returned, what was sent), an equivalent loop holds, and users reach it.
+// length, stamp, time, what nf_process returned, what was sent) whose replay on the build breaks the same rule, an
+// equivalent loop holds, and users reach it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { exploreIoLoop } from '../../engine/stack/explore-stack.ts';
+import { replayedLayers, replayStackViolation, verifyStackVariant } from '../../engine/session/stack-replay.ts';
 import type { Violation } from '../../engine/symbex/violations.ts';
 import { plotFigure, type VerificationRecord } from '../../kernel/verification/plot.ts';
 import { buildNf, buildStackedNf, type StackVariant } from '../../toolchain/build.ts';
@@ -80,13 +82,25 @@ const BUGS: { bug: string; variant: StackVariant; says: RegExp }[] = [
   },
 ];
 
-describe('seeded I/O-loop bugs are rejected in the loop\'s terms', () => {
+describe('seeded I/O-loop bugs are rejected in the loop\'s terms, and the counterexample replays on the build', () => {
   for (const { bug, variant, says } of BUGS) {
     test(bug, async () => {
-      const run = await ioLoop('nop', variant);
-      assert.ok(run.violations.some((v) => v.kind === 'delivery' && says.test(v.message)), `expected ${says}, got:\n${shown(run.violations).slice(0, 3000)}`);
+      const results = await verifyStackVariant(nfDir('nop'), variant, {}, 'nf,io');
+      const found = results.filter(({ violation }) => violation.kind === 'delivery' && says.test(violation.message));
+      assert.ok(found.length > 0, `expected ${says}, got:\n${shown(results.map((r) => r.violation)).slice(0, 3000)}`);
+      // The replay runs the loop's own code, the driver's entry points answering from the model, and breaks the same rule.
+      const claim = found[0]!.violation.message.split(';')[0]!;
+      assert.ok(found[0]!.replay.reproduced, `${claim}: ${found[0]!.replay.observed}`);
+      assert.ok(found[0]!.replay.observed.includes(`: ${claim}`), found[0]!.replay.observed);
     });
   }
+});
+
+test('an nf,io replay does not reproduce what the loop did not do: the same counterexample on the loop as it is', async () => {
+  const [{ violation }] = (await verifyStackVariant(nfDir('nop'), BUGS[0]!.variant, {}, 'nf,io')).filter((r) => r.violation.kind === 'delivery');
+  const replay = replayStackViolation(await buildStackedNf(nfDir('nop'), { keepDriverCalls: true }), violation!, replayedLayers('nf,io'));
+  assert.equal(replay.reproduced, false, replay.observed);
+  assert.match(replay.observed, /the I\/O loop kept its contracts with the driver and with nf_process through the poll/);
 });
 
 test('an equivalent loop holds: the time rule and the result\'s cases written otherwise', async () => {

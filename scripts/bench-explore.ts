@@ -48,7 +48,7 @@ const rows = await Promise.all(checkouts.flatMap((checkout) => subjects.map(asyn
   checkout, label,
   build: await checkout.build(join(checkout.root, dir)),
   traces: 0, queries: 0, checks: 0, modelHits: undefined as number | undefined, instructions: 0,
-  seconds: [] as number[], solver: [] as number[], allChecks: [] as number[], perQuery: [] as number[],
+  seconds: [] as number[], solver: [] as number[], allChecks: [] as number[], perQuery: [] as number[], typicalQuery: [] as number[],
 }))));
 for (let i = 0; i < REPETITIONS; i++) {
   for (const row of rows) {
@@ -59,6 +59,9 @@ for (let i = 0; i < REPETITIONS; i++) {
     row.solver.push(run.figures.solverSeconds);
     row.allChecks.push(solver.figures.seconds);
     if (run.figures.queries > 0) row.perQuery.push((run.figures.solverSeconds * 1000) / run.figures.queries);
+    // Older engines do not report the median query.
+    const typical = (run.figures as { medianQuerySeconds?: number }).medianQuerySeconds;
+    if (typical !== undefined && run.figures.queries > 0) row.typicalQuery.push(typical * 1000);
     Object.assign(row, { traces: run.traces.length, queries: run.figures.queries, checks: solver.figures.queries, modelHits: solver.figures.modelHits, instructions: run.figures.instructions });
   }
 }
@@ -67,12 +70,15 @@ console.log(`exploration of nf_process (${REPETITIONS} runs each, fresh solver p
 console.log('  queries: Z3 checks while exploring; all checks: with the well-formed and carried-state checks after it;');
 console.log('  model hits: forks whose other side a known model already satisfied (no Z3 call; "-": that engine has none).');
 console.log('  solver s: Z3 time of the queries; all checks s: of all checks (the rest of total s is the engine\'s own work).');
+console.log('  ms/query: the queries\' mean; median query: the typical one (a few arithmetic-heavy queries, such as the parser\'s');
+console.log('  sum of IPv4 options, weigh on the mean).');
 for (const checkout of checkouts) {
   if (checkouts.length > 1) console.log(`${checkout.label}:`);
-  console.log('NF'.padEnd(18), 'traces'.padStart(7), 'queries'.padStart(8), 'all checks'.padStart(11), 'model hits'.padStart(11), 'instr.'.padStart(8), 'total s'.padStart(22), 'solver s'.padStart(22), 'all checks s'.padStart(22), 'ms/query'.padStart(20));
+  console.log('NF'.padEnd(18), 'traces'.padStart(7), 'queries'.padStart(8), 'all checks'.padStart(11), 'model hits'.padStart(11), 'instr.'.padStart(8), 'total s'.padStart(22), 'solver s'.padStart(22), 'all checks s'.padStart(22), 'ms/query'.padStart(20), 'median query ms'.padStart(20));
   for (const r of rows.filter((row) => row.checkout === checkout)) {
     const perQuery = r.perQuery.length > 0 ? range(r.perQuery, 2) : '-';
-    console.log(r.label.padEnd(18), String(r.traces).padStart(7), String(r.queries).padStart(8), String(r.checks).padStart(11), String(r.modelHits ?? '-').padStart(11), String(r.instructions).padStart(8), range(r.seconds, 3).padStart(22), range(r.solver, 3).padStart(22), range(r.allChecks, 3).padStart(22), perQuery.padStart(20));
+    const typical = r.typicalQuery.length > 0 ? range(r.typicalQuery, 2) : '-';
+    console.log(r.label.padEnd(18), String(r.traces).padStart(7), String(r.queries).padStart(8), String(r.checks).padStart(11), String(r.modelHits ?? '-').padStart(11), String(r.instructions).padStart(8), range(r.seconds, 3).padStart(22), range(r.solver, 3).padStart(22), range(r.allChecks, 3).padStart(22), perQuery.padStart(20), typical.padStart(20));
   }
 }
 const row = (checkout: Checkout, label: string) => rows.find((r) => r.checkout === checkout && r.label === label)!;

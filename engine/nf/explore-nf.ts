@@ -68,7 +68,7 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
   const { machine, initViolations } = nfMachine(build, options);
   const empty: Exploration = {
     traces: [], violations: [],
-    figures: { paths: 0, traces: 0, violations: 0, instructions: 0, queries: 0, cacheHits: 0, solverSeconds: 0, seconds: 0 },
+    figures: { paths: 0, traces: 0, violations: 0, instructions: 0, queries: 0, cacheHits: 0, solverSeconds: 0, medianQuerySeconds: 0, seconds: 0 },
   };
   if (initViolations.length > 0) return { ...empty, build, initViolations, objects: [] };
   const solver = options.solver ?? (await Solver.create());

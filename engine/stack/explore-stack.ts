@@ -111,7 +111,7 @@ function callsFrom(module: WasmModule, entry: number): Set<number> {
   return reached;
 }
 
-const NO_FIGURES = { paths: 0, traces: 0, violations: 0, instructions: 0, queries: 0, cacheHits: 0, solverSeconds: 0, seconds: 0 };
+const NO_FIGURES = { paths: 0, traces: 0, violations: 0, instructions: 0, queries: 0, cacheHits: 0, solverSeconds: 0, medianQuerySeconds: 0, seconds: 0 };
 
 const FIGURES = ['paths', 'traces', 'violations', 'instructions', 'queries', 'cacheHits', 'solverSeconds', 'seconds'] as const;
 

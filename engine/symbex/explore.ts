@@ -33,6 +33,8 @@ export interface ExplorationFigures {
   queries: number;
   cacheHits: number;
   solverSeconds: number;
+  /** The median query's time (0: none): the typical query, where a few hard ones weigh on the mean. */
+  medianQuerySeconds: number;
   seconds: number;
 }
 
@@ -126,7 +128,7 @@ export class Machine {
     if (setup.trackAccesses) state.accesses = AccessLog.create();
     setup.prepare?.(state);
     explorer.interpreter.enter(state, this.functionIndex(entry), args);
-    const before = solver ? { ...solver.figures } : null;
+    const before = solver ? { ...solver.figures, timed: solver.figures.timings.length } : null;
     explorer.exploreFrom(state);
     const figures: ExplorationFigures = {
       paths: explorer.traces.length + explorer.violations.length,
@@ -136,6 +138,7 @@ export class Machine {
       queries: solver ? solver.figures.queries - before!.queries : 0,
       cacheHits: solver ? solver.figures.cacheHits - before!.cacheHits : 0,
       solverSeconds: solver ? solver.figures.seconds - before!.seconds : 0,
+      medianQuerySeconds: solver ? medianOf(solver.figures.timings.slice(before!.timed)) : 0,
       seconds: (performance.now() - started) / 1000,
     };
     return { traces: explorer.traces, violations: explorer.violations, figures };
@@ -360,3 +363,5 @@ class Explorer implements Oracle {
     };
   }
 }
+
+const medianOf = (values: number[]): number => (values.length === 0 ? 0 : [...values].sort((a, b) => a - b)[values.length >> 1]!);

@@ -13,6 +13,7 @@ import type { ExecutionState, Value } from '../engine/symbex/state.ts';
 import { toTerm } from '../engine/symbex/values.ts';
 import { deviceState, type DeviceModelState, type Received, setDeviceState } from './device-state.ts';
 import { describeDevices } from './driver-rules.ts';
+import { modelNames, receivedOf } from './model-names.ts';
 
 /** One call of nf_process on a path: what it was given and what the contract made its result. */
 interface Delivery {
@@ -59,11 +60,11 @@ export function nfProcessContract(manifest: Manifest, options: { noDevice?: bool
     must(at, T.eq(t, handedTime(at, received.stamp, model)), 'called nf_process with a time other than its stamp capped at the clock and raised to the previous frame\'s time');
     // Any result the NF layer allows (output-range.ts proves nf_process returns no other): one path each.
     const results = [DROP >>> 0, FLOOD >>> 0, ...Array.from({ length: manifest.devices + (options.noDevice ? 1 : 0) }, (_, e) => e)];
-    const chosen = T.variable(`nf_output#${model.made}`, 32);
+    const chosen = T.variable(modelNames.nfOutput(model.made), 32);
     const cases = results.map((r) => T.eq(chosen, T.bv(r, 32)));
     oracle.assume(state, [T.or(...cases)]);
     const output = T.bv(results[oracle.choose(state, cases)]!, 32);
-    const frame = T.arrayVariable(`nf_frame#${model.made}`);
+    const frame = T.arrayVariable(modelNames.nfFrame(model.made));
     setDeviceState(state, { ...model, made: model.made + 1, lastTime: t });
     for (let k = 0; k < manifest.frame.max; k++) state.memory.write(PACKET_BASE + k, T.select(frame, T.bv(k, 32)));
     state.contractData.set(KEY, [...earlier, { device: d, length: n, time: t, received, output, frame }]);
@@ -90,8 +91,8 @@ function handedTime(at: At, stamp: Term, model: DeviceModelState): Term {
  */
 function receivedFrame(at: At, device: Term, length: Term, max: number): Received {
   // The frame is the one whose descriptor's LENGTH the length was read from (their names share descriptor and number).
-  const names = T.variablesOf([length]).map((v) => /^(device\d+\.rx\[\d+\])\.length#(\d+)$/.exec(v.name)).filter((m) => m !== null);
-  const source = names.length === 1 ? T.arrayVariable(`${names[0]![1]}.frame#${names[0]![2]}`) : null;
+  const names = T.variablesOf([length]).map((v) => receivedOf(v.name)).filter((r) => r !== null && r.field === 'length');
+  const source = names.length === 1 ? T.arrayVariable(modelNames.received(names[0]!.d, names[0]!.i, 'frame', names[0]!.n)) : null;
   const received = source ? deviceState(at.state, at.devices).received.get(source.name) : undefined;
   if (!source || !received) return broken(at, 'called nf_process with a length that is no received frame\'s LENGTH');
   must(at, T.eq(device, T.bv(received.device, 32)), `called nf_process with the frame of RX descriptor ${received.index} of device ${received.device} as if from another device`);

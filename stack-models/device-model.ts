@@ -9,6 +9,7 @@ import { isTerm } from '../engine/symbex/values.ts';
 import type { ExecutionState } from '../engine/symbex/state.ts';
 import { checkRegisterWrite, type DriverRules } from './driver-rules.ts';
 import { deviceState, type DeviceModelState, descriptorAddress, fillReceived, isTime, ownedByDevice, readWord, type Received, type Ring, setDeviceState, withDevice, writeWord } from './device-state.ts';
+import { modelNames } from './model-names.ts';
 
 export interface DeviceModelOptions {
   devices: number;
@@ -53,7 +54,7 @@ export function clockContract(devices: number): Contract {
   return ({ state, oracle }) => {
     const model = deviceState(state, devices);
     if (model.mode === 'warm-up') return [0n];
-    const time = T.variable(`now#${model.made}`, 64);
+    const time = T.variable(modelNames.now(model.made), 64);
     setDeviceState(state, { ...model, made: model.made + 1, clock: time });
     oracle.assume(state, [isTime(time)]);
     return [time];
@@ -68,9 +69,9 @@ function finish(state: ExecutionState, oracle: CallContext['oracle'], model: Dev
   const ring = model.devices[d]![direction];
   const most = Math.max(0, Math.min(bound, ownedByDevice(ring)));
   let made = model.made;
-  const count = T.variable(`device${d}.${direction}_finished#${made++}`, 32);
+  const count = T.variable(modelNames.finished(d, direction, made++), 32);
   // A device sets DONE before it moves HEAD: for RX, the next descriptor it owns may already be done too.
-  const early = T.variable(`device${d}.${direction}_done_early#${made++}`, 1);
+  const early = T.variable(modelNames.doneEarly(d, direction, made++), 1);
   const cases: { finished: number; early: boolean; holds: Term }[] = [];
   for (let k = 0; k <= most; k++) {
     const counted = T.eq(count, T.bv(k, 32));

@@ -5,6 +5,7 @@ import * as T from '../engine/solver/term.ts';
 import type { Term } from '../engine/solver/term.ts';
 import type { Byte } from '../engine/symbex/memory.ts';
 import type { ExecutionState } from '../engine/symbex/state.ts';
+import { modelNames } from './model-names.ts';
 
 export { deviceOwns, descriptorAddress, devicePart, finishedForDriver, ownedByDevice, type Ring } from '../nf-abi/index.ts';
 
@@ -93,15 +94,14 @@ export function writeWord(state: ExecutionState, address: number, bytes: number,
  * STAMP (a time), ERROR bit and bytes, DONE set. Returns the frame, named by its bytes' array.
  */
 export function fillReceived(state: ExecutionState, d: number, i: number, at: number, buffer: number, made: number): [string, Received] {
-  const name = `device${d}.rx[${i}]`;
-  const error = T.variable(`${name}.error#${made}`, 1);
-  const length = T.variable(`${name}.length#${made}`, 16);
+  const error = T.variable(modelNames.received(d, i, 'error', made), 1);
+  const length = T.variable(modelNames.received(d, i, 'length', made), 16);
   writeWord(state, at + D.DESCRIPTOR_LENGTH, 2, length);
   writeWord(state, at + D.DESCRIPTOR_STATUS, 2, T.concat(T.bv(0, 14), T.concat(error, T.bv(D.STATUS_DONE, 1))));
-  const stamp = T.variable(`${name}.stamp#${made}`, 64);
+  const stamp = T.variable(modelNames.received(d, i, 'stamp', made), 64);
   state.pathCondition.push(isTime(stamp));
   writeWord(state, at + D.DESCRIPTOR_STAMP, 8, stamp);
-  const frame = T.arrayVariable(`${name}.frame#${made}`);
+  const frame = T.arrayVariable(modelNames.received(d, i, 'frame', made));
   for (let k = 0; k < D.BUFFER_BYTES; k++) state.memory.write(buffer + k, T.select(frame, T.bv(k, 32)));
   return [frame.name, { device: d, index: i, buffer, length, stamp, error }];
 }

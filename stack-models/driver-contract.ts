@@ -15,6 +15,7 @@ import type { ExecutionState, Value } from '../engine/symbex/state.ts';
 import { isTerm, toTerm } from '../engine/symbex/values.ts';
 import { describeDeliveries } from './delivery.ts';
 import { deviceState, fillReceived, type Received, setDeviceState } from './device-state.ts';
+import { modelNames } from './model-names.ts';
 
 /** One device as the loop has used it this poll. */
 interface DeviceCalls {
@@ -77,7 +78,7 @@ export function driverContracts(manifest: Manifest, framesPerPoll: number): Reco
     if (own.offered) return [rxDescriptorAt(d, own.offered.index)];
     if (own.drained || calls.frames >= framesPerPoll) return none(state, calls, d);
     const model = deviceState(state, devices);
-    const some = T.variable(`device${d}.rx_next#${model.made}`, 1);
+    const some = T.variable(modelNames.rxNext(d, model.made), 1);
     // One choice per call: a forked path re-runs the call and replays it, so the value is counted only after the
     // choice (both sides then name it, and the frame after it, alike: a replay reads them by those names).
     const chosen = oracle.choose(state, [T.eq(some, T.bv(0, 1)), T.eq(some, T.bv(1, 1))]);

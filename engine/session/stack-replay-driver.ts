@@ -7,6 +7,7 @@
 import { device as D, type Manifest, PACKET_BASE, rxBufferAt, rxDescriptorAt } from '../../nf-abi/index.ts';
 import type { DriverEntry } from '../../toolchain/build.ts';
 import { LoopBroken, type ReceivedFrame } from './stack-replay-delivery.ts';
+import { modelNames } from '../../stack-models/model-names.ts';
 import type { Sent } from './stack-replay-rules.ts';
 
 /** What the replay's model answers: fresh values by name, numbered as the path numbered them. */
@@ -83,7 +84,7 @@ export class DriverReplay {
     const own = this.own(d, 'nextReceived');
     if (!own.read) broken(`asked for device ${d}'s next frame before reading how far it received (readReceived)`);
     if (own.offered) return rxDescriptorAt(d, own.offered.index);
-    if (own.drained || this.frames >= this.framesPerPoll || this.values.scalar(`device${d}.rx_next#${this.values.nextNumber()}`) === 0n) {
+    if (own.drained || this.frames >= this.framesPerPoll || this.values.scalar(modelNames.rxNext(d, this.values.nextNumber())) === 0n) {
       own.drained = true;
       return 0;
     }
@@ -97,11 +98,10 @@ export class DriverReplay {
   /** RX descriptor `i` of device `d` and its buffer as the model has them (device-state.ts: fillReceived). */
   private fill(d: number, i: number): ReceivedFrame {
     const number = this.values.nextNumber();
-    const name = `device${d}.rx[${i}]`;
-    const length = Number(this.values.scalar(`${name}.length#${number}`) & 0xffffn);
-    const error = this.values.scalar(`${name}.error#${number}`) !== 0n;
-    const stamp = BigInt.asIntN(64, this.values.scalar(`${name}.stamp#${number}`));
-    const bytes = Uint8Array.from({ length: D.BUFFER_BYTES }, (_, k) => this.values.arrayByte(`${name}.frame#${number}`, k));
+    const length = Number(this.values.scalar(modelNames.received(d, i, 'length', number)) & 0xffffn);
+    const error = this.values.scalar(modelNames.received(d, i, 'error', number)) !== 0n;
+    const stamp = BigInt.asIntN(64, this.values.scalar(modelNames.received(d, i, 'stamp', number)));
+    const bytes = Uint8Array.from({ length: D.BUFFER_BYTES }, (_, k) => this.values.arrayByte(modelNames.received(d, i, 'frame', number), k));
     const at = rxDescriptorAt(d, i);
     const view = new DataView(this.memory().buffer);
     view.setUint16(at + D.DESCRIPTOR_LENGTH, length, true);

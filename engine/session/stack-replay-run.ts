@@ -21,6 +21,7 @@ import { driverExport, type DriverEntry, PROJECT_ROOT } from '../../toolchain/bu
 import type { Assignment } from '../solver/term.ts';
 import { DeliveryChecker, LoopBroken, type ReceivedFrame } from './stack-replay-delivery.ts';
 import { DriverReplay, type ModelValues } from './stack-replay-driver.ts';
+import { modelNames } from '../../stack-models/model-names.ts';
 import { RuleBroken, RuleChecker } from './stack-replay-rules.ts';
 
 /** Where the explored poll started: right after stack_init, or after the warm-up that brings the rings to their wrap. */
@@ -125,8 +126,8 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
   /** The device finishes some of its descriptors (device-model.ts: finish): as many as the model says. */
   const finish = (d: number, direction: 'rx' | 'tx'): number => {
     const ring = checker.registers[d]![direction];
-    const finished = Number(scalar(answers, `device${d}.${direction}_finished#${made++}`));
-    const early = scalar(answers, `device${d}.${direction}_done_early#${made++}`) === 1n;
+    const finished = Number(scalar(answers, modelNames.finished(d, direction, made++)));
+    const early = scalar(answers, modelNames.doneEarly(d, direction, made++)) === 1n;
     for (let k = 0; k < finished; k++) complete(d, direction, ring, (ring.head + k) % ring.size);
     if (ring.size > 0) ring.head = (ring.head + finished) % ring.size;
     if (early) complete(d, direction, ring, ring.head);
@@ -138,13 +139,12 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     const status = v.getUint16(at + D.DESCRIPTOR_STATUS, true);
     if ((status & D.STATUS_DONE) !== 0) return;
     if (direction === 'tx') return v.setUint16(at + D.DESCRIPTOR_STATUS, status | D.STATUS_DONE, true);
-    const name = `device${d}.rx[${i}]`;
-    const error = Number(scalar(answers, `${name}.error#${made}`));
-    v.setUint16(at + D.DESCRIPTOR_LENGTH, Number(scalar(answers, `${name}.length#${made}`)), true);
+    const error = Number(scalar(answers, modelNames.received(d, i, 'error', made)));
+    v.setUint16(at + D.DESCRIPTOR_LENGTH, Number(scalar(answers, modelNames.received(d, i, 'length', made))), true);
     v.setUint16(at + D.DESCRIPTOR_STATUS, (error << 1) | D.STATUS_DONE, true);
-    v.setBigInt64(at + D.DESCRIPTOR_STAMP, BigInt.asIntN(64, scalar(answers, `${name}.stamp#${made}`)), true);
+    v.setBigInt64(at + D.DESCRIPTOR_STAMP, BigInt.asIntN(64, scalar(answers, modelNames.received(d, i, 'stamp', made))), true);
     const buffer = v.getUint32(at + D.DESCRIPTOR_ADDRESS, true);
-    const bytes = Uint8Array.from({ length: D.BUFFER_BYTES }, (_, k) => arrayByte(answers, `${name}.frame#${made}`, k));
+    const bytes = Uint8Array.from({ length: D.BUFFER_BYTES }, (_, k) => arrayByte(answers, modelNames.received(d, i, 'frame', made), k));
     new Uint8Array(memory!.buffer, buffer, D.BUFFER_BYTES).set(bytes);
     received.push({ device: d, index: i, buffer, length: v.getUint16(at + D.DESCRIPTOR_LENGTH, true), stamp: v.getBigInt64(at + D.DESCRIPTOR_STAMP, true), error: error !== 0, bytes });
     made++;
@@ -183,7 +183,7 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     write_register: (d: number, register: number, value: number): void => checker.write(d, register, value),
     now: (): bigint => {
       if (mode === 'warm-up') return 0n;
-      delivery.clock = BigInt.asIntN(64, scalar(answers, `now#${made++}`));
+      delivery.clock = BigInt.asIntN(64, scalar(answers, modelNames.now(made++)));
       return delivery.clock;
     },
   };
@@ -195,8 +195,8 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     }
     const source = delivery.call(received, d, packet, length, time, new Uint8Array(memory!.buffer), driver?.taken);
     const count = made++;
-    const output = Number(BigInt.asIntN(32, scalar(answers, `nf_output#${count}`)));
-    const frame = Uint8Array.from({ length: manifest.frame.max }, (_, k) => arrayByte(answers, `nf_frame#${count}`, k));
+    const output = Number(BigInt.asIntN(32, scalar(answers, modelNames.nfOutput(count))));
+    const frame = Uint8Array.from({ length: manifest.frame.max }, (_, k) => arrayByte(answers, modelNames.nfFrame(count), k));
     new Uint8Array(memory!.buffer, PACKET_BASE, frame.length).set(frame);
     delivery.returned(source, output, frame);
     return output;

@@ -20,8 +20,10 @@ export interface SeededBug {
   property: string | null;
   /** In the small default run. */
   small: boolean;
-  /** An edit of the NF's source, or, with `file`, of that file of stack/ (verified by `--layers full`'s poll). */
+  /** An edit of the NF's source, or, with `file`, of that file of stack/ (verified by the poll of `layers`). */
   variant: Variant | StackVariant;
+  /** A stack bug's: `full` (the default), the stack's poll over the device model; `nf,io`, the I/O loop's over the driver's contract. */
+  layers?: 'full' | 'nf,io';
 }
 
 export type CaughtBy = 'exploration' | 'contract' | 'validation';
@@ -60,10 +62,10 @@ export async function runSeededBug(bug: SeededBug, nfDir: string): Promise<Seede
 
 type Row = (caughtBy: CaughtBy | null, detail: string, reproduced: boolean | null) => SeededBugResult;
 
-async function verifySeededBug({ variant, property }: SeededBug, nfDir: string, done: Row): Promise<SeededBugResult> {
+async function verifySeededBug({ variant, property, layers }: SeededBug, nfDir: string, done: Row): Promise<SeededBugResult> {
   const stale = staleEdit(nfDir, variant);
   if (stale) return done(null, stale, null);
-  if ('file' in variant) return stackBug(nfDir, variant, done);
+  if ('file' in variant) return stackBug(nfDir, variant, layers ?? 'full', done);
   const session = await VerificationSession.open(nfDir, { variant });
   const violations = session.violations();
   if (violations.length > 0) {
@@ -81,11 +83,14 @@ async function verifySeededBug({ variant, property }: SeededBug, nfDir: string, 
   return done(null, `not caught: ${property} ${result.verdict === 'holds' ? 'holds' : `gave ${result.verdict}`} of the variant`, null);
 }
 
-/** A stack bug: caught when the poll's exploration breaks a rule of the device protocol (or the NF's contract). */
-async function stackBug(nfDir: string, variant: StackVariant, done: Row): Promise<SeededBugResult> {
-  const violations = await verifyStackVariant(nfDir, variant);
-  const first = violations.find((v) => v.violation.kind === 'device') ?? violations[0];
-  if (!first) return done(null, 'not caught: the poll kept the device protocol and the NF\'s contract on every path', null);
+/**
+ * A stack bug: caught when the poll's exploration breaks a rule of the device protocol (or the NF's contract); under
+ * `nf,io`, the I/O loop's contract with the driver or with nf_process.
+ */
+async function stackBug(nfDir: string, variant: StackVariant, layers: 'full' | 'nf,io', done: Row): Promise<SeededBugResult> {
+  const violations = await verifyStackVariant(nfDir, variant, {}, layers);
+  const first = violations.find((v) => v.violation.kind === (layers === 'full' ? 'device' : 'delivery')) ?? violations[0];
+  if (!first) return done(null, `not caught: the poll kept ${layers === 'full' ? 'the device protocol' : 'the driver\'s contract'} and the NF's contract on every path`, null);
   return done('exploration', `${first.violation.kind}: ${first.violation.message.split(';')[0]}`, first.replay.reproduced);
 }
 

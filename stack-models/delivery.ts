@@ -131,9 +131,11 @@ export function checkSends(manifest: Manifest): (state: ExecutionState, oracle: 
 }
 
 /**
- * The bytes at `address` below `length` must be `frame`'s. Up to the first byte that is another value outright
- * (then `length <= k`), a byte that is a choice (the stack's block copy merged over the trip counts the length
- * allows: engine/symbex/merge.ts) must be the frame's where `k < length`. The message names the byte that differs.
+ * The bytes at `address` below `length` must be `frame`'s in value: each that is not the frame's own term must
+ * equal it where `k < length`. A byte that is a choice (the stack's block copy merged over the trip counts the
+ * length allows: engine/symbex/merge.ts) may be, and the checks go on; the first byte that is another value
+ * outright ends them (one counterexample is enough, and its model has the two values differ, so a replay shows
+ * it). The message names the byte that differs.
  */
 function sameBytes(at: At, address: number, frame: Term, length: Term, bytes: number, message: (byte: number) => string): void {
   const checks: { k: number; holds: Term }[] = [];
@@ -142,9 +144,8 @@ function sameBytes(at: At, address: number, frame: Term, length: Term, bytes: nu
     const expected = T.select(frame, T.bv(k, 32));
     if (byte === expected) continue;
     const shorter = T.compare('ule', length, T.bv(k, 32));
-    const choice = typeof byte !== 'number' && byte.op === 'ite';
-    checks.push({ k, holds: choice ? T.or(shorter, T.eq(byte, expected)) : shorter });
-    if (!choice) break;
+    checks.push({ k, holds: T.or(shorter, T.eq(typeof byte === 'number' ? T.bv(byte, 8) : byte, expected)) });
+    if (typeof byte === 'number' || byte.op !== 'ite') break;
   }
   const holds = T.and(...checks.map((c) => c.holds));
   const differing = (witness: Assignment) => message(checks.find((c) => T.evaluate(c.holds, witness) === 0n)?.k ?? 0);

@@ -52,7 +52,7 @@ const SAYS: Record<string, RegExp> = {
   'stack-reserved-bit': /rule 1 of the device protocol.*wrote 0x103 to CONTROL of device 0, setting reserved bits 0x100/,
 };
 
-const BUGS = seededBugs().flatMap(({ id, bug, variant }) => ('file' in variant ? [{ id, bug, variant, says: SAYS[id] ?? assert.fail(`${id}: say what its counterexample must say`) }] : []));
+const BUGS = seededBugs().flatMap(({ id, bug, variant, layers }) => ('file' in variant && layers !== 'nf,io' ? [{ id, bug, variant, says: SAYS[id] ?? assert.fail(`${id}: say what its counterexample must say`) }] : []));
 
 describe('seeded stack bugs are rejected in device terms', () => {
   test('every seeded stack bug of Table 4 is here', () => assert.deepEqual(BUGS.map((b) => b.id).sort(), Object.keys(SAYS).sort()));

@@ -1,5 +1,5 @@
 // `--layers nf,io`: the I/O loop between nf_process's contract and the driver's holds for the NFs, each seeded loop
-// bug (a temporary variant of stack/io-loop.ts) is rejected with a counterexample in the loop's terms (device,
+// bug (Table 4's, evaluation/seeded-bugs.json: a temporary variant of stack/io-loop.ts) is rejected with a counterexample in the loop's terms (device,
 // length, stamp, time, what nf_process returned, what was sent) whose replay on the build breaks the same rule, an
 // equivalent loop holds, and users reach it.
 import assert from 'node:assert/strict';
@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { exploreIoLoop } from '../../engine/stack/explore-stack.ts';
 import { replayedLayers, replayStackViolation, verifyStackVariant } from '../../engine/session/stack-replay.ts';
+import { seededBugs } from '../../evaluation/seeded-bugs.ts';
 import type { Violation } from '../../engine/symbex/violations.ts';
 import { plotFigure, type VerificationRecord } from '../../kernel/verification/plot.ts';
 import { buildNf, buildStackedNf, type StackVariant } from '../../toolchain/build.ts';
@@ -21,7 +22,6 @@ async function ioLoop(nf: string, stackVariant?: StackVariant) {
 
 const shown = (violations: readonly Violation[]) => violations.map((v) => `${v.kind} at ${v.location}: ${v.message}`).join('\n');
 
-const loopPatch = (name: string, find: string, replace: string): StackVariant => ({ name, file: 'io-loop.ts', patches: [{ find, replace }] });
 
 describe('the I/O loop as it is holds over the driver\'s contract', () => {
   for (const nf of ['nop', 'bridge', 'nat', 'fw', 'pol', 'router', 'lb']) {
@@ -33,65 +33,34 @@ describe('the I/O loop as it is holds over the driver\'s contract', () => {
   }
 });
 
-/** A seeded bug in the loop, and what its counterexample must say. */
-const BUGS: { bug: string; variant: StackVariant; says: RegExp }[] = [
-  {
-    bug: 'a FLOOD sent back on the device it came from',
-    variant: loopPatch('flood-back', 'for (let to = 0; to < devices; to++) if (to != from) send(to, from, index, length);', 'for (let to = 0; to < devices; to++) send(to, from, index, length);'),
-    says: /the I\/O loop sent TX descriptor \d+ of device (\d), the frame of RX descriptor \d+ of device \1, to a device nf_process's result does not name.*returned FLOOD/,
-  },
-  {
-    bug: 'a frame\'s time not raised to the previous frame\'s',
-    variant: loopPatch('time-not-raised', 'if (time < lastTime) time = lastTime;', ''),
-    says: /the I\/O loop called nf_process with a time other than its stamp capped at the clock and raised to the previous frame's time; clock \d+: nf_process\(device \d, length \d+, stamp (\d+), time (\d+)\) returned .*; then nf_process\(device \d, length \d+, stamp \d+, time \d+\) was called/,
-  },
-  {
-    bug: 'a frame\'s time not capped at the clock',
-    variant: loopPatch('time-not-capped', 'let time = stamp > clock ? clock : stamp;', 'let time = stamp;'),
-    says: /a time other than its stamp capped at the clock.*clock (\d+): .*nf_process\(device \d, length \d+, stamp (\d+), time \2\) was called/,
-  },
-  {
-    bug: 'DROP sent anyway (back on the input device)',
-    variant: loopPatch('drop-sent', '} else if (output != DROP && <u32>output < <u32>devices) {', '} else if (output == DROP) {\n      send(from, from, index, length);\n    } else if (<u32>output < <u32>devices) {'),
-    says: /the I\/O loop sent TX descriptor \d+ of device \d.* to a device nf_process's result does not name.*returned DROP/,
-  },
-  {
-    bug: 'a result that is no device sent (on the device one past the last)',
-    variant: loopPatch('no-device-sent', '<u32>output < <u32>devices', '<u32>output <= <u32>devices'),
-    says: /the I\/O loop asked the driver to send the frame of device \d on device 2, but the NF has 2 \(the driver's contract\).*returned 2 \(no device\)/,
-  },
-  {
-    bug: 'a frame delivered twice (again when nf_process dropped it)',
-    variant: loopPatch('delivered-twice', 'const output = nf.process(from, PACKET_BASE, length, time);', 'let output = nf.process(from, PACKET_BASE, length, time);\n    if (output == DROP) output = nf.process(from, PACKET_BASE, length, time);'),
-    says: /the I\/O loop called nf_process a second time with the frame of RX descriptor \d+ of device \d; clock \d+: nf_process\(device \d, length \d+, stamp \d+, time \d+\) returned/,
-  },
-  {
-    bug: 'a frame never marked taken (device 0\'s), so the driver gives it again',
-    variant: loopPatch('never-taken', '    consumeReceived(from);\n', '    if (from != 0) consumeReceived(from);\n'),
-    says: /the I\/O loop copied the frame of RX descriptor \d+ of device 0 without taking it from the driver/,
-  },
-  {
-    bug: 'frames taken latest stamp first',
-    variant: loopPatch('latest-first', 'stampOf(candidate) < stamp', 'stampOf(candidate) > stamp'),
-    says: /the I\/O loop took device \d's frame before device \d's, stamped (earlier|no later)/,
-  },
-  {
-    bug: 'a frame with the ERROR bit handed to nf_process',
-    variant: loopPatch('error-delivered', '(statusOf(descriptor) & STATUS_ERROR) != 0 || ', ''),
-    says: /the I\/O loop called nf_process with a frame the device marked with its ERROR bit/,
-  },
-];
+/** The seeded I/O-loop bugs are Table 4's (evaluation/seeded-bugs.json, `layers` nf,io); here, what each counterexample must say. */
+const SAYS: Record<string, RegExp> = {
+  'loop-flood-back': /the I\/O loop sent TX descriptor \d+ of device (\d), the frame of RX descriptor \d+ of device \1, to a device nf_process's result does not name.*returned FLOOD/,
+  'loop-time-not-raised': /the I\/O loop called nf_process with a time other than its stamp capped at the clock and raised to the previous frame's time; clock \d+: nf_process\(device \d, length \d+, stamp (\d+), time (\d+)\) returned .*; then nf_process\(device \d, length \d+, stamp \d+, time \d+\) was called/,
+  'loop-time-not-capped': /a time other than its stamp capped at the clock.*clock (\d+): .*nf_process\(device \d, length \d+, stamp (\d+), time \2\) was called/,
+  'loop-drop-sent': /the I\/O loop sent TX descriptor \d+ of device \d.* to a device nf_process's result does not name.*returned DROP/,
+  'loop-no-device-sent': /the I\/O loop asked the driver to send the frame of device \d on device 2, but the NF has 2 \(the driver's contract\).*returned 2 \(no device\)/,
+  'loop-delivered-twice': /the I\/O loop called nf_process a second time with the frame of RX descriptor \d+ of device \d; clock \d+: nf_process\(device \d, length \d+, stamp \d+, time \d+\) returned/,
+  'loop-never-taken': /the I\/O loop copied the frame of RX descriptor \d+ of device 0 without taking it from the driver/,
+  'loop-latest-first': /the I\/O loop took device \d's frame before device \d's, stamped (earlier|no later)/,
+  'loop-error-delivered': /the I\/O loop called nf_process with a frame the device marked with its ERROR bit/,
+};
+
+const BUGS = seededBugs().flatMap(({ id, bug, variant, layers }) => ('file' in variant && layers === 'nf,io' ? [{ id, bug, variant, says: SAYS[id] ?? assert.fail(`${id}: say what its counterexample must say`) }] : []));
 
 describe('seeded I/O-loop bugs are rejected in the loop\'s terms, and the counterexample replays on the build', () => {
+  test('every seeded I/O-loop bug of Table 4 is here', () => assert.deepEqual(BUGS.map((b) => b.id).sort(), Object.keys(SAYS).sort()));
   for (const { bug, variant, says } of BUGS) {
     test(bug, async () => {
       const results = await verifyStackVariant(nfDir('nop'), variant, {}, 'nf,io');
       const found = results.filter(({ violation }) => violation.kind === 'delivery' && says.test(violation.message));
       assert.ok(found.length > 0, `expected ${says}, got:\n${shown(results.map((r) => r.violation)).slice(0, 3000)}`);
-      // The replay runs the loop's own code, the driver's entry points answering from the model, and breaks the same rule.
-      const claim = found[0]!.violation.message.split(';')[0]!;
-      assert.ok(found[0]!.replay.reproduced, `${claim}: ${found[0]!.replay.observed}`);
-      assert.ok(found[0]!.replay.observed.includes(`: ${claim}`), found[0]!.replay.observed);
+      // Each replay runs the loop's own code, the driver's entry points answering from its model, and breaks the same rule.
+      for (const { violation, replay } of results.filter((r) => r.violation.kind === 'delivery')) {
+        const claim = violation.message.split(';')[0]!;
+        assert.ok(replay.reproduced, `${claim}: ${replay.observed}`);
+        assert.ok(replay.observed.includes(`: ${claim}`), replay.observed);
+      }
     });
   }
 });

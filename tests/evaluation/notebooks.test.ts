@@ -190,6 +190,7 @@ test('under nbclient: the evaluation narrowed to one NF by its parameter, and th
   cleanup.push(copy);
   const narrowed = nbclientRun(copy);
   assert.deepEqual(cellErrors(narrowed), []);
-  for (const t of report(narrowed).tables.filter((t) => !t.title.startsWith('Table 2'))) assert.deepEqual(t.rows.map((row) => row[0]), ['nop'], t.title);
+  // Rows of nop alone (Table 4 has one per seeded bug of it).
+  for (const t of report(narrowed).tables.filter((t) => !t.title.startsWith('Table 2'))) assert.deepEqual([...new Set(t.rows.map((row) => row[0]))], ['nop'], t.title);
   assert.deepEqual(cellErrors(nbclientRun(AUDIT)), []);
 });

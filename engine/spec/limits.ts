@@ -24,8 +24,12 @@ function positive(environment: NodeJS.ProcessEnv, name: string, fallback: number
   return value;
 }
 
-/** Shared with the watchdog: [0] the interrupt flag Pyodide polls, [2..3] as a float: the deadline (epoch ms). */
+/**
+ * Shared with the watchdog: [0] the interrupt flag Pyodide polls, [1] whether this run was interrupted already,
+ * [2..3] as a float: the deadline (epoch ms).
+ */
 const FLAG = 0;
+const FIRED = 1;
 const SIGINT = 2;
 
 /**
@@ -39,9 +43,12 @@ export class SpecClock {
   private remaining = 0;
   private enteredAt = 0;
 
+  private readonly fired: Int32Array;
+
   constructor(readonly limits: SpecLimits) {
     const shared = new SharedArrayBuffer(16);
     this.interrupt = new Int32Array(shared, 0, 1);
+    this.fired = new Int32Array(shared, 0, 2);
     this.deadline = new Float64Array(shared, 8, 1);
     this.deadline[0] = Infinity;
     // Plain JavaScript: a thread that only reads the clock; it polls, as Pyodide polls the flag.
@@ -53,6 +60,7 @@ export class SpecClock {
   start(): void {
     this.remaining = this.limits.seconds * 1000;
     Atomics.store(this.interrupt, FLAG, 0);
+    Atomics.store(this.fired, FIRED, 0);
     this.enter();
   }
 
@@ -73,10 +81,11 @@ export class SpecClock {
 
 const WATCHDOG = `
 const { workerData } = require('node:worker_threads');
-const flag = new Int32Array(workerData, 0, 1);
+const flags = new Int32Array(workerData, 0, 2);
 const deadline = new Float64Array(workerData, 8, 1);
 const pause = new Int32Array(new SharedArrayBuffer(4));
+// Once a run: a second KeyboardInterrupt would land in the prelude's handling of the first, and escape it.
 for (;;) {
   Atomics.wait(pause, 0, 0, 20);
-  if (Date.now() > deadline[0]) Atomics.store(flag, ${FLAG}, ${SIGINT});
+  if (Date.now() > deadline[0] && Atomics.compareExchange(flags, ${FIRED}, 0, 1) === 0) Atomics.store(flags, ${FLAG}, ${SIGINT});
 }`;

@@ -84,6 +84,8 @@ async function start(): Promise<SpecPython> {
           try {
             return run(dialect, body, JSON.stringify(inputs));
           } catch (e) {
+            // The time limit struck outside the prelude's handler (as the spec's run ended): still the limit.
+            if (isInterrupt(e)) return stopped(null, `the spec ran longer than ${limits.seconds} s`);
             if (!isFatal(e)) throw e;
             crashed = true;
             instance = undefined;
@@ -118,6 +120,10 @@ function capHeap(pyodide: PyodideAPI, mebibytes: number): void {
     if (memory.buffer.byteLength + pages * 65536 > cap) throw new RangeError(`the spec interpreter may not grow past ${mebibytes} MiB`);
     return grow(pages);
   };
+}
+
+function isInterrupt(e: unknown): boolean {
+  return e instanceof Error && e.name === 'PythonError' && /^KeyboardInterrupt\s*$/m.test(e.message);
 }
 
 function isFatal(e: unknown): boolean {

@@ -37,6 +37,8 @@ export interface LoadOptions {
    * run-time, whose objects they seed and inspect (`libvig`).
    */
   libvig?: WebAssembly.Module;
+  /** Told of every call of the JavaScript run-time's imports (a replay that watches whether the NF ran). */
+  onLibVigCall?: (name: string) => void;
 }
 
 /**
@@ -58,8 +60,13 @@ export function loadNf(build: NfBinary, extraImports: ImportObject = {}, options
   const abort = () => {
     throw new NfAbort(`${build.manifest.name} called abort`);
   };
+  const watched = (calls: LibVig['imports'], tell: (name: string) => void) =>
+    Object.fromEntries(Object.entries(calls).map(([name, call]) => [name, (...args: unknown[]) => {
+      tell(name);
+      return (call as (...a: unknown[]) => unknown)(...args);
+    }]));
   const imports: ImportObject = {
-    ...(libvig ? { libvig: libvig.imports } : {}),
+    ...(libvig ? { libvig: options.onLibVigCall ? watched(libvig.imports, options.onLibVigCall) : libvig.imports } : {}),
     ...(direct ? { libvig: direct } : {}),
     ...(lateBound ? { libvig: lateBound.imports } : {}),
     ...extraImports,

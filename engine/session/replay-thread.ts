@@ -6,6 +6,7 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { type ReplayAnswer, type ReplayRequest, STATUS } from './replay-protocol.ts';
 import type { StackRunOutcome, StackRunRequest } from './stack-replay-run.ts';
+import type { IdlePollOutcome, IdlePollRequest } from './idle-poll.ts';
 
 /** How long NF code (nf_init, or nf_process on the frame) may run in a replay before it counts as not returning. */
 export const REPLAY_BOUND_MS = 1000;
@@ -37,7 +38,7 @@ class ReplayThread {
     return this.waitForAnswer();
   }
 
-  run<Answer>(request: ReplayRequest | StackRunRequest): ThreadResult<Answer> {
+  run<Answer>(request: ReplayRequest | StackRunRequest | IdlePollRequest): ThreadResult<Answer> {
     Atomics.store(this.status, 0, STATUS.preparing);
     this.port.postMessage(request);
     return this.waitForAnswer() ?? { kind: 'answer', answer: receiveMessageOnPort(this.port)!.message as Answer };
@@ -73,7 +74,8 @@ let thread: ReplayThread | null = null;
 /** Runs one replay on the worker (started on first use, restarted after a run it had to stop). */
 export function runOnReplayThread(request: ReplayRequest): ThreadResult;
 export function runOnReplayThread(request: StackRunRequest): ThreadResult<StackRunOutcome>;
-export function runOnReplayThread(request: ReplayRequest | StackRunRequest): ThreadResult<ReplayAnswer | StackRunOutcome> {
+export function runOnReplayThread(request: IdlePollRequest): ThreadResult<IdlePollOutcome>;
+export function runOnReplayThread(request: ReplayRequest | StackRunRequest | IdlePollRequest): ThreadResult<ReplayAnswer | StackRunOutcome | IdlePollOutcome> {
   if (!thread) {
     thread = new ReplayThread();
     const started = thread.started();
@@ -83,7 +85,7 @@ export function runOnReplayThread(request: ReplayRequest | StackRunRequest): Thr
       throw new Error(`the replay worker did not start within ${started.ms / 1000} s`);
     }
   }
-  const result = thread.run<ReplayAnswer | StackRunOutcome>(request);
+  const result = thread.run<ReplayAnswer | StackRunOutcome | IdlePollOutcome>(request);
   if (result.kind === 'timed-out') {
     thread.terminate();
     thread = null;

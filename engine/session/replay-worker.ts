@@ -9,6 +9,7 @@ import type { ReplayAnswer, ReplayOutcome, ReplayRequest } from './replay-protoc
 import { STATUS } from './replay-protocol.ts';
 import { readState, seedState } from './replay-seed.ts';
 import type { StackRunOutcome, StackRunRequest } from './stack-replay-run.ts';
+import { type IdlePollRequest, runIdlePoll } from './idle-poll.ts';
 
 const { port, status } = workerData as { port: MessagePort; status: Int32Array };
 
@@ -102,7 +103,14 @@ function replay(request: ReplayRequest): ReplayAnswer {
   return { outcome, before, after: readAll() };
 }
 
-port.on('message', async (request: ReplayRequest | StackRunRequest) => {
+port.on('message', async (request: ReplayRequest | StackRunRequest | IdlePollRequest) => {
+  if ('kind' in request && request.kind === 'idle-poll') {
+    setStatus(STATUS.runningNf);
+    const outcome = runIdlePoll(request);
+    port.postMessage(outcome);
+    setStatus(STATUS.answered);
+    return;
+  }
   if ('kind' in request) {
     let outcome: StackRunOutcome;
     try {

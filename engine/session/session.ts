@@ -11,7 +11,7 @@ import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, type NoPacketCheck, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
-import { isStackViolation, replayedLayers, replayStackViolation } from './stack-replay.ts';
+import { isStackViolation, replayedLayers, replayIdlePoll, replayStackViolation } from './stack-replay.ts';
 import { exploreCached } from './trace-cache.ts';
 import type { Layers } from '../stack/layers.ts';
 import { pollsWithoutPackets } from '../stack/explore-layers.ts';
@@ -42,12 +42,6 @@ export type PropertyResult =
 
 const explorations = new Map<string, Promise<NfExploration>>();
 
-/**
- * A failure on the stack's iteration that received no packet: the NF does what the counterexample says (nothing)
- * without a run, since the layers prove the loop calls nf_process only with a received frame
- * (tests/spec/no-packet.test.ts runs such a poll on the stacked .wasm).
- */
-const NOT_CALLED: Replay = { reproduced: true, observed: 'no replay needed: the NF was not called (the I/O loop calls nf_process only with a frame a device received), so it sent nothing and its state is as the iteration found it' };
 
 export class VerificationSession {
   /** Properties defined in this session (notebook cells), importable by name from later ones. */
@@ -108,7 +102,7 @@ export class VerificationSession {
       const result = await checkSpec(this.exploration, analysis.spec, this.solver, { ...watch, ioLoop: pollsWithoutPackets(this.layers) });
       const failures = result.failures.map((failure) => ({
         ...failure,
-        replay: failure.iteration === 'no packet' ? NOT_CALLED : this.replayThroughCht(failure),
+        replay: failure.iteration === 'no packet' ? this.replayWithoutPacket() : this.replayThroughCht(failure),
       }));
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result, failures };
     } catch (e) {
@@ -117,6 +111,12 @@ export class VerificationSession {
       const where = e.location ?? { file, line: 1, column: 1, importedFrom: [] };
       return { name, file, verdict: 'invalid', errors: [{ ...where, kind: 'runtime', message: e.reason }] };
     }
+  }
+
+  /** A failure on the stack's iteration without a packet: a poll of the stacked build on a device that received nothing. */
+  private replayWithoutPacket(): Replay {
+    if (!this.stacked) throw new Error('internal: an iteration without a packet was checked with no stacked build');
+    return replayIdlePoll(this.stacked);
   }
 
   /**

@@ -38,8 +38,7 @@ export class DriverReplay {
   readonly sent: Sent[] = [];
   private readonly devices: DeviceCalls[];
   private frames = 0;
-  /** The frame the loop took last (consumeReceived): the one it may copy, hand nf_process and send. */
-  taken: ReceivedFrame | null = null;
+  private lastTaken: ReceivedFrame | null = null;
 
   constructor(
     private readonly manifest: Manifest,
@@ -49,6 +48,11 @@ export class DriverReplay {
     private readonly received: ReceivedFrame[],
   ) {
     this.devices = Array.from({ length: manifest.devices }, () => ({ reclaimed: false, read: false, offered: null, drained: false, next: 0, flushed: null, refilled: false }));
+  }
+
+  /** The frame the loop took last (consumeReceived): the one it may copy, hand nf_process and send. */
+  get taken(): ReceivedFrame | null {
+    return this.lastTaken;
   }
 
   /** The imports that stand for the driver's entry points, by entry. */
@@ -124,7 +128,7 @@ export class DriverReplay {
       }
     });
     this.devices[d]!.offered = null;
-    this.taken = frame;
+    this.lastTaken = frame;
   }
 
   private copyBlocks(to: number, from: number, length: number): void {
@@ -151,7 +155,7 @@ export class DriverReplay {
   }
 
   private takenFrame(verb: string): ReceivedFrame {
-    return this.taken ?? broken(`${verb} a frame before taking one from the driver (consumeReceived)`);
+    return this.lastTaken ?? broken(`${verb} a frame before taking one from the driver (consumeReceived)`);
   }
 
   private sameLength(length: number, frame: ReceivedFrame, verb: string): void {

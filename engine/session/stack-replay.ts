@@ -8,6 +8,27 @@ import { REPLAY_BOUND_MS, runOnReplayThread } from './replay-thread.ts';
 import type { PollStart, ReplayedLayers, StackRunOutcome } from './stack-replay-run.ts';
 import { brokenRuleOf } from './stack-replay-rules.ts';
 
+/**
+ * A failure on the stack's iteration that received no packet, replayed: one poll of the stacked .wasm (its real
+ * nf_process) on a device that received nothing. It reproduces when the NF did what that iteration's trace says,
+ * nothing: no libVig call (it was not called), no TX tail moved (nothing sent), its memory unchanged.
+ */
+export function replayIdlePoll(stacked: { hash: string; wasm: Uint8Array; manifest: Manifest }): Replay {
+  const result = runOnReplayThread({ kind: 'idle-poll', nf: { hash: stacked.hash, wasm: stacked.wasm, manifest: stacked.manifest } });
+  if (result.kind === 'timed-out') return { reproduced: false, observed: `one poll of the stacked .wasm on a device that received nothing did not end within ${result.ms / 1000} s` };
+  const outcome = result.answer;
+  if (outcome.kind === 'stopped') return { reproduced: false, observed: `the stacked .wasm stopped in a poll on a device that received nothing: ${outcome.message}` };
+  const did = [
+    ...(outcome.libvigCalls > 0 ? [`the NF ran (${outcome.libvigCalls} libVig calls)`] : []),
+    ...(outcome.txTailWrites > 0 ? [`the stack handed the device frames to send (${outcome.txTailWrites} TX tail writes)`] : []),
+    ...(outcome.nfMemoryChanged ? ['the NF\'s memory changed'] : []),
+  ];
+  const words = 'one poll of the stacked .wasm on a device that received nothing';
+  return did.length === 0
+    ? { reproduced: true, observed: `${words}: the NF was not called (no libVig call), nothing was sent (no TX tail moved) and its memory is as the poll found it` }
+    : { reproduced: false, observed: `${words}: ${did.join('; ')}` };
+}
+
 /** Violations of the layers under the NF, found over the stacked build (engine/stack/explore-stack.ts). */
 export const isStackViolation = (violation: Violation): boolean => violation.kind === 'device' || violation.kind === 'delivery';
 

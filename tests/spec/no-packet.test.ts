@@ -1,14 +1,14 @@
 // `a_packet_received` false: under the I/O loop (`--layers full`) every statement-dialect spec is also run against
 // the stack's iteration that received no packet (nothing sent, state as found, the clock read), its failures
-// are counterexamples of that iteration, and `--layers nf` says it did not run the branch; the poll it stands
-// for, run on the stacked .wasm, calls no NF and sends nothing.
+// are counterexamples of that iteration, replayed as one poll of the stacked .wasm on a device that received
+// nothing (which calls no NF and sends nothing), and `--layers nf` says it did not run the branch.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { device, DEVICE_MODULE, type DeviceImportName, REGISTER_NAMES } from '../../nf-abi/index.ts';
-import { createLibVig, loadNf } from '../../libvig/index.ts';
 import { formatPropertyResult } from '../../engine/render/property.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
+import { runIdlePoll } from '../../engine/session/idle-poll.ts';
+import { replayIdlePoll } from '../../engine/session/stack-replay.ts';
 import { analyzeSpec, propertiesFolder } from '../../engine/spec/frontend/index.ts';
 import { Solver } from '../../engine/solver/z3.ts';
 import { checkSpec } from '../../engine/validate/check.ts';
@@ -22,7 +22,8 @@ const BRIDGE = nfDir('bridge');
 function refutedWithoutPacket(result: PropertyResult) {
   const failure = refuted(result);
   assert.equal(failure.iteration, 'no packet');
-  assert.match(failure.replay.observed, /^no replay needed: the NF was not called/);
+  assert.ok(failure.replay.reproduced, failure.replay.observed);
+  assert.match(failure.replay.observed, /^one poll of the stacked \.wasm on a device that received nothing: the NF was not called \(no libVig call\), nothing was sent/);
   return failure;
 }
 
@@ -120,48 +121,28 @@ describe('the NFs\' specs hold with a_packet_received false (the NAT\'s, firewal
   }
 });
 
-/** The stacked NF on a device that never finishes a descriptor: every libVig call counted, TX tails watched. */
+/** One poll of the stacked NAT on a device that never finishes a descriptor (the replay of a no-packet failure). */
 async function idlePoll(stackVariant?: StackVariant) {
-  const build = await buildStackedNf(nfDir('nat'), { stackVariant });
-  const registers = new Map<string, number>();
-  const written: string[] = [];
-  const clock = 5_000_000_000n;
-  const deviceImports = {
-    read_register: (at: number, register: number) => registers.get(`${at}.${register}`) ?? 0,
-    write_register: (at: number, register: number, value: number) => {
-      registers.set(`${at}.${register}`, value);
-      written.push(`device ${at} ${REGISTER_NAMES[register]}`);
-    },
-    now: () => clock,
-  } satisfies Record<DeviceImportName, unknown>;
-  let calls = 0;
-  let memory: () => WebAssembly.Memory = () => { throw new Error('before instantiation'); };
-  const libvig = createLibVig(() => memory());
-  const counted = Object.fromEntries(Object.entries(libvig.imports).map(([name, f]) => [name, (...args: unknown[]) => {
-    calls++;
-    return (f as (...a: unknown[]) => unknown)(...args);
-  }]));
-  const nat = loadNf(build, { [DEVICE_MODULE]: deviceImports, libvig: counted });
-  memory = () => nat.memory;
-  const stack = nat.instance.exports as unknown as { stack_init(): void; stack_poll(): void };
-  stack.stack_init();
-  const nfMemory = () => new Uint8Array(nat.memory.buffer, 0, device.DEVICE_REGION_BASE).slice();
-  const [before, callsBefore] = [nfMemory(), calls];
-  written.length = 0;
-  stack.stack_poll();
-  return { libvigCalls: calls - callsBefore, written, nfMemoryChanged: !Buffer.from(nfMemory()).equals(Buffer.from(before)) };
+  const outcome = runIdlePoll({ kind: 'idle-poll', nf: await buildStackedNf(nfDir('nat'), { stackVariant }) });
+  assert.equal(outcome.kind, 'ran', JSON.stringify(outcome));
+  return outcome as Extract<typeof outcome, { kind: 'ran' }>;
 }
 
 describe('a poll of the stacked .wasm with no frame on any device', () => {
   test('calls no libVig (the NAT\'s nf_process expires first thing), sends nothing and changes none of the NF\'s memory', async () => {
     const poll = await idlePoll();
     assert.equal(poll.libvigCalls, 0);
-    assert.deepEqual(poll.written.filter((w) => w.endsWith('TX_TAIL')), []);
+    assert.equal(poll.txTailWrites, 0);
     assert.equal(poll.nfMemoryChanged, false);
   });
 
   test('a seeded loop that calls nf_process with no frame is seen', async () => {
-    const poll = await idlePoll({ name: 'idle-call', file: 'io-loop.ts', patches: [{ find: 'if (from < 0) break;', replace: 'if (from < 0) { nf.process(0, PACKET_BASE, frameMin, clock); break; }' }] });
+    const variant: StackVariant = { name: 'idle-call', file: 'io-loop.ts', patches: [{ find: 'if (from < 0) break;', replace: 'if (from < 0) { nf.process(0, PACKET_BASE, frameMin, clock); break; }' }] };
+    const poll = await idlePoll(variant);
     assert.ok(poll.libvigCalls > 0, 'the NF ran');
+    // So a no-packet failure replayed on that stack does not reproduce: the NF was called.
+    const replay = replayIdlePoll(await buildStackedNf(nfDir('nat'), { stackVariant: variant }));
+    assert.equal(replay.reproduced, false, replay.observed);
+    assert.match(replay.observed, /the NF ran \(\d+ libVig calls\)/);
   });
 });

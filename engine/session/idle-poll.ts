@@ -4,7 +4,7 @@
 // nothing sent, its state as the iteration found it. The poll runs the real stack and the real nf_process on
 // libVig's JavaScript run-time with every call counted, a device whose HEADs never move (it finishes no
 // descriptor), and compares the NF's memory below the device region before and after.
-import { device as D, DEVICE_MODULE, type DeviceImportName, type Manifest, REGISTER_NAMES } from '../../nf-abi/index.ts';
+import { device as D, DEVICE_MODULE, type DeviceImportName, type Manifest } from '../../nf-abi/index.ts';
 import { loadNf } from '../../libvig/index.ts';
 
 export interface IdlePollRequest {
@@ -28,7 +28,7 @@ export function runIdlePoll(request: IdlePollRequest): IdlePollOutcome {
     read_register: (at: number, register: number) => registers.get(`${at}.${register}`) ?? 0,
     write_register: (at: number, register: number, value: number) => {
       registers.set(`${at}.${register}`, value);
-      if (watching && REGISTER_NAMES[register] === 'TX_TAIL') txTailWrites++;
+      if (watching && register === D.REGISTER_TX_TAIL) txTailWrites++;
     },
     now: () => CLOCK,
   } satisfies Record<DeviceImportName, unknown>;

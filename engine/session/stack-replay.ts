@@ -11,7 +11,7 @@ import { brokenRuleOf } from './stack-replay-rules.ts';
 /**
  * A failure on the stack's iteration that received no packet, replayed: one poll of the stacked .wasm (its real
  * nf_process) on a device that received nothing. It reproduces when the NF did what that iteration's trace says,
- * nothing: no libVig call (it was not called), no TX tail moved (nothing sent), its memory unchanged.
+ * nothing: no libVig call (it was not called), no TX tail written (nothing sent), its memory unchanged.
  */
 export function replayIdlePoll(stacked: { hash: string; wasm: Uint8Array; manifest: Manifest }): Replay {
   const result = runOnReplayThread({ kind: 'idle-poll', nf: { hash: stacked.hash, wasm: stacked.wasm, manifest: stacked.manifest } });
@@ -25,7 +25,7 @@ export function replayIdlePoll(stacked: { hash: string; wasm: Uint8Array; manife
   ];
   const words = 'one poll of the stacked .wasm on a device that received nothing';
   return did.length === 0
-    ? { reproduced: true, observed: `${words}: the NF was not called (no libVig call), nothing was sent (no TX tail moved) and its memory is as the poll found it` }
+    ? { reproduced: true, observed: `${words}: the NF was not called (no libVig call), nothing was sent (no TX tail written) and its memory is as the poll found it` }
     : { reproduced: false, observed: `${words}: ${did.join('; ')}` };
 }
 

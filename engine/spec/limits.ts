@@ -24,12 +24,8 @@ function positive(environment: NodeJS.ProcessEnv, name: string, fallback: number
   return value;
 }
 
-/**
- * Shared with the watchdog: [0] the interrupt flag Pyodide polls, [1] whether this run was interrupted already,
- * [2..3] as a float: the deadline (epoch ms).
- */
+/** Shared with the watchdog: [0] the interrupt flag Pyodide polls, [2..3] as a float: the deadline (epoch ms). */
 const FLAG = 0;
-const FIRED = 1;
 const SIGINT = 2;
 
 /**
@@ -43,12 +39,12 @@ export class SpecClock {
   private remaining = 0;
   private enteredAt = 0;
 
-  private readonly fired: Int32Array;
+  /** The run's time is up and Python is handling it: no further interrupt in this run. */
+  private disarmed = false;
 
   constructor(readonly limits: SpecLimits) {
     const shared = new SharedArrayBuffer(16);
     this.interrupt = new Int32Array(shared, 0, 1);
-    this.fired = new Int32Array(shared, 0, 2);
     this.deadline = new Float64Array(shared, 8, 1);
     this.deadline[0] = Infinity;
     // Plain JavaScript: a thread that only reads the clock; it polls, as Pyodide polls the flag.
@@ -60,18 +56,32 @@ export class SpecClock {
   start(): void {
     this.remaining = this.limits.seconds * 1000;
     Atomics.store(this.interrupt, FLAG, 0);
-    Atomics.store(this.fired, FIRED, 0);
+    this.disarmed = false;
     this.enter();
   }
 
   enter(): void {
+    if (this.disarmed) return;
     this.enteredAt = Date.now();
     this.deadline[0] = this.enteredAt + this.remaining;
   }
 
   leave(): void {
+    if (this.disarmed) return;
     this.deadline[0] = Infinity;
     this.remaining -= Date.now() - this.enteredAt;
+  }
+
+  /**
+   * Python caught the interrupt (the prelude's handler says so first thing): no further one in this run. The
+   * watchdog interrupts again every 20 ms until then, since an interrupt that lands in code that drops it (C code
+   * that checks for signals and ignores the error) must not let the run go on; after it, a second one would land
+   * in the handler and escape it.
+   */
+  disarm(): void {
+    this.disarmed = true;
+    this.deadline[0] = Infinity;
+    Atomics.store(this.interrupt, FLAG, 0);
   }
 
   stop(): Promise<number> {
@@ -81,11 +91,10 @@ export class SpecClock {
 
 const WATCHDOG = `
 const { workerData } = require('node:worker_threads');
-const flags = new Int32Array(workerData, 0, 2);
+const flag = new Int32Array(workerData, 0, 1);
 const deadline = new Float64Array(workerData, 8, 1);
 const pause = new Int32Array(new SharedArrayBuffer(4));
-// Once a run: a second KeyboardInterrupt would land in the prelude's handling of the first, and escape it.
 for (;;) {
   Atomics.wait(pause, 0, 0, 20);
-  if (Date.now() > deadline[0] && Atomics.compareExchange(flags, ${FIRED}, 0, 1) === 0) Atomics.store(flags, ${FLAG}, ${SIGINT});
+  if (Date.now() > deadline[0]) Atomics.store(flag, ${FLAG}, ${SIGINT});
 }`;

@@ -1047,6 +1047,8 @@ def run(dialect, body, inputs_json):
     except _sandbox.SandboxError as error:
         outcome = {"kind": "error", "line": error.line, "message": str(error)}
     except KeyboardInterrupt:
+        # First: no further interrupt in this run (one would land here and escape the handler).
+        _bridge.time_up()
         outcome = {"kind": "limit", "line": _spec_line(), "message": f"the spec ran longer than {_LIMITS['time']}"}
     except MemoryError:
         outcome = {"kind": "limit", "line": _spec_line(), "message": f"the spec needed more memory than the {_LIMITS['memory']} its interpreter may use"}

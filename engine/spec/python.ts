@@ -62,6 +62,7 @@ async function start(): Promise<SpecPython> {
   };
   pyodide.registerJsModule('vigor_bridge', {
     decide: (nodes: string, condition: number, line: number) => ask((h) => h.decide(nodes, condition, line)),
+    time_up: () => clock.disarm(),
     state: (nodes: string, object: string, operation: string, args: string) => ask((h) => h.state(nodes, object, operation, args)),
     transmitted: (nodes: string) => ask((h) => h.transmitted(nodes)),
     sent_devices: (nodes: string) => ask((h) => h.sentDevices(nodes)),

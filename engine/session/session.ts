@@ -12,6 +12,7 @@ import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, type NoPacketCheck, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
 import { isStackViolation, replayedLayers, replayIdlePoll, replayStackViolation } from './stack-replay.ts';
+import type { ReplayedLayers } from './stack-replay-run.ts';
 import { exploreCached } from './trace-cache.ts';
 import type { Layers } from '../stack/layers.ts';
 import { pollsWithoutPackets } from '../stack/explore-layers.ts';
@@ -53,8 +54,8 @@ export class VerificationSession {
     readonly exploration: NfExploration,
     readonly layers: Layers,
     private readonly solver: Solver,
-    /** The stacked build `--layers full` or `nf,io` explored the poll over: its violations replay there. */
-    private readonly stacked: NfBuild | null,
+    /** The stacked build `--layers full` or `nf,io` explored the poll over: its violations replay there, as that layer's. */
+    private readonly stacked: { build: NfBuild; replayed: ReplayedLayers } | null,
   ) {}
 
   /** `variant`: the NF built from a patched source (a seeded bug), explored and cached under its own binary. */
@@ -74,7 +75,7 @@ export class VerificationSession {
     }
     // Python starts while the NF is explored: property checks then time the spec side only.
     const [explored] = await Promise.all([exploration, specPython()]);
-    const stacked = layers === 'nf' ? null : await buildStackedNf(dir, { variant: options.variant, keepDriverCalls: layers === 'nf,io' });
+    const stacked = layers === 'nf' ? null : { build: await buildStackedNf(dir, { variant: options.variant, keepDriverCalls: layers === 'nf,io' }), replayed: replayedLayers(layers) };
     return new VerificationSession(dir, build, explored, layers, solver, stacked);
   }
 
@@ -116,7 +117,7 @@ export class VerificationSession {
   /** A failure on the stack's iteration without a packet: a poll of the stacked build on a device that received nothing. */
   private replayWithoutPacket(): Replay {
     if (!this.stacked) throw new Error('internal: an iteration without a packet was checked with no stacked build');
-    return replayIdlePoll(this.stacked);
+    return replayIdlePoll(this.stacked.build);
   }
 
   /**
@@ -136,7 +137,7 @@ export class VerificationSession {
   violations(): { violation: Violation; replay: Replay }[] {
     return [...this.exploration.initViolations, ...this.exploration.violations].map((violation) => ({
       violation,
-      replay: this.stacked && this.layers !== 'nf' && isStackViolation(violation) ? replayStackViolation(this.stacked, violation, replayedLayers(this.layers)) : replayViolation(this.exploration, violation),
+      replay: this.stacked && isStackViolation(violation) ? replayStackViolation(this.stacked.build, violation, this.stacked.replayed) : replayViolation(this.exploration, violation),
     }));
   }
 

@@ -55,15 +55,16 @@ const REPLAY_MODULE = 'vigor_replay';
 
 const instrumented = new Map<string, WebAssembly.Module>();
 
-/** The copies on disk, keyed by the build and this file (which says how a copy is made). */
+/** The copies on disk, keyed by the build, the functions replaced and this file (which says how a copy is made). */
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'stack-replay');
 const RECIPE = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 16);
 
 /** The stacked build with the bodies of the `replaced` exports calls of REPLAY_MODULE's imports, and every load and store reported. */
 async function instrumentedModule(nf: StackRunRequest['nf'], replaced: readonly string[]): Promise<WebAssembly.Module> {
-  let module = instrumented.get(nf.hash);
+  const key = `${nf.hash}-${createHash('sha256').update(replaced.join(',')).digest('hex').slice(0, 8)}`;
+  let module = instrumented.get(key);
   if (module) return module;
-  const file = join(CACHE_DIR, `${nf.hash}-${RECIPE}.wasm`);
+  const file = join(CACHE_DIR, `${key}-${RECIPE}.wasm`);
   if (!existsSync(file)) {
     const binary = instrument((await import('assemblyscript/binaryen')).default, nf.wasm, replaced);
     mkdirSync(CACHE_DIR, { recursive: true });
@@ -72,7 +73,7 @@ async function instrumentedModule(nf: StackRunRequest['nf'], replaced: readonly 
     renameSync(staging, file);
   }
   module = new WebAssembly.Module(readFileSync(file));
-  instrumented.set(nf.hash, module);
+  instrumented.set(key, module);
   return module;
 }
 

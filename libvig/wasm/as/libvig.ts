@@ -86,14 +86,21 @@ function requireSizes(operation: i32, first: i32, second: i32): void {
 }
 
 /**
- * Copies `size` bytes, 32-bit words then the last 1-3 bytes: keys and records are a few bytes, and `memory.copy`
- * is a call into V8's C++ (docs/PITFALLS.md), several ns a copy.
+ * Copies `size` bytes, 64-bit words, then a 32-bit one, then the last 1-3 bytes: keys and records are a few bytes,
+ * and `memory.copy` is a call into V8's C++ (docs/PITFALLS.md), several ns a copy. Words as wide as the NF's own
+ * fields: a u64 the NF reads right after `vector_get` wrote it as two 32-bit halves cannot be forwarded from the
+ * stores and waits for both (the policer's nf_process stalled there in profiles).
  */
 // @ts-ignore: decorator
 @inline function copyBytes(to: usize, from: usize, size: i32): void {
-  const words = <usize>(size & ~3);
-  for (let at: usize = 0; at < words; at += 4) store<i32>(to + at, load<i32>(from + at));
-  for (let at = words; at < <usize>size; at++) store<u8>(to + at, load<u8>(from + at));
+  const doubles = <usize>(size & ~7);
+  let at: usize = 0;
+  for (; at < doubles; at += 8) store<i64>(to + at, load<i64>(from + at));
+  if (<usize>size - at >= 4) {
+    store<i32>(to + at, load<i32>(from + at));
+    at += 4;
+  }
+  for (; at < <usize>size; at++) store<u8>(to + at, load<u8>(from + at));
 }
 
 // ---- The key hash (libvig/runtime/hash.ts): MurmurHash3 over little-endian words, the last zero-padded.

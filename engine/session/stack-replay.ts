@@ -29,8 +29,8 @@ export function replayIdlePoll(stacked: { hash: string; wasm: Uint8Array; manife
     : { reproduced: false, observed: `${words}: ${did.join('; ')}` };
 }
 
-/** Violations of the layers under the NF, found over the stacked build (engine/stack/explore-stack.ts). */
-export const isStackViolation = (violation: Violation): boolean => violation.kind === 'device' || violation.kind === 'delivery';
+/** Violations of the layers under the NF, found over the stacked build (engine/stack/explore-stack.ts): they replay there. */
+export const isStackViolation = (violation: Violation): boolean => violation.onStackedBuild === true;
 
 const STARTS: Record<PollStart, string> = {
   initialised: 'the poll right after stack_init',
@@ -50,7 +50,7 @@ export function replayedLayers(layers: 'full' | 'nf,io'): ReplayedLayers {
 export async function verifyStackVariant(nfDir: string, stackVariant: StackVariant, watch: Watch = {}, layers: 'full' | 'nf,io' = 'full'): Promise<{ violation: Violation; replay: Replay }[]> {
   const stacked = await buildStackedNf(nfDir, { stackVariant, keepDriverCalls: layers === 'nf,io' });
   const run = await (layers === 'full' ? explorePoll : exploreIoLoop)(await buildNf(nfDir), { stacked, ...watch });
-  return run.violations.map((violation) => ({ violation, replay: isStackViolation(violation) ? replayStackViolation(stacked, violation, replayedLayers(layers)) : { reproduced: false, observed: `not replayed: a stack replay reproduces a broken device rule or loop contract, and this is a ${violation.kind} violation` } }));
+  return run.violations.map((violation) => ({ violation, replay: replayStackViolation(stacked, violation, replayedLayers(layers)) }));
 }
 
 /**
@@ -64,40 +64,61 @@ function claimOf(kind: 'device' | 'delivery', message: string): string | null {
 }
 
 /**
+ * What a stack violation's replay must show: the same device rule or loop contract broken (`device`,
+ * `delivery`), the run stopped by a trap (the stack's own faults, as an NF's: an access out of bounds, ...), or
+ * the poll not returning (`hang`).
+ */
+type StackClaim = { kind: 'device' | 'delivery'; broken: string } | { kind: 'stops' | 'hangs' };
+
+function stackClaimOf(violation: Violation): StackClaim | string {
+  if (violation.kind === 'device' || violation.kind === 'delivery') {
+    const broken = claimOf(violation.kind, violation.message);
+    return broken ? { kind: violation.kind, broken } : `the violation is worded as no rule of the device protocol or the I/O loop's contract, so a replay has nothing to compare: ${violation.message}`;
+  }
+  const evidence = violation.evidence?.kind ?? (violation.kind === 'hang' ? 'hangs' : 'stops');
+  return evidence === 'stops' || evidence === 'hangs' ? { kind: evidence } : `not replayed: a stack replay shows a broken device rule or loop contract, a trap or a hang, and this ${violation.kind} violation needs a run to ${evidence}`;
+}
+
+/**
  * Replays a stack violation: nf_init, stack_init and the explored poll on the stacked .wasm, its device and
  * nf_process answering from the model, every register access and every load and store of the device region
  * checked against the protocol's rules (stack-replay-rules.ts), and each call of nf_process and each send
  * against the loop's contract (stack-replay-delivery.ts). The violation does not say which of the exploration's
  * two starting points its poll had: the replay runs from the first, then from the second. It reproduces when the
- * run breaks the same rule at the same register or descriptor (`device`), or the loop does what the violation
- * says (`delivery`).
+ * run breaks the same rule at the same register or descriptor (`device`), the loop does what the violation says
+ * (`delivery`), a trap stops it (a fault of the stack's code), or it does not return within the replay's bound
+ * (`hang`).
  */
 export function replayStackViolation(stacked: { hash: string; wasm: Uint8Array; manifest: Manifest }, violation: Violation, replayed: ReplayedLayers = { layers: 'full' }): Replay {
-  const kind = violation.kind === 'delivery' ? 'delivery' : 'device';
-  const claimed = claimOf(kind, violation.message);
-  if (!claimed) return { reproduced: false, observed: `the violation is worded as no rule of the device protocol or the I/O loop's contract, so a replay has nothing to compare: ${violation.message}` };
+  const claim = stackClaimOf(violation);
+  if (typeof claim === 'string') return { reproduced: false, observed: claim };
   const tried: string[] = [];
   // `nf,io` explores one poll, right after stack_init (the driver's contract models no rings to wrap).
   const starts = replayed.layers === 'full' ? (Object.keys(STARTS) as PollStart[]) : ['initialised' as const];
   for (const start of starts) {
     const result = runOnReplayThread({ kind: 'stack', nf: { hash: stacked.hash, wasm: stacked.wasm, manifest: stacked.manifest }, model: violation.model, start, ...replayed });
     if (result.kind === 'timed-out') {
-      tried.push(result.runningNf ? `from ${STARTS[start]}, the stack did not return within ${REPLAY_BOUND_MS / 1000} s and was stopped` : `from ${STARTS[start]}, the replay's own work took over ${result.ms / 1000} s`);
+      const words = result.runningNf ? `from ${STARTS[start]}, the stack did not return within ${REPLAY_BOUND_MS / 1000} s and was stopped` : `from ${STARTS[start]}, the replay's own work took over ${result.ms / 1000} s`;
+      if (claim.kind === 'hangs' && result.runningNf) return { reproduced: true, observed: `on ${replayedBuild(replayed.layers)}, ${words}` };
+      tried.push(words);
       continue;
     }
     const outcome = result.answer;
     if (outcome.kind === 'broken') {
-      const words = replayed.layers === 'full'
-        ? `on the stacked .wasm, with a device scripted from the counterexample, in ${outcome.during === 'the poll' ? STARTS[start] : outcome.during}: ${outcome.message}; ${outcome.devices}`
-        : `on the stacked .wasm that keeps the driver's calls, the driver's entry points answering from the counterexample, in ${outcome.during === 'the poll' ? STARTS[start] : outcome.during}: ${outcome.message}`;
-      if (outcome.violation === kind && claimOf(kind, outcome.message) === claimed) return { reproduced: true, observed: words };
-      tried.push(`${words} (the violation: ${claimed})`);
+      const words = `on ${replayedBuild(replayed.layers)}, in ${outcome.during === 'the poll' ? STARTS[start] : outcome.during}: ${outcome.message}${replayed.layers === 'full' ? `; ${outcome.devices}` : ''}`;
+      if ((claim.kind === 'device' || claim.kind === 'delivery') && outcome.violation === claim.kind && claimOf(claim.kind, outcome.message) === claim.broken) return { reproduced: true, observed: words };
+      tried.push(`${words} (the violation: ${'broken' in claim ? claim.broken : violation.message})`);
       continue;
     }
+    if (claim.kind === 'stops' && outcome.kind === 'stopped') return { reproduced: true, observed: `on ${replayedBuild(replayed.layers)}, from ${STARTS[start]}, the run stopped in ${outcome.during}: ${outcome.message}` };
     tried.push(`from ${STARTS[start]}, ${outcomeWords(outcome, replayed.layers)}`);
   }
   return { reproduced: false, observed: tried.join('; ') };
 }
+
+const replayedBuild = (layers: ReplayedLayers['layers']): string => layers === 'full'
+  ? 'the stacked .wasm, with a device scripted from the counterexample'
+  : "the stacked .wasm that keeps the driver's calls, the driver's entry points answering from the counterexample";
 
 function outcomeWords(outcome: Exclude<StackRunOutcome, { kind: 'broken' }>, layers: ReplayedLayers['layers']): string {
   switch (outcome.kind) {

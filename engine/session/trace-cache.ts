@@ -19,7 +19,7 @@ import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts'
 import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
 
 // 4: traces keep the offset where nf_process returned (the NF path's last line).
-const FORMAT = 4;
+const FORMAT = 5;
 /** The sources whose change changes what exploration produces. */
 const ENGINE_SOURCES = ['engine/nf', 'engine/stack', 'stack-models', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];
 

@@ -57,8 +57,13 @@ function explorePollOnce(machine: Machine, solver: Solver, layout: Layout, repla
   }, solver);
 }
 
+/** A stacked build's exploration, each violation marked as found there (it replays on that build). */
+const onStackedBuild = (run: Exploration): Exploration => ({ ...run, violations: run.violations.map((violation) => ({ ...violation, onStackedBuild: true as const })) });
+
 /** The stack's poll explored over the stacked build that runs (with `stacked`: a variant of it, for seeded bugs). */
-export async function explorePoll(build: NfBuild, options: StackOptions = {}): Promise<Exploration> {
+export const explorePoll = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => onStackedBuild(await exploreStackPoll(build, options));
+
+async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<Exploration> {
   const model = stackModel(build.manifest, options.framesPerPoll);
   const { machine, module, solver } = await stackMachine(build, options, model.contracts, false);
   const { manifest } = build;
@@ -86,7 +91,9 @@ export async function explorePoll(build: NfBuild, options: StackOptions = {}): P
  * first as for `full` (the driver's set-up grows memory over the device region, as it does when the NF runs); the
  * poll then calls the device only for the clock.
  */
-export async function exploreIoLoop(build: NfBuild, options: StackOptions = {}): Promise<Exploration> {
+export const exploreIoLoop = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => onStackedBuild(await exploreLoopPoll(build, options));
+
+async function exploreLoopPoll(build: NfBuild, options: StackOptions): Promise<Exploration> {
   const model = ioLoopModel(build.manifest, options.framesPerPoll);
   const devices = stackModel(build.manifest);
   const { machine, module, solver } = await stackMachine(build, options, devices.contracts, true);

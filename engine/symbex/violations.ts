@@ -47,6 +47,8 @@ export interface Violation {
   decisions: number[];
   /** What a replay must observe; absent means `stops` (or `hangs` for kind `hang`). */
   evidence?: ViolationEvidence;
+  /** Found over the stacked build (`--layers full` or `nf,io`: its set-up or poll), not in nf_process alone: it replays on the stacked .wasm. */
+  onStackedBuild?: true;
 }
 
 /** A violation found on the current path; `fatal` ones end the path, the others were split off a feasible remainder. */

@@ -80,4 +80,19 @@ describe('seeded stack bugs are rejected in device terms', () => {
     const correct = replayStackViolation(await buildStackedNf(NOP), found);
     assert.equal(correct.reproduced, false, `the stack as it is replays it too: ${correct.observed}`);
   });
+
+  test('a fault of the stack\'s own code replays too: the copy past the end of memory that the trusted length makes traps', async () => {
+    const { variant } = BUGS.find((b) => b.id === 'stack-trusts-length')!;
+    const run = await poll(NOP, variant);
+    const faults = run.violations.filter((v) => v.kind === 'out-of-bounds');
+    assert.ok(faults.length > 0, shown(run.violations).slice(0, 3000));
+    for (const found of faults) {
+      const replay = replayStackViolation(run.stacked, found);
+      assert.ok(replay.reproduced, replay.observed);
+      assert.match(replay.observed, /on the stacked \.wasm, with a device scripted from the counterexample, from the poll .*the run stopped in the poll: memory access out of bounds/);
+    }
+    const correct = replayStackViolation(await buildStackedNf(NOP), faults[0]!);
+    assert.equal(correct.reproduced, false, `the stack as it is replays it too: ${correct.observed}`);
+    assert.match(correct.observed, /the stack kept every rule of the device protocol/);
+  });
 });

@@ -55,11 +55,13 @@ describe('seeded I/O-loop bugs are rejected in the loop\'s terms, and the counte
       const results = await verifyStackVariant(nfDir('nop'), variant, {}, 'nf,io');
       const found = results.filter(({ violation }) => violation.kind === 'delivery' && says.test(violation.message));
       assert.ok(found.length > 0, `expected ${says}, got:\n${shown(results.map((r) => r.violation)).slice(0, 3000)}`);
-      // Each replay runs the loop's own code, the driver's entry points answering from its model, and breaks the same rule.
-      for (const { violation, replay } of results.filter((r) => r.violation.kind === 'delivery')) {
+      // Each replay runs the loop's own code, the driver's entry points answering from its model: it breaks the same
+      // rule, or (a hang) does not return.
+      for (const { violation, replay } of results) {
         const claim = violation.message.split(';')[0]!;
-        assert.ok(replay.reproduced, `${claim}: ${replay.observed}`);
-        assert.ok(replay.observed.includes(`: ${claim}`), replay.observed);
+        assert.ok(replay.reproduced, `${violation.kind}: ${claim}: ${replay.observed}`);
+        if (violation.kind === 'delivery') assert.ok(replay.observed.includes(`: ${claim}`), replay.observed);
+        else assert.match(replay.observed, /the stack did not return within \d+ s and was stopped/);
       }
     });
   }
@@ -70,6 +72,17 @@ test('an nf,io replay does not reproduce what the loop did not do: the same coun
   const replay = replayStackViolation(await buildStackedNf(nfDir('nop'), { keepDriverCalls: true }), violation!, replayedLayers('nf,io'));
   assert.equal(replay.reproduced, false, replay.observed);
   assert.match(replay.observed, /the I\/O loop kept its contracts with the driver and with nf_process through the poll/);
+});
+
+test('a hang replays as one: the loop that never takes its frame does not return, the loop as it is does', async () => {
+  const { variant } = BUGS.find((b) => b.id === 'loop-never-taken')!;
+  const run = await ioLoop('nop', variant);
+  const hang = run.violations.find((v) => v.kind === 'hang');
+  assert.ok(hang, shown(run.violations).slice(0, 3000));
+  assert.equal(hang.onStackedBuild, true, 'found over the stacked build, so sessions replay it there');
+  const correct = replayStackViolation(await buildStackedNf(nfDir('nop'), { keepDriverCalls: true }), hang, replayedLayers('nf,io'));
+  assert.equal(correct.reproduced, false, correct.observed);
+  assert.match(correct.observed, /the I\/O loop kept its contracts with the driver and with nf_process through the poll/);
 });
 
 test('an equivalent loop holds: the time rule and the result\'s cases written otherwise', async () => {

@@ -164,11 +164,18 @@ export interface WellFormedInputs {
 
 /** Adds a `checksum` violation for each trace that can send a frame whose valid checksum it broke. */
 export function checkWellFormed(run: Exploration, inputs: WellFormedInputs, solver: Solver): void {
-  for (const trace of run.traces) run.violations.push(...checksumViolations(trace, inputs, solver));
+  const congruences: Congruences = new Map();
+  for (const trace of run.traces) run.violations.push(...checksumViolations(trace, inputs, solver, congruences));
   run.figures.violations = run.violations.length;
 }
 
-function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solver): Violation[] {
+/**
+ * The RFC 1624 congruences earlier paths' quick proofs asked about, by term id: the first path's constraints, the
+ * constraints under which it was proven on its own (term ids), and whether that was tried.
+ */
+type Congruences = Map<number, { firstPath: Set<number>; support: number[] | null; askedAlone: boolean }>;
+
+function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solver, congruences: Congruences): Violation[] {
   const packet = trace.final.packet!;
   const snapshot = packet.snapshot();
   // Bytes the NF wrote (every byte, once it wrote at a computed offset): only these can change a sum.
@@ -192,7 +199,7 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     const changed = T.not(unchangedModulo(changeOver(input, output, touched, before.covers)));
     const broken = sameStructure === T.TRUE ? changed : T.ite(sameStructure, changed, T.not(after.valid()));
     const candidate = T.and(sent, before.present, after.present, broken);
-    if (candidate !== T.FALSE && updatedIncrementally(solver, trace.pathCondition, header, { input, output, touched, sent, before, after })) continue;
+    if (candidate !== T.FALSE && updatedIncrementally(solver, trace, header, { input, output, touched, sent, before, after }, congruences)) continue;
     // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
     // that keeps its checksums right, already unsatisfiable.
     const found = candidate === T.FALSE ? null : ask(solver, trace.pathCondition, candidate);
@@ -236,10 +243,12 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
  */
 function updatedIncrementally(
   solver: Solver,
-  pathCondition: Term[],
+  trace: Trace,
   header: 'ipv4' | 'tcpudp',
   frames: { input: FrameBytes; output: FrameBytes; touched: number[]; sent: Term; before: Checksum; after: Checksum },
+  congruences: Congruences,
 ): boolean {
+  const { pathCondition } = trace;
   const { input, output, touched } = frames;
   const premise = T.and(frames.sent, frames.before.present, frames.after.present);
   const model = ask(solver, pathCondition, premise);
@@ -267,6 +276,25 @@ function updatedIncrementally(
   const zero = (w: Term) => T.or(T.eq(w, T.bv(0, 32)), T.eq(w, T.bv(0xffff, 32)));
   const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))));
   const congruent = T.or(T.eq(sent, expected), T.and(zero(sent), zero(expected)));
+  // Paths that compute the checksum alike (one per IHL a parser accepts) share the congruence. Proven on its own
+  // under the path constraints it shares variables with (its support: the TTL's bound, ...), it holds on every
+  // path that has them, and what is left there is whether the path fixes the structure, a question without sums.
+  // It is asked on its own at its second path when that support is the first path's too (else the paths differ
+  // where it matters, and the question would not be asked again); a first path asks it with the path, where Z3's
+  // work on the path's earlier queries helps (docs/PITFALLS.md).
+  const structureFixed = () => ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure)))) === null;
+  const onPath = new Set(pathCondition.map((t) => t.id));
+  const seen = congruences.get(congruent.id);
+  if (!seen) congruences.set(congruent.id, { firstPath: onPath, support: null, askedAlone: false });
+  else if (seen.support?.every((id) => onPath.has(id))) return structureFixed();
+  else if (!seen.askedAlone) {
+    seen.askedAlone = true;
+    const support = solver.dependentConstraints(pathCondition, T.not(congruent), trace.model).map((t) => t.id);
+    if (support.every((id) => seen.firstPath.has(id)) && solver.check(pathCondition, T.not(congruent), trace.model).status === 'unsat') {
+      seen.support = support;
+      return structureFixed();
+    }
+  }
   return ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure, congruent)))) === null;
 }
 

@@ -2,6 +2,7 @@
 // they depend on and are incremental along the depth-first path, answers are cached, and models come back as
 // plain JavaScript assignments. An array's bytes at constant offsets are plain bit-vector constants to Z3.
 import { init, Z3_decl_kind } from 'z3-solver';
+import { repairedModel } from './repair.ts';
 import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, evaluate, isConst, mask, symbolsOf, type Term, variablesOf } from './term.ts';
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
@@ -17,7 +18,10 @@ export type CheckResult = { status: 'sat'; model: Assignment } | { status: 'unsa
 export interface SolverFigures {
   queries: number;
   cacheHits: number;
-  /** Queries answered by the caller's model without Z3 (the constraints they depend on already held there). */
+  /**
+   * Queries answered without Z3: by the caller's model or a recent one (the constraints they depend on already
+   * held there), or by the caller's model repaired (repair.ts: an equation solved for one free word).
+   */
   modelHits: number;
   seconds: number;
   /** Each query Z3 answered, in order: how long it took (seconds), for the slowest one's figure. */
@@ -129,6 +133,13 @@ export class Solver {
       this.figures.modelHits++;
       return { status: 'sat', model: reused === known ? known : this.merge(known, reused, deps) };
     }
+    // An equation one free word of `known` can be solved for (a sum of header words equal to a constant): only the
+    // query's own variables change, so every constraint not connected to it still holds.
+    const repaired = repairedModel(query, known);
+    if (repaired && holds(repaired)) {
+      this.figures.modelHits++;
+      return { status: 'sat', model: repaired };
+    }
     const result = this.checkExactly(relevant, query);
     if (result.status !== 'sat') return result;
     const model = this.merge(known, result.model, deps);
@@ -169,6 +180,14 @@ export class Solver {
     this.figures.timings.push(seconds);
     this.cache.set(key, result);
     return result;
+  }
+
+  /**
+   * The constraints of `pathCondition` that `check(pathCondition, query, known)` keeps: an unsat answer holds on
+   * any path that has them all.
+   */
+  dependentConstraints(pathCondition: readonly Term[], query: Term, known: Assignment): Term[] {
+    return this.slice(pathCondition, query, known);
   }
 
   /**

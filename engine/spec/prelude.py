@@ -4,8 +4,8 @@
 # nodes at every call into it (one JSON string), so no Python object ever crosses to JavaScript. Every truth test
 # asks the engine, synchronously, which way this path goes (the engine forks by re-running the spec).
 # python.ts makes a fresh module from this file for every property (so no property can change another's names or
-# objects) and gives it `_LIMITS`, the sandbox's limits in words; a spec's own code runs in the sandbox
-# (sandbox.py): its syntax tree checked, its builtins restricted.
+# objects) and gives it `_LIMITS`, the verdicts of the sandbox's time and memory limits as python.ts words them; a
+# spec's own code runs in the sandbox (sandbox.py): its syntax tree checked, its builtins restricted.
 import json
 import sys
 import types
@@ -1049,9 +1049,9 @@ def run(dialect, body, inputs_json):
     except KeyboardInterrupt:
         # First: no further interrupt in this run (one would land here and escape the handler).
         _bridge.time_up()
-        outcome = {"kind": "limit", "line": _spec_line(), "message": f"the spec ran longer than {_LIMITS['time']}"}
+        outcome = {"kind": "limit", "line": _spec_line(), "message": _LIMITS["time"]}
     except MemoryError:
-        outcome = {"kind": "limit", "line": _spec_line(), "message": f"the spec needed more memory than the {_LIMITS['memory']} its interpreter may use"}
+        outcome = {"kind": "limit", "line": _spec_line(), "message": _LIMITS["memory"]}
     except Exception as error:
         outcome = {"kind": "error", "line": _spec_line(), "message": f"{type(error).__name__}: {error}"}
     # Freed here, inside this property's run: a structure deep enough to crash the interpreter when freed

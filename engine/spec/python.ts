@@ -73,10 +73,13 @@ async function start(): Promise<SpecPython> {
   });
   for (const file of ['sandbox.py', 'prelude.py']) pyodide.FS.writeFile(`/home/pyodide/${file}`, readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'));
   const freshPrelude = pyodide.runPython(LOCK_DOWN) as (time: string, memory: string) => PreludeRun;
+  // The limits' verdicts, worded once: the prelude reports them, and so does a time limit that strikes outside it.
+  const ranTooLong = `the spec ran longer than ${limits.seconds} s`;
+  const neededTooMuch = `the spec needed more memory than the ${limits.mebibytes} MiB its interpreter may use`;
   let crashed = false;
   return {
     property(dialect, body) {
-      const run = freshPrelude(`${limits.seconds} s`, `${limits.mebibytes} MiB`);
+      const run = freshPrelude(ranTooLong, neededTooMuch);
       return {
         run(nextHost, inputs) {
           if (crashed) return stopped(null, 'the spec interpreter crashed earlier in this property');
@@ -86,7 +89,7 @@ async function start(): Promise<SpecPython> {
             return run(dialect, body, JSON.stringify(inputs));
           } catch (e) {
             // The time limit struck outside the prelude's handler (as the spec's run ended): still the limit.
-            if (isInterrupt(e)) return stopped(null, `the spec ran longer than ${limits.seconds} s`);
+            if (isInterrupt(e)) return stopped(null, ranTooLong);
             if (!isFatal(e)) throw e;
             crashed = true;
             instance = undefined;

@@ -76,6 +76,26 @@ describe('lb: counterexamples through the cht', () => {
     assert.equal(failure.replay.reproduced, false);
     assert.match(failure.replay.observed, /^not replayed: this failure needs the cht's choice of backend 1 for hash 0x[0-9a-f]{8} \(row [01]\).*2 rows, 32 backends.*does not show this failure/);
   });
+
+  test('a failure the table shows is preferred to one it never shows, though the search meets that one first', async () => {
+    const tiny = await variantSession(session, LB, { name: 'two-rows', patches: [{ find: 'cht = cht_allocate(CHT_HEIGHT, BACKEND_CAPACITY);', replace: 'cht = cht_allocate(2, BACKEND_CAPACITY);' }] });
+    const neverShown = [
+      'import balanced',
+      'if received_on_port == EXT_DEVICE and not flow_emap.has(flow):',
+      '    hash = _LoadBalancedFlow_hash(flow)',
+      '    if backend_ip_emap.has_idx(0) and backend_ip_emap.choose_with_cht(cht, hash) == 1:',
+      '        return ([], [])',
+    ];
+    const alone = firstFailure(await tiny.check('never_shown_alone', neverShown.join('\n')));
+    // A client of a known flow is forwarded, not dropped: a failure on a later path, with no choice the table lacks.
+    const shown = firstFailure(await tiny.check('known_flow_dropped', ['import balanced', 'if received_on_port == EXT_DEVICE and flow_emap.has(flow):', '    return ([], [])'].join('\n')));
+    assert.equal(alone.cht?.outcome, 'never-shown');
+    assert.ok(alone.trace < shown.trace, `the never-shown failure (trace ${alone.trace}) comes first in the search (the shown one: trace ${shown.trace})`);
+    const both = firstFailure(await tiny.check('both', [...neverShown, 'if received_on_port == EXT_DEVICE and flow_emap.has(flow):', '    return ([], [])'].join('\n')));
+    assert.notEqual(both.cht?.outcome, 'never-shown', JSON.stringify(both.cht));
+    assert.equal(both.trace, shown.trace);
+    assert.equal(both.replay.reproduced, true, both.replay.observed);
+  });
 });
 
 describe("the replay's cht: the table the choices were made for, choosing as the counterexample says", () => {

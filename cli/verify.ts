@@ -50,9 +50,10 @@ async function verify(command: WordedCommand, nfDir: string, options: Chosen): P
   // Loaded here so that the other commands start without the engine.
   const engine = await import('../engine/index.ts');
   const layers = chosenLayers(command, options.layers, engine);
+  // The folder's manifest first (a folder that is no NF says so), then the specs.
+  const manifest = loadManifest(nfDir);
   const specs = chosenSpecs(command, nfDir, options, engine);
   // Static analysis first: a spec that cannot run is reported in a moment, not after the build and exploration.
-  const manifest = loadManifest(nfDir);
   const lookupProperty = engine.propertiesFolder(nfDir);
   const invalid = new Set<SpecFile>();
   for (const spec of specs) {

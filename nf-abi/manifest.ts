@@ -1,6 +1,7 @@
 // The NF manifest (nfs/<name>/nf.json): the link between an NF's code and its specs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { broken, fieldName, MAX_CAPACITY, schemaProblems, schemaRule } from './manifest-schema.ts';
 
 export type ScalarType = 'u8' | 'u16' | 'u32' | 'u64';
@@ -105,14 +106,33 @@ export class ManifestError extends Error {
   }
 }
 
+/**
+ * Where JSON text first goes wrong and what was expected there (`line 3, column 8: value expected`): V8's messages
+ * give an index at best, and some quote the text around it instead.
+ */
+function jsonMistake(text: string): string | null {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  if (!first) return null;
+  const before = text.slice(0, first.offset);
+  const words = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}: ${words}`;
+}
+
 export function loadManifest(nfDir: string): Manifest {
   const file = join(nfDir, 'nf.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ManifestError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found: an NF folder needs an nf.json manifest' : `cannot be read: ${(e as Error).message}`);
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found: an NF folder needs an nf.json manifest' : `not valid JSON: ${(e as Error).message}`;
-    throw new ManifestError(file, reason);
+    throw new ManifestError(file, `not valid JSON, ${jsonMistake(text) ?? (e as Error).message}`);
   }
   // The schema (nf.schema.json) first: the checks between fields below rely on the shape it guarantees.
   const shapeProblems = schemaProblems(raw);

@@ -170,3 +170,27 @@ test('a missing source is an error, exit 2, in traces as in verify', async (t) =
   assert.match(traces.stderr, /^error: cannot compile .*unwritten\.ts:\nno such file: .*unwritten\.ts$/m);
   assert.deepEqual(verify, traces);
 });
+
+test('an nf.json that is not JSON is named with the line and column, in traces as in verify, exit 2', async (t) => {
+  const cases: [string, RegExp][] = [
+    ['{\n  "name": "bad",\n  "devices": ,\n}\n', /nf\.json: not valid JSON, line 3, column 14: value expected$/m],
+    ['{"name": "bad", ', /nf\.json: not valid JSON, line 1, column 17: property name expected$/m],
+    ['{"name": "bad"} 2', /nf\.json: not valid JSON, line 1, column 17: end of file expected$/m],
+  ];
+  for (const [text, says] of cases) {
+    const dir = mkdtempSync(join(work, 'nf-'));
+    writeFileSync(join(dir, 'nf.json'), text);
+    // Without a spec: the manifest is what verify reports first, as traces does.
+    const traces = await vigor(t, 'traces', dir);
+    const verify = await vigor(t, 'verify', dir);
+    assert.equal(traces.code, 2, traces.stderr);
+    assert.match(traces.stderr, says);
+    assert.deepEqual(verify, traces);
+  }
+});
+
+test('vigor verify of a folder that is no NF says it has no nf.json, not that it has no spec', async (t) => {
+  const verify = await vigor(t, 'verify', mkdtempSync(join(work, 'empty-')));
+  assert.equal(verify.code, 2);
+  assert.match(verify.stderr, /nf\.json: not found: an NF folder needs an nf\.json manifest$/m);
+});

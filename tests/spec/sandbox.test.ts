@@ -151,6 +151,12 @@ describe('a session: property files, limits, crashes, tampering', () => {
     assert.equal((await check('nop_after_tampering', NOP_SPEC)).verdict, 'holds');
   });
 
+  test('names with accents are names: Python normalizes them with unicodedata, which the interpreter keeps', async () => {
+    assert.equal((await check('accents_hold', 'débit = 1\nif packet_size < 14:\n    débit = 0\n    return ([], [])\nreturn ([1 - received_on_port * débit], [])\n')).verdict, 'holds');
+    const wrong = await check('accents_fail', 'débit_max = 2\nreturn ([débit_max], [])\n');
+    assert.equal(wrong.verdict, 'fails', wrong.verdict === 'invalid' ? wrong.errors.map((e) => e.message).join() : wrong.verdict);
+  });
+
   test('assert False fails cleanly with a counterexample that the run-time NF reproduces', async () => {
     const result = await check('assert_false', 'assert False\n');
     assert.equal(result.verdict, 'fails');

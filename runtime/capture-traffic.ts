@@ -17,7 +17,7 @@ export function trafficFromCapture(manifest: Manifest, frames: CapturedFrame[], 
   const bounds = runnableFrames(manifest);
   frames.forEach(({ frame }, index) => {
     if (frame.length < bounds.min || frame.length > bounds.max) {
-      throw new TrafficError(`${source}: frame ${index} has ${frame.length} bytes, outside ${bounds.min}..${bounds.max} (${bounds.why})`);
+      throw new TrafficError(`${source}: frame ${index + 1} has ${frame.length} bytes, outside ${bounds.min}..${bounds.max} (${bounds.why})`);
     }
   });
   const first = frames[0]!.time;

@@ -1,6 +1,6 @@
 // Classic libpcap files (the format tcpdump -w writes and Wireshark opens): a 24-byte global header, then per
 // frame a 16-byte record header and the captured bytes. We write nanosecond time stamps (magic 0xa1b23c4d,
-// which tcpdump and Wireshark read) and read both resolutions in either byte order.
+// which tcpdump and Wireshark read) and read both resolutions in either byte order. Errors number frames from 1, as Wireshark does.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const MAGIC_MICROSECONDS = 0xa1b2c3d4;
@@ -59,12 +59,12 @@ export function readPcap(file: string): CapturedFrame[] {
   const fractionNs = magic === MAGIC_NANOSECONDS ? 1n : 1000n;
   const frames: CapturedFrame[] = [];
   for (let at = GLOBAL_HEADER; at < bytes.length; ) {
-    if (at + RECORD_HEADER > bytes.length) throw new PcapError(`${file}: frame ${frames.length} is cut short (record header at byte ${at})`);
+    if (at + RECORD_HEADER > bytes.length) throw new PcapError(`${file}: frame ${frames.length + 1} is cut short (record header at byte ${at})`);
     const seconds = BigInt(view.getUint32(at, little));
     const fraction = BigInt(view.getUint32(at + 4, little));
     const captured = view.getUint32(at + 8, little);
     const start = at + RECORD_HEADER;
-    if (start + captured > bytes.length) throw new PcapError(`${file}: frame ${frames.length} claims ${captured} bytes but the file ends first`);
+    if (start + captured > bytes.length) throw new PcapError(`${file}: frame ${frames.length + 1} claims ${captured} bytes but the file ends first`);
     frames.push({ time: seconds * 1_000_000_000n + fraction * fractionNs, frame: bytes.slice(start, start + captured) });
     at = start + captured;
   }

@@ -46,5 +46,5 @@ test('pcapng and cut files are refused with what is wrong', () => {
   writePcap(cut, [{ time: 0n, frame: new Uint8Array(100) }]);
   const whole = new Uint8Array(readFileSync(cut));
   writeFileSync(cut, whole.subarray(0, whole.length - 10));
-  assert.throws(() => readPcap(cut), /frame 0 claims 100 bytes but the file ends first/);
+  assert.throws(() => readPcap(cut), /frame 1 claims 100 bytes but the file ends first/);
 });

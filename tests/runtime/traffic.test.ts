@@ -77,6 +77,6 @@ test('frames the NF allows but the stack\'s buffers cannot hold are refused up f
   const limit = new RegExp(`allows up to 32768 bytes, but the stack's buffers hold frames of at most ${largest}`);
   assert.throws(() => generateTraffic(manifest, { ...options, sizes: [{ bytes: largest + 1, weight: 1 }] }), (e) => e instanceof TrafficError && limit.test(e.message));
   const frames = [largest, largest + 8].map((length, index) => ({ frame: new Uint8Array(length), time: BigInt(index) }));
-  assert.throws(() => trafficFromCapture(manifest, frames, 'big.pcap', options), (e) => e instanceof TrafficError && new RegExp(`^big\\.pcap: frame 1 has ${largest + 8} bytes`).test(e.message) && limit.test(e.message));
+  assert.throws(() => trafficFromCapture(manifest, frames, 'big.pcap', options), (e) => e instanceof TrafficError && new RegExp(`^big\\.pcap: frame 2 has ${largest + 8} bytes`).test(e.message) && limit.test(e.message));
   assert.equal(trafficFromCapture(manifest, frames.slice(0, 1), 'big.pcap', options).count, 20);
 });

@@ -1,6 +1,7 @@
 // Classic libpcap files (the format tcpdump -w writes and Wireshark opens): a 24-byte global header, then per
 // frame a 16-byte record header and the captured bytes. We write nanosecond time stamps (magic 0xa1b23c4d,
-// which tcpdump and Wireshark read) and read both resolutions in either byte order. Errors number frames from 1, as Wireshark does.
+// which tcpdump and Wireshark read) and read both resolutions in either byte order. Errors number frames from 1,
+// as Wireshark does.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const MAGIC_MICROSECONDS = 0xa1b2c3d4;

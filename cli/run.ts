@@ -1,6 +1,7 @@
-// `vigor run NOTEBOOK [-o OUT.ipynb] [--html OUT.html]`: executes a notebook without Jupyter, through the kernel's
-// cell handler, into NAME.executed.ipynb beside it (the input is rewritten only when -o names it); exit 1 when a
-// cell fails (later cells are not run).
+// `vigor run NOTEBOOK [-o OUT.ipynb] [--html OUT.html] [--allow-errors]`: executes a notebook without Jupyter,
+// through the kernel's cell handler, into NAME.executed.ipynb beside it (the input is rewritten only when -o names
+// it); exit 1 when a cell fails (later cells are not run, unless --allow-errors: then every cell runs, each failure
+// is reported, and the exit status is 0, as nbconvert's).
 import { join, parse } from 'node:path';
 import type { WordedCommand } from '../options/index.ts';
 import { requireFile, requireFolderOf } from './input-files.ts';
@@ -10,18 +11,19 @@ export function addRun(program: WordedCommand, exit: (code: number) => void): vo
     .command('run')
     .description('execute a notebook without Jupyter; the executed notebook goes to NAME.executed.ipynb beside NAME.ipynb ' +
       '(like nbconvert\'s NAME.nbconvert.ipynb), never over the input unless -o names it')
-    .usage('NOTEBOOK [-o OUT.ipynb] [--html OUT.html] [--progress]')
+    .usage('NOTEBOOK [-o OUT.ipynb] [--html OUT.html] [--progress] [--allow-errors]')
     .argument('<NOTEBOOK>', 'an nbformat 4 notebook (.ipynb)')
     .option('-o, --output <OUT.ipynb>', 'write the executed notebook here instead (may be NOTEBOOK itself)')
     .option('--html <OUT.html>', 'also export it as an HTML page')
-    .option('--progress', 'print each cell on stderr as it starts, and its time when it ends');
-  command.action(async (notebookPath: string, { output, html, progress }: { output?: string; html?: string; progress?: boolean }) => {
+    .option('--progress', 'print each cell on stderr as it starts, and its time when it ends')
+    .option('--allow-errors', 'run every cell even when one fails (as nbconvert\'s --allow-errors); the failures are reported, exit status 0');
+  command.action(async (notebookPath: string, { output, html, progress, allowErrors }: { output?: string; html?: string; progress?: boolean; allowErrors?: boolean }) => {
     requireFile(command, notebookPath, notebookPath);
     const outputPath = output ?? executedPath(notebookPath);
     // Checked before the cells run, which can take minutes: a path that cannot be written would lose their outputs.
     requireFolderOf(command, `-o ${outputPath}`, outputPath);
     if (html) requireFolderOf(command, `--html ${html}`, html);
-    exit(await run(notebookPath, outputPath, html, progress === true));
+    exit(await run(notebookPath, outputPath, html, progress === true, allowErrors === true));
   });
 }
 
@@ -31,13 +33,13 @@ function executedPath(notebookPath: string): string {
   return join(dir, `${name}.executed.ipynb`);
 }
 
-async function run(notebookPath: string, outputPath: string, htmlPath: string | undefined, progress: boolean): Promise<number> {
+async function run(notebookPath: string, outputPath: string, htmlPath: string | undefined, progress: boolean, allowErrors: boolean): Promise<number> {
   // Loaded here so that the other commands start without the kernel.
   const { runNotebook } = await import('../kernel/index.ts');
-  const result = await runNotebook({ notebookPath, outputPath, ...(htmlPath ? { htmlPath } : {}), ...(progress ? { progress: (line: string) => console.error(line) } : {}) });
+  const result = await runNotebook({ notebookPath, outputPath, allowErrors, ...(htmlPath ? { htmlPath } : {}), ...(progress ? { progress: (line: string) => console.error(line) } : {}) });
   console.log(`ran ${result.cellsRun} code cell(s); executed notebook written to ${outputPath}${htmlPath ? `, HTML to ${htmlPath}` : ''}`);
-  if (!result.failure) return 0;
-  const { cellIndex, error } = result.failure;
-  console.error(`cell ${cellIndex + 1} of ${notebookPath} failed; later cells were not run:\n${error.traceback.join('\n')}`);
-  return 1;
+  for (const { cellIndex, error } of result.failures) {
+    console.error(`cell ${cellIndex + 1} of ${notebookPath} failed${allowErrors ? '' : '; later cells were not run'}:\n${error.traceback.join('\n')}`);
+  }
+  return result.failures.length > 0 && !allowErrors ? 1 : 0;
 }

@@ -16,12 +16,17 @@ export interface RunNotebookOptions {
   htmlPath?: string;
   /** Told each cell as it starts and how it ended (`vigor run --progress` prints these on stderr). */
   progress?: (line: string) => void;
+  /** Run every cell whatever fails (nbconvert's `--allow-errors`): an audit's later checks still get their verdicts. */
+  allowErrors?: boolean;
 }
 
 export interface RunNotebookResult {
   cellsRun: number;
-  /** The first failing cell (0-based index among all cells) and its error; later cells were not run. */
-  failure?: { cellIndex: number; error: CellError };
+  /**
+   * The failing cells (0-based indices among all cells) and their errors: the first only, later cells not run,
+   * unless `allowErrors`.
+   */
+  failures: { cellIndex: number; error: CellError }[];
 }
 
 export async function runNotebook(options: RunNotebookOptions): Promise<RunNotebookResult> {
@@ -29,11 +34,11 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
   const notebook = parseNotebook(readFileSync(notebookPath, 'utf8'), notebookPath);
   const session = new KernelSession({ workingDirectory: dirname(notebookPath) });
   const displays = new Map<string, NotebookOutput[]>();
-  const result: RunNotebookResult = { cellsRun: 0 };
+  const result: RunNotebookResult = { cellsRun: 0, failures: [] };
   try {
     for (const [cellIndex, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== 'code') continue;
-      if (result.failure) {
+      if (result.failures.length > 0 && !options.allowErrors) {
         // Outputs of cells after a failure would be stale: the cell did not run this time.
         cell.outputs = [];
         cell.execution_count = null;
@@ -47,7 +52,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
       cell.outputs = sink.outputs;
       cell.execution_count = summary.executionCount;
       result.cellsRun++;
-      if (summary.status === 'error') result.failure = { cellIndex, error: summary.error };
+      if (summary.status === 'error') result.failures.push({ cellIndex, error: summary.error });
     }
   } finally {
     await session.close();

@@ -65,6 +65,20 @@ test('a failing cell stops the run with exit code 1, its traceback, and no stale
   assert.deepEqual([notebook.cells[2].outputs, notebook.cells[2].execution_count], [[], null]);
 });
 
+test('--allow-errors runs every cell past failures, reports each, and exits 0, as nbconvert does', () => {
+  const input = writeNotebook('audit.ipynb', [code('%nf nonexistent'), code('x = 1\nundefined_name + x'), code('print("still run")')]);
+  const output = join(directory, 'audit.out.ipynb');
+  const run = vigor('run', input, '-o', output, '--allow-errors');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /ran 3 code cell\(s\)/);
+  assert.match(run.stderr, /cell 1 of .*audit\.ipynb failed:\nUsageError: "nonexistent" is not an NF/);
+  assert.match(run.stderr, /cell 2 of .*audit\.ipynb failed:[\s\S]*NameError: name 'undefined_name' is not defined/);
+  assert.doesNotMatch(run.stderr, /later cells were not run/);
+  const notebook = JSON.parse(readFileSync(output, 'utf8')) as Notebook;
+  assert.deepEqual(notebook.cells.map((cell) => cell.execution_count), [1, 2, 3]);
+  assert.deepEqual(notebook.cells[2].outputs, [{ output_type: 'stream', name: 'stdout', text: 'still run\n' }]);
+});
+
 test('a file that is not a notebook is reported with what to do', () => {
   const path = join(directory, 'old.ipynb');
   writeFileSync(path, JSON.stringify({ nbformat: 3, worksheets: [] }));

@@ -3,7 +3,7 @@
 import type { Manifest } from '../nf-abi/index.ts';
 import type { CapturedFrame } from './pcap.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';
-import { runnableFrames, TrafficError, type TrafficOptions } from './traffic.ts';
+import { requirePacketCounts, runnableFrames, TrafficError, type TrafficOptions } from './traffic.ts';
 
 /** Time between the end of one replay of the capture and the start of the next. */
 const REPLAY_GAP_NS = 1000n;
@@ -14,6 +14,7 @@ const REPLAY_GAP_NS = 1000n;
  */
 export function trafficFromCapture(manifest: Manifest, frames: CapturedFrame[], source: string, options: Pick<TrafficOptions, 'packets' | 'warmup'>): PacketTrace {
   if (frames.length === 0) throw new TrafficError(`${source} holds no frames`);
+  requirePacketCounts(options);
   const bounds = runnableFrames(manifest);
   frames.forEach(({ frame }, index) => {
     if (frame.length < bounds.min || frame.length > bounds.max) {

@@ -78,11 +78,17 @@ export function mainTableCapacity(manifest: Manifest): number {
   return typeof table.capacity === 'number' ? table.capacity : Number(manifest.config[table.capacity]!.value);
 }
 
+/** Measured packets 1 or more, untimed ones 0 or more, whole numbers: generated traffic's and a capture's. */
+export function requirePacketCounts(options: Pick<TrafficOptions, 'packets' | 'warmup'>): void {
+  if (!Number.isInteger(options.packets) || options.packets < 1) throw new TrafficError(`the number of packets must be a positive integer, not ${options.packets}`);
+  if (!Number.isInteger(options.warmup) || options.warmup < 0) throw new TrafficError(`the number of untimed packets must be a whole number, 0 or more, not ${options.warmup}`);
+}
+
 export function generateTraffic(manifest: Manifest, options: TrafficOptions): PacketTrace {
   const { occupancy, newFlowShare } = options;
   if (!(occupancy > 0 && occupancy < 1)) throw new TrafficError(`occupancy must be between 0 and 1 (exclusive), not ${occupancy}`);
   if (!(newFlowShare >= 0 && newFlowShare <= 1)) throw new TrafficError(`the share of new flows must be between 0 and 1, not ${newFlowShare}`);
-  if (!Number.isInteger(options.packets) || options.packets < 1) throw new TrafficError(`the number of packets must be a positive integer, not ${options.packets}`);
+  requirePacketCounts(options);
   const pickSize = sizePicker(manifest, options.sizes);
   const toDestinations = FLOWS_TO_DESTINATIONS.has(manifest.name);
   const fromDevice0 = toDestinations || FLOWS_FROM_INSIDE.has(manifest.name);

@@ -80,3 +80,19 @@ test('frames the NF allows but the stack\'s buffers cannot hold are refused up f
   assert.throws(() => trafficFromCapture(manifest, frames, 'big.pcap', options), (e) => e instanceof TrafficError && new RegExp(`^big\\.pcap: frame 2 has ${largest + 8} bytes`).test(e.message) && limit.test(e.message));
   assert.equal(trafficFromCapture(manifest, frames.slice(0, 1), 'big.pcap', options).count, 20);
 });
+
+test('packet counts that are not whole numbers, no measured packet or a negative warm-up are refused, generated or captured', async () => {
+  const { manifest } = await buildNf(BRIDGE);
+  const frames = [{ frame: new Uint8Array(64), time: 0n }];
+  for (const [counts, says] of [
+    [{ packets: 0, warmup: 0 }, /number of packets must be a positive integer, not 0/],
+    [{ packets: 1.5, warmup: 0 }, /number of packets must be a positive integer, not 1\.5/],
+    [{ packets: 10, warmup: -1 }, /number of untimed packets must be a whole number, 0 or more, not -1/],
+    [{ packets: 10, warmup: 0.5 }, /number of untimed packets must be a whole number, 0 or more, not 0\.5/],
+  ] as const) {
+    const refused = (e: unknown) => e instanceof TrafficError && says.test(e.message);
+    assert.throws(() => generateTraffic(manifest, { ...DEFAULT_TRAFFIC, ...counts }), refused);
+    assert.throws(() => trafficFromCapture(manifest, frames, 'one.pcap', counts), refused);
+  }
+  assert.equal(trafficFromCapture(manifest, frames, 'one.pcap', { packets: 3, warmup: 0 }).count, 3);
+});

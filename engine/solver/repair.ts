@@ -53,7 +53,7 @@ function solveFor(t: Term, target: bigint, value: (t: Term) => bigint): Setting[
 }
 
 function withSettings(known: Assignment, settings: readonly Setting[]): Assignment {
-  const repaired: Assignment = { scalars: new Map(known.scalars), arrays: new Map(known.arrays), functions: known.functions };
+  const repaired: Assignment = { scalars: new Map(known.scalars), arrays: new Map(known.arrays), functions: new Map(known.functions) };
   for (const setting of settings) {
     if ('scalar' in setting) {
       repaired.scalars.set(setting.scalar, setting.value);

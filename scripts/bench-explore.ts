@@ -68,10 +68,11 @@ for (let i = 0; i < REPETITIONS; i++) {
 
 console.log(`exploration of nf_process (${REPETITIONS} runs each, fresh solver per run; median [min..max])`);
 console.log('  queries: Z3 checks while exploring; all checks: with the well-formed and carried-state checks after it;');
-console.log('  model hits: forks whose other side a known model already satisfied (no Z3 call; "-": that engine has none).');
+console.log('  model hits: forks whose other side a known model already satisfied, or satisfies once an equation is solved for');
+console.log('  one of its free words (no Z3 call; "-": that engine has none).');
 console.log('  solver s: Z3 time of the queries; all checks s: of all checks (the rest of total s is the engine\'s own work).');
-console.log('  ms/query: the queries\' mean; median query: the typical one (a few arithmetic-heavy queries, such as the parser\'s');
-console.log('  sum of IPv4 options, weigh on the mean).');
+console.log('  ms/query: the queries\' mean; median query: the typical one (a few arithmetic-heavy queries weigh on the mean;');
+console.log('  a fresh process\'s first Z3 check also pays Z3\'s one-time set-up, ~150 ms).');
 for (const checkout of checkouts) {
   if (checkouts.length > 1) console.log(`${checkout.label}:`);
   console.log('NF'.padEnd(18), 'traces'.padStart(7), 'queries'.padStart(8), 'all checks'.padStart(11), 'model hits'.padStart(11), 'instr.'.padStart(8), 'total s'.padStart(22), 'solver s'.padStart(22), 'all checks s'.padStart(22), 'ms/query'.padStart(20), 'median query ms'.padStart(20));

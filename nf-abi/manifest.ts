@@ -124,7 +124,8 @@ export function loadManifest(nfDir: string): Manifest {
   const file = join(nfDir, 'nf.json');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A byte-order mark (some Windows editors write one) is no part of the JSON.
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     throw new ManifestError(file, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found: an NF folder needs an nf.json manifest' : `cannot be read: ${(e as Error).message}`);
   }

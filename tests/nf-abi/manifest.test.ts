@@ -189,6 +189,12 @@ test('an nf.json that is not JSON is named with the line and column, in traces a
   }
 });
 
+test('an nf.json that starts with a byte-order mark loads', () => {
+  const dir = nfFolder(bridge());
+  writeFileSync(join(dir, 'nf.json'), `\uFEFF${readFileSync(join(dir, 'nf.json'), 'utf8')}`);
+  assert.equal(loadManifest(dir).name, 'bridge');
+});
+
 test('vigor verify of a folder that is no NF says it has no nf.json, not that it has no spec', async (t) => {
   const verify = await vigor(t, 'verify', mkdtempSync(join(work, 'empty-')));
   assert.equal(verify.code, 2);

@@ -1,7 +1,7 @@
 // Syntax errors are reported before anything runs, at the right line and column, saying what was expected.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { onlyError } from './helpers.ts';
+import { analyze, onlyError } from './helpers.ts';
 
 const cases: { name: string; text: string; line: number; column: number; message: RegExp }[] = [
   { name: 'missing expression after =', text: 'from state import dyn_emap\nx = 1\nlimit = \n', line: 3, column: 9, message: /expected an expression after '='/ },
@@ -36,4 +36,13 @@ test('syntax: an error in an imported property points into that property', () =>
   assert.deepEqual([error.file, error.line, error.column], ['cell broken', 2, 5]);
   assert.match(error.message, /'\(' is never closed/);
   assert.deepEqual(error.importedFrom, [{ file: 'test.py', line: 2, column: 1 }]);
+});
+
+test('a byte-order mark (which Python allows) is no part of the spec: columns of line 1 as an editor shows them', () => {
+  const error = onlyError('\uFEFFx = (1 +\n');
+  assert.deepEqual([error.line, error.column], [1, 5]);
+  assert.match(error.message, /'\(' is never closed/);
+  const imported = onlyError('import marked\n', { cells: { marked: '\uFEFFy = [2\n' } });
+  assert.deepEqual([imported.file, imported.line, imported.column], ['cell marked', 1, 5]);
+  assert.ok(analyze('\uFEFFif received_on_port == 0:\n    return ([], [])\n').ok, 'a spec with a byte-order mark is valid');
 });

@@ -66,8 +66,10 @@ export function analyzeSpec(input: SpecInput): SpecAnalysis {
 
 /** The checks one file must pass on its own, whether it is the spec or an imported property. */
 function checkFile(property: PropertySource, importedFrom: SourceLocation[]): CheckedFile | SpecDiagnostic[] {
-  // A final newline lets an inlined property end before the next line of its importer.
-  const source = new SourceText(property.file, property.text.endsWith('\n') ? property.text : `${property.text}\n`);
+  // A byte-order mark (as Python allows) is no column of the first line; a final newline lets an inlined property
+  // end before the next line of its importer.
+  const text = property.text.replace(/^\uFEFF/, '');
+  const source = new SourceText(property.file, text.endsWith('\n') ? text : `${text}\n`);
   const tree = parsePython(source.text);
   const positions = PositionMap.identity(source);
   const diagnose = (problems: { offset: number; kind: SpecDiagnostic['kind']; message: string }[]) =>

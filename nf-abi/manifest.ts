@@ -1,7 +1,7 @@
 // The NF manifest (nfs/<name>/nf.json): the link between an NF's code and its specs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { jsonMistake } from './json-mistake.ts';
 import { broken, fieldName, MAX_CAPACITY, schemaProblems, schemaRule } from './manifest-schema.ts';
 
 export type ScalarType = 'u8' | 'u16' | 'u32' | 'u64';
@@ -104,20 +104,6 @@ export class ManifestError extends Error {
     super((typeof detail === 'string' ? [detail] : detail).map((problem) => `${file}: ${problem}`).join('\n'));
     this.name = 'ManifestError';
   }
-}
-
-/**
- * Where JSON text first goes wrong and what was expected there (`line 3, column 8: value expected`): V8's messages
- * give an index at best, and some quote the text around it instead.
- */
-function jsonMistake(text: string): string | null {
-  const errors: ParseError[] = [];
-  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  const first = errors[0];
-  if (!first) return null;
-  const before = text.slice(0, first.offset);
-  const words = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}: ${words}`;
 }
 
 export function loadManifest(nfDir: string): Manifest {

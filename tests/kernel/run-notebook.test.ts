@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Notebook } from '../../kernel/notebook/notebook-format.ts';
+import { joinSource, type Notebook, parseNotebook } from '../../kernel/notebook/notebook-format.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'vigor-run-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -86,4 +86,30 @@ test('a file that is not a notebook is reported with what to do', () => {
   assert.equal(run.status, 1);
   assert.match(run.stderr, /not an nbformat 4 notebook \(nbformat: 3\); convert it/);
   assert.equal(vigor('run').status, 2, 'no notebook given is a usage error');
+});
+
+test('a notebook that is broken says where: the line and column of its JSON, or the cell, counted from 1', () => {
+  const thrown = (text: string) => {
+    try {
+      parseNotebook(text, 'audit.ipynb');
+    } catch (e) {
+      return (e as Error).message;
+    }
+    assert.fail(`accepted: ${text}`);
+  };
+  assert.equal(thrown('{\n "nbformat": 4,\n "cells": [{"cell_type": "code", "source": "1",, }]\n}\n'), 'audit.ipynb is not a notebook: it is not valid JSON, line 3, column 48: property name expected');
+  assert.equal(thrown('null'), 'audit.ipynb is not a notebook: its JSON is null, not an object with "cells"');
+  assert.equal(thrown('[]'), 'audit.ipynb is not a notebook: its JSON is a list, not an object with "cells"');
+  assert.equal(thrown('{"nbformat": 4, "metadata": 3, "cells": []}'), 'audit.ipynb: "metadata" is the number 3, not an object');
+  assert.equal(thrown('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "ok"}, {"cell_type": "codee", "source": 3}, 7, {"cell_type": "raw", "source": ["a", 1], "outputs": {}}]}'), [
+    'audit.ipynb: cell 2: "cell_type" is the string "codee", not one of "code", "markdown", "raw"',
+    'audit.ipynb: cell 2: "source" is the number 3, not a string or a list of strings',
+    'audit.ipynb: cell 3: the number 7, not a cell (an object with "cell_type" and "source")',
+    'audit.ipynb: cell 4: "source" is a list, not a string or a list of strings',
+    'audit.ipynb: cell 4: "outputs" is an object, not a list',
+  ].join('\n'));
+  // Accepted: a byte-order mark before the JSON, and no metadata (the run writes language_info into it).
+  const notebook = parseNotebook('\uFEFF{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "code", "source": ["1 +", " 1"]}]}', 'audit.ipynb');
+  assert.deepEqual(notebook.metadata, {});
+  assert.equal(joinSource(notebook.cells[0]!.source), '1 + 1');
 });

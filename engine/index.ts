@@ -29,6 +29,6 @@ export { describeViolation, formatViolation, type ViolationDescription } from '.
 export { formatStep, type PathStep, traceLines } from './render/nf-path.ts';
 export { replayWords, shownPath } from './render/text.ts';
 export { describeFailure, type FailureDescription, type InputDescription } from './render/failure.ts';
-export { formatPropertyResult, formatResultTable, type PropertyRow, verdictSummary, verdictWord } from './render/property.ts';
+export { claimsNothingNote, formatPropertyResult, formatResultTable, type PropertyRow, verdictSummary, verdictWord } from './render/property.ts';
 // The spec language's static front-end: analysis, diagnostics, completion, the vocabulary, property files.
 export * from './spec/frontend/index.ts';

@@ -33,6 +33,8 @@ export type PropertyResult =
       /** The longest one Z3 query took (seconds). */
       slowestQuery: number;
       lines: number;
+      /** The spec claims nothing (AnalyzedSpec.claims): it holds of every NF. */
+      claimsNothing: boolean;
       failures: ReplayedFailure[];
       /** Whether the spec was run with `a_packet_received` false, or why not. */
       noPacket: NoPacketCheck;
@@ -105,7 +107,7 @@ export class VerificationSession {
         ...failure,
         replay: failure.iteration === 'no packet' ? this.replayWithoutPacket() : this.replayThroughCht(failure),
       }));
-      return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, ...result, failures };
+      return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, claimsNothing: !analysis.spec.claims, ...result, failures };
     } catch (e) {
       if (e instanceof SpecStopped) return { name, file, verdict: 'error', message: e.message };
       if (!(e instanceof SpecRuntimeError)) throw e;

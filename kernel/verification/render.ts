@@ -1,6 +1,6 @@
 // MIME bundles for verification results: the engine's text as text/plain, readable tables as text/html
 // (an NF's traces, a verdict table, a counterexample with its packet, headers, state and lines).
-import { formatStep, replayWords, verdictSummary, verdictWord } from '../../engine/index.ts';
+import { claimsNothingNote, formatStep, replayWords, verdictSummary, verdictWord } from '../../engine/index.ts';
 import { escapeHtml } from '../notebook/html-export.ts';
 import { cell, headerCell, htmlCell, row, section, table } from '../rich-output/html-table.ts';
 import type { MimeBundle } from '../session/output.ts';
@@ -26,7 +26,7 @@ export function verdictBundle(nf: NfSummary, answer: VerifyAnswer): MimeBundle {
     }
     return row([
       cell(report.name),
-      cell(verdictWord(report.verdict, nf.figures.violations), report.verdict),
+      cell(verdictWord(report.verdict, nf.figures.violations, report.claimsNothing), report.verdict),
       cell(report.traces, 'number'),
       cell(report.specPaths, 'number'),
       cell(report.queries, 'number'),
@@ -39,7 +39,8 @@ export function verdictBundle(nf: NfSummary, answer: VerifyAnswer): MimeBundle {
   const details = answer.reports.filter((report) => report.verdict === 'fails').map(failureSection).join('');
   const texts = [answer.table, ...answer.reports.filter((report) => report.verdict !== 'holds').map((report) => `\n${report.text}`)];
   const summary = escapeHtml(verdictSummary(nf.name, nf.figures.traces, nf.figures.violations, answer.reports));
-  return { 'text/plain': texts.join('\n'), 'text/html': section(`<p>${summary}</p>${verdicts}${details}`) };
+  const note = claimsNothingNote(answer.reports);
+  return { 'text/plain': texts.join('\n'), 'text/html': section(`<p>${summary}</p>${verdicts}${note ? `<p>${escapeHtml(note)}</p>` : ''}${details}`) };
 }
 
 function failureSection(report: PropertyReport): string {

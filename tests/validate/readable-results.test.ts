@@ -13,7 +13,7 @@ import { showDuration, TimeOrigin } from '../../engine/render/values.ts';
 import { formatExploration } from '../../engine/render/exploration.ts';
 import { nfPath } from '../../engine/render/nf-path.ts';
 import { shownPath } from '../../engine/render/text.ts';
-import { formatPropertyResult } from '../../engine/render/property.ts';
+import { formatPropertyResult, formatResultTable, propertyRow } from '../../engine/render/property.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
 import type { PropertyResult } from '../../engine/session/session.ts';
 import { nfSummary, propertyReport } from '../../kernel/verification/report-data.ts';
@@ -167,6 +167,22 @@ describe('bridge results in its words', () => {
     const text = formatPropertyResult(session.exploration, result);
     assert.match(text, /after the packet: dyn_emap, (key mac\("[0-9a-f:]{17}"\)|index \d+): the NF has .*, the spec /);
     assert.match(text, /after the packet: dyn_emap: the NF has (1 entry|\d+ entries), the spec \d+/);
+  });
+
+  test('a spec that claims nothing holds and says so: in its text, the CLI table and the %verify table; one that claims stays plain', async () => {
+    const empty = await session.check('nothing', '# to be written\nif now > 3:\n    pass\n');
+    assert.equal(empty.verdict, 'holds');
+    assert.match(formatPropertyResult(session.exploration, empty), /\n {2}the spec claims nothing: no assert, return or compared state object in it constrains the NF, so it holds of every NF/);
+    const claiming = await session.checkFile(`${BRIDGE}/properties/no_loop.py`);
+    assert.equal(claiming.verdict, 'holds');
+    assert.doesNotMatch(formatPropertyResult(session.exploration, claiming), /claims nothing/);
+    const table = formatResultTable('bridge', 25, 0, [propertyRow(empty), propertyRow(claiming)]);
+    assert.match(table, /\nnothing +holds \(claims nothing\) +\d+/);
+    assert.match(table, /\nno_loop +holds +\d+/);
+    assert.match(table, /\nnote: nothing claims nothing: .* so such a spec holds of every NF, whatever the NF does$/);
+    const page = verdictBundle(nfSummary(session, 'nf'), { reports: [propertyReport(session, empty), propertyReport(session, claiming)], table })['text/html'] as string;
+    assert.match(page, />holds \(claims nothing\)</);
+    assert.match(page, /<p>note: nothing claims nothing: /);
   });
 
   test('seeded overwrite of a static rule: the entry by its key record and both sides\' values; HTML with the replay, left-aligned', async () => {

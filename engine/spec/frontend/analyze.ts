@@ -11,7 +11,7 @@ import { countSpecLines } from './line-count.ts';
 import { PositionMap } from './position-map.ts';
 import { SourceText, type SourceLocation } from './source.ts';
 import { findSyntaxError, parsePython } from './syntax.ts';
-import { nodesNamed, textOf } from './syntax-tree.ts';
+import { insideFunction, nodesNamed, textOf } from './syntax-tree.ts';
 
 export interface SpecInput extends PropertySource {
   manifest: Manifest;
@@ -33,6 +33,12 @@ export interface AnalyzedSpec {
   stateObjects: string[];
   /** Lines holding code: of the spec's own file, and with its imports. */
   lines: { own: number; withImports: number };
+  /**
+   * Whether the spec can claim anything at all: in the statement dialect a top-level `return` (a helper function's
+   * is Python's), an `assert` or a compared state object (`from state import`); in the function dialect an
+   * `assert`. One that claims nothing holds of every NF, which a verdict table must not let pass for a proof.
+   */
+  claims: boolean;
 }
 
 export type SpecAnalysis = { ok: true; spec: AnalyzedSpec } | { ok: false; errors: SpecDiagnostic[] };
@@ -49,6 +55,7 @@ export function analyzeSpec(input: SpecInput): SpecAnalysis {
   if (problems.length) return { ok: false, errors: problems.map((p) => inlined.positions.diagnose(p.offset, p.kind, p.message)) };
 
   const ownLines = countSpecLines(root.tree, root.source.text);
+  const stateObjects = stateImports(tree, text);
   return {
     ok: true,
     spec: {
@@ -58,8 +65,10 @@ export function analyzeSpec(input: SpecInput): SpecAnalysis {
       text,
       positions: inlined.positions,
       imports: inlined.files.slice(1).map((f) => f.name),
-      stateObjects: stateImports(tree, text),
+      stateObjects,
       lines: { own: ownLines, withImports: inlined.files.slice(1).reduce((sum, f) => sum + countSpecLines(f.tree, f.source.text), ownLines) },
+      claims: nodesNamed(tree, 'AssertStatement').length > 0 ||
+        (root.dialect === 'statement' && (stateObjects.length > 0 || nodesNamed(tree, 'ReturnStatement').some((r) => !insideFunction(r)))),
     },
   };
 }

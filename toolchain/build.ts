@@ -254,7 +254,19 @@ async function compileAssemblyScript(source: string, outFile: string, flags: str
     stdout: { write: () => undefined },
     stderr,
   } as Parameters<typeof asc.main>[1]);
-  if (result.error) throw new BuildError(relative(process.cwd(), source), errors || result.error.message);
+  if (result.error) throw new BuildError(relative(process.cwd(), source), `${errors || result.error.message}${outsideProjectHint(source, errors)}`);
+}
+
+/**
+ * NFs reach the project's AssemblyScript (nf-abi/, libvig/as/, nfs/flow-frame/) by relative path from nfs/NAME/. A
+ * copy elsewhere keeps those paths, which then name files that do not exist (TS6054): say why, and what to write.
+ */
+function outsideProjectHint(source: string, errors: string): string {
+  const inProject = !relative(PROJECT_ROOT, source).startsWith('..');
+  if (inProject || !/TS6054/.test(errors)) return '';
+  const root = relative(dirname(source), PROJECT_ROOT);
+  return `\nhint: ${relative(process.cwd(), source)} is outside the project (${PROJECT_ROOT}), where "../../nf-abi/..." (as the NFs in nfs/ import it) ` +
+    `names no file: put the NF folder in nfs/, or import from "${root}/nf-abi/...", "${root}/libvig/as/..." instead`;
 }
 
 function compileC(source: string, outFile: string, flags: string[]): void {

@@ -113,3 +113,21 @@ describe('invalid specs are found before the NF is built', () => {
     assert.match(run.stderr, /^error: two specs are named same \(.*same\.py and .*again\/same\.py\): the table could not tell them apart; rename one$/m);
   });
 });
+
+describe('an NF kept outside the project', () => {
+  test('its imports of the project by the nfs/ path name no file: the error says why and what to write, which then builds', async () => {
+    const elsewhere = join(work, 'vendor', 'drop');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'nf.json'), JSON.stringify({ name: 'drop', source: 'drop.ts', devices: 2, frame: { min: 0, max: 64 } }));
+    const source = (prefix: string) => `import { DROP } from "${prefix}/nf-abi/outputs";\nexport function nf_init(): void {}\nexport function nf_process(device: i32, packet: usize, length: i32, now: i64): i32 { return DROP; }\n`;
+    writeFileSync(join(elsewhere, 'drop.ts'), source('../..'));
+    const run = await vigor(['traces', elsewhere]);
+    assert.equal(run.code, 2);
+    const hint = /^hint: .*drop\.ts is outside the project \(.*\), where "\.\.\/\.\.\/nf-abi\/\.\.\." \(as the NFs in nfs\/ import it\) names no file: put the NF folder in nfs\/, or import from "([^"]*)\/nf-abi\/\.\.\.", "\1\/libvig\/as\/\.\.\." instead$/m.exec(run.stderr);
+    assert.ok(hint, run.stderr);
+    writeFileSync(join(elsewhere, 'drop.ts'), source(hint[1]!));
+    const fixed = await vigor(['traces', elsewhere]);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    assert.match(fixed.stdout, /1 trace/);
+  });
+});

@@ -204,7 +204,8 @@ export function emap_allocate(keySize: i32, capacity: i32): i32 {
 }
 
 /** Copies the key at `pointer` into the emap's key words (the last zero-padded) and returns its hash. */
-function readKey(emap: Emap, pointer: i32, operation: i32, handle: i32): i32 {
+// @ts-ignore: decorator
+@inline function readKey(emap: Emap, pointer: i32, operation: i32, handle: i32): i32 {
   const keySize = emap.keySize;
   requireInMemory(pointer, keySize, operation, handle);
   const key = emap.key;
@@ -238,7 +239,8 @@ function holdsKey(emap: Emap, at: usize): bool {
 }
 
 /** The index stored for the current key (whose hash is `hash`), or -1. */
-function find(emap: Emap, hash: i32): i32 {
+// @ts-ignore: decorator
+@inline function find(emap: Emap, hash: i32): i32 {
   const probes = emap.probes;
   const mask = emap.mask;
   const start = hash & mask;
@@ -274,7 +276,8 @@ function insert(emap: Emap, hash: i32, index: i32): void {
 }
 
 /** Removes the key stored under `index` from the table and frees the index. */
-function removeIndex(emap: Emap, index: i32): void {
+// @ts-ignore: decorator
+@inline function removeIndex(emap: Emap, index: i32): void {
   const probes = emap.probes;
   const mask = emap.mask;
   const target = load<i32>(emap.slotOfIndex + (<usize>index << 2));
@@ -318,11 +321,13 @@ function unlink(emap: Emap, index: i32): void {
   else store<i32>(emap.older + (<usize>newer << 2), older);
 }
 
-function requireAllocated(emap: Emap, index: i32, operation: i32, handle: i32): void {
+// @ts-ignore: decorator
+@inline function requireAllocated(emap: Emap, index: i32, operation: i32, handle: i32): void {
   if (!isAllocated(emap, index)) fail(FAIL_INDEX_NOT_ALLOCATED, operation, handle, index, emap.capacity, 0, 0);
 }
 
-function requireTimeNotBefore(emap: Emap, now: i64, operation: i32, handle: i32): void {
+// @ts-ignore: decorator
+@inline function requireTimeNotBefore(emap: Emap, now: i64, operation: i32, handle: i32): void {
   if (now < emap.latest) fail(FAIL_TIME_BACKWARDS, operation, handle, 0, 0, now, emap.latest);
 }
 

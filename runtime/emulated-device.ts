@@ -33,7 +33,7 @@ let deviceModule: Promise<WebAssembly.Module> | null = null;
 
 /** The per-packet half, compiled once per process (and cached on disk by the toolchain). */
 function compiledDevice(): Promise<WebAssembly.Module> {
-  return (deviceModule ??= compileSource(DEVICE_SOURCE, { exports: [], ascFlags: ['--importMemory', '--enable', 'simd'], alsoReads: DEVICE_IMPORTS }).then(({ wasm }) => {
+  return (deviceModule ??= compileSource(DEVICE_SOURCE, { exports: [], ascFlags: ['--importMemory'], alsoReads: DEVICE_IMPORTS }).then(({ wasm }) => {
     if (hasDataSection(wasm)) throw new Error(`${DEVICE_SOURCE} compiled with static data, which would land in the NF's memory: keep strings and static arrays out of it`);
     return new WebAssembly.Module(wasm);
   }));

@@ -16,7 +16,7 @@ const SHARED_SOURCES = ['nf-abi/outputs.ts', 'nf-abi/frame-layout.ts', 'nf-abi/c
 
 
 // --debug keeps the name section (globals named in violations); the code is the same as without it.
-const ASC_FLAGS = ['-O3', '--debug', '--runtime', 'stub', '--noAssert', '--noColors', '--memoryBase', String(MEMORY_BASE)];
+const ASC_FLAGS = ['-O3', '--debug', '--runtime', 'stub', '--noAssert', '--noColors', '--enable', 'simd', '--memoryBase', String(MEMORY_BASE)];
 const CLANG_FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--allow-undefined', `-Wl,--global-base=${MEMORY_BASE}`];
 
 export interface CompiledModule {

@@ -11,7 +11,7 @@ import { LinearMemory, type PacketBuffer } from './memory.ts';
 import { mergeExits } from './merge.ts';
 import { ExecutionState, type ImportCall, type Value } from './state.ts';
 import { AccessLog } from './accesses.ts';
-import { EngineError, Interrupted, PathEnded, type Violation, type ViolationEvidence, type ViolationKind, type Watch } from './violations.ts';
+import { EngineError, Interrupted, PathEnded, UnsupportedInstruction, type Violation, type ViolationEvidence, type ViolationKind, type Watch } from './violations.ts';
 
 export interface Trace {
   pathCondition: Term[];
@@ -212,6 +212,7 @@ class Explorer implements Oracle {
           final: state,
         });
       } catch (e) {
+        if (e instanceof UnsupportedInstruction) throw e.at(this.machine.locate(e.offset));
         if (!(e instanceof PathEnded)) throw e;
         if (state.loopExits) this.mergeHeld(state);
       } finally {

@@ -8,7 +8,7 @@ import { type Byte, byteTerm, readAmong, writeAmong } from './memory.ts';
 import { mergeExits } from './merge.ts';
 import type { ExecutionState, Frame, Value } from './state.ts';
 import { fromTerm, isTerm, toTerm } from './values.ts';
-import { EngineError, type ViolationEvidence, type ViolationKind } from './violations.ts';
+import { EngineError, UnsupportedInstruction, type ViolationEvidence, type ViolationKind } from './violations.ts';
 
 /** What the interpreter needs from whoever explores paths. */
 export interface Oracle {
@@ -242,7 +242,7 @@ export class Interpreter {
   }
 
   private unsupported(state: ExecutionState, fn: WasmFunction, what: string): EngineError {
-    return new EngineError(`unsupported instruction ${what} in ${fn.name} at wasm byte ${this.offsets(state)[0]}`);
+    return new UnsupportedInstruction(what, fn.name, this.offsets(state)[0]!);
   }
 
   private record(state: ExecutionState, offset: number, outcome: number): void {

@@ -66,6 +66,19 @@ export class EngineError extends Error {
   }
 }
 
+/** An instruction the verifier does not execute (SIMD, threads, floating point): the explorer says where in the source. */
+export class UnsupportedInstruction extends EngineError {
+  constructor(readonly what: string, readonly functionName: string, readonly offset: number) {
+    super(`unsupported instruction ${what} in ${functionName} at wasm byte ${offset}`);
+  }
+
+  /** At `location` (the source line of `offset`, or the byte itself): what, and what to do. */
+  at(location: string): EngineError {
+    const where = location.startsWith('wasm byte') ? this.functionName : `${this.functionName}, wasm byte ${this.offset}`;
+    return new EngineError(`${location}: the verifier does not execute ${this.what} (in ${where}): write this code without them`);
+  }
+}
+
 /** The user asked to stop (the kernel's interrupt): raised between steps, leaving nothing half-done. */
 export class Interrupted extends Error {
   constructor() {

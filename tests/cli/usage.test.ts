@@ -131,3 +131,15 @@ describe('an NF kept outside the project', () => {
     assert.match(fixed.stdout, /1 trace/);
   });
 });
+
+describe('an NF the verifier cannot execute', () => {
+  test('SIMD compiles (the run-time runs it) but is refused by the verifier at its source line; exit 2', async () => {
+    const simd = join(work, 'simd');
+    mkdirSync(simd, { recursive: true });
+    writeFileSync(join(simd, 'nf.json'), JSON.stringify({ name: 'simd', source: 'simd.ts', devices: 2, frame: { min: 16, max: 64 } }));
+    writeFileSync(join(simd, 'simd.ts'), 'export function nf_init(): void {}\nexport function nf_process(device: i32, packet: usize, length: i32, now: i64): i32 {\n  v128.store(packet, v128.load(packet));\n  return 1 - device;\n}\n');
+    const run = await vigor(['traces', simd]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^error: .*simd\.ts:3: the verifier does not execute SIMD instructions \(in .*nf_process, wasm byte \d+\): write this code without them$/m);
+  });
+});

@@ -1,17 +1,16 @@
 // The second front door: the same NOP in C, compiled by clang --target=wasm32, gives the same traces.
 import assert from 'node:assert/strict';
 import { NF_EXPORTS } from '../../nf-abi/index.ts';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildNf, compileSource } from '../../toolchain/build.ts';
 import { traceOutput } from '../../engine/render/exploration.ts';
 import { exploreNf } from '../../engine/nf/explore-nf.ts';
+import { unlessInstalled } from '../tools.ts';
 
 const NOP = fileURLToPath(new URL('../../nfs/nop', import.meta.url));
-const hasClang = spawnSync('clang', ['--version']).status === 0;
 
-test('nop.c and nop.ts have the same traces', { skip: hasClang ? false : 'clang is not installed: apt-get install -y clang lld' }, async () => {
+test('nop.c and nop.ts have the same traces', { skip: unlessInstalled('clang') }, async () => {
   const fromAssemblyScript = await buildNf(NOP);
   const compiledC = await compileSource(`${NOP}/nop.c`, { exports: NF_EXPORTS });
   assert.equal(compiledC.language, 'c');

@@ -2,7 +2,6 @@
 // a small C NF, each is rejected with the right kind, place and lines; equivalent variants whose globals and
 // static buffers are written before they are read, and the NFs as they are, give no violation.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +13,10 @@ import type { Violation } from '../../engine/symbex/violations.ts';
 import { replayViolation } from '../../engine/session/replay.ts';
 import { loadTraces, saveTraces } from '../../engine/session/trace-cache.ts';
 import { loadNf } from '../../libvig/index.ts';
+import { unlessInstalled } from '../tools.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 const FORWARDER = fileURLToPath(new URL('../programs/nfs/forwarder', import.meta.url));
-const hasClang = spawnSync('clang', ['--version']).status === 0;
-const noClang = hasClang ? false : 'clang is not installed: apt-get install -y clang lld';
 
 async function explore(dir: string, variant?: Variant): Promise<{ build: NfBuild; run: NfExploration }> {
   const build = await buildNf(dir, variant ? { variant } : {});
@@ -137,7 +135,7 @@ describe('state kept outside libVig', () => {
     assert.deepEqual((await explore(BRIDGE, variant)).run.violations, []);
   });
 
-  test('a C packet counter in static memory is state; the C forwarder\'s scratch table is not', { skip: noClang }, async () => {
+  test('a C packet counter in static memory is state; the C forwarder\'s scratch table is not', { skip: unlessInstalled('clang') }, async () => {
     const clean = await explore(FORWARDER);
     assert.deepEqual(clean.run.violations, []);
     const { run } = await explore(FORWARDER, {

@@ -1,7 +1,6 @@
 // The interpreter against V8: the same programs on thousands of random inputs. Each input runs three ways:
 // V8, the engine on concrete values, and the engine's symbolic traces evaluated by Z3. All must agree exactly.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import binaryen from 'binaryen';
@@ -11,10 +10,10 @@ import { SUPPORTED_OPCODES } from '../../engine/symbex/interpreter.ts';
 import { OPCODES } from '../../engine/wasm/opcodes.ts';
 import { INSTRUCTIONS_WAT } from '../programs/instructions.wat.ts';
 import { type Args, engineRunConcrete, exploreSymbolic, machineFor, predicted, randomArgs, seededRandom, v8Run } from './harness.ts';
+import { unlessInstalled } from '../tools.ts';
 
 const INPUTS_PER_ENTRY = Number(process.env.DIFFERENTIAL_INPUTS ?? 1500);
 const program = (name: string) => fileURLToPath(new URL(`../programs/${name}`, import.meta.url));
-const hasClang = spawnSync('clang', ['--version']).status === 0;
 
 let solver: Solver;
 const coverage = new Set<number>();
@@ -54,7 +53,7 @@ describe('differential testing against V8', () => {
     differential(compiled.wasm, ['run'], 2);
   });
 
-  test('C program compiled by clang --target=wasm32', { skip: hasClang ? false : 'clang is not installed: apt-get install -y clang lld' }, async () => {
+  test('C program compiled by clang --target=wasm32', { skip: unlessInstalled('clang') }, async () => {
     const compiled = await compileSource(program('arith.c'), { exports: ['run'] });
     differential(compiled.wasm, ['run'], 3);
   });

@@ -2,7 +2,6 @@
 // run-time: compiled imports have exactly the table's signatures, and calls made from WebAssembly through them
 // behave as the reference models say.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +12,9 @@ import { functionImports } from './harness/wasm-imports.ts';
 import { ReferenceCht } from './models/cht-model.ts';
 import { ReferenceEmap } from './models/emap-model.ts';
 import { ReferenceLpm } from './models/lpm-model.ts';
+import { unlessInstalled } from '../tools.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const hasClang = spawnSync('clang', ['--version']).status === 0;
 
 type Wrappers = Record<string, (...args: (number | bigint)[]) => number> & { memory: WebAssembly.Memory };
 
@@ -96,7 +95,7 @@ test('the AssemblyScript declarations import exactly the ABI, with its signature
   exerciseEveryImport(wrappers);
 });
 
-test('the C header imports exactly the ABI, with its signatures, and works from WebAssembly', { skip: hasClang ? false : 'clang is not installed: apt-get install -y clang lld' }, async () => {
+test('the C header imports exactly the ABI, with its signatures, and works from WebAssembly', { skip: unlessInstalled('clang') }, async () => {
   const { wrappers, imports } = await instantiate('c/every_import.c');
   assertSignaturesMatchAbi(imports);
   exerciseEveryImport(wrappers);

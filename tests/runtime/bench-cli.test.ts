@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { NfBenchmark } from '../../runtime/bench.ts';
+import { unlessInstalled } from '../tools.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'vigor-bench-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-const hasTcpdump = spawnSync('tcpdump', ['--version']).status === 0;
 
 function vigor(...args: string[]) {
   return spawnSync(process.execPath, [join(ROOT, 'bin', 'vigor.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -51,7 +51,7 @@ test('vigor bench prints a row per implementation and writes the same figures as
   }
 });
 
-test('a pcap written by --pcap-out is read back by tcpdump, and replays through --pcap', { skip: hasTcpdump ? false : 'tcpdump is not installed: apt-get install -y tcpdump' }, () => {
+test('a pcap written by --pcap-out is read back by tcpdump, and replays through --pcap', { skip: unlessInstalled('tcpdump') }, () => {
   const pcap = join(work, 'out.pcap');
   const json = join(work, 'out.json');
   const run = vigor('bench', 'nfs/bridge', ...SMALL, '--pcap-out', pcap, '--json', json);

@@ -16,6 +16,7 @@ import * as T from '../../engine/solver/term.ts';
 import { Solver } from '../../engine/solver/z3.ts';
 import { DROP } from '../../nf-abi/index.ts';
 import { holds, refuted, variantSession } from './variants.ts';
+import { unlessInstalled } from '../tools.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 // Two folders below the repository's root, as nfs/bridge is: its sources include nf-abi/ by relative path.
@@ -103,7 +104,7 @@ describe('bridge: group source addresses are never learned, so broadcasts are fl
     holds(await vigorLike.checkFile(join(BRIDGE, 'spec.py')));
   });
 
-  test('the C twin verifies alike: no violation, broadcast and spec.py hold', async () => {
+  test('the C twin verifies alike: no violation, broadcast and spec.py hold', { skip: unlessInstalled('clang') }, async () => {
     const twin = await VerificationSession.open(bridgeCopy('c-twin', (m) => (m.source = 'bridge.c')));
     assert.deepEqual(twin.violations(), []);
     holds(await twin.checkFile(BROADCAST));

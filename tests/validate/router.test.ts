@@ -12,6 +12,7 @@ import { holds, refuted, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
+import { unlessInstalled } from '../tools.ts';
 
 const ROUTER = fileURLToPath(new URL('../../nfs/router', import.meta.url));
 const PROPERTIES = ['drop_malformed', 'forward_lpm', 'no_route_drop', 'routing_fn', 'ttl_decrement'];
@@ -104,7 +105,7 @@ describe('router', () => {
     assert.deepEqual(failure.failed, ['routes: the longest match of some address']);
   });
 
-  test('the C twin, built for wasm32 by clang, verifies as the AssemblyScript router does', async () => {
+  test('the C twin, built for wasm32 by clang, verifies as the AssemblyScript router does', { skip: unlessInstalled('clang') }, async () => {
     // A copy two folders below the repository's root, as nfs/router is (its sources include libvig/ by relative path).
     const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
     mkdirSync(cache, { recursive: true });

@@ -2,7 +2,7 @@
 // against the NF's traces, on a pool of worker threads: the verdict table, the NF's own violations, and each
 // failure with its counterexample and replay. Exit 0 when every property holds and the NF has no violation, 1 when
 // something fails, 2 on an error (an invalid spec, an ERROR verdict; build errors and usage mistakes via main).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadManifest } from '../nf-abi/index.ts';
 import type { Layers } from '../engine/index.ts';
@@ -57,7 +57,7 @@ async function verify(command: WordedCommand, nfDir: string, options: Chosen): P
   const lookupProperty = engine.propertiesFolder(nfDir);
   const invalid = new Set<SpecFile>();
   for (const spec of specs) {
-    const analysis = engine.analyzeSpec({ name: spec.name, file: spec.shown, text: readFileSync(spec.path, 'utf8'), manifest, lookupProperty });
+    const analysis = engine.analyzeSpec({ name: spec.name, file: spec.shown, ...engine.readSpecFile(spec.path), manifest, lookupProperty });
     if (analysis.ok) continue;
     invalid.add(spec);
     console.error(`error: invalid spec ${spec.name}:\n${analysis.errors.map((e) => `  ${engine.formatDiagnostic(e)}`).join('\n')}`);

@@ -3,9 +3,9 @@
 // only with the other selections (its per-trace validation time is Table 3's; every property again per selection
 // would multiply the run's length), and the lines each property costs. A selection the engine cannot verify yet is
 // reported with why.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeSpec, EngineError, LAYERS, layerFigures, type LayerFigures, type Layers, listProperties, propertiesFolder, type PropertyResult, VerificationSession } from '../engine/index.ts';
+import { analyzeSpec, EngineError, LAYERS, layerFigures, type LayerFigures, type Layers, listProperties, propertiesFolder, type PropertyResult, readSpecFile, VerificationSession } from '../engine/index.ts';
 import { loadManifest } from '../nf-abi/index.ts';
 
 export interface PropertyFigures {
@@ -83,7 +83,7 @@ async function checkProperty(session: VerificationSession, name: string, path: s
 }
 
 function figuresOf(result: PropertyResult, nfDir: string, path: string): PropertyFigures {
-  const analysis = analyzeSpec({ name: result.name, file: path, text: readFileSync(path, 'utf8'), manifest: loadManifest(nfDir), lookupProperty: propertiesFolder(nfDir) });
+  const analysis = analyzeSpec({ name: result.name, file: path, ...readSpecFile(path), manifest: loadManifest(nfDir), lookupProperty: propertiesFolder(nfDir) });
   const lines = analysis.ok ? analysis.spec.lines : null;
   const checked = result.verdict === 'holds' || result.verdict === 'fails' ? result : null;
   return {

@@ -1,11 +1,10 @@
 // Pay-as-you-go verification: a session explores the NF once (traces cached by binary hash and layers, in memory
 // and on disk under .cache/traces), then
 // checks properties one at a time against the cached traces, running only the spec side.
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { buildNf, buildStackedNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
 import { Solver } from '../solver/z3.ts';
-import { analyzeSpec, propertiesFolder, type SpecDiagnostic } from '../spec/frontend/index.ts';
+import { analyzeSpec, propertiesFolder, readSpecFile, type SpecDiagnostic, type SpecText } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
 import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
@@ -86,13 +85,15 @@ export class VerificationSession {
     this.cells.set(name, text);
   }
 
-  /** Checks a property given as text (a cell, or a file's contents); it becomes importable by `name`. */
-  async check(name: string, text: string, file = `${name}.py`, watch: Watch = {}): Promise<PropertyResult> {
+  /** Checks a property given as text (a cell, or a file's contents, spec-file.ts); it becomes importable by `name`. */
+  async check(name: string, source: string | SpecText, file = `${name}.py`, watch: Watch = {}): Promise<PropertyResult> {
+    const { text, undecodable } = typeof source === 'string' ? { text: source, undecodable: undefined } : source;
     const lookupFile = propertiesFolder(this.nfDir);
     const analysis = analyzeSpec({
       name,
       file,
       text,
+      ...(undecodable ? { undecodable } : {}),
       manifest: this.build.manifest,
       lookupProperty: (property) => {
         const cell = this.cells.get(property);
@@ -145,6 +146,6 @@ export class VerificationSession {
 
   async checkFile(path: string, watch: Watch = {}): Promise<PropertyResult> {
     const name = basename(path).replace(/\.py$/, '');
-    return this.check(name, readFileSync(path, 'utf8'), path, watch);
+    return this.check(name, readSpecFile(path), path, watch);
   }
 }

@@ -1,7 +1,6 @@
 // Worker thread hosting the verifier. The engine is synchronous between its polls of `shouldStop`, so it runs here
 // and the kernel's main thread stays free to serve the protocol; an interrupt is a flag in shared memory.
-import { formatResultTable, type PropertyResult, Solver, specPython, VerificationSession, type Watch } from '../../engine/index.ts';
-import { readFileSync } from 'node:fs';
+import { formatResultTable, type PropertyResult, readSpecFile, Solver, specPython, VerificationSession, type Watch } from '../../engine/index.ts';
 import { serveRequests, type RequestContext } from '../workers/serve-requests.ts';
 import type { EngineRequest, Layers, NfSummary, ProgressUpdate, PropertyInput, VerifyAnswer } from './engine-protocol.ts';
 import { nfSummary, propertyReport, violationCount } from './report-data.ts';
@@ -42,7 +41,7 @@ async function verify(context: Context, nfDir: string, layers: Layers, propertie
     const progress = watch(context, { name: property.name, index, count: properties.length });
     const result =
       'path' in property
-        ? await session.check(property.name, readFileSync(property.path, 'utf8'), property.path, progress)
+        ? await session.check(property.name, readSpecFile(property.path), property.path, progress)
         : await session.check(property.name, property.text, property.file, progress);
     results.push(result);
   }

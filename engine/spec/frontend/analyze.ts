@@ -83,6 +83,7 @@ function checkFile(property: PropertySource, importedFrom: SourceLocation[]): Ch
   const positions = PositionMap.identity(source);
   const diagnose = (problems: { offset: number; kind: SpecDiagnostic['kind']; message: string }[]) =>
     problems.map((p) => ({ ...positions.diagnose(p.offset, p.kind, p.message), importedFrom }));
+  if (property.undecodable) return [{ file: property.file, ...property.undecodable, kind: 'syntax', importedFrom }];
   const syntaxError = findSyntaxError(tree, source);
   if (syntaxError) return diagnose([syntaxError]);
   const { dialect, problems } = detectDialect(tree, source.text);

@@ -1,7 +1,8 @@
 // The properties of an NF on disk: nfs/<nf>/properties/<name>.py.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { PropertyLookup, PropertySource } from './property-imports.ts';
+import { readSpecFile } from './spec-file.ts';
 
 const PROPERTY_NAME = /^[A-Za-z_]\w*$/;
 
@@ -10,7 +11,7 @@ export function propertiesFolder(nfDir: string, cwd = process.cwd()): PropertyLo
   return (name) => {
     if (!PROPERTY_NAME.test(name)) return undefined;
     const path = join(nfDir, 'properties', `${name}.py`);
-    return existsSync(path) ? { name, file: relative(cwd, path), text: readFileSync(path, 'utf8') } : undefined;
+    return existsSync(path) ? { name, file: relative(cwd, path), ...readSpecFile(path) } : undefined;
   };
 }
 

@@ -10,6 +10,7 @@ import type { Dialect } from './dialect.ts';
 import { PositionMap } from './position-map.ts';
 import type { SourceLocation, SourceText } from './source.ts';
 import { textOf, topLevelStatements } from './syntax-tree.ts';
+import type { Undecodable } from './spec-file.ts';
 
 /** The text of a property that `import name` can include. */
 export interface PropertySource {
@@ -17,6 +18,8 @@ export interface PropertySource {
   /** Shown in messages: a path such as nfs/bridge/properties/learn.py, or a notebook cell. */
   file: string;
   text: string;
+  /** The file's bytes stop decoding here (spec-file.ts): the property cannot be read. */
+  undecodable?: Undecodable;
 }
 
 /** Finds a property by name: a file in nfs/<nf>/properties/, or one defined earlier in a session. */

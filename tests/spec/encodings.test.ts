@@ -35,6 +35,8 @@ test('a declared encoding (PEP 263, line 1 or 2, Python\'s names) decodes the fi
   assert.deepEqual(decodeSpec(bytes('# -*- coding: latin-1 -*-\nd\xe9bit = 1\n')), { text: '# -*- coding: latin-1 -*-\ndébit = 1\n' });
   assert.equal(decodeSpec(bytes('#!/usr/bin/env python3\n# vim: set fileencoding=iso_8859_1 :\nx = "\xe9"\n')).text.endsWith('x = "é"\n'), true);
   assert.equal(decodeSpec(bytes('x = 1\n\n# coding: latin-1\ny = "\xe9"\n')).undecodable?.line, 4, 'a declaration on line 3 declares nothing');
+  const wrong = decodeSpec(bytes('# coding: shift_jis\nx = "\x82"\n'));
+  assert.deepEqual(wrong.undecodable, { line: 1, column: 1, message: "the file does not decode as 'shift-jis', the encoding this line declares: declare the one it was saved in" });
   const unknown = decodeSpec(bytes('x = 1\n# coding: klingon\n'));
   assert.deepEqual(unknown.undecodable, { line: 2, column: 1, message: "unknown encoding 'klingon': declare one Python knows (utf-8, latin-1, cp1252, ...)" });
 });

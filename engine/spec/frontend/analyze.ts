@@ -75,6 +75,7 @@ export function analyzeSpec(input: SpecInput): SpecAnalysis {
 
 /** The checks one file must pass on its own, whether it is the spec or an imported property. */
 function checkFile(property: PropertySource, importedFrom: SourceLocation[]): CheckedFile | SpecDiagnostic[] {
+  if (property.undecodable) return [{ file: property.file, ...property.undecodable, kind: 'syntax', importedFrom }];
   // A byte-order mark (as Python allows) is no column of the first line; a final newline lets an inlined property
   // end before the next line of its importer.
   const text = property.text.replace(/^\uFEFF/, '');
@@ -83,7 +84,6 @@ function checkFile(property: PropertySource, importedFrom: SourceLocation[]): Ch
   const positions = PositionMap.identity(source);
   const diagnose = (problems: { offset: number; kind: SpecDiagnostic['kind']; message: string }[]) =>
     problems.map((p) => ({ ...positions.diagnose(p.offset, p.kind, p.message), importedFrom }));
-  if (property.undecodable) return [{ file: property.file, ...property.undecodable, kind: 'syntax', importedFrom }];
   const syntaxError = findSyntaxError(tree, source);
   if (syntaxError) return diagnose([syntaxError]);
   const { dialect, problems } = detectDialect(tree, source.text);

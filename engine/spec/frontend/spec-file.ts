@@ -1,4 +1,4 @@
-// A spec file's text as Python reads it (PEP 263): UTF-8 unless line 1 or 2 declares another encoding; bytes that do not decode are an error at their line and column, as Python refuses them, not characters silently replaced.
+// A spec file's text as Python reads it (PEP 263): bytes that do not decode are an error where they are, not replaced.
 import { readFileSync } from 'node:fs';
 
 /** Where a file's bytes stop decoding, and what to do (the front-end reports it as a syntax error there). */
@@ -34,7 +34,10 @@ export function decodeSpec(bytes: Uint8Array): SpecText {
   try {
     return { text: decoder.decode(bytes) };
   } catch {
-    // Only UTF-8 has bytes that do not decode here: find the first and say where it is.
+    if (declared && declared !== 'utf-8' && declared !== 'utf8') {
+      return { text: '', undecodable: { line: declarationLine(bytes), column: 1, message: `the file does not decode as '${declared}', the encoding this line declares: declare the one it was saved in` } };
+    }
+    // UTF-8: find the first byte that does not decode and say where it is.
     const start = bom ? 3 : 0;
     const good = firstInvalidUtf8(bytes, start);
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(start, good));

@@ -16,6 +16,10 @@ import { exploreCached } from './trace-cache.ts';
 import type { Layers } from '../stack/layers.ts';
 import { pollsWithoutPackets } from '../stack/explore-layers.ts';
 
+/** The engine walks terms recursively: a spec value chained from thousands of operations exhausts its stack. */
+const TOO_DEEP = 'the verifier ran out of stack walking the values this spec built: usually one chained from thousands of ' +
+  'operations (a sum or `|` accumulated in a loop); build it as a balanced tree, or use mem(x, values) for membership';
+
 /** A failure with its counterexample replayed on the run-time NF. */
 export type ReplayedFailure = Failure & { replay: Replay };
 
@@ -111,6 +115,7 @@ export class VerificationSession {
       return { name, file, dialect: analysis.spec.dialect, lines: analysis.spec.lines.withImports, claimsNothing: !analysis.spec.claims, ...result, failures };
     } catch (e) {
       if (e instanceof SpecStopped) return { name, file, verdict: 'error', message: e.message };
+      if (e instanceof RangeError && /call stack/.test(e.message)) return { name, file, verdict: 'error', message: TOO_DEEP };
       if (!(e instanceof SpecRuntimeError)) throw e;
       const where = e.location ?? { file, line: 1, column: 1, importedFrom: [] };
       return { name, file, verdict: 'invalid', errors: [{ ...where, kind: 'runtime', message: e.reason }] };

@@ -788,10 +788,17 @@ def vector_set(vector, index, value): vector.set(index, value)
 
 def mem(value, values):
     """Whether `value` equals one of `values` (a symbolic `in`)."""
-    result = False
-    for candidate in values:
-        result = (value == candidate) if result is False else (result | (value == candidate))
-    return result
+    tests = [value == candidate for candidate in values]
+    if any(test is True for test in tests):
+        return True
+    tests = [test for test in tests if test is not False]
+    if not tests:
+        return False
+    # A balanced tree of `|`, not a chain: the engine walks terms recursively, and an operator's list of thousands
+    # of addresses as a chain would nest too deep for it.
+    while len(tests) > 1:
+        tests = [tests[i] | tests[i + 1] if i + 1 < len(tests) else tests[i] for i in range(0, len(tests), 2)]
+    return tests[0]
 
 
 # ------------------------------------------------------------------ literals and address classes

@@ -185,6 +185,12 @@ describe('bridge results in its words', () => {
     assert.match(page, /<p>note: nothing claims nothing: /);
   });
 
+  test('a value chained from thousands of operations is an ERROR verdict saying what to do, not a crash of the check', async () => {
+    const result = await session.check('deep', 'x = now\nfor i in range(20000):\n    x = x + now\nassert x != 7\n');
+    assert.equal(result.verdict, 'error');
+    assert.match(result.verdict === 'error' ? result.message : '', /^the verifier ran out of stack walking the values this spec built: .*use mem\(x, values\) for membership$/);
+  });
+
   test('seeded overwrite of a static rule: the entry by its key record and both sides\' values; HTML with the replay, left-aligned', async () => {
     const { bug, result, text } = await seeded('overwrite-static', 'const output = load<i32>(staticValue);',
       'const output = load<i32>(staticValue);\n    store<i32>(staticValue, 1);\n    vector_set(statVals, rule, staticValue);', 'spec.py');

@@ -212,7 +212,7 @@ class Explorer implements Oracle {
           final: state,
         });
       } catch (e) {
-        if (e instanceof UnsupportedInstruction) throw e.at(this.machine.locate(e.offset));
+        if (e instanceof UnsupportedInstruction) throw e.at(this.machine.options.sourceMap?.locate(e.offset) ? this.machine.locate(e.offset) : null);
         if (!(e instanceof PathEnded)) throw e;
         if (state.loopExits) this.mergeHeld(state);
       } finally {

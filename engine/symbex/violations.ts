@@ -72,10 +72,10 @@ export class UnsupportedInstruction extends EngineError {
     super(`unsupported instruction ${what} in ${functionName} at wasm byte ${offset}`);
   }
 
-  /** At `location` (the source line of `offset`, or the byte itself): what, and what to do. */
-  at(location: string): EngineError {
-    const where = location.startsWith('wasm byte') ? this.functionName : `${this.functionName}, wasm byte ${this.offset}`;
-    return new EngineError(`${location}: the verifier does not execute ${this.what} (in ${where}): write this code without them`);
+  /** At `source` (the source line of `offset`, null without a source map): what, and what to do. */
+  at(source: string | null): EngineError {
+    const [where, within] = source ? [source, `${this.functionName}, wasm byte ${this.offset}`] : [`wasm byte ${this.offset}`, this.functionName];
+    return new EngineError(`${where}: the verifier does not execute ${this.what} (in ${within}): write this code without them`);
   }
 }
 

@@ -70,10 +70,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** A JSON value in a message: what it is, and the value itself when it is short. */
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
+  if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (value === null || typeof value !== 'object') {
-    const shown = JSON.stringify(value);
-    return shown.length <= 40 ? `${typeof value === 'string' ? 'the string' : value === null ? '' : `the ${typeof value}`} ${shown}`.trim() : `a ${typeof value}`;
-  }
-  return 'an object';
+  if (typeof value === 'object') return 'an object';
+  const shown = JSON.stringify(value);
+  return shown.length <= 40 ? `the ${typeof value} ${shown}` : `a ${typeof value}`;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { loadManifest } from '../../nf-abi/index.ts';
 import type { NfBenchmark } from '../../runtime/bench.ts';
 import { unlessInstalled } from '../tools.ts';
 
@@ -72,6 +73,21 @@ test('a pcap written by --pcap-out is read back by tcpdump, and replays through 
   const [replayed] = JSON.parse(readFileSync(join(work, 'replay.json'), 'utf8')) as NfBenchmark[];
   assert.equal(replayed!.traffic.source, pcap);
   assert.equal(replayed!.traffic.probes, 1000, 'every measured packet of a capture is timed');
+});
+
+test("the NAT's capture: every frame it sends leaves from nf.json's ext_ip, and the capture replays through --pcap", { skip: unlessInstalled('tcpdump') }, () => {
+  const pcap = join(work, 'nat.pcap');
+  const run = vigor('bench', 'nfs/nat', ...SMALL, '--pcap-out', pcap, '--json', join(work, 'nat.json'));
+  assert.equal(run.status, 0, run.stderr);
+  // Config values are little-endian loads of the wire bytes: the first byte on the wire is the least significant.
+  const extIp = loadManifest(join(ROOT, 'nfs', 'nat')).config.ext_ip!.value;
+  const address = [0, 8, 16, 24].map((shift) => (Number(extIp) >>> shift) & 0xff).join('.');
+  const tcpdump = spawnSync('tcpdump', ['-r', pcap, '-nn'], { encoding: 'utf8' });
+  assert.equal(tcpdump.status, 0, tcpdump.stderr);
+  const sources = new Set(tcpdump.stdout.trim().split('\n').map((line) => / IP (\d+\.\d+\.\d+\.\d+)\.\d+ > /.exec(line)?.[1]));
+  assert.deepEqual([...sources], [address]);
+  const replay = vigor('bench', 'nfs/nat', '--pcap', pcap, '--packets', '1000', '--warmup', '100', '--repetitions', '1', '--json', join(work, 'nat-replay.json'));
+  assert.equal(replay.status, 0, replay.stderr);
 });
 
 test('vigor bench reports user errors with what to do, exit 2', () => {

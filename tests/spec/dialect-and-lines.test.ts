@@ -37,7 +37,7 @@ test('lines: withImports adds the lines of each imported property once', () => {
   assert.deepEqual(result.spec.lines, { own: 3, withImports: 3 + 2 + 2 });
 });
 
-test('claims: a spec claims something with a top-level return, an assert or a compared state object; the function dialect with an assert', () => {
+test('claims: a spec claims something with a top-level return, a pop_header, an assert or a compared state object; the function dialect with an assert', () => {
   const claims = (text: string, cells: Record<string, string> = {}) => {
     const result = analyze(text, { cells });
     assert.ok(result.ok, text);
@@ -47,6 +47,7 @@ test('claims: a spec claims something with a top-level return, an assert or a co
   assert.equal(claims('# only a comment\nx = now\nif x > 3:\n    pass\n'), false);
   assert.equal(claims('def helper(x):\n    return x\ny = helper(now)\n'), false, "a helper function's return is Python's");
   assert.equal(claims('return ([], [])\n'), true);
+  assert.equal(claims('h = pop_header(ether, on_mismatch=([], []))\n'), true, 'a frame without the header claims a drop');
   assert.equal(claims('assert now >= 0\n'), true);
   assert.equal(claims('from state import dyn_emap\n'), true, 'the imported object is compared');
   assert.equal(claims('import checks\n', { checks: 'assert now >= 0\n' }), true, 'through an imported property');

@@ -35,7 +35,8 @@ export interface AnalyzedSpec {
   lines: { own: number; withImports: number };
   /**
    * Whether the spec can claim anything at all: in the statement dialect a top-level `return` (a helper function's
-   * is Python's), an `assert` or a compared state object (`from state import`); in the function dialect an
+   * is Python's), a `pop_header` (its `on_mismatch` is returned), an `assert` or a compared state object (`from state
+   * import`); in the function dialect an
    * `assert`. One that claims nothing holds of every NF, which a verdict table must not let pass for a proof.
    */
   claims: boolean;
@@ -67,8 +68,7 @@ export function analyzeSpec(input: SpecInput): SpecAnalysis {
       imports: inlined.files.slice(1).map((f) => f.name),
       stateObjects,
       lines: { own: ownLines, withImports: inlined.files.slice(1).reduce((sum, f) => sum + countSpecLines(f.tree, f.source.text), ownLines) },
-      claims: nodesNamed(tree, 'AssertStatement').length > 0 ||
-        (root.dialect === 'statement' && (stateObjects.length > 0 || nodesNamed(tree, 'ReturnStatement').some((r) => !insideFunction(r)))),
+      claims: nodesNamed(tree, 'AssertStatement').length > 0 || (root.dialect === 'statement' && (stateObjects.length > 0 || returns(tree, text))),
     },
   };
 }
@@ -90,6 +90,12 @@ function checkFile(property: PropertySource, importedFrom: SourceLocation[]): Ch
   const unsupported = [...problems, ...findUnsupportedConstructs(tree, source.text, dialect)].sort((a, b) => a.offset - b.offset);
   if (unsupported.length) return diagnose(unsupported);
   return { name: property.name, source, tree, dialect, importedFrom };
+}
+
+/** A top-level `return` (a helper function's is Python's), or a `pop_header`, whose `on_mismatch` the spec returns. */
+function returns(tree: Tree, text: string): boolean {
+  return nodesNamed(tree, 'ReturnStatement').some((r) => !insideFunction(r)) ||
+    nodesNamed(tree, 'CallExpression').some((call) => call.firstChild !== null && textOf(call.firstChild, text) === 'pop_header');
 }
 
 function stateImports(tree: Tree, text: string): string[] {

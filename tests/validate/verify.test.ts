@@ -54,6 +54,26 @@ describe('nop', () => {
     assert.ok(input.now <= 1000n);
   });
 
+  test('mem over hundreds of constants is exact at the edges of its ranges and of its search tree', async () => {
+    // A run of consecutive values (a range test) among scattered ones (a search tree), unsorted, one repeated.
+    const run = Array.from({ length: 50 }, (_, i) => 1000 + i);
+    const scattered = Array.from({ length: 251 }, (_, i) => 5000 + 7 * i * i + (i % 3));
+    const values = [...scattered.slice(100), ...run, ...scattered.slice(0, 100), scattered[7]!];
+    const sorted = [...new Set(values)].sort((a, b) => a - b);
+    const [low, high, pivot, belowPivot] = [sorted[0]!, sorted.at(-1)!, sorted[sorted.length >> 1]!, sorted[(sorted.length >> 1) - 1]!];
+    const gap = scattered[120]! + 1;
+    assert.ok(!values.includes(gap) && !values.includes(1050) && values.includes(pivot));
+    const check = (claim: string) => session.check('listed', `L = [${values.join(', ')}]\nassert ${claim}\n`);
+    for (const claim of [`not mem(now, L) or ${low} <= now <= ${high}`, 'mem(now, L) or now != 1020', 'not mem(now, L + [packet_size]) or now <= ' + high + ' or now == packet_size']) {
+      assert.equal((await check(claim)).verdict, 'holds', claim);
+    }
+    const refutations: [string, number][] = [[`not mem(now, L) or now < ${high}`, high], [`not mem(now, L) or now != ${pivot}`, pivot],
+      [`not mem(now, L) or now != ${belowPivot}`, belowPivot], ['not mem(now, L) or now != 1049', 1049], ['mem(now, L) or now != 1050', 1050], [`mem(now, L) or now != ${gap}`, gap], ['mem(now, [5, 2, 1, 4]) or now != 3', 3]];
+    for (const [claim, now] of refutations) {
+      assert.equal(inputFromModel(failed(await check(claim)).model).now, BigInt(now), claim);
+    }
+  });
+
   test('function dialect: a failing assert', async () => {
     const failure = failed(await session.check('fn', 'def spec(packet, config, transmitted_packet):\n    assert transmitted_packet is None\n'));
     assert.deepEqual(failure.failed, ['assert']);

@@ -2,13 +2,13 @@
 // `return X` records its line (`return _returned(X)`), and a `pass` that ends its path claims nothing
 // (`return _PASS`), as in Vigor's specs. Everything else is the user's text, indented one level.
 import type { SyntaxNode } from '@lezer/common';
-import { parser } from '@lezer/python';
+import { parsePython } from './frontend/syntax.ts';
 
 export const SPEC_FUNCTION = '__spec__';
 
 export function statementSpecBody(text: string): string {
   const edits: { at: number; end: number; text: string }[] = [];
-  const tree = parser.parse(text);
+  const tree = parsePython(text);
   tree.iterate({
     enter(ref) {
       const node = ref.node;

@@ -1,6 +1,7 @@
 // Syntax errors are reported before anything runs, at the right line and column, saying what was expected.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_EXPRESSION_DEPTH } from '../../engine/spec/frontend/nesting.ts';
 import { analyze, onlyError } from './helpers.ts';
 
 const cases: { name: string; text: string; line: number; column: number; message: RegExp }[] = [
@@ -45,4 +46,21 @@ test('a byte-order mark (which Python allows) is no part of the spec: columns of
   const imported = onlyError('import marked\n', { cells: { marked: '\uFEFFy = [2\n' } });
   assert.deepEqual([imported.file, imported.line, imported.column], ['cell marked', 1, 5]);
   assert.ok(analyze('\uFEFFif received_on_port == 0:\n    return ([], [])\n').ok, 'a spec with a byte-order mark is valid');
+});
+
+test('syntax: chains of hundreds of operators are Python, each one expression', () => {
+  const sum = `x = ${Array(400).fill('now').join(' + ')}\nassert x >= 0\n`;
+  const alternatives = `assert ${Array.from({ length: 1000 }, (_, i) => `now == ${i}`).join(' or ')}\n`;
+  for (const text of [sum, alternatives]) {
+    const result = analyze(text);
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => `${e.line}:${e.column}: ${e.message}`).join('\n'));
+  }
+});
+
+test('an expression nested deeper than the spec\'s Python compiles is refused at its start, saying what to do', () => {
+  for (const terms of [MAX_EXPRESSION_DEPTH + 2, 20_000]) {
+    const error = onlyError(`x = 1\ny = ${Array(terms).fill('now').join(' + ')}\n`);
+    assert.deepEqual([error.kind, error.line, error.column], ['unsupported', 2, 5], error.message);
+    assert.match(error.message, /^this expression nests more than 450 operations inside each other, .*: split it into several assignments/);
+  }
 });

@@ -7,6 +7,7 @@ import { buildNf, type Variant } from '../../toolchain/build.ts';
 import * as T from '../../engine/solver/term.ts';
 import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { Interrupted } from '../../engine/symbex/violations.ts';
+import { MAX_EXPRESSION_DEPTH } from '../../engine/spec/frontend/nesting.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
 
 const nf = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -72,6 +73,13 @@ describe('nop', () => {
     for (const [claim, now] of refutations) {
       assert.equal(inputFromModel(failed(await check(claim)).model).now, BigInt(now), claim);
     }
+  });
+
+  test('the deepest expression the front-end lets through compiles and runs, in a function\'s nested blocks', async () => {
+    // assert (a + ... + a) >= 0: the comparison, the parentheses, the sums and the attribute read each nest once.
+    const chain = Array(MAX_EXPRESSION_DEPTH - 2).fill('packet.device').join(' + ');
+    const text = `def spec(packet, config, transmitted_packet):\n    if packet.device == 0:\n        for i in range(1):\n            assert (${chain}) >= 0\n`;
+    assert.equal((await session.check('deepest', text)).verdict, 'holds');
   });
 
   test('function dialect: a failing assert', async () => {

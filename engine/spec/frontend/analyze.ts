@@ -11,6 +11,7 @@ import { countSpecLines } from './line-count.ts';
 import { PositionMap } from './position-map.ts';
 import { SourceText, type SourceLocation } from './source.ts';
 import { findSyntaxError, parsePython } from './syntax.ts';
+import { findTooDeepExpressions } from './nesting.ts';
 import { insideFunction, nodesNamed, textOf } from './syntax-tree.ts';
 
 export interface SpecInput extends PropertySource {
@@ -87,7 +88,7 @@ function checkFile(property: PropertySource, importedFrom: SourceLocation[]): Ch
   const syntaxError = findSyntaxError(tree, source);
   if (syntaxError) return diagnose([syntaxError]);
   const { dialect, problems } = detectDialect(tree, source.text);
-  const unsupported = [...problems, ...findUnsupportedConstructs(tree, source.text, dialect)].sort((a, b) => a.offset - b.offset);
+  const unsupported = [...problems, ...findUnsupportedConstructs(tree, source.text, dialect), ...findTooDeepExpressions(tree)].sort((a, b) => a.offset - b.offset);
   if (unsupported.length) return diagnose(unsupported);
   return { name: property.name, source, tree, dialect, importedFrom };
 }

@@ -1,15 +1,26 @@
 // Parsing with Lezer's Python grammar, and the first syntax error in words a spec writer can act on.
 // Lezer recovers from errors by inserting error nodes; the message is derived from where the error
 // node sits (its parent and the token before it), like CPython's messages.
-import type { SyntaxNode, Tree } from '@lezer/common';
+import type { PartialParse, SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { findIndentationProblems } from './indentation.ts';
 import { findUnterminatedStrings } from './strings.ts';
 import type { Problem } from './problem.ts';
 import type { SourceText } from './source.ts';
 
+/**
+ * Lezer's parse, except that a long left-associative chain (`a + b + ...`, `x == 1 or x == 2 or ...`) stays one
+ * expression: after 300 reductions in one production Lezer forces the parser out of it (so that a tree is never too
+ * deep for recursive walks), which reads a valid chain of 300 or more operators as a syntax error. Python takes
+ * such chains, and so do the front-end's and engine's walks; the counter is reset after every step.
+ */
 export function parsePython(text: string): Tree {
-  return parser.parse(text);
+  const parse = parser.startParse(text) as PartialParse & { bigReductionCount: number };
+  for (;;) {
+    const tree = parse.advance();
+    if (tree) return tree;
+    parse.bigReductionCount = 0;
+  }
 }
 
 const CLOSER_OF: Record<string, string> = { '(': ')', '[': ']', '{': '}' };

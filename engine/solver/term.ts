@@ -192,10 +192,15 @@ export function concat(hi: Term, lo: Term): Term {
   if (hi.op === 'ite' && lo.op === 'ite' && hi.args[0] === lo.args[0]) {
     return ite(hi.args[0]!, concat(hi.args[1]!, lo.args[1]!), concat(hi.args[2]!, lo.args[2]!));
   }
-  // And in a left-nested chain, (x ++ high slice) ++ low slice: a device's two bytes in a key become one slice.
+  // And in a left-nested chain, (x ++ high slice) ++ low slice: a device's two bytes in a key become one slice;
+  // (x ++ chosen byte) ++ byte chosen by the same condition: a word stored byte by byte after a branch (the
+  // policer's bucket in its record) is compared as the word it was, not as eight choices.
   if (hi.op === 'concat' && hi.args[1]!.op === 'extract' && lo.op === 'extract') {
     const joined = concat(hi.args[1]!, lo);
     if (joined.op !== 'concat') return concat(hi.args[0]!, joined);
+  }
+  if (hi.op === 'concat' && hi.args[1]!.op === 'ite' && lo.op === 'ite' && hi.args[1]!.args[0] === lo.args[0]) {
+    return concat(hi.args[0]!, concat(hi.args[1]!, lo));
   }
   // One grouping for every chain, left-nested as loads build them: the same bytes in the same order give the same
   // term however they were grouped (an emap key read from memory and a spec's record of header fields).
@@ -216,6 +221,14 @@ export function extract(hi: number, lo: number, a: Term): Term {
     const inner = a.args[0]!;
     if (hi < inner.width) return extract(hi, lo, inner);
     if (a.op === 'zext' && lo >= inner.width) return bv(0, width);
+    if (lo === 0) return a.op === 'zext' ? zext(inner, width - inner.width) : sext(inner, width - inner.width);
+  }
+  // The low bits of a sum, difference or product are those of its operands' low bits: a spec's exact arithmetic
+  // stored into a field becomes the NF's arithmetic in the field's width, the same term where both compute alike
+  // (Z3 finds two adders of different widths equal only by search). Not for a byte: a word the NF stores byte by
+  // byte must re-join from its slices (concat above).
+  if (lo === 0 && width > 8 && (a.op === 'add' || a.op === 'sub' || a.op === 'mul')) {
+    return binary(a.op, extract(hi, 0, a.args[0]!), extract(hi, 0, a.args[1]!));
   }
   if (a.op === 'ite') return ite(a.args[0]!, extract(hi, lo, a.args[1]!), extract(hi, lo, a.args[2]!));
   return fold('extract', width, [a], BigInt(lo), hi);

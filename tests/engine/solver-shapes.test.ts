@@ -18,6 +18,30 @@ describe('term shapes', () => {
     const spec = T.concat(byte(23), T.concat(T.extract(15, 0, device), address));
     assert.equal(nf, spec);
   });
+
+  test('a word stored byte by byte after a branch, behind another field, is that branch\'s word', () => {
+    const [stamp, tokens, burst] = [T.variable('stamp', 64), T.variable('tokens', 64), T.bv(12_500_000, 64)];
+    const word = T.ite(T.compare('ule', burst, tokens), burst, T.binary('add', tokens, T.bv(3, 64)));
+    // The record's high field, then the word's bytes from the most significant, left-nested as loads build them.
+    let record = stamp;
+    for (let byte = 7; byte >= 0; byte--) record = T.concat(record, T.extract(8 * byte + 7, 8 * byte, word));
+    assert.equal(record, T.concat(stamp, word));
+  });
+
+  test('exact arithmetic kept to a field\'s width is the arithmetic in that width, with the same values', () => {
+    const [a, b, length] = [T.variable('a', 64), T.variable('b', 64), T.variable('length', 32)];
+    // A spec's a + b - length, exact (66 bits), stored into a 64-bit field; the NF computes it in 64 bits.
+    const exact = T.binary('sub', T.binary('add', T.zext(a, 2), T.zext(b, 2)), T.zext(length, 34));
+    const stored = T.extract(63, 0, exact);
+    assert.equal(stored, T.binary('sub', T.binary('add', a, b), T.zext(length, 32)));
+    const product = T.extract(15, 0, T.binary('mul', T.zext(a, 64), T.bv(5, 128)));
+    const M64 = (1n << 64n) - 1n;
+    for (const [va, vb, vl] of [[M64, M64, 0n], [1n, 2n, 0xffffffffn], [M64 - 5n, 9n, 3n], [0x1234n, 0n, 0x80000000n]] as const) {
+      const model = { ...T.emptyAssignment(), scalars: new Map([['a', va], ['b', vb], ['length', vl]]) };
+      assert.equal(T.evaluate(stored, model), (va + vb - vl) & M64);
+      assert.equal(T.evaluate(product, model), (va * 5n) & 0xffffn);
+    }
+  });
 });
 
 describe('scaled quotients', () => {

@@ -807,6 +807,21 @@ def mem(value, values):
     return tests[0]
 
 
+def _membership(value, container, negated):
+    """`value in container` (`not in` when `negated`) as the spec wrote it: over a list, tuple or set with a symbolic
+    value or element, one condition (mem) instead of one decision per element; over a range of step 1, its bounds;
+    anything else as Python does it (a state view's own `in`, a string's)."""
+    if isinstance(container, range) and isinstance(value, Sym) and value.width > 0 and container.step == 1:
+        found = (value >= container.start) & (value < container.stop) if container else False
+    elif isinstance(container, (list, tuple, set, frozenset)) and (isinstance(value, Sym) or any(isinstance(c, Sym) for c in container)):
+        found = mem(value, container)
+    else:
+        return value not in container if negated else value in container
+    if isinstance(found, bool):
+        return found != negated
+    return ~found if negated else found
+
+
 def _among(value, constants, start, end):
     """Whether `value` is one of constants[start:end] (sorted, distinct): a search tree on `<`, whose runs of
     consecutive integers are ranges. A disjunction of equalities costs the solver one conflict per candidate to
@@ -978,7 +993,7 @@ def _bind(namespace, inputs, dialect):
     state = types.ModuleType("state")
     for name, state_object in objects.items():
         setattr(state, name, state_object)
-    namespace["__builtins__"] = _sandbox.spec_builtins(state)
+    namespace["__builtins__"] = {**_sandbox.spec_builtins(state), _sandbox.MEMBERSHIP: _membership}
     _RUN["state"] = inputs["state"]
     namespace.update(
         **{name: _RecordType(name) for name in _RUN["records"]},

@@ -105,6 +105,23 @@ class _IntegerDivision(ast.NodeTransformer):
         return ast.FloorDiv()
 
 
+# What `x in y` and `x not in y` call instead (the prelude binds it): over a list of addresses and a symbolic value,
+# Python would decide each element's equality in turn, one spec path per element. Spec code cannot name it.
+MEMBERSHIP = "__membership__"
+
+
+class _Membership(ast.NodeTransformer):
+    """`x in y` becomes `__membership__(x, y, False)`, `x not in y` `__membership__(x, y, True)`."""
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            return node
+        negated = ast.Constant(isinstance(node.ops[0], ast.NotIn))
+        call = ast.Call(ast.Name(MEMBERSHIP, ast.Load()), [node.left, node.comparators[0], negated], [])
+        return ast.copy_location(call, node)
+
+
 def compile_spec(body, allowed_names):
     """The spec body's code, refusing what would open the sandbox (SandboxError with the body's line)."""
     try:
@@ -112,7 +129,8 @@ def compile_spec(body, allowed_names):
     except SyntaxError as error:
         raise SandboxError(error.lineno, f"SyntaxError: {error.msg}") from None
     _Checker(allowed_names).visit(tree)
-    return compile(_IntegerDivision().visit(tree), "<spec>", "exec")
+    tree = _Membership().visit(_IntegerDivision().visit(tree))
+    return compile(ast.fix_missing_locations(tree), "<spec>", "exec")
 
 
 _SAFE_BUILTINS = ("abs", "bool", "dict", "divmod", "enumerate", "frozenset", "hex", "bin", "oct", "int", "isinstance",

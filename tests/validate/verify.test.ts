@@ -75,6 +75,15 @@ describe('nop', () => {
     }
   });
 
+  test('`in` and `not in` over a list are one condition each, not a spec path per element', async () => {
+    const list = `L = [${Array.from({ length: 300 }, (_, i) => 7 * i).join(', ')}]\n`;
+    const result = await session.check('listed_in', `${list}if now in L:\n    assert now % 7 == 0\nif now not in L:\n    assert now % 7 != 0 or now >= 2100\nassert now not in range(3, 3) and (now in range(5, 6)) == (now == 5)\n`);
+    assert.equal(result.verdict, 'holds');
+    assert.ok(result.specPaths <= 12, `${result.specPaths} spec paths`);
+    const { now } = inputFromModel(failed(await session.check('listed_in_wrong', `${list}if now in L:\n    assert now % 14 == 0\n`)).model);
+    assert.ok(now % 14n === 7n && now < 2100n, `now ${now} is in L and not a multiple of 14`);
+  });
+
   test('the deepest expression the front-end lets through compiles and runs, in a function\'s nested blocks', async () => {
     // assert (a + ... + a) >= 0: the comparison, the parentheses, the sums and the attribute read each nest once.
     const chain = Array(MAX_EXPRESSION_DEPTH - 2).fill('packet.device').join(' + ');

@@ -1,7 +1,7 @@
 // Syntax errors are reported before anything runs, at the right line and column, saying what was expected.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_EXPRESSION_DEPTH } from '../../engine/spec/frontend/nesting.ts';
+import { MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH } from '../../engine/spec/frontend/nesting.ts';
 import { analyze, onlyError } from './helpers.ts';
 
 const cases: { name: string; text: string; line: number; column: number; message: RegExp }[] = [
@@ -63,4 +63,22 @@ test('an expression nested deeper than the spec\'s Python compiles is refused at
     assert.deepEqual([error.kind, error.line, error.column], ['unsupported', 2, 5], error.message);
     assert.match(error.message, new RegExp(`^this expression nests more than ${MAX_EXPRESSION_DEPTH} operations inside each other, .*: split it into several assignments`));
   }
+  // Both operands too deep: one error for the expression, not one for each.
+  const chain = Array(MAX_EXPRESSION_DEPTH + 2).fill('now').join(' + ');
+  assert.equal(onlyError(`y = (${chain}) * (${chain})\n`).column, 5);
+});
+
+test('brackets nested deeper than the spec\'s Python reads are refused at the first one too deep, saying what to do', () => {
+  const nested = (depth: number) => `${'('.repeat(depth)}1${')'.repeat(depth)}`;
+  assert.ok(analyze(`x = ${nested(MAX_BRACKET_DEPTH)}\n`).ok, 'as deep as allowed');
+  for (const depth of [MAX_BRACKET_DEPTH + 1, 5_000]) {
+    const error = onlyError(`x = 1\ny = [${nested(depth - 1)}]\n`);
+    assert.deepEqual([error.kind, error.line, error.column], ['unsupported', 2, 5 + MAX_BRACKET_DEPTH], error.message);
+    assert.match(error.message, new RegExp(`^brackets nest more than ${MAX_BRACKET_DEPTH} deep here, .*: name the inner parts`));
+  }
+  // Two separate runs too deep: each is reported once, not once a bracket.
+  const twice = `a = ${nested(MAX_BRACKET_DEPTH + 3)}\nb = ${nested(MAX_BRACKET_DEPTH + 3)}\n`;
+  const result = analyze(twice);
+  assert.ok(!result.ok);
+  assert.deepEqual(result.errors.map((e) => [e.line, e.column]), [[1, 5 + MAX_BRACKET_DEPTH], [2, 5 + MAX_BRACKET_DEPTH]]);
 });

@@ -7,7 +7,7 @@ import { buildNf, type Variant } from '../../toolchain/build.ts';
 import * as T from '../../engine/solver/term.ts';
 import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { Interrupted } from '../../engine/symbex/violations.ts';
-import { MAX_EXPRESSION_DEPTH } from '../../engine/spec/frontend/nesting.ts';
+import { MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH } from '../../engine/spec/frontend/nesting.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
 
 const nf = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -85,10 +85,19 @@ describe('nop', () => {
   });
 
   test('the deepest expression the front-end lets through compiles and runs, in a function\'s nested blocks', async () => {
-    // assert (a + ... + a) >= 0: the comparison, the parentheses, the sums and the attribute read each nest once.
-    const chain = Array(MAX_EXPRESSION_DEPTH - 2).fill('packet.device').join(' + ');
-    const text = `def spec(packet, config, transmitted_packet):\n    if packet.device == 0:\n        for i in range(1):\n            assert (${chain}) >= 0\n`;
+    // assert (((a + ... + a))) >= 0: the comparison, the sums and the attribute read each nest once, as deep as
+    // allowed; inside brackets as deep as allowed (brackets are no level of Python's syntax tree).
+    const chain = Array(MAX_EXPRESSION_DEPTH - 1).fill('packet.device').join(' + ');
+    const bracketed = `${'('.repeat(MAX_BRACKET_DEPTH)}${chain}${')'.repeat(MAX_BRACKET_DEPTH)}`;
+    const text = `def spec(packet, config, transmitted_packet):\n    if packet.device == 0:\n        for i in range(1):\n            assert ${bracketed} >= 0\n`;
     assert.equal((await session.check('deepest', text)).verdict, 'holds');
+  });
+
+  test('the deepest brackets the front-end lets through compile, in a statement-dialect return', async () => {
+    // The return's own list is one level; the rewrite's `_returned((...))` adds two more, which the limit allows for.
+    const depth = MAX_BRACKET_DEPTH - 1;
+    const text = `if packet_size < 14:\n    return ([], [])\nreturn ${'('.repeat(depth)}[1 - received_on_port], []${')'.repeat(depth)}\n`;
+    assert.equal((await session.check('deepest_brackets', text)).verdict, 'holds');
   });
 
   test('function dialect: a failing assert', async () => {

@@ -11,7 +11,7 @@ import { countSpecLines } from './line-count.ts';
 import { PositionMap } from './position-map.ts';
 import { SourceText, type SourceLocation } from './source.ts';
 import { findSyntaxError, parsePython } from './syntax.ts';
-import { findTooDeepExpressions } from './nesting.ts';
+import { findTooDeepBrackets, findTooDeepExpressions } from './nesting.ts';
 import { insideFunction, nodesNamed, textOf } from './syntax-tree.ts';
 
 export interface SpecInput extends PropertySource {
@@ -86,9 +86,10 @@ function checkFile(property: PropertySource, importedFrom: SourceLocation[]): Ch
   const diagnose = (problems: { offset: number; kind: SpecDiagnostic['kind']; message: string }[]) =>
     problems.map((p) => ({ ...positions.diagnose(p.offset, p.kind, p.message), importedFrom }));
   const syntaxError = findSyntaxError(tree, source);
-  if (syntaxError) return diagnose([syntaxError]);
+  // Python's tokenizer refuses brackets too deep before anything after them (and Lezer gives up on thousands).
+  if (syntaxError) return diagnose([...findTooDeepBrackets(tree).filter((p) => p.offset < syntaxError.offset), syntaxError].slice(0, 1));
   const { dialect, problems } = detectDialect(tree, source.text);
-  const unsupported = [...problems, ...findUnsupportedConstructs(tree, source.text, dialect), ...findTooDeepExpressions(tree)].sort((a, b) => a.offset - b.offset);
+  const unsupported = [...problems, ...findUnsupportedConstructs(tree, source.text, dialect), ...findTooDeepExpressions(tree), ...findTooDeepBrackets(tree)].sort((a, b) => a.offset - b.offset);
   if (unsupported.length) return diagnose(unsupported);
   return { name: property.name, source, tree, dialect, importedFrom };
 }

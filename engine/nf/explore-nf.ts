@@ -139,7 +139,7 @@ export function inputFromModel(model: Assignment): ConcreteInput {
 export function finalPacketBytes(packet: PacketBuffer, length: number, model: Assignment): Uint8Array {
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) {
-    const b = packet.peek(i);
+    const b = packet.read(i);
     bytes[i] = typeof b === 'number' ? b : Number(T.evaluate(b, model));
   }
   return bytes;

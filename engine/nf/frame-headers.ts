@@ -20,7 +20,7 @@ export function arrayFrame(array: Term): FrameBytes {
 
 /** The frame as the NF left it on a trace. */
 export function packetFrame(packet: PacketBuffer): FrameBytes {
-  return { at: (i) => byteTerm(packet.peek(i)), atComputed: (offset) => T.select(packet.contents(), offset) };
+  return { at: (i) => byteTerm(packet.read(i)), atComputed: (offset) => T.select(packet.contents(), offset) };
 }
 
 export interface HeaderView {
@@ -93,15 +93,4 @@ export function fixedIhl(solver: Solver, pathCondition: Term[], model: Assignmen
   const ihl = T.extract(3, 0, input.at(ETHER_LENGTH));
   const value = T.evaluate(ihl, model);
   return solver.check(pathCondition, T.not(T.eq(ihl, T.bv(value, 4))), model).status === 'unsat' ? Number(value) : undefined;
-}
-
-/**
- * How many headers, outermost first, the NF parsed: it read into them (the third is tcpudp; a spec may pop it as
- * tcp). The Ethernet header always counts, present exactly when the frame is long enough: a Vigor NF borrows it
- * with that length check, and an NF that reads no byte of it (the nop) still keeps frames that hold one apart from
- * frames that do not, so Vigor's nop spec pops it.
- */
-export function parsedDepth(furthestRead: number, readAtComputedOffset: boolean): number {
-  if (readAtComputedOffset || furthestRead > ETHER_LENGTH + IPV4_MIN_LENGTH) return 3;
-  return furthestRead > ETHER_LENGTH ? 2 : 1;
 }

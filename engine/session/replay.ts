@@ -219,7 +219,7 @@ function frameDifferences(run: NfExploration, claim: TraceClaim, sent: Uint8Arra
   const { model } = claim;
   const predicted = finalPacketBytes(packet, sent.length, model);
   const known = (t: Term) => T.isConst(t) || mentioned.has(t.id);
-  const byteKnown = (i: number) => known(byteTerm(packet.peek(i)));
+  const byteKnown = (i: number) => known(byteTerm(packet.read(i)));
   const differences: string[] = [];
   const inHeaders = new Set<number>();
   for (const header of frameHeaders(packetFrame(packet), INPUT.length)) {

@@ -71,7 +71,7 @@ type StoredObject = { kind: LibVigObject['kind']; name: string; bytes: number; c
 type StoredCall = { module: string; name: string; args: StoredValue[]; results: StoredValue[]; offset: number };
 type StoredTrace = {
   pathCondition: number[]; calls: StoredCall[]; results: StoredValue[]; decisions: number[]; returnOffset: number; model: StoredAssignment;
-  packet: { capacity: number; cells: [number, StoredValue][]; chain: number | null; furthestRead: number; readAtComputedOffset: boolean };
+  packet: { capacity: number; cells: [number, StoredValue][]; chain: number | null };
   objects: StoredObject[];
 };
 /** A violation's evidence with its one bigint (the output a replay must see) as a decimal string. */

@@ -487,7 +487,8 @@ HEADER_FIELDS = {protocol: [tuple(field[:3]) for field in fields] for protocol, 
 _TCP_FLAGS = {name: bit for name, bit in json.loads(_bridge.tcp_flags())}
 _HEADER_FLAGS = {"tcp": {name.lower(): bit for name, bit in _TCP_FLAGS.items()}}
 
-# tcpudp and tcp are two views of the header after IPv4: a spec pops either where the NF parsed that header.
+# Where headers sit, outermost first; tcpudp and tcp are two views of the header after IPv4 (a spec pops either).
+_PLACES = ("ether", "ipv4", "tcpudp")
 _PLACE_OF = {"tcp": "tcpudp"}
 
 
@@ -546,14 +547,21 @@ _ALIASES = {alias: globals()[protocol] for alias, protocol in json.loads(_bridge
 
 
 def pop_header(protocol, on_mismatch=None):
-    """The next header the NF parsed, innermost first; if there is none or it is another protocol, the spec
-    returns `on_mismatch`."""
-    name = protocol.__name__
-    stack = _RUN["headers"]
-    if not stack or stack[0]["protocol"] != _PLACE_OF.get(name, name):
+    """The next header of the frame, innermost first: the path's first pop names the innermost one (then ipv4,
+    then ether); if there is none left, it is another protocol, or the frame does not carry it, the spec returns
+    `on_mismatch`. What the frame carries decides, never how far the NF read into it: else an NF that drops a
+    frame unread would agree with every spec whose `on_mismatch` drops."""
+    name = getattr(protocol, "__name__", None)
+    place = _PLACE_OF.get(name, name)
+    if place not in _PLACES:
+        raise SpecError(f"pop_header takes a protocol ({', '.join(HEADER_FIELDS)}), not {protocol!r}")
+    if "stack" not in _RUN:
+        _RUN["stack"] = list(reversed(_PLACES[:_PLACES.index(place) + 1])) if _RUN["headers"] else []
+    stack = _RUN["stack"]
+    if not stack or stack[0] != place:
         raise _Return(on_mismatch, _calling_line())
     stack.pop(0)
-    view = next(entry for entry in _RUN["all_headers"] if entry["protocol"] == name)
+    view = next(entry for entry in _RUN["headers"] if entry["protocol"] == name)
     present = _ref(view["present"])
     if not present:
         raise _Return(on_mismatch, _calling_line())
@@ -952,7 +960,7 @@ class _PacketView:
     def __getattr__(self, protocol):
         if protocol not in HEADER_FIELDS:
             raise AttributeError(f"packets have no attribute {protocol!r} (device, length, time, {', '.join(HEADER_FIELDS)})")
-        for entry in _RUN["all_headers"]:
+        for entry in _RUN["headers"]:
             if entry["protocol"] == protocol:
                 if not _ref(entry["present"]):
                     return None
@@ -981,8 +989,7 @@ def _bind(namespace, inputs, dialect):
     _ORDERS.clear()
     _LEAST_DIFFERENCE.clear()
     _SCALED.clear()
-    _RUN["headers"] = [dict(entry) for entry in inputs["headers"]]
-    _RUN["all_headers"] = inputs["all_headers"]
+    _RUN["headers"] = inputs["headers"]
     _RUN["records"] = {name: [tuple(f) for f in layout] for name, layout in inputs["records"].items()}
     # nf.json's config values, exact (the engine sends them as decimal strings).
     _RUN["config"] = {key: int(value) for key, value in inputs["config"].items()}

@@ -91,10 +91,6 @@ export class LinearMemory {
  * range happens, the contents become one store chain over the initial array and every read goes through it.
  */
 export class PacketBuffer {
-  /** How far the NF read at constant offsets, and whether it read at a computed one: the headers it parsed. */
-  furthestRead = 0;
-  readAtComputedOffset = false;
-
   private constructor(
     readonly capacity: number,
     readonly initial: (offset: number) => Byte,
@@ -112,19 +108,10 @@ export class PacketBuffer {
   }
 
   clone(): PacketBuffer {
-    const copy = new PacketBuffer(this.capacity, this.initial, this.initialArray, [...this.cells], this.chain);
-    copy.furthestRead = this.furthestRead;
-    copy.readAtComputedOffset = this.readAtComputedOffset;
-    return copy;
+    return new PacketBuffer(this.capacity, this.initial, this.initialArray, [...this.cells], this.chain);
   }
 
   read(offset: number): Byte {
-    if (offset >= this.furthestRead) this.furthestRead = offset + 1;
-    return this.peek(offset);
-  }
-
-  /** A byte as it is now, without counting as a read by the NF. */
-  peek(offset: number): Byte {
     if (this.chain) return select(this.chain, bv(offset, 32));
     return this.cells[offset] ?? this.initial(offset);
   }
@@ -135,7 +122,6 @@ export class PacketBuffer {
   }
 
   readSymbolic(offset: Term): Term {
-    this.readAtComputedOffset = true;
     return select(this.contents(), offset);
   }
 
@@ -146,7 +132,7 @@ export class PacketBuffer {
       return;
     }
     const last = Math.min(Number(hi), this.capacity - 1);
-    for (let at = Number(lo); at <= last; at++) this.write(at, ite(eq(offset, bv(at, 32)), byteTerm(value), byteTerm(this.peek(at))));
+    for (let at = Number(lo); at <= last; at++) this.write(at, ite(eq(offset, bv(at, 32)), byteTerm(value), byteTerm(this.read(at))));
   }
 
   /** The whole buffer as one array term (initial array with every write applied). */
@@ -161,17 +147,15 @@ export class PacketBuffer {
   }
 
   /** What a trace keeps of the frame (for the trace cache): the bytes written, or the store chain. */
-  snapshot(): { capacity: number; cells: [number, Byte][]; chain: Term | null; furthestRead: number; readAtComputedOffset: boolean } {
+  snapshot(): { capacity: number; cells: [number, Byte][]; chain: Term | null } {
     const cells: [number, Byte][] = [];
     this.cells.forEach((value, offset) => value !== undefined && cells.push([offset, value]));
-    return { capacity: this.capacity, cells, chain: this.chain, furthestRead: this.furthestRead, readAtComputedOffset: this.readAtComputedOffset };
+    return { capacity: this.capacity, cells, chain: this.chain };
   }
 
   static restore(snapshot: ReturnType<PacketBuffer['snapshot']>, array: Term): PacketBuffer {
     const buffer = new PacketBuffer(snapshot.capacity, (i) => select(array, bv(i, 32)), array, [], snapshot.chain);
     for (const [offset, value] of snapshot.cells) buffer.cells[offset] = value;
-    buffer.furthestRead = snapshot.furthestRead;
-    buffer.readAtComputedOffset = snapshot.readAtComputedOffset;
     return buffer;
   }
 

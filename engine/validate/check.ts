@@ -16,7 +16,7 @@ import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
 import { applySharedHash, sharedHashRecords } from '../nf/shared-hash.ts';
 import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
-import { arrayFrame, fixedIhl, type FrameBytes, frameHeaders, packetFrame, parsedDepth } from '../nf/frame-headers.ts';
+import { arrayFrame, fixedIhl, type FrameBytes, frameHeaders, packetFrame } from '../nf/frame-headers.ts';
 import { type Obligation, outcomeObligations, type RecordField, stateObligations } from './obligations.ts';
 import { DROP, fieldBytes, FLOOD, type Protocol, type RecordField as ManifestField } from '../../nf-abi/index.ts';
 import { type Alternative, Handles, InfeasiblePath, SpecPath, type ValueView } from './spec-path.ts';
@@ -234,8 +234,6 @@ class TraceContext {
     this.ihl = { input: ihl, final: ihl === undefined ? undefined : fixedIhl(solver, trace.pathCondition, trace.model, input, this.finalFrame()) };
     // No packet, no headers: each pop_header returns its on_mismatch.
     const headers = received ? frameHeaders(input, INPUT.length, this.ihl.input) : [];
-    const packet = trace.final.packet!;
-    const depth = parsedDepth(packet.furthestRead, packet.readAtComputedOffset);
     const view = (h: (typeof headers)[number]) => ({
       protocol: h.protocol,
       present: this.handles.add(h.present),
@@ -250,8 +248,7 @@ class TraceContext {
       received_on_port: received ? this.handles.add(INPUT.device, [0n, BigInt(manifest.devices - 1)]) : null,
       packet_size: received ? this.handles.add(INPUT.length, [BigInt(manifest.frame.min), BigInt(manifest.frame.max)]) : null,
       the_index_allocated: received ? this.handles.add(allocated ? (allocated.results[0] as Term) : T.variable('the_index_allocated', 32)) : null,
-      headers: headers.slice(0, depth).reverse().map(view),
-      all_headers: headers.map(view),
+      headers: headers.map(view),
       records: Object.fromEntries(Object.entries(manifest.records).map(([name, fields]) => [name, layout(fields)])),
       state: Object.fromEntries([...this.objects].map(([name, o]) => {
         const declared = manifest.state.find((s) => s.name === name);

@@ -2,6 +2,7 @@
 // counterexamples whose replay on the run-time NF (V8 + run-time libVig) reproduces them.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
 import { equivalentHolds, refuted, variantSession } from './variants.ts';
@@ -78,6 +79,12 @@ describe('fw', () => {
     const failure = failureOf(await bug.checkFile(`${FW}/properties/flowtable_refresh.py`));
     assert.deepEqual(failure.failed, ['flow_emap: time stamps']);
     assertOutputReplays(failure.replay.observed);
+  });
+
+  test('seeded bug: frames under 100 bytes dropped before their headers are read', async () => {
+    const bug = await buggy(session, { name: 'drop-short-unread', patches: [{ find: 'if (!flowFrame(packet, length)) return DROP;', replace: 'if (length < 100 || !flowFrame(packet, length)) return DROP;' }] });
+    const failure = refuted(await bug.checkFile(`${FW}/properties/outbound_forward.py`));
+    assert.ok(inputFromModel(failure.model).length < 100 && failure.nfOutput === 0xffffffffn, 'a short frame dropped');
   });
 
   test("an equivalent variant holds: the flow key's source address stored as two halves", async () => {

@@ -7,6 +7,7 @@ import type { Variant } from '../../toolchain/build.ts';
 import { holds, equivalentHolds, refuted, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
+import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { formatPropertyResult } from '../../engine/render/property.ts';
 
 const NAT = fileURLToPath(new URL('../../nfs/nat', import.meta.url));
@@ -122,6 +123,14 @@ describe('nat', () => {
 
   test('operator question: with the flow table full, those packets are dropped', async () => {
     holds(await session.check('non_syn_dropped_when_full', unknownNonSyn(' and flow_emap.full()')));
+  });
+
+  // pop_header follows the frame, not how far the NF read: a path that drops a frame unread still owes the spec.
+  test('seeded bug: frames over 1,000 bytes dropped before their headers are read', async () => {
+    const bug = await buggy(session, { name: 'drop-long-unread', patches: [{ find: 'if (!flowFrame(packet, length)) return DROP;', replace: 'if (length > 1000 || !flowFrame(packet, length)) return DROP;' }] });
+    const failure = refuted(await bug.checkFile(`${NAT}/properties/new_flow_forward.py`));
+    assert.ok(inputFromModel(failure.model).length > 1000 && failure.nfOutput === 0xffffffffn, 'a long frame dropped');
+    refuted(await bug.checkFile(`${NAT}/spec.py`));
   });
 
   test("an equivalent variant holds: the flow key's source address stored as two halves", async () => {

@@ -48,6 +48,12 @@ describe('pol', () => {
     for (const name of ['spec.py', 'properties/drop_excess.py', 'properties/forward_compliant.py']) holds(await check(session, name));
   });
 
+  test('seeded bug: LAN frames under 100 bytes dropped before their headers are read', async () => {
+    const bug = await buggy(session, { name: 'drop-short-unread', patches: [{ find: 'if (length < ETHER_HEADER + IP_HEADER) return false;', replace: 'if (length < 100) return false;' }] });
+    const failure = refuted(await check(bug, 'properties/outcast_nopolicing.py'));
+    assert.ok(inputFromModel(failure.model).length < 100 && failure.nfOutput === 0xffffffffn, 'a short frame dropped');
+  });
+
   test('seeded bug: the refill not capped at burst', async () => {
     const bug = await buggy(session, { name: 'uncapped', patches: [{ find: 'return added >= BURST - tokens ? BURST : tokens + added;', replace: 'return tokens + added;' }] });
     const failure = refuted(await check(bug, 'properties/forward_compliant.py'));

@@ -94,7 +94,7 @@ export function configValues(manifest: Pick<Manifest, 'config'>): Record<string,
 /** Functions of the statement dialect besides header and record constructors. */
 export const BUILTIN_FUNCTIONS: Record<string, Signature> = {
   ...ADDRESS_FUNCTIONS,
-  pop_header: { parameters: ['protocol', 'on_mismatch'], doc: 'take the next header the NF parsed; return on_mismatch if it is another protocol or missing' },
+  pop_header: { parameters: ['protocol', 'on_mismatch'], doc: 'take the next header of the frame, innermost first; return on_mismatch if it is another protocol or missing' },
   vector_get: { parameters: ['vector', 'index'], doc: 'the element of a vector at the index' },
   vector_set: { parameters: ['vector', 'index', 'value'], doc: 'replace the element of a vector at the index' },
   mem: { parameters: ['value', 'list'], doc: 'whether the value is in the list (Vigor 1.0 name)' },

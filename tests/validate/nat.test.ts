@@ -125,6 +125,12 @@ describe('nat', () => {
     holds(await session.check('non_syn_dropped_when_full', unknownNonSyn(' and flow_emap.full()')));
   });
 
+  test('a property may pop from IPv4 outwards on an NF that reads ports: the frame decides what pops', async () => {
+    holds(await session.check('ipv4_first', 'ip4 = pop_header(ipv4, on_mismatch=([], []))\nif ip4.npid != 6 and ip4.npid != 17:\n    return ([], [])\n'));
+    const failure = refuted(await session.check('tcp_only', 'ip4 = pop_header(ipv4, on_mismatch=([], []))\nif ip4.npid != 6:\n    return ([], [])\n'));
+    assert.equal(inputFromModel(failure.model).packet[23], 17, 'a UDP datagram goes through');
+  });
+
   // pop_header follows the frame, not how far the NF read: a path that drops a frame unread still owes the spec.
   test('seeded bug: frames over 1,000 bytes dropped before their headers are read', async () => {
     const bug = await buggy(session, { name: 'drop-long-unread', patches: [{ find: 'if (!flowFrame(packet, length)) return DROP;', replace: 'if (length > 1000 || !flowFrame(packet, length)) return DROP;' }] });

@@ -71,6 +71,12 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
     figures: { paths: 0, traces: 0, violations: 0, instructions: 0, queries: 0, cacheHits: 0, solverSeconds: 0, medianQuerySeconds: 0, seconds: 0 },
   };
   if (initViolations.length > 0) return { ...empty, build, initViolations, objects: [] };
+  // A declared object nf_init never allocates would be a state a spec can import and the NF never has.
+  const unallocated = build.manifest.state.slice(objectsOf(machine.start).length);
+  if (unallocated.length > 0) {
+    throw new EngineError(`${build.manifest.name}/nf.json declares state ${unallocated.map((s) => `"${s.name}" (${s.kind})`).join(', ')} that nf_init never allocates: ` +
+      'allocate every object of its "state" list in nf_init, in that order, or remove those the NF does not use');
+  }
   const solver = options.solver ?? (await Solver.create());
   const { frame, devices } = build.manifest;
   const assumptions = [

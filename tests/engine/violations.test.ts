@@ -72,6 +72,13 @@ describe('engine errors: unsupported input is refused, never answered wrongly', 
       e instanceof EngineError && /^wasm byte \d+: the verifier does not execute SIMD instructions \(in .*\)/.test(e.message));
   });
 
+  test('a state object nf.json declares and nf_init never allocates', async () => {
+    const build = watNf('(i32.const 0)');
+    build.manifest = { ...build.manifest, config: { capacity: { type: 'u32', value: 4 } }, records: { Mac: [{ name: 'addr', type: 'u64' }] }, state: [{ name: 'macs', kind: 'vector', record: 'Mac', capacity: 'capacity' }] };
+    await assert.rejects(exploreNf(build), (e: Error) =>
+      e instanceof EngineError && /^wat\/nf\.json declares state "macs" \(vector\) that nf_init never allocates: allocate every object/.test(e.message));
+  });
+
   test('bytes that are not WebAssembly', () => {
     assert.throws(() => decodeModule(new TextEncoder().encode('hello, world')), DecodeError);
   });

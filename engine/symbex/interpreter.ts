@@ -574,7 +574,7 @@ export class Interpreter {
         ? (i, v) => (packet!.writeSymbolic(T.binary('add', start, T.bv(i, 32)), v!), 0)
         : (i) => packet!.readSymbolic(T.binary('add', start, T.bv(i, 32)));
     }
-    const [lo, hi] = T.unsignedRange(at);
+    const [lo, hi] = this.addressRange(state, at, T.unsignedRange(at));
     const low = Math.max(memoryBase, Number(lo));
     const high = Math.min(memory.size - bytes, Number(hi));
     if (high - low > SYMBOLIC_RANGE_LIMIT) {
@@ -587,6 +587,31 @@ export class Interpreter {
     return write
       ? (i, v) => (writeAmong(memory, T.binary('add', address32, T.bv(i, 32)), low + i, high + i, v!), 0)
       : (i) => readAmong(memory, T.binary('add', address32, T.bv(i, 32)), low + i, high + i);
+  }
+
+  /**
+   * The least and greatest address `at` takes on this path. Its terms bound it (`range`); when those allow more than
+   * the verifier reads among, the path condition often allows far fewer (an index checked `< 2` before it is
+   * scaled): the solver finds the bounds, each a search whose every step jumps to the value a model gives.
+   */
+  private addressRange(state: ExecutionState, at: Term, range: [bigint, bigint]): [bigint, bigint] {
+    if (range[1] - range[0] <= BigInt(SYMBOLIC_RANGE_LIMIT)) return range;
+    const reaches = (from: Term, to: Term) => this.oracle.witness(state, T.compare('ule', from, to));
+    let [least, upper] = range;
+    while (least < upper) {
+      const middle = (least + upper) / 2n;
+      const model = reaches(at, T.bv(middle, at.width));
+      if (model) upper = T.evaluate(at, model);
+      else least = middle + 1n;
+    }
+    let [lower, greatest] = [least, range[1]];
+    while (lower < greatest) {
+      const middle = (lower + greatest + 1n) / 2n;
+      const model = reaches(T.bv(middle, at.width), at);
+      if (model) lower = T.evaluate(at, model);
+      else greatest = middle - 1n;
+    }
+    return [least, greatest];
   }
 
   /** The frame must be at least `needed` bytes long for an access at a concrete offset. */

@@ -139,6 +139,12 @@ describe('nat', () => {
     refuted(await bug.checkFile(`${NAT}/spec.py`));
   });
 
+  // The device read from the flow key, bounded by the path's `internal >= DEVICES` test rather than by a choice
+  // between the devices: the solver bounds the address of its Ethernet addresses' row.
+  test('an equivalent variant holds: a reply leaves on the device its flow names, used as an index as it is', async () => {
+    await equivalentHolds(session, NAT, { name: 'device-index', patches: [{ find: 'return leave(packet, select<i32>(1, 0, internal == 1));', replace: 'return leave(packet, internal);' }] }, ['spec.py', 'properties/forward_reply.py']);
+  });
+
   test("an equivalent variant holds: the flow key's source address stored as two halves", async () => {
     await equivalentHolds(session, NAT, { name: 'sip-halves', patches: [{ find: 'store<u32>(flowId + KEY_SIP, load<u32>(packet + IP_SADDR));', replace: 'store<u16>(flowId + KEY_SIP, load<u16>(packet + IP_SADDR));\n  store<u16>(flowId + KEY_SIP + 2, load<u16>(packet + IP_SADDR + 2));' }] }, ['spec.py', 'properties/int_alloc_flow.py', 'properties/forward_reply.py']);
   });

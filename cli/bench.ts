@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { WordedCommand } from '../options/index.ts';
 import { benchmarkNf, type BenchOptions, DEFAULT_BENCH, formatBenchmarks, type NfBenchmark } from '../runtime/index.ts';
 import { PROJECT_ROOT } from '../toolchain/build.ts';
+import { requireFile, requireFileToWrite, requireNfFolder } from './input-files.ts';
 
 const DEFAULT_JSON = join(PROJECT_ROOT, '.cache', 'bench', 'latest.json');
 
@@ -51,6 +52,11 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
     .action(async (dirs: string[], chosen: Chosen) => {
       if (chosen.repetitions < 1) command.error('--repetitions must be at least 1');
       if (chosen.pcapOut && dirs.length > 1) command.error("--pcap-out writes one NF's output: name a single NF_DIR");
+      for (const dir of dirs) requireNfFolder(command, dir);
+      // Checked before the benchmark runs, which takes minutes: a path that cannot be written would lose its figures.
+      if (chosen.pcap) requireFile(command, `--pcap ${chosen.pcap}`, chosen.pcap);
+      if (chosen.pcapOut) requireFileToWrite(command, `--pcap-out ${chosen.pcapOut}`, chosen.pcapOut, 'output.pcap');
+      requireFileToWrite(command, `--json ${chosen.json}`, chosen.json, 'bench.json', true);
       const options: BenchOptions = {
         traffic: { ...traffic, occupancy: chosen.occupancy, newFlowShare: chosen.newFlows, sizes: chosen.sizes ?? traffic.sizes, packets: chosen.packets, warmup: chosen.warmup, seed: chosen.seed },
         repetitions: chosen.repetitions,

@@ -12,7 +12,8 @@ import { addVerify } from './verify.ts';
 
 /**
  * Exit codes: 0 done, 1 a violation, a failing property or a failed run, 2 a usage mistake (printed with the
- * command's help) or an input the command cannot use. `--help`, `-h` and `help COMMAND` print to stdout, exit 0.
+ * command's help) or an input the command cannot use, 130 a run Ctrl-C stopped (`vigor run`, which still writes
+ * the notebook as executed so far). `--help`, `-h` and `help COMMAND` print to stdout, exit 0.
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -47,11 +48,12 @@ function vigor(exit: (code: number) => void): WordedCommand {
 }
 
 /**
- * What the command was given is wrong, not how it was called: an NF that does not build, an nf.json, a limit of
- * the verifier, traffic or a capture the run-time cannot use. The engine is imported here, not above: only the
+ * What the command was given is wrong, not how it was called: an NF that does not build, an nf.json, a spec or
+ * property that cannot be read (a folder named like one), a limit of the verifier, traffic or a capture the
+ * run-time cannot use. The engine is imported here, not above: only the
  * commands that explore load it (the kernel starts without it), and one that threw its error has loaded it.
  */
 async function isInputError(error: Error): Promise<boolean> {
-  const { EngineError } = await import('../engine/index.ts');
-  return [BuildError, ManifestError, EngineError, TrafficError, NativeBaselineError, PcapError].some((type) => error instanceof type);
+  const { EngineError, SpecFileError } = await import('../engine/index.ts');
+  return [BuildError, ManifestError, EngineError, SpecFileError, TrafficError, NativeBaselineError, PcapError].some((type) => error instanceof type);
 }

@@ -8,7 +8,7 @@ import { loadManifest } from '../nf-abi/index.ts';
 import type { Layers } from '../engine/index.ts';
 import type { WordedCommand } from '../options/index.ts';
 import { buildNf } from '../toolchain/build.ts';
-import { requireFile } from './input-files.ts';
+import { requireFile, requireNfFolder } from './input-files.ts';
 import { addLayersOption, chosenLayers } from './layers-option.ts';
 import { StatusLine } from './status-line.ts';
 
@@ -43,7 +43,7 @@ export function addVerify(program: WordedCommand, exit: (code: number) => void):
   addLayersOption(command)
     .option('--property <NAME>', "a property of the NF's properties/ folder (repeatable)", collect)
     .option('--spec <FILE>', 'a spec file (repeatable)', collect);
-  command.action(async (dir: string, options: Chosen) => exit(await verify(command, resolve(dir), options)));
+  command.action(async (dir: string, options: Chosen) => exit(await verify(command, resolve(requireNfFolder(command, dir)), options)));
 }
 
 async function verify(command: WordedCommand, nfDir: string, options: Chosen): Promise<number> {

@@ -1,6 +1,6 @@
 // The NF manifest (nfs/<name>/nf.json): the link between an NF's code and its specs.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { jsonMistake } from './json-mistake.ts';
 import { broken, fieldName, MAX_CAPACITY, schemaProblems, schemaRule } from './manifest-schema.ts';
 
@@ -104,6 +104,25 @@ export class ManifestError extends Error {
     super((typeof detail === 'string' ? [detail] : detail).map((problem) => `${file}: ${problem}`).join('\n'));
     this.name = 'ManifestError';
   }
+}
+
+/**
+ * Why `path`, given where an NF folder is meant, is none because it names a file (the NF's nf.json, most often),
+ * saying what to give instead (`shown` is the path as the user wrote it); undefined when it is no file. One
+ * wording for `vigor` and the kernel's `%nf`; a folder without nf.json is loadManifest's to report.
+ */
+export function nfFolderMistake(path: string, shown = path): string | undefined {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    // Nothing there (ENOENT, or ENOTDIR: a file on the way): loadManifest names what is missing.
+    return undefined;
+  }
+  if (!isFile) return undefined;
+  return basename(path) === 'nf.json'
+    ? `${shown} is the NF's manifest: give the NF's folder, ${dirname(shown)}`
+    : `${shown} is a file, not an NF folder (a folder with an nf.json)`;
 }
 
 export function loadManifest(nfDir: string): Manifest {

@@ -22,6 +22,11 @@ export interface Notebook {
   cells: NotebookCell[];
 }
 
+/** A file that is no notebook this kernel can run: an input mistake (`vigor run` exits 2), never a failed run. */
+export class NotebookError extends Error {
+  override name = 'NotebookError';
+}
+
 /** nbformat allows multi-line strings to be stored as lists of lines. */
 export function joinSource(source: string | string[] | unknown): string {
   return Array.isArray(source) ? source.join('') : String(source ?? '');
@@ -39,15 +44,17 @@ export function parseNotebook(text: string, path: string): Notebook {
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${path} is not a notebook: it is not valid JSON, ${jsonMistake(json) ?? (error as Error).message}`);
+    throw new NotebookError(`${path} is not a notebook: it is not valid JSON, ${jsonMistake(json) ?? (error as Error).message}`);
   }
-  if (!isObject(parsed)) throw new Error(`${path} is not a notebook: its JSON is ${describe(parsed)}, not an object with "cells"`);
-  if (parsed.nbformat !== 4 || !Array.isArray(parsed.cells)) {
-    throw new Error(`${path} is not an nbformat 4 notebook (nbformat: ${String(parsed.nbformat)}); convert it with \`jupyter nbconvert --to notebook\``);
+  if (!isObject(parsed)) throw new NotebookError(`${path} is not a notebook: its JSON is ${describe(parsed)}, not an object with "cells"`);
+  if (parsed.nbformat !== 4) {
+    throw new NotebookError(`${path} is not an nbformat 4 notebook (nbformat: ${JSON.stringify(parsed.nbformat) ?? 'missing'}); convert it with \`jupyter nbconvert --to notebook\``);
   }
-  if (parsed.metadata !== undefined && !isObject(parsed.metadata)) throw new Error(`${path}: "metadata" is ${describe(parsed.metadata)}, not an object`);
+  if (parsed.cells === undefined) throw new NotebookError(`${path} is not a notebook: it has no "cells" key (a list of the cells)`);
+  if (!Array.isArray(parsed.cells)) throw new NotebookError(`${path}: "cells" is ${describe(parsed.cells)}, not a list of cells`);
+  if (parsed.metadata !== undefined && !isObject(parsed.metadata)) throw new NotebookError(`${path}: "metadata" is ${describe(parsed.metadata)}, not an object`);
   const problems = parsed.cells.flatMap((cell: unknown, index: number) => cellProblems(cell).map((problem) => `${path}: cell ${index + 1}: ${problem}`));
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (problems.length > 0) throw new NotebookError(problems.join('\n'));
   return { ...(parsed as unknown as Notebook), metadata: (parsed.metadata as Record<string, unknown> | undefined) ?? {} };
 }
 

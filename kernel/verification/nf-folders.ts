@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nfFolderMistake } from '../../nf-abi/index.ts';
 
 const PROJECT_NFS = fileURLToPath(new URL('../../nfs/', import.meta.url));
 
@@ -21,7 +22,7 @@ function projectNfs(): string[] {
 /** Why the folder is not an NF, saying what to write instead; undefined when it is one. */
 export function notAnNf(folder: string, nameOrPath: string): string | undefined {
   if (isNf(folder)) return undefined;
-  return `"${nameOrPath}" is not an NF: ${folder} has no nf.json. Name an NF of nfs/ (${projectNfs().join(', ') || 'none found'}) or give a path to an NF folder (relative to the notebook, e.g. ../tests/programs/nfs/learner)`;
+  return nfFolderMistake(folder, nameOrPath) ?? `"${nameOrPath}" is not an NF: ${folder} has no nf.json. Name an NF of nfs/ (${projectNfs().join(', ') || 'none found'}) or give a path to an NF folder (relative to the notebook, e.g. ../tests/programs/nfs/learner)`;
 }
 
 /**

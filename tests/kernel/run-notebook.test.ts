@@ -1,6 +1,7 @@
-// `npx vigor run` on real notebooks: outputs written beside the .ipynb (or to -o), an HTML export, failures reported.
+// `npx vigor run` on real notebooks: outputs written beside the .ipynb (or to -o), an HTML export, failures reported,
+// and Ctrl-C: the notebook still written as executed so far.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ test('a file that is not a notebook is reported with what to do', () => {
   const path = join(directory, 'old.ipynb');
   writeFileSync(path, JSON.stringify({ nbformat: 3, worksheets: [] }));
   const run = vigor('run', path);
-  assert.equal(run.status, 1);
+  assert.equal(run.status, 2, 'an input error, not a failed run');
   assert.match(run.stderr, /not an nbformat 4 notebook \(nbformat: 3\); convert it/);
   assert.equal(vigor('run').status, 2, 'no notebook given is a usage error');
 });
@@ -112,4 +113,34 @@ test('a notebook that is broken says where: the line and column of its JSON, or 
   const notebook = parseNotebook('\uFEFF{"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "code", "source": ["1 +", " 1"]}]}', 'audit.ipynb');
   assert.deepEqual(notebook.metadata, {});
   assert.equal(joinSource(notebook.cells[0]!.source), '1 + 1');
+});
+
+test('Ctrl-C interrupts the running cell, writes the notebook as executed so far, says where, and exits 130', async () => {
+  const input = writeNotebook('interrupted.ipynb', [code('print(1)'), code('while True: pass'), code('print("never")')]);
+  const child = spawn(process.execPath, ['bin/vigor.js', 'run', input, '--progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
+  // Interrupted once the endless cell has started (and Python with it).
+  await new Promise<void>((resolve) => child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (/cell 2 of 3: while True/.test(stderr)) resolve();
+  }));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, /cell 2 interrupted/);
+  assert.match(stderr, /interrupted at cell 2 of .*interrupted\.ipynb; the notebook as executed so far \(2 code cell\(s\), later cells not run\) is written to .*interrupted\.executed\.ipynb/);
+  const notebook = JSON.parse(readFileSync(join(directory, 'interrupted.executed.ipynb'), 'utf8')) as Notebook;
+  assert.deepEqual(notebook.cells[0]!.outputs, [{ output_type: 'stream', name: 'stdout', text: '1\n' }], 'the finished cell keeps its output');
+  assert.equal(notebook.cells[1]!.outputs?.at(-1)?.output_type, 'error');
+  assert.equal((notebook.cells[1]!.outputs?.at(-1) as { ename: string }).ename, 'KeyboardInterrupt');
+  assert.deepEqual([notebook.cells[2]!.outputs, notebook.cells[2]!.execution_count], [[], null], 'no stale output below');
+});
+
+test("%nf given an NF's nf.json says to give its folder, as vigor does", () => {
+  const input = writeNotebook('manifest.ipynb', [code(`%nf ${join(process.cwd(), 'nfs', 'nop', 'nf.json')}`)]);
+  const run = vigor('run', input);
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /UsageError: .*nfs\/nop\/nf\.json is the NF's manifest: give the NF's folder, .*nfs\/nop$/m);
 });

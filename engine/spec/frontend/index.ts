@@ -6,7 +6,7 @@ export type { Dialect } from './dialect.ts';
 export type { PropertyLookup, PropertySource } from './property-imports.ts';
 export type { MappedLocation, PositionMap } from './position-map.ts';
 export { listProperties, propertiesFolder } from './property-files.ts';
-export { readSpecFile, type SpecText, type Undecodable } from './spec-file.ts';
+export { readSpecFile, SpecFileError, type SpecText, type Undecodable } from './spec-file.ts';
 export type { SourceLocation } from './source.ts';
 /** The names the spec language defines, with their documentation (for completion and inspection). */
 export * as vocabulary from './vocabulary.ts';

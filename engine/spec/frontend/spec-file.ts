@@ -18,8 +18,21 @@ export interface SpecText {
 const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
+/** A spec or property file that cannot be read, such as a folder named like one: the input's mistake, never a crash. */
+export class SpecFileError extends Error {
+  override name = 'SpecFileError';
+}
+
 export function readSpecFile(path: string): SpecText {
-  return decodeSpec(readFileSync(path));
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new SpecFileError((error as NodeJS.ErrnoException).code === 'EISDIR'
+      ? `${path} is a folder, not a spec file: a spec or property is a Python file; rename or remove the folder`
+      : `cannot read the spec ${path}: ${(error as Error).message}`);
+  }
+  return decodeSpec(bytes);
 }
 
 export function decodeSpec(bytes: Uint8Array): SpecText {

@@ -72,7 +72,8 @@ export function describeFailure(run: NfExploration, failure: ReplayedFailure): F
     differences: failure.differences.map((difference) => describeDifference(run, difference, origin)),
     nfPath: received ? nfPath(run, run.traces[failure.trace]!) : [],
     specLine: failure.specLine ? shownLocation(failure.specLine.file, failure.specLine.line, failure.specLine.column) : null,
-    specDecisions: failure.specDecisionLines.map((at) => shownLocation(at.file, at.line, at.column)),
+    // One line may decide several times in a row (`a and b and c`, a loop): said once.
+    specDecisions: failure.specDecisionLines.map((at) => shownLocation(at.file, at.line, at.column)).filter((shown, i, all) => shown !== all[i - 1]),
     replay: failure.replay,
   };
 }

@@ -50,8 +50,8 @@ const explorations = new Map<string, Promise<NfExploration>>();
 
 
 export class VerificationSession {
-  /** Properties defined in this session (notebook cells), importable by name from later ones. */
-  private readonly cells = new Map<string, string>();
+  /** Properties checked or defined in this session, importable by name from later ones, with the file they show as. */
+  private readonly cells = new Map<string, { text: string; file: string }>();
 
   private constructor(
     readonly nfDir: string,
@@ -85,8 +85,8 @@ export class VerificationSession {
   }
 
   /** Makes a property importable by `name` without checking it (restoring a session's cells). */
-  define(name: string, text: string): void {
-    this.cells.set(name, text);
+  define(name: string, text: string, file = `${name} (cell)`): void {
+    this.cells.set(name, { text, file });
   }
 
   /** Checks a property given as text (a cell, or a file's contents, spec-file.ts); it becomes importable by `name`. */
@@ -101,11 +101,11 @@ export class VerificationSession {
       manifest: this.build.manifest,
       lookupProperty: (property) => {
         const cell = this.cells.get(property);
-        return cell !== undefined ? { name: property, file: `${property} (cell)`, text: cell } : lookupFile(property);
+        return cell !== undefined ? { name: property, ...cell } : lookupFile(property);
       },
     });
     if (!analysis.ok) return { name, file, verdict: 'invalid', errors: analysis.errors };
-    this.cells.set(name, text);
+    this.cells.set(name, { text, file });
     try {
       const result = await checkSpec(this.exploration, analysis.spec, this.solver, { ...watch, ioLoop: pollsWithoutPackets(this.layers) });
       const failures = result.failures.map((failure) => ({

@@ -9,6 +9,7 @@ import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { Interrupted } from '../../engine/symbex/violations.ts';
 import { MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH } from '../../engine/spec/frontend/nesting.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
+import { formatPropertyResult } from '../../engine/render/property.ts';
 
 const nf = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const NOP = nf('../nfs/nop');
@@ -53,6 +54,15 @@ describe('nop', () => {
     const input = inputFromModel(failure.model);
     assert.equal(input.device, 1);
     assert.ok(input.now <= 1000n);
+  });
+
+  test('decisions inside an imported property show its file, each line once', async () => {
+    await session.check('port_zero', 'from_zero = received_on_port == 0 and now > 5 and packet_size > 20\nif from_zero:\n    pass\n', '/specs/port_zero.py');
+    const result = await session.check('uses_port_zero', 'import port_zero\nif from_zero:\n    return ([received_on_port], [])\n');
+    const failure = failed(result);
+    assert.ok(failure.specDecisionLines.some((at) => at.file === '/specs/port_zero.py' && at.line === 1), JSON.stringify(failure.specDecisionLines));
+    const decisions = /after decisions at (.*)/.exec(formatPropertyResult(session.exploration, result))?.[1]?.split(', ') ?? [];
+    assert.deepEqual(decisions.filter((at) => at.startsWith('/specs/port_zero.py:1:')).length, 1, decisions.join(', '));
   });
 
   test('mem over hundreds of constants is exact at the edges of its ranges and of its search tree', async () => {

@@ -32,14 +32,21 @@ export function vectorContracts(manifest: Manifest): StructureContracts<'vector'
       const object = find(context, vector!, 'vector');
       const i = requireSlot(context, object, index!, 'vector_set');
       const value = toTerm(context.read(record!, object.recordBytes), object.recordBytes * 8);
-      const invariant = object.version.object.invariant;
-      if (invariant) {
-        context.oracle.require(context.state, invariant(value), 'precondition', `vector_set on ${object.name}: the record may break the bounds nf.json declares for its fields`);
-      }
+      const kept = object.version.object.invariant?.(value);
+      if (kept && context.oracle.choose(context.state, [kept, T.not(kept)]) === 1) brokenBounds(context, object, vector as number, i, value);
       update(context.state, object, vectorSet(object.version, i, value));
       return [];
     },
   };
+}
+
+/** A set that stores a record breaking the bounds: a violation whose replay must find that record stored. */
+function brokenBounds(context: CallContext, object: Extract<LibVigObject, { kind: 'vector' }>, handle: number, index: Term, value: Term): never {
+  const record = T.evaluate(value, context.state.model);
+  return context.oracle.fail(context.state, 'precondition', `vector_set on ${object.name}: the record may break the bounds nf.json declares for its fields`, {
+    kind: 'stores-record', handle, object: object.name, index: Number(T.evaluate(index, context.state.model)),
+    record: Array.from({ length: object.recordBytes }, (_, k) => Number((record >> BigInt(8 * k)) & 0xffn)),
+  });
 }
 
 /** The manifest's field bounds of a vector's records, as a condition on a record's bits. */

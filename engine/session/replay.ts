@@ -106,13 +106,14 @@ export function replayViolation(run: NfExploration, violation: Violation): Repla
 function evidenceReads(evidence: ViolationEvidence): StateRead[] {
   switch (evidence.kind) {
     case 'changes': return ['global' in evidence.place ? { kind: 'global', index: evidence.place.global } : { kind: 'memory', ...evidence.place }];
-    case 'adds-key': return [{ kind: 'emap-key', handle: evidence.handle, key: keyValue(evidence.key), keyBytes: evidence.key.length }];
+    case 'adds-key': return [{ kind: 'emap-key', handle: evidence.handle, key: littleEndianValue(evidence.key), keyBytes: evidence.key.length }];
+    case 'stores-record': return [{ kind: 'vector', handle: evidence.handle, index: evidence.index, recordBytes: evidence.record.length }];
     default: return [];
   }
 }
 
-/** A key's bytes in memory order as the value libVig compares (a little-endian load). */
-const keyValue = (bytes: readonly number[]): bigint => bytes.reduceRight((word, byte) => (word << 8n) | BigInt(byte), 0n);
+/** Bytes in memory order (a key, a record) as the value libVig compares and reads (a little-endian load). */
+const littleEndianValue = (bytes: readonly number[]): bigint => bytes.reduceRight((word, byte) => (word << 8n) | BigInt(byte), 0n);
 
 /** A violation's evidence against a run that returned. */
 function returnedEvidence(manifest: Manifest, evidence: ViolationEvidence, output: number, frame: Uint8Array, before: readonly (bigint | null)[], after: readonly (bigint | null)[]): Replay {
@@ -134,6 +135,14 @@ function returnedEvidence(manifest: Manifest, evidence: ViolationEvidence, outpu
       return { reproduced: valid === false, observed: `${returned} with ${words}` };
     }
     case 'adds-key': return keyAdded(manifest, evidence, returned, before, after);
+    case 'stores-record': {
+      const record = littleEndianValue(evidence.record);
+      const shown = (value: bigint | null | undefined) => (value === null || value === undefined ? 'nothing' : showStateValue(manifest, evidence.object, value));
+      return {
+        reproduced: after[0] === record,
+        observed: `${returned}; ${evidence.object}[${evidence.index}] holds ${shown(after[0])} after the packet (the violation predicts ${shown(record)})`,
+      };
+    }
   }
 }
 
@@ -142,7 +151,7 @@ function keyAdded(manifest: Manifest, evidence: Extract<ViolationEvidence, { kin
   const where = (index: bigint | null | undefined) => (index === -1n ? 'absent' : `at index ${index}`);
   return {
     reproduced: before[0] === -1n && after[0] !== -1n,
-    observed: `${returned}; ${evidence.object}'s key ${showStateValue(manifest, evidence.object, keyValue(evidence.key))} was ${where(before[0])} before and is ${where(after[0])} after`,
+    observed: `${returned}; ${evidence.object}'s key ${showStateValue(manifest, evidence.object, littleEndianValue(evidence.key))} was ${where(before[0])} before and is ${where(after[0])} after`,
   };
 }
 

@@ -30,7 +30,9 @@ export type ViolationEvidence =
   | { kind: 'returns'; output: bigint }
   | { kind: 'changes'; place: { global: number; name: string } | { address: number; bytes: number } }
   | { kind: 'bad-checksum'; header: 'ipv4' | 'tcpudp' }
-  | { kind: 'adds-key'; handle: number; object: string; key: number[] };
+  | { kind: 'adds-key'; handle: number; object: string; key: number[] }
+  /** A vector_set that stores `record` (its bytes) at `index`, breaking nf.json's bounds for its fields. */
+  | { kind: 'stores-record'; handle: number; object: string; index: number; record: number[] };
 
 export interface Violation {
   kind: ViolationKind;

@@ -81,6 +81,17 @@ describe('fw', () => {
     assertOutputReplays(failure.replay.observed);
   });
 
+  test('seeded bug: a flow recorded with a device beyond the devices, found in the record the run-time stores', async () => {
+    const bug = await buggy(session, { name: 'device-out-of-bounds', patches: [{ find: 'store<u16>(deviceId, <u16>device);', replace: 'store<u16>(deviceId, <u16>(device + 2));' }] });
+    const violations = bug.violations();
+    assert.ok(violations.length > 0, 'a violation');
+    for (const found of violations) {
+      assert.match(found.violation.message, /vector_set on int_devices: the record may break the bounds nf.json declares/);
+      assert.ok(found.replay.reproduced, `the run-time NF stores it too: ${found.replay.observed}`);
+      assert.match(found.replay.observed, /int_devices\[\d+\] holds .*device: [23]\b/);
+    }
+  });
+
   test('seeded bug: frames under 100 bytes dropped before their headers are read', async () => {
     const bug = await buggy(session, { name: 'drop-short-unread', patches: [{ find: 'if (!flowFrame(packet, length)) return DROP;', replace: 'if (length < 100 || !flowFrame(packet, length)) return DROP;' }] });
     const failure = refuted(await bug.checkFile(`${FW}/properties/outbound_forward.py`));

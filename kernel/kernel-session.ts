@@ -6,6 +6,7 @@ import { History, type HistoryQuery, type HistoryRow } from './session/history.t
 import { MagicAssistance } from './session/magic-assistance.ts';
 import { MagicRegistry, planCell, type MagicContext } from './session/magics.ts';
 import { historyMagic, lsmagicMagic } from './session/session-magics.ts';
+import { BackgroundErrors } from './session/background-errors.ts';
 import { type CellOutcome, type MimeBundle, type OutputSink } from './session/output.ts';
 import { StreamCoalescer } from './session/stream-coalescer.ts';
 import { PythonRuntime } from './python/python-runtime.ts';
@@ -44,13 +45,15 @@ export class KernelSession implements CellHandler {
   private readonly verification: NotebookVerification;
   private readonly benchmarks: NotebookBenchmarks;
   private readonly evaluation = new NotebookEvaluation();
+  /** Errors of %%ts code that outlived its cell: on the running cell's output, or the next one's. */
+  private readonly backgroundErrors = new BackgroundErrors();
   /** The results JSON Python's `vigor` was last given. */
   private resultsGiven = '';
   private executionCount = 0;
   private running: AbortController | undefined;
 
   constructor(options: KernelSessionOptions) {
-    this.magics.register(typeScriptMagic(options.workingDirectory));
+    this.magics.register(typeScriptMagic(options.workingDirectory, (text) => this.backgroundErrors.report(text)));
     this.magics.register(lsmagicMagic(this.magics));
     this.magics.register(historyMagic(this.history));
     const verification = new NotebookVerification(options.workingDirectory);
@@ -92,6 +95,8 @@ export class KernelSession implements CellHandler {
     const output = new StreamCoalescer(options.silent ? DISCARD : sink);
     const controller = new AbortController();
     this.running = controller;
+    // A silent cell shows nothing: what happens meanwhile waits for a cell that shows it.
+    if (!options.silent) this.backgroundErrors.attach(output);
     let outcome: CellOutcome;
     try {
       outcome = await this.run(code, { sink: output, executionCount, signal: controller.signal });
@@ -101,6 +106,7 @@ export class KernelSession implements CellHandler {
       outcome = { status: 'error', error: { ename: 'KernelError', evalue: failure.message, traceback: (failure.stack ?? failure.message).split('\n') } };
     } finally {
       this.running = undefined;
+      this.backgroundErrors.detach();
     }
     let resultText: string | null = null;
     if (outcome.status === 'ok' && outcome.result) {

@@ -3,6 +3,7 @@
 import type { HistoryQuery } from '../session/history.ts';
 import type { CellHandler } from '../session/cell-handler.ts';
 import { SerialQueue } from '../session/serial-queue.ts';
+import { codePointCount, codeUnitIndex } from '../session/text-positions.ts';
 import { KernelChannels, type RequestChannel } from './channels.ts';
 import type { ConnectionInfo } from './connection.ts';
 import { IopubSink } from './iopub-sink.ts';
@@ -71,7 +72,8 @@ export class KernelServer {
     const { session } = this.options;
     const content = request.content as Content;
     const code = String(content.code ?? '');
-    const cursorPos = Number(content.cursor_pos ?? code.length);
+    // The protocol counts code points; the session indexes the string. A position past either end is clamped.
+    const cursorPos = content.cursor_pos === undefined || content.cursor_pos === null ? code.length : codeUnitIndex(code, Number(content.cursor_pos));
     switch (request.header.msg_type) {
       case 'kernel_info_request':
         return this.info;
@@ -79,7 +81,13 @@ export class KernelServer {
         return this.execute(channel, request, sequence);
       case 'complete_request': {
         const completion = await session.complete(code, cursorPos);
-        return { status: 'ok', matches: completion.matches, cursor_start: completion.cursorStart, cursor_end: completion.cursorEnd, metadata: {} };
+        return {
+          status: 'ok',
+          matches: completion.matches,
+          cursor_start: codePointCount(code, completion.cursorStart),
+          cursor_end: codePointCount(code, completion.cursorEnd),
+          metadata: {},
+        };
       }
       case 'inspect_request': {
         const data = await session.inspect(code, cursorPos, content.detail_level === 1 ? 1 : 0);

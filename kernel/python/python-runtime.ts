@@ -5,6 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
 import { cellError, type CellOutcome, type MimeBundle, type OutputSink } from '../session/output.ts';
 import type { IsCompleteAnswer } from '../session/cell-handler.ts';
+import { codePointCount, codeUnitIndex } from '../session/text-positions.ts';
 import { startTypeScriptWorker } from '../../engine/index.ts';
 import { SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
 
@@ -66,13 +67,14 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     }
   }
 
+  // Python's strings count code points; the session's positions are string indices (session/text-positions.ts).
   async complete(code: string, cursorPos: number): Promise<Completion | undefined> {
-    const answer = await this.query<{ matches: string[]; cursor_start: number; cursor_end: number }>({ kind: 'complete', code, cursorPos });
-    return answer && { matches: answer.matches, cursorStart: answer.cursor_start, cursorEnd: answer.cursor_end };
+    const answer = await this.query<{ matches: string[]; cursor_start: number; cursor_end: number }>({ kind: 'complete', code, cursorPos: codePointCount(code, cursorPos) });
+    return answer && { matches: answer.matches, cursorStart: codeUnitIndex(code, answer.cursor_start), cursorEnd: codeUnitIndex(code, answer.cursor_end) };
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<MimeBundle | undefined> {
-    return (await this.query<MimeBundle | null>({ kind: 'inspect', code, cursorPos, detailLevel })) ?? undefined;
+    return (await this.query<MimeBundle | null>({ kind: 'inspect', code, cursorPos: codePointCount(code, cursorPos), detailLevel })) ?? undefined;
   }
 
   /** `spec`: the code is a property's (a top-level `return` is allowed). */

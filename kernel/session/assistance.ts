@@ -4,7 +4,7 @@ import type { MimeBundle } from './output.ts';
 
 export interface Completion {
   matches: string[];
-  /** Range of `code` the matches replace. */
+  /** Range of `code` the matches replace, as string indices (text-positions.ts). */
   cursorStart: number;
   cursorEnd: number;
   /** Only these matches apply here (e.g. spec names in a property cell): other sources are not merged in. */

@@ -24,6 +24,7 @@ export interface IsCompleteAnswer {
 export interface CellHandler {
   execute(code: string, sink: OutputSink, options: ExecuteOptions): Promise<ExecuteSummary>;
   interrupt(): void;
+  /** Positions here index `code` as a JavaScript string; the protocol's code points are converted by its server. */
   complete(code: string, cursorPos: number): Promise<Completion>;
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<MimeBundle | undefined>;
   isComplete(code: string): Promise<IsCompleteAnswer>;

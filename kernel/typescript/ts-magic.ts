@@ -1,8 +1,9 @@
 // `%%ts`: the cell body runs as TypeScript in the kernel's own Node.js process through tslab's executor
 // (declarations persist between %%ts cells; `import * as tslab from "tslab"` gives tslab.display). A run-time
-// error is shown at the cell's lines, without the frames of tslab and the kernel.
+// error is shown at the cell's lines, without the frames of tslab and the kernel; an interrupt is
+// KeyboardInterrupt; an error the cell's code throws later (a timer, a promise nobody awaits) is reported, not fatal.
 import { createRequire } from 'node:module';
-import { format } from 'node:util';
+import { format, inspect } from 'node:util';
 import { cellError, type MimeBundle, type OutputSink } from '../session/output.ts';
 import type { Magic } from '../session/magics.ts';
 
@@ -20,10 +21,20 @@ interface TslabDisplayData {
 const requireFromHere = createRequire(import.meta.url);
 const tslabJupyter = requireFromHere('tslab/dist/jupyter.js') as { lastWriteDisplayData: ((data: TslabDisplayData, update: boolean) => void) | null };
 
-export function typeScriptMagic(rootDir: string): Magic {
+/** The kernel's own stderr (a %%ts cell redirects process.stderr to its output while it runs). */
+const kernelStderr = process.stderr.write.bind(process.stderr);
+
+/** vm's error when SIGINT stops a script run with breakOnSigint (a synchronous loop). */
+const isSigintBreak = (value: unknown) => (value as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+
+/**
+ * `reportLate` shows the text of an error that %%ts code threw outside any cell's run (a timer, a rejected promise
+ * nobody awaited), on whatever cell is running then or the next one.
+ */
+export function typeScriptMagic(rootDir: string, reportLate: (text: string) => void): Magic {
   let executor: Executor | undefined;
   /** Where the executor's console writes; set for the duration of one %%ts cell. */
-  let target: { sink: OutputSink; errors: string[] } | undefined;
+  let target: { sink: OutputSink; errors: string[]; interrupted: boolean } | undefined;
   /** The JavaScript tslab made of the latest cell: what run-time errors' line numbers count. */
   let lastJavaScript = '';
 
@@ -48,7 +59,11 @@ export function typeScriptMagic(rootDir: string): Magic {
     return create(rootDir, converters, {
       log: (...args: unknown[]) => target?.sink.stream('stdout', `${format(...args)}\n`),
       // Kept apart: if the cell fails they are its error message, otherwise they are printed to stderr.
-      error: (...args: unknown[]) => target?.errors.push(format(...args)),
+      error: (...args: unknown[]) => {
+        if (!target) return;
+        if (isSigintBreak(args[0])) target.interrupted = true;
+        target.errors.push(format(...args));
+      },
     });
   }
 
@@ -57,9 +72,14 @@ export function typeScriptMagic(rootDir: string): Magic {
     kind: 'cell',
     summary: 'run the cell as TypeScript in Node.js (tslab): declarations persist between %%ts cells',
     async run({ body, firstLine }, { sink, signal, executionCount }) {
-      executor ??= createExecutor();
+      if (signal.aborted) return cellError('KeyboardInterrupt', 'interrupted before the cell started');
+      if (!executor) {
+        executor = createExecutor();
+        reportLateErrorsTo(reportLate);
+      }
       const running = executor;
-      target = { sink, errors: [] };
+      target = { sink, errors: [], interrupted: false };
+      const current = target;
       const errors = target.errors;
       const restoreStreams = redirectProcessStreams(sink);
       tslabJupyter.lastWriteDisplayData = (display, update) => publishTslabDisplay(sink, display, update);
@@ -70,6 +90,8 @@ export function typeScriptMagic(rootDir: string): Magic {
         const code = '\n'.repeat(firstLine - 1) + body;
         lastJavaScript = '';
         const succeeded = await running.execute(code);
+        // SIGINT breaks a synchronous loop (vm's breakOnSigint); an interrupt request ends an awaited promise.
+        if (!succeeded && (current.interrupted || signal.aborted)) return cellError('KeyboardInterrupt', '', ['KeyboardInterrupt']);
         if (!succeeded) {
           const message = errors.join('\n') || 'the TypeScript cell failed';
           const thrown = lastJavaScript && RUN_TIME_FRAME.test(message) ? runTimeError(message, lastJavaScript, code, `Cell In[${executionCount}]`) : undefined;
@@ -82,12 +104,45 @@ export function typeScriptMagic(rootDir: string): Magic {
         tslabJupyter.lastWriteDisplayData = null;
         restoreStreams();
         target = undefined;
+        // A promise the cell rejected without awaiting it is reported once this turn of the event loop ends: still
+        // on this cell's output (the session's, not process.stdout, which goes back to the kernel before waiting).
+        await new Promise((resolve) => setImmediate(resolve));
       }
     },
     dispose() {
       executor?.close();
+      stopReportingLateErrorsTo(reportLate);
     },
   };
+}
+
+/**
+ * Where errors of %%ts code thrown outside its cell go: the session of the latest TypeScript magic that ran code.
+ * Without handlers Node would end the process (the kernel, or `vigor run`), losing Python's namespace and the
+ * verified traces. The handlers stay once installed: a timer may fire after its session closed (then the error is
+ * only logged). They catch the kernel's own stray errors too, which are logged with their stack, never dropped.
+ */
+let lateErrorReport: ((text: string) => void) | undefined;
+let lateErrorHandlersInstalled = false;
+
+function reportLateErrorsTo(report: (text: string) => void): void {
+  lateErrorReport = report;
+  if (lateErrorHandlersInstalled) return;
+  lateErrorHandlersInstalled = true;
+  process.on('uncaughtException', (error) => reportLateError('Uncaught', error));
+  process.on('unhandledRejection', (reason) => reportLateError('Unhandled promise rejection:', reason));
+}
+
+function stopReportingLateErrorsTo(report: (text: string) => void): void {
+  if (lateErrorReport === report) lateErrorReport = undefined;
+}
+
+function reportLateError(kind: string, thrown: unknown): void {
+  const headline = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : inspect(thrown);
+  // tslab runs cells as `evalmachine.<anonymous>`; an error raised elsewhere, with a stack, is the kernel's.
+  const fromCell = !(thrown instanceof Error) || thrown.stack === undefined || thrown.stack.includes('evalmachine.<anonymous>');
+  kernelStderr(`vigor kernel: ${fromCell ? '%%ts code' : 'the kernel\'s own code (it goes on)'}: ${kind} ${thrown instanceof Error ? (thrown.stack ?? headline) : headline}\n`);
+  lateErrorReport?.(`${kind} ${headline} (${fromCell ? 'in asynchronous %%ts code' : 'an error of the kernel itself; its log has the stack'})\n`);
 }
 
 /** console.log in a %%ts cell writes to process.stdout: send it to the cell while the cell runs. */

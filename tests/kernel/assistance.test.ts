@@ -1,6 +1,6 @@
 // What the kernel offers while a cell is written and asked about, through the cell handler: completion of magic
 // arguments from the magics' own option definitions, is_complete in property and plain cells, spec names in plain
-// cells, `name?` / `name??`, %lsmagic, %history and %%ts errors at the cell's lines.
+// cells, `name?` / `name??`, %lsmagic, %history, %%ts errors at the cell's lines and a %%ts interrupt.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { kernelSession, text } from './session-harness.ts';
@@ -54,6 +54,13 @@ test('spec names complete and are documented in plain cells too, after Python\'s
   assert.match(text(await kernel.session.inspect('ether', 2, 0)), /Type: str/, 'a Python name of the same spelling is documented first');
 });
 
+test('Python\'s completion counts code points: its range is converted to the session\'s string indices', async () => {
+  await run('s = "text"');
+  const code = '"🎉🎉🎉"; s.up + "!"';
+  const cursor = code.indexOf(' +');
+  assert.deepEqual(await complete(code, cursor), { matches: ['s.upper()'], cursorStart: cursor - 4, cursorEnd: cursor });
+});
+
 test('name? and name?? show what inspection shows; an unknown name says so', async () => {
   const shown = await run('len?');
   assert.equal(shown.summary.status, 'ok');
@@ -97,4 +104,12 @@ test('a %%ts exception is at the cell\'s line, with the cell\'s frames only', as
   assert.ok(traceback.startsWith(`${cell}, line 3\n    return (null as any).length;\nTypeError: Cannot read properties of null`), traceback);
   assert.match(traceback, new RegExp(`at parse \\(${cell.replace(/[[\]]/g, '\\$&')}, line 3\\)\n    at ${cell.replace(/[[\]]/g, '\\$&')}, line 5$`));
   assert.doesNotMatch(traceback, /evalmachine|kernel-session|tslab|node:vm/);
+});
+
+test('an interrupt while a %%ts cell awaits is a KeyboardInterrupt, without the kernel\'s frames', async () => {
+  const running = run('%%ts\nawait new Promise((resolve) => setTimeout(resolve, 30_000).unref());');
+  setTimeout(() => kernel.session.interrupt(), 3000);
+  const { summary } = await running;
+  assert.ok(summary.status === 'error');
+  assert.deepEqual(summary.error, { ename: 'KeyboardInterrupt', evalue: '', traceback: ['KeyboardInterrupt'] });
 });

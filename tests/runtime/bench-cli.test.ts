@@ -96,7 +96,7 @@ test('vigor bench reports user errors with what to do, exit 2', () => {
     [['bench', 'nfs/bridge', '--occupancy', 'full'], /--occupancy takes a number, not "full"/],
     [['bench', 'nfs/bridge', '--occupancy', '1.5'], /occupancy must be between 0 and 1/],
     [['bench', 'nfs/bridge', '--sizes', '20'], /frame size 20 is outside 42\.\.1514/],
-    [['bench', 'nfs/bridge', '--pcap', join(work, 'missing.pcap')], /cannot read .*missing\.pcap/],
+    [['bench', 'nfs/bridge', '--pcap', join(work, 'missing.pcap')], /--pcap .*missing\.pcap: no such file/],
     [['bench', 'nfs/nop', 'nfs/bridge', '--pcap-out', join(work, 'x.pcap')], /--pcap-out writes one NF's output/],
     [['bench', 'nfs/bridge', '--frobnicate'], /unknown option --frobnicate/],
   ];

@@ -3,7 +3,7 @@
 // failure with its counterexample and replay. Exit 0 when every property holds and the NF has no violation, 1 when
 // something fails, 2 on an error (an invalid spec, an ERROR verdict; build errors and usage mistakes via main).
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { loadManifest } from '../nf-abi/index.ts';
 import type { Layers } from '../engine/index.ts';
 import type { WordedCommand } from '../options/index.ts';
@@ -100,8 +100,14 @@ function chosenSpecs(command: WordedCommand, nfDir: string, options: Chosen, eng
   const named = [
     ...(options.spec ?? []).map((file) => ({ path: requireFile(command, `--spec ${file}`, resolve(file)), shown: file })),
     ...(options.property ?? []).map((name) => {
+      // A name of properties/ only (`../spec` would reach another file), without its `.py`.
+      const known = engine.listProperties(nfDir).map((p) => p.name);
+      if (!known.includes(name)) {
+        const meant = basename(name).replace(/\.py$/, '');
+        const hint = meant !== name && known.includes(meant) ? `: the name is ${meant} (--property ${meant})` : `: ${engine.shownPath(properties)} has no ${name}.py`;
+        command.error(`no property ${name}${hint} (properties: ${known.join(', ') || 'none'}; --spec FILE checks any other file)`);
+      }
       const path = join(properties, `${name}.py`);
-      if (!existsSync(path)) command.error(`no property ${name}: ${path} does not exist (properties: ${engine.listProperties(nfDir).map((p) => p.name).join(', ') || 'none'})`);
       return { path, shown: engine.shownPath(path) };
     }),
   ];

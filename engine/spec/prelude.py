@@ -69,6 +69,13 @@ class Sym:
 
     __hash__ = object.__hash__
 
+    def __getattr__(self, name):
+        # Only names a Sym lacks reach here: most often a field read on an index or a field value.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(f"{self!r} is a number, not a record or a header: it has no field {name!r} "
+                             "(an emap's get gives an index: its values vector's get(index) gives the record)")
+
     def __repr__(self):
         return f"<symbolic {'bool' if self.width == 0 else f'integer in {self.lo}..{self.hi}'}>"
 

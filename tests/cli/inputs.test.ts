@@ -136,3 +136,18 @@ describe('vigor traces --loop-bound out of range: refused with the range; exit 2
     });
   }
 });
+
+describe('vigor verify --property takes the name of a file of properties/ only; exit 2', () => {
+  const nf = brokenNf('named');
+  writeFileSync(join(nf, 'properties', 'drops.py'), 'return ([], [])\n');
+  writeFileSync(join(nf, 'spec.py'), 'return ([], [])\n');
+  for (const [name, said] of [['drops.py', /the name is drops \(--property drops\)/], ['../spec', /has no \.\.\/spec\.py/], ['absent', /has no absent\.py/]] as const) {
+    test(name, async () => {
+      const run = await vigor(['verify', nf, '--property', name]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`^error: no property ${name.replace(/\./g, '\\.')}: `, 'm'));
+      assert.match(run.stderr, said);
+      assert.match(run.stderr, /\(properties: drops; --spec FILE checks any other file\)/);
+    });
+  }
+});

@@ -21,6 +21,7 @@ const cases: { name: string; text: string; line: number; column: number; message
   { name: 'unterminated string', text: "x = 'abc\n", line: 1, column: 5, message: /string is never closed/ },
   { name: 'stray else', text: 'else:\n    pass\n', line: 1, column: 1, message: /'else' must follow its block/ },
   { name: 'import without a name', text: 'from state import\n', line: 1, column: 18, message: /expected a name after 'import'/ },
+  { name: 'a NUL byte', text: 'x = 1\ny = 2\0\n', line: 2, column: 6, message: /a NUL byte: Python source cannot contain one/ },
 ];
 
 for (const c of cases) {

@@ -56,6 +56,14 @@ describe('nop', () => {
     assert.ok(input.now <= 1000n);
   });
 
+  test('a field read on a number says it is one, and where records come from', async () => {
+    const result = await session.check('field_of_number', 'if a_packet_received:\n    x = now.port\n');
+    assert.equal(result.verdict, 'invalid');
+    const error = result.verdict === 'invalid' ? result.errors[0]! : undefined;
+    assert.equal(error?.line, 2);
+    assert.match(error?.message ?? '', /^AttributeError: <symbolic integer in 0\.\.\d+> is a number, not a record or a header: it has no field 'port' \(an emap's get gives an index/);
+  });
+
   test('decisions inside an imported property show its file, each line once', async () => {
     await session.check('port_zero', 'from_zero = received_on_port == 0 and now > 5 and packet_size > 20\nif from_zero:\n    pass\n', '/specs/port_zero.py');
     const result = await session.check('uses_port_zero', 'import port_zero\nif from_zero:\n    return ([received_on_port], [])\n');

@@ -85,6 +85,9 @@ function checkFile(property: PropertySource, importedFrom: SourceLocation[]): Ch
   const positions = PositionMap.identity(source);
   const diagnose = (problems: { offset: number; kind: SpecDiagnostic['kind']; message: string }[]) =>
     problems.map((p) => ({ ...positions.diagnose(p.offset, p.kind, p.message), importedFrom }));
+  // Python refuses the whole file for one (at line 1, column 1, once the NF is built): said here, where it is.
+  const nul = source.text.indexOf('\0');
+  if (nul >= 0) return diagnose([{ offset: nul, kind: 'syntax', message: 'a NUL byte: Python source cannot contain one; remove it (is this file text?)' }]);
   const syntaxError = findSyntaxError(tree, source);
   // Python's tokenizer refuses brackets too deep before anything after them (and Lezer gives up on thousands).
   if (syntaxError) return diagnose([...findTooDeepBrackets(tree).filter((p) => p.offset < syntaxError.offset), syntaxError].slice(0, 1));

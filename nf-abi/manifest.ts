@@ -1,7 +1,7 @@
 // The NF manifest (nfs/<name>/nf.json): the link between an NF's code and its specs.
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { jsonMistake } from './json-mistake.ts';
+import { jsonDuplicateKey, jsonMistake } from './json-mistake.ts';
 import { broken, fieldName, MAX_CAPACITY, schemaProblems, schemaRule } from './manifest-schema.ts';
 
 export type ScalarType = 'u8' | 'u16' | 'u32' | 'u64';
@@ -140,6 +140,8 @@ export function loadManifest(nfDir: string): Manifest {
   } catch (e) {
     throw new ManifestError(file, `not valid JSON, ${jsonMistake(text) ?? (e as Error).message}`);
   }
+  const duplicate = jsonDuplicateKey(text);
+  if (duplicate) throw new ManifestError(file, `${duplicate}: keep one`);
   // The schema (nf.schema.json) first: the checks between fields below rely on the shape it guarantees.
   const shapeProblems = schemaProblems(raw);
   if (shapeProblems.length > 0) throw new ManifestError(file, shapeProblems);

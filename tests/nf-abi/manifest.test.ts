@@ -189,6 +189,16 @@ test('an nf.json that is not JSON is named with the line and column, in traces a
   }
 });
 
+test('a key given twice in one object is refused where it is, not the last one silently kept', () => {
+  const dir = nfFolder(bridge());
+  const text = readFileSync(join(dir, 'nf.json'), 'utf8');
+  writeFileSync(join(dir, 'nf.json'), text.replace(/"devices":\s*(\d+)/, '"devices": $1,\n  "devices": 3'));
+  assert.throws(() => loadManifest(dir), /nf\.json: line \d+, column 3: "devices" is given twice in this object \(first at line \d+, column \d+\): keep one$/);
+  // The same name in two objects is no repetition.
+  writeFileSync(join(dir, 'nf.json'), text);
+  assert.equal(loadManifest(dir).name, 'bridge');
+});
+
 test('an nf.json that starts with a byte-order mark loads', () => {
   const dir = nfFolder(bridge());
   writeFileSync(join(dir, 'nf.json'), `\uFEFF${readFileSync(join(dir, 'nf.json'), 'utf8')}`);

@@ -71,7 +71,7 @@ class Sym:
 
     def __getattr__(self, name):
         # Only names a Sym lacks reach here: most often a field read on an index or a field value.
-        if name.startswith("__"):
+        if name.startswith("__") or name in Sym.__slots__:
             raise AttributeError(name)
         raise AttributeError(f"{self!r} is a number, not a record or a header: it has no field {name!r} "
                              "(an emap's get gives an index: its values vector's get(index) gives the record)")

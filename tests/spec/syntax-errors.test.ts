@@ -22,6 +22,8 @@ const cases: { name: string; text: string; line: number; column: number; message
   { name: 'stray else', text: 'else:\n    pass\n', line: 1, column: 1, message: /'else' must follow its block/ },
   { name: 'import without a name', text: 'from state import\n', line: 1, column: 18, message: /expected a name after 'import'/ },
   { name: 'a NUL byte', text: 'x = 1\ny = 2\0\n', line: 2, column: 6, message: /a NUL byte: Python source cannot contain one/ },
+  { name: 'a line continuation ending the file', text: 'x = 1\ny = 2 \\\n', line: 2, column: 7, message: /a line continuation \(\\\) ends the file/ },
+  { name: 'a line continuation ending a file without a final newline', text: 'y = 2 \\', line: 1, column: 7, message: /a line continuation \(\\\) ends the file/ },
 ];
 
 for (const c of cases) {
@@ -47,6 +49,11 @@ test('a byte-order mark (which Python allows) is no part of the spec: columns of
   const imported = onlyError('import marked\n', { cells: { marked: '\uFEFFy = [2\n' } });
   assert.deepEqual([imported.file, imported.line, imported.column], ['cell marked', 1, 5]);
   assert.ok(analyze('\uFEFFif received_on_port == 0:\n    return ([], [])\n').ok, 'a spec with a byte-order mark is valid');
+});
+
+test('syntax: a backslash at the end of a comment is no line continuation', () => {
+  const result = analyze('x = 1  # a path: C:\\\n');
+  assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => e.message).join('\n'));
 });
 
 test('syntax: chains of hundreds of operators are Python, each one expression', () => {

@@ -91,6 +91,11 @@ function checkFile(property: PropertySource, importedFrom: SourceLocation[]): Ch
   const syntaxError = findSyntaxError(tree, source);
   // Python's tokenizer refuses brackets too deep before anything after them (and Lezer gives up on thousands).
   if (syntaxError) return diagnose([...findTooDeepBrackets(tree).filter((p) => p.offset < syntaxError.offset), syntaxError].slice(0, 1));
+  // Lezer skips a line continuation like whitespace; Python wants the line it continues to.
+  const continuation = /\\\r?\n$/.exec(source.text);
+  if (continuation && !['Comment', 'String', 'FormatString'].includes(tree.resolveInner(continuation.index, 1).name)) {
+    return diagnose([{ offset: continuation.index, kind: 'syntax', message: 'a line continuation (\\) ends the file: Python expects the line it continues; remove it' }]);
+  }
   const { dialect, problems } = detectDialect(tree, source.text);
   const unsupported = [...problems, ...findUnsupportedConstructs(tree, source.text, dialect), ...findTooDeepExpressions(tree), ...findTooDeepBrackets(tree)].sort((a, b) => a.offset - b.offset);
   if (unsupported.length) return diagnose(unsupported);

@@ -37,6 +37,6 @@ describe('vigor verify', () => {
   test('user errors: an unknown property names the existing ones; exit 2', () => {
     const run = vigor('verify', 'tests/programs/nfs/learner', '--property', 'nope');
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /no property nope: .* \(properties: learned_fn, short_frames_dropped\)/);
+    assert.match(run.stderr, /no property nope: .*properties has no nope\.py \(properties: learned_fn, short_frames_dropped; --spec FILE checks any other file\)/);
   });
 });

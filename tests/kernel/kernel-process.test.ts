@@ -88,9 +88,16 @@ test('SIGINT stops a synchronous %%ts loop with a KeyboardInterrupt that shows n
     // The first %%ts cell builds TypeScript's language service (seconds); the loop's cell then starts at once.
     assert.equal(content(await probe.execute('%%ts\n1')).status, 'ok');
     const running = probe.execute('%%ts\nwhile (true) {}');
+    // A SIGINT that comes while tslab still converts the cell is lost (docs/PITFALLS.md): on a loaded machine the
+    // conversion can outlast any delay, so the interrupt is repeated until the cell answers.
+    let answered = false;
+    const answer = running.finally(() => (answered = true));
     await delay(1500);
-    kernel.kill('SIGINT');
-    const reply = content(await running);
+    while (!answered) {
+      kernel.kill('SIGINT');
+      await Promise.race([answer, delay(1000)]);
+    }
+    const reply = content(await answer);
     assert.equal(reply.status, 'error');
     assert.equal(reply.ename, 'KeyboardInterrupt');
     assert.doesNotMatch((reply.traceback as string[]).join('\n'), /node:vm|ts-magic|tslab|sigintHandlersWrap/);

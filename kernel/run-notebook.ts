@@ -74,7 +74,9 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
       options.progress?.(`cell ${cellIndex + 1} of ${notebook.cells.length}: ${joinSource(cell.source).split('\n')[0]!.slice(0, 80)}`);
       const execution = session.execute(joinSource(cell.source), options.progress ? tellingProgress(sink, options.progress) : sink, { silent: false, storeHistory: true });
       const summary = signal ? await endedOrGivenUp(execution, signal) : await execution;
-      const interrupted = signal?.aborted === true && (summary === undefined || (summary.status === 'error' && summary.error.ename === 'KeyboardInterrupt'));
+      // Whatever error a cell ends with after the interrupt (Python replaced because it did not stop, a magic's own
+      // message), the interrupt is what stopped it.
+      const interrupted = signal?.aborted === true && summary?.status !== 'ok';
       options.progress?.(`cell ${cellIndex + 1} ${interrupted ? 'interrupted' : summary?.status === 'ok' ? 'done' : 'failed'} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       // A cell that did not stop in time keeps what it showed, marked as interrupted.
       if (!summary) sink.error(interruptedError(`the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt; its outputs so far are kept`));

@@ -7,7 +7,7 @@ import { cellError, type CellOutcome, type MimeBundle, type OutputSink } from '.
 import type { IsCompleteAnswer } from '../session/cell-handler.ts';
 import { codePointCount, codeUnitIndex } from '../session/text-positions.ts';
 import { startTypeScriptWorker } from '../../engine/index.ts';
-import { SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
+import { INTERRUPT_SLOTS, InterruptSlot, SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
 
 /** How long Python may take to honour an interrupt before its interpreter is replaced (a C-level loop never checks). */
 const INTERRUPT_GRACE_MS = 3000;
@@ -30,7 +30,7 @@ class PythonStopped extends Error {}
 
 export class PythonRuntime implements CompletionSource, InspectionSource {
   /** Shared with the current worker only: a replaced worker must not leave an interrupt pending for its successor. */
-  private interruptFlag!: Int32Array;
+  private interruptState!: Int32Array;
   private readonly runtimeSource = readFileSync(new URL('./kernel_runtime.py', import.meta.url), 'utf8');
   private readonly pending = new Map<number, PendingRequest>();
   private nextRequestId = 1;
@@ -51,10 +51,8 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     // An interrupt while Pyodide was still loading cancels the cell instead of being lost.
     await this.ready.catch(() => undefined);
     if (signal.aborted) return cellError('KeyboardInterrupt', 'interrupted before the cell started');
-    const onAbort = () => this.interrupt();
-    signal.addEventListener('abort', onAbort);
     try {
-      const reply = await this.request({ kind: 'execute', code, filename }, sink);
+      const reply = await this.request({ kind: 'execute', code, filename }, sink, signal);
       if ('failure' in reply) return cellError('KeyboardInterrupt', reply.failure);
       const answer = JSON.parse(reply.json) as ExecuteAnswer;
       if (answer.status === 'error') return cellError(answer.ename, answer.evalue, answer.traceback);
@@ -62,8 +60,6 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     } catch (error) {
       if (error instanceof PythonStopped) return cellError('PythonRestarted', error.message);
       throw error;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -111,15 +107,21 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     await this.worker.terminate();
   }
 
-  /** Ask running Python to raise KeyboardInterrupt; replace the interpreter if it does not stop in time. */
-  private interrupt(): void {
-    Atomics.store(this.interruptFlag, 0, SIGINT);
-    // Wakes a Python time.sleep (see kernel_runtime.py) at once.
-    Atomics.notify(this.interruptFlag, 0);
+  /**
+   * Ask Python to raise KeyboardInterrupt in request `id`, now if it runs, else when it starts (InterruptSlot has
+   * why this order); replace the interpreter if the request has not ended in time.
+   */
+  private interrupt(id: number): void {
+    const state = this.interruptState;
+    Atomics.store(state, InterruptSlot.target, id);
+    if (Atomics.load(state, InterruptSlot.running) === id) {
+      Atomics.store(state, InterruptSlot.flag, SIGINT);
+      // Wakes a Python time.sleep (see kernel_runtime.py) at once.
+      Atomics.notify(state, InterruptSlot.flag);
+    }
     const worker = this.worker;
-    const running = [...this.pending.keys()];
     setTimeout(() => {
-      if (worker === this.worker && running.some((id) => this.pending.has(id))) {
+      if (worker === this.worker && this.pending.has(id)) {
         this.replaceWorker(`Python did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt (it was in code that never checks for one)`);
       }
     }, INTERRUPT_GRACE_MS).unref();
@@ -136,7 +138,8 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     }
   }
 
-  private async request(body: RequestBody, sink?: OutputSink): Promise<Reply> {
+  /** `signal`: aborted to interrupt the request (an execute's). */
+  private async request(body: RequestBody, sink?: OutputSink, signal?: AbortSignal): Promise<Reply> {
     try {
       await this.ready;
     } catch (error) {
@@ -144,13 +147,19 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     }
     const id = this.nextRequestId++;
     const reply = new Promise<Reply>((resolve, reject) => this.pending.set(id, { resolve, reject, sink }));
+    const onAbort = () => this.interrupt(id);
+    signal?.addEventListener('abort', onAbort);
     this.worker.postMessage({ id, ...body } as WorkerRequest);
-    return reply;
+    try {
+      return await reply;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private spawn(): void {
-    this.interruptFlag = new Int32Array(new SharedArrayBuffer(4));
-    const setup: WorkerSetup = { interruptBuffer: this.interruptFlag.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource, results: this.results };
+    this.interruptState = new Int32Array(new SharedArrayBuffer(INTERRUPT_SLOTS * 4));
+    const setup: WorkerSetup = { interruptBuffer: this.interruptState.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource, results: this.results };
     const worker = startTypeScriptWorker(new URL('./python-worker.ts', import.meta.url), { workerData: setup });
     this.worker = worker;
     this.ready = new Promise<string>((resolve, reject) => {

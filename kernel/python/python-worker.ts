@@ -2,11 +2,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
 import { loadPreloadedPyodide } from '../../engine/index.ts';
-import type { WorkerEvent, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
+import { InterruptSlot, SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
-const interruptFlag = new Int32Array(setup.interruptBuffer);
+const interruptState = new Int32Array(setup.interruptBuffer);
+/** Pyodide's view: it reads the first element. */
+const interruptFlag = new Int32Array(setup.interruptBuffer, InterruptSlot.flag * 4, 1);
 /** The request whose output Python is producing now; streams and displays are tagged with it. */
 let currentRequest = 0;
 
@@ -80,13 +82,18 @@ function serve(python: PyodideAPI): void {
   const runtime = python.pyimport('kernel_runtime') as PythonRuntimeModule;
   port.on('message', (request: WorkerRequest) => {
     currentRequest = request.id;
-    // An interrupt that arrived after the previous request finished must not hit this one.
-    Atomics.store(interruptFlag, 0, 0);
+    // In this order (worker-protocol.ts InterruptSlot): an interrupt for this request that came before it started is
+    // kept, one left from an earlier request is not.
+    Atomics.store(interruptState, InterruptSlot.running, request.id);
+    Atomics.store(interruptState, InterruptSlot.flag, 0);
+    if (Atomics.load(interruptState, InterruptSlot.target) === request.id) Atomics.store(interruptState, InterruptSlot.flag, SIGINT);
     try {
       post({ kind: 'reply', id: request.id, json: callRuntime(runtime, request) });
     } catch (error) {
       // Only an interrupt landing in the runtime's own code (outside the user's cell) gets here.
       post({ kind: 'reply', id: request.id, failure: error instanceof Error ? error.message : String(error) });
+    } finally {
+      Atomics.store(interruptState, InterruptSlot.running, 0);
     }
   });
 }

@@ -21,7 +21,7 @@ export type WorkerEvent =
   | { kind: 'reply'; id: number; failure: string };
 
 export interface WorkerSetup {
-  /** One Int32 shared with the main thread: 2 (SIGINT) asks Python to raise KeyboardInterrupt. */
+  /** INTERRUPT_SLOTS Int32s shared with the main thread (InterruptSlot). */
   interruptBuffer: SharedArrayBuffer;
   runtimeSource: string;
   /** The latest results JSON, for a worker that replaces one that stopped (its `vigor` must not start empty). */
@@ -29,3 +29,19 @@ export interface WorkerSetup {
 }
 
 export const SIGINT = 2;
+
+/**
+ * The shared interrupt state. An interrupt is meant for one request: the main thread raises Python's flag only
+ * while that request runs, and the worker raises it when the request it starts is one already interrupted. A flag
+ * raised between requests, and cleared when the next one started, would otherwise lose an interrupt that came before
+ * the worker picked the cell up, or hit a request queued ahead of the cell.
+ */
+export const InterruptSlot = {
+  /** Pyodide's interrupt buffer: SIGINT makes Python raise KeyboardInterrupt. */
+  flag: 0,
+  /** The id of the request the worker runs now, 0 between requests. */
+  running: 1,
+  /** The id of the last request interrupted. */
+  target: 2,
+} as const;
+export const INTERRUPT_SLOTS = 3;

@@ -117,6 +117,18 @@ test('time.sleep is interruptible too', async () => {
   assert.ok(summary.status === 'error' && summary.error.ename === 'KeyboardInterrupt');
 });
 
+test('an interrupt that comes before Python has picked the cell up stops that cell when it starts, not the one still running', async () => {
+  // The worker is busy with a first request while the second, queued behind it, is interrupted.
+  const first = session.python.execute('import time\nbusy_until = time.time() + 1.5\nwhile time.time() < busy_until: pass\n"first done"', '<first>', new RecordingSink(), new AbortController().signal);
+  const interrupt = new AbortController();
+  const second = session.python.execute('while True: pass', '<second>', new RecordingSink(), interrupt.signal);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  interrupt.abort();
+  const [firstOutcome, secondOutcome] = await Promise.all([first, second]);
+  assert.equal(firstOutcome.status, 'ok', 'the interrupt is not for the running request');
+  assert.ok(secondOutcome.status === 'error' && secondOutcome.error.ename === 'KeyboardInterrupt', `the queued cell is interrupted, not left to the restart: ${JSON.stringify(secondOutcome)}`);
+});
+
 test('silent execution shows nothing and does not advance the execution count', async () => {
   const before = (await run('1')).summary.executionCount;
   const silent = await run('print("hidden")\n2', { silent: true, storeHistory: false });

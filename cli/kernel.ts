@@ -18,7 +18,15 @@ export function addKernel(program: WordedCommand, exit: (code: number) => void):
     // Loaded here (as in start) so that the other commands start without the kernel.
     const { installKernelspec, KERNEL_NAME } = await import('../kernel/index.ts');
     const target: InstallTarget = prefix !== undefined ? { kind: 'prefix', prefix } : { kind: 'user' };
-    console.log(`installed the "${KERNEL_NAME}" kernelspec in ${installKernelspec(target)}`);
+    let directory: string;
+    try {
+      directory = installKernelspec(target);
+    } catch (error) {
+      // A folder the user may not write, or a file system that refuses it: what failed, with the system's reason.
+      if (!(error as NodeJS.ErrnoException).code) throw error;
+      return install.error(`the kernelspec could not be written: ${(error as Error).message}; choose a folder you can write with --prefix DIR`);
+    }
+    console.log(`installed the "${KERNEL_NAME}" kernelspec in ${directory}`);
     exit(0);
   });
   const start = kernel

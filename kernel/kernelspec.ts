@@ -1,7 +1,7 @@
 // `vigor kernel install`: writes the kernelspec that tells Jupyter how to start this kernel.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const KERNEL_NAME = 'vigor';
@@ -30,7 +30,21 @@ export function kernelspec() {
 
 export function installKernelspec(target: InstallTarget): string {
   const directory = kernelspecDirectory(target);
-  mkdirSync(directory, { recursive: true });
+  makeFolders(directory);
   writeFileSync(join(directory, 'kernel.json'), `${JSON.stringify(kernelspec(), null, 2)}\n`);
   return directory;
+}
+
+/**
+ * `mkdir -p`, a level at a time: Node's recursive mkdirSync never returns where mkdir answers ENOENT under a folder
+ * that exists (anywhere in /proc); here that error reaches the user.
+ */
+function makeFolders(directory: string): void {
+  const parent = dirname(directory);
+  if (parent !== directory && !existsSync(parent)) makeFolders(parent);
+  try {
+    mkdirSync(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

@@ -2,6 +2,7 @@
 // a raw EISDIR/ENOTDIR with exit 1 after the work was done: folders where files are written, an NF's nf.json for
 // its folder, a folder named like a spec, notebooks that are not nbformat 4, kernel paths, loop bounds out of range.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,14 @@ describe('vigor kernel: paths it cannot use; exit 2', () => {
     const run = await vigor(['kernel', 'install', '--prefix', join(file, 'sub')]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^error: --prefix .*a-file\/sub: .*a-file is a file, not a folder$/m);
+  });
+
+  // Node's recursive mkdir never returns there (mkdir answers ENOENT under a folder that exists): the command hung,
+  // so it runs in a process of its own, which a regression leaves to the timeout.
+  test('install --prefix where no folder can be made (in /proc) says so and ends', () => {
+    const run = spawnSync(process.execPath, ['bin/vigor.js', 'kernel', 'install', '--prefix', '/proc/vigor-kernel'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 2, `${run.error ?? ''} ${run.stderr}`);
+    assert.match(run.stderr, /^error: the kernelspec could not be written: ENOENT: .*mkdir '\/proc\/vigor-kernel'; choose a folder you can write with --prefix DIR$/m);
   });
 
   test('start --connection-file missing, or not the JSON Jupyter writes', async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { refuted, variantSession } from './variants.ts';
+import { refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
@@ -35,14 +35,14 @@ describe('bridge', () => {
   });
 
   test('seeded bug: a learned destination on the input port is forwarded back out of it', async () => {
-    const bug = await buggy(session, { name: 'hairpin', patches: [{ find: 'return output == device ? DROP : output;', replace: 'return output;' }] });
+    const bug = await buggy(session, seededVariant('bridge-hairpin'));
     const failure = refuted(await bug.checkFile(`${BRIDGE}/properties/no_loop.py`));
     assert.equal(failure.nfOutput, BigInt(inputFromModel(failure.model).device), 'sent back where it came from');
     refuted(await bug.checkFile(`${BRIDGE}/spec.py`));
   });
 
   test('seeded bug: learning without checking that the table has room', async () => {
-    const bug = await buggy(session, { name: 'learn-when-full', patches: [{ find: '} else if (!emap_full(dynEmap)) {', replace: '} else {' }] });
+    const bug = await buggy(session, seededVariant('bridge-learn-when-full'));
     const violations = bug.violations();
     assert.ok(violations.length > 0, 'a violation (one per path that reaches it: with and without expiry)');
     for (const found of violations) {
@@ -54,7 +54,7 @@ describe('bridge', () => {
   });
 
   test('seeded bug: never expiring', async () => {
-    const bug = await buggy(session, { name: 'never-expire', patches: [{ find: 'if (<i64>EXPIRATION_TIME <= now) emap_expire(dynEmap, now - <i64>EXPIRATION_TIME);', replace: '' }] });
+    const bug = await buggy(session, seededVariant('bridge-never-expire'));
     const failure = refuted(await bug.checkFile(`${BRIDGE}/properties/table_updates.py`));
     assert.ok(failure.failed.some((f) => f.startsWith('dyn_emap:')), failure.failed.join());
   });

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { equivalentHolds, refuted, variantSession } from './variants.ts';
+import { equivalentHolds, refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
 
@@ -51,7 +51,7 @@ describe('fw', () => {
   });
 
   test('seeded bug: an external packet of no open flow let in', async () => {
-    const bug = await buggy(session, { name: 'accept-unknown', patches: [{ find: '  if (index < 0) return DROP;', replace: '  if (index < 0) return leave(packet, 0);' }] });
+    const bug = await buggy(session, seededVariant('fw-accept-unknown'));
     const failure = refuted(await bug.checkFile(`${FW}/properties/block_unsolicited.py`));
     assert.ok(failure.failed.some((f) => f.startsWith('output devices')), failure.failed.join());
     assert.equal((await bug.checkFile(`${FW}/properties/replies_only_fn.py`)).verdict, 'fails');
@@ -75,7 +75,7 @@ describe('fw', () => {
   });
 
   test('seeded bug: a reply does not refresh its flow', async () => {
-    const bug = await buggy(session, { name: 'no-reply-refresh', patches: [{ find: '  emap_refresh(flowEmap, index, now);\n  vector_get(', replace: '  vector_get(' }] });
+    const bug = await buggy(session, seededVariant('fw-no-reply-refresh'));
     const failure = failureOf(await bug.checkFile(`${FW}/properties/flowtable_refresh.py`));
     assert.deepEqual(failure.failed, ['flow_emap: time stamps']);
     assertOutputReplays(failure.replay.observed);
@@ -93,7 +93,7 @@ describe('fw', () => {
   });
 
   test('seeded bug: frames under 100 bytes dropped before their headers are read', async () => {
-    const bug = await buggy(session, { name: 'drop-short-unread', patches: [{ find: 'if (!flowFrame(packet, length)) return DROP;', replace: 'if (length < 100 || !flowFrame(packet, length)) return DROP;' }] });
+    const bug = await buggy(session, seededVariant('fw-drop-short-unread'));
     const failure = refuted(await bug.checkFile(`${FW}/properties/outbound_forward.py`));
     assert.ok(inputFromModel(failure.model).length < 100 && failure.nfOutput === 0xffffffffn, 'a short frame dropped');
   });

@@ -15,7 +15,7 @@ import { loadTraces, saveTraces } from '../../engine/session/trace-cache.ts';
 import * as T from '../../engine/solver/term.ts';
 import { Solver } from '../../engine/solver/z3.ts';
 import { DROP } from '../../nf-abi/index.ts';
-import { holds, refuted, variantSession } from './variants.ts';
+import { holds, refuted, seededVariant, variantSession } from './variants.ts';
 import { unlessInstalled } from '../tools.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
@@ -112,10 +112,7 @@ describe('bridge: group source addresses are never learned, so broadcasts are fl
   });
 
   test('seeded bug: the bridge learns group sources again; an invariant violation at the add, replayed', async () => {
-    const bug = await variantSession(bridge, BRIDGE, {
-      name: 'learn-group-sources',
-      patches: [{ find: 'if ((load<u8>(packet + ETHER_SADDR) & 1) == 0 || LEARN_GROUP_SOURCES != 0) learn(', replace: 'learn(' }],
-    });
+    const bug = await variantSession(bridge, BRIDGE, seededVariant('bridge-learn-group-sources'));
     // One per path that reaches the add (with and without an expiry before it).
     const violations = bug.violations();
     assert.ok(violations.length > 0);

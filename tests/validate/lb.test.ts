@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { holds, equivalentHolds, refuted, variantSession } from './variants.ts';
+import { holds, equivalentHolds, refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
 
@@ -56,32 +56,32 @@ describe('lb', () => {
   });
 
   test('seeded bug: a known flow goes on to its backend after the backend expired', async () => {
-    const failure = await refutedOn({ name: 'expired-backend', patches: [{ find: 'if (emap_has_idx(backendIpEmap, known)) {', replace: 'if (true) {' }] }, 'expired_backend_realloc_flow');
+    const failure = await refutedOn(seededVariant('lb-expired-backend'), 'expired_backend_realloc_flow');
     assert.ok(failure.failed.some((f) => /output devices|daddr|flow_emap/.test(f)), failure.failed.join());
   });
 
   test('seeded bug: the cht ignored, every new flow to backend 0', async () => {
-    const failure = await refutedOn({ name: 'backend-zero', patches: [{ find: 'const chosen = cht_find_backend(cht, hash, backendIpEmap);', replace: 'const chosen = emap_has_idx(backendIpEmap, 0) != 0 ? 0 : -1;' }] }, 'unknown_flow_consistent');
+    const failure = await refutedOn(seededVariant('lb-backend-zero'), 'unknown_flow_consistent');
     assert.ok(failure.failed.some((f) => /output devices|daddr/.test(f)), failure.failed.join());
   });
 
   test('seeded bug: a heartbeat sent on', async () => {
-    const failure = await refutedOn({ name: 'heartbeat-forwarded', patches: [{ find: '    heartbeat(device, packet, now);\n    return DROP;', replace: '    heartbeat(device, packet, now);\n    return 1 - device;' }] }, 'heartbeat_no_reply');
+    const failure = await refutedOn(seededVariant('lb-heartbeat-forwarded'), 'heartbeat_no_reply');
     assert.ok(failure.failed.some((f) => f.startsWith('output devices')), failure.failed.join());
   });
 
   test('seeded bug: a new flow not remembered although the flow table has room', async () => {
-    const failure = await refutedOn({ name: 'forget-flow', patches: [{ find: 'const added = emap_add(flowEmap, flow, now);', replace: 'const added = -1;' }] }, 'alloc_flow_consistent');
+    const failure = await refutedOn(seededVariant('lb-forget-flow'), 'alloc_flow_consistent');
     assert.ok(failure.failed.some((f) => f.startsWith('flow_emap')), failure.failed.join());
   });
 
   test('seeded bug: the destination MAC left as the client sent it', async () => {
-    const failure = await refutedOn({ name: 'wrong-mac', patches: [{ find: '  store<u32>(packet, load<u32>(backend + BACKEND_MAC));\n  store<u16>(packet + 4, load<u16>(backend + BACKEND_MAC + 4));\n', replace: '' }] }, 'known_flow_forward');
+    const failure = await refutedOn(seededVariant('lb-wrong-mac'), 'known_flow_forward');
     assert.deepEqual(failure.failed, ['ether.daddr of the frame sent']);
   });
 
   test("seeded bug: the backend's address written over the source address", async () => {
-    const failure = await refutedOn({ name: 'wrong-ip', patches: [{ find: '  store<u32>(packet + IP_DADDR, address);', replace: '  store<u32>(packet + IP_SADDR, address);' }] }, 'known_flow_forward');
+    const failure = await refutedOn(seededVariant('lb-wrong-ip'), 'known_flow_forward');
     assert.ok(failure.failed.some((f) => f.startsWith('ipv4.daddr') || f.startsWith('ipv4.saddr')), failure.failed.join());
   });
 

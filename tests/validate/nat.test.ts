@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { holds, equivalentHolds, refuted, variantSession } from './variants.ts';
+import { equivalentHolds, holds, refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
@@ -36,7 +36,7 @@ describe('nat', () => {
   });
 
   test('seeded bug: replies accepted from anyone (packet injection)', async () => {
-    const bug = await buggy(session, { name: 'no-remote-check', patches: [{ find: '  if (!fromRemoteEnd) return DROP;\n', replace: '' }] });
+    const bug = await buggy(session, seededVariant('nat-no-remote-check'));
     const failure = refuted(await bug.checkFile(`${NAT}/properties/block_packet_injection.py`));
     assert.ok(failure.failed.some((f) => f.startsWith('output devices')), failure.failed.join());
     refuted(await bug.checkFile(`${NAT}/spec.py`));
@@ -53,7 +53,7 @@ describe('nat', () => {
   });
 
   test('seeded bug: the IPv4 header checksum not updated', async () => {
-    const bug = await buggy(session, { name: 'no-ip-checksum', patches: [{ find: '  store<u16>(packet + IP_CHECKSUM, updatedChecksum(load<u16>(packet + IP_CHECKSUM), addressChange));\n', replace: '' }] });
+    const bug = await buggy(session, seededVariant('nat-no-ip-checksum'));
     const violations = bug.violations().filter((found) => found.violation.kind === 'checksum');
     assert.ok(violations.length > 0, 'a checksum violation');
     for (const found of violations) {
@@ -89,7 +89,7 @@ describe('nat', () => {
   });
 
   test('seeded bug: a known outbound flow not refreshed', async () => {
-    const bug = await buggy(session, { name: 'no-refresh', patches: [{ find: '  if (index >= 0) {\n    emap_refresh(flowEmap, index, now);\n  }', replace: '  if (index >= 0) {\n  }' }] });
+    const bug = await buggy(session, seededVariant('nat-no-refresh'));
     const failure = refuted(await bug.checkFile(`${NAT}/properties/known_flow_refresh.py`));
     assert.deepEqual(failure.failed, ['flow_emap: time stamps']);
     holds(await bug.checkFile(`${NAT}/properties/int_alloc_flow.py`));
@@ -133,7 +133,7 @@ describe('nat', () => {
 
   // pop_header follows the frame, not how far the NF read: a path that drops a frame unread still owes the spec.
   test('seeded bug: frames over 1,000 bytes dropped before their headers are read', async () => {
-    const bug = await buggy(session, { name: 'drop-long-unread', patches: [{ find: 'if (!flowFrame(packet, length)) return DROP;', replace: 'if (length > 1000 || !flowFrame(packet, length)) return DROP;' }] });
+    const bug = await buggy(session, seededVariant('nat-drop-long-unread'));
     const failure = refuted(await bug.checkFile(`${NAT}/properties/new_flow_forward.py`));
     assert.ok(inputFromModel(failure.model).length > 1000 && failure.nfOutput === 0xffffffffn, 'a long frame dropped');
     refuted(await bug.checkFile(`${NAT}/spec.py`));

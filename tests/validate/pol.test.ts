@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Variant } from '../../toolchain/build.ts';
-import { holds, refuted, variantSession } from './variants.ts';
+import { holds, refuted, seededVariant, variantSession } from './variants.ts';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
 
@@ -49,19 +49,19 @@ describe('pol', () => {
   });
 
   test('seeded bug: LAN frames under 100 bytes dropped before their headers are read', async () => {
-    const bug = await buggy(session, { name: 'drop-short-unread', patches: [{ find: 'if (length < ETHER_HEADER + IP_HEADER) return false;', replace: 'if (length < 100) return false;' }] });
+    const bug = await buggy(session, seededVariant('pol-drop-short-unread'));
     const failure = refuted(await check(bug, 'properties/outcast_nopolicing.py'));
     assert.ok(inputFromModel(failure.model).length < 100 && failure.nfOutput === 0xffffffffn, 'a short frame dropped');
   });
 
   test('seeded bug: the refill not capped at burst', async () => {
-    const bug = await buggy(session, { name: 'uncapped', patches: [{ find: 'return added >= BURST - tokens ? BURST : tokens + added;', replace: 'return tokens + added;' }] });
+    const bug = await buggy(session, seededVariant('pol-uncapped'));
     const failure = refuted(await check(bug, 'properties/forward_compliant.py'));
     assert.ok(failure.failed.some((f) => f.startsWith('dyn_vals')), failure.failed.join());
   });
 
   test('seeded bug: a dropped packet still charged', async () => {
-    const bug = await buggy(session, { name: 'charge-dropped', patches: [{ find: 'fits ? tokens - size : tokens', replace: 'fits ? tokens - size : 0' }] });
+    const bug = await buggy(session, seededVariant('pol-charge-dropped'));
     const failure = refuted(await check(bug, 'properties/drop_excess.py'));
     assert.ok(failure.failed.some((f) => f.startsWith('dyn_vals')), failure.failed.join());
   });

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DROP } from '../../nf-abi/index.ts';
 import type { Variant } from '../../toolchain/build.ts';
-import { holds, refuted, variantSession } from './variants.ts';
+import { holds, refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
@@ -64,14 +64,14 @@ describe('router', () => {
   });
 
   test('seeded bug: a datagram with TTL 1 is forwarded', async () => {
-    const bug = await buggy(session, { name: 'ttl-one', patches: [{ find: 'if (ttl <= 1) return DROP;', replace: 'if (ttl < 1) return DROP;' }] });
+    const bug = await buggy(session, seededVariant('router-ttl-one'));
     const failure = refuted(await bug.checkFile(`${ROUTER}/properties/drop_malformed.py`));
     assert.equal(inputFromModel(failure.model).packet[TTL], 1);
     assert.notEqual(failure.nfOutput, DROPPED);
   });
 
   test('seeded bug: the checksum is not updated', async () => {
-    const bug = await buggy(session, { name: 'stale-checksum', patches: [{ find: 'store<u16>(packet + IP_CHECKSUM,', replace: 'if (false) store<u16>(packet + IP_CHECKSUM,' }] });
+    const bug = await buggy(session, seededVariant('router-stale-checksum'));
     // Checked of every NF without a spec (statement-dialect specs compare checksums by validity): a valid one left invalid.
     const violations = bug.violations();
     assert.ok(violations.length > 0);

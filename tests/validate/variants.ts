@@ -4,12 +4,23 @@ import assert from 'node:assert/strict';
 import { buildNf, type Variant } from '../../toolchain/build.ts';
 import { exploreNf } from '../../engine/nf/explore-nf.ts';
 import type { PropertyResult, VerificationSession } from '../../engine/session/session.ts';
+import { seededBugs } from '../../evaluation/index.ts';
 
 /** `session`, but over the NF in `dir` built with `variant` (explored afresh). */
 export async function variantSession(session: VerificationSession, dir: string, variant: Variant): Promise<VerificationSession> {
   const build = await buildNf(dir, { variant });
   const exploration = await exploreNf(build);
   return Object.assign(Object.create(Object.getPrototypeOf(session)), session, { build, exploration, cells: new Map() });
+}
+
+/**
+ * Table 4's seeded bug `id` of an NF (evaluation/seeded-bugs.json): the table and the test that asserts on its
+ * counterexample build the same edit.
+ */
+export function seededVariant(id: string): Variant {
+  const bug = seededBugs().find((candidate) => candidate.id === id) ?? assert.fail(`evaluation/seeded-bugs.json has no seeded bug ${id}`);
+  assert.ok(!('file' in bug.variant), `${id} is an edit of the NF's source`);
+  return bug.variant;
 }
 
 /** A result in a failed assertion's message (bigints as decimals). */

@@ -91,7 +91,12 @@ export function typeScriptMagic(rootDir: string, reportLate: (text: string) => v
         lastJavaScript = '';
         const succeeded = await running.execute(code);
         // SIGINT breaks a synchronous loop (vm's breakOnSigint); an interrupt request ends an awaited promise.
-        if (!succeeded && (current.interrupted || signal.aborted)) return cellError('KeyboardInterrupt', '', ['KeyboardInterrupt']);
+        if (!succeeded && (current.interrupted || signal.aborted)) {
+          // breakOnSigint kept the signal from the process's own SIGINT listeners (the kernel's, `vigor run`'s,
+          // which stops the notebook there): they get it now.
+          if (!signal.aborted) process.emit('SIGINT', 'SIGINT');
+          return cellError('KeyboardInterrupt', '', ['KeyboardInterrupt']);
+        }
         if (!succeeded) {
           const message = errors.join('\n') || 'the TypeScript cell failed';
           const thrown = lastJavaScript && RUN_TIME_FRAME.test(message) ? runTimeError(message, lastJavaScript, code, `Cell In[${executionCount}]`) : undefined;

@@ -138,6 +138,27 @@ test('Ctrl-C interrupts the running cell, writes the notebook as executed so far
   assert.deepEqual([notebook.cells[2]!.outputs, notebook.cells[2]!.execution_count], [[], null], 'no stale output below');
 });
 
+// vm's breakOnSigint stops the loop and keeps the signal from vigor run's own listener, which the magic tells.
+test('Ctrl-C during a %%ts loop that never yields interrupts the run there too, and exits 130', async () => {
+  const input = writeNotebook('ts-loop.ipynb', [code('%%ts\nwhile (true) {}'), code('print("never")')]);
+  const child = spawn(process.execPath, ['bin/vigor.js', 'run', input, '--progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
+  await new Promise<void>((resolve) => child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (/cell 1 of 2: %%ts/.test(stderr)) resolve();
+  }));
+  // One that comes while tslab converts the cell (synchronous work, before the loop) is lost: repeated until it ends.
+  const repeat = setInterval(() => child.kill('SIGINT'), 2000);
+  const status = await exited.finally(() => clearInterval(repeat));
+  assert.equal(status, 130, stderr);
+  assert.match(stderr, /cell 1 interrupted/);
+  assert.match(stderr, /interrupted at cell 1 of .*ts-loop\.ipynb/);
+  const notebook = JSON.parse(readFileSync(join(directory, 'ts-loop.executed.ipynb'), 'utf8')) as Notebook;
+  assert.equal((notebook.cells[0]!.outputs?.at(-1) as { ename: string }).ename, 'KeyboardInterrupt');
+});
+
 test("%nf given an NF's nf.json says to give its folder, as vigor does", () => {
   const input = writeNotebook('manifest.ipynb', [code(`%nf ${join(process.cwd(), 'nfs', 'nop', 'nf.json')}`)]);
   const run = vigor('run', input);

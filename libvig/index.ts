@@ -5,3 +5,4 @@ export { compiledLibVig } from './wasm/load.ts';
 export { createLibVig, type LibVig, LibVigError } from './runtime/index.ts';
 // The Maglev table, for the load balancer's TypeScript baseline (runtime/baselines/lb.ts): the same backends' order.
 export { Cht } from './runtime/cht.ts';
+export { Emap } from './runtime/emap.ts';

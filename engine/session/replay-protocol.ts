@@ -29,6 +29,8 @@ export type StateRead =
   | { kind: 'emap-key'; handle: number; key: bigint; keyBytes: number }
   | { kind: 'emap-index'; handle: number; index: number; keyBytes: number }
   | { kind: 'emap-count'; handle: number }
+  /** An index's time stamp, null when it is free (read from the run-time's object: the ABI has no such call). */
+  | { kind: 'emap-stamp'; handle: number; index: number }
   | { kind: 'vector'; handle: number; index: number; recordBytes: number }
   | { kind: 'global'; index: number }
   | { kind: 'memory'; address: number; bytes: number };

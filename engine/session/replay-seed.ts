@@ -1,7 +1,7 @@
 // Seeding libVig's run-time through its ABI with the state a counterexample's model gives the objects, and
 // reading state back: the replay worker's side, on concrete values only.
 import { type LibVigImports, PACKET_BASE } from '../../nf-abi/index.ts';
-import { Cht, type LibVig } from '../../libvig/index.ts';
+import { Cht, Emap, type LibVig } from '../../libvig/index.ts';
 import type { EmapEntry } from '../ghost/concrete.ts';
 import type { ObjectSeed, StateRead } from './replay-protocol.ts';
 
@@ -31,8 +31,14 @@ function readBytes(memory: WebAssembly.Memory, address: number, size: number): b
 export function seedState(libvig: LibVig, memory: WebAssembly.Memory, seeds: readonly ObjectSeed[], now: bigint): void {
   const { imports } = libvig;
   for (const seed of seeds) {
-    if (seed.kind === 'emap') seedEmap(imports, memory, seed, now);
-    else if (seed.kind === 'cht') checkCht(libvig, seed);
+    if (seed.kind === 'emap') {
+      seedEmap(imports, memory, seed, now);
+      // The contract lets the state before the packet hold a stamp as recent as the packet's time
+      // (engine/contracts/emap.ts requireTime): a stamp before it, refused there, is refused here too.
+      const table = libvig.objects[seed.handle];
+      if (!(table instanceof Emap)) throw new Error(`object ${seed.handle} is no emap`);
+      table.raiseLatestStamp(now);
+    } else if (seed.kind === 'cht') checkCht(libvig, seed);
     else if (seed.kind === 'vector') {
       for (const [index, record] of seed.records) if (index < seed.capacity) imports.vector_set(seed.handle, index, scratch(memory, record, seed.recordBytes));
     } else {
@@ -125,7 +131,8 @@ function checkCht(libvig: LibVig, seed: Extract<ObjectSeed, { kind: 'cht' }>): v
  * One read's value now (see `StateRead`); `globals` reads the instance's exports of globals. Object reads come
  * only for objects nf_init allocated, so for NFs that import libVig.
  */
-export function readState(libvig: LibVigImports | null, memory: WebAssembly.Memory, read: StateRead, globals: (index: number) => bigint): bigint | null {
+export function readState(runtime: LibVig | null, memory: WebAssembly.Memory, read: StateRead, globals: (index: number) => bigint): bigint | null {
+  const libvig = runtime?.imports;
   switch (read.kind) {
     case 'global': return globals(read.index);
     case 'memory': return readBytes(memory, read.address, read.bytes);
@@ -135,6 +142,11 @@ export function readState(libvig: LibVigImports | null, memory: WebAssembly.Memo
       libvig!.emap_get_key(read.handle, read.index, PACKET_BASE);
       return readBytes(memory, PACKET_BASE, read.keyBytes);
     case 'emap-count': return BigInt(libvig!.emap_count(read.handle));
+    case 'emap-stamp': {
+      const table = runtime!.objects[read.handle];
+      if (!(table instanceof Emap)) throw new Error(`object ${read.handle} is no emap`);
+      return table.stampAt(read.index);
+    }
     case 'vector':
       libvig!.vector_get(read.handle, read.index, PACKET_BASE);
       return readBytes(memory, PACKET_BASE, read.recordBytes);

@@ -77,7 +77,7 @@ function replay(request: ReplayRequest): ReplayAnswer {
   } finally {
     setStatus(STATUS.preparing);
   }
-  const readAll = () => request.reads.map((read) => readState(nf.libvig?.imports ?? null, nf.memory, read, (index) => {
+  const readAll = () => request.reads.map((read) => readState(nf.libvig ?? null, nf.memory, read, (index) => {
     const value = (nf.instance.exports[globalExport(index)] as WebAssembly.Global).value as number | bigint;
     return BigInt(value);
   }));

@@ -74,10 +74,9 @@ export function replayTrace(run: NfExploration, claim: TraceClaim): Replay {
     if (actual !== p.predicted) differences.push(`after the packet ${p.what} is ${p.show(actual)} where the trace predicts ${p.show(p.predicted)}`);
   });
   const returned = `the run-time NF returned ${outputName(outcome.output)} as predicted`;
-  const unread = claim.failed?.some((label) => label.endsWith(': time stamps')) ? " (time stamps cannot be read back through libVig's ABI, so they were not compared)" : '';
-  if (differences.length > 0) return { reproduced: false, observed: `${returned}, but ${differences.join('; ')}${unread}` };
-  const compared = predictions.length > 0 ? ', and the state after the packet is as predicted' : '';
-  return { reproduced: true, observed: `${returned}${specialOutput(predictedOutput) === 'DROP' ? '' : ', with the predicted frame'}${compared}${unread}` };
+  if (differences.length > 0) return { reproduced: false, observed: `${returned}, but ${differences.join('; ')}` };
+  const compared = predictions.length > 0 ? `, and the state after the packet is as predicted (${predictions.map((p) => `${p.what}: ${p.show(p.predicted)}`).join('; ')})` : '';
+  return { reproduced: true, observed: `${returned}${specialOutput(predictedOutput) === 'DROP' ? '' : ', with the predicted frame'}${compared}` };
 }
 
 /** Replays a violation's input and checks its evidence (absent: it stops, or for a hang it does not return). */
@@ -263,6 +262,7 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
   const { model } = claim;
   const value = (t: Term) => T.evaluate(t, model);
   const queries = new EmapQueries({ now: INPUT.now }, []);
+  const now = BigInt.asIntN(64, value(INPUT.now));
   const predictions: StatePrediction[] = [];
   const shown = (object: string, v: bigint) => showStateValue(run.build.manifest, object, v);
   for (const object of objectsOf(run.traces[claim.trace]!.final).filter(isSpecObject)) {
@@ -304,6 +304,16 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
         show: (v) => (v === null ? 'free' : withKey ? `holding key ${shown(name, v)}` : 'allocated'),
       });
     }
+    const stamp = queries.stamp(version, indexVariable);
+    if (index !== null && mentioned.has(stamp.id)) {
+      predictions.push({
+        what: `${name}'s index ${index}`,
+        read: { kind: 'emap-stamp', handle, index },
+        predicted: value(queries.allocated(version, indexVariable)) !== 1n ? null : BigInt.asIntN(64, value(stamp)),
+        project: (v) => v,
+        show: (v) => (v === null ? 'free' : `stamped ${fromPacketTime(v, now)}`),
+      });
+    }
     const count = queries.count(version);
     if (mentioned.has(count.id)) {
       predictions.push({ what: `${name}'s number of entries`, read: { kind: 'emap-count', handle }, predicted: value(count), project: (v) => v, show: (v) => String(v) });
@@ -313,3 +323,6 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
 }
 
 const seconds = (ms: number) => `${ms / 1000} s`;
+
+/** A time as the counterexample shows it, from the packet's arrival `t0`. */
+const fromPacketTime = (time: bigint, now: bigint) => (time === now ? 't0' : time > now ? `t0 + ${time - now} ns` : `t0 - ${now - time} ns`);

@@ -26,6 +26,19 @@ export class Emap {
     this.key = new Int32Array(this.table.keyWords);
   }
 
+  /**
+   * A replay's seeding (no ABI call does it): the latest stamp given is at least `now`, as when a packet at that time
+   * came before. libVig's contract allows a state that recent, so a stamp before `now` is refused as going back.
+   */
+  raiseLatestStamp(now: bigint): void {
+    this.chain.raiseLatest(Number(BigInt.asIntN(32, now)), Number(BigInt.asIntN(32, now >> 32n)));
+  }
+
+  /** Index `index`'s time stamp, null when it is free: for replays, which compare stamps (libVig's ABI reads none). */
+  stampAt(index: number): bigint | null {
+    return this.chain.isAllocated(index) ? this.chain.stampOf(index) : null;
+  }
+
   get count(): number {
     return this.chain.count;
   }

@@ -63,6 +63,11 @@ export class IndexChain {
     return index >= 0 && index < this.capacity && this.allocated[index] === 1;
   }
 
+  /** An allocated index's stamp. */
+  stampOf(index: number): bigint {
+    return timeAsBigInt(this.stamps[2 * index]!, this.stamps[2 * index + 1]!);
+  }
+
   /** Takes a free index stamped `now` (not before the latest stamp), or returns -1 when every index is allocated. */
   allocate(nowLow: number, nowHigh: number): number {
     if (this.freeTop === 0) return NONE;
@@ -92,6 +97,13 @@ export class IndexChain {
     const oldest = this.oldest;
     if (oldest === NONE) return NONE;
     return isTimeBefore(this.stamps[2 * oldest]!, this.stamps[2 * oldest + 1]!, timeLow, timeHigh) ? oldest : NONE;
+  }
+
+  /** Makes `now` the latest stamp given if it is later (no entry changes). */
+  raiseLatest(nowLow: number, nowHigh: number): void {
+    if (!isTimeBefore(this.latestLow, this.latestHigh, nowLow, nowHigh)) return;
+    this.latestLow = nowLow;
+    this.latestHigh = nowHigh;
   }
 
   /** Whether `now` is before the latest stamp (which would break the list's order). */

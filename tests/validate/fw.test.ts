@@ -81,6 +81,24 @@ describe('fw', () => {
     assertOutputReplays(failure.replay.observed);
   });
 
+  // The state before a packet may hold a stamp as recent as the packet (an earlier packet at the same time): the
+  // replay's run-time is given that latest stamp, so it refuses the early one too; stamps are read back and compared.
+  test('seeded bugs: a reply refreshes its flow a nanosecond early (time goes backwards) or late (the stamps differ); both replay', async () => {
+    const refresh = '  emap_refresh(flowEmap, index, now);\n  vector_get(';
+    const early = await buggy(session, { name: 'refresh-early', patches: [{ find: refresh, replace: refresh.replace('now)', 'now - 1)') }] });
+    const backwards = early.violations();
+    assert.ok(backwards.length > 0, 'a violation');
+    for (const { violation, replay } of backwards) {
+      assert.match(violation.message, /^time goes backwards on flow_emap/);
+      assert.ok(replay.reproduced, replay.observed);
+      assert.match(replay.observed, /time went backwards: (\d+) ns is before \d+ ns/);
+    }
+    const late = await buggy(session, { name: 'refresh-late', patches: [{ find: refresh, replace: refresh.replace('now)', 'now + 1)') }] });
+    const failure = refuted(await late.checkFile(`${FW}/properties/flowtable_refresh.py`));
+    assert.deepEqual(failure.failed, ['flow_emap: time stamps']);
+    assert.match(failure.replay.observed, /flow_emap's index \d+: stamped t0 \+ 1 ns/);
+  });
+
   test('seeded bug: a flow recorded with a device beyond the devices, found in the record the run-time stores', async () => {
     const bug = await buggy(session, { name: 'device-out-of-bounds', patches: [{ find: 'store<u16>(deviceId, <u16>device);', replace: 'store<u16>(deviceId, <u16>(device + 2));' }] });
     const violations = bug.violations();

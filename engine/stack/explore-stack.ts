@@ -67,7 +67,7 @@ async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<
   const model = stackModel(build.manifest, options.framesPerPoll);
   const { machine, module, solver } = await stackMachine(build, options, model.contracts, false);
   const { manifest } = build;
-  const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init')];
+  const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init', { layout: { packetBase: 0, memoryBase: 0, length: 0, growsMemory: true } })];
   if (failed.length > 0) return failedStart(failed);
   // The stack copies frames into [PACKET_BASE, MEMORY_BASE): plain memory here, the NF layer checks its reads.
   const layout = { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: model.watch };
@@ -97,7 +97,7 @@ async function exploreLoopPoll(build: NfBuild, options: StackOptions): Promise<E
   const model = ioLoopModel(build.manifest, options.framesPerPoll);
   const devices = stackModel(build.manifest);
   const { machine, module, solver } = await stackMachine(build, options, devices.contracts, true);
-  const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init', { layout: { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: devices.watch } })];
+  const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init', { layout: { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: devices.watch, growsMemory: true } })];
   if (failed.length > 0) return failedStart(failed);
   const replace = layerCalls(module, machine, [['nf_process', model.nfProcess], ...DRIVER_ENTRIES.map((entry) => [driverExport(entry), model.driver[entry]!] as const)]);
   return explorePollOnce(machine, solver, { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0 }, replace, model.finish);

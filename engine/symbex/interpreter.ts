@@ -42,7 +42,15 @@ export interface Layout {
   length: Value;
   /** Judges each access of linear memory before it is made (the full stack's device region: stack-models/). */
   watch?: MemoryWatch;
+  /**
+   * The stack's set-up sizes memory to cover the device region (stack/driver.ts). Elsewhere memory.size and
+   * memory.grow are refused: at run time the devices and libVig's run-time own the memory above the NF's, so its
+   * size is not the one explored, and growing it would write over them.
+   */
+  growsMemory?: true;
 }
+
+const FIXED_MEMORY = "an NF works within the memory it declares: above it, the devices and libVig's run-time own the memory (nf-abi/memory-layout.ts), whose size at run time is theirs";
 
 /** An access of `bytes` bytes at an address in [low, high] (one address when it is concrete). */
 export type MemoryWatch = (state: ExecutionState, oracle: Oracle, access: { low: number; high: number; bytes: number; write: boolean }) => void;
@@ -220,8 +228,12 @@ export class Interpreter {
         break;
       case OP['i32.const']: s.push(ins.a >>> 0); break;
       case OP['i64.const']: s.push(BigInt.asUintN(64, ins.big)); break;
-      case OP['memory.size']: s.push(state.memory.size / 65536); break;
+      case OP['memory.size']:
+        if (!this.layout.growsMemory) throw this.unsupported(state, frame.fn, 'memory.size', FIXED_MEMORY);
+        s.push(state.memory.size / 65536);
+        break;
       case OP['memory.grow']: {
+        if (!this.layout.growsMemory) throw this.unsupported(state, frame.fn, 'memory.grow', FIXED_MEMORY);
         const pages = this.concreteIndex(state, s[s.length - 1]!, 65536, ins.offset);
         s.pop();
         const old = state.memory.size / 65536;
@@ -241,8 +253,8 @@ export class Interpreter {
     frame.pc++;
   }
 
-  private unsupported(state: ExecutionState, fn: WasmFunction, what: string): EngineError {
-    return new UnsupportedInstruction(what, fn.name, this.offsets(state)[0]!);
+  private unsupported(state: ExecutionState, fn: WasmFunction, what: string, advice?: string): EngineError {
+    return new UnsupportedInstruction(what, fn.name, this.offsets(state)[0]!, advice);
   }
 
   private record(state: ExecutionState, offset: number, outcome: number): void {
@@ -638,6 +650,14 @@ export class Interpreter {
     const source = s[s.length - 2]!;
     const destination = s[s.length - 3]!;
     if (count === 0) {
+      // WebAssembly traps on an empty copy or fill too when its address is past the end of memory.
+      const verb = copy ? 'copy' : 'fill';
+      const addresses = copy ? [['destination', destination], ['source', source]] as const : [['destination', destination]] as const;
+      for (const [role, address] of addresses) {
+        const message = `memory.${verb} of 0 bytes whose ${role} is past the end of memory (${this.regionsText(state)}): WebAssembly traps on it`;
+        if (isTerm(address)) this.oracle.require(state, T.compare('ule', T.zext(address, 32), T.bv(state.memory.size, 64)), 'out-of-bounds', message);
+        else if ((address as number) > state.memory.size) this.oracle.fail(state, 'out-of-bounds', message);
+      }
       s.length -= 3;
       return;
     }

@@ -70,14 +70,14 @@ export class EngineError extends Error {
 
 /** An instruction the verifier does not execute (SIMD, threads, floating point): the explorer says where in the source. */
 export class UnsupportedInstruction extends EngineError {
-  constructor(readonly what: string, readonly functionName: string, readonly offset: number) {
+  constructor(readonly what: string, readonly functionName: string, readonly offset: number, readonly advice = 'write this code without them') {
     super(`unsupported instruction ${what} in ${functionName} at wasm byte ${offset}`);
   }
 
   /** At `source` (the source line of `offset`, null without a source map): what, and what to do. */
   at(source: string | null): EngineError {
     const [where, within] = source ? [source, `${this.functionName}, wasm byte ${this.offset}`] : [`wasm byte ${this.offset}`, this.functionName];
-    return new EngineError(`${where}: the verifier does not execute ${this.what} (in ${within}): write this code without them`);
+    return new EngineError(`${where}: the verifier does not execute ${this.what} (in ${within}): ${this.advice}`);
   }
 }
 

@@ -30,7 +30,8 @@ export function machineFor(wasm: Uint8Array, coverage?: Set<number>): Machine {
   return new Machine(decodeModule(wasm), { sourceMap: null, importedGlobals: new Map(), contracts: new Map(), limits: DEFAULT_LIMITS, coverage });
 }
 
-const layout = { packetBase: PACKET_BASE, memoryBase: MEMORY_BASE, length: 0 };
+// Programs, not NFs: memory.size and memory.grow are among the instructions checked against V8.
+const layout = { packetBase: PACKET_BASE, memoryBase: MEMORY_BASE, length: 0, growsMemory: true } as const;
 
 export function engineRunConcrete(machine: Machine, entry: string, args: Args): Outcome {
   const run = machine.explore(entry, [args[0] >>> 0, args[1] >>> 0, BigInt.asUintN(64, args[2]), BigInt.asUintN(64, args[3])], {

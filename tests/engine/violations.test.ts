@@ -45,6 +45,19 @@ describe('violations', () => {
     assert.ok(run.traces.length >= 1, 'the in-bounds side goes on');
   });
 
+  test('an empty memory.fill or memory.copy past the end of memory traps, as WebAssembly has it; at the end it does not', async () => {
+    // The memory is 2 pages: 131,072 bytes.
+    const past = await exploreNf(watNf('(memory.fill (i32.const 131073) (i32.const 0) (i32.const 0)) (i32.const 0)'));
+    assert.deepEqual(past.violations.map((v) => v.kind), ['out-of-bounds']);
+    assert.match(past.violations[0]!.message, /^memory\.fill of 0 bytes whose destination is past the end of memory/);
+    const source = await exploreNf(watNf('(memory.copy (i32.const 65536) (i32.add (i32.const 131072) (local.get $device)) (i32.const 0)) (i32.const 0)'));
+    assert.deepEqual(source.violations.map((v) => v.kind), ['out-of-bounds']);
+    assert.match(source.violations[0]!.message, /^memory\.copy of 0 bytes whose source is past the end of memory/);
+    assert.ok(inputFromModel(source.violations[0]!.model).device > 0, 'the device that puts the source past the end');
+    const atEnd = await exploreNf(watNf('(memory.fill (i32.const 131072) (i32.const 0) (i32.const 0)) (i32.const 0)'));
+    assert.deepEqual(atEnd.violations, []);
+  });
+
   test('unbounded recursion is a hang', async () => {
     const run = await exploreNf(watNf('(call $down (local.get $length))', '(func $down (param i32) (result i32) (call $down (local.get 0)))'));
     assert.equal(run.violations[0]!.kind, 'hang');
@@ -70,6 +83,17 @@ describe('engine errors: unsupported input is refused, never answered wrongly', 
   test('a SIMD instruction', async () => {
     await assert.rejects(exploreNf(watNf('(drop (i32x4.splat (i32.const 1))) (i32.const 0)')), (e: Error) =>
       e instanceof EngineError && /^wasm byte \d+: the verifier does not execute SIMD instructions \(in .*\)/.test(e.message));
+  });
+
+  // At run time the devices and libVig's run-time own the memory above the NF's (nf-abi/memory-layout.ts).
+  test("memory.size and memory.grow in the NF's code, in nf_process or nf_init", async () => {
+    const refused = (what: string) => (e: Error) => e instanceof EngineError && new RegExp(`the verifier does not execute ${what} \\(in .*\\): an NF works within the memory it declares`).test(e.message);
+    await assert.rejects(exploreNf(watNf('(i32.store (i32.sub (i32.shl (memory.size) (i32.const 16)) (i32.const 4)) (i32.const 1)) (i32.const 0)')), refused('memory\\.size'));
+    await assert.rejects(exploreNf(watNf('(drop (memory.grow (i32.const 300))) (i32.const 0)')), refused('memory\\.grow'));
+    const init = binaryen.parseText(`(module (memory (export "memory") 2)
+      (func (export "nf_init") (drop (memory.grow (i32.const 1))))
+      (func (export "nf_process") (param i32 i32 i32 i64) (result i32) (i32.const 0)))`);
+    await assert.rejects(exploreNf({ ...watNf('(i32.const 0)'), wasm: init.emitBinary() }), refused('memory\\.grow'));
   });
 
   test('a state object nf.json declares and nf_init never allocates', async () => {

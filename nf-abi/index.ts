@@ -13,5 +13,6 @@ export { type ImportSignature, LIBVIG_ABI, LIBVIG_MODULE, type LibVigImportName,
 export { type ColumnType, type ConfigTable, type ConfigValue, fieldBound, fieldBytes, type KeyInvariant, keyInvariant, type KeyPredicate, loadManifest, type Manifest, ManifestError, nfFolderMistake, type RecordField, type ScalarType, type StateObject } from './manifest.ts';
 export { jsonMistake } from './json-mistake.ts';
 export { LIBVIG_REGION_BASE, LIBVIG_REGION_END, MAX_FRAME, MEMORY_BASE, PACKET_BASE } from './memory-layout.ts';
+export { MAX_CHT_ENTRIES, MAX_SIZE } from './libvig-limits.ts';
 export { NF_EXPORTS, type NfExports, outputName, specialOutput } from './nf-exports.ts';
 export { DROP, FLOOD } from './outputs.ts';

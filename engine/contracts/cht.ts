@@ -1,6 +1,6 @@
 // Contracts of the cht imports (libvig/runtime/cht.ts): a Maglev table choosing a live backend of an emap for a hash.
 import { createHash } from 'node:crypto';
-import type { Manifest } from '../../nf-abi/index.ts';
+import { MAX_CHT_ENTRIES, type Manifest } from '../../nf-abi/index.ts';
 import { EmapQueries, type EmapVersion, versionFunction } from '../ghost/emap.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
@@ -9,10 +9,20 @@ import { findEmap } from './emap.ts';
 import type { ImportCall } from '../symbex/state.ts';
 import { allocate, concrete, find, i32, type LibVigObject, NONE, type StructureContracts } from './objects.ts';
 
+function isPrime(n: number): boolean {
+  if (!Number.isInteger(n) || n < 2) return false;
+  for (let divisor = 2; divisor * divisor <= n; divisor++) if (n % divisor === 0) return false;
+  return true;
+}
+
 export function chtContracts(manifest: Manifest): StructureContracts<'cht'> {
   return {
     cht_allocate: (context, [height, backends]) => {
       const [rows, capacity] = [concrete(context, height!, 'cht_allocate'), concrete(context, backends!, 'cht_allocate')];
+      // libVig's preconditions (libvig/README.md): Maglev's rows are a permutation only for a prime height, and the
+      // table must fit the run-time's bound.
+      if (!isPrime(rows)) context.oracle.fail(context.state, 'precondition', `cht_allocate: height ${rows} is not a prime; Maglev needs a prime height (e.g. 65537 for 65,536 rows)`);
+      if (rows * capacity > MAX_CHT_ENTRIES) context.oracle.fail(context.state, 'precondition', `cht_allocate: height ${rows} x ${capacity} backends is more than ${MAX_CHT_ENTRIES} entries; use a smaller height`);
       return allocate(context, manifest, 'cht', capacity, (name) => ({ kind: 'cht', name, height: rows, capacity }));
     },
 

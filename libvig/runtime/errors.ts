@@ -4,7 +4,7 @@
 //
 // Both run-times (this folder's, and libvig/wasm/'s, which reports its failures through an import) word their
 // errors with the functions of `violation` below, so that a NF breaking a rule reads the same on either.
-import { MAX_CHT_ENTRIES, MAX_SIZE } from '../wasm/failures.ts';
+import { MAX_CHT_ENTRIES, MAX_SIZE } from '../../nf-abi/index.ts';
 
 export { MAX_CHT_ENTRIES, MAX_SIZE };
 

@@ -5,11 +5,6 @@
 // (libvig/runtime/errors.ts words both). Operations are numbered in the order of nf-abi/libvig-abi.ts's LIBVIG_ABI
 // (load.ts checks these numbers against it); a, b, c, d are the reason's details, listed with each.
 
-/** Sizes and capacities: positive, and small enough that the tables fit in memory. */
-export const MAX_SIZE = 1 << 24;
-/** A cht's rows times backends is bounded so that the table stays a few hundred MiB at most. */
-export const MAX_CHT_ENTRIES = 1 << 26;
-
 export const OP_EMAP_ALLOCATE = 0;
 export const OP_EMAP_GET = 1;
 export const OP_EMAP_HAS_IDX = 2;

@@ -85,6 +85,18 @@ describe('lb', () => {
     assert.ok(failure.failed.some((f) => f.startsWith('ipv4.daddr') || f.startsWith('ipv4.saddr')), failure.failed.join());
   });
 
+  // The run-time refuses such a table at nf_init: a spec must not be said to hold of an NF that cannot start.
+  test('a cht whose height is not a prime, or past 2^26 entries, breaks a precondition in nf_init; replayed', async () => {
+    for (const [name, height, message] of [['height-four', '4', /^cht_allocate: height 4 is not a prime/], ['too-large', '2097169', /^cht_allocate: height 2097169 x 32 backends is more than 67108864 entries/]] as const) {
+      const bug = await variantSession(session, LB, { name, patches: [{ find: 'cht = cht_allocate(CHT_HEIGHT, BACKEND_CAPACITY);', replace: `cht = cht_allocate(${height}, BACKEND_CAPACITY);` }] });
+      const [violation, ...others] = bug.violations();
+      assert.ok(violation && others.length === 0, `one violation: ${bug.violations().map((v) => v.violation.message).join(' | ')}`);
+      assert.equal(violation.violation.kind, 'precondition');
+      assert.match(violation.violation.message, message);
+      assert.ok(violation.replay.reproduced, violation.replay.observed);
+    }
+  });
+
   test("an equivalent variant holds: the backend's MAC copied with memory.copy, not as a u32 and a u16", async () => {
     await equivalentHolds(session, LB, { name: 'mac-copy', patches: [{ find: '  store<u32>(packet, load<u32>(backend + BACKEND_MAC));\n  store<u16>(packet + 4, load<u16>(backend + BACKEND_MAC + 4));\n', replace: '  memory.copy(packet, backend + BACKEND_MAC, 6);\n' }] }, ['spec.py', 'properties/known_flow_forward.py', 'properties/alloc_flow_consistent.py']);
   });

@@ -5,9 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import type { WordedCommand } from '../options/index.ts';
 import { benchmarkNf, type BenchOptions, DEFAULT_BENCH, formatBenchmarks, type NfBenchmark } from '../runtime/index.ts';
 import { PROJECT_ROOT } from '../toolchain/build.ts';
-import { requireFile, requireFileToWrite, requireNfFolder } from './input-files.ts';
+import { requireFile, requireFileToWrite, requireNfFolder, requireNotInput } from './input-files.ts';
 
 const DEFAULT_JSON = join(PROJECT_ROOT, '.cache', 'bench', 'latest.json');
+/** A number written in decimal, with an exponent if any: 64, -1, 0.9, .5, 1e6. */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** The options that shape generated traffic, which a capture replaces. */
+const GENERATOR_OPTIONS = { sizes: '--sizes', occupancy: '--occupancy', newFlows: '--new-flows' } as const;
 
 interface Chosen {
   occupancy: number;
@@ -29,11 +33,12 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
     .description("run each NF's verified .wasm, its C twin compiled natively and its TypeScript baseline on the same packets")
     .usage('NF_DIR... [options]')
     .argument('<NF_DIR...>', 'NF folders (with nf.json)');
-  // A number option (F a fraction, N a whole number); the run-time checks the ranges.
+  // A number option (F a fraction, N a whole number) in decimal; the run-time checks the ranges. Number() alone
+  // would also take " 7", 0x10 and 0b11.
   const number = (flag: string, whole: boolean, description: string, fallback: number) =>
     command.option(`${flag} <${whole ? 'N' : 'F'}>`, description, (text: string) => {
       const value = Number(text);
-      if (text.trim() === '' || !Number.isFinite(value) || (whole && !Number.isInteger(value))) {
+      if (!DECIMAL.test(text) || !Number.isFinite(value) || (whole && !Number.isInteger(value))) {
         command.error(`${flag} takes ${whole ? 'a whole number' : 'a number'}, not "${text}"`);
       }
       return value;
@@ -53,10 +58,20 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
       if (chosen.repetitions < 1) command.error('--repetitions must be at least 1');
       if (chosen.pcapOut && dirs.length > 1) command.error("--pcap-out writes one NF's output: name a single NF_DIR");
       for (const dir of dirs) requireNfFolder(command, dir);
+      if (chosen.pcap) {
+        const ignored = Object.entries(GENERATOR_OPTIONS).filter(([key]) => command.getOptionValueSource(key) === 'cli').map(([, flag]) => flag);
+        if (ignored.length > 0) {
+          const [named, verb, pronoun] = [ignored.join(' and '), ignored.length === 1 ? 'shapes' : 'shape', ignored.length === 1 ? 'it' : 'them'];
+          command.error(`${named} ${verb} generated traffic; with --pcap the capture decides its frames and flows: drop ${pronoun} or --pcap`);
+        }
+      }
       // Checked before the benchmark runs, which takes minutes: a path that cannot be written would lose its figures.
-      if (chosen.pcap) requireFile(command, `--pcap ${chosen.pcap}`, chosen.pcap);
+      // Each NF reads the capture: a pipe serves only one.
+      if (chosen.pcap) requireFile(command, `--pcap ${chosen.pcap}`, chosen.pcap, dirs.length === 1);
       if (chosen.pcapOut) requireFileToWrite(command, `--pcap-out ${chosen.pcapOut}`, chosen.pcapOut, 'output.pcap');
       requireFileToWrite(command, `--json ${chosen.json}`, chosen.json, 'bench.json', true);
+      if (chosen.pcap && chosen.pcapOut) requireNotInput(command, `--pcap-out ${chosen.pcapOut}`, chosen.pcapOut, `--pcap`, chosen.pcap);
+      if (chosen.pcap) requireNotInput(command, `--json ${chosen.json}`, chosen.json, `--pcap`, chosen.pcap);
       const options: BenchOptions = {
         traffic: { ...traffic, occupancy: chosen.occupancy, newFlowShare: chosen.newFlows, sizes: chosen.sizes ?? traffic.sizes, packets: chosen.packets, warmup: chosen.warmup, seed: chosen.seed },
         repetitions: chosen.repetitions,

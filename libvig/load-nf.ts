@@ -1,9 +1,12 @@
 // Loads an NF's verified .wasm into V8 with its config and run-time imports, runs nf_init, and feeds frames.
-import { type Manifest, type NfExports, PACKET_BASE, tableImports } from '../nf-abi/index.ts';
+import { SourceMap } from 'node:module';
+import { join } from 'node:path';
+import { type Manifest, ManifestError, type NfExports, PACKET_BASE, tableImports } from '../nf-abi/index.ts';
 import { createLibVig, type LibVig } from './runtime/index.ts';
 import { importedMemoryLimits } from '../toolchain/wasm-encoding.ts';
 import { wasmLibVig, wasmLibVigOn } from './wasm/load.ts';
 
+/** The NF called AssemblyScript's abort (or a C NF its own `abort` import): the message says what and where. */
 export class NfAbort extends Error {}
 
 export interface LoadedNf {
@@ -28,6 +31,10 @@ export interface NfBinary {
   wasm: Uint8Array;
   manifest: Manifest;
   module?: WebAssembly.Module;
+  /** The .wasm's source map (a build's): where an abort that passes no location of its own was called. */
+  sourceMap?: string | null;
+  /** The NF's folder (a build's): whose nf.json an nf_init that aborts refuses. */
+  dir?: string;
 }
 
 export interface LoadOptions {
@@ -57,8 +64,9 @@ export function loadNf(build: NfBinary, extraImports: ImportObject = {}, options
   const direct = importsLibVig && options.libvig && ownMemory ? wasmLibVigOn(options.libvig, ownMemory) : null;
   const lateBound = importsLibVig && options.libvig && !ownMemory ? wasmLibVig(options.libvig) : null;
   const libvig = importsLibVig && !options.libvig ? createLibVig(() => exports!.memory) : null;
-  const abort = () => {
-    throw new NfAbort(`${build.manifest.name} called abort`);
+  const abort = (message: number, fileName: number, line: number, column: number): never => {
+    const memory = ownMemory ?? exports?.memory;
+    throw new NfAbort(abortText(asString(memory, message), asString(memory, fileName), line >>> 0, column >>> 0, build.sourceMap, new Error().stack));
   };
   const watched = (calls: LibVig['imports'], tell: (name: string) => void) =>
     Object.fromEntries(Object.entries(calls).map(([name, call]) => [name, (...args: unknown[]) => {
@@ -81,6 +89,11 @@ export function loadNf(build: NfBinary, extraImports: ImportObject = {}, options
   try {
     exports.nf_init();
   } catch (e) {
+    // nf_init reads nothing but the config: an NF that aborts there refuses nf.json (an input, as a bad manifest).
+    if (e instanceof NfAbort) {
+      const manifest = build.dir ? join(build.dir, 'nf.json') : `${build.manifest.name}/nf.json`;
+      throw new ManifestError(manifest, `nf_init of ${build.manifest.name} stops on this config and these tables: ${e.message}; change them or the NF (vigor verify shows the path to the abort)`);
+    }
     throw new Error(`nf_init of ${build.manifest.name} failed: ${(e as Error).message}`, { cause: e });
   }
   const memory = exports.memory;
@@ -100,6 +113,30 @@ export function loadNf(build: NfBinary, extraImports: ImportObject = {}, options
       return memory.buffer.byteLength - length;
     },
   };
+}
+
+/**
+ * What an abort says, worded as the verifier's abort violations: its message, and where it was called: the
+ * location AssemblyScript passes (none for a call of `abort()` in the NF's source), else the source map's line for
+ * the innermost WebAssembly frame of `stack` (taken in the import, that frame is the call).
+ */
+function abortText(message: string | null, file: string | null, line: number, column: number, sourceMap: string | null | undefined, stack: string | undefined): string {
+  let where: string | null = line > 0 ? `${file ?? 'source'}:${line}:${column}` : null;
+  const offset = /wasm-function\[\d+\]:0x([0-9a-f]+)/.exec(stack ?? '')?.[1];
+  if (!where && sourceMap && offset) {
+    const entry = new SourceMap(JSON.parse(sourceMap) as ConstructorParameters<typeof SourceMap>[0]).findEntry(0, Number.parseInt(offset, 16));
+    if ('originalSource' in entry && entry.originalSource) where = `${entry.originalSource}:${entry.originalLine + 1}`;
+  }
+  return `abort called${where ? ` at ${where}` : ''}${message ? `: ${message}` : ''}`;
+}
+
+/** An AssemblyScript string at `pointer` in `memory` (UTF-16, its length in bytes in the 4 bytes before it), or null. */
+function asString(memory: WebAssembly.Memory | undefined, pointer: number): string | null {
+  const at = pointer >>> 0;
+  if (!memory || at < 4 || at > memory.buffer.byteLength) return null;
+  const length = new DataView(memory.buffer).getUint32(at - 4, true);
+  if (at + length > memory.buffer.byteLength) return null;
+  return new TextDecoder('utf-16le').decode(new Uint8Array(memory.buffer, at, length & ~1));
 }
 
 /** Module `config`: the manifest's values (globals or functions without parameters) and its tables' functions. */

@@ -65,6 +65,7 @@ export function runNativeHarness(binary: string, trace: PacketTrace, output: Uin
   try {
     const traceFile = join(dir, 'trace.bin');
     const outputFile = join(dir, 'processed.bin');
+    // In one write, which Node caps at 2^31 - 1 bytes: trace.ts MAX_TRACE_BYTES keeps every trace below that.
     writeFileSync(traceFile, trace.records);
     const run = spawnSync(binary, [traceFile, String(trace.untimed), outputFile], { encoding: 'utf8' });
     if (run.status !== 0) throw new NativeBaselineError(`the native baseline failed (${binary}, exit ${run.status ?? run.signal}):\n${run.stderr}`);

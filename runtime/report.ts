@@ -29,8 +29,10 @@ export function formatBenchmarks(results: NfBenchmark[]): string {
   const notes = results.flatMap((result) => {
     const { traffic } = result;
     const occupancy = traffic.tableOccupancy ? `, main table ${traffic.tableOccupancy.flows}/${traffic.tableOccupancy.capacity} flows` : traffic.routes ? `, ${traffic.routes} generated routes and a default route` : '';
+    // Generated traffic's sizes are numbers ("64", "64:7,594:4"); a capture's are said in words.
+    const frames = traffic.source === 'generated' ? `${traffic.frameSizes} bytes` : traffic.frameSizes;
     return [
-      `${result.nf}: ${traffic.source} traffic, ${traffic.measuredPackets} measured packets (${traffic.probes} probes timed) after ${traffic.untimedPackets} untimed, frames ${traffic.frameSizes} bytes${occupancy}; ${result.repetitions} repetitions`,
+      `${result.nf}: ${traffic.source} traffic, ${traffic.measuredPackets} measured packets (${traffic.probes} probes timed) after ${traffic.untimedPackets} untimed, frames ${frames}${occupancy}; ${result.repetitions} repetition${result.repetitions === 1 ? '' : 's'}`,
       ...result.missing.map((reason) => `${result.nf}: no baseline ${reason}`),
       ...(result.pcapOut ? [`${result.nf}: ${result.pcapOut.frames} output frames written to ${result.pcapOut.file}`] : []),
     ];

@@ -1,12 +1,26 @@
 // A packet trace: every frame with its input device and time, laid out exactly as the hot loops consume it, so
 // that the WebAssembly driver, the device emulation, the native C harness and the TypeScript baseline read the
 // same bytes (the layout: record-layout.ts).
-import { FLOOD } from '../nf-abi/index.ts';
+import { FLOOD, LIBVIG_REGION_END } from '../nf-abi/index.ts';
 import { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, RECORD_HEADER } from './record-layout.ts';
 
 export { FIELD_DEVICE, FIELD_FLAGS, FIELD_LATENCY, FIELD_LENGTH, FIELD_TIME, FLAG_PROBE, RECORD_HEADER } from './record-layout.ts';
 
 export const recordSize = (frameLength: number): number => RECORD_HEADER + ((frameLength + 7) & ~7);
+
+/** Traffic the run-time cannot run: its options, a capture's frames, a trace too large (`vigor bench` exits 2). */
+export class TrafficError extends Error {}
+
+/**
+ * The most bytes a trace's records may take, a multiple of a record's alignment. The native harness is handed
+ * them in one writeFileSync (native-baseline.ts), which Node refuses above 2^31 - 1 bytes; the stacked NF holds
+ * them in its memory, at most 4 GiB, after libVig's region. The write binds.
+ */
+export const MAX_TRACE_BYTES = Math.floor(Math.min(2 ** 31 - 1, 2 ** 32 - LIBVIG_REGION_END) / 8) * 8;
+export const TRACE_LIMIT = `${MAX_TRACE_BYTES} bytes of records: the native baseline gets them in one write, which Node caps at 2 GiB`;
+
+/** How many packets whose frames have at most `frameLength` bytes a trace holds. */
+export const tracePackets = (frameLength: number): number => Math.floor(MAX_TRACE_BYTES / recordSize(frameLength));
 
 /**
  * Packets [0, untimed) fill the NF's tables and warm up the code (never timed); [untimed, count) are measured.
@@ -64,7 +78,7 @@ export class PacketTrace {
 
 }
 
-/** Appends packets to a trace, growing its buffer as needed. */
+/** Appends packets to a trace, growing its buffer as needed, up to MAX_TRACE_BYTES. */
 export class TraceBuilder {
   private records = new Uint8Array(1 << 16);
   private offsets = new Uint32Array(1 << 10);
@@ -74,7 +88,9 @@ export class TraceBuilder {
   add(device: number, time: bigint, length: number, probe: boolean): Uint8Array {
     const at = this.offsets[this.count]!;
     const end = at + recordSize(length);
-    if (end > this.records.length) this.records = grow(this.records, end);
+    // Generated traffic is checked before it is made (traffic.ts requirePacketCounts); a capture's frames only here.
+    if (end > MAX_TRACE_BYTES) throw new TrafficError(`packet ${this.count + 1} (a frame of ${length} bytes) does not fit in a trace, which holds ${TRACE_LIMIT}: run at most ${this.count} packets of these frames`);
+    if (end > this.records.length) this.records = grow(this.records, end, MAX_TRACE_BYTES);
     if (this.count + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.count + 2);
     const view = new DataView(this.records.buffer, at, RECORD_HEADER);
     view.setInt32(FIELD_DEVICE, device, true);
@@ -91,8 +107,8 @@ export class TraceBuilder {
   }
 }
 
-function grow<T extends Uint8Array | Uint32Array>(array: T, atLeast: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(Math.max(atLeast, array.length * 2));
+function grow<T extends Uint8Array | Uint32Array>(array: T, atLeast: number, most = Infinity): T {
+  const bigger = new (array.constructor as new (length: number) => T)(Math.min(most, Math.max(atLeast, array.length * 2)));
   bigger.set(array);
   return bigger;
 }

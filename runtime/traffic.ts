@@ -11,7 +11,9 @@
 import { device, type Manifest } from '../nf-abi/index.ts';
 import { MAX_STAGED_FRAME } from './bursts.ts';
 import { MIN_FLOW_FRAME, writeFlowFrame } from './flow-frames.ts';
-import { TraceBuilder, type PacketTrace } from './trace.ts';
+import { TraceBuilder, TRACE_LIMIT, tracePackets, TrafficError, type PacketTrace } from './trace.ts';
+
+export { TrafficError } from './trace.ts';
 
 export interface TrafficOptions {
   /** Fraction of the main table kept full by background flows, in (0, 1). */
@@ -69,8 +71,6 @@ const BACKEND_SOURCES = 0xff0000;
 /** Time step for NFs without an expiration time: 1 us per packet. */
 const DEFAULT_STEP_NS = 1000n;
 
-export class TrafficError extends Error {}
-
 /** The capacity of the NF's main table: its first emap (nf.json "state"), or the evaluation size if it has none. */
 export function mainTableCapacity(manifest: Manifest): number {
   const table = manifest.state.find((object) => object.kind === 'emap');
@@ -78,25 +78,54 @@ export function mainTableCapacity(manifest: Manifest): number {
   return typeof table.capacity === 'number' ? table.capacity : Number(manifest.config[table.capacity]!.value);
 }
 
-/** Measured packets 1 or more, untimed ones 0 or more, whole numbers: generated traffic's and a capture's. */
-export function requirePacketCounts(options: Pick<TrafficOptions, 'packets' | 'warmup'>): void {
+/**
+ * Measured packets 1 or more, untimed ones 0 or more, whole numbers: generated traffic's and a capture's. With
+ * the traffic's largest frame (and the packets it `adds` to them: a table's fill, heartbeats), all must fit in a
+ * trace (trace.ts MAX_TRACE_BYTES); a capture's frames are known only as its trace is built, which stops at the
+ * limit, so its counts are checked against the shortest records, which turns away what could never fit.
+ */
+export function requirePacketCounts(options: Pick<TrafficOptions, 'packets' | 'warmup'>, largestFrame = 0, adds: { packets: number; what: string } = { packets: 0, what: '' }): void {
   if (!Number.isInteger(options.packets) || options.packets < 1) throw new TrafficError(`the number of packets must be a positive integer, not ${options.packets}`);
   if (!Number.isInteger(options.warmup) || options.warmup < 0) throw new TrafficError(`the number of untimed packets must be a whole number, 0 or more, not ${options.warmup}`);
+  const fit = tracePackets(largestFrame);
+  if (adds.packets + options.warmup + options.packets <= fit) return;
+  const besides = adds.packets > 0 ? ` besides the ${adds.packets} ${adds.what}` : '';
+  const frames = largestFrame > 0 ? `of ${largestFrame} bytes` : 'even of the shortest frames';
+  throw new TrafficError(
+    `${options.packets} measured and ${options.warmup} untimed packets${besides} do not fit in a trace: at most ${fit} packets ${frames} fit (${TRACE_LIMIT}); ` +
+      `run fewer${largestFrame > 0 ? ' or shorter' : ''} packets`,
+  );
+}
+
+/** The flows generated traffic keeps live in `manifest`'s main table at `occupancy`: what the run uses and reports. */
+export function liveFlows(manifest: Manifest, occupancy: number): number {
+  if (!(occupancy > 0 && occupancy < 1)) throw new TrafficError(`occupancy must be between 0 and 1 (exclusive), not ${occupancy}`);
+  const capacity = mainTableCapacity(manifest);
+  const flows = Math.floor(occupancy * capacity);
+  if (flows < 1) {
+    const instead = capacity > 1 ? `give at least 1/${capacity}` : 'a table of 1 entry cannot be kept partly full: replay a capture with --pcap';
+    throw new TrafficError(`occupancy ${occupancy} of ${manifest.name}'s main table of ${capacity} ${capacity > 1 ? 'entries' : 'entry'} keeps no flow live (it rounds down to 0); ${instead}`);
+  }
+  return flows;
 }
 
 export function generateTraffic(manifest: Manifest, options: TrafficOptions): PacketTrace {
-  const { occupancy, newFlowShare } = options;
-  if (!(occupancy > 0 && occupancy < 1)) throw new TrafficError(`occupancy must be between 0 and 1 (exclusive), not ${occupancy}`);
+  const { newFlowShare } = options;
+  const window = liveFlows(manifest, options.occupancy);
   if (!(newFlowShare >= 0 && newFlowShare <= 1)) throw new TrafficError(`the share of new flows must be between 0 and 1, not ${newFlowShare}`);
-  requirePacketCounts(options);
   const pickSize = sizePicker(manifest, options.sizes);
   const toDestinations = FLOWS_TO_DESTINATIONS.has(manifest.name);
   const fromDevice0 = toDestinations || FLOWS_FROM_INSIDE.has(manifest.name);
   const fiveTuple = KEYED_BY_FIVE_TUPLE.has(manifest.name);
   const clientDevice = CLIENT_DEVICE.get(manifest.name);
-  const window = Math.max(1, Math.floor(occupancy * mainTableCapacity(manifest)));
   const step = timeStep(manifest, window);
   const heartbeats = clientDevice === undefined ? null : heartbeatPlan(manifest, step);
+  const total = window + options.warmup + options.packets;
+  const heartbeatCount = heartbeats ? heartbeats.backends + Math.ceil(total / heartbeats.every) : 0;
+  requirePacketCounts(options, Math.max(...options.sizes.map((size) => size.bytes)), {
+    packets: window + heartbeatCount,
+    what: `that fill the table${heartbeats ? " and backends' heartbeats" : ''}`,
+  });
   const random = xorshift(options.seed);
   const live = new Int32Array(window);
   let head = 0;
@@ -111,7 +140,6 @@ export function generateTraffic(manifest: Manifest, options: TrafficOptions): Pa
     writeFlowFrame(BACKEND_SOURCES + backend, 0, frame);
   };
   if (heartbeats) for (let backend = 0; backend < heartbeats.backends; backend++) heartbeat(backend, 0n);
-  const total = window + options.warmup + options.packets;
   for (let index = 0; index < total; index++) {
     if (heartbeats && index % heartbeats.every === 0) heartbeat((index / heartbeats.every) % heartbeats.backends, BigInt(index) * step);
     // Heartbeats among the measured packets are measured with them.
@@ -175,6 +203,9 @@ export function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): 
   if (sizes.length === 0) throw new TrafficError('give at least one frame size');
   const bounds = runnableFrames(manifest);
   const low = Math.max(MIN_FLOW_FRAME, bounds.min);
+  if (bounds.max < low) {
+    throw new TrafficError(`${bounds.why} allows frames of at most ${bounds.max} bytes, which leaves no room for generated frames: they carry Ethernet, IPv4 and UDP headers, ${MIN_FLOW_FRAME} bytes at least; replay frames that fit with --pcap FILE`);
+  }
   for (const { bytes, weight } of sizes) {
     if (!Number.isInteger(bytes) || bytes < low || bytes > bounds.max) {
       throw new TrafficError(`frame size ${bytes} is outside ${low}..${bounds.max} (${bounds.why}, and room for Ethernet, IPv4 and UDP headers)`);
@@ -191,7 +222,9 @@ export function sizePicker(manifest: Manifest, sizes: TrafficOptions['sizes']): 
 
 /** A seeded xorshift32 generator of numbers in [0, 1): the same seed gives the same traffic. */
 export function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
+  // Its state is 32 bits: a larger seed would give another seed's traffic.
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new TrafficError(`the seed must be a whole number from 0 to ${0xffffffff}, not ${seed}`);
+  let state = seed || 0x9e3779b9;
   return () => {
     state ^= state << 13;
     state ^= state >>> 17;

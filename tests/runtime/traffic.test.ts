@@ -81,7 +81,7 @@ test('frames the NF allows but the stack\'s buffers cannot hold are refused up f
   assert.equal(trafficFromCapture(manifest, frames.slice(0, 1), 'big.pcap', options).count, 20);
 });
 
-test('packet counts that are not whole numbers, no measured packet or a negative warm-up are refused, generated or captured', async () => {
+test('packet counts that are not whole numbers, no measured packet, a negative warm-up or more than a trace holds are refused, generated or captured', async () => {
   const { manifest } = await buildNf(BRIDGE);
   const frames = [{ frame: new Uint8Array(64), time: 0n }];
   for (const [counts, says] of [
@@ -89,6 +89,8 @@ test('packet counts that are not whole numbers, no measured packet or a negative
     [{ packets: 1.5, warmup: 0 }, /number of packets must be a positive integer, not 1\.5/],
     [{ packets: 10, warmup: -1 }, /number of untimed packets must be a whole number, 0 or more, not -1/],
     [{ packets: 10, warmup: 0.5 }, /number of untimed packets must be a whole number, 0 or more, not 0\.5/],
+    // More than a trace can hold even of the shortest frames: refused before anything is generated.
+    [{ packets: 1e9, warmup: 0 }, /^1000000000 measured and 0 untimed packets.* do not fit in a trace: at most \d+ packets/],
   ] as const) {
     const refused = (e: unknown) => e instanceof TrafficError && says.test(e.message);
     assert.throws(() => generateTraffic(manifest, { ...DEFAULT_TRAFFIC, ...counts }), refused);

@@ -1,5 +1,5 @@
 // Jupyter messaging on top of the session: which request gets which reply, busy/idle status around each,
-// shell requests one at a time in arrival order, control requests (interrupt, shutdown) at once.
+// shell requests (and cells sent on control) one at a time in arrival order, other control requests at once.
 import type { HistoryQuery } from '../session/history.ts';
 import type { CellHandler } from '../session/cell-handler.ts';
 import { SerialQueue } from '../session/serial-queue.ts';
@@ -8,6 +8,7 @@ import { KernelChannels, type RequestChannel } from './channels.ts';
 import type { ConnectionInfo } from './connection.ts';
 import { IopubSink } from './iopub-sink.ts';
 import { kernelInfo } from './kernel-info.ts';
+import { InvalidRequest, RequestContent } from './request-content.ts';
 import type { JupyterMessage } from './wire.ts';
 
 type Content = Record<string, unknown>;
@@ -33,11 +34,18 @@ export class KernelServer {
 
   async start(): Promise<void> {
     await this.channels.bind();
-    void this.channels.receive('shell', (message) => {
-      const sequence = this.received++;
-      void this.shellQueue.run(() => this.handle('shell', message, sequence));
+    void this.channels.receive('shell', (message) => this.enqueue('shell', message));
+    // Control carries what shell does (the spec: "identical to Shell"; ipykernel accepts every shell request there)
+    // and is answered at once, but a cell runs only after the cells before it: the session runs one at a time.
+    void this.channels.receive('control', (message) => {
+      if (message.header.msg_type === 'execute_request') this.enqueue('control', message);
+      else void this.handle('control', message, this.received);
     });
-    void this.channels.receive('control', (message) => void this.handle('control', message, this.received));
+  }
+
+  private enqueue(channel: RequestChannel, message: JupyterMessage): void {
+    const sequence = this.received++;
+    void this.shellQueue.run(() => this.handle(channel, message, sequence));
   }
 
   close(): void {
@@ -46,40 +54,44 @@ export class KernelServer {
 
   private async handle(channel: RequestChannel, request: JupyterMessage, sequence: number): Promise<void> {
     const type = request.header.msg_type;
+    const replyType = type.replace(/_request$/, '_reply');
+    let reply: Content | undefined;
     await this.channels.publish(request, 'status', { execution_state: 'busy' });
     try {
-      const reply = await this.answer(channel, request, sequence);
-      if (reply) await this.channels.reply(channel, request, type.replace(/_request$/, '_reply'), reply);
+      reply = await this.answer(channel, request, sequence);
+      if (reply) await this.channels.reply(channel, request, replyType, reply);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      process.stderr.write(`vigor kernel: ${type} failed: ${failure.stack ?? failure.message}\n`);
+      // A request the protocol does not allow is the client's mistake, said in its reply; anything else is the kernel's.
+      const invalid = failure instanceof InvalidRequest;
+      process.stderr.write(`vigor kernel: ${type} ${invalid ? 'refused' : 'failed'}: ${invalid ? failure.message : (failure.stack ?? failure.message)}\n`);
       if (type.endsWith('_request')) {
-        await this.channels.reply(channel, request, type.replace(/_request$/, '_reply'), {
+        await this.channels.reply(channel, request, replyType, {
           status: 'error',
-          ename: 'KernelError',
-          evalue: `${type} failed: ${failure.message}`,
-          traceback: (failure.stack ?? failure.message).split('\n'),
+          ...(type === 'execute_request' ? { execution_count: null } : {}),
+          ename: invalid ? failure.name : 'KernelError',
+          evalue: invalid ? failure.message : `${type} failed: ${failure.message}`,
+          traceback: invalid ? [`${failure.name}: ${failure.message}`] : (failure.stack ?? failure.message).split('\n'),
         });
       }
     } finally {
       await this.channels.publish(request, 'status', { execution_state: 'idle' });
     }
-    if (type === 'shutdown_request') this.options.onShutdown(Boolean((request.content as Content).restart));
+    if (type === 'shutdown_request' && reply?.status === 'ok') this.options.onShutdown(reply.restart === true);
   }
 
   /** The reply content, or undefined for messages that have no reply (comm messages). */
   private async answer(channel: RequestChannel, request: JupyterMessage, sequence: number): Promise<Content | undefined> {
     const { session } = this.options;
-    const content = request.content as Content;
-    const code = String(content.code ?? '');
-    // The protocol counts code points; the session indexes the string. A position past either end is clamped.
-    const cursorPos = content.cursor_pos === undefined || content.cursor_pos === null ? code.length : codeUnitIndex(code, Number(content.cursor_pos));
-    switch (request.header.msg_type) {
+    const type = request.header.msg_type;
+    const content = new RequestContent(type, request.content);
+    switch (type) {
       case 'kernel_info_request':
         return this.info;
       case 'execute_request':
         return this.execute(channel, request, sequence);
       case 'complete_request': {
+        const { code, cursorPos } = cursorRequest(content);
         const completion = await session.complete(code, cursorPos);
         return {
           status: 'ok',
@@ -90,13 +102,14 @@ export class KernelServer {
         };
       }
       case 'inspect_request': {
-        const data = await session.inspect(code, cursorPos, content.detail_level === 1 ? 1 : 0);
+        const { code, cursorPos } = cursorRequest(content);
+        const data = await session.inspect(code, cursorPos, content.optionalInteger('detail_level', 0) === 1 ? 1 : 0);
         return { status: 'ok', found: data !== undefined, data: data ?? {}, metadata: {} };
       }
       case 'is_complete_request':
-        return { ...(await session.isComplete(code)) };
+        return { ...(await session.isComplete(content.string('code', 'the code to check'))) };
       case 'history_request':
-        return { status: 'ok', history: session.historyQuery(historyQuery(content), Boolean(content.output)) };
+        return { status: 'ok', history: session.historyQuery(historyQuery(content), content.optionalBoolean('output', false)) };
       case 'comm_info_request':
         // No comm targets: widgets are not supported.
         return { status: 'ok', comms: {} };
@@ -104,41 +117,51 @@ export class KernelServer {
         session.interrupt();
         return { status: 'ok' };
       case 'shutdown_request':
-        return { status: 'ok', restart: Boolean(content.restart) };
+        return { status: 'ok', restart: content.optionalBoolean('restart', false) };
       case 'connect_request': {
         const { shell_port, iopub_port, stdin_port, control_port, hb_port } = this.options.connection;
         return { status: 'ok', shell_port, iopub_port, stdin_port, control_port, hb_port };
       }
-      case 'comm_open':
+      case 'comm_open': {
+        // The spec: a comm_open for a target the kernel does not have is answered at once with its comm_close, so
+        // that the front end does not keep a comm nobody listens to. This kernel has no targets at all.
+        const commId = request.content.comm_id;
+        if (typeof commId === 'string') await this.channels.publish(request, 'comm_close', { comm_id: commId, data: {} });
+        return undefined;
+      }
       case 'comm_msg':
       case 'comm_close':
+        // Only for comms this kernel opened or accepted, and it has none: ignored, as the spec says.
         return undefined;
       default:
-        if (!request.header.msg_type.endsWith('_request')) return undefined;
+        if (!type.endsWith('_request')) return undefined;
         // Answering keeps the client from waiting forever for a reply that would never come.
         return {
           status: 'error',
           ename: 'UnsupportedRequest',
-          evalue: `this kernel does not implement ${request.header.msg_type}`,
+          evalue: `this kernel does not implement ${type}`,
           traceback: [],
         };
     }
   }
 
   private async execute(channel: RequestChannel, request: JupyterMessage, sequence: number): Promise<Content> {
-    const content = request.content as Content;
-    const code = String(content.code ?? '');
-    const silent = Boolean(content.silent);
+    const content = new RequestContent('execute_request', request.content);
+    const code = content.string('code', "the cell's source");
+    const silent = content.optionalBoolean('silent', false);
+    const storeHistory = content.optionalBoolean('store_history', true);
+    const stopOnError = content.optionalBoolean('stop_on_error', true);
+    const expressions = content.optionalObject('user_expressions');
     if (sequence < this.abortBefore) return { status: 'aborted', execution_count: null };
     const summary = await this.options.session.execute(code, new IopubSink(this.channels, request), {
       silent,
-      storeHistory: content.store_history !== false,
+      storeHistory,
       onStart: (executionCount) => {
         if (!silent) void this.channels.publish(request, 'execute_input', { code, execution_count: executionCount });
       },
     });
     const userExpressions = Object.fromEntries(
-      Object.keys((content.user_expressions ?? {}) as Content).map((name) => [
+      Object.keys(expressions).map((name) => [
         name,
         { status: 'error', ename: 'NotImplementedError', evalue: 'user_expressions are not evaluated by this kernel', traceback: [] },
       ]),
@@ -147,19 +170,26 @@ export class KernelServer {
       return { status: 'ok', execution_count: summary.executionCount, user_expressions: userExpressions, payload: [] };
     }
     // Like ipykernel: after a failure, execute requests already queued (e.g. "run all") are aborted, not run.
-    if (content.stop_on_error !== false && channel === 'shell') this.abortBefore = this.received;
+    if (stopOnError && channel === 'shell') this.abortBefore = this.received;
     return { status: 'error', execution_count: summary.executionCount, ...summary.error, user_expressions: userExpressions, payload: [] };
   }
 }
 
-function historyQuery(content: Content): HistoryQuery {
-  const n = content.n === undefined || content.n === null ? null : Number(content.n);
-  switch (content.hist_access_type) {
+/** The code and cursor of a complete or inspect request; the protocol counts code points, the session indexes the
+ * string. No cursor is the end of the code; one past either end is clamped. */
+function cursorRequest(content: RequestContent): { code: string; cursorPos: number } {
+  const code = content.string('code', 'the code around the cursor');
+  const cursorPos = content.optionalInteger('cursor_pos', null);
+  return { code, cursorPos: cursorPos === null ? code.length : codeUnitIndex(code, cursorPos) };
+}
+
+function historyQuery(content: RequestContent): HistoryQuery {
+  switch (content.oneOf('hist_access_type', ['range', 'tail', 'search'])) {
     case 'range':
-      return { kind: 'range', session: Number(content.session ?? 0), start: Number(content.start ?? 0), stop: content.stop === undefined || content.stop === null ? null : Number(content.stop) };
+      return { kind: 'range', session: content.optionalInteger('session', 0), start: content.optionalInteger('start', 0), stop: content.optionalInteger('stop', null) };
     case 'search':
-      return { kind: 'search', pattern: String(content.pattern ?? '*'), n, unique: Boolean(content.unique) };
-    default:
-      return { kind: 'tail', n: n ?? 10 };
+      return { kind: 'search', pattern: content.optionalString('pattern', '*'), n: content.optionalInteger('n', null), unique: content.optionalBoolean('unique', false) };
+    case 'tail':
+      return { kind: 'tail', n: content.optionalInteger('n', 10) };
   }
 }

@@ -82,15 +82,44 @@ export function decodeMessage(frames: Buffer[], signer: MessageSigner, seen?: Se
   if (seen && signature !== '' && !seen.add(signature)) {
     throw new Error('Jupyter message with a signature seen before was dropped: it replays an earlier message (a client sends each message once)');
   }
-  const [header, parent_header, metadata, content] = jsonFrames.map((frame) => JSON.parse(frame.toString()));
+  // A header, parent, metadata or content that is no object would reach every handler (and the parent header of
+  // the replies), so such a message is refused here, as other malformed ones are.
+  const [header, parentHeader, metadata, content] = jsonFrames.map((frame, index) => jsonObject(frame, MESSAGE_PARTS[index]!));
+  for (const field of ['msg_type', 'msg_id'] as const) {
+    if (typeof header![field] !== 'string') throw new Error(`malformed Jupyter message: its header's ${field} is ${describeJson(header![field])}, where a string belongs`);
+  }
   return {
     identities: frames.slice(0, delimiterAt),
-    header,
-    parent_header,
-    metadata,
-    content,
+    header: header as unknown as MessageHeader,
+    parent_header: parentHeader as JupyterMessage['parent_header'],
+    metadata: metadata!,
+    content: content!,
     buffers: frames.slice(delimiterAt + 6),
   };
+}
+
+const MESSAGE_PARTS = ['header', 'parent_header', 'metadata', 'content'];
+
+/** The JSON object in `frame`, the message's `part`. */
+function jsonObject(frame: Buffer, part: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(frame.toString());
+  } catch (error) {
+    throw new Error(`malformed Jupyter message: its ${part} is not JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`malformed Jupyter message: its ${part} is ${describeJson(value)}, where a JSON object belongs`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** How a JSON value is named in a message about what was wrong with it. */
+export function describeJson(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `the ${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }
 
 export function encodeMessage(message: JupyterMessage<unknown>, signer: MessageSigner): Buffer[] {

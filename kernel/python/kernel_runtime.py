@@ -7,7 +7,9 @@ between Python and JavaScript (proxies are slow and must be freed by hand).
 import ast
 import builtins
 import codeop
+import getpass
 import inspect
+import io
 import json
 import linecache
 import pprint
@@ -134,8 +136,39 @@ def _sleep(seconds):
     _kernel_host.sleep(float(seconds))
 
 
+def _no_keyboard(what):
+    """What reading the keyboard raises: this kernel has no stdin channel (kernel/README.md, Known limits)."""
+    return RuntimeError(f"{what} is not available in this kernel: cells cannot read from the keyboard; set the value in the cell instead")
+
+
 def _no_input(prompt=""):
-    raise RuntimeError("input() is not available in this kernel: cells cannot read from the keyboard; set the value in the cell instead")
+    # As input() with nothing to read: the prompt is shown (in the cell's output), then reading fails.
+    sys.stdout.write(str(prompt))
+    raise _no_keyboard("input()")
+
+
+def _no_getpass(prompt="Password: ", stream=None):
+    # getpass would look for a terminal and fall back to the process's own streams, outside the notebook.
+    sys.stdout.write(str(prompt))
+    raise _no_keyboard("getpass()")
+
+
+class _NoStdin(io.TextIOBase):
+    """sys.stdin: reading it fails as input() does (Pyodide's own stdin fails with an opaque OSError)."""
+
+    name = "<stdin>"
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        raise _no_keyboard("sys.stdin.read()")
+
+    def readline(self, size=-1):
+        raise _no_keyboard("sys.stdin.readline()")
+
+    def readlines(self, hint=-1):
+        raise _no_keyboard("sys.stdin.readlines()")
 
 
 def _snake(name):
@@ -259,6 +292,8 @@ def set_results(text):
 
 time.sleep = _sleep
 builtins.input = _no_input
+getpass.getpass = _no_getpass
+sys.stdin = _NoStdin()
 for _helper in (display, update_display, clear_output, HTML, Markdown):
     user_namespace[_helper.__name__] = _helper
 user_namespace["vigor"] = vigor

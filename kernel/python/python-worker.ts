@@ -41,6 +41,9 @@ async function startPython(): Promise<PyodideAPI> {
   python.setInterruptBuffer(interruptFlag);
   python.setStdout(streamWriter('stdout'));
   python.setStderr(streamWriter('stderr'));
+  // Pyodide's default stdin reads the process's, which a worker thread does not have (a JavaScript stack on stderr
+  // for every read); sys.stdin says why it cannot be read (kernel_runtime.py), and a read below it fails plainly.
+  python.setStdin({ error: true });
   python.registerJsModule('_kernel_host', {
     publish(what: 'display' | 'update' | 'clear', payload: string): void {
       post({ kind: 'publish', id: currentRequest, what, payload });

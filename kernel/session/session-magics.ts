@@ -59,9 +59,10 @@ export function historyMagic(history: History): Magic {
       const whole = (text: string, what: string) => (/^\d+$/.test(text) && Number(text) > 0 ? Number(text) : command.error(`%history ${what} takes a positive whole number, not "${text}" (e.g. ${EXAMPLE})`));
       const rows = command.args.length > 0
         ? command.args.flatMap((range) => {
-            const [start, stop = start] = range.split('-');
+            const [start, stop = start]: number[] = range.split('-').map((bound) => whole(bound, 'range'));
+            if (stop! < start!) command.error(`%history ${range} is reversed: write ${stop}-${start} (N-M is from N to M, M included)`);
             // As IPython's %history, N-M includes M.
-            return history.query({ kind: 'range', session: 0, start: whole(start!, 'range'), stop: whole(stop, 'range') + 1 }, false);
+            return history.query({ kind: 'range', session: 0, start: start!, stop: stop! + 1 }, false);
           })
         : options.grep !== undefined
           ? history.query({ kind: 'search', pattern: `*${options.grep}*`, n: null, unique: false }, false)
@@ -73,7 +74,14 @@ export function historyMagic(history: History): Magic {
         const label = `${String(line).padStart(4)}: `;
         return label + text.split('\n').join(`\n${' '.repeat(label.length)}`);
       });
-      if (lines.length > 0) sink.stream('stdout', `${lines.join('\n')}\n`);
+      // An empty answer says why, so that it does not read as a magic that did nothing.
+      const stored = history.query({ kind: 'range', session: 0, start: 1, stop: null }, false).map(([, line]) => line);
+      const why = stored.length === 0
+        ? 'no input is stored yet'
+        : command.args.length > 0
+          ? `no input in ${command.args.join(' ')}: the stored ones are ${stored[0]}-${stored[stored.length - 1]}`
+          : `no input contains "${options.grep}"`;
+      sink.stream('stdout', `${lines.length > 0 ? lines.join('\n') : `%history: ${why}`}\n`);
       return { status: 'ok' };
     }),
   };

@@ -1,5 +1,5 @@
 // A minimal Jupyter client for measuring and testing a kernel process without Jupyter installed:
-// a connection file on free loopback ports, and request/reply round trips on the shell channel.
+// a connection file on free loopback ports, and request/reply round trips on the shell or control channel.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,25 +34,31 @@ export async function writeConnectionFile(directory: string): Promise<{ path: st
   return { path, info };
 }
 
-/** A shell-channel client: each request waits for its own reply (other replies are skipped). */
+/** A shell-channel (or control-channel) client: each request waits for its own reply (other replies are skipped). */
 export class ShellProbe {
   private readonly signer: MessageSigner;
-  private readonly shell: zmq.Dealer;
+  private readonly socket: zmq.Dealer;
   private readonly session = randomUUID();
 
-  constructor(info: ConnectionInfo, timeoutMs: number) {
+  constructor(info: ConnectionInfo, timeoutMs: number, channel: 'shell' | 'control' = 'shell') {
     this.signer = new MessageSigner(info.key, info.signature_scheme);
-    this.shell = new zmq.Dealer({ linger: 0, receiveTimeout: timeoutMs });
-    this.shell.connect(endpoint(info, info.shell_port));
+    this.socket = new zmq.Dealer({ linger: 0, receiveTimeout: timeoutMs });
+    this.socket.connect(endpoint(info, channel === 'shell' ? info.shell_port : info.control_port));
+  }
+
+  /** Sends `msgType` with `content` without waiting for a reply (comm messages have none); resolves with its msg_id. */
+  async send(msgType: string, content: Record<string, unknown> = {}): Promise<string> {
+    const header = { msg_id: randomUUID(), session: this.session, username: 'probe', date: new Date().toISOString(), msg_type: msgType, version: PROTOCOL_VERSION };
+    await this.socket.send(encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, this.signer));
+    return header.msg_id;
   }
 
   /** Sends `msgType` with `content` and resolves with its reply; rejects when none comes within the timeout. */
   async request(msgType: string, content: Record<string, unknown> = {}): Promise<JupyterMessage> {
-    const header = { msg_id: randomUUID(), session: this.session, username: 'probe', date: new Date().toISOString(), msg_type: msgType, version: PROTOCOL_VERSION };
-    await this.shell.send(encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, this.signer));
+    const msgId = await this.send(msgType, content);
     for (;;) {
-      const reply = decodeMessage(await this.shell.receive(), this.signer);
-      if ((reply.parent_header as { msg_id?: string }).msg_id === header.msg_id) return reply;
+      const reply = decodeMessage(await this.socket.receive(), this.signer);
+      if ((reply.parent_header as { msg_id?: string }).msg_id === msgId) return reply;
     }
   }
 
@@ -62,7 +68,7 @@ export class ShellProbe {
   }
 
   close(): void {
-    this.shell.close();
+    this.socket.close();
   }
 }
 

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { NotebookEvaluation } from '../../kernel/evaluation-magic/evaluation-magics.ts';
+import { History } from '../../kernel/session/history.ts';
 import { MagicAssistance } from '../../kernel/session/magic-assistance.ts';
 import { magicCommand } from '../../kernel/session/magic-failures.ts';
 import { MagicRegistry, planCell, type Magic } from '../../kernel/session/magics.ts';
+import type { CellOutcome } from '../../kernel/session/output.ts';
+import { historyMagic, lsmagicMagic } from '../../kernel/session/session-magics.ts';
+import { RecordingSink } from './recording-sink.ts';
 
 function magic(name: string, kind: 'line' | 'cell'): Magic {
   return { name, kind, summary: `${name} does things`, run: async () => ({ status: 'ok' }) };
@@ -90,4 +95,32 @@ test('a magic\'s arguments complete from the Command it declares: options, an op
   assert.deepEqual((await assistance.complete('%%paint --sh', 12))?.matches, ['--shade']);
   assert.equal(await assistance.complete('x = 1\n%%paint --sh', 18), undefined, 'a cell magic only on the first line');
   assert.deepEqual(await assistance.complete('%bare an', 8), { matches: [], cursorStart: 6, cursorEnd: 8 }, 'no arguments declared: nothing, and no Python names');
+});
+
+/** Runs a line magic with `args`; the outcome and what it printed. */
+async function runLine(magic: Magic, args: string): Promise<{ outcome: CellOutcome; stdout: string }> {
+  const sink = new RecordingSink();
+  const outcome = await magic.run({ args, body: '', firstLine: 1 }, { sink, executionCount: 1, signal: new AbortController().signal });
+  return { outcome, stdout: sink.streams.map((stream) => stream.text).join('') };
+}
+
+const usageError = (outcome: CellOutcome) => (outcome.status === 'error' && outcome.error.ename === 'UsageError' ? outcome.error.evalue : `not a UsageError: ${JSON.stringify(outcome)}`);
+
+test('a missing or extra argument says what the magic takes, in the words of its other mistakes', async () => {
+  const evaluate = new NotebookEvaluation().magics()[0]!;
+  assert.equal(usageError((await runLine(evaluate, '')).outcome), '%evaluate needs WHAT (nfs, verify, bugs), e.g. %evaluate verify nat');
+  assert.equal(usageError((await runLine(lsmagicMagic(new MagicRegistry()), 'extra')).outcome), '%lsmagic takes no arguments, not "extra" (e.g. %lsmagic)');
+  const pair = () => magicCommand('%pair', '%pair a b').argument('<FIRST>').argument('[SECOND]');
+  assert.throws(() => pair().parse(['a', 'b', 'c', 'd'], { from: 'user' }), { message: '%pair takes 2 arguments (FIRST SECOND), not "c" "d" (e.g. %pair a b)' });
+});
+
+test('%history says when a range is reversed or selects nothing, instead of printing nothing', async () => {
+  const history = new History();
+  const magic = historyMagic(history);
+  assert.equal((await runLine(magic, '1')).stdout, '%history: no input is stored yet\n');
+  for (const line of [1, 2, 3]) history.record({ line, input: `x = ${line}`, output: null });
+  assert.equal(usageError((await runLine(magic, '3-2')).outcome), '%history 3-2 is reversed: write 2-3 (N-M is from N to M, M included)');
+  assert.equal((await runLine(magic, '5-7')).stdout, '%history: no input in 5-7: the stored ones are 1-3\n');
+  assert.equal((await runLine(magic, '-g nothing')).stdout, '%history: no input contains "nothing"\n');
+  assert.equal((await runLine(magic, '2-3')).stdout, 'x = 2\nx = 3\n');
 });

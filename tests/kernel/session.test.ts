@@ -129,6 +129,31 @@ test('an interrupt that comes before Python has picked the cell up stops that ce
   assert.ok(secondOutcome.status === 'error' && secondOutcome.error.ename === 'KeyboardInterrupt', `the queued cell is interrupted, not left to the restart: ${JSON.stringify(secondOutcome)}`);
 });
 
+test('sys.stdin and getpass fail as input() does, the prompt in the cell\'s output, nothing on the process\'s stderr', async () => {
+  // The worker thread's console reaches the process's stderr through this write (stdout is the test runner's).
+  const leaked: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => leaked.push(String(chunk)) > 0) as typeof write;
+  try {
+    for (const [code, what] of [['import sys\nsys.stdin.read()', 'sys.stdin.read()'], ['import sys\nsys.stdin.readline()', 'sys.stdin.readline()'], ['input("name? ")', 'input()']]) {
+      const { summary, events } = await run(code);
+      assert.ok(summary.status === 'error', code);
+      assert.equal(summary.error.ename, 'RuntimeError');
+      assert.equal(summary.error.evalue, `${what} is not available in this kernel: cells cannot read from the keyboard; set the value in the cell instead`);
+      assert.deepEqual(events.filter((event) => event.kind === 'stream'), what === 'input()' ? [{ kind: 'stream', name: 'stdout', text: 'name? ' }] : []);
+    }
+    const { summary, events } = await run('import getpass\ngetpass.getpass("Secret: ")');
+    assert.ok(summary.status === 'error' && /^getpass\(\) is not available in this kernel/.test(summary.error.evalue), JSON.stringify(summary));
+    assert.deepEqual(events.filter((event) => event.kind === 'stream'), [{ kind: 'stream', name: 'stdout', text: 'Secret: ' }]);
+    const { summary: below } = await run('import os\nos.read(0, 10)');
+    assert.ok(below.status === 'error' && below.error.ename === 'OSError', 'a read below sys.stdin fails plainly');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.deepEqual(leaked, []);
+});
+
 test('silent execution shows nothing and does not advance the execution count', async () => {
   const before = (await run('1')).summary.executionCount;
   const silent = await run('print("hidden")\n2', { silent: true, storeHistory: false });

@@ -62,3 +62,21 @@ test('a reply keeps the session and routing, points at its parent, and has a fre
 test('frames without the delimiter are reported as malformed', () => {
   assert.throws(() => decodeMessage([Buffer.from('x'), Buffer.from('{}')], signer), /malformed.*no <IDS\|MSG>/);
 });
+
+test('a signed message whose header, parent, metadata or content is no JSON object, or whose header lacks msg_type or msg_id, is malformed', () => {
+  const signed = (change: (message: Record<string, unknown>) => void) => {
+    const message = request() as unknown as Record<string, unknown>;
+    change(message);
+    return encodeMessage(message as unknown as JupyterMessage, signer);
+  };
+  assert.throws(() => decodeMessage(signed((m) => (m.header = [])), signer), /malformed Jupyter message: its header is an array, where a JSON object belongs/);
+  assert.throws(() => decodeMessage(signed((m) => (m.parent_header = null)), signer), /its parent_header is null/);
+  assert.throws(() => decodeMessage(signed((m) => (m.metadata = 'x')), signer), /its metadata is the string "x"/);
+  assert.throws(() => decodeMessage(signed((m) => (m.content = [1])), signer), /its content is an array/);
+  assert.throws(() => decodeMessage(signed((m) => (m.header = { msg_id: 'm1' })), signer), /its header's msg_type is nothing, where a string belongs/);
+  assert.throws(() => decodeMessage(signed((m) => (m.header = { msg_type: 'execute_request', msg_id: 7 })), signer), /its header's msg_id is the number 7/);
+  const unsigned = new MessageSigner('', 'hmac-sha256');
+  const broken = encodeMessage(request(), unsigned);
+  broken[broken.length - 1] = Buffer.from('{"code":');
+  assert.throws(() => decodeMessage(broken, unsigned), /malformed Jupyter message: its content is not JSON/);
+});

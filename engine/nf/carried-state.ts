@@ -8,7 +8,7 @@ import type { Exploration, Machine, Trace } from '../symbex/explore.ts';
 import type { AccessOffsets } from '../symbex/accesses.ts';
 import type { Value } from '../symbex/state.ts';
 import { toTerm } from '../symbex/values.ts';
-import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
+import { EngineError, type Violation, type ViolationEvidence } from '../symbex/violations.ts';
 
 type Place = Extract<ViolationEvidence, { kind: 'changes' }>['place'];
 
@@ -96,7 +96,7 @@ function firstChange(
     if (changed === T.FALSE) continue;
     if (T.evaluate(changed, trace.model) === 1n) return { trace, model: trace.model, changed, writtenAt: write.writtenAt };
     const answer = solver.check(trace.pathCondition, changed);
-    if (answer.status === 'unknown') throw new Error(`the solver gave up deciding whether a path can change state at ${write.writtenAt}`);
+    if (answer.status === 'unknown') throw new EngineError(`the solver gave up deciding whether a path can change state at ${write.writtenAt}: ${answer.reason}`);
     if (answer.status === 'sat') return { trace, model: answer.model, changed, writtenAt: write.writtenAt };
   }
   return null;

@@ -300,6 +300,6 @@ function updatedIncrementally(
 
 function ask(solver: Solver, pathCondition: Term[], query: Term): T.Assignment | null {
   const answer = solver.check(pathCondition, query);
-  if (answer.status === 'unknown') throw new EngineError('the solver gave up while checking that forwarded frames keep valid checksums');
+  if (answer.status === 'unknown') throw new EngineError(`the solver gave up while checking that forwarded frames keep valid checksums: ${answer.reason}`);
   return answer.status === 'sat' ? answer.model : null;
 }

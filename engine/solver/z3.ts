@@ -3,7 +3,7 @@
 // plain JavaScript assignments. An array's bytes at constant offsets are plain bit-vector constants to Z3.
 import { init, Z3_decl_kind } from 'z3-solver';
 import { repairedModel } from './repair.ts';
-import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, evaluate, isConst, mask, symbolsOf, type Term, variablesOf } from './term.ts';
+import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, evaluate, isConst, mask, subterms, symbolsOf, type Term, variablesOf } from './term.ts';
 
 type Z3Api = Awaited<ReturnType<typeof init>>;
 type LowLevel = Z3Api['Z3'];
@@ -13,7 +13,8 @@ type Z3Solver = ReturnType<LowLevel['mk_simple_solver']>;
 type Model = ReturnType<LowLevel['mk_model']>;
 type FuncDecl = ReturnType<LowLevel['mk_func_decl']>;
 
-export type CheckResult = { status: 'sat'; model: Assignment } | { status: 'unsat' } | { status: 'unknown' };
+/** `unknown`: Z3 gave no answer; `reason` says why, in words a message can quote. */
+export type CheckResult = { status: 'sat'; model: Assignment } | { status: 'unsat' } | { status: 'unknown'; reason: string };
 
 export interface SolverFigures {
   queries: number;
@@ -85,6 +86,8 @@ export class Solver {
   private readonly recentModels: Assignment[] = [];
 
   private readonly solver: Z3Solver;
+  /** Why Z3 is not asked again (a query that broke it), or undefined. */
+  private broken: string | undefined;
   /** The same questions with scaled quotients exact, for the answers the abstraction cannot give (made on demand). */
   private exactTwin: Solver | undefined;
 
@@ -149,6 +152,7 @@ export class Solver {
   }
 
   private checkExactly(pathCondition: readonly Term[], query: Term): CheckResult {
+    if (this.broken) return { status: 'unknown', reason: this.broken };
     const key = `${pathCondition.map((t) => t.id).join(',')}|${query.id}`;
     const cached = this.cache.get(key);
     if (cached) {
@@ -156,23 +160,28 @@ export class Solver {
       return cached;
     }
     const started = performance.now();
-    this.assertPrefix(pathCondition);
-    const { z3, ctx, solver } = this;
-    z3.solver_push(ctx, solver);
-    const level = this.assertLevel(query);
-    const answer = this.em._Z3_solver_check(ctx, solver);
     let result: CheckResult;
-    if (answer === 1) result = { status: 'sat', model: this.readModel([...pathCondition, query]) };
-    else result = { status: answer === -1 ? 'unsat' : 'unknown' };
-    this.popLevels([level]);
-    z3.solver_pop(ctx, solver, 1);
+    try {
+      result = this.askZ3(pathCondition, query);
+    } catch (error) {
+      // Z3's rewriter recurses through JavaScript frames (emscripten's invoke wrappers) and can exhaust V8's stack
+      // on a query of tens of thousands of terms. The exception skipped Z3's own clean-up: this context is not
+      // trusted again, and every later question gets the same answer.
+      if (!(error instanceof RangeError && /call stack/.test(error.message))) throw error;
+      this.broken = `its query was too large for Z3's stack (${subterms([...pathCondition, query]).size} terms); the solver of this verification stopped there`;
+      return { status: 'unknown', reason: this.broken };
+    }
     // Abstracted quotients: unsat holds as it is (the abstraction allows more), a model holds when the exact terms
     // agree with it (the usual case: nothing overflowed); otherwise the exact twin answers.
     if (result.status !== 'unsat' && this.abstracting && this.combined([...pathCondition, query]).quotients.length > 0) {
       const memo = new Map();
       const found = result;
       const holds = found.status === 'sat' && [...pathCondition, query].every((c) => evaluate(c, found.model, memo) === 1n);
-      if (!holds) result = this.exact().checkExactly(pathCondition, query);
+      if (!holds) {
+        result = this.exact().checkExactly(pathCondition, query);
+        // The twin shares this context.
+        this.broken ??= this.exactTwin!.broken;
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     this.figures.queries++;
@@ -181,6 +190,22 @@ export class Solver {
     this.cache.set(key, result);
     return result;
   }
+
+  /** One query asked of Z3 on its assertion stack, left as it was found. */
+  private askZ3(pathCondition: readonly Term[], query: Term): CheckResult {
+    this.assertPrefix(pathCondition);
+    const { z3, ctx, solver } = this;
+    z3.solver_push(ctx, solver);
+    const level = this.assertLevel(query);
+    const answer = this.em._Z3_solver_check(ctx, solver);
+    let result: CheckResult;
+    if (answer === 1) result = { status: 'sat', model: this.readModel([...pathCondition, query]) };
+    else result = answer === -1 ? { status: 'unsat' } : { status: 'unknown', reason: `Z3 found no answer within its time limit of ${this.timeoutMs / 1000} s` };
+    this.popLevels([level]);
+    z3.solver_pop(ctx, solver, 1);
+    return result;
+  }
+
 
   /**
    * The constraints of `pathCondition` that `check(pathCondition, query, known)` keeps: an unsat answer holds on

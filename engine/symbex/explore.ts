@@ -342,7 +342,7 @@ class Explorer implements Oracle {
     if (!this.solver) throw new EngineError(`internal: a replay asked the solver about ${T.show(condition)}`);
     const answer = this.solver.check(state.pathCondition, condition, state.model);
     if (answer.status === 'unknown') {
-      throw new EngineError(`the solver gave up (timeout) at ${this.machine.locate(this.interpreter.offsets(state)[0]!)}`);
+      throw new EngineError(`the solver gave up at ${this.machine.locate(this.interpreter.offsets(state)[0]!)}: ${answer.reason}`);
     }
     return answer.status === 'sat' ? answer.model : null;
   }

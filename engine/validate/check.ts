@@ -358,7 +358,7 @@ class TraceContext {
     const all = T.and(...obligations.map((o) => o.term));
     if (all === T.TRUE) return null;
     const answer = solver.check([...path.pathCondition, ...facts], T.not(all), path.model);
-    if (answer.status === 'unknown') throw new EngineError('the solver gave up on an obligation');
+    if (answer.status === 'unknown') throw new EngineError(`the solver gave up on an obligation: ${answer.reason}`);
     if (answer.status === 'unsat') return null;
     const broken = [...path.pathCondition, ...facts, T.not(all)];
     // A model where an entry differs names it; a count that differs alone names none.

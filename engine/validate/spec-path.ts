@@ -127,7 +127,7 @@ export class SpecPath implements SpecHost {
       taken = T.evaluate(condition, this.model) === 1n;
       const other = taken ? T.not(condition) : condition;
       const answer = this.solver.check(this.pathCondition, other, this.model);
-      if (answer.status === 'unknown') throw new EngineError(`the solver gave up on a decision of the spec at line ${line}`);
+      if (answer.status === 'unknown') throw new EngineError(`the solver gave up on a decision of the spec at line ${line}: ${answer.reason}`);
       if (answer.status === 'sat') this.alternatives.push({ prefix: [...this.decisions, !taken], model: answer.model });
     }
     if (!T.isConst(condition)) this.add(taken ? condition : T.not(condition));

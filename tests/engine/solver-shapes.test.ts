@@ -79,3 +79,34 @@ describe('scaled quotients', () => {
     assert.deepEqual(solver.evaluate([quotient], model), [((elapsed * 1250n) % 2n ** 32n) / 1000n]);
   });
 });
+
+// Z3's rewriter recurses through JavaScript frames and can exhaust V8's stack on a query of tens of thousands of
+// terms (a frame written at a computed offset over its whole length, checked for its checksums). Injected here: the
+// real one takes minutes of exploration.
+describe('a query that exhausts the stack inside Z3', () => {
+  test('is an unknown answer saying so, and the solver, whose clean-up the exception skipped, is asked no more', async () => {
+    const solver = await Solver.create();
+    const x = T.variable('x', 32);
+    const ask = (value: number) => solver.check([], T.eq(x, T.bv(value, 32)));
+    assert.equal(ask(1).status, 'sat');
+    const z3 = solver as unknown as { em: { _Z3_solver_check(...args: unknown[]): number } };
+    const real = z3.em;
+    let calls = 0;
+    z3.em = {
+      _Z3_solver_check: () => {
+        calls++;
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    };
+    const broken = ask(2);
+    assert.ok(broken.status === 'unknown' && /^its query was too large for Z3's stack \(\d+ terms\)/.test(broken.reason), JSON.stringify(broken));
+    z3.em = real;
+    const after = ask(3);
+    assert.deepEqual([after.status, calls], ['unknown', 1], 'Z3 is not asked again');
+    assert.throws(() => {
+      z3.em = { _Z3_solver_check: () => { throw new TypeError('another failure'); } };
+      (solver as unknown as { broken: string | undefined }).broken = undefined;
+      ask(4);
+    }, TypeError, 'other exceptions are not taken for this one');
+  });
+});

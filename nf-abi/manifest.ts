@@ -201,6 +201,7 @@ function crossFieldProblems(m: Manifest): string[] {
   for (const [name, table] of Object.entries(m.tables ?? {})) problems.push(...tableProblems(m, name, table));
   for (const [type, fields] of Object.entries(m.records)) {
     fields.forEach((field, at) => {
+      if (fields.findIndex((other) => other.name === field.name) < at) problems.push(broken(where('records', type, at, 'name'), `must differ from the names of record "${type}"'s other fields`, field.name));
       if (field.below !== undefined && !isBound(m, field.below)) problems.push(boundProblem(m, where('records', type, at, 'below'), field.below));
     });
   }

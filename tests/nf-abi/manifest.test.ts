@@ -54,7 +54,30 @@ test('each malformed manifest gives one clear line per problem, naming the field
       'state: must be a list of state objects, {"name", "kind", "capacity", "record"?, "values"?, "key_invariant"?}, in the order nf_init allocates them, not an object',
     ]],
     ['a record that is not a list', edited((m) => (m.records.DynamicValue = { name: 'output_port', type: 'u16' })), [
-      'record "DynamicValue": must be a list of fields, each {"name": N, "type": "u8" | "u16" | "u32" | "u64" | "i32" | "bytes:N", "below"?: B}, not an object',
+      'record "DynamicValue": must be a list of one field or more, each {"name": N, "type": "u8" | "u16" | "u32" | "u64" | "i32" | "bytes:N", "below"?: B}, not an object',
+    ]],
+    ['a record without fields', edited((m) => (m.records.StaticValue = [])), [
+      'record "StaticValue": must be a list of one field or more, each {"name": N, "type": "u8" | "u16" | "u32" | "u64" | "i32" | "bytes:N", "below"?: B}, not a list',
+    ]],
+    ['a field named twice in one record', edited((m) => m.records.DynamicValue.push({ ...m.records.DynamicValue[0] })), [
+      'record "DynamicValue", field "output_port", name: must differ from the names of record "DynamicValue"\'s other fields, not "output_port"',
+    ]],
+    // A spec imports state objects and reads config values and fields by these names.
+    ['names a spec cannot write', edited((m) => {
+      m.state[0].name = 'class';
+      m.records.DynamicValue[0].name = 'from';
+      m.config.None = { type: 'u8', value: 1 };
+    }), [
+      'config: must be an identifier (letters, digits, _) and no Python keyword: NFs import it and specs use it as a Python name, not "None"',
+      'record "DynamicValue", field "from", name: must be an identifier (letters, digits, _) and no Python keyword: NFs import it and specs use it as a Python name, not "from"',
+      'state "class", name: must be an identifier (letters, digits, _) and no Python keyword: NFs import it and specs use it as a Python name, not "class"',
+    ]],
+    ['a config value named devices', edited((m) => (m.config.devices = { type: 'u16', value: 3 })), [
+      'config: must not be devices, the name a "below" gives the number of devices, not "devices"',
+    ]],
+    // Device numbers are 32-bit in the NF's interface, and the stack's device region holds 14.
+    ['2^32 + 2 devices', edited((m) => (m.devices = 2 ** 32 + 2)), [
+      'devices: must be the number of devices, a whole number from 1 to 14 (the stack\'s device region, nf-abi/device.ts, holds 14), not 4294967298',
     ]],
     ['a config value "lots"', edited((m) => (m.config.capacity.value = 'lots')), [`config "capacity", value: ${VALUE_RULE}, not "lots"`]],
     ['a config value 1.5', edited((m) => (m.config.capacity.value = 1.5)), [`config "capacity", value: ${VALUE_RULE}, not 1.5`]],

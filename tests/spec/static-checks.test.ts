@@ -11,6 +11,8 @@ test('state: an unknown state name is reported with the names that exist', () =>
   assert.deepEqual([error.line, error.column], [1, 29]);
   assert.match(error.message, /'macs' is not a state object of bridge/);
   for (const object of bridgeManifest.state) assert.match(error.message, new RegExp(object.name));
+  // Not a path made from the NF's name: a copy of the NF elsewhere has its own nf.json.
+  assert.match(error.message, /\(its nf\.json's "state"\)$/);
 });
 
 test('state: an NF without state says so', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { device, deviceRegionEnd, MEMORY_BASE, REGISTER_NAMES } from '../../nf-abi/index.ts';
+import { device, deviceRegionEnd, LIBVIG_REGION_BASE, MEMORY_BASE, REGISTER_NAMES } from '../../nf-abi/index.ts';
 
 const numbers = Object.fromEntries(Object.entries(device).filter(([, value]) => typeof value === 'number')) as Record<string, number>;
 
@@ -31,6 +31,10 @@ test("a device's rings, driver state and buffers follow each other without overl
   assert.equal(device.DEVICE_STRIDE, device.BUFFERS_OFFSET + device.MAX_RING_SIZE * device.BUFFER_BYTES);
   assert.ok(device.DEVICE_REGION_BASE > MEMORY_BASE);
   assert.equal(deviceRegionEnd(2) - deviceRegionEnd(1), device.DEVICE_STRIDE);
+  // nf.json's most devices (its schema's bound) is what the region holds below libVig's.
+  const schema = JSON.parse(readFileSync(new URL('../../nf-abi/nf.schema.json', import.meta.url), 'utf8')) as { properties: { devices: { maximum: number } } };
+  const most = schema.properties.devices.maximum;
+  assert.ok(deviceRegionEnd(most) <= LIBVIG_REGION_BASE && deviceRegionEnd(most + 1) > LIBVIG_REGION_BASE, `${most} devices end at ${deviceRegionEnd(most)}`);
   // CONTROL's reserved bits are exactly the bits that enable nothing.
   assert.equal(device.CONTROL_RESERVED & (device.CONTROL_RX_ENABLE | device.CONTROL_TX_ENABLE), 0);
   assert.equal(device.CONTROL_RESERVED | device.CONTROL_RX_ENABLE | device.CONTROL_TX_ENABLE, -1);

@@ -54,7 +54,7 @@ class SpecChecker {
     for (const name of statement.getChildren('VariableName').slice(1)) {
       if (declared.includes(this.source(name))) continue;
       const which = declared.length ? `its state objects are ${list(declared)}` : 'it has no state objects';
-      this.report(name, 'state', `'${this.source(name)}' is not a state object of ${this.manifest.name}: ${which} (nfs/${this.manifest.name}/nf.json)`);
+      this.report(name, 'state', `'${this.source(name)}' is not a state object of ${this.manifest.name}: ${which} (its nf.json's "state")`);
     }
   }
 

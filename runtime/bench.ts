@@ -8,7 +8,7 @@ import { readPcap, writePcap } from './pcap.ts';
 import { latencyPercentiles, spread, summariseLatencies, type LatencySummary, type Spread } from './statistics.ts';
 import type { PacketTrace, ProcessedPackets } from './trace.ts';
 import { BENCH_ROUTES, generateRoutedTraffic, routingTable, withBenchRoutes } from './route-traffic.ts';
-import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, type TrafficOptions } from './traffic.ts';
+import { DEFAULT_TRAFFIC, generateTraffic, liveFlows, mainTableCapacity, type TrafficOptions } from './traffic.ts';
 
 export interface BenchOptions {
   traffic: TrafficOptions;
@@ -107,7 +107,7 @@ export async function benchmarkNf(nfDir: string, options: BenchOptions = DEFAULT
       measuredPackets: trace.measured,
       untimedPackets: trace.untimed,
       probes: trace.measuredProbes(),
-      ...(options.pcap ? {} : table ? { routes: BENCH_ROUTES } : { tableOccupancy: { flows: Math.floor(options.traffic.occupancy * mainTableCapacity(manifest)), capacity: mainTableCapacity(manifest) } }),
+      ...(options.pcap ? {} : table ? { routes: BENCH_ROUTES } : { tableOccupancy: { flows: liveFlows(manifest, options.traffic.occupancy), capacity: mainTableCapacity(manifest) } }),
       frameSizes: options.pcap ? 'from the capture' : options.traffic.sizes.map((s) => (options.traffic.sizes.length > 1 ? `${s.bytes}:${s.weight}` : `${s.bytes}`)).join(','),
     },
     repetitions: options.repetitions,
@@ -151,7 +151,7 @@ function requireSameOutputs(reference: ProcessedPackets, other: ProcessedPackets
   };
   throw new OutputMismatch(
     `the ${id} baseline and the verified NF disagree on measured packet ${packet} (trace packet ${trace.untimed + packet}, input device ${trace.device(trace.untimed + packet)}): ` +
-      `wasm gave ${describe(reference)}, ${id} gave ${describe(other)}; the baseline does not implement the NF's behaviour`,
+      `wasm gave ${describe(reference)}, ${id} gave ${describe(other)}: one of the two is wrong for this nf.json (a baseline that does not implement the NF, or a configuration the NF mishandles, which \`vigor verify\` on the same folder shows)`,
   );
 }
 

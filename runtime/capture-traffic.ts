@@ -14,7 +14,7 @@ const REPLAY_GAP_NS = 1000n;
  */
 export function trafficFromCapture(manifest: Manifest, frames: CapturedFrame[], source: string, options: Pick<TrafficOptions, 'packets' | 'warmup'>): PacketTrace {
   if (frames.length === 0) throw new TrafficError(`${source} holds no frames`);
-  requirePacketCounts(options);
+  requirePacketCounts(options, frames.reduce((longest, { frame }) => Math.max(longest, frame.length), 0));
   const bounds = runnableFrames(manifest);
   frames.forEach(({ frame }, index) => {
     if (frame.length < bounds.min || frame.length > bounds.max) {

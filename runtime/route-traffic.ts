@@ -6,7 +6,7 @@
 import type { ConfigTable, Manifest } from '../nf-abi/index.ts';
 import { writeFlowFrame } from './flow-frames.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';
-import { sizePicker, TrafficError, type TrafficOptions, xorshift } from './traffic.ts';
+import { requirePacketCounts, sizePicker, TrafficError, type TrafficOptions, xorshift } from './traffic.ts';
 
 /** Prefixes of the benchmark's routing table (besides the default route). */
 export const BENCH_ROUTES = 10_000;
@@ -50,7 +50,7 @@ export function withBenchRoutes(manifest: Manifest, table: string, seed: number)
 /** Packets to addresses inside the routes of `manifest`'s `table` (probes to 240.0.0.0/4), from both devices. */
 export function generateRoutedTraffic(manifest: Manifest, table: string, options: TrafficOptions): PacketTrace {
   if (!(options.newFlowShare >= 0 && options.newFlowShare <= 1)) throw new TrafficError(`the share of probes must be between 0 and 1, not ${options.newFlowShare}`);
-  if (!Number.isInteger(options.packets) || options.packets < 1) throw new TrafficError(`the number of packets must be a positive integer, not ${options.packets}`);
+  requirePacketCounts(options, Math.max(...options.sizes.map((size) => size.bytes)));
   const pickSize = sizePicker(manifest, options.sizes);
   const random = xorshift(options.seed);
   const routes = manifest.tables![table]!.rows.filter((row) => Number(row.length) > 0);

@@ -9,6 +9,7 @@ import { loadNf } from '../../libvig/load-nf.ts';
 import { MAX_STAGED_FRAME } from '../../runtime/bursts.ts';
 import { device } from '../../nf-abi/index.ts';
 import { trafficFromCapture } from '../../runtime/capture-traffic.ts';
+import { generateRoutedTraffic } from '../../runtime/route-traffic.ts';
 import { DEFAULT_TRAFFIC, generateTraffic, mainTableCapacity, TrafficError } from '../../runtime/traffic.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
@@ -83,6 +84,7 @@ test('frames the NF allows but the stack\'s buffers cannot hold are refused up f
 
 test('packet counts that are not whole numbers, no measured packet, a negative warm-up or more than a trace holds are refused, generated or captured', async () => {
   const { manifest } = await buildNf(BRIDGE);
+  const router = await buildNf(fileURLToPath(new URL('../../nfs/router', import.meta.url)));
   const frames = [{ frame: new Uint8Array(64), time: 0n }];
   for (const [counts, says] of [
     [{ packets: 0, warmup: 0 }, /number of packets must be a positive integer, not 0/],
@@ -95,6 +97,7 @@ test('packet counts that are not whole numbers, no measured packet, a negative w
     const refused = (e: unknown) => e instanceof TrafficError && says.test(e.message);
     assert.throws(() => generateTraffic(manifest, { ...DEFAULT_TRAFFIC, ...counts }), refused);
     assert.throws(() => trafficFromCapture(manifest, frames, 'one.pcap', counts), refused);
+    assert.throws(() => generateRoutedTraffic(router.manifest, 'routes', { ...DEFAULT_TRAFFIC, ...counts }), refused);
   }
   assert.equal(trafficFromCapture(manifest, frames, 'one.pcap', { packets: 3, warmup: 0 }).count, 3);
 });

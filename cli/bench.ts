@@ -2,14 +2,12 @@
 // natively and its TypeScript baseline on the same packets; prints the table and writes the figures as JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { WordedCommand } from '../options/index.ts';
+import { decimalNumber, type WordedCommand } from '../options/index.ts';
 import { benchmarkNf, type BenchOptions, DEFAULT_BENCH, formatBenchmarks, type NfBenchmark } from '../runtime/index.ts';
 import { PROJECT_ROOT } from '../toolchain/build.ts';
 import { requireFile, requireFileToWrite, requireNfFolder, requireNotInput } from './input-files.ts';
 
 const DEFAULT_JSON = join(PROJECT_ROOT, '.cache', 'bench', 'latest.json');
-/** A number written in decimal, with an exponent if any: 64, -1, 0.9, .5, 1e6. */
-const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** The options that shape generated traffic, which a capture replaces. */
 const GENERATOR_OPTIONS = { sizes: '--sizes', occupancy: '--occupancy', newFlows: '--new-flows' } as const;
 
@@ -33,15 +31,11 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
     .description("run each NF's verified .wasm, its C twin compiled natively and its TypeScript baseline on the same packets")
     .usage('NF_DIR... [options]')
     .argument('<NF_DIR...>', 'NF folders (with nf.json)');
-  // A number option (F a fraction, N a whole number) in decimal; the run-time checks the ranges. Number() alone
-  // would also take " 7", 0x10 and 0b11.
+  // A number option (F a fraction, N a whole number) in decimal; the run-time checks the ranges.
   const number = (flag: string, whole: boolean, description: string, fallback: number) =>
     command.option(`${flag} <${whole ? 'N' : 'F'}>`, description, (text: string) => {
-      const value = Number(text);
-      if (!DECIMAL.test(text) || !Number.isFinite(value) || (whole && !Number.isInteger(value))) {
-        command.error(`${flag} takes ${whole ? 'a whole number' : 'a number'}, not "${text}"`);
-      }
-      return value;
+      const value = decimalNumber(text);
+      return value !== null && (!whole || Number.isInteger(value)) ? value : command.error(`${flag} takes ${whole ? 'a whole number' : 'a number'}, not "${text}"`);
     }, fallback);
   number('--occupancy', false, 'fraction of the main table kept full by background flows', traffic.occupancy);
   number('--new-flows', false, 'fraction of packets that are probes starting a new flow', traffic.newFlowShare);

@@ -63,3 +63,15 @@ function editDistance(a: string, b: string): number {
   }
   return d[a.length]![b.length]!;
 }
+
+/** A number written in decimal, with an exponent if any: 64, -1, 0.9, .5, 1e6. */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * An option's number as written in decimal, or null: Number() alone would also take " 7", "0x10", "0b11" and
+ * "Infinity". Ranges are the caller's to check.
+ */
+export function decimalNumber(text: string): number | null {
+  const value = Number(text);
+  return DECIMAL.test(text) && Number.isFinite(value) ? value : null;
+}

@@ -2,7 +2,7 @@
 // enough for a notebook (seconds per NF); the options are those of `vigor bench` that make sense in a cell.
 import { resolve } from 'node:path';
 import { DEFAULT_TRAFFIC, type BenchOptions } from '../../runtime/index.ts';
-import { magicCommand, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
+import { decimalNumber, magicCommand, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import { notAnNf, resolveNfFolder } from '../verification/nf-folders.ts';
 
 /** 100,000 measured packets after the table fill and 20,000 warm-up, 3 repetitions: a few seconds per NF. */
@@ -37,8 +37,8 @@ export function benchCommand(workingDirectory: string): WordedCommand {
   // A number option; its default (the notebook's) is also the example its mistakes show.
   const number = (flag: string, takes: string, check: (n: number) => boolean, example: number) =>
     command.option(`${flag} <N>`, takes, (text: string) => {
-      const value = Number(text);
-      return check(value) ? value : command.error(`%bench ${flag} takes ${takes}, e.g. ${flag} ${example}; not "${text}"`);
+      const value = decimalNumber(text);
+      return value !== null && check(value) ? value : command.error(`%bench ${flag} takes ${takes}, e.g. ${flag} ${example}; not "${text}"`);
     }, example);
   number('--occupancy', 'a fraction between 0 and 1', fraction, traffic.occupancy);
   number('--new-flows', 'a fraction between 0 and 1', (n) => n >= 0 && n <= 1, traffic.newFlowShare);

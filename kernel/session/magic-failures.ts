@@ -6,6 +6,8 @@ import { WorkerFailure } from '../workers/interruptible-worker.ts';
 import { cellError, type CellOutcome } from './output.ts';
 
 export type { WordedCommand };
+/** Magics read numbers as `vigor` reads its options'. */
+export { decimalNumber } from '../../options/index.ts';
 
 /**
  * The Command that reads a magic's arguments: `label` is the magic as written (`%bench`), `example` a whole line

@@ -39,6 +39,9 @@ test('%bench of an unknown NF or with a bad option is a UsageError saying what t
   assert.match(failure((await run(`%bench nop --fast ${SMALL}`)).summary), /UsageError: %bench has no option --fast; its options: --occupancy, .*--packets.*\(e\.g\. %bench bridge/);
   assert.match(failure((await run('%bench nop --packets lots')).summary), /UsageError: %bench --packets takes a whole number .*e\.g\. --packets 100000; not "lots"/);
   assert.match(failure((await run('%bench nop --occupancy 1.5')).summary), /UsageError: %bench --occupancy takes a fraction between 0 and 1/);
+  // In decimal, as vigor bench reads them: Number() would take these.
+  assert.match(failure((await run('%bench nop --packets 0x10')).summary), /UsageError: %bench --packets takes a whole number .*; not "0x10"/);
+  assert.match(failure((await run('%bench nop --seed Infinity')).summary), /UsageError: %bench --seed takes a whole number.*; not "Infinity"/);
   assert.match(failure((await run('%bench nop --repetitions')).summary), /UsageError: %bench --repetitions needs a value after it, e\.g\. --repetitions 3/);
   assert.match(failure((await run('%bench')).summary), /UsageError: %bench has no NF to run: name one or more \(e\.g\. %bench nop bridge\) or select one first with %nf NAME/);
 });

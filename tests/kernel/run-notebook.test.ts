@@ -115,20 +115,27 @@ test('a notebook that is broken says where: the line and column of its JSON, or 
   assert.equal(joinSource(notebook.cells[0]!.source), '1 + 1');
 });
 
-test('Ctrl-C interrupts the running cell, writes the notebook as executed so far, says where, and exits 130', async () => {
-  const input = writeNotebook('interrupted.ipynb', [code('print(1)'), code('while True: pass'), code('print("never")')]);
+/** `vigor run --progress` on `input` in a process of its own, once its progress shows `started`; its stderr grows in `output`. */
+async function runStarted(input: string, started: RegExp) {
   const child = spawn(process.execPath, ['bin/vigor.js', 'run', input, '--progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
+  const output = { stderr: '' };
   child.stderr.setEncoding('utf8');
   const exited = new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
-  // Interrupted once the endless cell has started (and Python with it).
   await new Promise<void>((resolve) => child.stderr.on('data', (chunk: string) => {
-    stderr += chunk;
-    if (/cell 2 of 3: while True/.test(stderr)) resolve();
+    output.stderr += chunk;
+    if (started.test(output.stderr)) resolve();
   }));
+  return { child, exited, output };
+}
+
+test('Ctrl-C interrupts the running cell, writes the notebook as executed so far, says where, and exits 130', async () => {
+  const input = writeNotebook('interrupted.ipynb', [code('print(1)'), code('while True: pass'), code('print("never")')]);
+  // Interrupted once the endless cell has started (and Python with it).
+  const { child, exited, output } = await runStarted(input, /cell 2 of 3: while True/);
   await new Promise((resolve) => setTimeout(resolve, 500));
   child.kill('SIGINT');
-  assert.equal(await exited, 130, stderr);
+  assert.equal(await exited, 130, output.stderr);
+  const { stderr } = output;
   assert.match(stderr, /cell 2 interrupted/);
   assert.match(stderr, /interrupted at cell 2 of .*interrupted\.ipynb; the notebook as executed so far \(2 code cell\(s\), later cells not run\) is written to .*interrupted\.executed\.ipynb/);
   const notebook = JSON.parse(readFileSync(join(directory, 'interrupted.executed.ipynb'), 'utf8')) as Notebook;
@@ -141,20 +148,13 @@ test('Ctrl-C interrupts the running cell, writes the notebook as executed so far
 // vm's breakOnSigint stops the loop and keeps the signal from vigor run's own listener, which the magic tells.
 test('Ctrl-C during a %%ts loop that never yields interrupts the run there too, and exits 130', async () => {
   const input = writeNotebook('ts-loop.ipynb', [code('%%ts\nwhile (true) {}'), code('print("never")')]);
-  const child = spawn(process.execPath, ['bin/vigor.js', 'run', input, '--progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
-  await new Promise<void>((resolve) => child.stderr.on('data', (chunk: string) => {
-    stderr += chunk;
-    if (/cell 1 of 2: %%ts/.test(stderr)) resolve();
-  }));
+  const { child, exited, output } = await runStarted(input, /cell 1 of 2: %%ts/);
   // One that comes while tslab converts the cell (synchronous work, before the loop) is lost: repeated until it ends.
   const repeat = setInterval(() => child.kill('SIGINT'), 2000);
   const status = await exited.finally(() => clearInterval(repeat));
-  assert.equal(status, 130, stderr);
-  assert.match(stderr, /cell 1 interrupted/);
-  assert.match(stderr, /interrupted at cell 1 of .*ts-loop\.ipynb/);
+  assert.equal(status, 130, output.stderr);
+  assert.match(output.stderr, /cell 1 interrupted/);
+  assert.match(output.stderr, /interrupted at cell 1 of .*ts-loop\.ipynb/);
   const notebook = JSON.parse(readFileSync(join(directory, 'ts-loop.executed.ipynb'), 'utf8')) as Notebook;
   assert.equal((notebook.cells[0]!.outputs?.at(-1) as { ename: string }).ename, 'KeyboardInterrupt');
 });

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { decimalNumber, type WordedCommand } from '../options/index.ts';
-import { benchmarkNf, type BenchOptions, DEFAULT_BENCH, formatBenchmarks, type NfBenchmark } from '../runtime/index.ts';
+import { benchmarkNf, type BenchOptions, captureDecides, DEFAULT_BENCH, formatBenchmarks, type NfBenchmark } from '../runtime/index.ts';
 import { PROJECT_ROOT } from '../toolchain/build.ts';
 import { requireFile, requireFileToWrite, requireNfFolder, requireNotInput } from './input-files.ts';
 
@@ -54,10 +54,7 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
       for (const dir of dirs) requireNfFolder(command, dir);
       if (chosen.pcap) {
         const ignored = Object.entries(GENERATOR_OPTIONS).filter(([key]) => command.getOptionValueSource(key) === 'cli').map(([, flag]) => flag);
-        if (ignored.length > 0) {
-          const [named, verb, pronoun] = [ignored.join(' and '), ignored.length === 1 ? 'shapes' : 'shape', ignored.length === 1 ? 'it' : 'them'];
-          command.error(`${named} ${verb} generated traffic; with --pcap the capture decides its frames and flows: drop ${pronoun} or --pcap`);
-        }
+        if (ignored.length > 0) command.error(captureDecides(ignored));
       }
       // Checked before the benchmark runs, which takes minutes: a path that cannot be written would lose its figures.
       // Each NF reads the capture: a pipe serves only one.

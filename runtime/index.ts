@@ -6,7 +6,7 @@ export { benchmarkNf, type BenchOptions, DEFAULT_BENCH, type NfBenchmark } from 
 export type { ImplementationId } from './implementations.ts';
 export type { Spread } from './statistics.ts';
 export { formatBenchmarks } from './report.ts';
-export { DEFAULT_TRAFFIC } from './traffic.ts';
+export { captureDecides, DEFAULT_TRAFFIC } from './traffic.ts';
 // What the run-time cannot run: traffic options, a capture, a native baseline (`vigor bench` exits 2 on them).
 export { TrafficError } from './traffic.ts';
 export { PcapError } from './pcap.ts';

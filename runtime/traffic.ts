@@ -98,6 +98,12 @@ export function requirePacketCounts(options: Pick<TrafficOptions, 'packets' | 'w
 }
 
 /** The flows generated traffic keeps live in `manifest`'s main table at `occupancy`: what the run uses and reports. */
+/** Why options that shape generated traffic (`flags`, as written) cannot go with a capture: `vigor bench`'s and %bench's words. */
+export function captureDecides(flags: readonly string[]): string {
+  const [verb, pronoun] = flags.length === 1 ? ['shapes', 'it'] : ['shape', 'them'];
+  return `${flags.join(' and ')} ${verb} generated traffic; with --pcap the capture decides its frames and flows: drop ${pronoun} or --pcap`;
+}
+
 export function liveFlows(manifest: Manifest, occupancy: number): number {
   if (!(occupancy > 0 && occupancy < 1)) throw new TrafficError(`occupancy must be between 0 and 1 (exclusive), not ${occupancy}`);
   const capacity = mainTableCapacity(manifest);

@@ -1,7 +1,7 @@
 // `%bench [NF ...] [--occupancy F] ...`: the NFs to benchmark and the run-time's options, with defaults small
 // enough for a notebook (seconds per NF); the options are those of `vigor bench` that make sense in a cell.
 import { resolve } from 'node:path';
-import { DEFAULT_TRAFFIC, type BenchOptions } from '../../runtime/index.ts';
+import { captureDecides, DEFAULT_TRAFFIC, type BenchOptions } from '../../runtime/index.ts';
 import { decimalNumber, magicCommand, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import { notAnNf, resolveNfFolder } from '../verification/nf-folders.ts';
 
@@ -55,6 +55,8 @@ export function planBench(args: string, workingDirectory: string, selected: { di
   const { traffic } = NOTEBOOK_BENCH;
   const command = benchCommand(workingDirectory);
   const chosen = parseMagic(command, args).opts<Chosen>();
+  const shaping = [['occupancy', '--occupancy'], ['newFlows', '--new-flows']].filter(([key]) => command.getOptionValueSource(key!) === 'cli').map(([, flag]) => flag);
+  if (chosen.pcap !== undefined && shaping.length > 0) command.error(`%bench ${captureDecides(shaping)}`);
   const options: BenchOptions = {
     traffic: { ...traffic, occupancy: chosen.occupancy, newFlowShare: chosen.newFlows, packets: chosen.packets, warmup: chosen.warmup, seed: chosen.seed },
     repetitions: chosen.repetitions,

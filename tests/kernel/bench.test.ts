@@ -42,6 +42,7 @@ test('%bench of an unknown NF or with a bad option is a UsageError saying what t
   // In decimal, as vigor bench reads them: Number() would take these.
   assert.match(failure((await run('%bench nop --packets 0x10')).summary), /UsageError: %bench --packets takes a whole number .*; not "0x10"/);
   assert.match(failure((await run('%bench nop --seed Infinity')).summary), /UsageError: %bench --seed takes a whole number.*; not "Infinity"/);
+  assert.match(failure((await run('%bench nop --pcap x.pcap --occupancy 0.5')).summary), /UsageError: %bench --occupancy shapes generated traffic; with --pcap the capture decides its frames and flows: drop it or --pcap/);
   assert.match(failure((await run('%bench nop --repetitions')).summary), /UsageError: %bench --repetitions needs a value after it, e\.g\. --repetitions 3/);
   assert.match(failure((await run('%bench')).summary), /UsageError: %bench has no NF to run: name one or more \(e\.g\. %bench nop bridge\) or select one first with %nf NAME/);
 });

@@ -81,8 +81,8 @@ export function mainTableCapacity(manifest: Manifest): number {
 /**
  * Measured packets 1 or more, untimed ones 0 or more, whole numbers: generated traffic's and a capture's. With
  * the traffic's largest frame (and the packets it `adds` to them: a table's fill, heartbeats), all must fit in a
- * trace (trace.ts MAX_TRACE_BYTES); a capture's frames are known only as its trace is built, which stops at the
- * limit, so its counts are checked against the shortest records, which turns away what could never fit.
+ * trace (trace.ts MAX_TRACE_BYTES), checked before the trace is built; without a frame length, against the
+ * shortest records.
  */
 export function requirePacketCounts(options: Pick<TrafficOptions, 'packets' | 'warmup'>, largestFrame = 0, adds: { packets: number; what: string } = { packets: 0, what: '' }): void {
   if (!Number.isInteger(options.packets) || options.packets < 1) throw new TrafficError(`the number of packets must be a positive integer, not ${options.packets}`);
@@ -97,13 +97,13 @@ export function requirePacketCounts(options: Pick<TrafficOptions, 'packets' | 'w
   );
 }
 
-/** The flows generated traffic keeps live in `manifest`'s main table at `occupancy`: what the run uses and reports. */
 /** Why options that shape generated traffic (`flags`, as written) cannot go with a capture: `vigor bench`'s and %bench's words. */
 export function captureDecides(flags: readonly string[]): string {
   const [verb, pronoun] = flags.length === 1 ? ['shapes', 'it'] : ['shape', 'them'];
   return `${flags.join(' and ')} ${verb} generated traffic; with --pcap the capture decides its frames and flows: drop ${pronoun} or --pcap`;
 }
 
+/** The flows generated traffic keeps live in `manifest`'s main table at `occupancy`: what the run uses and reports. */
 export function liveFlows(manifest: Manifest, occupancy: number): number {
   if (!(occupancy > 0 && occupancy < 1)) throw new TrafficError(`occupancy must be between 0 and 1 (exclusive), not ${occupancy}`);
   const capacity = mainTableCapacity(manifest);

@@ -99,6 +99,10 @@ export interface StackedBuildOptions {
   keepDriverCalls?: boolean;
 }
 
+/** Temporary names this process handed out: with its id, what makes a build's temporary files its own. */
+let temporaryNames = 0;
+const temporaryToken = (): string => `${process.pid}-${++temporaryNames}`;
+
 /**
  * Builds the NF in `nfDir` with the stack (stack/) linked under it: a generated entry exports the NF's nf_init
  * and nf_process, and stack_init and stack_poll over nf.json's devices and frame bounds (stack/README.md).
@@ -112,25 +116,28 @@ export async function buildStackedNf(nfDir: string, options: StackedBuildOptions
   const manifest = loadManifest(dir);
   if (extname(manifest.source) !== '.ts') throw new BuildError(join(dir, manifest.source), `the stack links with AssemblyScript NFs only; ${manifest.name}'s source is C`);
   const temporary: string[] = [];
+  // Temporary files of their own: builds of one process overlap (a session's full and nf,io builds), and one's
+  // clean-up would take the other's files from under its compiler.
+  const token = temporaryToken();
   try {
     let nfModule = `./${basename(manifest.source, '.ts')}`;
     if (options.variant) {
       const original = resolve(dir, manifest.source);
-      const patched = join(dir, `.variant-${options.variant.name}-${process.pid}.ts`);
+      const patched = join(dir, `.variant-${options.variant.name}-${token}.ts`);
       writeFileSync(patched, applyPatches(readFileSync(original, 'utf8'), options.variant, original));
       temporary.push(patched);
       nfModule = `./${basename(patched, '.ts')}`;
     }
     let loop = join(STACK_DIR, 'io-loop');
-    if (options.stackVariant) loop = writeStackVariant(options.stackVariant, temporary);
-    const entry = join(dir, `.stacked-${process.pid}.ts`);
+    if (options.stackVariant) loop = writeStackVariant(options.stackVariant, token, temporary);
+    const entry = join(dir, `.stacked-${token}.ts`);
     const keepDriverCalls = options.keepDriverCalls ?? false;
     writeFileSync(entry, stackedEntry(manifest, nfModule, relative(dir, loop), keepDriverCalls));
     temporary.push(entry);
-    // The entry's name and text with its process id left out, and the patches its temporary imports apply.
+    // The entry's name and text with the build's token left out, and the patches its temporary imports apply.
     const identity = [
       join(dir, `${basename(manifest.source, '.ts')}-stacked${keepDriverCalls ? '-io' : ''}${options.variant ? `-${options.variant.name}` : ''}${options.stackVariant ? `-stack-${options.stackVariant.name}` : ''}.ts`),
-      readFileSync(entry, 'utf8').split(`-${process.pid}`).join(''),
+      readFileSync(entry, 'utf8').split(`-${token}`).join(''),
       JSON.stringify([options.variant ?? null, options.stackVariant ?? null]),
     ].join('\n');
     const exports = [...NF_EXPORTS, ...STACK_EXPORTS, ...(keepDriverCalls ? DRIVER_ENTRIES.map(driverExport) : [])];
@@ -165,11 +172,11 @@ function stackedEntry(manifest: Manifest, nfModule: string, loop: string, export
 }
 
 /**
- * Copies every stack source to a temporary one in stack/ (`.variant-NAME-PID-FILE`), the variant's file patched
- * and the copies importing each other, and returns the I/O loop's copy without its extension.
+ * Copies every stack source to a temporary one in stack/ (`.variant-NAME-TOKEN-FILE`, the build's token), the
+ * variant's file patched and the copies importing each other, and returns the I/O loop's copy without its extension.
  */
-function writeStackVariant(variant: StackVariant, temporary: string[]): string {
-  const prefix = `.variant-${variant.name}-${process.pid}-`;
+function writeStackVariant(variant: StackVariant, token: string, temporary: string[]): string {
+  const prefix = `.variant-${variant.name}-${token}-`;
   const sources = readdirSync(STACK_DIR).filter((name) => name.endsWith('.ts') && !name.startsWith('.'));
   if (!sources.includes(variant.file)) throw new Error(`stack variant "${variant.name}": stack/ has no ${variant.file} (it has ${sources.join(', ')})`);
   for (const name of sources) {
@@ -221,7 +228,8 @@ export async function compileSource(source: string, options: CompileOptions): Pr
   let compileSeconds = 0;
   if (!existsSync(wasmPath)) {
     const started = performance.now();
-    const staging = `${outDir}.tmp-${process.pid}`;
+    // Its own staging folder: an overlapping build of the same module in this process must not write into it.
+    const staging = `${outDir}.tmp-${temporaryToken()}`;
     mkdirSync(staging, { recursive: true });
     const staged = join(staging, basename(wasmPath));
     if (language === 'c') compileC(source, staged, flags);

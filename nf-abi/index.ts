@@ -16,3 +16,4 @@ export { LIBVIG_REGION_BASE, LIBVIG_REGION_END, MAX_FRAME, MEMORY_BASE, PACKET_B
 export { MAX_CHT_ENTRIES, MAX_SIZE } from './libvig-limits.ts';
 export { NF_EXPORTS, type NfExports, outputName, specialOutput } from './nf-exports.ts';
 export { DROP, FLOOD } from './outputs.ts';
+export { showDuration, TimeOrigin } from './time-notation.ts';

@@ -1,14 +1,13 @@
 // A failure as plain data a person reads: the counterexample's frame (bytes and decoded headers), device and
 // time, the state it relies on, what the NF did and what the spec required, and where (NF path, spec line).
 // The CLI renders it as text, the kernel as HTML tables.
-import { outputName, showHeaders, type ShownHeader, showStateValue } from '../../nf-abi/index.ts';
+import { outputName, showHeaders, type ShownHeader, showStateValue, TimeOrigin } from '../../nf-abi/index.ts';
 import { inputFromModel, type NfExploration } from '../nf/explore-nf.ts';
 import type { Assignment } from '../solver/term.ts';
 import { objectsOf } from '../contracts/index.ts';
 import { concreteEmap, concreteVector } from '../ghost/concrete.ts';
 import { nfPath, type PathStep } from './nf-path.ts';
 import { plural, SHOWN_BYTES, shownLocation } from './text.ts';
-import { TimeOrigin } from './values.ts';
 import type { Replay } from '../session/replay.ts';
 import type { ReplayedFailure } from '../session/session.ts';
 import type { Failure, IndexSide, KeySide, StateDifference } from '../validate/check.ts';

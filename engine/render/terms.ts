@@ -2,11 +2,10 @@
 // (`ether.daddr`), libVig state as the spec language reads it (`dyn_emap.get(ether.daddr)`, `dyn_vals.get(i)
 // .output_port`, `the_index_allocated`), records by field name, outputs as DROP and FLOOD, constants in their
 // field's notation (mac("..."), ip("...")), times as `now - 5 min`. A subterm met more than once is named once.
-import { DROP, FLOOD, HEADER_FIELDS, type Manifest, type Protocol, recordOf, showField, showRecord } from '../../nf-abi/index.ts';
+import { DROP, FLOOD, HEADER_FIELDS, type Manifest, type Protocol, recordOf, showDuration, showField, showRecord } from '../../nf-abi/index.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
 import { layout } from '../validate/check.ts';
-import { showDuration } from './values.ts';
 
 /** What a constant stands for where it appears: an NF result, a header field, a record, a time, or a number. */
 type Kind =

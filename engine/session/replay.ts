@@ -3,7 +3,7 @@
 // the end of memory (a read past it traps), run on the replay worker within a time bound. A replay reproduces
 // only when the run-time NF shows everything the counterexample claims: the output, the frame's bytes and the
 // state after the packet that the counterexample speaks about, or the violation's evidence.
-import { HEADER_FIELDS, ipv4ChecksumValid, type Manifest, outputName, showField, showStateValue, specialOutput, transportChecksumValid } from '../../nf-abi/index.ts';
+import { HEADER_FIELDS, ipv4ChecksumValid, type Manifest, outputName, showField, showStateValue, specialOutput, TimeOrigin, transportChecksumValid } from '../../nf-abi/index.ts';
 import { isSpecObject, objectsOf } from '../contracts/index.ts';
 import { type ConcreteEmap, concreteEmap, concreteLpm, concreteVector } from '../ghost/concrete.ts';
 import { emapBase, emapExpire, type EmapObject, EmapQueries, rankedAtExpiry } from '../ghost/emap.ts';
@@ -262,7 +262,7 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
   const { model } = claim;
   const value = (t: Term) => T.evaluate(t, model);
   const queries = new EmapQueries({ now: INPUT.now }, []);
-  const now = BigInt.asIntN(64, value(INPUT.now));
+  const origin = new TimeOrigin(BigInt.asIntN(64, value(INPUT.now)));
   const predictions: StatePrediction[] = [];
   const shown = (object: string, v: bigint) => showStateValue(run.build.manifest, object, v);
   for (const object of objectsOf(run.traces[claim.trace]!.final).filter(isSpecObject)) {
@@ -311,7 +311,7 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
         read: { kind: 'emap-stamp', handle, index },
         predicted: value(queries.allocated(version, indexVariable)) !== 1n ? null : BigInt.asIntN(64, value(stamp)),
         project: (v) => v,
-        show: (v) => (v === null ? 'free' : `stamped ${fromPacketTime(v, now)}`),
+        show: (v) => (v === null ? 'free' : `stamped ${origin.show(v)}`),
       });
     }
     const count = queries.count(version);
@@ -323,6 +323,3 @@ function statePredictions(run: NfExploration, claim: TraceClaim, mentioned: Read
 }
 
 const seconds = (ms: number) => `${ms / 1000} s`;
-
-/** A time as the counterexample shows it, from the packet's arrival `t0`. */
-const fromPacketTime = (time: bigint, now: bigint) => (time === now ? 't0' : time > now ? `t0 + ${time - now} ns` : `t0 - ${now - time} ns`);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadManifest, showRecord, showStateValue } from '../../nf-abi/index.ts';
 import * as T from '../../engine/solver/term.ts';
 import { describeTerm } from '../../engine/render/terms.ts';
-import { showDuration, TimeOrigin } from '../../engine/render/values.ts';
+import { showDuration, TimeOrigin } from '../../nf-abi/index.ts';
 import { formatExploration } from '../../engine/render/exploration.ts';
 import { nfPath } from '../../engine/render/nf-path.ts';
 import { shownPath } from '../../engine/render/text.ts';

@@ -1,5 +1,5 @@
-// Times in a counterexample's words: durations from a readable origin instead of raw nanoseconds. (Records,
-// keys and values of state are nf-abi's record notation, which replays share.)
+// Times in a counterexample's words: durations from a readable origin instead of raw nanoseconds, as
+// counterexamples and replays show them (records, keys and values of state: record-notation.ts).
 const UNITS: readonly [unit: string, ns: bigint][] = [
   ['d', 86_400_000_000_000n], ['h', 3_600_000_000_000n], ['min', 60_000_000_000n], ['s', 1_000_000_000n], ['ms', 1_000_000n], ['µs', 1_000n], ['ns', 1n],
 ];

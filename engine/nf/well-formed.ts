@@ -199,20 +199,25 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     const changed = T.not(unchangedModulo(changeOver(input, output, touched, before.covers)));
     const broken = sameStructure === T.TRUE ? changed : T.ite(sameStructure, changed, T.not(after.valid()));
     const candidate = T.and(sent, before.present, after.present, broken);
-    if (candidate !== T.FALSE && updatedIncrementally(solver, trace, header, { input, output, touched, sent, before, after }, congruences)) continue;
-    // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
-    // that keeps its checksums right, already unsatisfiable.
-    const found = candidate === T.FALSE ? null : ask(solver, trace.pathCondition, candidate);
-    if (found === null) continue;
-    // A valid input too, first with the extent of a short frame's candidate (or the candidate's) made constant.
-    const witness = ask(solver, trace.pathCondition, T.and(candidate, T.compare('ule', length, T.bv(SHORT_FRAME, 32)))) ?? found;
-    const pin: Pin = (t) => T.bv(T.evaluate(t, witness), t.width);
-    let valid = T.and(of(input, pin).valid(), ...before.extent.map((t) => T.eq(t, pin(t))));
-    let model = ask(solver, trace.pathCondition, T.and(candidate, valid));
-    if (model === null) {
-      // Not with that extent (the path constrains the bytes covered): the whole question, over any extent.
-      valid = before.valid();
+    const incremental = candidate === T.FALSE ? null : updatedIncrementally(solver, trace, header, { input, output, touched, sent, before, after }, congruences);
+    if (incremental === 'proven') continue;
+    let valid = before.valid();
+    let model = incremental && deviationFromValidInput(solver, trace.pathCondition, incremental, { input, length, frameMax: inputs.frameMax, candidate, valid });
+    if (!model) {
+      // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
+      // that keeps its checksums right, already unsatisfiable.
+      const found = candidate === T.FALSE ? null : ask(solver, trace.pathCondition, candidate);
+      if (found === null) continue;
+      // A valid input too, first with the extent of a short frame's candidate (or the candidate's) made constant.
+      const witness = ask(solver, trace.pathCondition, T.and(candidate, T.compare('ule', length, T.bv(SHORT_FRAME, 32)))) ?? found;
+      const pin: Pin = (t) => T.bv(T.evaluate(t, witness), t.width);
+      valid = T.and(of(input, pin).valid(), ...before.extent.map((t) => T.eq(t, pin(t))));
       model = ask(solver, trace.pathCondition, T.and(candidate, valid));
+      if (model === null) {
+        // Not with that extent (the path constrains the bytes covered): the whole question, over any extent.
+        valid = before.valid();
+        model = ask(solver, trace.pathCondition, T.and(candidate, valid));
+      }
     }
     if (model === null) continue;
     const name = header === 'ipv4' ? 'IPv4 header checksum' : 'TCP/UDP checksum';
@@ -237,9 +242,10 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
  * sent is, modulo 0xffff, ~(~HC + sum of (~m + m')) over the covered 16-bit words the NF changed, computed here in
  * the same way. Eqn. 3 keeps the sum over the covered bytes modulo 0xffff, so a valid checksum stays valid. The
  * general check asks the solver for that congruence itself, which bit-blasting cannot settle in minutes once
- * three words change (a NAT's address and port); two like computations are equal in milliseconds. False when
- * the path does not fix where the checksum is, when it writes beyond it, or when the NF computes it otherwise:
- * the general check decides then.
+ * three words change (a NAT's address and port); two like computations are equal in milliseconds. When the NF
+ * computes it otherwise, the frames where the two differ (a Deviation), for deviationFromValidInput to look for a
+ * counterexample in. Null when the path does not fix where the checksum is or writes beyond it. The general check
+ * decides what these leave open.
  */
 function updatedIncrementally(
   solver: Solver,
@@ -247,12 +253,12 @@ function updatedIncrementally(
   header: 'ipv4' | 'tcpudp',
   frames: { input: FrameBytes; output: FrameBytes; touched: number[]; sent: Term; before: Checksum; after: Checksum },
   congruences: Congruences,
-): boolean {
+): 'proven' | Deviation | null {
   const { pathCondition } = trace;
   const { input, output, touched } = frames;
   const premise = T.and(frames.sent, frames.before.present, frames.after.present);
   const model = ask(solver, pathCondition, premise);
-  if (model === null) return true; // no frame sent with both checksums there: nothing to keep valid
+  if (model === null) return 'proven'; // no frame sent with both checksums there: nothing to keep valid
   const ihl = T.extract(3, 0, input.at(IPV4_AT));
   const protocol = input.at(PROTOCOL_AT);
   const fixed = [T.eq(ihl, T.bv(T.evaluate(ihl, model), 4))];
@@ -265,7 +271,7 @@ function updatedIncrementally(
     checksumAt = headerEnd + (tcp ? TCP_CHECKSUM : UDP_CHECKSUM);
     // The pseudo-header's addresses, and the segment up to its checksum (which `present` puts inside it).
     covered = (p: number) => (p >= ADDRESSES_AT && p < SEGMENT_MIN_AT) || (p >= headerEnd && p < checksumAt + 2);
-    if (touched.some((p) => p >= checksumAt + 2)) return false;
+    if (touched.some((p) => p >= checksumAt + 2)) return null;
   }
   const word = (frame: FrameBytes, at: number) => T.zext(T.concat(frame.at(at), frame.at(at + 1)), 16);
   const complement = (w: Term) => T.binary('xor', w, T.bv(0xffff, 32));
@@ -282,7 +288,7 @@ function updatedIncrementally(
   // It is asked on its own at its second path when that support is the first path's too (else the paths differ
   // where it matters, and the question would not be asked again); a first path asks it with the path, where Z3's
   // work on the path's earlier queries helps (docs/PITFALLS.md).
-  const structureFixed = () => ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure)))) === null;
+  const structureFixed = () => (ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure)))) === null ? 'proven' : null);
   const onPath = new Set(pathCondition.map((t) => t.id));
   const seen = congruences.get(congruent.id);
   if (!seen) congruences.set(congruent.id, { firstPath: onPath, support: null, askedAlone: false });
@@ -295,7 +301,39 @@ function updatedIncrementally(
       return structureFixed();
     }
   }
-  return ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure, congruent)))) === null;
+  if (ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure, congruent)))) === null) return 'proven';
+  return { query: T.and(premise, ...fixed, sameStructure, T.not(congruent)), involved: new Set(range(IPV4_AT, Math.max(headerEnd, checksumAt + 2)).filter((p) => covered(p) && !STRUCTURE[header].includes(p))) };
+}
+
+/** Sent frames whose checksum is not eqn. 3's modulo 0xffff, their structure fixed (updatedIncrementally), and the input bytes that decide it. */
+interface Deviation {
+  query: Term;
+  /** The bytes the checksum covers up to its field, but those that fix its structure (the IHL, ...). */
+  involved: Set<number>;
+}
+
+/**
+ * A counterexample from a deviation: a frame sent with a checksum other than eqn. 3's, from a valid input. The
+ * input bytes outside the involved ones are pinned to a deviating model's values, which leaves a small question
+ * where the general check's (does the change keep the sum modulo 0xffff?) takes Z3 minutes once three words
+ * change. The covered bytes stay free: whether a miscomputed update shows (a carry lost, say) depends on the sum
+ * of every covered word, and validity ties the checksum to that sum. What is found is confirmed against the
+ * general check's question; null when this way finds nothing.
+ */
+function deviationFromValidInput(
+  solver: Solver,
+  pathCondition: Term[],
+  deviation: Deviation,
+  frame: { input: FrameBytes; length: Term; frameMax: number; candidate: Term; valid: Term },
+): T.Assignment | null {
+  const short = T.compare('ule', frame.length, T.bv(SHORT_FRAME, 32));
+  const seed = ask(solver, pathCondition, T.and(deviation.query, short)) ?? ask(solver, pathCondition, deviation.query);
+  if (seed === null) return null;
+  const pinned = (t: Term) => T.eq(t, T.bv(T.evaluate(t, seed), t.width));
+  const pins = range(0, frame.frameMax).filter((p) => !deviation.involved.has(p)).map((p) => pinned(frame.input.at(p)));
+  const answer = solver.check(pathCondition, T.and(deviation.query, frame.valid, pinned(frame.length), ...pins));
+  if (answer.status !== 'sat') return null;
+  return T.evaluate(T.and(frame.candidate, frame.valid), answer.model) === 1n ? answer.model : null;
 }
 
 function ask(solver: Solver, pathCondition: Term[], query: Term): T.Assignment | null {

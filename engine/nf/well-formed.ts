@@ -242,10 +242,11 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
  * sent is, modulo 0xffff, ~(~HC + sum of (~m + m')) over the covered 16-bit words the NF changed, computed here in
  * the same way. Eqn. 3 keeps the sum over the covered bytes modulo 0xffff, so a valid checksum stays valid. The
  * general check asks the solver for that congruence itself, which bit-blasting cannot settle in minutes once
- * three words change (a NAT's address and port); two like computations are equal in milliseconds. When the NF
- * computes it otherwise, the frames where the two differ (a Deviation), for deviationFromValidInput to look for a
- * counterexample in. Null when the path does not fix where the checksum is or writes beyond it. The general check
- * decides what these leave open.
+ * three words change (a NAT's address and port); two like computations are equal in milliseconds. Where the
+ * checksum is (the IHL, TCP or UDP) is taken from a model and proven case by case, for a path that leaves it open
+ * (a branchless NF). When the NF computes it otherwise, the frames where the two differ (a Deviation), for
+ * deviationFromValidInput to look for a counterexample in. Null when the path writes a frame's worth of bytes
+ * after the checksum or leaves too many places open. The general check decides what these leave open.
  */
 function updatedIncrementally(
   solver: Solver,
@@ -255,54 +256,90 @@ function updatedIncrementally(
   congruences: Congruences,
 ): 'proven' | Deviation | null {
   const { pathCondition } = trace;
-  const { input, output, touched } = frames;
   const premise = T.and(frames.sent, frames.before.present, frames.after.present);
-  const model = ask(solver, pathCondition, premise);
-  if (model === null) return 'proven'; // no frame sent with both checksums there: nothing to keep valid
-  const ihl = T.extract(3, 0, input.at(IPV4_AT));
+  const ihl = T.extract(3, 0, frames.input.at(IPV4_AT));
+  const protocol = frames.input.at(PROTOCOL_AT);
+  const proven: Term[] = [];
+  for (let place = 0; place < MAX_CHECKSUM_PLACES; place++) {
+    const model = ask(solver, pathCondition, T.and(premise, ...proven.map((p) => T.not(p))));
+    if (model === null) return 'proven'; // no (other) frame sent with both checksums there: nothing to keep valid
+    const headerBytes = 4 * Number(T.evaluate(ihl, model));
+    const tcp = header === 'tcpudp' && T.evaluate(protocol, model) === BigInt(IP_PROTOCOL_TCP);
+    const structure = T.and(T.eq(ihl, T.bv(headerBytes / 4, 4)), header === 'tcpudp' ? T.eq(protocol, T.bv(tcp ? IP_PROTOCOL_TCP : IP_PROTOCOL_UDP, 8)) : T.TRUE);
+    const answer = updatedInPlace(solver, trace, header, frames, congruences, { premise: T.and(premise, structure), headerBytes, tcp });
+    if (answer !== 'proven') return answer;
+    proven.push(structure);
+  }
+  return null;
+}
+
+/** How many places of a checksum (IHL, TCP or UDP) a path may leave open for the quick proof: one per IHL and protocol would be 22. */
+const MAX_CHECKSUM_PLACES = 4;
+
+/** The quick proof where `premise` puts the checksum: the header `headerBytes` long and, for TCP/UDP, `tcp` or not. */
+function updatedInPlace(
+  solver: Solver,
+  trace: Trace,
+  header: 'ipv4' | 'tcpudp',
+  frames: { input: FrameBytes; output: FrameBytes; touched: number[] },
+  congruences: Congruences,
+  place: { premise: Term; headerBytes: number; tcp: boolean },
+): 'proven' | Deviation | null {
+  const { pathCondition } = trace;
+  const { input, touched } = frames;
+  const { premise } = place;
+  // The output's bytes with the protocol the premise fixes put in: a write whose offset the protocol chose (a
+  // branchless NF) leaves the bytes it did not reach as the input's own, where the solver would have to see it.
   const protocol = input.at(PROTOCOL_AT);
-  const fixed = [T.eq(ihl, T.bv(T.evaluate(ihl, model), 4))];
-  const headerEnd = IPV4_AT + 4 * Number(T.evaluate(ihl, model));
+  const known = new Map(header === 'tcpudp' ? [[protocol.id, T.bv(place.tcp ? IP_PROTOCOL_TCP : IP_PROTOCOL_UDP, 8)]] : []);
+  const memo = new Map<number, Term>();
+  const output: FrameBytes = known.size === 0 ? frames.output : { ...frames.output, at: (p: number) => T.substitute(frames.output.at(p), known, memo) };
+  const headerEnd = IPV4_AT + place.headerBytes;
   let checksumAt = IPV4_AT + 10;
   let covered = (p: number) => p >= IPV4_AT && p < headerEnd;
+  const kept: Term[] = [];
   if (header === 'tcpudp') {
-    const tcp = T.evaluate(protocol, model) === BigInt(IP_PROTOCOL_TCP);
-    fixed.push(T.eq(protocol, T.bv(tcp ? IP_PROTOCOL_TCP : IP_PROTOCOL_UDP, 8)));
-    checksumAt = headerEnd + (tcp ? TCP_CHECKSUM : UDP_CHECKSUM);
+    checksumAt = headerEnd + (place.tcp ? TCP_CHECKSUM : UDP_CHECKSUM);
     // The pseudo-header's addresses, and the segment up to its checksum (which `present` puts inside it).
     covered = (p: number) => (p >= ADDRESSES_AT && p < SEGMENT_MIN_AT) || (p >= headerEnd && p < checksumAt + 2);
-    if (touched.some((p) => p >= checksumAt + 2)) return null;
+    // Bytes after the checksum that a write may have reached (one at an offset chosen by the protocol, say) must
+    // have kept their values; a frame's worth of them (a store chain) is left to the general check.
+    const after = touched.filter((p) => p >= checksumAt + 2);
+    if (after.length > T.NARROW_RANGE) return null;
+    kept.push(...after.map((p) => T.eq(output.at(p), input.at(p))));
   }
   const word = (frame: FrameBytes, at: number) => T.zext(T.concat(frame.at(at), frame.at(at + 1)), 16);
   const complement = (w: Term) => T.binary('xor', w, T.bv(0xffff, 32));
-  const changed = [...new Set(touched.filter(covered).map((p) => p & ~1))].filter((w) => w !== checksumAt);
+  // A byte a write may have reached but did not on this path is the input's own term: its word adds nothing.
+  const same = (p: number) => output.at(p) === input.at(p);
+  const changed = [...new Set(touched.filter(covered).map((p) => p & ~1))].filter((w) => w !== checksumAt && !(same(w) && same(w + 1)));
   const sum = add([complement(word(input, checksumAt)), ...changed.map((w) => T.binary('add', complement(word(input, w)), word(output, w)))]);
   const expected = complement(foldSum(sum));
   const sent = word(output, checksumAt);
   const zero = (w: Term) => T.or(T.eq(w, T.bv(0, 32)), T.eq(w, T.bv(0xffff, 32)));
-  const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))));
+  const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))), ...kept);
   const congruent = T.or(T.eq(sent, expected), T.and(zero(sent), zero(expected)));
   // Paths that compute the checksum alike (one per IHL a parser accepts) share the congruence. Proven on its own
   // under the path constraints it shares variables with (its support: the TTL's bound, ...), it holds on every
-  // path that has them, and what is left there is whether the path fixes the structure, a question without sums.
+  // path that has them, and what is left there is whether the path keeps the structure, a question without sums.
   // It is asked on its own at its second path when that support is the first path's too (else the paths differ
   // where it matters, and the question would not be asked again); a first path asks it with the path, where Z3's
   // work on the path's earlier queries helps (docs/PITFALLS.md).
-  const structureFixed = () => (ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure)))) === null ? 'proven' : null);
+  const structureKept = () => (ask(solver, pathCondition, T.and(premise, T.not(sameStructure))) === null ? 'proven' : null);
   const onPath = new Set(pathCondition.map((t) => t.id));
   const seen = congruences.get(congruent.id);
   if (!seen) congruences.set(congruent.id, { firstPath: onPath, support: null, askedAlone: false });
-  else if (seen.support?.every((id) => onPath.has(id))) return structureFixed();
+  else if (seen.support?.every((id) => onPath.has(id))) return structureKept();
   else if (!seen.askedAlone) {
     seen.askedAlone = true;
     const support = solver.dependentConstraints(pathCondition, T.not(congruent), trace.model).map((t) => t.id);
     if (support.every((id) => seen.firstPath.has(id)) && solver.check(pathCondition, T.not(congruent), trace.model).status === 'unsat') {
       seen.support = support;
-      return structureFixed();
+      return structureKept();
     }
   }
-  if (ask(solver, pathCondition, T.and(premise, T.not(T.and(...fixed, sameStructure, congruent)))) === null) return 'proven';
-  return { query: T.and(premise, ...fixed, sameStructure, T.not(congruent)), involved: new Set(range(IPV4_AT, Math.max(headerEnd, checksumAt + 2)).filter((p) => covered(p) && !STRUCTURE[header].includes(p))) };
+  if (ask(solver, pathCondition, T.and(premise, T.not(T.and(sameStructure, congruent)))) === null) return 'proven';
+  return { query: T.and(premise, sameStructure, T.not(congruent)), involved: new Set(range(IPV4_AT, Math.max(headerEnd, checksumAt + 2)).filter((p) => covered(p) && !STRUCTURE[header].includes(p))) };
 }
 
 /** Sent frames whose checksum is not eqn. 3's modulo 0xffff, their structure fixed (updatedIncrementally), and the input bytes that decide it. */

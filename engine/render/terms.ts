@@ -58,7 +58,7 @@ class Printer {
   normalise(t: Term): Term {
     return T.buildBottomUp(t, this.normalised, (x) => {
       const args = x.args.map((a) => this.normalised.get(a.id)!);
-      const rebuilt = args.every((a, i) => a === x.args[i]) ? x : rebuild(x, args);
+      const rebuilt = args.every((a, i) => a === x.args[i]) ? x : T.rebuild(x, args);
       // One key built by differently nested concatenations is one term: the same comparison reads the same.
       if (rebuilt.op === 'concat') return this.parts(rebuilt, false).reduce((hi, lo) => T.concat(hi, lo));
       if (rebuilt.op === 'ite') {
@@ -326,28 +326,6 @@ function asCondition(t: Term): Term | null {
   if (then === 1n && otherwise === 0n) return t.args[0]!;
   if (then === 0n && otherwise === 1n) return T.not(t.args[0]!);
   return null;
-}
-
-/** The same operation over new arguments, through the builders (so their simplifications apply). */
-function rebuild(t: Term, args: Term[]): Term {
-  const [a, b, c] = args;
-  switch (t.op) {
-    case 'ite': return T.ite(a!, b!, c!);
-    case 'eq': return T.eq(a!, b!);
-    case 'not': return T.not(a!);
-    case 'band': return T.and(a!, b!);
-    case 'bor': return T.or(a!, b!);
-    case 'ult': case 'ule': case 'slt': case 'sle': return T.compare(t.op, a!, b!);
-    case 'concat': return T.concat(a!, b!);
-    case 'extract': return T.extract(t.hi, Number(t.value), a!);
-    case 'zext': return T.zext(a!, Number(t.value));
-    case 'sext': return T.sext(a!, Number(t.value));
-    case 'select': return T.select(a!, b!);
-    case 'store': return T.store(a!, b!, c!);
-    case 'apply': return T.apply(t.name, args, t.width);
-    case 'clz': case 'ctz': case 'popcnt': return T.unary(t.op, a!);
-    default: return T.binary(t.op, a!, b!);
-  }
 }
 
 /** The header field that frame bytes `from..to` belong to, when the NF read it at its fixed offset. */

@@ -135,6 +135,9 @@ export function binary(op: Op, a: Term, b: Term): Term {
   // Constants go second so the rules below see them in one place.
   if (commutative.has(op) && isConst(a) && !isConst(b)) [a, b] = [b, a];
   if (isConst(b) && !isConst(a)) {
+    // A choice between constants (a `select` of two offsets) with a constant: a choice between the results, so that
+    // an address computed from it stays a choice of two places rather than a range of them.
+    if (a.op === 'ite' && isConst(a.args[1]!) && isConst(a.args[2]!)) return ite(a.args[0]!, binary(op, a.args[1]!, b), binary(op, a.args[2]!, b));
     const c = b.value;
     switch (op) {
       case 'add':
@@ -624,6 +627,39 @@ function evaluateAny(t: Term, env: Assignment, memo: Map<number, bigint | ArrayV
   }
   memo.set(t.id, result);
   return result;
+}
+
+// ---------------------------------------------------------------- rewriting
+
+/** The same operation over new arguments, through the builders (so their simplifications apply). */
+export function rebuild(t: Term, args: Term[]): Term {
+  const [a, b, c] = args;
+  switch (t.op) {
+    case 'ite': return ite(a!, b!, c!);
+    case 'eq': return eq(a!, b!);
+    case 'not': return not(a!);
+    case 'band': return and(a!, b!);
+    case 'bor': return or(a!, b!);
+    case 'ult': case 'ule': case 'slt': case 'sle': return compare(t.op, a!, b!);
+    case 'concat': return concat(a!, b!);
+    case 'extract': return extract(t.hi, Number(t.value), a!);
+    case 'zext': return zext(a!, Number(t.value));
+    case 'sext': return sext(a!, Number(t.value));
+    case 'select': return select(a!, b!);
+    case 'store': return store(a!, b!, c!);
+    case 'apply': return apply(t.name, args, t.width);
+    case 'clz': case 'ctz': case 'popcnt': return unary(t.op, a!);
+    default: return binary(t.op, a!, b!);
+  }
+}
+
+/** `root` with each term `replacements` holds (by id) replaced, rebuilt through the builders; `memo` keeps results. */
+export function substitute(root: Term, replacements: Map<number, Term>, memo = new Map<number, Term>()): Term {
+  for (const [id, by] of replacements) memo.set(id, by);
+  return buildBottomUp(root, memo, (t) => {
+    const args = t.args.map((a) => memo.get(a.id)!);
+    return args.every((a, i) => a === t.args[i]) ? t : rebuild(t, args);
+  });
 }
 
 // ---------------------------------------------------------------- persistence

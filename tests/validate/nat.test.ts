@@ -81,12 +81,14 @@ describe('nat', () => {
   });
 
   // RFC 768: a UDP checksum of 0 means "none", and a NAT must leave it 0 (an update would make it a wrong checksum).
-  // The checksum check has nothing to keep valid there, so the spec compares those two bytes by value.
-  test('seeded bug: a UDP checksum of 0 ("none") updated as if it were one', async () => {
-    const bug = await buggy(session, {
-      name: 'udp-none-updated',
-      patches: [{ find: '  updateTransportChecksum(packet, change);\n', replace: '  if (load<u8>(packet + IP_PROTOCOL) == 17) store<u16>(transport + 6, updatedChecksum(load<u16>(transport + 6), change));\n  else updateTransportChecksum(packet, change);\n' }],
-    });
+  // The checksum check has nothing to keep valid there, so the spec compares those two bytes by value. Branchless,
+  // one path stores at an offset the protocol chooses, which the checksum check must take case by case (it gave up).
+  const udpNoneUpdated = {
+    branching: '  if (load<u8>(packet + IP_PROTOCOL) == 17) store<u16>(transport + 6, updatedChecksum(load<u16>(transport + 6), change));\n  else updateTransportChecksum(packet, change);\n',
+    branchless: '  const at = transport + select<usize>(16, 6, load<u8>(packet + IP_PROTOCOL) == 6);\n  store<u16>(at, updatedChecksum(load<u16>(at), change));\n',
+  };
+  for (const [form, replace] of Object.entries(udpNoneUpdated)) test(`seeded bug: a UDP checksum of 0 ("none") updated as if it were one (${form})`, async () => {
+    const bug = await buggy(session, { name: `udp-none-updated-${form}`, patches: [{ find: '  updateTransportChecksum(packet, change);\n', replace }] });
     assert.deepEqual(bug.violations().map((found) => found.violation.kind), [], 'every checksum that was valid stays valid');
     const failure = refuted(await bug.checkFile(`${NAT}/spec.py`));
     assert.ok(failure.failed.some((f) => f.startsWith('the payload')), failure.failed.join());
@@ -94,6 +96,11 @@ describe('nat', () => {
     const byte = (at: number) => bytes.entries.get(at) ?? bytes.fallback;
     const udpChecksumAt = 14 + 4 * (byte(14) & 15) + 6;
     assert.deepEqual([byte(23), byte(udpChecksumAt), byte(udpChecksumAt + 1)], [17, 0, 0], 'the counterexample is a UDP frame without a checksum');
+  });
+
+  test('the transport checksum updated at an offset the protocol chooses, without a branch on it, verifies', async () => {
+    const replace = '  const tcp = load<u8>(packet + IP_PROTOCOL) == 6;\n  const at = transport + select<usize>(16, 6, tcp);\n  const checksum = load<u16>(at);\n  if (tcp || checksum != 0) store<u16>(at, updatedChecksum(checksum, change));\n';
+    await equivalentHolds(session, NAT, { name: 'checksum-at-chosen-offset', patches: [{ find: '  updateTransportChecksum(packet, change);\n', replace }] }, ['spec.py']);
   });
 
   test('seeded bug: an external packet for no flow opens one', async () => {

@@ -165,9 +165,22 @@ export interface WellFormedInputs {
 /** Adds a `checksum` violation for each trace that can send a frame whose valid checksum it broke. */
 export function checkWellFormed(run: Exploration, inputs: WellFormedInputs, solver: Solver): void {
   const congruences: Congruences = new Map();
-  for (const trace of run.traces) run.violations.push(...checksumViolations(trace, inputs, solver, congruences));
+  for (const trace of run.traces) {
+    try {
+      run.violations.push(...checksumViolations(trace, inputs, solver, congruences));
+    } catch (e) {
+      if (!(e instanceof Undecided)) throw e;
+      throw new EngineError(
+        `the solver gave up while checking that the frames sent at ${inputs.locate(trace.final.returnOffset)} keep valid checksums: ${e.message}. ` +
+          'An update written as RFC 1624 eqn. 3 over the 16-bit words the NF changed is proven in milliseconds; other ways of computing a correct one may be beyond the solver (docs/spec-language.md, section 8, "checksum")',
+      );
+    }
+  }
   run.figures.violations = run.violations.length;
 }
+
+/** A checksum question Z3 did not answer (its reason), named with the path's place by checkWellFormed. */
+class Undecided extends Error {}
 
 /**
  * The RFC 1624 congruences earlier paths' quick proofs asked about, by term id: the first path's constraints, the
@@ -375,6 +388,6 @@ function deviationFromValidInput(
 
 function ask(solver: Solver, pathCondition: Term[], query: Term): T.Assignment | null {
   const answer = solver.check(pathCondition, query);
-  if (answer.status === 'unknown') throw new EngineError(`the solver gave up while checking that forwarded frames keep valid checksums: ${answer.reason}`);
+  if (answer.status === 'unknown') throw new Undecided(answer.reason);
   return answer.status === 'sat' ? answer.model : null;
 }

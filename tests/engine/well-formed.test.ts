@@ -10,6 +10,7 @@ import { checkWellFormed, frameChecksums } from '../../engine/nf/well-formed.ts'
 import * as T from '../../engine/solver/term.ts';
 import type { Solver } from '../../engine/solver/z3.ts';
 import { loadNf } from '../../libvig/load-nf.ts';
+import { EngineError } from '../../engine/symbex/violations.ts';
 import { DROP, ipv4ChecksumValid, transportChecksumValid } from '../../nf-abi/index.ts';
 
 const TTL = fileURLToPath(new URL('../programs/nfs/ttl', import.meta.url));
@@ -99,6 +100,16 @@ describe('well-formed output: checksums stay valid', () => {
       patches: [{ find: '  return 1 - device; // forwarded', replace: '  if (length >= 54 && load<u8>(packet + 23) == 6) store<u16>(packet + 36, 0x9a1f);\n  return 1 - device;' }],
     });
     reproduced(build, run, 'tcpudp');
+  });
+
+  test('a question the solver does not answer stops the check, naming where the frame is sent and why', async () => {
+    const { run } = await explore();
+    const unanswered = { check: () => ({ status: 'unknown', reason: 'Z3 found no answer within its time limit of 60 s' }) } as unknown as Solver;
+    const again = { ...run, violations: [], figures: { ...run.figures } };
+    assert.throws(
+      () => checkWellFormed(again, { input: INPUT, frameMax: FRAME_MAX, locate: (offset) => `ttl.ts at ${offset}` }, unanswered),
+      (e: Error) => e instanceof EngineError && /^the solver gave up while checking that the frames sent at ttl\.ts at \d+ keep valid checksums: Z3 found no answer within its time limit of 60 s\. An update written as RFC 1624 eqn\. 3/.test(e.message),
+    );
   });
 
   describe('NFs that write no IPv4 byte', () => {

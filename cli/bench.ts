@@ -18,6 +18,7 @@ interface Chosen {
   packets: number;
   warmup: number;
   repetitions: number;
+  passes: number;
   seed: number;
   pcap?: string;
   pcapOut?: string;
@@ -43,6 +44,7 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
   number('--packets', true, 'measured packets per repetition', traffic.packets);
   number('--warmup', true, 'untimed packets after the table is filled', traffic.warmup);
   number('--repetitions', true, 'how many times each implementation runs the packets', DEFAULT_BENCH.repetitions);
+  number('--passes', true, 'throughput passes of each implementation per repetition (the fastest counts)', DEFAULT_BENCH.passes);
   number('--seed', true, 'traffic generator seed', traffic.seed);
   command
     .option('--pcap <FILE>', 'replay this classic pcap capture instead of generated traffic (frames arrive on device 0)')
@@ -50,6 +52,7 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
     .option('--json <FILE>', 'where to write the figures', DEFAULT_JSON)
     .action(async (dirs: string[], chosen: Chosen) => {
       if (chosen.repetitions < 1) command.error('--repetitions must be at least 1');
+      if (chosen.passes < 1) command.error('--passes must be at least 1');
       if (chosen.pcapOut && dirs.length > 1) command.error("--pcap-out writes one NF's output: name a single NF_DIR");
       for (const dir of dirs) requireNfFolder(command, dir);
       if (chosen.pcap) {
@@ -66,6 +69,7 @@ export function addBench(program: WordedCommand, exit: (code: number) => void): 
       const options: BenchOptions = {
         traffic: { ...traffic, occupancy: chosen.occupancy, newFlowShare: chosen.newFlows, sizes: chosen.sizes ?? traffic.sizes, packets: chosen.packets, warmup: chosen.warmup, seed: chosen.seed },
         repetitions: chosen.repetitions,
+        passes: chosen.passes,
         ...(chosen.pcap ? { pcap: resolve(chosen.pcap) } : {}),
         ...(chosen.pcapOut ? { pcapOut: resolve(chosen.pcapOut) } : {}),
       };

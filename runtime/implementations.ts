@@ -5,26 +5,18 @@ import { buildStackedNf } from '../toolchain/build.ts';
 import type { Manifest } from '../nf-abi/index.ts';
 import { TYPESCRIPT_BASELINES } from './baselines/index.ts';
 import { buildNativeHarness, cTwinOf, GccMissing, runNativeHarness } from './native-baseline.ts';
-import type { Pass, PassResult } from './pass.ts';
+import { throughputThenLatency, type Repeat } from './pass.ts';
 import type { PacketTrace } from './trace.ts';
 import { prepareTypeScriptPasses } from './typescript-runner.ts';
 import { deviceEmulation } from './emulated-device.ts';
 import { prepareStackedPasses } from './stacked-runner.ts';
-
-/** A repetition: a throughput pass, then a latency pass. */
-function throughputThenLatency(pass: Pass): () => PassResult {
-  return () => {
-    const { elapsedNs } = pass(false);
-    return { elapsedNs, processed: pass(true).processed };
-  };
-}
 
 export type ImplementationId = 'wasm' | 'c' | 'typescript';
 
 export interface Implementation {
   id: ImplementationId;
   /** Prepares for `trace` (outside any timing) and returns a function that runs one repetition. */
-  prepare(trace: PacketTrace): () => PassResult;
+  prepare(trace: PacketTrace): Repeat;
 }
 
 export interface NfImplementations {
@@ -64,7 +56,7 @@ export async function implementationsOf(nfDir: string, benchManifest?: Manifest)
       id: 'c',
       prepare(trace) {
         const output = new Uint8Array(trace.records.length - trace.offsets[trace.untimed]!);
-        return () => runNativeHarness(binary, trace, output);
+        return (throughputPasses) => runNativeHarness(binary, trace, output, throughputPasses);
       },
     });
   } else if (native) {

@@ -5,7 +5,7 @@
 export { benchmarkNf, type BenchOptions, DEFAULT_BENCH, type NfBenchmark } from './bench.ts';
 export type { ImplementationId } from './implementations.ts';
 export type { Spread } from './statistics.ts';
-export { formatBenchmarks } from './report.ts';
+export { benchmarkNote, formatBenchmarks, IMPLEMENTATION_LABELS } from './report.ts';
 export { captureDecides, DEFAULT_TRAFFIC } from './traffic.ts';
 // What the run-time cannot run: traffic options, a capture, a native baseline (`vigor bench` exits 2 on them).
 export { TrafficError } from './traffic.ts';

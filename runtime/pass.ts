@@ -12,3 +12,19 @@ export interface PassResult {
 
 /** One pass over the trace on a freshly initialised NF, probes timed one by one or not at all. */
 export type Pass = (timeProbes: boolean) => PassResult;
+
+/**
+ * A repetition of an implementation: `throughputPasses` throughput passes, of which the fastest counts, then a
+ * latency pass. Work elsewhere on the machine only ever adds time to a pass, so the fastest of a few is the
+ * figure least disturbed by it; every implementation is measured the same way (the native harness in C).
+ */
+export type Repeat = (throughputPasses: number) => PassResult;
+
+/** The repetition of an implementation whose passes are run from here (the .wasm and the TypeScript baseline). */
+export function throughputThenLatency(pass: Pass): Repeat {
+  return (throughputPasses) => {
+    let elapsedNs = Infinity;
+    for (let n = 0; n < throughputPasses; n++) elapsedNs = Math.min(elapsedNs, pass(false).elapsedNs);
+    return { elapsedNs, processed: pass(true).processed };
+  };
+}

@@ -44,7 +44,7 @@ export class NotebookBenchmarks {
     return [{
       name: 'bench',
       kind: 'line',
-      summary: 'run NFs for real: %bench [NF ...] [--occupancy 0.9] [--packets N] [--warmup N] [--repetitions N] [--new-flows F] [--seed N] [--pcap FILE]: throughput and probe latency of the verified .wasm, native C and TypeScript',
+      summary: 'run NFs for real: %bench [NF ...] [--occupancy 0.9] [--packets N] [--warmup N] [--repetitions N] [--passes N] [--new-flows F] [--seed N] [--pcap FILE]: throughput and probe latency of the verified .wasm, native C and TypeScript',
       run: async ({ args }, context) => {
         try {
           return await this.bench(args, context);

@@ -5,10 +5,11 @@ import { captureDecides, DEFAULT_TRAFFIC, type BenchOptions } from '../../runtim
 import { decimalNumber, magicCommand, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import { notAnNf, resolveNfFolder } from '../verification/nf-folders.ts';
 
-/** 100,000 measured packets after the table fill and 20,000 warm-up, 3 repetitions: a few seconds per NF. */
+/** 100,000 measured packets after the table fill and 20,000 warm-up, 3 repetitions of 3 passes: seconds per NF. */
 export const NOTEBOOK_BENCH: BenchOptions = {
   traffic: { ...DEFAULT_TRAFFIC, packets: 100_000, warmup: 20_000 },
   repetitions: 3,
+  passes: 3,
 };
 
 const fraction = (n: number) => n > 0 && n < 1;
@@ -26,13 +27,14 @@ interface Chosen {
   packets: number;
   warmup: number;
   repetitions: number;
+  passes: number;
   seed: number;
   pcap?: string;
 }
 
 /** The command `%bench` parses with, which completion also offers the options of. */
 export function benchCommand(workingDirectory: string): WordedCommand {
-  const { traffic, repetitions } = NOTEBOOK_BENCH;
+  const { traffic, repetitions, passes } = NOTEBOOK_BENCH;
   const command = magicCommand('%bench', '%bench bridge --occupancy 0.9 --packets 100000').argument('[NF...]');
   // A number option; its default (the notebook's) is also the example its mistakes show.
   const number = (flag: string, takes: string, check: (n: number) => boolean, example: number) =>
@@ -45,6 +47,7 @@ export function benchCommand(workingDirectory: string): WordedCommand {
   number('--packets', 'a whole number of measured packets, at least 1', whole(1), traffic.packets);
   number('--warmup', 'a whole number of untimed packets', whole(0), traffic.warmup);
   number('--repetitions', 'a whole number, at least 1', whole(1), repetitions);
+  number('--passes', 'a whole number of throughput passes per repetition (the fastest counts), at least 1', whole(1), passes);
   number('--seed', 'a whole number', whole(0), traffic.seed);
   command.option('--pcap <FILE>', 'a classic libpcap capture to replay', (file: string) => resolve(workingDirectory, file));
   return command;
@@ -60,6 +63,7 @@ export function planBench(args: string, workingDirectory: string, selected: { di
   const options: BenchOptions = {
     traffic: { ...traffic, occupancy: chosen.occupancy, newFlowShare: chosen.newFlows, packets: chosen.packets, warmup: chosen.warmup, seed: chosen.seed },
     repetitions: chosen.repetitions,
+    passes: chosen.passes,
     ...(chosen.pcap === undefined ? {} : { pcap: chosen.pcap }),
   };
   if (command.args.length === 0) {

@@ -1,17 +1,12 @@
 // Benchmark results as rich output: the run-time's own table as text/plain (what `vigor bench` prints), an HTML
 // table with every spread, and plotly bar charts of throughput and probe latency per NF and implementation.
-import { formatBenchmarks, type ImplementationId, type NfBenchmark, type Spread } from '../../runtime/index.ts';
+import { benchmarkNote, formatBenchmarks, IMPLEMENTATION_LABELS, type ImplementationId, type NfBenchmark, type Spread } from '../../runtime/index.ts';
 import { escapeHtml } from '../notebook/html-export.ts';
 import { cell, row, section, table } from '../rich-output/html-table.ts';
 import { figureBundle, type Figure } from '../rich-output/plotly-bundle.ts';
 import type { MimeBundle } from '../session/output.ts';
 
-const LABELS: Record<ImplementationId, string> = {
-  wasm: 'verified .wasm',
-  c: 'native C (gcc -O2)',
-  typescript: 'TypeScript + Maps',
-};
-const IMPLEMENTATIONS = Object.keys(LABELS) as ImplementationId[];
+const IMPLEMENTATIONS = Object.keys(IMPLEMENTATION_LABELS) as ImplementationId[];
 
 const range = (s: Spread, digits: number) => `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
 const number = (text: string) => cell(text, 'number');
@@ -27,7 +22,7 @@ export function benchmarkTableBundle(results: NfBenchmark[]): MimeBundle {
     result.implementations.map((figures) =>
       row([
         cell(result.nf),
-        cell(LABELS[figures.id]),
+        cell(IMPLEMENTATION_LABELS[figures.id]),
         number(range(figures.mpps, 2)),
         number(wasmOverThis(result, figures.id)),
         number(range(figures.latencyNs.median, 0)),
@@ -37,18 +32,13 @@ export function benchmarkTableBundle(results: NfBenchmark[]): MimeBundle {
     ),
   );
   const notes = results.flatMap((result) => [
-    `${result.nf}: ${trafficNote(result)}`,
+    `${result.nf}: ${benchmarkNote(result)}`,
     ...result.missing.map((reason) => `${result.nf}: no baseline ${reason}`),
   ]);
-  const explanation = 'Spreads are over repetitions; each repetition runs every implementation on the same packets, one after the other (in reverse order every other repetition). ' +
+  const explanation = 'Spreads are over repetitions; each repetition runs every implementation on the same packets, one after the other (in reverse order every other repetition), its throughput the fastest of the repetition\'s passes. ' +
     '"wasm ÷ this" is the ratio of the two throughputs in each repetition, so a host that slows down for a while slows both. Latency is per probe packet (a new flow: the longest path), clock reads included.';
   const html = `${table(header, rows)}<p>${escapeHtml(explanation)}</p><ul>${notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`;
   return { 'text/plain': formatBenchmarks(results), 'text/html': section(html) };
-}
-
-function trafficNote({ traffic, repetitions }: NfBenchmark): string {
-  const occupancy = traffic.tableOccupancy ? `, main table ${traffic.tableOccupancy.flows}/${traffic.tableOccupancy.capacity} flows` : '';
-  return `${traffic.source} traffic, ${traffic.measuredPackets} measured packets (${traffic.probes} probes timed) after ${traffic.untimedPackets} untimed, frames ${traffic.frameSizes} bytes${occupancy}; ${repetitions} repetitions`;
 }
 
 /** One bar per NF in each implementation's trace, error bars from the minimum to the maximum over repetitions. */
@@ -63,7 +53,7 @@ function bars(results: NfBenchmark[], id: ImplementationId, categories: (nf: str
   }
   return {
     type: 'bar',
-    name: LABELS[id],
+    name: IMPLEMENTATION_LABELS[id],
     x,
     y: shown.map((s) => s.median),
     error_y: { type: 'data', symmetric: false, array: shown.map((s) => s.max - s.median), arrayminus: shown.map((s) => s.median - s.min) },
@@ -96,7 +86,7 @@ export function benchmarkFigures(results: NfBenchmark[]): { throughput: Figure; 
 export function benchmarkPlotBundles(results: NfBenchmark[]): MimeBundle[] {
   const { throughput, latency } = benchmarkFigures(results);
   const lines = (describe: (figures: NfBenchmark['implementations'][number]) => string) =>
-    results.flatMap((result) => result.implementations.map((figures) => `  ${result.nf}, ${LABELS[figures.id]}: ${describe(figures)}`));
+    results.flatMap((result) => result.implementations.map((figures) => `  ${result.nf}, ${IMPLEMENTATION_LABELS[figures.id]}: ${describe(figures)}`));
   return [
     figureBundle(['Throughput, Mpps median [min–max] (plot):', ...lines((f) => range(f.mpps, 2))].join('\n'), throughput),
     figureBundle(['Probe latency, ns median and p99 [min–max] (plot):', ...lines((f) => `median ${range(f.latencyNs.median, 0)}, p99 ${range(f.latencyNs.p99, 0)}`)].join('\n'), latency),

@@ -247,7 +247,7 @@ class VerificationResults:
                        nf, layers, property (None for an exploration), verdict, traces, spec_paths, seconds (what %plot draws)
     vigor.layers       Table 3's figures per NF and layers explored: nf, layers, traces, exploration_seconds,
                        validation_seconds_per_trace (one property against one trace, over the checks; None before any)
-    vigor.benchmarks   the latest %bench of each NF: nf, traffic, implementations (id, mpps, latency_ns,
+    vigor.benchmarks   the latest %bench of each NF: nf, traffic, repetitions, passes, implementations (id, mpps, latency_ns,
                        latency_percentiles_ns, ...), ratios, missing
     vigor.evaluation   what %evaluate measured (None before it): sizes, nfs, lines, verification, bugs
     """

@@ -2,10 +2,10 @@
  * plays the trace records (runtime/record-layout.ts) as runtime/as/device.ts does for the .wasm: the same rings,
  * bursts and passes, with libVig native (libvig.c).
  *
- * Usage: harness TRACE UNTIMED OUT
- *   Runs a throughput pass and then a latency pass over the trace's records, each on a freshly initialised NF
- *   and stack, the first UNTIMED packets untimed. Prints the throughput pass's measured time in ns; writes the
- *   measured records after the latency pass (outputs, sent frames, probe latencies) to OUT. */
+ * Usage: harness TRACE UNTIMED OUT PASSES
+ *   Runs PASSES throughput passes and then a latency pass over the trace's records, each on a freshly initialised
+ *   NF and stack, the first UNTIMED packets untimed. Prints each throughput pass's measured time in ns, one a line;
+ *   writes the measured records after the latency pass (outputs, sent frames, probe latencies) to OUT. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,7 +156,9 @@ static void run(uint8_t *record, long count, int time_probes) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) fail("usage: harness TRACE UNTIMED OUT", "");
+  if (argc != 5) fail("usage: harness TRACE UNTIMED OUT PASSES", "");
+  long passes = strtol(argv[4], NULL, 10);
+  if (passes < 1) fail("PASSES must be at least 1, not ", argv[4]);
   FILE *file = fopen(argv[1], "rb");
   if (!file) fail("cannot open ", argv[1]);
   fseek(file, 0, SEEK_END);
@@ -170,8 +172,8 @@ int main(int argc, char **argv) {
   for (size_t at = 0; at < size; at += record_size(input + at), total++)
     if (total == untimed) measured_start = at;
 
-  double elapsed = 0;
-  for (int time_probes = 0; time_probes <= 1; time_probes++) {
+  for (long pass = 0; pass <= passes; pass++) {
+    int time_probes = pass == passes;
     memcpy(records, input, size); /* a fresh wire, every page touched now rather than while timing */
     libvig_reset();
     stack_reset();
@@ -183,9 +185,8 @@ int main(int argc, char **argv) {
     run(records, untimed, 0);
     double started = now_ns();
     run(records + measured_start, total - untimed, time_probes);
-    if (!time_probes) elapsed = now_ns() - started;
+    if (!time_probes) printf("%.0f\n", now_ns() - started);
   }
-  printf("%.0f\n", elapsed);
   FILE *out = fopen(argv[3], "wb");
   if (!out || fwrite(records + measured_start, 1, size - measured_start, out) != size - measured_start || fclose(out) != 0) fail("cannot write ", argv[3]);
   return 0;

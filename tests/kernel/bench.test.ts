@@ -8,7 +8,7 @@ import type { ExecuteSummary } from '../../kernel/session/cell-handler.ts';
 import { RecordingSink } from './recording-sink.ts';
 import { kernelSession, text } from './session-harness.ts';
 
-const SMALL = '--packets 20000 --warmup 5000 --repetitions 2';
+const SMALL = '--packets 20000 --warmup 5000 --repetitions 2 --passes 2';
 const IMPLEMENTATIONS = ['verified .wasm', 'native C (gcc -O2)', 'TypeScript + Maps'];
 
 const kernel = kernelSession();
@@ -44,6 +44,7 @@ test('%bench of an unknown NF or with a bad option is a UsageError saying what t
   assert.match(failure((await run('%bench nop --seed Infinity')).summary), /UsageError: %bench --seed takes a whole number.*; not "Infinity"/);
   assert.match(failure((await run('%bench nop --pcap x.pcap --occupancy 0.5')).summary), /UsageError: %bench --occupancy shapes generated traffic; with --pcap the capture decides its frames and flows: drop it or --pcap/);
   assert.match(failure((await run('%bench nop --repetitions')).summary), /UsageError: %bench --repetitions needs a value after it, e\.g\. --repetitions 3/);
+  assert.match(failure((await run('%bench nop --passes 0')).summary), /UsageError: %bench --passes takes a whole number of throughput passes per repetition \(the fastest counts\), at least 1, e\.g\. --passes 3; not "0"/);
   assert.match(failure((await run('%bench')).summary), /UsageError: %bench has no NF to run: name one or more \(e\.g\. %bench nop bridge\) or select one first with %nf NAME/);
 });
 
@@ -72,8 +73,9 @@ test('%bench nop bridge: a table of the three implementations per NF, ratios pai
       assert.ok(ratio.median === ratio.min || ratio.median === ratio.max, 'the median of two is one of them');
     }
   }
-  assert.match(table, /nop: generated traffic, 20000 measured packets .* 2 repetitions/);
+  assert.match(table, /nop: generated traffic, 20000 measured packets .* 2 repetitions \(each the fastest of 2 throughput passes\)/);
   const html = String(sink.results[0]?.['text/html']);
+  assert.match(html, /<li>bridge: generated traffic, 20000 measured packets .* 2 repetitions \(each the fastest of 2 throughput passes\)<\/li>/);
   assert.equal((html.match(/<tr><td[^>]*>(nop|bridge)<\/td>/g) ?? []).length, 6, 'one HTML row per NF and implementation');
   assert.match(html, /<th[^>]*>wasm ÷ this median \[min–max\]<\/th>.*<th[^>]*>p99 \[min–max\]<\/th><th[^>]*>max \[min–max\]<\/th>/);
 

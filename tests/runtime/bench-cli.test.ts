@@ -19,7 +19,7 @@ function vigor(...args: string[]) {
   return spawnSync(process.execPath, [join(ROOT, 'bin', 'vigor.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
-const SMALL = ['--packets', '3000', '--warmup', '500', '--repetitions', '2', '--occupancy', '0.01'];
+const SMALL = ['--packets', '3000', '--warmup', '500', '--repetitions', '2', '--passes', '2', '--occupancy', '0.01'];
 
 test('vigor bench prints a row per implementation and writes the same figures as JSON', () => {
   const json = join(work, 'figures.json');
@@ -28,6 +28,8 @@ test('vigor bench prints a row per implementation and writes the same figures as
   const results = JSON.parse(readFileSync(json, 'utf8')) as NfBenchmark[];
   assert.deepEqual(results.map((r) => r.nf), ['nop', 'bridge']);
   for (const result of results) {
+    assert.equal(result.passes, 2);
+    assert.match(run.stdout, new RegExp(`^${result.nf}: generated traffic, 3000 measured packets .*; 2 repetitions \\(each the fastest of 2 throughput passes\\)$`, 'm'));
     assert.deepEqual(result.implementations.map((i) => i.id), ['wasm', 'c', 'typescript']);
     assert.equal(result.traffic.measuredPackets, 3000);
     // Progress names the implementations in the order they ran: every other repetition reversed.
@@ -99,6 +101,7 @@ test('vigor bench reports user errors with what to do, exit 2', () => {
     [['bench', 'nfs/bridge', '--pcap', join(work, 'missing.pcap')], /--pcap .*missing\.pcap: no such file/],
     [['bench', 'nfs/nop', 'nfs/bridge', '--pcap-out', join(work, 'x.pcap')], /--pcap-out writes one NF's output/],
     [['bench', 'nfs/bridge', '--frobnicate'], /unknown option --frobnicate/],
+    [['bench', 'nfs/bridge', '--passes', '0'], /--passes must be at least 1/],
   ];
   for (const [args, message] of cases) {
     const run = vigor(...args);

@@ -106,7 +106,7 @@ for (const [nf, setup] of Object.entries(SETUPS)) test(`${nf}: the .wasm, the na
 
   const wasm = await stackedOutputs(dir, trace, manifest);
   const typescript = prepareTypeScriptPasses(() => TYPESCRIPT_BASELINES[nf]!(manifest), trace)(false).processed;
-  const native = runNativeHarness(buildNativeHarness(cTwinOf(dir, manifest)!, manifest), trace, new Uint8Array(trace.records.length)).processed;
+  const native = runNativeHarness(buildNativeHarness(cTwinOf(dir, manifest)!, manifest), trace, new Uint8Array(trace.records.length), 1).processed;
   assert.equal(wasm.firstDifference(typescript, manifest.devices), -1, 'first frame where the .wasm and the TypeScript NF differ');
   assert.equal(wasm.firstDifference(native, manifest.devices), -1, 'first frame where the .wasm and the C NF differ');
 

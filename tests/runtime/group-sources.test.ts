@@ -48,7 +48,7 @@ async function outputsOf(nfDir: string): Promise<Map<string, number[]>> {
   const { implementations, missing } = await implementationsOf(nfDir);
   assert.deepEqual(missing, []);
   return new Map(implementations.map((implementation) => {
-    const { processed } = implementation.prepare(packets)();
+    const { processed } = implementation.prepare(packets)(1);
     return [implementation.id, FRAMES.map((_, packet) => processed.sentOn(packet, DEVICES))];
   }));
 }

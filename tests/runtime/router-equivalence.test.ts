@@ -40,7 +40,7 @@ test('router: 10^5 packets give the same devices and bytes from the .wasm NF, th
 
   const { implementations, missing } = await implementationsOf(ROUTER, manifest);
   assert.deepEqual(implementations.map((i) => i.id), ['wasm', 'c', 'typescript'], missing.join('; '));
-  const [wasm, ...baselines] = implementations.map((i) => i.prepare(trace)().processed);
+  const [wasm, ...baselines] = implementations.map((i) => i.prepare(trace)(1).processed);
   const outcomes = new Map<number, number>();
   for (let packet = 0; packet < wasm!.count; packet++) outcomes.set(wasm!.output(packet), (outcomes.get(wasm!.output(packet)) ?? 0) + 1);
   // Forwarded to each device, and dropped (malformed, no hop left, no route).

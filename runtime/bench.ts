@@ -21,7 +21,7 @@ export interface BenchOptions {
   passes: number;
 }
 
-export const DEFAULT_BENCH: BenchOptions = { traffic: DEFAULT_TRAFFIC, repetitions: 5, passes: 3 };
+export const DEFAULT_BENCH: BenchOptions = { traffic: DEFAULT_TRAFFIC, repetitions: 5, passes: 1 };
 
 export interface ImplementationFigures {
   id: ImplementationId;

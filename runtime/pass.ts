@@ -15,8 +15,9 @@ export type Pass = (timeProbes: boolean) => PassResult;
 
 /**
  * A repetition of an implementation: `throughputPasses` throughput passes, of which the fastest counts, then a
- * latency pass. Work elsewhere on the machine only ever adds time to a pass, so the fastest of a few is the
- * figure least disturbed by it; every implementation is measured the same way (the native harness in C).
+ * latency pass. Work elsewhere on the machine only ever adds time to a pass, so the fastest of a few is the least
+ * disturbed by short interruptions (not by a host's slow drifts); every implementation is measured the same way
+ * (the native harness in C).
  */
 export type Repeat = (throughputPasses: number) => PassResult;
 

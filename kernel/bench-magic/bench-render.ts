@@ -35,7 +35,7 @@ export function benchmarkTableBundle(results: NfBenchmark[]): MimeBundle {
     `${result.nf}: ${benchmarkNote(result)}`,
     ...result.missing.map((reason) => `${result.nf}: no baseline ${reason}`),
   ]);
-  const explanation = 'Spreads are over repetitions; each repetition runs every implementation on the same packets, one after the other (in reverse order every other repetition), its throughput the fastest of the repetition\'s passes. ' +
+  const explanation = 'Spreads are over repetitions; each repetition runs every implementation on the same packets, one after the other (in reverse order every other repetition). ' +
     '"wasm ÷ this" is the ratio of the two throughputs in each repetition, so a host that slows down for a while slows both. Latency is per probe packet (a new flow: the longest path), clock reads included.';
   const html = `${table(header, rows)}<p>${escapeHtml(explanation)}</p><ul>${notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`;
   return { 'text/plain': formatBenchmarks(results), 'text/html': section(html) };

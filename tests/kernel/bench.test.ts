@@ -44,7 +44,7 @@ test('%bench of an unknown NF or with a bad option is a UsageError saying what t
   assert.match(failure((await run('%bench nop --seed Infinity')).summary), /UsageError: %bench --seed takes a whole number.*; not "Infinity"/);
   assert.match(failure((await run('%bench nop --pcap x.pcap --occupancy 0.5')).summary), /UsageError: %bench --occupancy shapes generated traffic; with --pcap the capture decides its frames and flows: drop it or --pcap/);
   assert.match(failure((await run('%bench nop --repetitions')).summary), /UsageError: %bench --repetitions needs a value after it, e\.g\. --repetitions 3/);
-  assert.match(failure((await run('%bench nop --passes 0')).summary), /UsageError: %bench --passes takes a whole number of throughput passes per repetition \(the fastest counts\), at least 1, e\.g\. --passes 3; not "0"/);
+  assert.match(failure((await run('%bench nop --passes 0')).summary), /UsageError: %bench --passes takes a whole number of throughput passes per repetition \(the fastest counts\), at least 1, e\.g\. --passes 1; not "0"/);
   assert.match(failure((await run('%bench')).summary), /UsageError: %bench has no NF to run: name one or more \(e\.g\. %bench nop bridge\) or select one first with %nf NAME/);
 });
 

@@ -13,6 +13,25 @@ type Z3Solver = ReturnType<LowLevel['mk_simple_solver']>;
 type Model = ReturnType<LowLevel['mk_model']>;
 type FuncDecl = ReturnType<LowLevel['mk_func_decl']>;
 
+/**
+ * How much Z3 may do per query. `work` is Z3's resource limit (`rlimit`), a count of its steps: a query it leaves
+ * open is left open on any machine and at any load, so a verdict does not depend on where it was computed (a
+ * time limit made two NAT bugs "solver gave up" beside another verification, refuted on a quiet machine).
+ * `backstopMs` bounds the wall clock should a query spend far longer per step than measured.
+ */
+export interface SolverLimits {
+  work: number;
+  backstopMs: number;
+}
+
+/**
+ * The largest query answered while verifying every NF (with their full stacks) and a probe's 45 seeded bugs and
+ * rewrites took 15 million steps (11 s here), the test suite's 11.4 million. Z3 does 0.8 to 2.1 million steps a
+ * second here on such queries, about as many as the 60 s time limit this replaces allowed; a search that runs out
+ * slows as it goes (the NAT's C twin's checksum query once took about 250 s for all 60 million).
+ */
+export const SOLVER_LIMITS: SolverLimits = { work: 60_000_000, backstopMs: 600_000 };
+
 /** `unknown`: Z3 gave no answer; `reason` says why, in words a message can quote. */
 export type CheckResult = { status: 'sat'; model: Assignment } | { status: 'unsat' } | { status: 'unknown'; reason: string };
 
@@ -95,7 +114,7 @@ export class Solver {
     private readonly z3: LowLevel,
     private readonly em: { _Z3_solver_check(ctx: Context, s: Z3Solver): number },
     private readonly ctx: Context,
-    private readonly timeoutMs: number,
+    private readonly limits: SolverLimits,
     /** Whether scaled quotients reach Z3 abstracted (`scaledQuotient`): the exact twin has them as they are. */
     private readonly abstracting: boolean,
   ) {
@@ -103,17 +122,18 @@ export class Solver {
     z3.solver_inc_ref(ctx, this.solver);
     const params = z3.mk_params(ctx);
     z3.params_inc_ref(ctx, params);
-    z3.params_set_uint(ctx, params, z3.mk_string_symbol(ctx, 'timeout'), timeoutMs);
+    z3.params_set_uint(ctx, params, z3.mk_string_symbol(ctx, 'rlimit'), limits.work);
+    z3.params_set_uint(ctx, params, z3.mk_string_symbol(ctx, 'timeout'), limits.backstopMs);
     z3.solver_set_params(ctx, this.solver, params);
   }
 
-  static async create(options: { timeoutMs?: number } = {}): Promise<Solver> {
+  static async create(limits: SolverLimits = SOLVER_LIMITS): Promise<Solver> {
     const { Z3, em } = await loadZ3();
-    return new Solver(Z3, em, Z3.mk_context(Z3.mk_config()), options.timeoutMs ?? 60_000, true);
+    return new Solver(Z3, em, Z3.mk_context(Z3.mk_config()), limits, true);
   }
 
   private exact(): Solver {
-    return (this.exactTwin ??= new Solver(this.z3, this.em, this.ctx, this.timeoutMs, false));
+    return (this.exactTwin ??= new Solver(this.z3, this.em, this.ctx, this.limits, false));
   }
 
   /**
@@ -197,15 +217,22 @@ export class Solver {
     const { z3, ctx, solver } = this;
     z3.solver_push(ctx, solver);
     const level = this.assertLevel(query);
+    const started = performance.now();
     const answer = this.em._Z3_solver_check(ctx, solver);
     let result: CheckResult;
     if (answer === 1) result = { status: 'sat', model: this.readModel([...pathCondition, query]) };
-    else result = answer === -1 ? { status: 'unsat' } : { status: 'unknown', reason: `Z3 found no answer within its time limit of ${this.timeoutMs / 1000} s` };
+    else result = answer === -1 ? { status: 'unsat' } : { status: 'unknown', reason: this.unanswered(performance.now() - started) };
     this.popLevels([level]);
     z3.solver_pop(ctx, solver, 1);
     return result;
   }
 
+  /** Why Z3 left a query open after `elapsedMs`: its work budget ran out, or (far rarer) the backstop struck. */
+  private unanswered(elapsedMs: number): string {
+    const { work, backstopMs } = this.limits;
+    if (elapsedMs >= backstopMs) return `Z3 found no answer within ${backstopMs / 1000} s`;
+    return `Z3 found no answer within its work budget of ${work.toLocaleString('en')} steps (its rlimit; the same budget on every machine, so the same verdict)`;
+  }
 
   /**
    * The constraints of `pathCondition` that `check(pathCondition, query, known)` keeps: an unsat answer holds on

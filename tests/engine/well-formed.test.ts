@@ -104,11 +104,11 @@ describe('well-formed output: checksums stay valid', () => {
 
   test('a question the solver does not answer stops the check, naming where the frame is sent and why', async () => {
     const { run } = await explore();
-    const unanswered = { check: () => ({ status: 'unknown', reason: 'Z3 found no answer within its time limit of 60 s' }) } as unknown as Solver;
+    const unanswered = { check: () => ({ status: 'unknown', reason: 'Z3 found no answer within its work budget' }) } as unknown as Solver;
     const again = { ...run, violations: [], figures: { ...run.figures } };
     assert.throws(
       () => checkWellFormed(again, { input: INPUT, frameMax: FRAME_MAX, locate: (offset) => `ttl.ts at ${offset}` }, unanswered),
-      (e: Error) => e instanceof EngineError && /^the solver gave up while checking that the frames sent at ttl\.ts at \d+ keep valid checksums: Z3 found no answer within its time limit of 60 s\. An update written as RFC 1624 eqn\. 3/.test(e.message),
+      (e: Error) => e instanceof EngineError && /^the solver gave up while checking that the frames sent at ttl\.ts at \d+ keep valid checksums: Z3 found no answer within its work budget\. An update written as RFC 1624 eqn\. 3/.test(e.message),
     );
   });
 

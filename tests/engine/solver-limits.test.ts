@@ -1,0 +1,39 @@
+// Z3's limit per query is a budget of its own steps (rlimit), not time: a query it cannot settle within the budget is
+// left open the same way on every run, with a reason saying so, and the budget is per query, not per solver.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as T from '../../engine/solver/term.ts';
+import { Solver, SOLVER_LIMITS } from '../../engine/solver/z3.ts';
+
+const SMALL_BUDGET = { work: 200_000, backstopMs: SOLVER_LIMITS.backstopMs };
+/**
+ * x * y = p * q with 1 < x, y < 2^(width / 2), over variables named after `tag` (the solver caches answers by
+ * term). Z3 bit-blasts it: two 24-bit primes take it a few seconds, two 32-bit ones far longer.
+ */
+function factoring(p: bigint, q: bigint, width: number, tag: string): { query: T.Term; x: T.Term; y: T.Term } {
+  const [x, y] = [T.variable(`x_${tag}`, width), T.variable(`y_${tag}`, width)];
+  const between = (v: T.Term) => T.and(T.compare('ult', T.bv(1, width), v), T.compare('ult', v, T.bv(1n << BigInt(width / 2), width)));
+  return { query: T.and(T.eq(T.binary('mul', x, y), T.bv(p * q, width)), between(x), between(y)), x, y };
+}
+
+test('a query beyond the work budget is left open with the budget named, on every try; easy queries still answer', async () => {
+  const solver = await Solver.create(SMALL_BUDGET);
+  for (const attempt of ['first', 'second']) {
+    const result = solver.check([], factoring(4294967291n, 4294967279n, 64, attempt).query);
+    assert.equal(result.status, 'unknown');
+    assert.equal(result.status === 'unknown' && result.reason, 'Z3 found no answer within its work budget of 200,000 steps (its rlimit; the same budget on every machine, so the same verdict)');
+    // Small queries after it, together far over the budget: each has the whole budget to itself.
+    const [a, b] = [T.variable(`a_${attempt}`, 64), T.variable(`b_${attempt}`, 64)];
+    for (let k = 0; k < 100; k++) assert.equal(solver.check([], T.eq(T.binary('add', a, T.bv(k, 64)), T.binary('mul', b, T.bv(3, 64)))).status, 'sat');
+  }
+});
+
+test('the default budget settles a query a small one leaves open', async () => {
+  const [p, q] = [16777213n, 16777199n];
+  assert.equal((await Solver.create(SMALL_BUDGET)).check([], factoring(p, q, 48, 'small').query).status, 'unknown');
+  const { query, x, y } = factoring(p, q, 48, 'default');
+  const result = (await Solver.create()).check([], query);
+  assert.equal(result.status, 'sat');
+  const model = result.status === 'sat' ? result.model : T.emptyAssignment();
+  assert.deepEqual(new Set([T.evaluate(x, model), T.evaluate(y, model)]), new Set([p, q]));
+});

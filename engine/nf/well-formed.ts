@@ -4,6 +4,7 @@
 import { DROP, ETHER_LENGTH, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP } from '../../nf-abi/index.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
+import { normalize } from '../solver/normal.ts';
 import type { Solver } from '../solver/z3.ts';
 import type { Exploration, Trace } from '../symbex/explore.ts';
 import { toTerm } from '../symbex/values.ts';
@@ -331,7 +332,9 @@ function updatedInPlace(
   const sent = word(output, checksumAt);
   const zero = (w: Term) => T.or(T.eq(w, T.bv(0, 32)), T.eq(w, T.bv(0xffff, 32)));
   const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))), ...kept);
-  const congruent = T.or(T.eq(sent, expected), T.and(zero(sent), zero(expected)));
+  // In normal form (byte swaps written as shifts, sums associated otherwise: a C twin's update) the two computations
+  // meet where they agree, which leaves Z3 a small question (engine/solver/normal.ts).
+  const congruent = normalize(T.or(T.eq(sent, expected), T.and(zero(sent), zero(expected))));
   // Paths that compute the checksum alike (one per IHL a parser accepts) share the congruence. Proven on its own
   // under the path constraints it shares variables with (its support: the TTL's bound, ...), it holds on every
   // path that has them, and what is left there is whether the path keeps the structure, a question without sums.

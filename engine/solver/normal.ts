@@ -16,9 +16,9 @@ type Bits = Map<number, Bit[] | null>;
 
 const ONE = { c: 1n } as const;
 const ZERO = { c: 0n } as const;
-const isC = (b: Bit): b is { c: 0n | 1n } => 'c' in b;
-const sameBit = (a: Bit, b: Bit) => !isC(a) && !isC(b) && a.atom === b.atom && a.i === b.i;
-const flip = (b: Bit): Bit => (isC(b) ? (b.c === 1n ? ZERO : ONE) : { atom: b.atom, i: b.i, neg: !b.neg });
+const isConstantBit = (b: Bit): b is { c: 0n | 1n } => 'c' in b;
+const sameBit = (a: Bit, b: Bit) => !isConstantBit(a) && !isConstantBit(b) && a.atom === b.atom && a.i === b.i;
+const flip = (b: Bit): Bit => (isConstantBit(b) ? (b.c === 1n ? ZERO : ONE) : { atom: b.atom, i: b.i, neg: !b.neg });
 
 /** Widest term whose bits are followed (a frame-sized concat would make a long list for nothing). */
 const MAX_WIDTH = 128;
@@ -42,9 +42,9 @@ function rewiring(t: Term, bits: Bits): Bit[] | null {
       const absorbing = t.op === 'and' ? ZERO : ONE;
       for (let i = 0; i < w; i++) {
         const [x, y] = [a[i]!, b[i]!];
-        if ((isC(x) && x.c === absorbing.c) || (isC(y) && y.c === absorbing.c)) out.push(absorbing);
-        else if (isC(x)) out.push(y);
-        else if (isC(y)) out.push(x);
+        if ((isConstantBit(x) && x.c === absorbing.c) || (isConstantBit(y) && y.c === absorbing.c)) out.push(absorbing);
+        else if (isConstantBit(x)) out.push(y);
+        else if (isConstantBit(y)) out.push(x);
         else if (sameBit(x, y)) out.push(x.neg === (y as { neg: boolean }).neg ? x : absorbing);
         else return null;
       }
@@ -53,8 +53,8 @@ function rewiring(t: Term, bits: Bits): Bit[] | null {
     case 'xor':
       for (let i = 0; i < w; i++) {
         const [x, y] = [a[i]!, b[i]!];
-        if (isC(x)) out.push(x.c === 1n ? flip(y) : y);
-        else if (isC(y)) out.push(y.c === 1n ? flip(x) : x);
+        if (isConstantBit(x)) out.push(x.c === 1n ? flip(y) : y);
+        else if (isConstantBit(y)) out.push(y.c === 1n ? flip(x) : x);
         else if (sameBit(x, y)) out.push(x.neg === (y as { neg: boolean }).neg ? ZERO : ONE);
         else return null;
       }
@@ -92,7 +92,7 @@ function runs(bits: Bit[]): { lo: number; hi: number }[] {
     const last = result[result.length - 1];
     const prev = bits[i - 1];
     const cur = bits[i]!;
-    const continues = last && prev && (isC(prev) ? isC(cur) : !isC(cur) && cur.atom === prev.atom && cur.i === prev.i + 1);
+    const continues = last && prev && (isConstantBit(prev) ? isConstantBit(cur) : !isConstantBit(cur) && cur.atom === prev.atom && cur.i === prev.i + 1);
     if (continues) last.hi = i;
     else result.push({ lo: i, hi: i });
   }
@@ -103,12 +103,12 @@ function runs(bits: Bit[]): { lo: number; hi: number }[] {
 function fromBits(bits: Bit[]): Term {
   let mask = 0n;
   bits.forEach((b, i) => {
-    if (!isC(b) && b.neg) mask |= 1n << BigInt(i);
+    if (!isConstantBit(b) && b.neg) mask |= 1n << BigInt(i);
   });
   const pieces = runs(bits);
   // Leading zeros become a zero extension.
   let top = pieces.length - 1;
-  const zeros = (r: { lo: number; hi: number }) => bits.slice(r.lo, r.hi + 1).every((b) => isC(b) && b.c === 0n);
+  const zeros = (r: { lo: number; hi: number }) => bits.slice(r.lo, r.hi + 1).every((b) => isConstantBit(b) && b.c === 0n);
   let extension = 0;
   if (top > 0 && zeros(pieces[top]!)) {
     extension = pieces[top]!.hi - pieces[top]!.lo + 1;
@@ -119,7 +119,7 @@ function fromBits(bits: Bit[]): Term {
     const { lo, hi } = pieces[k]!;
     const first = bits[lo]!;
     let piece: Term;
-    if (isC(first)) {
+    if (isConstantBit(first)) {
       let value = 0n;
       for (let i = hi; i >= lo; i--) value = (value << 1n) | (bits[i] as { c: bigint }).c;
       piece = T.bv(value, hi - lo + 1);
@@ -141,19 +141,19 @@ function addends(t: Term, into: Term[]): Term[] {
 function pass(root: Term, bits: Bits, memo: Map<number, Term>): Term {
   return T.buildBottomUp(root, memo, (t) => {
     const args = t.args.map((a) => memo.get(a.id)!);
-    let u = args.every((a, i) => a === t.args[i]) ? t : T.rebuild(t, args);
-    if (u.op === 'add') {
+    let rebuilt = args.every((a, i) => a === t.args[i]) ? t : T.rebuild(t, args);
+    if (rebuilt.op === 'add') {
       // A sum in one order: operands by id, constants added last.
-      const operands = addends(u, []);
+      const operands = addends(rebuilt, []);
       let constant = 0n;
       const rest = operands.filter((o) => (T.isConst(o) ? ((constant += o.value), false) : true)).sort((x, y) => x.id - y.id);
-      let sum = rest[0] ?? T.bv(0, u.width);
+      let sum = rest[0] ?? T.bv(0, rebuilt.width);
       for (const o of rest.slice(1)) sum = T.binary('add', sum, o);
-      u = T.binary('add', sum, T.bv(constant, u.width));
+      rebuilt = T.binary('add', sum, T.bv(constant, rebuilt.width));
     }
-    if (u.op === 'eq' && u.args[0]!.width > 0 && u.args[0]!.width <= MAX_WIDTH) {
+    if (rebuilt.op === 'eq' && rebuilt.args[0]!.width > 0 && rebuilt.args[0]!.width <= MAX_WIDTH) {
       // Equal bit-vectors: equal slice by slice, cut where either side's runs change.
-      const [x, y] = u.args as [Term, Term];
+      const [x, y] = rebuilt.args as [Term, Term];
       const bx = bitsOf(x, bits);
       const by = bitsOf(y, bits);
       const cuts = new Set([...runs(bx), ...runs(by)].map((r) => r.lo));
@@ -164,13 +164,13 @@ function pass(root: Term, bits: Bits, memo: Map<number, Term>): Term {
           return T.eq(T.extract(hi, lo, x), T.extract(hi, lo, y));
         }));
       }
-      return u;
+      return rebuilt;
     }
-    const found = rewiring(u, bits);
-    if (found === null) return u;
-    const v = fromBits(found);
-    bits.set(v.id, found);
-    return v;
+    const found = rewiring(rebuilt, bits);
+    if (found === null) return rebuilt;
+    const normal = fromBits(found);
+    bits.set(normal.id, found);
+    return normal;
   });
 }
 

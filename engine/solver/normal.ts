@@ -11,8 +11,8 @@ import type { Term } from './term.ts';
  */
 type Bit = { c: 0n | 1n } | { atom: Term; i: number; neg: boolean };
 
-/** Bits of terms (least significant first) that are rewirings of atoms, by term id; null for an atom itself. */
-type Bits = Map<number, Bit[] | null>;
+/** Bits of terms (least significant first) that are rewirings of atoms, by term id; an atom has none here. */
+type Bits = Map<number, Bit[]>;
 
 const ONE = { c: 1n } as const;
 const ZERO = { c: 0n } as const;

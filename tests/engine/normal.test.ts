@@ -1,6 +1,6 @@
-// engine/solver/normal.ts: the normal form is the term's value on every assignment (random terms over narrow
-// variables, checked on every assignment where there are few, at random otherwise), and a C twin's checksum
-// update (byte swaps as shifts, complements before the swap, sums associated otherwise) meets eqn. 3's terms.
+// engine/solver/normal.ts: the normal form is the term's value on every assignment (random terms over two 4-bit
+// variables on all of them; bitwise operations of a byte's rewirings on values that probe each bit), and a C twin's
+// checksum update (byte swaps as shifts, complements before the swap, sums associated otherwise) meets eqn. 3's terms.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { normalize } from '../../engine/solver/normal.ts';

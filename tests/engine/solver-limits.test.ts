@@ -8,7 +8,7 @@ import { Solver, SOLVER_LIMITS } from '../../engine/solver/z3.ts';
 const SMALL_BUDGET = { work: 200_000, backstopMs: SOLVER_LIMITS.backstopMs };
 /**
  * x * y = p * q with 1 < x, y < 2^(width / 2), over variables named after `tag` (the solver caches answers by
- * term). Z3 bit-blasts it: two 24-bit primes take it a few seconds, two 32-bit ones far longer.
+ * term). Z3 bit-blasts it: two 24-bit primes take it under a second, two 32-bit ones far longer.
  */
 function factoring(p: bigint, q: bigint, width: number, tag: string): { query: T.Term; x: T.Term; y: T.Term } {
   const [x, y] = [T.variable(`x_${tag}`, width), T.variable(`y_${tag}`, width)];

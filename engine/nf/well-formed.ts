@@ -55,21 +55,72 @@ function add(terms: Term[]): Term {
   return T.binary('add', add(terms.slice(0, half)), add(terms.slice(half)));
 }
 
-/** Sum of the bytes at `offsets` that `within` holds for. */
-function sumOver(frame: FrameBytes, offsets: number[], within: (offset: number) => Term): Term {
-  return add(offsets.map((p) => T.ite(within(p), wordContribution(frame.at(p), p), T.bv(0, 32))));
+/** `wordContribution` at a computed offset: its parity decides the byte's half of the word. */
+function contributionAt(byte: Term, offset: Term): Term {
+  if (T.isConst(offset)) return wordContribution(byte, Number(offset.value));
+  return T.ite(T.eq(T.extract(0, 0, offset), T.bv(0, 1)), wordContribution(byte, 0), wordContribution(byte, 1));
 }
 
+/** Sum of the bytes at `offsets` that `within` holds for. */
+function sumOver(frame: FrameBytes, offsets: number[], within: (offset: Term) => Term): Term {
+  return add(offsets.map((p) => T.ite(within(T.bv(p, 32)), wordContribution(frame.at(p), p), T.bv(0, 32))));
+}
+
+/** A byte's change of the sum, modulo 0xffff: what it adds now and no longer adds before. */
+const byteChange = (now: Term, before: Term, offset: Term): Term => T.binary('add', contributionAt(now, offset), T.binary('sub', T.bv(0xffff, 32), contributionAt(before, offset)));
+
 /** How the sum over `offsets` (those `within` holds for) changed from `input` to `output`, modulo 0xffff. */
-function changeOver(input: FrameBytes, output: FrameBytes, offsets: number[], within: (offset: number) => Term): Term {
-  return add(offsets.map((p) => {
-    const change = T.binary('add', wordContribution(output.at(p), p), T.binary('sub', T.bv(0xffff, 32), wordContribution(input.at(p), p)));
-    return T.ite(within(p), change, T.bv(0, 32));
-  }));
+function changeOver(input: FrameBytes, output: FrameBytes, offsets: number[], within: (offset: Term) => Term): Term {
+  return add(offsets.map((p) => T.ite(within(T.bv(p, 32)), byteChange(output.at(p), input.at(p), T.bv(p, 32)), T.bv(0, 32))));
+}
+
+/** A write of the NF's store chain: where, the byte written, and the byte it replaced. */
+interface ChainWrite {
+  at: Term;
+  value: Term;
+  replaced: Term;
+}
+
+/**
+ * The writes of a frame's store chain (the NF wrote at an offset of wide range), oldest first; null when the chain
+ * is not over the received frame's array.
+ */
+function chainWrites(chain: Term, received: Term): ChainWrite[] | null {
+  const writes: ChainWrite[] = [];
+  let array = chain;
+  for (; array.op === 'store'; array = array.args[0]!) {
+    const [inner, at, value] = array.args as [Term, Term, Term];
+    writes.push({ at, value, replaced: T.select(inner, at) });
+  }
+  return array === received ? writes.reverse() : null;
+}
+
+/**
+ * The writes of a store chain that can change a checksum. A write of the byte that was there (a copy onto itself)
+ * cannot, nor can a write at a computed offset that the path keeps away from the bytes the checksum covers and
+ * from those that fix its structure. When every write at a computed offset is one of these (a trailer zeroed past
+ * the datagram), only the writes at constant offsets count, and the quick proof sees them as it sees any NF's;
+ * otherwise every write that changes a byte counts, each at every offset it may reach.
+ */
+function writesThatCount(solver: Solver, pathCondition: Term[], premise: Term, header: 'ipv4' | 'tcpudp', before: Checksum, writes: ChainWrite[]): ChainWrite[] {
+  const changing = writes.filter((w) => w.value !== w.replaced);
+  const computed = changing.filter((w) => !T.isConst(w.at));
+  const reaches = (at: Term) => T.or(before.covers(at), ...STRUCTURE[header].map((p) => T.eq(at, T.bv(p, 32))));
+  const keptAway = computed.length === 0 || ask(solver, pathCondition, T.and(premise, T.or(...computed.map((w) => reaches(w.at))))) === null;
+  return keptAway ? changing.filter((w) => T.isConst(w.at)) : changing;
+}
+
+/**
+ * How a chain of writes changed the sum over the bytes `within` holds for, modulo 0xffff: each write changes one
+ * byte, from the one it replaced to the one it wrote, so the changes add up to the whole frame's (a term per write
+ * where the frame's bytes would be a frame's worth of choices, too many for Z3's stack).
+ */
+function changeByWrites(writes: ChainWrite[], within: (offset: Term) => Term): Term {
+  return add(writes.map((w) => T.ite(within(w.at), byteChange(w.value, w.replaced, w.at), T.bv(0, 32))));
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
-const inside = (p: number, from: Term, to: Term): Term => T.and(T.compare('ule', from, T.bv(p, 32)), T.compare('ult', T.bv(p, 32), to));
+const inside = (p: Term, from: Term, to: Term): Term => T.and(T.compare('ule', from, p), T.compare('ult', p, to));
 const byteAt = (frame: FrameBytes, at: Term): Term => (T.isConst(at) ? frame.at(Number(at.value)) : frame.atComputed(at));
 const bigEndian16 = (frame: FrameBytes, at: Term): Term => T.zext(T.concat(byteAt(frame, at), byteAt(frame, T.binary('add', at, T.bv(1, 32)))), 16);
 
@@ -81,7 +132,7 @@ interface Checksum {
   /** Built on demand: a sum over up to a frame's worth of bytes, which the usual proof never needs. */
   valid(): Term;
   /** Whether `offset` is one of the bytes summed (given the frame's structure). */
-  covers(offset: number): Term;
+  covers(offset: Term): Term;
   /** The offsets that bound the bytes covered. */
   extent: Term[];
 }
@@ -95,7 +146,7 @@ const same: Pin = (offset) => offset;
 
 function ipv4Checksum(frame: FrameBytes, length: Term, pin: Pin): Checksum {
   const ipv4 = frameHeaders(frame, length)[1]!;
-  const covers = (p: number) => inside(p, ipv4.offset, pin(ipv4.end));
+  const covers = (p: Term) => inside(p, ipv4.offset, pin(ipv4.end));
   return { present: ipv4.present, valid: () => checksumValid(sumOver(frame, range(IPV4_AT, IPV4_MAX_END), covers)), covers, extent: [ipv4.end] };
 }
 
@@ -104,7 +155,7 @@ function tcpudpChecksum(frame: FrameBytes, length: Term, frameMax: number, pin: 
   const { present, segmentAt, segmentEnd } = tcpudpChecksumField(frame, length);
   const segmentLength = T.binary('sub', segmentEnd, segmentAt);
   const protocol = frame.at(PROTOCOL_AT);
-  const covers = (p: number) => (p < SEGMENT_MIN_AT ? T.bool(p >= ADDRESSES_AT) : inside(p, pin(segmentAt), pin(segmentEnd)));
+  const covers = (p: Term) => T.ite(T.compare('ult', p, T.bv(SEGMENT_MIN_AT, 32)), T.compare('ule', T.bv(ADDRESSES_AT, 32), p), inside(p, pin(segmentAt), pin(segmentEnd)));
   const pseudoHeader = [T.zext(protocol, 24), T.binary('and', segmentLength, T.bv(0xffff, 32))];
   const valid = () => checksumValid(add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]));
   return { present, valid, covers, extent: [segmentAt, segmentEnd] };
@@ -198,22 +249,33 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
   const input = arrayFrame(inputs.input.packet);
   const output = packetFrame(packet);
   const sent = T.not(T.eq(toTerm(trace.results[0]!, 32), T.bv(DROP, 32)));
+  const writes = snapshot.chain && chainWrites(snapshot.chain, inputs.input.packet);
   const violations: Violation[] = [];
   const checks = [
-    { header: 'ipv4' as const, touched: written.filter((p) => p >= IPV4_AT && p < IPV4_MAX_END), of: (frame: FrameBytes, pin: Pin = same) => ipv4Checksum(frame, length, pin) },
-    { header: 'tcpudp' as const, touched: written.filter((p) => p >= IPV4_AT), of: (frame: FrameBytes, pin: Pin = same) => tcpudpChecksum(frame, length, inputs.frameMax, pin) },
+    { header: 'ipv4' as const, region: (p: number) => p >= IPV4_AT && p < IPV4_MAX_END, of: (frame: FrameBytes, pin: Pin = same) => ipv4Checksum(frame, length, pin) },
+    { header: 'tcpudp' as const, region: (p: number) => p >= IPV4_AT, of: (frame: FrameBytes, pin: Pin = same) => tcpudpChecksum(frame, length, inputs.frameMax, pin) },
   ];
-  for (const { header, touched, of } of checks) {
-    if (touched.length === 0) continue;
+  for (const { header, region, of } of checks) {
+    if (!written.some(region)) continue;
     const before = of(input);
     const after = of(output);
+    const premise = T.and(sent, before.present, after.present);
+    const counted = writes && writesThatCount(solver, trace.pathCondition, premise, header, before, writes);
+    // With only writes at constant offsets counted, the frame as the checksum sees it: theirs over the input's.
+    const atConstants = counted && counted.every((w) => T.isConst(w.at)) ? counted : null;
+    const seen = atConstants ? arrayFrame(atConstants.reduce((array, w) => T.store(array, w.at, w.value), inputs.input.packet)) : output;
+    const touched = atConstants ? [...new Set(atConstants.map((w) => Number(w.at.value)))].filter(region).sort((a, b) => a - b) : written.filter(region);
+    if (touched.length === 0) continue;
     const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))));
     // With the structure unchanged, a valid sum stays valid exactly when the written bytes' words changed it by a
-    // multiple of 0xffff; otherwise compare the whole sum.
-    const changed = T.not(unchangedModulo(changeOver(input, output, touched, before.covers)));
-    const broken = sameStructure === T.TRUE ? changed : T.ite(sameStructure, changed, T.not(after.valid()));
-    const candidate = T.and(sent, before.present, after.present, broken);
-    const incremental = candidate === T.FALSE ? null : updatedIncrementally(solver, trace, header, { input, output, touched, sent, before, after }, congruences);
+    // multiple of 0xffff; otherwise compare the whole sum, which is only built where the structure may change.
+    const changed = T.not(unchangedModulo(counted ? changeByWrites(counted, before.covers) : changeOver(input, output, touched, before.covers)));
+    const structureMayChange = sameStructure !== T.TRUE && ask(solver, trace.pathCondition, T.and(premise, T.not(sameStructure))) !== null;
+    const candidate = T.and(premise, structureMayChange ? T.ite(sameStructure, changed, T.not(after.valid())) : changed);
+    const quick = { input, output: seen, touched, sent, before, after };
+    // The quick proof compares 16-bit words: with a write that may reach any of them, every word is a choice, and
+    // the question counting each write's change is the smaller one.
+    const incremental = candidate === T.FALSE || (counted && !atConstants) ? null : updatedIncrementally(solver, trace, header, quick, congruences);
     if (incremental === 'proven') continue;
     let valid = before.valid();
     let model = incremental && deviationFromValidInput(solver, trace.pathCondition, incremental, { input, length, frameMax: inputs.frameMax, candidate, valid });

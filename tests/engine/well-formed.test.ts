@@ -1,6 +1,7 @@
-// Well-formed output with no spec: an NF that decrements the TTL without fixing the IPv4 checksum, or rewrites a TCP
-// port without fixing the TCP checksum, gets a `checksum` violation whose input, run in V8, leaves with the broken
-// checksum; the RFC 1624 update gives none; NFs that write no IPv4 byte cost no query.
+// Well-formed output with no spec: an NF that decrements the TTL without fixing the IPv4 checksum, rewrites a TCP
+// port without fixing the TCP checksum, or zeroes the frame's last byte, gets a `checksum` violation whose input,
+// run in V8, leaves with the broken checksum; the RFC 1624 update gives none, nor does a last byte zeroed past the
+// datagram or put back; NFs that write no IPv4 byte cost no query.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +101,37 @@ describe('well-formed output: checksums stay valid', () => {
       patches: [{ find: '  return 1 - device; // forwarded', replace: '  if (length >= 54 && load<u8>(packet + 23) == 6) store<u16>(packet + 36, 0x9a1f);\n  return 1 - device;' }],
     });
     reproduced(build, run, 'tcpudp');
+  });
+
+  describe('writes at an offset of wide range (the frame\'s last byte)', () => {
+    const atEnd = (name: string, replace: string): Variant => ({ name, patches: [{ find: '  return 1 - device; // forwarded', replace: `${replace}\n  return 1 - device;` }] });
+
+    test('seeded bug: the last byte zeroed, inside the IPv4 header or the segment of a short frame', async () => {
+      const { build, run } = await explore(atEnd('trailer', '  store<u8>(packet + length - 1, 0);'));
+      reproduced(build, run, 'ipv4');
+      reproduced(build, run, 'tcpudp');
+    });
+
+    test('the last byte zeroed only past the IPv4 header and datagram: no violation', async () => {
+      const { run } = await explore(
+        atEnd('padding', [
+          '  const vihl = <i32>load<u8>(packet + ETHER_LEN);',
+          '  const datagram = max((vihl & 0xf) << 2, <i32>bswap<u16>(load<u16>(packet + ETHER_LEN + 2)));',
+          '  if (length > ETHER_LEN + datagram) store<u8>(packet + length - 1, 0);',
+        ].join('\n')),
+      );
+      assert.deepEqual(run.violations, []);
+    });
+
+    test('the last byte zeroed and put back, or copied onto itself: no violation', async () => {
+      for (const variant of [
+        atEnd('restored', '  const last = load<u8>(packet + length - 1);\n  store<u8>(packet + length - 1, 0);\n  store<u8>(packet + length - 1, last);'),
+        atEnd('itself', '  store<u8>(packet + length - 1, load<u8>(packet + length - 1));'),
+      ]) {
+        const { run } = await explore(variant);
+        assert.deepEqual(run.violations, [], variant.name);
+      }
+    });
   });
 
   test('a question the solver does not answer stops the check, naming where the frame is sent and why', async () => {

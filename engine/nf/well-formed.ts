@@ -4,6 +4,7 @@
 import { DROP, ETHER_LENGTH, IP_PROTOCOL_TCP, IP_PROTOCOL_UDP } from '../../nf-abi/index.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
+import { Form, Linearizer } from '../solver/modular.ts';
 import { normalize } from '../solver/normal.ts';
 import type { Solver } from '../solver/z3.ts';
 import type { Exploration, Trace } from '../symbex/explore.ts';
@@ -123,6 +124,8 @@ const range = (from: number, to: number): number[] => Array.from({ length: Math.
 const inside = (p: Term, from: Term, to: Term): Term => T.and(T.compare('ule', from, p), T.compare('ult', p, to));
 const byteAt = (frame: FrameBytes, at: Term): Term => (T.isConst(at) ? frame.at(Number(at.value)) : frame.atComputed(at));
 const bigEndian16 = (frame: FrameBytes, at: Term): Term => T.zext(T.concat(byteAt(frame, at), byteAt(frame, T.binary('add', at, T.bv(1, 32)))), 16);
+/** The 16-bit word of a sum at an even frame offset. */
+const word = (frame: FrameBytes, at: number): Term => bigEndian16(frame, T.bv(at, 32));
 
 // ------------------------------------------------------------------ the two checksums of a frame
 
@@ -224,7 +227,7 @@ export function checkWellFormed(run: Exploration, inputs: WellFormedInputs, solv
       if (!(e instanceof Undecided)) throw e;
       throw new EngineError(
         `the solver gave up while checking that the frames sent at ${inputs.locate(trace.final.returnOffset)} keep valid checksums: ${e.message}. ` +
-          'An update written as RFC 1624 eqn. 3 over the 16-bit words the NF changed is proven in milliseconds; other ways of computing a correct one may be beyond the solver (docs/spec-language.md, section 8, "checksum")',
+          'An update by RFC 1624 eqn. 3 over the 16-bit words the NF changed (in one step or one per word), or an IPv4 header checksum computed afresh, is proven in milliseconds where its sums cannot wrap; other ways of computing a correct one may be beyond the solver (docs/spec-language.md, section 8, "checksum")',
       );
     }
   }
@@ -384,7 +387,6 @@ function updatedInPlace(
     if (after.length > T.NARROW_RANGE) return null;
     kept.push(...after.map((p) => T.eq(output.at(p), input.at(p))));
   }
-  const word = (frame: FrameBytes, at: number) => T.zext(T.concat(frame.at(at), frame.at(at + 1)), 16);
   const complement = (w: Term) => T.binary('xor', w, T.bv(0xffff, 32));
   // A byte a write may have reached but did not on this path is the input's own term: its word adds nothing.
   const same = (p: number) => output.at(p) === input.at(p);
@@ -394,6 +396,8 @@ function updatedInPlace(
   const sent = word(output, checksumAt);
   const zero = (w: Term) => T.or(T.eq(w, T.bv(0, 32)), T.eq(w, T.bv(0xffff, 32)));
   const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))), ...kept);
+  const structureKept = () => (ask(solver, pathCondition, T.and(premise, T.not(sameStructure))) === null ? 'proven' : null);
+  if (balancedModulo(solver, pathCondition, premise, { input, output, words: [checksumAt, ...changed], headerEnd: header === 'ipv4' ? headerEnd : null })) return structureKept();
   // In normal form (byte swaps written as shifts, sums associated otherwise: a C twin's update) the two computations
   // meet where they agree, which leaves Z3 a small question (engine/solver/normal.ts).
   const congruent = normalize(T.or(T.eq(sent, expected), T.and(zero(sent), zero(expected))));
@@ -403,7 +407,6 @@ function updatedInPlace(
   // It is asked on its own at its second path when that support is the first path's too (else the paths differ
   // where it matters, and the question would not be asked again); a first path asks it with the path, where Z3's
   // work on the path's earlier queries helps (docs/PITFALLS.md).
-  const structureKept = () => (ask(solver, pathCondition, T.and(premise, T.not(sameStructure))) === null ? 'proven' : null);
   const onPath = new Set(pathCondition.map((t) => t.id));
   const seen = congruences.get(congruent.id);
   if (!seen) congruences.set(congruent.id, { firstPath: onPath, support: null, askedAlone: false });
@@ -418,6 +421,35 @@ function updatedInPlace(
   }
   if (ask(solver, pathCondition, T.and(premise, T.not(T.and(sameStructure, congruent)))) === null) return 'proven';
   return { query: T.and(premise, sameStructure, T.not(congruent)), involved: new Set(range(IPV4_AT, Math.max(headerEnd, checksumAt + 2)).filter((p) => covered(p) && !STRUCTURE[header].includes(p))) };
+}
+
+/**
+ * The quick proof in modular arithmetic (engine/solver/modular.ts): the words the NF changed, the checksum's among
+ * them, changed the sum by a multiple of 0xffff, as linear forms over the input's bytes and the NF's other values.
+ * For the IPv4 header (`headerEnd` given, the IHL fixed), a multiple of the input's own header sum counts too, which
+ * validity makes a multiple of 0xffff: a checksum computed afresh. Whatever the association of the NF's sums, its
+ * folds, complements and byte order, and however many steps it takes; a rule that does not apply (a sum that may
+ * wrap) leaves the question to Z3.
+ */
+function balancedModulo(
+  solver: Solver,
+  pathCondition: Term[],
+  premise: Term,
+  frames: { input: FrameBytes; output: FrameBytes; words: number[]; headerEnd: number | null },
+): boolean {
+  const { input, output, words, headerEnd } = frames;
+  const linearizer = new Linearizer((claim) => solver.check(pathCondition, T.and(premise, T.not(claim))).status === 'unsat');
+  const change = new Form();
+  for (const w of words) {
+    const [now, was] = [linearizer.formOf(word(output, w)), linearizer.formOf(word(input, w))];
+    if (!now || !was) return false;
+    change.add(now).add(was, -1n);
+  }
+  if (headerEnd === null) return change.isZero();
+  const headerSum = new Form();
+  for (let w = IPV4_AT; w < headerEnd; w += 2) headerSum.add(linearizer.formOf(word(input, w))!);
+  // The multiple: the TOS byte's coefficient (its place value in the header's sum is 1).
+  return change.add(headerSum, -change.coefficientOf(input.at(IPV4_AT + 1))).isZero();
 }
 
 /** Sent frames whose checksum is not eqn. 3's modulo 0xffff, their structure fixed (updatedIncrementally), and the input bytes that decide it. */

@@ -9,14 +9,14 @@ import type { Term } from './term.ts';
  * One bit of a term: a constant, or bit `i` of an atom (a term that is not bit-level rewiring: a byte read, a
  * sum, ...), complemented or not.
  */
-type Bit = { c: 0n | 1n } | { atom: Term; i: number; neg: boolean };
+export type Bit = { c: 0n | 1n } | { atom: Term; i: number; neg: boolean };
 
 /** Bits of terms (least significant first) that are rewirings of atoms, by term id; an atom has none here. */
-type Bits = Map<number, Bit[]>;
+export type Bits = Map<number, Bit[]>;
 
 const ONE = { c: 1n } as const;
 const ZERO = { c: 0n } as const;
-const isConstantBit = (b: Bit): b is { c: 0n | 1n } => 'c' in b;
+export const isConstantBit = (b: Bit): b is { c: 0n | 1n } => 'c' in b;
 const sameBit = (a: Bit, b: Bit) => !isConstantBit(a) && !isConstantBit(b) && a.atom === b.atom && a.i === b.i;
 const flip = (b: Bit): Bit => (isConstantBit(b) ? (b.c === 1n ? ZERO : ONE) : { atom: b.atom, i: b.i, neg: !b.neg });
 
@@ -83,6 +83,22 @@ function rewiring(t: Term, bits: Bits): Bit[] | null {
     case 'sext': return [...a, ...Array.from({ length: Number(t.value) }, () => a[a.length - 1]!)];
     default: return null;
   }
+}
+
+/** Operators `rewiring` follows: their result's bits are constants or bits of their operands. */
+export const REWIRING: ReadonlySet<string> = new Set(['and', 'or', 'xor', 'shl', 'lshr', 'ashr', 'rotl', 'rotr', 'concat', 'extract', 'zext', 'sext']);
+
+/**
+ * The bits of `t`, least significant first, through bit-level rewiring down to its atoms (those of `t` itself when
+ * it is none); `known` keeps what was found, by term id.
+ */
+export function wiredBits(t: Term, known: Bits): Bit[] {
+  if (T.isConst(t) || known.has(t.id) || !REWIRING.has(t.op)) return bitsOf(t, known);
+  for (const a of t.args) if (a.width > 0 && a.width <= MAX_WIDTH) wiredBits(a, known);
+  const found = rewiring(t, known);
+  if (found === null) return bitsOf(t, known);
+  known.set(t.id, found);
+  return found;
 }
 
 /** Runs of bits: constants, or consecutive bits of one atom, least significant first. */

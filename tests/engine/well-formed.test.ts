@@ -1,7 +1,8 @@
 // Well-formed output with no spec: an NF that decrements the TTL without fixing the IPv4 checksum, rewrites a TCP
-// port without fixing the TCP checksum, or zeroes the frame's last byte, gets a `checksum` violation whose input,
-// run in V8, leaves with the broken checksum; the RFC 1624 update gives none, nor does a last byte zeroed past the
-// datagram or put back; NFs that write no IPv4 byte cost no query.
+// port without fixing the TCP checksum, computes the header checksum afresh a word short, or
+// zeroes the frame's last byte, gets a `checksum` violation whose input, run in V8, leaves with the broken
+// checksum; the RFC 1624 update gives none, nor does the checksum computed afresh, an update in two steps, or a
+// last byte zeroed past the datagram or put back; NFs that write no IPv4 byte cost no query.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +104,68 @@ describe('well-formed output: checksums stay valid', () => {
     reproduced(build, run, 'tcpudp');
   });
 
+  describe('checksums computed otherwise than by one RFC 1624 update', () => {
+    const UPDATE = [
+      '  let sum: u32 = (~<u32>bswap<u16>(load<u16>(packet + CHECKSUM)) & 0xffff) + (~before & 0xffff) + after;',
+      '  sum = (sum & 0xffff) + (sum >> 16);',
+      '  sum = (sum & 0xffff) + (sum >> 16);',
+      '',
+    ].join('\n');
+    /** The IPv4 header checksum computed afresh over the header (RFC 1071) of any IHL the check allows, `words` of it. */
+    const afresh = (name: string, allowed: string, words: string): Variant => ({
+      name,
+      patches: [{
+        find: UPDATE,
+        replace: [
+          '  const headerBytes = (<i32>load<u8>(packet + ETHER_LEN) & 0xf) << 2;',
+          `  if (!(${allowed}) || ETHER_LEN + headerBytes > length) return DROP;`,
+          '  store<u16>(packet + CHECKSUM, 0);',
+          '  let sum: u32 = 0;',
+          `  for (let at = 0; at < ${words}; at += 2) sum += <u32>bswap<u16>(load<u16>(packet + ETHER_LEN + at));`,
+          '  sum = (sum & 0xffff) + (sum >> 16);',
+          '  sum = (sum & 0xffff) + (sum >> 16);',
+          '',
+        ].join('\n'),
+      }],
+    });
+
+    test('the header checksum computed afresh, for every IHL: no violation', async () => {
+      const { run } = await explore(afresh('afresh', 'headerBytes >= 20', 'headerBytes'));
+      assert.deepEqual(run.violations, []);
+    });
+
+    test('seeded bug: computed afresh without the header\'s last word', async () => {
+      const { build, run } = await explore(afresh('short', 'headerBytes == 20', 'headerBytes - 2'));
+      reproduced(build, run, 'ipv4');
+    });
+
+    test('both TCP ports rewritten, the checksum updated once per port (RFC 1624 eqn. 3 each): no violation', async () => {
+      // A step per 16-bit word: HC' = ~(~HC + ~m + m'), m the old port, m' the new one.
+      const step = (at: number, port: string) => [
+        `    const old${at} = <u32>bswap<u16>(load<u16>(packet + ${at}));`,
+        `    store<u16>(packet + ${at}, bswap<u16>(${port}));`,
+        `    let sum${at}: u32 = (~<u32>bswap<u16>(load<u16>(packet + 50)) & 0xffff) + (~old${at} & 0xffff) + <u32>bswap<u16>(load<u16>(packet + ${at}));`,
+        `    sum${at} = (sum${at} >> 16) + (sum${at} & 0xffff);`,
+        `    sum${at} = (sum${at} >> 16) + (sum${at} & 0xffff);`,
+        `    store<u16>(packet + 50, bswap<u16>(<u16>~sum${at}));`,
+      ];
+      const { run } = await explore({
+        name: 'twosteps',
+        patches: [{
+          find: '  return 1 - device; // forwarded',
+          replace: [
+            '  if (length >= 54 && load<u8>(packet + ETHER_LEN) == 0x45 && load<u8>(packet + 23) == 6) {',
+            ...step(34, '<u16>(8080 + device)'),
+            ...step(36, '<u16>(ttl * 3)'),
+            '  }',
+            '  return 1 - device;',
+          ].join('\n'),
+        }],
+      });
+      assert.deepEqual(run.violations, []);
+    });
+  });
+
   describe('writes at an offset of wide range (the frame\'s last byte)', () => {
     const atEnd = (name: string, replace: string): Variant => ({ name, patches: [{ find: '  return 1 - device; // forwarded', replace: `${replace}\n  return 1 - device;` }] });
 
@@ -140,7 +203,7 @@ describe('well-formed output: checksums stay valid', () => {
     const again = { ...run, violations: [], figures: { ...run.figures } };
     assert.throws(
       () => checkWellFormed(again, { input: INPUT, frameMax: FRAME_MAX, locate: (offset) => `ttl.ts at ${offset}` }, unanswered),
-      (e: Error) => e instanceof EngineError && /^the solver gave up while checking that the frames sent at ttl\.ts at \d+ keep valid checksums: Z3 found no answer within its work budget\. An update written as RFC 1624 eqn\. 3/.test(e.message),
+      (e: Error) => e instanceof EngineError && /^the solver gave up while checking that the frames sent at ttl\.ts at \d+ keep valid checksums: Z3 found no answer within its work budget\. An update by RFC 1624 eqn\. 3/.test(e.message),
     );
   });
 

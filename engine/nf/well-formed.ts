@@ -428,8 +428,8 @@ function updatedInPlace(
  * them, changed the sum by a multiple of 0xffff, as linear forms over the input's bytes and the NF's other values.
  * For the IPv4 header (`headerEnd` given, the IHL fixed), a multiple of the input's own header sum counts too, which
  * validity makes a multiple of 0xffff: a checksum computed afresh. Whatever the association of the NF's sums, its
- * folds, complements and byte order, and however many steps it takes; a rule that does not apply (a sum that may
- * wrap) leaves the question to Z3.
+ * folds, complements and byte order, and however many steps it takes; what no rule takes apart (a sum that may
+ * wrap) is an atom, which must cancel, or the question goes to Z3.
  */
 function balancedModulo(
   solver: Solver,
@@ -441,13 +441,11 @@ function balancedModulo(
   const linearizer = new Linearizer((claim) => solver.check(pathCondition, T.and(premise, T.not(claim))).status === 'unsat');
   const change = new Form();
   for (const w of words) {
-    const [now, was] = [linearizer.formOf(word(output, w)), linearizer.formOf(word(input, w))];
-    if (!now || !was) return false;
-    change.add(now).add(was, -1n);
+    change.add(linearizer.formOf(word(output, w))).add(linearizer.formOf(word(input, w)), -1n);
   }
   if (headerEnd === null) return change.isZero();
   const headerSum = new Form();
-  for (let w = IPV4_AT; w < headerEnd; w += 2) headerSum.add(linearizer.formOf(word(input, w))!);
+  for (let w = IPV4_AT; w < headerEnd; w += 2) headerSum.add(linearizer.formOf(word(input, w)));
   // The multiple: the TOS byte's coefficient (its place value in the header's sum is 1).
   return change.add(headerSum, -change.coefficientOf(input.at(IPV4_AT + 1))).isZero();
 }

@@ -1,9 +1,10 @@
 // Values modulo 0xffff (one's-complement checksum arithmetic) as linear forms over atoms: what a checksum
 // computation is worth modulo 0xffff, whatever its association, folds, complements and byte order, so that two
 // computations, or an update and a validity condition, compare as forms without a solver (engine/nf/well-formed.ts).
-// Every rule is exact modulo 0xffff: a sum, difference or product counts only where it cannot wrap (from its
-// operands' ranges, else proven by the caller's `proves`), and slices of a term count as the term only where they
-// tile it and its other bits are zero. 2^16 is 1 modulo 0xffff, which is why a fold `(s & 0xffff) + (s >> 16)` is s.
+// Every rule is exact modulo 0xffff: a sum, difference or product is taken apart only where it cannot wrap (from
+// its operands' ranges, else proven by the caller's `proves`), and is an atom otherwise; slices of a term count as
+// the term only where they tile it and its other bits are zero. 2^16 is 1 modulo 0xffff, which is why a fold
+// `(s & 0xffff) + (s >> 16)` is s.
 import * as T from './term.ts';
 import type { Term } from './term.ts';
 import { type Bit, type Bits, isConstantBit, REWIRING, wiredBits } from './normal.ts';
@@ -34,11 +35,12 @@ export class Form {
   }
 
   /** Adds `times` the slice. */
-  addSlice(slice: Slice, times: bigint): void {
+  addSlice(slice: Slice, times: bigint): this {
     const key = `${slice.atom.id}:${slice.lo}:${slice.hi}`;
     const coefficient = reduce((this.terms.get(key)?.coefficient ?? 0n) + times);
     if (coefficient === 0n) this.terms.delete(key);
     else this.terms.set(key, { slice, coefficient });
+    return this;
   }
 
   /** Adds `times` the form `other`. */
@@ -73,10 +75,13 @@ export class Linearizer {
 
   constructor(private readonly proves: Proves) {}
 
-  /** The value of `t` modulo 0xffff as a form, slices recombined into their atoms; null where a rule does not apply. */
-  formOf(t: Term): Form | null {
-    const form = this.linear(t);
-    return form && this.recombined(form);
+  /**
+   * The value of `t` modulo 0xffff as a form, slices recombined into their atoms. A term no rule takes apart (a sum
+   * that may wrap, a product of two values) is an atom of it.
+   */
+  formOf(t: Term): Form {
+    // A copy: the forms kept for terms stay as the rules made them.
+    return this.recombined(new Form().add(this.linear(t)));
   }
 
   private holds(claim: Term): boolean {
@@ -97,7 +102,13 @@ export class Linearizer {
     return T.unsignedRange(t)[1] < 1n << BigInt(bits) || this.holds(T.compare('ult', t, T.bv(1n << BigInt(bits), t.width)));
   }
 
-  private linear(t: Term): Form | null {
+  /** `t`'s form before recombination: by a rule, or `t` as an atom. */
+  private linear(t: Term): Form {
+    return this.followed(t) ?? new Form().addSlice({ atom: t, lo: 0, hi: t.width - 1 }, 1n);
+  }
+
+  /** `t`'s form by a rule that takes it apart, or null (`t` is an atom). */
+  private followed(t: Term): Form | null {
     if (this.forms.has(t.id)) return this.forms.get(t.id)!;
     const form = this.computed(t);
     this.forms.set(t.id, form);
@@ -110,7 +121,6 @@ export class Linearizer {
     switch (t.op) {
       case 'add': {
         const [fa, fb] = [this.linear(a!), this.linear(b!)];
-        if (!fa || !fb) return null;
         // No carry out (a + b <= 2^w - 1, i.e. a <= ~b), or always one (a + b - 2^w: a constant b standing for -c).
         const [ra, rb] = [T.unsignedRange(a!), T.unsignedRange(b!)];
         const complement = T.binary('xor', b!, T.bv(allOnes(t.width), t.width));
@@ -121,18 +131,20 @@ export class Linearizer {
       }
       case 'sub': {
         const [fa, fb] = [this.linear(a!), this.linear(b!)];
-        if (!fa || !fb) return null;
         // No borrow: b <= a.
         const fits = T.unsignedRange(a!)[0] >= T.unsignedRange(b!)[1] || this.holds(T.compare('ule', b!, a!));
         return fits ? new Form().add(fa).add(fb, -1n) : null;
       }
       case 'mul': {
         if (!T.isConst(b!) || T.unsignedRange(a!)[1] * b!.value > allOnes(t.width)) return null;
-        const fa = this.linear(a!);
-        return fa && new Form().add(fa, b!.value);
+        return new Form().add(this.linear(a!), b!.value);
       }
-      default:
-        return t.width > 0 ? this.fromBits(wiredBits(t, this.bits)) : null;
+      default: {
+        // Bit-level rewiring, when `t` is some (its bits are not its own); else it is an atom.
+        if (t.width <= 0 || !REWIRING.has(t.op)) return null;
+        const bits = wiredBits(t, this.bits);
+        return bits.some((bit) => !isConstantBit(bit) && bit.atom === t) ? null : this.fromBits(bits);
+      }
     }
   }
 
@@ -161,34 +173,30 @@ export class Linearizer {
 
   /**
    * `form` with the slices of each atom that tile it (bits above the last slice zero) and carry one coefficient's
-   * place values (c * 2^lo) replaced by c times the atom's own form, until none is left to replace.
+   * place values (c * 2^lo) replaced by c times the atom's own form, while some are left to replace (each
+   * replacement is exact, so stopping anywhere leaves a form of the same value).
    */
-  private recombined(form: Form): Form | null {
+  private recombined(form: Form): Form {
     for (let round = 0; round < 64; round++) {
       const byAtom = new Map<Term, { slice: Slice; coefficient: bigint }[]>();
       for (const entry of form.terms.values()) byAtom.set(entry.slice.atom, [...(byAtom.get(entry.slice.atom) ?? []), entry]);
       let replaced = false;
       for (const [atom, entries] of byAtom) {
+        const own = this.followed(atom);
         const whole = entries.length === 1 && entries[0]!.slice.lo === 0 && entries[0]!.slice.hi === atom.width - 1;
-        if (whole && !this.followed(atom)) continue;
+        if (whole && !own) continue;
         const sorted = [...entries].sort((x, y) => x.slice.lo - y.slice.lo);
         const c = sorted[0]!.coefficient;
         const tiles = sorted.every((e, k) => e.slice.lo === (k === 0 ? 0 : sorted[k - 1]!.slice.hi + 1) && e.coefficient === reduce(c * weight(e.slice.lo)));
         if (!tiles || !this.below(atom, sorted[sorted.length - 1]!.slice.hi + 1)) continue;
-        const own = this.followed(atom) ? this.linear(atom) : null;
         for (const e of sorted) form.addSlice(e.slice, -e.coefficient);
         if (own) form.add(own, c);
         else form.addSlice({ atom, lo: 0, hi: atom.width - 1 }, c);
         replaced = true;
       }
-      if (!replaced) return form;
+      if (!replaced) break;
     }
-    return null;
-  }
-
-  /** An atom of the bits that is arithmetic this module follows (a sum a fold took apart, say). */
-  private followed(atom: Term): boolean {
-    return (atom.op === 'add' || atom.op === 'sub' || atom.op === 'mul') && this.linear(atom) !== null;
+    return form;
   }
 }
 

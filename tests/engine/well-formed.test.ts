@@ -1,8 +1,8 @@
 // Well-formed output with no spec: an NF that decrements the TTL without fixing the IPv4 checksum, rewrites a TCP
-// port without fixing the TCP checksum, computes the header checksum afresh a word short, or
-// zeroes the frame's last byte, gets a `checksum` violation whose input, run in V8, leaves with the broken
-// checksum; the RFC 1624 update gives none, nor does the checksum computed afresh, an update in two steps, or a
-// last byte zeroed past the datagram or put back; NFs that write no IPv4 byte cost no query.
+// port without fixing the TCP checksum, computes the header checksum afresh a word short, or zeroes the frame's
+// last byte, gets a `checksum` violation whose input, run in V8, leaves with the broken checksum; the RFC 1624
+// update gives none, nor do the checksum computed afresh, an update per changed word, or a last byte zeroed past
+// the datagram or put back; NFs that write no IPv4 byte cost no query.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';

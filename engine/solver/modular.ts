@@ -121,13 +121,17 @@ export class Linearizer {
     switch (t.op) {
       case 'add': {
         const [fa, fb] = [this.linear(a!), this.linear(b!)];
-        // No carry out (a + b <= 2^w - 1, i.e. a <= ~b), or always one (a + b - 2^w: a constant b standing for -c).
+        // No carry out (a + b <= 2^w - 1, i.e. a <= ~b), or always one (a + b - 2^w: a constant b standing for -c,
+        // asked first when b's top bit is set).
         const [ra, rb] = [T.unsignedRange(a!), T.unsignedRange(b!)];
         const complement = T.binary('xor', b!, T.bv(allOnes(t.width), t.width));
         const sum = new Form().add(fa).add(fb);
-        if (ra[1] + rb[1] <= allOnes(t.width) || this.holds(T.compare('ule', a!, complement))) return sum;
-        if (ra[0] + rb[0] > allOnes(t.width) || this.holds(T.compare('ult', complement, a!))) return sum.add(Form.constant(1n << BigInt(t.width)), -1n);
-        return null;
+        const noCarry = () => ra[1] + rb[1] <= allOnes(t.width) || this.holds(T.compare('ule', a!, complement));
+        const carry = () => ra[0] + rb[0] > allOnes(t.width) || this.holds(T.compare('ult', complement, a!));
+        const negative = T.isConst(b!) && b!.value >> BigInt(t.width - 1) === 1n;
+        if (!negative && noCarry()) return sum;
+        if (carry()) return sum.add(Form.constant(1n << BigInt(t.width)), -1n);
+        return negative && noCarry() ? sum : null;
       }
       case 'sub': {
         const [fa, fb] = [this.linear(a!), this.linear(b!)];

@@ -15,7 +15,7 @@ const reduce = (x: bigint): bigint => ((x % MODULUS) + MODULUS) % MODULUS;
 const weight = (k: number): bigint => 1n << BigInt(k % 16);
 const allOnes = (width: number): bigint => (1n << BigInt(width)) - 1n;
 
-/** Bits `lo`..`hi` of an atom (a term that is neither arithmetic this module follows nor bit-level rewiring). */
+/** Bits `lo`..`hi` of an atom: a term bit-level rewiring ends at (a byte read, a sum, a value no rule takes apart). */
 interface Slice {
   atom: Term;
   lo: number;

@@ -70,13 +70,8 @@ function sumOver(frame: FrameBytes, offsets: number[], within: (offset: Term) =>
 /** A byte's change of the sum, modulo 0xffff: what it adds now and no longer adds before. */
 const byteChange = (now: Term, before: Term, offset: Term): Term => T.binary('add', contributionAt(now, offset), T.binary('sub', T.bv(0xffff, 32), contributionAt(before, offset)));
 
-/** How the sum over `offsets` (those `within` holds for) changed from `input` to `output`, modulo 0xffff. */
-function changeOver(input: FrameBytes, output: FrameBytes, offsets: number[], within: (offset: Term) => Term): Term {
-  return add(offsets.map((p) => T.ite(within(T.bv(p, 32)), byteChange(output.at(p), input.at(p), T.bv(p, 32)), T.bv(0, 32))));
-}
-
-/** A write of the NF's store chain: where, the byte written, and the byte it replaced. */
-interface ChainWrite {
+/** A byte the NF changed: where, the byte written, and the byte it replaced (a write of its store chain, say). */
+interface ByteWrite {
   at: Term;
   value: Term;
   replaced: Term;
@@ -86,8 +81,8 @@ interface ChainWrite {
  * The writes of a frame's store chain (the NF wrote at an offset of wide range), oldest first; null when the chain
  * is not over the received frame's array.
  */
-function chainWrites(chain: Term, received: Term): ChainWrite[] | null {
-  const writes: ChainWrite[] = [];
+function chainWrites(chain: Term, received: Term): ByteWrite[] | null {
+  const writes: ByteWrite[] = [];
   let array = chain;
   for (; array.op === 'store'; array = array.args[0]!) {
     const [inner, at, value] = array.args as [Term, Term, Term];
@@ -103,7 +98,7 @@ function chainWrites(chain: Term, received: Term): ChainWrite[] | null {
  * the datagram), only the writes at constant offsets count, and the quick proof sees them as it sees any NF's;
  * otherwise every write that changes a byte counts, each at every offset it may reach.
  */
-function writesThatCount(solver: Solver, pathCondition: Term[], premise: Term, header: 'ipv4' | 'tcpudp', before: Checksum, writes: ChainWrite[]): ChainWrite[] {
+function writesThatCount(solver: Solver, pathCondition: Term[], premise: Term, header: 'ipv4' | 'tcpudp', before: Checksum, writes: ByteWrite[]): ByteWrite[] {
   const changing = writes.filter((w) => w.value !== w.replaced);
   const computed = changing.filter((w) => !T.isConst(w.at));
   const reaches = (at: Term) => T.or(before.covers(at), ...STRUCTURE[header].map((p) => T.eq(at, T.bv(p, 32))));
@@ -112,11 +107,11 @@ function writesThatCount(solver: Solver, pathCondition: Term[], premise: Term, h
 }
 
 /**
- * How a chain of writes changed the sum over the bytes `within` holds for, modulo 0xffff: each write changes one
- * byte, from the one it replaced to the one it wrote, so the changes add up to the whole frame's (a term per write
- * where the frame's bytes would be a frame's worth of choices, too many for Z3's stack).
+ * How writes changed the sum over the bytes `within` holds for, modulo 0xffff: each write changes one byte, from the
+ * one it replaced to the one it wrote, so a chain's changes add up to the whole frame's (a term per write where the
+ * frame's bytes would be a frame's worth of choices, too many for Z3's stack).
  */
-function changeByWrites(writes: ChainWrite[], within: (offset: Term) => Term): Term {
+function changeByWrites(writes: ByteWrite[], within: (offset: Term) => Term): Term {
   return add(writes.map((w) => T.ite(within(w.at), byteChange(w.value, w.replaced, w.at), T.bv(0, 32))));
 }
 
@@ -272,7 +267,8 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))));
     // With the structure unchanged, a valid sum stays valid exactly when the written bytes' words changed it by a
     // multiple of 0xffff; otherwise compare the whole sum, which is only built where the structure may change.
-    const changed = T.not(unchangedModulo(counted ? changeByWrites(counted, before.covers) : changeOver(input, output, touched, before.covers)));
+    const changes = counted ?? touched.map((p) => ({ at: T.bv(p, 32), value: output.at(p), replaced: input.at(p) }));
+    const changed = T.not(unchangedModulo(changeByWrites(changes, before.covers)));
     const structureMayChange = sameStructure !== T.TRUE && ask(solver, trace.pathCondition, T.and(premise, T.not(sameStructure))) !== null;
     const candidate = T.and(premise, structureMayChange ? T.ite(sameStructure, changed, T.not(after.valid())) : changed);
     const quick = { input, output: seen, touched, sent, before, after };

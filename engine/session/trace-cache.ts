@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { PROJECT_ROOT, type NfBuild } from '../../toolchain/build.ts';
 import type { Manifest } from '../../nf-abi/index.ts';
 import { keyInvariant, type LibVigObject, objectsOf, recordInvariant, withObjects } from '../contracts/index.ts';
@@ -57,7 +58,9 @@ export async function exploreCached(build: NfBuild, layers: Layers, options: NfO
 
 export function saveTraces(file: string, run: NfExploration): void {
   mkdirSync(join(file, '..'), { recursive: true });
-  const staging = `${file}.${process.pid}.tmp`;
+  // A staging file per thread: the pool's workers share the process, and two saving one NF's traces at once would
+  // rename each other's file away.
+  const staging = `${file}.${process.pid}.${threadId}.tmp`;
   writeFileSync(staging, JSON.stringify(encode(run)));
   renameSync(staging, file);
 }

@@ -629,9 +629,18 @@ function newNode(lpm: Lpm, value: i32, length: i8, handle: i32): i32 {
 
 export function lpm_lookup(handle: i32, address: i32): i32 {
   const slots = changetype<Lpm>(objectOf(handle, KIND_LPM, OP_LPM_LOOKUP)).slots;
+  // Four levels at most, written out: a loop would check V8's stack limit at every level.
   let held = load<i32>(slots + (<usize>(<u32>address >> 24) << 2));
-  for (let shift = 16; held < NONE; shift -= 8) {
-    held = load<i32>(slots + ((<usize>((CHILD - held) * FANOUT) + <usize>((<u32>address >> shift) & 0xff)) << 2));
-  }
-  return held;
+  if (held >= NONE) return held;
+  held = childSlot(slots, held, address >> 16);
+  if (held >= NONE) return held;
+  held = childSlot(slots, held, address >> 8);
+  if (held >= NONE) return held;
+  return childSlot(slots, held, address);
+}
+
+/** The slot of `node` (a slot below NONE) for the low octet of `bits`. */
+// @ts-ignore: decorator
+@inline function childSlot(slots: usize, node: i32, bits: i32): i32 {
+  return load<i32>(slots + ((<usize>((CHILD - node) * FANOUT) + <usize>(bits & 0xff)) << 2));
 }

@@ -10,7 +10,7 @@ export { decodeHeaders, type DecodedHeader, ETHER_LENGTH, ETHER_TYPE_IPV4, type 
 export { showField, showHeaders, type ShownHeader } from './notation.ts';
 export { recordOf, showRecord, showRecordField, showStateValue } from './record-notation.ts';
 export { type ImportSignature, LIBVIG_ABI, LIBVIG_MODULE, type LibVigImportName, type LibVigImports, type WasmValueType } from './libvig-abi.ts';
-export { type ColumnType, type ConfigTable, type ConfigValue, fieldBound, fieldBytes, type KeyInvariant, keyInvariant, type KeyPredicate, loadManifest, type Manifest, ManifestError, nfFolderMistake, type RecordField, type ScalarType, type StateObject } from './manifest.ts';
+export { type ColumnType, type ConfigTable, type ConfigValue, fieldBound, fieldBytes, holdsPrefixes, type KeyInvariant, keyInvariant, type KeyPredicate, loadManifest, type Manifest, ManifestError, nfFolderMistake, type RecordField, type ScalarType, type StateObject } from './manifest.ts';
 export { jsonMistake } from './json-mistake.ts';
 export { LIBVIG_REGION_BASE, LIBVIG_REGION_END, MAX_FRAME, MEMORY_BASE, PACKET_BASE } from './memory-layout.ts';
 export { MAX_CHT_ENTRIES, MAX_SIZE } from './libvig-limits.ts';

@@ -82,6 +82,13 @@ export interface ConfigTable {
   below?: Record<string, number | string>;
 }
 
+/**
+ * A table of IPv4 prefixes: an `ipv4` column "prefix" and a column "length", each row a prefix such as 10.0.0.0/8
+ * (what lpm_add takes). Its rows must have no address bits set past their length, as a routing table's.
+ */
+export const holdsPrefixes = (table: ConfigTable): boolean =>
+  table.columns.prefix === 'ipv4' && table.columns.length !== undefined && table.columns.length !== 'mac' && table.columns.length !== 'ipv4';
+
 export interface Manifest {
   name: string;
   description: string;
@@ -270,6 +277,7 @@ function tableProblems(m: Manifest, name: string, table: ConfigTable): string[] 
     else bounds.set(column, fieldBound(m, below));
   }
   table.rows.forEach((row, at) => {
+    const earlier = problems.length;
     for (const key of Object.keys(row)) if (!(key in table.columns)) problems.push(`${where('rows', at)}: "${key}" is not a column (columns: ${columns.join(', ')})`);
     for (const [column, type] of Object.entries(table.columns)) {
       const value = row[column];
@@ -290,6 +298,18 @@ function tableProblems(m: Manifest, name: string, table: ConfigTable): string[] 
         }
       }
     }
+    if (holdsPrefixes(table) && problems.length === earlier) problems.push(...prefixProblems(row, where('rows', at)));
   });
   return problems;
+}
+
+/** A well-typed prefix row's length is 0..32 and its address has no bits set past it (lpm_add would drop them unseen). */
+function prefixProblems(row: Record<string, number | string>, where: string): string[] {
+  const { prefix, length } = row as { prefix: string; length: number | string };
+  const bits = wholeNumber(length)!;
+  if (bits < 0n || bits > 32n) return [`${where}, column "length": ${JSON.stringify(length)} is not a prefix length (0..32)`];
+  const octets = prefix.split('.').map(Number);
+  const kept = octets.map((octet, at) => octet & (0xff00 >> Math.min(8, Math.max(0, Number(bits) - 8 * at))) & 0xff);
+  if (kept.every((octet, at) => octet === octets[at])) return [];
+  return [`${where}, column "prefix": ${prefix} has address bits set past its length ${bits}, which the route would ignore: write "${kept.join('.')}" (the prefix ${kept.join('.')}/${bits})`];
 }

@@ -3,7 +3,7 @@
 // like a BGP table (mostly /24s, then /22-/23, few shorter than /16) plus a default route, and traffic to
 // addresses inside those prefixes. Probes go to 240.0.0.0/4 (reserved, never in the generated table): only the
 // default route matches them, after every level of the lookup.
-import type { ConfigTable, Manifest } from '../nf-abi/index.ts';
+import { type ConfigTable, holdsPrefixes, type Manifest } from '../nf-abi/index.ts';
 import { writeFlowFrame } from './flow-frames.ts';
 import { TraceBuilder, type PacketTrace } from './trace.ts';
 import { requirePacketCounts, sizePicker, TrafficError, type TrafficOptions, xorshift } from './traffic.ts';
@@ -14,7 +14,6 @@ export const BENCH_ROUTES = 10_000;
 const LENGTH_WEIGHTS: [number, number][] = [
   [8, 0.2], [12, 0.3], [14, 0.6], [16, 2], [17, 1], [18, 1.8], [19, 3], [20, 4], [21, 5], [22, 12], [23, 10], [24, 60],
 ];
-const COLUMNS = ['prefix', 'length', 'device'];
 /** Time step per packet: a router keeps no time. */
 const STEP_NS = 1000n;
 
@@ -22,7 +21,7 @@ const STEP_NS = 1000n;
 export function routingTable(manifest: Manifest): string | null {
   const lpm = manifest.state.find((object) => object.kind === 'lpm');
   const table = lpm && manifest.tables?.[lpm.name];
-  return table && COLUMNS.every((column) => column in table.columns) && table.columns.prefix === 'ipv4' ? lpm.name : null;
+  return table && holdsPrefixes(table) && 'device' in table.columns ? lpm.name : null;
 }
 
 /** `manifest` with its routing table replaced by `BENCH_ROUTES` generated prefixes and a default route. */

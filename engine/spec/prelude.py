@@ -6,6 +6,7 @@
 # python.ts makes a fresh module from this file for every property (so no property can change another's names or
 # objects) and gives it `_LIMITS`, the verdicts of the sandbox's time and memory limits as python.ts words them; a
 # spec's own code runs in the sandbox (sandbox.py): its syntax tree checked, its builtins restricted.
+import difflib as _difflib
 import json
 import sys
 import types
@@ -1108,12 +1109,48 @@ def run(dialect, body, inputs_json):
         outcome = {"kind": "limit", "line": _spec_line(), "message": _LIMITS["time"]}
     except MemoryError:
         outcome = {"kind": "limit", "line": _spec_line(), "message": _LIMITS["memory"]}
+    except NameError as error:
+        outcome = {"kind": "error", "line": _spec_line(), "message": _name_error(error, namespace, dialect)}
     except Exception as error:
         outcome = {"kind": "error", "line": _spec_line(), "message": f"{type(error).__name__}: {error}"}
     # Freed here, inside this property's run: a structure deep enough to crash the interpreter when freed
     # crashes it now, and the error is this property's.
     namespace.clear()
     return json.dumps({"nodes": json.loads(_flush()), "outcome": outcome})
+
+
+_FUNCTION_PARAMETERS = ("packet", "config", "transmitted_packet")
+
+
+def _name_error(error, namespace, dialect):
+    """A name the spec never bound, in its author's terms: one of the other dialect's names, a Python built-in the
+    sandbox leaves out, or else the closest name the spec could have meant."""
+    name, message = getattr(error, "name", None), f"NameError: {error}"
+    if not name:
+        return message
+    if dialect == "statement" and name in _FUNCTION_PARAMETERS:
+        return (f"{message}: {name} is a parameter of a function-dialect spec, def spec(packet, config, transmitted_packet);"
+                " a statement-dialect spec reads the frame with pop_header(...), packet_size and received_on_port, and"
+                " each config value by its name")
+    if dialect == "function" and name in _RUN["config"]:
+        return f'{message}: a function-dialect spec reads config values from its parameter: config["{name}"]'
+    if dialect == "function" and name in _RUN["state"]:
+        return f"{message}: a function-dialect spec reaches state through Map(...), ExpiringSet(...) and Cell(...)"
+    if _sandbox.left_out_builtin(name):
+        return f"{message}: specs cannot use the Python built-in {name!r} (no files, reflection or code execution)"
+    known = set(namespace) | set(namespace.get("__builtins__", {})) | set(_spec_locals())
+    close = _difflib.get_close_matches(name, sorted(n for n in known if not n.startswith("_")), n=1)
+    return f"{message}; did you mean {close[0]!r}?" if close else message
+
+
+def _spec_locals():
+    """The local names of the innermost frame of the spec's own code where the exception being handled arose."""
+    tb, names = sys.exc_info()[2], {}
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<spec>":
+            names = tb.tb_frame.f_locals
+        tb = tb.tb_next
+    return names
 
 
 def _returned(value):

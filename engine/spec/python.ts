@@ -107,11 +107,11 @@ async function start(): Promise<SpecPython> {
 
 /** Runs once: the prelude compiled, then the interpreter locked down; returns the maker of fresh preludes. */
 const LOCK_DOWN = `
-import json, sys, types, unicodedata, sandbox, vigor_bridge
+import difflib, json, sys, types, unicodedata, sandbox, vigor_bridge
 with open("/home/pyodide/prelude.py") as source:
     _prelude = compile(source.read(), "prelude.py", "exec")
 # unicodedata: Python's compiler imports it to normalize a non-ASCII name (a spec's \`débit\`).
-sandbox.lock_down({"json": json, "sys": sys, "types": types, "unicodedata": unicodedata, "sandbox": sandbox, "vigor_bridge": vigor_bridge})
+sandbox.lock_down({"difflib": difflib, "json": json, "sys": sys, "types": types, "unicodedata": unicodedata, "sandbox": sandbox, "vigor_bridge": vigor_bridge})
 lambda time, memory: sandbox.fresh_module("vigor_prelude", _prelude, _LIMITS={"time": time, "memory": memory}).run
 `;
 

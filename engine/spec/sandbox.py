@@ -185,6 +185,11 @@ def spec_builtins(state_module):
     return table
 
 
+def left_out_builtin(name):
+    """Whether `name` is one of Python's built-ins that a spec's code runs without."""
+    return (hasattr(builtins, name) or name in _REMOVED_BUILTINS) and name not in _SAFE_BUILTINS and not name.startswith("_")
+
+
 def fresh_module(name, code, **names):
     """A new module from `code`: nothing is shared with any earlier module made from it."""
     module = types.ModuleType(name)

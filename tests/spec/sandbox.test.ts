@@ -79,6 +79,30 @@ describe('the interpreter refuses every route to the host, whatever the front-en
   });
 });
 
+describe('a name the spec never bound is explained in its author\'s terms', () => {
+  const functionOutcome = async (code: string, config: Record<string, string> = {}) =>
+    (JSON.parse((await specPython()).property('function', code).run(HOST, { ...INPUTS, config })) as { outcome: { kind: string; line?: number; message?: string } }).outcome;
+  const explained = (outcome: { kind: string; line?: number; message?: string }, line: number, message: RegExp) => {
+    assert.equal(outcome.kind, 'error', JSON.stringify(outcome));
+    assert.equal(outcome.line, line);
+    assert.match(outcome.message ?? '', message);
+  };
+
+  test('a misspelt name: the closest one the spec could have meant, a global, a local or a built-in', async () => {
+    explained(await outcomeOf('size = packet_size\nreturn ([1 - recieved_on_port], [])\n'), 3, /^NameError: name 'recieved_on_port' is not defined; did you mean 'received_on_port'\?$/);
+    explained(await functionOutcome('def spec(packet, config, transmitted_packet):\n    limit = 14\n    assert limt > 0\n'), 3, /name 'limt' is not defined; did you mean 'limit'\?$/);
+    explained(await outcomeOf('return ([], [lenn([1])])\n'), 2, /did you mean 'len'\?$/);
+    // Nothing close: the plain message, no guess.
+    explained(await outcomeOf('return ([zzqqxx], [])\n'), 2, /^NameError: name 'zzqqxx' is not defined$/);
+  });
+
+  test("the other dialect's names, and Python built-ins the sandbox leaves out", async () => {
+    explained(await outcomeOf('if packet.ether is None:\n    return ([], [])\n'), 2, /packet is a parameter of a function-dialect spec, def spec\(packet, config, transmitted_packet\); a statement-dialect spec reads the frame with pop_header/);
+    explained(await functionOutcome('def spec(packet, config, transmitted_packet):\n    assert packet.time < expiration_time\n', { expiration_time: '10' }), 2, /a function-dialect spec reads config values from its parameter: config\["expiration_time"\]/);
+    explained(await outcomeOf("x = open('/etc/passwd')\n"), 2, /specs cannot use the Python built-in 'open'/);
+  });
+});
+
 describe('a session: property files, limits, crashes, tampering', () => {
   let session: VerificationSession;
   before(async () => {

@@ -1110,7 +1110,7 @@ def run(dialect, body, inputs_json):
     except MemoryError:
         outcome = {"kind": "limit", "line": _spec_line(), "message": _LIMITS["memory"]}
     except NameError as error:
-        outcome = {"kind": "error", "line": _spec_line(), "message": _name_error(error, namespace, dialect)}
+        outcome = {"kind": "error", "line": _spec_line(), "message": _name_error(error, namespace, dialect), "name": error.name}
     except Exception as error:
         outcome = {"kind": "error", "line": _spec_line(), "message": f"{type(error).__name__}: {error}"}
     # Freed here, inside this property's run: a structure deep enough to crash the interpreter when freed

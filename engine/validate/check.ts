@@ -100,6 +100,8 @@ interface PathOutcome {
   headers?: { protocol: Protocol; fields: Record<string, number | 'any'> }[];
   /** The header list ended with `...`: any payload. */
   anyPayload?: boolean;
+  /** An `error` outcome's name that was not bound (a NameError): where on its line the error points. */
+  name?: string;
 }
 
 /**
@@ -112,12 +114,15 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
   const timingsBefore = solver.figures.timings.length;
   const body = spec.dialect === 'function' ? spec.text : statementSpecBody(spec.text);
   const python = (await specPython()).property(spec.dialect, body);
-  // Python gives lines only: the column is where the statement on that line starts.
+  // Python gives lines only: the column is where the statement on that line starts, or where the name a NameError
+  // names first stands on it as a name (not an attribute, nor part of a longer name).
   const specLines = spec.text.split('\n');
-  const lineOf = (line: number | null | undefined): MappedLocation | null => {
+  const lineOf = (line: number | null | undefined, name?: string): MappedLocation | null => {
     if (!line) return null;
     const textLine = spec.dialect === 'function' ? line : specTextLine(line);
-    return spec.positions.locateLine(textLine, /^\s*/.exec(specLines[textLine - 1] ?? '')![0].length + 1);
+    const text = specLines[textLine - 1] ?? '';
+    const named = name === undefined ? null : new RegExp(`(?<![\\p{L}\\p{N}_.])${name}(?![\\p{L}\\p{N}_])`, 'u').exec(text);
+    return spec.positions.locateLine(textLine, (named ? named.index : /^\s*/.exec(text)![0].length) + 1);
   };
   const failures: Failure[] = [];
   // Failures that rely on a cht choice the NF's own table never makes: they fail the property (the contract is
@@ -145,11 +150,11 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       pending.push(...path.alternatives);
       specPaths++;
       const { outcome } = result;
-      if (outcome.kind === 'error') throw new SpecRuntimeError(lineOf(outcome.line), outcome.message ?? 'the spec failed');
+      if (outcome.kind === 'error') throw new SpecRuntimeError(lineOf(outcome.line, outcome.name), outcome.message ?? 'the spec failed');
       if (outcome.kind === 'limit') throw new SpecStopped(lineOf(outcome.line), outcome.message ?? 'the spec was stopped');
       const failure = context.judge(solver, path, outcome, spec.stateObjects);
       if (!failure) continue;
-      const found = { ...failure, trace: traceIndex, iteration: context.iteration, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map(lineOf).filter((l): l is MappedLocation => l !== null) };
+      const found = { ...failure, trace: traceIndex, iteration: context.iteration, specLine: lineOf(outcome.line), specDecisionLines: path.decisionLines.map((line) => lineOf(line)).filter((l): l is MappedLocation => l !== null) };
       if (failure.cht?.outcome !== 'never-shown') failures.push(found);
       else if (neverShown.length < maxFailures) neverShown.push(found);
     }

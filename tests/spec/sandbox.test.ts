@@ -130,6 +130,14 @@ describe('a session: property files, limits, crashes, tampering', () => {
     assert.match(error.message, /cannot use the name '__import__'/);
   });
 
+  test('a NameError points at the name on its line, not at an attribute of that name', async () => {
+    const error = runtimeError(await check('misspelt', 'size = packet_size\nreturn ([1 - recieved_on_port], [])\n'));
+    assert.deepEqual([error.line, error.column], [2, 14]);
+    assert.match(error.message, /did you mean 'received_on_port'\?$/);
+    const attribute = runtimeError(await check('misspelt_name', 'size = packet_size\nreturn ([size.limt if False else limt], [])\n'));
+    assert.deepEqual([attribute.line, attribute.column], [2, 34]);
+  });
+
   test('an endless loop ends with an ERROR verdict at its line within the time limit', async () => {
     const started = performance.now();
     const error = stopped(await check('endless', 'x = 0\nfor i in range(10 ** 18):\n    x = x + i\nreturn ([], [])\n'));
@@ -202,7 +210,7 @@ test('vigor verify --spec: escapes are invalid specs and an endless loop an ERRO
   assert.equal(run.status, 2, 'invalid specs and ERROR verdicts make the run exit 2');
   assert.match(run.stdout, /^cli_nop\s+holds/m);
   assert.match(run.stdout, /cli_escape\.py:1:1: a spec cannot use the name '__import__'/);
-  assert.match(run.stdout, /cli_open\.py:1:1: NameError: name 'open' is not defined/);
+  assert.match(run.stdout, /cli_open\.py:1:5: NameError: name 'open' is not defined: specs cannot use the Python built-in 'open'/);
   assert.match(run.stdout, /^cli_loop\s+ERROR/m);
   assert.match(run.stdout, /cli_loop: ERROR: the spec ran longer than 1 s at .*cli_loop\.py:[12]\n/);
 });

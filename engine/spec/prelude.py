@@ -1125,8 +1125,8 @@ _FUNCTION_PARAMETERS = ("packet", "config", "transmitted_packet")
 def _name_error(error, namespace, dialect):
     """A name the spec never bound, in its author's terms: one of the other dialect's names, a Python built-in the
     sandbox leaves out, or else the closest name the spec could have meant."""
-    name, message = getattr(error, "name", None), f"NameError: {error}"
-    if not name:
+    name, message = getattr(error, "name", None), f"{type(error).__name__}: {error}"
+    if not name or isinstance(error, UnboundLocalError):
         return message
     if dialect == "statement" and name in _FUNCTION_PARAMETERS:
         return (f"{message}: {name} is a parameter of a function-dialect spec, def spec(packet, config, transmitted_packet);"
@@ -1139,7 +1139,7 @@ def _name_error(error, namespace, dialect):
     if _sandbox.left_out_builtin(name):
         return f"{message}: specs cannot use the Python built-in {name!r} (no files, reflection or code execution)"
     known = set(namespace) | set(namespace.get("__builtins__", {})) | set(_spec_locals())
-    close = _difflib.get_close_matches(name, sorted(n for n in known if not n.startswith("_")), n=1)
+    close = _difflib.get_close_matches(name, sorted(n for n in known if not n.startswith("_") and n != name), n=1)
     return f"{message}; did you mean {close[0]!r}?" if close else message
 
 

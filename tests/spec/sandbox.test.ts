@@ -92,8 +92,10 @@ describe('a name the spec never bound is explained in its author\'s terms', () =
     explained(await outcomeOf('size = packet_size\nreturn ([1 - recieved_on_port], [])\n'), 3, /^NameError: name 'recieved_on_port' is not defined; did you mean 'received_on_port'\?$/);
     explained(await functionOutcome('def spec(packet, config, transmitted_packet):\n    limit = 14\n    assert limt > 0\n'), 3, /name 'limt' is not defined; did you mean 'limit'\?$/);
     explained(await outcomeOf('return ([], [lenn([1])])\n'), 2, /did you mean 'len'\?$/);
-    // Nothing close: the plain message, no guess.
+    // Nothing close: the plain message, no guess; nor for a local read before it is bound, the name itself.
     explained(await outcomeOf('return ([zzqqxx], [])\n'), 2, /^NameError: name 'zzqqxx' is not defined$/);
+    const unbound = 'def spec(packet, config, transmitted_packet):\n    if packet.length > 100:\n        pass\n    else:\n        limit = 1\n    assert limit > 0\n';
+    explained(await functionOutcome(unbound), 6, /^UnboundLocalError: cannot access local variable 'limit' where it is not associated with a value$/);
   });
 
   test("the other dialect's names, and Python built-ins the sandbox leaves out", async () => {

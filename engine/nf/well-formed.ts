@@ -128,7 +128,10 @@ const word = (frame: FrameBytes, at: number): Term => bigEndian16(frame, T.bv(at
 interface Checksum {
   present: Term;
   /** Built on demand: a sum over up to a frame's worth of bytes, which the usual proof never needs. */
+  sum(): Term;
   valid(): Term;
+  /** The frame offset of the checksum field (a 16-bit word, at an even offset). */
+  field: Term;
   /** Whether `offset` is one of the bytes summed (given the frame's structure). */
   covers(offset: Term): Term;
   /** The offsets that bound the bytes covered. */
@@ -145,18 +148,19 @@ const same: Pin = (offset) => offset;
 function ipv4Checksum(frame: FrameBytes, length: Term, pin: Pin): Checksum {
   const ipv4 = frameHeaders(frame, length)[1]!;
   const covers = (p: Term) => inside(p, ipv4.offset, pin(ipv4.end));
-  return { present: ipv4.present, valid: () => checksumValid(sumOver(frame, range(IPV4_AT, IPV4_MAX_END), covers)), covers, extent: [ipv4.end] };
+  const sum = () => sumOver(frame, range(IPV4_AT, IPV4_MAX_END), covers);
+  return { present: ipv4.present, sum, valid: () => checksumValid(sum()), field: T.bv(IPV4_AT + 10, 32), covers, extent: [ipv4.end] };
 }
 
 /** The TCP or UDP checksum: over the pseudo-header and the segment up to the IPv4 total length (RFC 793, 768). */
 function tcpudpChecksum(frame: FrameBytes, length: Term, frameMax: number, pin: Pin): Checksum {
-  const { present, segmentAt, segmentEnd } = tcpudpChecksumField(frame, length);
+  const { present, at, segmentAt, segmentEnd } = tcpudpChecksumField(frame, length);
   const segmentLength = T.binary('sub', segmentEnd, segmentAt);
   const protocol = frame.at(PROTOCOL_AT);
   const covers = (p: Term) => T.ite(T.compare('ult', p, T.bv(SEGMENT_MIN_AT, 32)), T.compare('ule', T.bv(ADDRESSES_AT, 32), p), inside(p, pin(segmentAt), pin(segmentEnd)));
   const pseudoHeader = [T.zext(protocol, 24), T.binary('and', segmentLength, T.bv(0xffff, 32))];
-  const valid = () => checksumValid(add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]));
-  return { present, valid, covers, extent: [segmentAt, segmentEnd] };
+  const sum = () => add([...pseudoHeader, sumOver(frame, range(ADDRESSES_AT, frameMax), covers)]);
+  return { present, sum, valid: () => checksumValid(sum()), field: at, covers, extent: [segmentAt, segmentEnd] };
 }
 
 /** Where the TCP or UDP checksum field is, the segment it covers, and whether the frame carries that checksum. */
@@ -272,12 +276,16 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     const structureMayChange = sameStructure !== T.TRUE && ask(solver, trace.pathCondition, T.and(premise, T.not(sameStructure))) !== null;
     const candidate = T.and(premise, structureMayChange ? T.ite(sameStructure, changed, T.not(after.valid())) : changed);
     const quick = { input, output: seen, touched, sent, before, after };
+    // Frames the quick proof found where a sum of the NF's may wrap: a bug's witnesses, once their input is valid.
+    const wraps: T.Assignment[] = [];
     // The quick proof compares 16-bit words: with a write that may reach any of them, every word is a choice, and
     // the question counting each write's change is the smaller one.
-    const incremental = candidate === T.FALSE || (counted && !atConstants) ? null : updatedIncrementally(solver, trace, header, quick, congruences);
+    const incremental = candidate === T.FALSE || (counted && !atConstants) ? null : updatedIncrementally(solver, trace, header, quick, congruences, wraps);
     if (incremental === 'proven') continue;
     let valid = before.valid();
-    let model = incremental && deviationFromValidInput(solver, trace.pathCondition, incremental, { input, length, frameMax: inputs.frameMax, candidate, valid });
+    const wanted: Wanted = { input, received: inputs.input.packet, before, length, frameMax: inputs.frameMax, candidate, valid };
+    let model = firstOf(wraps, (wrap) => withValidChecksum(wrap, trace.pathCondition, wanted));
+    model ??= incremental && deviationFromValidInput(solver, trace.pathCondition, incremental, wanted);
     if (!model) {
       // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
       // that keeps its checksums right, already unsatisfiable.
@@ -329,6 +337,7 @@ function updatedIncrementally(
   header: 'ipv4' | 'tcpudp',
   frames: { input: FrameBytes; output: FrameBytes; touched: number[]; sent: Term; before: Checksum; after: Checksum },
   congruences: Congruences,
+  wraps: T.Assignment[],
 ): 'proven' | Deviation | null {
   const { pathCondition } = trace;
   const premise = T.and(frames.sent, frames.before.present, frames.after.present);
@@ -341,7 +350,7 @@ function updatedIncrementally(
     const headerBytes = 4 * Number(T.evaluate(ihl, model));
     const tcp = header === 'tcpudp' && T.evaluate(protocol, model) === BigInt(IP_PROTOCOL_TCP);
     const structure = T.and(T.eq(ihl, T.bv(headerBytes / 4, 4)), header === 'tcpudp' ? T.eq(protocol, T.bv(tcp ? IP_PROTOCOL_TCP : IP_PROTOCOL_UDP, 8)) : T.TRUE);
-    const answer = updatedInPlace(solver, trace, header, frames, congruences, { premise: T.and(premise, structure), headerBytes, tcp });
+    const answer = updatedInPlace(solver, trace, header, frames, congruences, { premise: T.and(premise, structure), headerBytes, tcp }, wraps);
     if (answer !== 'proven') return answer;
     proven.push(structure);
   }
@@ -359,6 +368,7 @@ function updatedInPlace(
   frames: { input: FrameBytes; output: FrameBytes; touched: number[] },
   congruences: Congruences,
   place: { premise: Term; headerBytes: number; tcp: boolean },
+  wraps: T.Assignment[],
 ): 'proven' | Deviation | null {
   const { pathCondition } = trace;
   const { input, touched } = frames;
@@ -393,7 +403,7 @@ function updatedInPlace(
   const zero = (w: Term) => T.or(T.eq(w, T.bv(0, 32)), T.eq(w, T.bv(0xffff, 32)));
   const sameStructure = T.and(...STRUCTURE[header].map((p) => T.eq(output.at(p), input.at(p))), ...kept);
   const structureKept = () => (ask(solver, pathCondition, T.and(premise, T.not(sameStructure))) === null ? 'proven' : null);
-  if (balancedModulo(solver, pathCondition, premise, { input, output, words: [checksumAt, ...changed], headerEnd: header === 'ipv4' ? headerEnd : null })) return structureKept();
+  if (balancedModulo(solver, pathCondition, premise, { input, output, words: [checksumAt, ...changed], headerEnd: header === 'ipv4' ? headerEnd : null }, wraps)) return structureKept();
   // In normal form (byte swaps written as shifts, sums associated otherwise: a C twin's update) the two computations
   // meet where they agree, which leaves Z3 a small question (engine/solver/normal.ts).
   const congruent = normalize(T.or(T.eq(sent, expected), T.and(zero(sent), zero(expected))));
@@ -432,9 +442,14 @@ function balancedModulo(
   pathCondition: Term[],
   premise: Term,
   frames: { input: FrameBytes; output: FrameBytes; words: number[]; headerEnd: number | null },
+  wraps: T.Assignment[],
 ): boolean {
   const { input, output, words, headerEnd } = frames;
-  const linearizer = new Linearizer((claim) => solver.check(pathCondition, T.and(premise, T.not(claim))).status === 'unsat');
+  const linearizer = new Linearizer((claim) => {
+    const answer = solver.check(pathCondition, T.and(premise, T.not(claim)));
+    if (answer.status === 'sat') wraps.push(answer.model);
+    return answer.status === 'unsat';
+  });
   const change = new Form();
   for (const w of words) {
     change.add(linearizer.formOf(word(output, w))).add(linearizer.formOf(word(input, w)), -1n);
@@ -465,7 +480,7 @@ function deviationFromValidInput(
   solver: Solver,
   pathCondition: Term[],
   deviation: Deviation,
-  frame: { input: FrameBytes; length: Term; frameMax: number; candidate: Term; valid: Term },
+  frame: Wanted,
 ): T.Assignment | null {
   const short = T.compare('ule', frame.length, T.bv(SHORT_FRAME, 32));
   const seed = ask(solver, pathCondition, T.and(deviation.query, short)) ?? ask(solver, pathCondition, deviation.query);
@@ -475,6 +490,49 @@ function deviationFromValidInput(
   const answer = solver.check(pathCondition, T.and(deviation.query, frame.valid, pinned(frame.length), ...pins));
   if (answer.status !== 'sat') return null;
   return T.evaluate(T.and(frame.candidate, frame.valid), answer.model) === 1n ? answer.model : null;
+}
+
+/** A counterexample to a checksum: a frame the path sends with `candidate` (a bad checksum), received `valid`. */
+interface Wanted {
+  input: FrameBytes;
+  /** The received frame's array variable. */
+  received: Term;
+  before: Checksum;
+  length: Term;
+  frameMax: number;
+  candidate: Term;
+  valid: Term;
+}
+
+/**
+ * A frame the path sends, made a valid input without the solver: the received checksum field set to the value that
+ * makes its sum valid (the field is a covered word of its own); kept when the path still holds and the frame sent
+ * has a bad checksum. A sum that wraps where it must not (an IPv4 checksum computed afresh and folded once) shows
+ * in a frame the quick proof finds in milliseconds, whose received checksum is arbitrary; if the NF does not read
+ * that checksum, setting it keeps the wrap. Z3 asked for a valid input with the wrap at once exhausts its budget.
+ */
+function withValidChecksum(seed: T.Assignment, pathCondition: Term[], frame: Wanted): T.Assignment | null {
+  if (frame.received.op !== 'var') return null;
+  const name = frame.received.name;
+  const field = Number(T.evaluate(frame.before.field, seed));
+  const bytes = seed.arrays.get(name) ?? { entries: new Map<number, number>(), fallback: 0 };
+  const withField = (value: number): T.Assignment => ({
+    ...seed,
+    arrays: new Map(seed.arrays).set(name, { entries: new Map(bytes.entries).set(field, value >> 8).set(field + 1, value & 0xff), fallback: bytes.fallback }),
+  });
+  const folded = Number(T.evaluate(foldSum(frame.before.sum()), withField(0)));
+  const repaired = withField(folded === 0xffff ? 0 : 0xffff - folded);
+  const holds = (t: Term) => T.evaluate(t, repaired) === 1n;
+  return pathCondition.every(holds) && holds(T.and(frame.candidate, frame.valid)) ? repaired : null;
+}
+
+/** The first non-null result of `f` over `items`, or null. */
+function firstOf<Item, Result>(items: Item[], f: (item: Item) => Result | null): Result | null {
+  for (const item of items) {
+    const result = f(item);
+    if (result !== null) return result;
+  }
+  return null;
 }
 
 function ask(solver: Solver, pathCondition: Term[], query: Term): T.Assignment | null {

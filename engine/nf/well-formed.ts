@@ -127,7 +127,10 @@ const word = (frame: FrameBytes, at: number): Term => bigEndian16(frame, T.bv(at
 /** A checksum of a frame: whether it is there, whether it is valid, and which bytes it covers. */
 interface Checksum {
   present: Term;
-  /** Built on demand: a sum over up to a frame's worth of bytes, which the usual proof never needs. */
+  /**
+   * The one's-complement sum of the bytes covered, and whether it is valid: built on demand, a sum over up to a
+   * frame's worth of bytes, which the usual proof never needs.
+   */
   sum(): Term;
   valid(): Term;
   /** The frame offset of the checksum field (a 16-bit word, at an even offset). */

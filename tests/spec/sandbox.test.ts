@@ -1,6 +1,7 @@
 // The spec sandbox: no route from a spec to the host, no state shared between properties, limits on Python time
 // and memory, and an interpreter a spec crashes replaced. Through the interpreter itself (no front-end: its text
-// checks are not what isolates), through property files in a session, and through `vigor verify --spec`.
+// checks are not what isolates), through property files in a session, and through `vigor verify --spec`. A name a
+// spec never bound is explained, and located at the name.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -92,7 +93,7 @@ describe('a name the spec never bound is explained in its author\'s terms', () =
     explained(await outcomeOf('size = packet_size\nreturn ([1 - recieved_on_port], [])\n'), 3, /^NameError: name 'recieved_on_port' is not defined; did you mean 'received_on_port'\?$/);
     explained(await functionOutcome('def spec(packet, config, transmitted_packet):\n    limit = 14\n    assert limt > 0\n'), 3, /name 'limt' is not defined; did you mean 'limit'\?$/);
     explained(await outcomeOf('return ([], [lenn([1])])\n'), 2, /did you mean 'len'\?$/);
-    // Nothing close: the plain message, no guess; nor for a local read before it is bound, the name itself.
+    // Nothing close: the plain message, with no guess. A local read before it is bound: Python's own message.
     explained(await outcomeOf('return ([zzqqxx], [])\n'), 2, /^NameError: name 'zzqqxx' is not defined$/);
     const unbound = 'def spec(packet, config, transmitted_packet):\n    if packet.length > 100:\n        pass\n    else:\n        limit = 1\n    assert limit > 0\n';
     explained(await functionOutcome(unbound), 6, /^UnboundLocalError: cannot access local variable 'limit' where it is not associated with a value$/);

@@ -287,7 +287,7 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     if (incremental === 'proven') continue;
     let valid = before.valid();
     const wanted: Wanted = { input, received: inputs.input.packet, before, length, frameMax: inputs.frameMax, candidate, valid };
-    let model = firstOf(wraps, (wrap) => withValidChecksum(wrap, trace.pathCondition, wanted));
+    let model = withValidChecksum(wraps, trace.pathCondition, wanted);
     model ??= incremental && deviationFromValidInput(solver, trace.pathCondition, incremental, wanted);
     if (!model) {
       // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
@@ -508,32 +508,28 @@ interface Wanted {
 }
 
 /**
- * A frame the path sends, made a valid input without the solver: the received checksum field set to the value that
- * makes its sum valid (the field is a covered word of its own); kept when the path still holds and the frame sent
- * has a bad checksum. A sum that wraps where it must not (an IPv4 checksum computed afresh and folded once) shows
+ * The first of `seeds` (frames the path sends) made a valid input without the solver: the received checksum field
+ * set to the value that makes its sum valid (the field is a covered word of its own); kept when the path still holds
+ * and the frame sent has a bad checksum. A sum that wraps where it must not (an IPv4 checksum computed afresh and folded once) shows
  * in a frame the quick proof finds in milliseconds, whose received checksum is arbitrary; if the NF does not read
  * that checksum, setting it keeps the wrap. Z3 asked for a valid input with the wrap at once exhausts its budget.
  */
-function withValidChecksum(seed: T.Assignment, pathCondition: Term[], frame: Wanted): T.Assignment | null {
-  if (frame.received.op !== 'var') return null;
+function withValidChecksum(seeds: T.Assignment[], pathCondition: Term[], frame: Wanted): T.Assignment | null {
+  if (seeds.length === 0 || frame.received.op !== 'var') return null;
   const name = frame.received.name;
-  const field = Number(T.evaluate(frame.before.field, seed));
-  const bytes = seed.arrays.get(name) ?? { entries: new Map<number, number>(), fallback: 0 };
-  const withField = (value: number): T.Assignment => ({
-    ...seed,
-    arrays: new Map(seed.arrays).set(name, { entries: new Map(bytes.entries).set(field, value >> 8).set(field + 1, value & 0xff), fallback: bytes.fallback }),
-  });
-  const folded = Number(T.evaluate(foldSum(frame.before.sum()), withField(0)));
-  const repaired = withField(folded === 0xffff ? 0 : 0xffff - folded);
-  const holds = (t: Term) => T.evaluate(t, repaired) === 1n;
-  return pathCondition.every(holds) && holds(T.and(frame.candidate, frame.valid)) ? repaired : null;
-}
-
-/** The first non-null result of `f` over `items`, or null. */
-function firstOf<Item, Result>(items: Item[], f: (item: Item) => Result | null): Result | null {
-  for (const item of items) {
-    const result = f(item);
-    if (result !== null) return result;
+  const receivedSum = foldSum(frame.before.sum());
+  const counterexample = T.and(frame.candidate, frame.valid);
+  for (const seed of seeds) {
+    const field = Number(T.evaluate(frame.before.field, seed));
+    const bytes = seed.arrays.get(name) ?? { entries: new Map<number, number>(), fallback: 0 };
+    const withField = (value: number): T.Assignment => ({
+      ...seed,
+      arrays: new Map(seed.arrays).set(name, { entries: new Map(bytes.entries).set(field, value >> 8).set(field + 1, value & 0xff), fallback: bytes.fallback }),
+    });
+    const folded = Number(T.evaluate(receivedSum, withField(0)));
+    const repaired = withField(folded === 0xffff ? 0 : 0xffff - folded);
+    const holds = (t: Term) => T.evaluate(t, repaired) === 1n;
+    if (pathCondition.every(holds) && holds(counterexample)) return repaired;
   }
   return null;
 }

@@ -8,9 +8,10 @@ import { requireNfFolder } from './input-files.ts';
 import { addLayersOption, chosenLayers } from './layers-option.ts';
 
 /**
- * The largest --loop-bound: exploration unrolls a loop depth-first, so a bound far above the engine's own (256 for
- * the NF, twice the largest ring under the stack) costs time and stack; 20,000 ran in 25 s on a loop that never
- * ends (tests/programs/nfs/spin), 100,000 for minutes until the stack ran out.
+ * The largest --loop-bound: exploration unrolls a loop depth-first, so a bound far above the engine's own (the
+ * largest frame or config table for the NF, 256 at least; twice the largest ring under the stack) costs time and
+ * stack; 20,000 ran in 25 s on a loop that never ends (tests/programs/nfs/spin), 100,000 for minutes until the
+ * stack ran out.
  */
 const MAX_LOOP_BOUND = 10_000;
 

@@ -1,5 +1,5 @@
 // Exploring an NF: nf_init runs concretely, then every path of nf_process over a symbolic frame, device and time.
-import { MEMORY_BASE, PACKET_BASE } from '../../nf-abi/index.ts';
+import { type Manifest, MEMORY_BASE, PACKET_BASE } from '../../nf-abi/index.ts';
 import { type NfBuild } from '../../toolchain/build.ts';
 import * as T from '../solver/term.ts';
 import type { Assignment } from '../solver/term.ts';
@@ -48,6 +48,15 @@ export interface NfOptions extends Watch {
   contracts?: ContractTable;
 }
 
+/**
+ * The loop bound of nf_process's exploration: at least `floor`, and enough for a loop over every byte of the
+ * largest frame (a checksum computed over the segment, a scan of the payload) or every row of the largest config
+ * table (a rule list searched in order): bounded work, however long. nf_init runs concretely, with no bound.
+ */
+export function loopBoundFor(manifest: Manifest, floor = DEFAULT_LIMITS.loopBound): number {
+  return Math.max(floor, manifest.frame.max, ...Object.values(manifest.tables ?? {}).map((table) => table.rows.length));
+}
+
 export function nfMachine(build: NfBuild, options: NfOptions = {}): { machine: Machine; initViolations: Exploration['violations'] } {
   const module = decodeModule(build.wasm);
   const config = configImports(build.manifest);
@@ -56,7 +65,7 @@ export function nfMachine(build: NfBuild, options: NfOptions = {}): { machine: M
     sourceMap: build.sourceMap ? SourceMap.parse(build.sourceMap) : null,
     importedGlobals: config.globals,
     contracts,
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: { ...DEFAULT_LIMITS, loopBound: loopBoundFor(build.manifest), ...options.limits },
     shouldStop: options.shouldStop,
     progress: options.progress,
   });

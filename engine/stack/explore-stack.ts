@@ -7,7 +7,7 @@ import { deviceState, ioLoopModel, setDeviceState, stackModel } from '../../stac
 
 export { DEFAULT_FRAMES_PER_POLL_IO } from '../../stack-models/index.ts';
 import { libvigContracts, startPacket } from '../contracts/index.ts';
-import { exploreNf, type NfExploration, type NfOptions } from '../nf/explore-nf.ts';
+import { exploreNf, loopBoundFor, type NfExploration, type NfOptions } from '../nf/explore-nf.ts';
 import { abortContract, configImports } from '../nf/host-contracts.ts';
 import * as T from '../solver/term.ts';
 import { Solver } from '../solver/z3.ts';
@@ -30,8 +30,8 @@ async function stackMachine(build: NfBuild, options: StackOptions, contracts: Co
     sourceMap: stacked.sourceMap ? SourceMap.parse(stacked.sourceMap) : null,
     importedGlobals: config.globals,
     contracts: new Map([...config.contracts, ['env.abort', abortContract], ...libvigContracts(stacked.manifest), ...contracts]),
-    // stack_init walks whole rings: a loop may run a ring's length (and more is a hang, in the poll too).
-    limits: { ...DEFAULT_LIMITS, loopBound: 2 * device.MAX_RING_SIZE, ...options.limits },
+    // The poll walks whole rings: a loop may run a ring's length (and more is a hang), or the NF's as long as its own.
+    limits: { ...DEFAULT_LIMITS, loopBound: loopBoundFor(stacked.manifest, 2 * device.MAX_RING_SIZE), ...options.limits },
     shouldStop: options.shouldStop,
     progress: options.progress,
   });

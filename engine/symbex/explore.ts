@@ -189,7 +189,8 @@ class Explorer implements Oracle {
     private readonly replaced: ReadonlyMap<number, { name: string; contract: Contract }>,
     mergeLoopExits: boolean,
   ) {
-    this.interpreter = new Interpreter(machine.module, this, machine.options.limits, layout, machine.options.coverage ?? null, mergeLoopExits);
+    const limits = solver ? machine.options.limits : { ...machine.options.limits, loopBound: Infinity };
+    this.interpreter = new Interpreter(machine.module, this, limits, layout, machine.options.coverage ?? null, mergeLoopExits);
   }
 
   exploreFrom(initial: ExecutionState): void {

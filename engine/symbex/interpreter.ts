@@ -63,6 +63,11 @@ interface LoopExit {
 }
 
 export interface Limits {
+  /**
+   * Iterations a loop may run on one path of a symbolic run before the path is reported as a possible hang: it
+   * keeps exploration finite where a loop's trip count is left open. A concrete run (nf_init over its config
+   * tables, a replay) has no such bound; its loops end or exhaust the instruction budget.
+   */
   loopBound: number;
   callDepth: number;
   instructionBudget: number;

@@ -8,7 +8,7 @@ import { exploreNf, inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { EngineError } from '../../engine/symbex/violations.ts';
 
 /** An NF whose nf_process body is `body` (WAT), with `extra` module fields. */
-function watNf(body: string, extra = ''): NfBuild {
+function watNf(body: string, extra = '', frameMax = 64): NfBuild {
   const module = binaryen.parseText(`(module ${extra} (memory (export "memory") 2)
     (func (export "nf_init"))
     (func (export "nf_process") (param $device i32) (param $packet i32) (param $length i32) (param $now i64) (result i32) ${body}))`);
@@ -16,7 +16,7 @@ function watNf(body: string, extra = ''): NfBuild {
   assert.ok(module.validate());
   return {
     wasm: module.emitBinary(), sourceMap: null, wasmPath: '', hash: '', language: 'assemblyscript', compileSeconds: 0, dir: '',
-    manifest: { name: 'wat', description: '', source: 'wat', devices: 2, frame: { min: 0, max: 64 }, config: {}, records: {}, state: [] },
+    manifest: { name: 'wat', description: '', source: 'wat', devices: 2, frame: { min: 0, max: frameMax }, config: {}, records: {}, state: [] },
   };
 }
 
@@ -62,6 +62,28 @@ describe('violations', () => {
     const run = await exploreNf(watNf('(call $down (local.get $length))', '(func $down (param i32) (result i32) (call $down (local.get 0)))'));
     assert.equal(run.violations[0]!.kind, 'hang');
     assert.match(run.violations[0]!.message, /call depth exceeds/);
+  });
+
+  test('a loop as long as the largest frame is bounded work; one ten times as long is a hang', async () => {
+    const counting = (times: number) =>
+      `(local $i i32) (loop $again (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $again (i32.lt_u (local.get $i) (i32.const ${times})))) (i32.const 0)`;
+    const once = await exploreNf(watNf(counting(600), '', 600));
+    assert.deepEqual(once.violations, []);
+    assert.equal(once.traces.length, 1);
+    const tenfold = await exploreNf(watNf(counting(6000), '', 600));
+    assert.deepEqual(tenfold.violations.map((v) => v.kind), ['hang']);
+    assert.match(tenfold.violations[0]!.message, /loop runs more than 600 iterations/);
+  });
+
+  test('a loop over every row of a config table longer than a frame is bounded work too', async () => {
+    const imports = '(import "config" "rules_count" (func $count (result i32))) (import "config" "rules_port" (func $port (param i32) (result i32)))';
+    const sum = '(local $row i32) (local $sum i32) (block $done (loop $again (br_if $done (i32.ge_u (local.get $row) (call $count))) ' +
+      '(local.set $sum (i32.add (local.get $sum) (call $port (local.get $row)))) (local.set $row (i32.add (local.get $row) (i32.const 1))) (br $again))) (i32.const 0)';
+    const build = watNf(sum, imports);
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ port: i }));
+    const run = await exploreNf({ ...build, manifest: { ...build.manifest, tables: { rules: { columns: { port: 'u16' }, rows } } } });
+    assert.deepEqual(run.violations, []);
+    assert.equal(run.traces.length, 1);
   });
 
   test('env.abort is a violation', async () => {

@@ -1,6 +1,6 @@
 // Contracts of the lpm imports (libvig/runtime/lpm.ts): IPv4 longest-prefix match, over engine/ghost/lpm.ts.
 import type { Manifest } from '../../nf-abi/index.ts';
-import { concreteRules, lpmAdd, lpmBase, lpmMatch, ruleKey } from '../ghost/lpm.ts';
+import { knownAcceptance, lpmAdd, lpmBase, lpmMatch } from '../ghost/lpm.ts';
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
 import { fromTerm, toTerm } from '../symbex/values.ts';
@@ -19,10 +19,8 @@ export function lpmContracts(manifest: Manifest): StructureContracts<'lpm'> {
       context.oracle.require(context.state, T.and(T.compare('sle', T.bv(0, 32), l), T.compare('sle', l, T.bv(32, 32))), 'precondition', `lpm_add on ${object.name}: the prefix length may be outside 0..32`);
       context.oracle.require(context.state, T.compare('sle', T.bv(0, 32), v), 'precondition', `lpm_add on ${object.name}: the value may be negative (-1 means "no rule")`);
       // A rule with a new prefix is refused when the table is full: known over nf_init's tables, open otherwise.
-      const rules = concreteRules(object.version);
-      let accepted: Term;
-      if (rules && T.isConst(p) && T.isConst(l)) accepted = T.bool(rules.has(ruleKey(p.value, Number(l.value))) || rules.size < object.capacity);
-      else accepted = T.apply(`${object.name}.accepts@${object.version.op}`, [p, l, v], T.BOOL);
+      const known = knownAcceptance(object.version, p, l);
+      const accepted = known !== null ? T.bool(known) : T.apply(`${object.name}.accepts@${object.version.op}`, [p, l, v], T.BOOL);
       if (context.oracle.choose(context.state, [accepted, T.not(accepted)]) === 1) return [0];
       update(context.state, object, lpmAdd(object.version, p, l, v));
       return [1];

@@ -11,47 +11,139 @@ export interface LpmObject {
 
 export type LpmVersion =
   | { op: 'base'; object: LpmObject; empty: boolean }
-  | { op: 'add'; object: LpmObject; prev: LpmVersion; prefix: Term; length: Term; value: Term };
+  | { op: 'add'; object: LpmObject; prev: LpmVersion; prefix: Term; length: Term; value: Term; table: ConcreteTable | null };
+
+/**
+ * The rules of a version whose every add was concrete, over an empty base (nf_init's table from nf.json): the
+ * first `adds` entries of a log that versions along one chain share. A chain of 10,000 routes costs one entry per
+ * route, not a copy per add; an add to a version that is not the log's last copies the log's first `adds`.
+ */
+interface ConcreteTable {
+  log: RuleLog;
+  adds: number;
+  /** Distinct rules (prefix and length) among those adds: what the capacity counts. */
+  distinct: number;
+}
+
+interface RuleLog {
+  rules: { key: string; length: number; bits: bigint; value: bigint }[];
+  /** Each rule's first place in `rules`. */
+  first: Map<string, number>;
+}
 
 export const lpmBase = (object: LpmObject, empty = false): LpmVersion => ({ op: 'base', object, empty });
-export const lpmAdd = (prev: LpmVersion, prefix: Term, length: Term, value: Term): LpmVersion => ({ op: 'add', object: prev.object, prev, prefix, length, value });
+
+export function lpmAdd(prev: LpmVersion, prefix: Term, length: Term, value: Term): LpmVersion {
+  return { op: 'add', object: prev.object, prev, prefix, length, value, table: extended(prev, prefix, length, value) };
+}
+
+/** A version's rules when all are known (an empty base's are: none); null otherwise. */
+function tableOf(v: LpmVersion): ConcreteTable | null {
+  if (v.op === 'add') return v.table;
+  return v.empty ? { log: { rules: [], first: new Map() }, adds: 0, distinct: 0 } : null;
+}
+
+function extended(prev: LpmVersion, prefix: Term, length: Term, value: Term): ConcreteTable | null {
+  const table = tableOf(prev);
+  if (!table || !T.isConst(prefix) || !T.isConst(length) || !T.isConst(value) || length.value > 32n) return null;
+  let { log } = table;
+  if (log.rules.length !== table.adds) {
+    const rules = log.rules.slice(0, table.adds);
+    log = { rules, first: new Map([...log.first].filter(([, at]) => at < table.adds)) };
+  }
+  const bits = Number(length.value);
+  const key = ruleKey(prefix.value, bits);
+  const isNew = !log.first.has(key);
+  if (isNew) log.first.set(key, table.adds);
+  log.rules.push({ key, length: bits, bits: bits === 0 ? 0n : BigInt.asUintN(32, prefix.value) >> BigInt(32 - bits), value: value.value });
+  return { log, adds: table.adds + 1, distinct: table.distinct + (isNew ? 1 : 0) };
+}
+
+/** Whether a version accepts a rule with this prefix and length, when that is known: its rules are all concrete. */
+export function knownAcceptance(v: LpmVersion, prefix: Term, length: Term): boolean | null {
+  const table = tableOf(v);
+  if (!table || !T.isConst(prefix) || !T.isConst(length)) return null;
+  const first = table.log.first.get(ruleKey(prefix.value, Number(length.value)));
+  return (first !== undefined && first < table.adds) || table.distinct < v.object.capacity;
+}
 
 const NONE = T.bv(-1, 32);
 
+type Match = { value: Term; length: Term };
+
 /** Value and length of the longest rule matching `address`; the base's invariants go to `facts`. */
-export function lpmMatch(v: LpmVersion, address: Term, facts: Term[]): { value: Term; length: Term } {
-  if (v.op === 'base') {
-    if (v.empty) return { value: NONE, length: NONE };
-    const value = T.apply(`${v.object.name}.value`, [address], 32);
-    const length = T.apply(`${v.object.name}.length`, [address], 32);
-    const matched = T.not(T.eq(length, NONE));
-    facts.push(
-      T.compare('sle', NONE, length), T.compare('sle', length, T.bv(32, 32)),
-      T.eq(matched, T.not(T.eq(value, NONE))), T.or(T.not(matched), T.compare('sle', T.bv(0, 32), value)),
-    );
-    return { value, length };
+export function lpmMatch(v: LpmVersion, address: Term, facts: Term[]): Match {
+  // The adds above the concrete table or the base, each overriding the match below it where it wins.
+  const above: Extract<LpmVersion, { op: 'add' }>[] = [];
+  let at = v;
+  while (at.op === 'add' && at.table === null) {
+    above.push(at);
+    at = at.prev;
   }
-  const previous = lpmMatch(v.prev, address, facts);
-  // The first `length` bits agree (a shift by 32 leaves nothing to compare: the rule of length 0 matches all).
-  const shift = T.binary('sub', T.bv(32, 32), v.length);
-  const matches = T.eq(T.binary('lshr', address, shift), T.binary('lshr', v.prefix, shift));
-  const wins = T.and(matches, T.compare('sle', previous.length, v.length));
-  return { value: T.ite(wins, v.value, previous.value), length: T.ite(wins, v.length, previous.length) };
+  let match = at.op === 'add' ? concreteMatch(at.table!, address) : baseMatch(at, address, facts);
+  for (const add of above.reverse()) {
+    // The first `length` bits agree (a shift by 32 leaves nothing to compare: the rule of length 0 matches all).
+    const shift = T.binary('sub', T.bv(32, 32), add.length);
+    const matches = T.eq(T.binary('lshr', address, shift), T.binary('lshr', add.prefix, shift));
+    const wins = T.and(matches, T.compare('sle', match.length, add.length));
+    match = { value: T.ite(wins, add.value, match.value), length: T.ite(wins, add.length, match.length) };
+  }
+  return match;
 }
+
+function baseMatch(base: Extract<LpmVersion, { op: 'base' }>, address: Term, facts: Term[]): Match {
+  if (base.empty) return { value: NONE, length: NONE };
+  const value = T.apply(`${base.object.name}.value`, [address], 32);
+  const length = T.apply(`${base.object.name}.length`, [address], 32);
+  const matched = T.not(T.eq(length, NONE));
+  facts.push(
+    T.compare('sle', NONE, length), T.compare('sle', length, T.bv(32, 32)),
+    T.eq(matched, T.not(T.eq(value, NONE))), T.or(T.not(matched), T.compare('sle', T.bv(0, 32), value)),
+  );
+  return { value, length };
+}
+
+/** A concrete table's rules by length, each length's prefixes in ascending order (the last add of a rule wins). */
+const byLength = new WeakMap<ConcreteTable, { bits: bigint; value: bigint }[][]>();
+
+/**
+ * The longest match in a concrete table as a search tree over each length's prefixes, longest length first: its
+ * depth is logarithmic in the table (a chain of 10,000 routes as nested choices would be 10,000 deep, which
+ * neither the terms' walks nor the solver take).
+ */
+function concreteMatch(table: ConcreteTable, address: Term): Match {
+  let groups = byLength.get(table);
+  if (!groups) {
+    const latest = new Map<string, { length: number; bits: bigint; value: bigint }>();
+    for (const rule of table.log.rules.slice(0, table.adds)) latest.set(rule.key, rule);
+    groups = Array.from({ length: 33 }, () => []);
+    for (const { length, bits, value } of latest.values()) groups[length]!.push({ bits, value });
+    for (const group of groups) group.sort((a, b) => (a.bits < b.bits ? -1 : a.bits > b.bits ? 1 : 0));
+    byLength.set(table, groups);
+  }
+  let match: Match = { value: NONE, length: NONE };
+  groups.forEach((rules, length) => {
+    if (rules.length === 0) return;
+    const found = (value: bigint): Match => ({ value: T.bv(value, 32), length: T.bv(length, 32) });
+    if (length === 0) {
+      match = found(rules[0]!.value);
+      return;
+    }
+    const key = T.extract(31, 32 - length, address);
+    const below = match;
+    const search = (lo: number, hi: number): Match => {
+      if (lo === hi) return choose(T.eq(key, T.bv(rules[lo]!.bits, length)), found(rules[lo]!.value), below);
+      const mid = (lo + hi) >> 1;
+      return choose(T.compare('ule', key, T.bv(rules[mid]!.bits, length)), search(lo, mid), search(mid + 1, hi));
+    };
+    match = search(0, rules.length - 1);
+  });
+  return match;
+}
+
+const choose = (condition: Term, a: Match, b: Match): Match => ({ value: T.ite(condition, a.value, b.value), length: T.ite(condition, a.length, b.length) });
 
 /** A rule's identity: its length and the first `length` bits of its prefix. */
 export function ruleKey(prefix: bigint, length: number): string {
   return `${length === 0 ? 0n : BigInt.asUintN(32, prefix) >> BigInt(32 - length)}/${length}`;
-}
-
-/** The rules of a chain over an empty base (nf_init), when all concrete; null otherwise. */
-export function concreteRules(v: LpmVersion): Set<string> | null {
-  const rules = new Set<string>();
-  let at = v;
-  while (at.op === 'add') {
-    if (!T.isConst(at.prefix) || !T.isConst(at.length)) return null;
-    rules.add(ruleKey(at.prefix.value, Number(at.length.value)));
-    at = at.prev;
-  }
-  return at.empty ? rules : null;
 }

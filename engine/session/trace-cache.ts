@@ -20,7 +20,7 @@ import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts'
 import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
 
 // 4: traces keep the offset where nf_process returned (the NF path's last line).
-const FORMAT = 5;
+const FORMAT = 6;
 /** The sources whose change changes what exploration produces. */
 const ENGINE_SOURCES = ['engine/nf', 'engine/stack', 'stack-models', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];
 
@@ -69,7 +69,8 @@ export function saveTraces(file: string, run: NfExploration): void {
 
 type StoredValue = { n: number } | { b: string } | { t: number };
 type StoredAssignment = { scalars: [string, string][]; arrays: [string, [number, number][], number][]; functions: [string, [string, string][], string][] };
-type StoredVersion = { op: string; prev?: StoredVersion; terms: number[]; empty?: boolean; object?: { name: string; capacity: number; bits: number } };
+/** A version as its base and the steps over it, oldest first: flat, as nf_init's chain of 10,000 routes must be. */
+type StoredVersion = { base: { empty: boolean; object: { name: string; capacity: number; bits: number } }; steps: { op: string; terms: number[] }[] };
 type StoredObject = { kind: LibVigObject['kind']; name: string; bytes: number; capacity: number; version: StoredVersion | null; fixed?: true };
 type StoredCall = { module: string; name: string; args: StoredValue[]; results: StoredValue[]; offset: number };
 type StoredTrace = {
@@ -91,14 +92,15 @@ function encode(run: NfExploration): Stored {
   const value = (v: Value): StoredValue => (typeof v === 'number' ? { n: v } : typeof v === 'bigint' ? { b: v.toString() } : { t: term(v) });
   const call = (c: ImportCall): StoredCall => ({ ...c, args: c.args.map(value), results: c.results.map(value) });
   const version = (v: EmapVersion | VectorVersion | LpmVersion): StoredVersion => {
-    if (v.op === 'base') {
-      const object = v.object;
-      const bits = 'keyBits' in object ? object.keyBits : 'recordBits' in object ? object.recordBits : 0;
-      return { op: 'base', empty: v.empty, terms: [], object: { name: object.name, capacity: object.capacity, bits } };
+    const steps: StoredVersion['steps'] = [];
+    let at = v;
+    for (; at.op !== 'base'; at = at.prev!) {
+      const terms = 'prefix' in at ? [at.prefix, at.length, at.value] : at.op === 'add' ? [at.key, at.index, at.time] : at.op === 'refresh' ? [at.index, at.time] : at.op === 'erase' ? [at.key] : at.op === 'expire' ? [at.time] : [at.index, at.value];
+      steps.push({ op: at.op, terms: terms.map(term) });
     }
-    if ('prefix' in v) return { op: 'lpm-add', prev: version(v.prev), terms: [v.prefix, v.length, v.value].map(term) };
-    const terms = v.op === 'add' ? [v.key, v.index, v.time] : v.op === 'refresh' ? [v.index, v.time] : v.op === 'erase' ? [v.key] : v.op === 'expire' ? [v.time] : [v.index, v.value];
-    return { op: v.op, prev: version(v.prev!), terms: terms.map(term) };
+    const object = at.object;
+    const bits = 'keyBits' in object ? object.keyBits : 'recordBits' in object ? object.recordBits : 0;
+    return { base: { empty: at.empty, object: { name: object.name, capacity: object.capacity, bits } }, steps: steps.reverse() };
   };
   const object = (o: LibVigObject): StoredObject => ({
     kind: o.kind, name: o.name, capacity: o.capacity,
@@ -157,33 +159,34 @@ function decode(stored: Stored, build: NfBuild): NfExploration {
 }
 
 function emapVersion(v: StoredVersion, term: (i: number) => Term, manifest: Manifest): EmapVersion {
-  if (v.op === 'base') {
-    const { name, capacity, bits } = v.object!;
-    return emapBase({ name, capacity, keyBits: bits, keyInvariant: keyInvariant(manifest, manifest.state.find((s) => s.name === name)) }, v.empty);
-  }
-  const prev = emapVersion(v.prev!, term, manifest);
-  const [a, b, c] = v.terms.map(term);
-  switch (v.op) {
-    case 'add': return emapAdd(prev, a!, b!, c!);
-    case 'refresh': return emapRefresh(prev, a!, b!);
-    case 'erase': return emapErase(prev, a!);
-    default: return emapExpire(prev, a!);
-  }
+  const { empty, object: { name, capacity, bits } } = v.base;
+  const base = emapBase({ name, capacity, keyBits: bits, keyInvariant: keyInvariant(manifest, manifest.state.find((s) => s.name === name)) }, empty);
+  return v.steps.reduce((prev, step) => {
+    const [a, b, c] = step.terms.map(term);
+    switch (step.op) {
+      case 'add': return emapAdd(prev, a!, b!, c!);
+      case 'refresh': return emapRefresh(prev, a!, b!);
+      case 'erase': return emapErase(prev, a!);
+      default: return emapExpire(prev, a!);
+    }
+  }, base);
 }
 
 function lpmVersion(v: StoredVersion, term: (i: number) => Term): LpmVersion {
-  if (v.op === 'base') return lpmBase({ name: v.object!.name, capacity: v.object!.capacity }, v.empty);
-  const [prefix, length, value] = v.terms.map(term);
-  return lpmAdd(lpmVersion(v.prev!, term), prefix!, length!, value!);
+  const base = lpmBase({ name: v.base.object.name, capacity: v.base.object.capacity }, v.base.empty);
+  return v.steps.reduce((prev, step) => {
+    const [prefix, length, value] = step.terms.map(term);
+    return lpmAdd(prev, prefix!, length!, value!);
+  }, base);
 }
 
 function vectorVersion(v: StoredVersion, term: (i: number) => Term, manifest: Manifest): VectorVersion {
-  if (v.op === 'base') {
-    const { name, capacity, bits } = v.object!;
-    return vectorBase({ name, capacity, recordBits: bits, invariant: recordInvariant(manifest, manifest.state.find((s) => s.name === name)) }, v.empty);
-  }
-  const [index, value] = v.terms.map(term);
-  return vectorSet(vectorVersion(v.prev!, term, manifest), index!, value!);
+  const { empty, object: { name, capacity, bits } } = v.base;
+  const base = vectorBase({ name, capacity, recordBits: bits, invariant: recordInvariant(manifest, manifest.state.find((s) => s.name === name)) }, empty);
+  return v.steps.reduce((prev, step) => {
+    const [index, value] = step.terms.map(term);
+    return vectorSet(prev, index!, value!);
+  }, base);
 }
 
 const assignment = (a: Assignment): StoredAssignment => ({

@@ -21,6 +21,20 @@ const DROPPED = BigInt.asUintN(32, BigInt(DROP));
 const TTL = 22;
 const DESTINATION = 30;
 
+/** An operator's routing table: `count - 1` distinct prefixes of lengths 8 to 32, then the default route; the same every run. */
+function routingTable(count: number): { prefix: string; length: number; device: number }[] {
+  let seed = 0x2545f491;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const rows = new Map<string, { prefix: string; length: number; device: number }>();
+  while (rows.size < count - 1) {
+    const length = [8, 12, 16, 20, 22, 24, 24, 24, 28, 32][next() % 10]!;
+    const address = (next() & (length === 32 ? 0xffffffff : ~(0xffffffff >>> length))) >>> 0;
+    const prefix = [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.');
+    rows.set(`${prefix}/${length}`, { prefix, length, device: next() % 2 });
+  }
+  return [...rows.values(), { prefix: '0.0.0.0', length: 0, device: 1 }];
+}
+
 const buggy = (session: VerificationSession, variant: Variant) => variantSession(session, ROUTER, variant);
 const destination = (packet: Uint8Array) => Array.from(packet.slice(DESTINATION, DESTINATION + 4));
 
@@ -117,6 +131,24 @@ describe('router', () => {
     const c = await VerificationSession.open(twin);
     assert.deepEqual(c.violations(), []);
     for (const file of ['spec.py', 'properties/routing_fn.py']) holds(await c.checkFile(join(twin, file)));
+  });
+
+  test('an operator\'s table of 2,000 routes: nf_init\'s loop over it is no hang, the spec holds, a route looked up by the source address is refuted', async () => {
+    const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
+    mkdirSync(cache, { recursive: true });
+    const big = mkdtempSync(join(cache, 'router-routes-'));
+    after(() => rmSync(big, { recursive: true, force: true }));
+    cpSync(ROUTER, big, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(ROUTER, 'nf.json'), 'utf8'));
+    manifest.tables.routes.rows = routingTable(2000);
+    writeFileSync(join(big, 'nf.json'), JSON.stringify(manifest));
+    const operator = await VerificationSession.open(big);
+    assert.deepEqual(operator.violations(), []);
+    assert.deepEqual(operator.exploration.objects.filter((o) => o.fixed).map((o) => o.name), ['routes']);
+    for (const file of ['spec.py', 'properties/forward_lpm.py']) holds(await operator.checkFile(join(big, file)));
+    const bug = await variantSession(operator, big, { name: 'source-route', patches: [{ find: 'lpm_lookup(routes, bswap<u32>(load<u32>(packet + IP_DADDR)))', replace: 'lpm_lookup(routes, bswap<u32>(load<u32>(packet + IP_DADDR - 4)))' }] });
+    const failure = refuted(await bug.checkFile(join(big, 'properties/forward_lpm.py')));
+    assert.notDeepEqual([failure.nfOutput], failure.specPorts);
   });
 
   test('an equivalent variant holds: RFC 1624\'s ~m + m\' folded into its constant 0xfeff', async () => {

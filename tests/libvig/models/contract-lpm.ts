@@ -1,6 +1,6 @@
 // The lpm model executed from the verifier's contract: the ghost theory of longest-prefix match
 // (engine/ghost/lpm.ts) over an empty table, with concrete rules and addresses, so every lookup folds.
-import { concreteRules, lpmAdd, lpmBase, lpmMatch, type LpmVersion, ruleKey } from '../../../engine/ghost/lpm.ts';
+import { knownAcceptance, lpmAdd, lpmBase, lpmMatch, type LpmVersion } from '../../../engine/ghost/lpm.ts';
 import * as T from '../../../engine/solver/term.ts';
 import type { LpmModel, LpmOp } from './lpm-model.ts';
 
@@ -12,9 +12,9 @@ export class ContractLpm implements LpmModel {
   }
 
   add(prefix: number, length: number, value: number): number {
-    const rules = concreteRules(this.version)!;
-    if (!rules.has(ruleKey(BigInt(prefix >>> 0), length)) && rules.size >= this.capacity) return 0;
-    this.version = lpmAdd(this.version, T.bv(prefix >>> 0, 32), T.bv(length, 32), T.bv(value, 32));
+    const [p, l] = [T.bv(prefix >>> 0, 32), T.bv(length, 32)];
+    if (!knownAcceptance(this.version, p, l)) return 0;
+    this.version = lpmAdd(this.version, p, l, T.bv(value, 32));
     return 1;
   }
 

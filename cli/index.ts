@@ -3,7 +3,7 @@
 import { ManifestError } from '../nf-abi/index.ts';
 import { CommanderError, WordedCommand } from '../options/index.ts';
 import { NativeBaselineError, PcapError, TrafficError } from '../runtime/index.ts';
-import { BuildError } from '../toolchain/build.ts';
+import { BuildError, PROJECT_ROOT } from '../toolchain/build.ts';
 import { addBench } from './bench.ts';
 import { addKernel } from './kernel.ts';
 import { addRun } from './run.ts';
@@ -12,8 +12,8 @@ import { addVerify } from './verify.ts';
 
 /**
  * Exit codes: 0 done, 1 a violation, a failing property or a failed run, 2 a usage mistake (printed with the
- * command's help) or an input the command cannot use, 130 a run Ctrl-C stopped (`vigor run`, which still writes
- * the notebook as executed so far). `--help`, `-h` and `help COMMAND` print to stdout, exit 0.
+ * command's help), an input the command cannot use or an internal error (with where it was thrown), 130 a run
+ * Ctrl-C stopped (`vigor run`, which still writes the notebook as executed so far). `--help`, `-h` and `help COMMAND` print to stdout, exit 0.
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -24,9 +24,21 @@ export async function main(argv: string[]): Promise<number> {
     // commander has printed the mistake and the help (or the help asked for).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (!(error instanceof Error)) throw error;
-    console.error(`error: ${error.message}`);
-    return (await isInputError(error)) ? 2 : 1;
+    console.error(await failure(error));
+    return 2;
   }
+}
+
+/** What a command that threw says: the input's mistake as it is; anything else as vigor's own bug, with where. */
+export async function failure(error: Error): Promise<string> {
+  if (await isInputError(error)) return `error: ${error.message}`;
+  return `error: internal error, a bug in vigor (please report it with this text): ${error.message}\n${whereThrown(error)}`;
+}
+
+/** The first frames of an internal error's stack, paths relative to the project: where it was thrown. */
+function whereThrown(error: Error): string {
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 5);
+  return frames.map((line) => line.replace('file://', '').replace(`${PROJECT_ROOT}/`, '')).join('\n');
 }
 
 /** The program; `exit` receives the exit code of the command that ran. */

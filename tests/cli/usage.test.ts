@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { vigor } from './in-process.ts';
+import { failure } from '../../cli/index.ts';
+import { PROJECT_ROOT } from '../../toolchain/build.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'vigor-usage-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -141,5 +143,15 @@ describe('an NF the verifier cannot execute', () => {
     const run = await vigor(['traces', simd]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /^error: .*simd\.ts:3: the verifier does not execute SIMD instructions \(in .*nf_process, wasm byte \d+\): write this code without them$/m);
+  });
+});
+
+describe('a bug of vigor\'s own', () => {
+  test('is said as one, with where it was thrown, never as the input\'s mistake; an engine limitation is the input\'s', async () => {
+    const { EngineError } = await import('../../engine/index.ts');
+    const internal = await failure(new RangeError('Maximum call stack size exceeded'));
+    assert.match(internal, /^error: internal error, a bug in vigor \(please report it with this text\): Maximum call stack size exceeded\n\s+at .*tests\/cli\/usage\.test\.ts:\d+:\d+/);
+    assert.ok(!internal.includes('file://') && !internal.includes(PROJECT_ROOT), `paths relative to the project: ${internal}`);
+    assert.equal(await failure(new EngineError('a symbolic index with up to 5000 values')), 'error: a symbolic index with up to 5000 values');
   });
 });

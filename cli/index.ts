@@ -13,7 +13,8 @@ import { addVerify } from './verify.ts';
 /**
  * Exit codes: 0 done, 1 a violation, a failing property or a failed run, 2 a usage mistake (printed with the
  * command's help), an input the command cannot use or an internal error (with where it was thrown), 130 a run
- * Ctrl-C stopped (`vigor run`, which still writes the notebook as executed so far). `--help`, `-h` and `help COMMAND` print to stdout, exit 0.
+ * Ctrl-C stopped (`vigor run`, which still writes the notebook as executed so far). `--help`, `-h` and
+ * `help COMMAND` print to stdout, exit 0.
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;

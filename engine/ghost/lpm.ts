@@ -103,41 +103,46 @@ function baseMatch(base: Extract<LpmVersion, { op: 'base' }>, address: Term, fac
   return { value, length };
 }
 
-/** A concrete table's rules by length, each length's prefixes in ascending order (the last add of a rule wins). */
-const byLength = new WeakMap<ConcreteTable, { bits: bigint; value: bigint }[][]>();
+/** A concrete table's rules by length, longest last, each length's prefixes in ascending order (the last add of a rule wins). */
+const byLength = new WeakMap<ConcreteTable, { length: number; rules: { bits: bigint; value: bigint }[] }[]>();
+
+function groupsOf(table: ConcreteTable): { length: number; rules: { bits: bigint; value: bigint }[] }[] {
+  let groups = byLength.get(table);
+  if (!groups) {
+    const latest = new Map<string, { length: number; bits: bigint; value: bigint }>();
+    for (let i = 0; i < table.adds; i++) latest.set(table.log.rules[i]!.key, table.log.rules[i]!);
+    const lengths = new Map<number, { bits: bigint; value: bigint }[]>();
+    for (const { length, bits, value } of latest.values()) lengths.set(length, [...(lengths.get(length) ?? []), { bits, value }]);
+    groups = [...lengths].sort(([a], [b]) => a - b).map(([length, rules]) => ({ length, rules: rules.sort((a, b) => (a.bits < b.bits ? -1 : a.bits > b.bits ? 1 : 0)) }));
+    byLength.set(table, groups);
+  }
+  return groups;
+}
 
 /**
  * The longest match in a concrete table as a search tree over each length's prefixes, longest length first: its
  * depth is logarithmic in the table (a chain of 10,000 routes as nested choices would be 10,000 deep, which
- * neither the terms' walks nor the solver take).
+ * neither the terms' walks nor the solver take). A choice the address decides is not built (a replay's lookup).
  */
 function concreteMatch(table: ConcreteTable, address: Term): Match {
-  let groups = byLength.get(table);
-  if (!groups) {
-    const latest = new Map<string, { length: number; bits: bigint; value: bigint }>();
-    for (const rule of table.log.rules.slice(0, table.adds)) latest.set(rule.key, rule);
-    groups = Array.from({ length: 33 }, () => []);
-    for (const { length, bits, value } of latest.values()) groups[length]!.push({ bits, value });
-    for (const group of groups) group.sort((a, b) => (a.bits < b.bits ? -1 : a.bits > b.bits ? 1 : 0));
-    byLength.set(table, groups);
-  }
   let match: Match = { value: NONE, length: NONE };
-  groups.forEach((rules, length) => {
-    if (rules.length === 0) return;
+  for (const { length, rules } of groupsOf(table)) {
     const found = (value: bigint): Match => ({ value: T.bv(value, 32), length: T.bv(length, 32) });
     if (length === 0) {
-      match = found(rules[0]!.value);
-      return;
+      match = found(rules[rules.length - 1]!.value);
+      continue;
     }
     const key = T.extract(31, 32 - length, address);
     const below = match;
     const search = (lo: number, hi: number): Match => {
-      if (lo === hi) return choose(T.eq(key, T.bv(rules[lo]!.bits, length)), found(rules[lo]!.value), below);
+      const leaf = lo === hi;
       const mid = (lo + hi) >> 1;
-      return choose(T.compare('ule', key, T.bv(rules[mid]!.bits, length)), search(lo, mid), search(mid + 1, hi));
+      const condition = leaf ? T.eq(key, T.bv(rules[lo]!.bits, length)) : T.compare('ule', key, T.bv(rules[mid]!.bits, length));
+      const [yes, no] = leaf ? [() => found(rules[lo]!.value), () => below] : [() => search(lo, mid), () => search(mid + 1, hi)];
+      return condition === T.TRUE ? yes() : condition === T.FALSE ? no() : choose(condition, yes(), no());
     };
     match = search(0, rules.length - 1);
-  });
+  }
   return match;
 }
 

@@ -20,6 +20,7 @@ import { ExecutionState, type ImportCall, type Value } from '../symbex/state.ts'
 import type { Violation, ViolationEvidence } from '../symbex/violations.ts';
 
 // 4: traces keep the offset where nf_process returned (the NF path's last line).
+// 6: an object's version is stored as its base and a flat list of steps.
 const FORMAT = 6;
 /** The sources whose change changes what exploration produces. */
 const ENGINE_SOURCES = ['engine/nf', 'engine/stack', 'stack-models', 'engine/symbex', 'engine/ghost', 'engine/contracts', 'engine/solver', 'engine/wasm', 'nf-abi'];

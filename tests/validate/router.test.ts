@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DROP } from '../../nf-abi/index.ts';
+import { DROP, type Manifest } from '../../nf-abi/index.ts';
 import type { Variant } from '../../toolchain/build.ts';
 import { holds, refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
@@ -33,6 +33,20 @@ function routingTable(count: number): { prefix: string; length: number; device: 
     rows.set(`${prefix}/${length}`, { prefix, length, device: next() % 2 });
   }
   return [...rows.values(), { prefix: '0.0.0.0', length: 0, device: 1 }];
+}
+
+/**
+ * A copy of the router, its nf.json edited, removed after the tests: two folders below the repository's root, as
+ * nfs/router is (its sources include libvig/ by relative path).
+ */
+function routerCopy(prefix: string, edit: (manifest: Manifest) => Manifest): string {
+  const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
+  mkdirSync(cache, { recursive: true });
+  const copy = mkdtempSync(join(cache, prefix));
+  after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(ROUTER, copy, { recursive: true });
+  writeFileSync(join(copy, 'nf.json'), JSON.stringify(edit(JSON.parse(readFileSync(join(ROUTER, 'nf.json'), 'utf8')))));
+  return copy;
 }
 
 const buggy = (session: VerificationSession, variant: Variant) => variantSession(session, ROUTER, variant);
@@ -120,28 +134,14 @@ describe('router', () => {
   });
 
   test('the C twin, built for wasm32 by clang, verifies as the AssemblyScript router does', { skip: unlessInstalled('clang') }, async () => {
-    // A copy two folders below the repository's root, as nfs/router is (its sources include libvig/ by relative path).
-    const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
-    mkdirSync(cache, { recursive: true });
-    const twin = mkdtempSync(join(cache, 'router-c-'));
-    after(() => rmSync(twin, { recursive: true, force: true }));
-    cpSync(ROUTER, twin, { recursive: true });
-    const manifest = JSON.parse(readFileSync(join(ROUTER, 'nf.json'), 'utf8'));
-    writeFileSync(join(twin, 'nf.json'), JSON.stringify({ ...manifest, source: 'router.c' }));
+    const twin = routerCopy('router-c-', (manifest) => ({ ...manifest, source: 'router.c' }));
     const c = await VerificationSession.open(twin);
     assert.deepEqual(c.violations(), []);
     for (const file of ['spec.py', 'properties/routing_fn.py']) holds(await c.checkFile(join(twin, file)));
   });
 
   test('an operator\'s table of 2,000 routes: nf_init\'s loop over it is no hang, the spec holds, a route looked up by the source address is refuted', async () => {
-    const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
-    mkdirSync(cache, { recursive: true });
-    const big = mkdtempSync(join(cache, 'router-routes-'));
-    after(() => rmSync(big, { recursive: true, force: true }));
-    cpSync(ROUTER, big, { recursive: true });
-    const manifest = JSON.parse(readFileSync(join(ROUTER, 'nf.json'), 'utf8'));
-    manifest.tables.routes.rows = routingTable(2000);
-    writeFileSync(join(big, 'nf.json'), JSON.stringify(manifest));
+    const big = routerCopy('router-routes-', (manifest) => ({ ...manifest, tables: { routes: { ...manifest.tables!.routes!, rows: routingTable(2000) } } }));
     const operator = await VerificationSession.open(big);
     assert.deepEqual(operator.violations(), []);
     assert.deepEqual(operator.exploration.objects.filter((o) => o.fixed).map((o) => o.name), ['routes']);

@@ -112,7 +112,11 @@ function groupsOf(table: ConcreteTable): { length: number; rules: { bits: bigint
     const latest = new Map<string, { length: number; bits: bigint; value: bigint }>();
     for (let i = 0; i < table.adds; i++) latest.set(table.log.rules[i]!.key, table.log.rules[i]!);
     const lengths = new Map<number, { bits: bigint; value: bigint }[]>();
-    for (const { length, bits, value } of latest.values()) lengths.set(length, [...(lengths.get(length) ?? []), { bits, value }]);
+    for (const { length, bits, value } of latest.values()) {
+      const group = lengths.get(length) ?? [];
+      group.push({ bits, value });
+      lengths.set(length, group);
+    }
     groups = [...lengths].sort(([a], [b]) => a - b).map(([length, rules]) => ({ length, rules: rules.sort((a, b) => (a.bits < b.bits ? -1 : a.bits > b.bits ? 1 : 0)) }));
     byLength.set(table, groups);
   }

@@ -5,6 +5,7 @@
 // perform the same operations: that is what makes "the NF's final state equals the spec's" provable.
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
+import { appended, choiceByKey, emptyView, latest, latestEntries, type LogView, versionIdentity } from './concrete-log.ts';
 
 export interface EmapObject {
   /** Spec-facing name (manifest), used in term names. */
@@ -28,12 +29,38 @@ type Operation =
 export type EmapVersion = Operation & {
   object: EmapObject;
   prev: EmapVersion | null;
-  /** Identity within one run (memo key). */
+  /** Identity by value within one run (memo key): equal chains of equal operands have equal ones. */
   key$: string;
-  /** The operations since the base (e.g. `expire.add`) and all their operands: identity by value. */
+  /**
+   * The operations since the base (e.g. `expire.add`) and all their operands: identity by value. A version whose
+   * entries are all known is identified by its `key$`, with no operands (a table of thousands of rows would give
+   * every open value of the versions above it thousands of arguments).
+   */
   shape: string;
   operands: Term[];
+  /** Its entries, when all are known; null otherwise. */
+  table: ConcreteEntries | null;
 };
+
+/**
+ * The entries of an empty base and of adds of constant keys, indices and times over it (nf_init's, from nf.json's
+ * config tables), each key and index distinct, by key and by index. Queries answer from them directly, not down a
+ * chain as long as the table.
+ */
+interface ConcreteEntries {
+  byKey: LogView<bigint, Entry>;
+  byIndex: LogView<bigint, Entry>;
+  /** The lowest index no entry has. */
+  lowestFree: number;
+  /** The earliest and the latest time stamp, if any entry. */
+  stamps: { earliest: Term; latest: Term } | null;
+}
+
+interface Entry {
+  key: bigint;
+  index: bigint;
+  time: bigint;
+}
 
 /** Facts implied by the theory for the terms a query created; the caller adds them to the path condition. */
 export type Facts = Term[];
@@ -46,19 +73,39 @@ export interface GhostClock {
 const i32 = (n: number) => T.bv(n, 32);
 
 export function emapBase(object: EmapObject, empty = false): EmapVersion {
-  return { op: 'base', empty, object, prev: null, key$: `${object.name}${empty ? '∅' : ''}`, shape: 'base', operands: [] };
+  const table = empty ? { byKey: emptyView<bigint, Entry>(), byIndex: emptyView<bigint, Entry>(), lowestFree: 0, stamps: null } : null;
+  return { op: 'base', empty, object, prev: null, key$: `${object.name}${empty ? '∅' : ''}`, shape: 'base', operands: [], table };
 }
 
 function extend(prev: EmapVersion, operation: Exclude<Operation, { op: 'base' }>): EmapVersion {
   const terms = Object.values(operation).filter((v): v is Term => typeof v === 'object');
+  const key$ = versionIdentity(`${prev.key$}.${operation.op}(${terms.map((t) => t.id).join(',')})`);
+  const table = operation.op === 'add' ? withEntry(prev, operation) : null;
   return {
     ...operation,
     object: prev.object,
     prev,
-    key$: `${prev.key$}.${operation.op}(${terms.map((t) => t.id).join(',')})`,
-    shape: `${prev.shape}.${operation.op}`,
-    operands: [...prev.operands, ...terms],
+    key$,
+    shape: table ? key$ : `${prev.shape}.${operation.op}`,
+    operands: table ? [] : [...prev.operands, ...terms],
+    table,
   };
+}
+
+/** The entries after an add, when they are all known: the add's operands are constants, its key and index new. */
+function withEntry({ table, object }: EmapVersion, { key, index, time }: { key: Term; index: Term; time: Term }): ConcreteEntries | null {
+  if (!table || !T.isConst(key) || !T.isConst(index) || !T.isConst(time) || index.value >= BigInt(object.capacity)) return null;
+  if (latest(table.byKey, key.value) !== undefined || latest(table.byIndex, index.value) !== undefined) return null;
+  const entry = { key: key.value, index: index.value, time: time.value };
+  const byIndex = appended(table.byIndex, index.value, entry);
+  let lowestFree = table.lowestFree;
+  while (latest(byIndex, BigInt(lowestFree)) !== undefined) lowestFree++;
+  const signed = (t: Term) => BigInt.asIntN(64, t.value);
+  const stamps = {
+    earliest: table.stamps && signed(table.stamps.earliest) <= signed(time) ? table.stamps.earliest : time,
+    latest: table.stamps && signed(table.stamps.latest) >= signed(time) ? table.stamps.latest : time,
+  };
+  return { byKey: appended(table.byKey, key.value, entry), byIndex, lowestFree, stamps };
 }
 
 /**
@@ -174,8 +221,9 @@ export class EmapQueries {
 
   has(v: EmapVersion, k: Term): Term {
     return this.remember('has', v, k, () => {
+      if (v.table) return choiceByKey(v.table.byKey, k, () => T.TRUE, T.FALSE);
       switch (v.op) {
-        case 'base': return v.empty ? T.FALSE : this.base(v).has(k);
+        case 'base': return this.base(v).has(k);
         case 'add': return T.or(T.eq(k, v.key), this.has(v.prev!, k));
         case 'refresh': return this.has(v.prev!, k);
         case 'erase': return T.and(T.not(T.eq(k, v.key)), this.has(v.prev!, k));
@@ -194,8 +242,9 @@ export class EmapQueries {
   /** The index of `k` (meaningful where `has` holds). */
   index(v: EmapVersion, k: Term): Term {
     return this.remember('index', v, k, () => {
+      if (v.table) return choiceByKey(v.table.byKey, k, (entry) => i32(Number(entry.index)), i32(0));
       switch (v.op) {
-        case 'base': return v.empty ? i32(0) : this.base(v).index(k);
+        case 'base': return this.base(v).index(k);
         case 'add': return T.ite(T.eq(k, v.key), v.index, this.index(v.prev!, k));
         default: return this.index(v.prev!, k);
       }
@@ -204,8 +253,9 @@ export class EmapQueries {
 
   allocated(v: EmapVersion, i: Term): Term {
     return this.remember('allocated', v, i, () => {
+      if (v.table) return choiceByKey(v.table.byIndex, i, () => T.TRUE, T.FALSE);
       switch (v.op) {
-        case 'base': return v.empty ? T.FALSE : this.base(v).allocated(i);
+        case 'base': return this.base(v).allocated(i);
         case 'add': return T.or(T.eq(i, v.index), this.allocated(v.prev!, i));
         case 'refresh': return this.allocated(v.prev!, i);
         case 'erase': return T.and(T.not(T.eq(i, this.index(v.prev!, v.key))), this.allocated(v.prev!, i));
@@ -221,8 +271,9 @@ export class EmapQueries {
 
   keyOf(v: EmapVersion, i: Term): Term {
     return this.remember('keyOf', v, i, () => {
+      if (v.table) return choiceByKey(v.table.byIndex, i, (entry) => T.bv(entry.key, v.object.keyBits), T.bv(0, v.object.keyBits));
       switch (v.op) {
-        case 'base': return v.empty ? T.bv(0, v.object.keyBits) : this.base(v).keyOf(i);
+        case 'base': return this.base(v).keyOf(i);
         case 'add': return T.ite(T.eq(i, v.index), v.key, this.keyOf(v.prev!, i));
         default: return this.keyOf(v.prev!, i);
       }
@@ -231,8 +282,9 @@ export class EmapQueries {
 
   stamp(v: EmapVersion, i: Term): Term {
     return this.remember('stamp', v, i, () => {
+      if (v.table) return choiceByKey(v.table.byIndex, i, (entry) => T.bv(entry.time, 64), T.bv(0, 64));
       switch (v.op) {
-        case 'base': return v.empty ? T.bv(0, 64) : this.base(v).stamp(i);
+        case 'base': return this.base(v).stamp(i);
         case 'add': case 'refresh': return T.ite(T.eq(i, v.index), v.time, this.stamp(v.prev!, i));
         default: return this.stamp(v.prev!, i);
       }
@@ -241,8 +293,9 @@ export class EmapQueries {
 
   count(v: EmapVersion): Term {
     return this.remember('count', v, null, () => {
+      if (v.table) return i32(v.table.byKey.size);
       switch (v.op) {
-        case 'base': return v.empty ? i32(0) : this.base(v).count();
+        case 'base': return this.base(v).count();
         case 'add': return T.binary('add', this.count(v.prev!), i32(1));
         case 'erase': return T.binary('sub', this.count(v.prev!), i32(1));
         case 'refresh': return this.count(v.prev!);
@@ -252,10 +305,8 @@ export class EmapQueries {
           // Over an empty base every allocated index was added in the chain: count exactly what expires.
           const added = addedIndices(prev);
           if (added) {
-            return added.reduce((n, i) => {
-              const expires = T.and(this.allocated(prev, i), T.compare('slt', this.stamp(prev, i), v.time));
-              return T.binary('sub', n, T.ite(expires, i32(1), i32(0)));
-            }, before);
+            const expires = (i: Term) => T.and(this.allocated(prev, i), T.compare('slt', this.stamp(prev, i), v.time));
+            return T.binary('sub', before, sum(added.map((i) => T.ite(expires(i), i32(1), i32(0)))));
           }
           // Otherwise how many expire is not expressible without quantifiers: an open value of the version, tied
           // to each entry a query names (expiryCounts). The base's stamps are in 0..now: an expiry up to time 0
@@ -320,8 +371,10 @@ export class EmapQueries {
    * is also the one the run-time's stack holds on top. Null otherwise (addedIndex says more).
    */
   lowestFreeIndex(v: EmapVersion): Term | null {
-    for (let at: EmapVersion | null = v; at; at = at.prev) if (at.op === 'erase' || at.op === 'expire' || (at.op === 'base' && !at.empty)) return null;
-    for (let i = 0; i < v.object.capacity; i++) {
+    let at = v;
+    while (!at.table && at.op === 'add') at = at.prev!;
+    if (!at.table) return null;
+    for (let i = at.table.lowestFree; i < v.object.capacity; i++) {
       const allocated = this.allocated(v, T.bv(i, 32));
       if (allocated === T.FALSE) return T.bv(i, 32);
       if (allocated !== T.TRUE) return null;
@@ -342,19 +395,31 @@ export function rankedAtExpiry(v: EmapVersion, terms: readonly Term[]): Term[] {
   return terms.filter((t) => t.op === 'apply' && names.has(t.name) && t.args.slice(0, -1).every((arg, i) => arg === v.operands[i])).map((t) => t.args.at(-1)!);
 }
 
-/** The times of the adds and refreshes along a chain. */
+/** The times of the adds and refreshes along a chain (of known entries, the earliest and the latest: what bounds all). */
 function stampsGiven(v: EmapVersion): Term[] {
   const times: Term[] = [];
-  for (let at: EmapVersion | null = v; at; at = at.prev) if (at.op === 'add' || at.op === 'refresh') times.push(at.time);
+  let at: EmapVersion | null = v;
+  for (; at && !at.table; at = at.prev) if (at.op === 'add' || at.op === 'refresh') times.push(at.time);
+  if (at?.table?.stamps) times.push(at.table.stamps.earliest, at.table.stamps.latest);
   return times;
 }
 
 /** The distinct indices added along a chain over an empty base; null over an abstract base. */
 function addedIndices(v: EmapVersion): Term[] | null {
   const indices = new Map<number, Term>();
-  for (let at: EmapVersion | null = v; at; at = at.prev) {
-    if (at.op === 'base') return at.empty ? [...indices.values()] : null;
+  let at = v;
+  for (; !at.table; at = at.prev!) {
+    if (at.op === 'base') return null;
     if (at.op === 'add') indices.set(at.index.id, at.index);
   }
-  return null;
+  for (const { key } of latestEntries(at.table.byIndex)) indices.set(i32(Number(key)).id, i32(Number(key)));
+  return [...indices.values()];
+}
+
+/** A sum as a balanced tree: a table's thousands of terms in a chain would be as deep. */
+function sum(terms: Term[]): Term {
+  if (terms.length === 0) return i32(0);
+  if (terms.length === 1) return terms[0]!;
+  const half = terms.length >> 1;
+  return T.binary('add', sum(terms.slice(0, half)), sum(terms.slice(half)));
 }

@@ -3,6 +3,7 @@
 // rule matches), each added rule overrides them where it matches at least as long a prefix.
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
+import { appended, ascending, emptyView, latest, latestEntries, type LogView, searchTree } from './concrete-log.ts';
 
 export interface LpmObject {
   name: string;
@@ -14,21 +15,16 @@ export type LpmVersion =
   | { op: 'add'; object: LpmObject; prev: LpmVersion; prefix: Term; length: Term; value: Term; table: ConcreteTable | null };
 
 /**
- * The rules of a version whose every add was concrete, over an empty base (nf_init's table from nf.json): the
- * first `adds` entries of a log that versions along one chain share. A chain of 10,000 routes costs one entry per
- * route, not a copy per add; an add to a version that is not the log's last copies the log's first `adds`.
+ * The rules of a version whose every add was concrete, over an empty base (nf_init's table from nf.json), by
+ * their identity (`ruleKey`): the last add of a rule wins; the capacity counts distinct rules.
  */
-interface ConcreteTable {
-  log: RuleLog;
-  adds: number;
-  /** Distinct rules (prefix and length) among those adds: what the capacity counts. */
-  distinct: number;
-}
+type ConcreteTable = LogView<string, Rule>;
 
-interface RuleLog {
-  rules: { key: string; length: number; bits: bigint; value: bigint }[];
-  /** Each rule's first place in `rules`. */
-  first: Map<string, number>;
+interface Rule {
+  length: number;
+  /** The prefix's first `length` bits. */
+  bits: bigint;
+  value: bigint;
 }
 
 export const lpmBase = (object: LpmObject, empty = false): LpmVersion => ({ op: 'base', object, empty });
@@ -40,31 +36,29 @@ export function lpmAdd(prev: LpmVersion, prefix: Term, length: Term, value: Term
 /** A version's rules when all are known (an empty base's are: none); null otherwise. */
 function tableOf(v: LpmVersion): ConcreteTable | null {
   if (v.op === 'add') return v.table;
-  return v.empty ? { log: { rules: [], first: new Map() }, adds: 0, distinct: 0 } : null;
+  return v.empty ? emptyView() : null;
 }
 
 function extended(prev: LpmVersion, prefix: Term, length: Term, value: Term): ConcreteTable | null {
   const table = tableOf(prev);
   if (!table || !T.isConst(prefix) || !T.isConst(length) || !T.isConst(value) || length.value > 32n) return null;
-  let { log } = table;
-  if (log.rules.length !== table.adds) {
-    const rules = log.rules.slice(0, table.adds);
-    log = { rules, first: new Map([...log.first].filter(([, at]) => at < table.adds)) };
-  }
-  const bits = Number(length.value);
-  const key = ruleKey(prefix.value, bits);
-  const isNew = !log.first.has(key);
-  if (isNew) log.first.set(key, table.adds);
-  log.rules.push({ key, length: bits, bits: bits === 0 ? 0n : BigInt.asUintN(32, prefix.value) >> BigInt(32 - bits), value: value.value });
-  return { log, adds: table.adds + 1, distinct: table.distinct + (isNew ? 1 : 0) };
+  const rule = ruleOf(prefix.value, Number(length.value));
+  return appended(table, ruleKey(rule), { ...rule, value: value.value });
 }
+
+/** A rule's length and the first `length` bits of its prefix. */
+function ruleOf(prefix: bigint, length: number): Omit<Rule, 'value'> {
+  return { length, bits: length === 0 ? 0n : BigInt.asUintN(32, prefix) >> BigInt(32 - length) };
+}
+
+/** A rule's identity. */
+const ruleKey = ({ length, bits }: Omit<Rule, 'value'>): string => `${bits}/${length}`;
 
 /** Whether a version accepts a rule with this prefix and length, when that is known: its rules are all concrete. */
 export function knownAcceptance(v: LpmVersion, prefix: Term, length: Term): boolean | null {
   const table = tableOf(v);
   if (!table || !T.isConst(prefix) || !T.isConst(length)) return null;
-  const first = table.log.first.get(ruleKey(prefix.value, Number(length.value)));
-  return (first !== undefined && first < table.adds) || table.distinct < v.object.capacity;
+  return latest(table, ruleKey(ruleOf(prefix.value, Number(length.value)))) !== undefined || table.distinct < v.object.capacity;
 }
 
 const NONE = T.bv(-1, 32);
@@ -103,21 +97,19 @@ function baseMatch(base: Extract<LpmVersion, { op: 'base' }>, address: Term, fac
   return { value, length };
 }
 
-/** A concrete table's rules by length, longest last, each length's prefixes in ascending order (the last add of a rule wins). */
-const byLength = new WeakMap<ConcreteTable, { length: number; rules: { bits: bigint; value: bigint }[] }[]>();
+/** A concrete table's rules by length, longest last, each length's prefixes in ascending order. */
+const byLength = new WeakMap<ConcreteTable, { length: number; rules: Rule[] }[]>();
 
-function groupsOf(table: ConcreteTable): { length: number; rules: { bits: bigint; value: bigint }[] }[] {
+function groupsOf(table: ConcreteTable): { length: number; rules: Rule[] }[] {
   let groups = byLength.get(table);
   if (!groups) {
-    const latest = new Map<string, { length: number; bits: bigint; value: bigint }>();
-    for (let i = 0; i < table.adds; i++) latest.set(table.log.rules[i]!.key, table.log.rules[i]!);
-    const lengths = new Map<number, { bits: bigint; value: bigint }[]>();
-    for (const { length, bits, value } of latest.values()) {
-      const group = lengths.get(length) ?? [];
-      group.push({ bits, value });
-      lengths.set(length, group);
+    const lengths = new Map<number, Rule[]>();
+    for (const { entry: rule } of latestEntries(table)) {
+      const group = lengths.get(rule.length) ?? [];
+      group.push(rule);
+      lengths.set(rule.length, group);
     }
-    groups = [...lengths].sort(([a], [b]) => a - b).map(([length, rules]) => ({ length, rules: rules.sort((a, b) => (a.bits < b.bits ? -1 : a.bits > b.bits ? 1 : 0)) }));
+    groups = [...lengths].sort(([a], [b]) => a - b).map(([length, rules]) => ({ length, rules: rules.sort((a, b) => ascending(a.bits, b.bits)) }));
     byLength.set(table, groups);
   }
   return groups;
@@ -137,22 +129,10 @@ function concreteMatch(table: ConcreteTable, address: Term): Match {
       continue;
     }
     const key = T.extract(31, 32 - length, address);
-    const below = match;
-    const search = (lo: number, hi: number): Match => {
-      const leaf = lo === hi;
-      const mid = (lo + hi) >> 1;
-      const condition = leaf ? T.eq(key, T.bv(rules[lo]!.bits, length)) : T.compare('ule', key, T.bv(rules[mid]!.bits, length));
-      const [yes, no] = leaf ? [() => found(rules[lo]!.value), () => below] : [() => search(lo, mid), () => search(mid + 1, hi)];
-      return condition === T.TRUE ? yes() : condition === T.FALSE ? no() : choose(condition, yes(), no());
-    };
-    match = search(0, rules.length - 1);
+    match = searchTree(key, rules.map((rule) => rule.bits), (i) => found(rules[i]!.value), match, choose);
   }
   return match;
 }
 
 const choose = (condition: Term, a: Match, b: Match): Match => ({ value: T.ite(condition, a.value, b.value), length: T.ite(condition, a.length, b.length) });
 
-/** A rule's identity: its length and the first `length` bits of its prefix. */
-export function ruleKey(prefix: bigint, length: number): string {
-  return `${length === 0 ? 0n : BigInt.asUintN(32, prefix) >> BigInt(32 - length)}/${length}`;
-}

@@ -343,14 +343,19 @@ class Explorer implements Oracle {
     if (!this.solver) throw new EngineError(`internal: a replay asked the solver about ${T.show(condition)}`);
     const answer = this.solver.check(state.pathCondition, condition, state.model);
     if (answer.status === 'unknown') {
-      throw new EngineError(`the solver gave up at ${this.machine.locate(this.interpreter.offsets(state)[0]!)}: ${answer.reason}`);
+      throw new EngineError(`the solver gave up at ${this.machine.locate(this.offsetOf(state))}: ${answer.reason}`);
     }
     return answer.status === 'sat' ? answer.model : null;
   }
 
+  /** Where a path is: its innermost frame's instruction, or where nf_process returned once it has (a check of its result). */
+  private offsetOf(state: ExecutionState): number {
+    return this.interpreter.offsets(state)[0] ?? state.returnOffset;
+  }
+
   private violation(state: ExecutionState, kind: ViolationKind, message: string, model: Assignment, pathCondition: Term[], evidence?: ViolationEvidence): Violation {
     const offsets = this.interpreter.offsets(state);
-    const offset = offsets[0] ?? state.returnOffset;
+    const offset = this.offsetOf(state);
     return {
       kind,
       message,

@@ -2,13 +2,12 @@
 // on the C twin; the seeded bugs of issue 17 are rejected with counterexamples whose replay on the run-time NF
 // (V8 + run-time libVig) reproduces them, and an equivalent variant holds.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DROP, type Manifest } from '../../nf-abi/index.ts';
 import type { Variant } from '../../toolchain/build.ts';
-import { holds, refuted, seededVariant, variantSession } from './variants.ts';
+import { editedCopy, holds, refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
@@ -35,19 +34,7 @@ function routingTable(count: number): { prefix: string; length: number; device: 
   return [...rows.values(), { prefix: '0.0.0.0', length: 0, device: 1 }];
 }
 
-/**
- * A copy of the router, its nf.json edited, removed after the tests: two folders below the repository's root, as
- * nfs/router is (its sources include libvig/ by relative path).
- */
-function routerCopy(prefix: string, edit: (manifest: Manifest) => Manifest): string {
-  const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
-  mkdirSync(cache, { recursive: true });
-  const copy = mkdtempSync(join(cache, prefix));
-  after(() => rmSync(copy, { recursive: true, force: true }));
-  cpSync(ROUTER, copy, { recursive: true });
-  writeFileSync(join(copy, 'nf.json'), JSON.stringify(edit(JSON.parse(readFileSync(join(ROUTER, 'nf.json'), 'utf8')))));
-  return copy;
-}
+const routerCopy = (prefix: string, edit: (manifest: Manifest) => Manifest) => editedCopy(ROUTER, prefix, edit);
 
 const buggy = (session: VerificationSession, variant: Variant) => variantSession(session, ROUTER, variant);
 const destination = (packet: Uint8Array) => Array.from(packet.slice(DESTINATION, DESTINATION + 4));

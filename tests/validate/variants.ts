@@ -1,6 +1,11 @@
 // Test helpers for checking properties on seeded-bug variants of an NF: a session over a patched build, and
 // verdicts asserted with their counterexamples replayed.
 import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Manifest } from '../../nf-abi/index.ts';
 import { buildNf, type Variant } from '../../toolchain/build.ts';
 import { exploreNf } from '../../engine/nf/explore-nf.ts';
 import type { PropertyResult, VerificationSession } from '../../engine/session/session.ts';
@@ -11,6 +16,20 @@ export async function variantSession(session: VerificationSession, dir: string, 
   const build = await buildNf(dir, { variant });
   const exploration = await exploreNf(build);
   return Object.assign(Object.create(Object.getPrototypeOf(session)), session, { build, exploration, cells: new Map() });
+}
+
+/**
+ * A copy of the NF in `dir`, its nf.json edited (an operator's tables), removed after the tests: two folders below
+ * the repository's root, as the NFs in nfs/ are (their sources include libvig/ by relative path).
+ */
+export function editedCopy(dir: string, prefix: string, edit: (manifest: Manifest) => Manifest): string {
+  const cache = fileURLToPath(new URL('../../.cache', import.meta.url));
+  mkdirSync(cache, { recursive: true });
+  const copy = mkdtempSync(join(cache, prefix));
+  after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(dir, copy, { recursive: true });
+  writeFileSync(join(copy, 'nf.json'), JSON.stringify(edit(JSON.parse(readFileSync(join(dir, 'nf.json'), 'utf8')))));
+  return copy;
 }
 
 /**

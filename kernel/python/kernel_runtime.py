@@ -15,13 +15,14 @@ import linecache
 import pprint
 import re
 import rlcompleter
+import signal
 import sys
 import time
 import traceback
 import uuid
 
 # Registered by python-worker.ts after start-up (a memory snapshot holds no JavaScript object): publish(kind,
-# json) and an interruptible sleep(seconds). See start_session.
+# json), an interruptible sleep(seconds) and interrupted(). See start_session.
 _kernel_host = None
 
 # The user's variables; every cell runs in this one namespace, like IPython's user namespace.
@@ -313,6 +314,14 @@ def start_session():
     import random
 
     random.seed()
+    signal.signal(signal.SIGINT, _interrupted)
+
+
+def _interrupted(signum, frame):
+    """SIGINT's handler: tells the host that the interrupt arrived (it raises the flag again until one does), then
+    raises KeyboardInterrupt as Python's own handler does."""
+    _kernel_host.interrupted()
+    raise KeyboardInterrupt
 
 
 def _error_payload(error, filename):

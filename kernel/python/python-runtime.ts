@@ -11,6 +11,8 @@ import { INTERRUPT_SLOTS, InterruptSlot, SIGINT, type WorkerEvent, type WorkerRe
 
 /** How long Python may take to honour an interrupt before its interpreter is replaced (a C-level loop never checks). */
 const INTERRUPT_GRACE_MS = 3000;
+/** How often an interrupt is raised again while its request still runs. */
+const INTERRUPT_REPEAT_MS = 250;
 
 type Reply = Extract<WorkerEvent, { kind: 'reply' }>;
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
@@ -114,17 +116,25 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
   private interrupt(id: number): void {
     const state = this.interruptState;
     Atomics.store(state, InterruptSlot.target, id);
-    if (Atomics.load(state, InterruptSlot.running) === id) {
+    const raise = () => {
+      if (Atomics.load(state, InterruptSlot.running) !== id || Atomics.load(state, InterruptSlot.delivered) === id || Atomics.load(state, InterruptSlot.flag) === SIGINT) return;
       Atomics.store(state, InterruptSlot.flag, SIGINT);
       // Wakes a Python time.sleep (see kernel_runtime.py) at once.
       Atomics.notify(state, InterruptSlot.flag);
-    }
+    };
+    raise();
+    // Pyodide now and then takes the flag without running SIGINT's handler (about one `while True: pass` in ten
+    // here): raised again while the request runs and the handler has not (a cell that catches KeyboardInterrupt
+    // finishes its handling uninterrupted).
+    const again = setInterval(raise, INTERRUPT_REPEAT_MS);
     const worker = this.worker;
     setTimeout(() => {
+      clearInterval(again);
       if (worker === this.worker && this.pending.has(id)) {
         this.replaceWorker(`Python did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt (it was in code that never checks for one)`);
       }
     }, INTERRUPT_GRACE_MS).unref();
+    again.unref();
   }
 
   /** A request whose failure means "no answer" (completion, inspection): the kernel must answer something. */

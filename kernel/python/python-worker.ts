@@ -48,6 +48,9 @@ async function startPython(): Promise<PyodideAPI> {
     publish(what: 'display' | 'update' | 'clear', payload: string): void {
       post({ kind: 'publish', id: currentRequest, what, payload });
     },
+    interrupted(): void {
+      Atomics.store(interruptState, InterruptSlot.delivered, currentRequest);
+    },
     sleep(seconds: number): void {
       // Wakes early when the main thread stores SIGINT and notifies; checkInterrupt then raises KeyboardInterrupt.
       Atomics.wait(interruptFlag, 0, 0, seconds * 1000);

@@ -43,5 +43,7 @@ export const InterruptSlot = {
   running: 1,
   /** The id of the last request interrupted. */
   target: 2,
+  /** The id of the last request in which Python raised KeyboardInterrupt for an interrupt. */
+  delivered: 3,
 } as const;
-export const INTERRUPT_SLOTS = 3;
+export const INTERRUPT_SLOTS = 4;

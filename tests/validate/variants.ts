@@ -1,5 +1,5 @@
-// Test helpers for checking properties on seeded-bug variants of an NF: a session over a patched build, and
-// verdicts asserted with their counterexamples replayed.
+// Test helpers for checking properties on seeded-bug variants of an NF: a session over a patched build, a copy with
+// an edited nf.json (an operator's tables), and verdicts asserted with their counterexamples replayed.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

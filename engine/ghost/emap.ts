@@ -398,9 +398,9 @@ export function rankedAtExpiry(v: EmapVersion, terms: readonly Term[]): Term[] {
 /** The times of the adds and refreshes along a chain (of known entries, the earliest and the latest: what bounds all). */
 function stampsGiven(v: EmapVersion): Term[] {
   const times: Term[] = [];
-  let at: EmapVersion | null = v;
-  for (; at && !at.table; at = at.prev) if (at.op === 'add' || at.op === 'refresh') times.push(at.time);
-  if (at?.table?.stamps) times.push(at.table.stamps.earliest, at.table.stamps.latest);
+  let at = v;
+  for (; !at.table && at.prev; at = at.prev) if (at.op === 'add' || at.op === 'refresh') times.push(at.time);
+  if (at.table?.stamps) times.push(at.table.stamps.earliest, at.table.stamps.latest);
   return times;
 }
 
@@ -412,7 +412,10 @@ function addedIndices(v: EmapVersion): Term[] | null {
     if (at.op === 'base') return null;
     if (at.op === 'add') indices.set(at.index.id, at.index);
   }
-  for (const { key } of latestEntries(at.table.byIndex)) indices.set(i32(Number(key)).id, i32(Number(key)));
+  for (const { key } of latestEntries(at.table.byIndex)) {
+    const index = i32(Number(key));
+    indices.set(index.id, index);
+  }
   return [...indices.values()];
 }
 

@@ -34,8 +34,11 @@ export class KernelChannels {
   private readonly senders = {
     shell: new SocketSender(this.shell),
     control: new SocketSender(this.control),
+    stdin: new SocketSender(this.stdin),
     iopub: new SocketSender(this.iopub),
   };
+  /** The input request awaiting its reply: one at a time, as the cell that asked waits for it. */
+  private awaitingInput: { msgId: string; resolve(value: string): void } | undefined;
 
   constructor(private readonly connection: ConnectionInfo) {
     this.signer = new MessageSigner(connection.key, connection.signature_scheme);
@@ -66,6 +69,41 @@ export class KernelChannels {
       }
     } catch (error) {
       if (!socket.closed) throw error;
+    }
+  }
+
+  /**
+   * Asks the front end that sent `parent` (an execute request) for a line of input, on stdin to the same client
+   * identities, and resolves with what it answers. A newer request supersedes an unanswered one (its cell was
+   * interrupted), whose answer is then ignored where it names the request it answers.
+   */
+  requestInput(parent: JupyterMessage, prompt: string, password: boolean): Promise<string> {
+    const request = childMessage(parent, 'input_request', { prompt, password });
+    return new Promise((resolve) => {
+      this.awaitingInput = { msgId: request.header.msg_id, resolve };
+      void this.senders.stdin.send(encodeMessage(request, this.signer));
+    });
+  }
+
+  /** Reads input replies from stdin for as long as the socket is open. */
+  async receiveInput(): Promise<void> {
+    try {
+      for await (const frames of this.stdin) {
+        try {
+          const reply = decodeMessage(frames, this.signer, this.seen);
+          const awaiting = this.awaitingInput;
+          // jupyter_client's input() sends its reply without a parent header: one naming another request is stale.
+          const answers = reply.parent_header.msg_id;
+          if (reply.header.msg_type !== 'input_reply' || !awaiting || (answers !== undefined && answers !== awaiting.msgId)) continue;
+          this.awaitingInput = undefined;
+          const value = (reply.content as Record<string, unknown>).value;
+          awaiting.resolve(typeof value === 'string' ? value : '');
+        } catch (error) {
+          process.stderr.write(`vigor kernel: stdin message dropped: ${(error as Error).message}\n`);
+        }
+      }
+    } catch (error) {
+      if (!this.stdin.closed) throw error;
     }
   }
 

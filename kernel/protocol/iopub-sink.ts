@@ -1,10 +1,16 @@
-// Cell output as IOPub messages, each with the execute_request as parent so front ends file it under that cell.
+// Cell output as IOPub messages, each with the execute_request as parent so front ends file it under that cell;
+// reads of the keyboard as input requests on stdin, where the request allows them.
 import type { CellError, DisplayItem, MimeBundle, OutputSink, StreamName } from '../session/output.ts';
 import type { KernelChannels } from './channels.ts';
 import type { JupyterMessage } from './wire.ts';
 
 export class IopubSink implements OutputSink {
-  constructor(private readonly channels: KernelChannels, private readonly parent: JupyterMessage) {}
+  readonly readInput?: (prompt: string, password: boolean) => Promise<string>;
+
+  /** `allowStdin`: the request's, whether its front end may be asked for input (on the stdin channel). */
+  constructor(private readonly channels: KernelChannels, private readonly parent: JupyterMessage, allowStdin = false) {
+    if (allowStdin) this.readInput = (prompt, password) => channels.requestInput(parent, prompt, password);
+  }
 
   stream(name: StreamName, text: string): void {
     void this.channels.publish(this.parent, 'stream', { name, text });

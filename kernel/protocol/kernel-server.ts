@@ -34,6 +34,7 @@ export class KernelServer {
 
   async start(): Promise<void> {
     await this.channels.bind();
+    void this.channels.receiveInput();
     void this.channels.receive('shell', (message) => this.enqueue('shell', message));
     // Control carries what shell does (the spec: "identical to Shell"; ipykernel accepts every shell request there)
     // and is answered at once, but a cell runs only after the cells before it: the session runs one at a time.
@@ -151,9 +152,11 @@ export class KernelServer {
     const silent = content.optionalBoolean('silent', false);
     const storeHistory = content.optionalBoolean('store_history', true);
     const stopOnError = content.optionalBoolean('stop_on_error', true);
+    // Absent means no, as ipykernel reads it: a client that does not know stdin must not have a cell wait on it.
+    const allowStdin = content.optionalBoolean('allow_stdin', false);
     const expressions = content.optionalObject('user_expressions');
     if (sequence < this.abortBefore) return { status: 'aborted', execution_count: null };
-    const summary = await this.options.session.execute(code, new IopubSink(this.channels, request), {
+    const summary = await this.options.session.execute(code, new IopubSink(this.channels, request, allowStdin), {
       silent,
       storeHistory,
       onStart: (executionCount) => {

@@ -138,38 +138,55 @@ def _sleep(seconds):
 
 
 def _no_keyboard(what):
-    """What reading the keyboard raises: this kernel has no stdin channel (kernel/README.md, Known limits)."""
-    return RuntimeError(f"{what} is not available in this kernel: cells cannot read from the keyboard; set the value in the cell instead")
+    """What reading the keyboard raises where the front end cannot be asked (kernel/README.md, "Input")."""
+    return RuntimeError(
+        f"{what} is not available here: this front end does not take input from the keyboard (it sent allow_stdin "
+        "false, or runs the notebook unattended, as vigor run and nbconvert do); set the value in the cell instead"
+    )
 
 
-def _no_input(prompt=""):
-    # As input() with nothing to read: the prompt is shown (in the cell's output), then reading fails.
-    sys.stdout.write(str(prompt))
-    raise _no_keyboard("input()")
+def _read_keyboard(what, prompt, password):
+    """A line the user types at `prompt`, asked of the front end (an input request on its stdin channel). Where it
+    cannot be asked, the prompt is shown in the cell's output and reading fails saying why."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    value = _kernel_host.read_input(str(prompt), password)
+    if value is None:
+        sys.stdout.write(str(prompt))
+        raise _no_keyboard(what)
+    return value
 
 
-def _no_getpass(prompt="Password: ", stream=None):
+def _input(prompt=""):
+    return _read_keyboard("input()", prompt, False)
+
+
+def _getpass(prompt="Password: ", stream=None):
     # getpass would look for a terminal and fall back to the process's own streams, outside the notebook.
-    sys.stdout.write(str(prompt))
-    raise _no_keyboard("getpass()")
+    return _read_keyboard("getpass()", prompt, True)
 
 
-class _NoStdin(io.TextIOBase):
-    """sys.stdin: reading it fails as input() does (Pyodide's own stdin fails with an opaque OSError)."""
+class _KeyboardStdin(io.TextIOBase):
+    """sys.stdin: a line at a time from the front end, as input() reads it (Pyodide's own stdin fails with an opaque
+    OSError). Reading to the end fails: a keyboard never ends its input."""
 
     name = "<stdin>"
 
     def readable(self):
         return True
 
-    def read(self, size=-1):
-        raise _no_keyboard("sys.stdin.read()")
-
     def readline(self, size=-1):
-        raise _no_keyboard("sys.stdin.readline()")
+        return _read_keyboard("sys.stdin.readline()", "", False) + "\n"
+
+    def read(self, size=-1):
+        raise _endless("sys.stdin.read()")
 
     def readlines(self, hint=-1):
-        raise _no_keyboard("sys.stdin.readlines()")
+        raise _endless("sys.stdin.readlines()")
+
+
+def _endless(what):
+    return RuntimeError(f"{what} reads until the end of input, which the keyboard never sends: read a line at a time with input() or sys.stdin.readline()")
 
 
 def _snake(name):
@@ -292,9 +309,9 @@ def set_results(text):
 
 
 time.sleep = _sleep
-builtins.input = _no_input
-getpass.getpass = _no_getpass
-sys.stdin = _NoStdin()
+builtins.input = _input
+getpass.getpass = _getpass
+sys.stdin = _KeyboardStdin()
 for _helper in (display, update_display, clear_output, HTML, Markdown):
     user_namespace[_helper.__name__] = _helper
 user_namespace["vigor"] = vigor

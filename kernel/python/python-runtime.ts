@@ -1,13 +1,13 @@
 // The kernel's Python: Pyodide in a worker thread, driven by request/reply messages. Interrupts go through a
 // shared buffer Pyodide polls, so they work while Python runs; a worker that ignores them, or dies, is replaced.
 import { readFileSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
 import { cellError, type CellOutcome, type MimeBundle, type OutputSink } from '../session/output.ts';
 import type { IsCompleteAnswer } from '../session/cell-handler.ts';
 import { codePointCount, codeUnitIndex } from '../session/text-positions.ts';
 import { startTypeScriptWorker } from '../../engine/index.ts';
-import { INTERRUPT_SLOTS, InterruptSlot, SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
+import { INTERRUPT_SLOTS, InterruptSlot, SIGINT, type InputAnswer, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
 
 /** How long Python may take to honour an interrupt before its interpreter is replaced (a C-level loop never checks). */
 const INTERRUPT_GRACE_MS = 3000;
@@ -33,6 +33,8 @@ class PythonStopped extends Error {}
 export class PythonRuntime implements CompletionSource, InspectionSource {
   /** Shared with the current worker only: a replaced worker must not leave an interrupt pending for its successor. */
   private interruptState!: Int32Array;
+  /** Where the current worker's InputAnswers go. */
+  private inputPort!: MessagePort;
   private readonly runtimeSource = readFileSync(new URL('./kernel_runtime.py', import.meta.url), 'utf8');
   private readonly pending = new Map<number, PendingRequest>();
   private nextRequestId = 1;
@@ -119,8 +121,10 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     const raise = () => {
       if (Atomics.load(state, InterruptSlot.running) !== id || Atomics.load(state, InterruptSlot.delivered) === id || Atomics.load(state, InterruptSlot.flag) === SIGINT) return;
       Atomics.store(state, InterruptSlot.flag, SIGINT);
-      // Wakes a Python time.sleep (see kernel_runtime.py) at once.
+      // Wakes a Python time.sleep (see kernel_runtime.py) at once, and a wait for the keyboard.
       Atomics.notify(state, InterruptSlot.flag);
+      Atomics.store(state, InterruptSlot.input, 1);
+      Atomics.notify(state, InterruptSlot.input);
     };
     raise();
     // Pyodide now and then takes the flag without running SIGINT's handler (about one `while True: pass` in ten
@@ -169,8 +173,10 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
 
   private spawn(): void {
     this.interruptState = new Int32Array(new SharedArrayBuffer(INTERRUPT_SLOTS * 4));
-    const setup: WorkerSetup = { interruptBuffer: this.interruptState.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource, results: this.results };
-    const worker = startTypeScriptWorker(new URL('./python-worker.ts', import.meta.url), { workerData: setup });
+    const { port1, port2 } = new MessageChannel();
+    this.inputPort = port1;
+    const setup: WorkerSetup = { interruptBuffer: this.interruptState.buffer as SharedArrayBuffer, runtimeSource: this.runtimeSource, results: this.results, inputPort: port2 };
+    const worker = startTypeScriptWorker(new URL('./python-worker.ts', import.meta.url), { workerData: setup, transferList: [port2] });
     this.worker = worker;
     this.ready = new Promise<string>((resolve, reject) => {
       worker.on('message', (event: WorkerEvent) => {
@@ -197,9 +203,22 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
       return;
     }
     const sink = pending.sink;
+    if (event.kind === 'input') return this.answerInput(event, sink);
     if (!sink) return;
     if (event.kind === 'stream') sink.stream(event.name, event.text);
     else publishDisplay(sink, event.what, JSON.parse(event.payload));
+  }
+
+  /** Asks the front end, if it can be asked, and hands the worker what the user typed (interruptible meanwhile). */
+  private answerInput(event: Extract<WorkerEvent, { kind: 'input' }>, sink: OutputSink | undefined): void {
+    const [state, port] = [this.interruptState, this.inputPort];
+    const answer = (value: string | null) => {
+      port.postMessage({ sequence: event.sequence, value } satisfies InputAnswer);
+      Atomics.store(state, InterruptSlot.input, 1);
+      Atomics.notify(state, InterruptSlot.input);
+    };
+    if (!sink?.readInput) return answer(null);
+    sink.readInput(event.prompt, event.password).then(answer, () => answer(null));
   }
 
   private replaceWorker(reason: string): void {

@@ -1,8 +1,8 @@
 // Worker thread hosting Pyodide, so the main thread stays free to serve the protocol and interrupts while Python runs.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { PyodideAPI } from 'pyodide';
 import { loadPreloadedPyodide } from '../../engine/index.ts';
-import { InterruptSlot, SIGINT, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
+import { InterruptSlot, SIGINT, type InputAnswer, type WorkerEvent, type WorkerRequest, type WorkerSetup } from './worker-protocol.ts';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
@@ -11,6 +11,9 @@ const interruptState = new Int32Array(setup.interruptBuffer);
 const interruptFlag = new Int32Array(setup.interruptBuffer, InterruptSlot.flag * 4, 1);
 /** The request whose output Python is producing now; streams and displays are tagged with it. */
 let currentRequest = 0;
+const INPUT_POLL_MS = 100;
+/** Numbers Python's reads of the keyboard: an answer to one that was interrupted is not taken for the next. */
+let inputSequence = 0;
 
 function post(event: WorkerEvent): void {
   port.postMessage(event);
@@ -50,6 +53,22 @@ async function startPython(): Promise<PyodideAPI> {
     },
     interrupted(): void {
       Atomics.store(interruptState, InterruptSlot.delivered, currentRequest);
+    },
+    /** What the user typed, or undefined (None) when the front end cannot be asked; an interrupt ends the wait. */
+    read_input(prompt: string, password: boolean): string | undefined {
+      const sequence = ++inputSequence;
+      Atomics.store(interruptState, InterruptSlot.input, 0);
+      post({ kind: 'input', id: currentRequest, sequence, prompt, password });
+      for (;;) {
+        // Bounded: an answer posted just before its slot was reset is found on the next round.
+        Atomics.wait(interruptState, InterruptSlot.input, 0, INPUT_POLL_MS);
+        Atomics.store(interruptState, InterruptSlot.input, 0);
+        python.checkInterrupt();
+        for (let message = receiveMessageOnPort(setup.inputPort); message; message = receiveMessageOnPort(setup.inputPort)) {
+          const answer = message.message as InputAnswer;
+          if (answer.sequence === sequence) return answer.value ?? undefined;
+        }
+      }
     },
     sleep(seconds: number): void {
       // Wakes early when the main thread stores SIGINT and notifies; checkInterrupt then raises KeyboardInterrupt.

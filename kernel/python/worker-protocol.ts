@@ -1,4 +1,5 @@
 // Messages between the kernel's main thread (python-runtime.ts) and the Pyodide worker (python-worker.ts).
+import type { MessagePort } from 'node:worker_threads';
 
 export type WorkerRequest =
   | { id: number; kind: 'execute'; code: string; filename: string }
@@ -18,7 +19,19 @@ export type WorkerEvent =
   /** The JSON string an entry point of kernel_runtime.py returned (it flushed Python's streams before returning). */
   | { kind: 'reply'; id: number; json: string }
   /** The entry point itself raised: an interrupt landing outside the user's code. */
-  | { kind: 'reply'; id: number; failure: string };
+  | { kind: 'reply'; id: number; failure: string }
+  /** Python reads the keyboard (`input`, `getpass`): the worker waits for an InputAnswer of the same `sequence`. */
+  | { kind: 'input'; id: number; sequence: number; prompt: string; password: boolean };
+
+/**
+ * What the user typed, on WorkerSetup's `inputPort`; `value` null when the front end cannot be asked (a client that
+ * sent allow_stdin false, `vigor run`). The worker reads it synchronously (`receiveMessageOnPort`) while Python
+ * waits, after the main thread raised InterruptSlot.input.
+ */
+export interface InputAnswer {
+  sequence: number;
+  value: string | null;
+}
 
 export interface WorkerSetup {
   /** INTERRUPT_SLOTS Int32s shared with the main thread (InterruptSlot). */
@@ -26,6 +39,8 @@ export interface WorkerSetup {
   runtimeSource: string;
   /** The latest results JSON, for a worker that replaces one that stopped (its `vigor` must not start empty). */
   results: string | undefined;
+  /** Where InputAnswers arrive (transferred to the worker). */
+  inputPort: MessagePort;
 }
 
 export const SIGINT = 2;
@@ -45,5 +60,7 @@ export const InterruptSlot = {
   target: 2,
   /** The id of the last request in which Python raised KeyboardInterrupt for an interrupt. */
   delivered: 3,
+  /** Raised (and notified) when an InputAnswer was posted, or an interrupt should end Python's wait for one. */
+  input: 4,
 } as const;
-export const INTERRUPT_SLOTS = 4;
+export const INTERRUPT_SLOTS = 5;

@@ -25,6 +25,11 @@ export interface OutputSink {
   executeResult(executionCount: number, data: MimeBundle, metadata: Record<string, unknown>): void;
   error(error: CellError): void;
   clearOutput(wait: boolean): void;
+  /**
+   * What the user types at `prompt` (`password`: not echoed), where the front end can be asked (a Jupyter client
+   * that allows stdin); absent where it cannot, and reading the keyboard fails saying so.
+   */
+  readInput?(prompt: string, password: boolean): Promise<string>;
 }
 
 /** How one cell (or one part of a cell) ended; the session turns `result` into execute_result and `error` into an error output. */

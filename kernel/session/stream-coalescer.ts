@@ -8,7 +8,17 @@ export class StreamCoalescer implements OutputSink {
   private pending: { name: StreamName; text: string } | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly target: OutputSink) {}
+  readonly readInput?: (prompt: string, password: boolean) => Promise<string>;
+
+  constructor(private readonly target: OutputSink) {
+    // Only where the target can ask: its absence is what tells Python the keyboard cannot be read.
+    if (target.readInput) {
+      this.readInput = (prompt, password) => {
+        this.flush();
+        return target.readInput!(prompt, password);
+      };
+    }
+  }
 
   stream(name: StreamName, text: string): void {
     if (this.pending && this.pending.name !== name) this.flush();

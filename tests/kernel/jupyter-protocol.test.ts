@@ -1,4 +1,4 @@
-// The kernel under Debian's Jupyter: jupyter_kernel_test's protocol checks, interrupts, restart and shutdown
+// The kernel under Debian's Jupyter: jupyter_kernel_test's protocol checks, interrupts, keyboard input, restart and shutdown
 // (tests/kernel/jupyter/test_vigor_kernel.py), and `jupyter nbconvert --execute` with a papermill-style parameters cell.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,9 @@ const EXPECTED_PASSING = [
   'test_clear_output',
   'test_sigint_stops_a_busy_loop',
   'test_interrupt_request_stops_a_sleep',
+  'test_input_is_asked_on_stdin_and_the_cell_gets_the_answer',
+  'test_an_interrupt_ends_a_wait_for_input',
+  'test_a_client_that_does_not_allow_stdin_gets_an_error_saying_so',
   'test_sigint_stops_a_long_verification',
   'test_restart_gives_a_fresh_working_kernel',
   'test_cells_queued_behind_a_failing_cell_are_aborted',

@@ -147,21 +147,65 @@ test('an interrupt that comes before Python has picked the cell up stops that ce
   assert.ok(secondOutcome.status === 'error' && secondOutcome.error.ename === 'KeyboardInterrupt', `the queued cell is interrupted, not left to the restart: ${JSON.stringify(secondOutcome)}`);
 });
 
-test('sys.stdin and getpass fail as input() does, the prompt in the cell\'s output, nothing on the process\'s stderr', async () => {
+/** A front end that answers input requests: what it was asked (and what was printed before), and its answers in turn. */
+class KeyboardSink extends RecordingSink {
+  readonly asked: { prompt: string; password: boolean; printedBefore: string }[] = [];
+  constructor(private readonly answers: (string | Promise<string>)[], private readonly onAsked?: () => void) {
+    super();
+  }
+  readInput(prompt: string, password: boolean): Promise<string> {
+    const printedBefore = this.events.flatMap((event) => (event.kind === 'stream' ? [event.text] : [])).join('');
+    this.asked.push({ prompt, password, printedBefore });
+    this.onAsked?.();
+    return Promise.resolve(this.answers.shift() ?? new Promise<string>(() => undefined));
+  }
+}
+
+test('where the front end can be asked, input(), getpass and sys.stdin.readline() return what the user typed', async () => {
+  const sink = new KeyboardSink(['Ada', 's3cret', '42']);
+  const code = 'import getpass, sys\nprint("before", end="")\nname = input("Name? ")\nsecret = getpass.getpass()\nline = sys.stdin.readline()\n(name, secret, line)';
+  const summary = await session.execute(code, sink, { silent: false, storeHistory: true });
+  assert.equal(summary.status, 'ok', JSON.stringify(sink.events));
+  assert.deepEqual(sink.asked, [
+    { prompt: 'Name? ', password: false, printedBefore: 'before' },
+    { prompt: 'Password: ', password: true, printedBefore: 'before' },
+    { prompt: '', password: false, printedBefore: 'before' },
+  ]);
+  assert.deepEqual(sink.events.at(-1), { kind: 'result', count: summary.executionCount, data: { 'text/plain': "('Ada', 's3cret', '42\\n')" } });
+  const endless = await session.execute('import sys\nsys.stdin.read()', new KeyboardSink([]), { silent: false, storeHistory: true });
+  assert.ok(endless.status === 'error' && /^sys\.stdin\.read\(\) reads until the end of input/.test(endless.error.evalue), JSON.stringify(endless));
+});
+
+test('an interrupt ends a wait for the keyboard with KeyboardInterrupt; an answer that comes later is not the next input\'s', async () => {
+  const interrupt = new AbortController();
+  let answerLate!: (value: string) => void;
+  const late = new Promise<string>((resolve) => (answerLate = resolve));
+  const waiting = new KeyboardSink([late], () => setTimeout(() => interrupt.abort(), 200));
+  const outcome = await session.python.execute('input("answered too late? ")', '<wait>', waiting, interrupt.signal);
+  assert.ok(outcome.status === 'error' && outcome.error.ename === 'KeyboardInterrupt', JSON.stringify(outcome));
+  // The front end answers the interrupted prompt only when the next cell asks, just before that cell's own answer.
+  const fresh = new Promise<string>((resolve) => setTimeout(() => resolve('fresh'), 50));
+  const next = new KeyboardSink([fresh], () => answerLate('stale'));
+  const answered = await session.python.execute('input("again? ")', '<again>', next, new AbortController().signal);
+  assert.deepEqual(answered, { status: 'ok', result: { data: { 'text/plain': "'fresh'" }, metadata: {} } });
+});
+
+test('where the front end cannot be asked, input(), getpass and sys.stdin fail saying so, the prompt in the cell\'s output, nothing on the process\'s stderr', async () => {
   // The worker thread's console reaches the process's stderr through this write (stdout is the test runner's).
   const leaked: string[] = [];
   const write = process.stderr.write;
   process.stderr.write = ((chunk: string | Uint8Array) => leaked.push(String(chunk)) > 0) as typeof write;
+  const unavailable = (what: string) => `${what} is not available here: this front end does not take input from the keyboard (it sent allow_stdin false, or runs the notebook unattended, as vigor run and nbconvert do); set the value in the cell instead`;
   try {
-    for (const [code, what] of [['import sys\nsys.stdin.read()', 'sys.stdin.read()'], ['import sys\nsys.stdin.readline()', 'sys.stdin.readline()'], ['input("name? ")', 'input()']]) {
+    for (const [code, what] of [['import sys\nsys.stdin.readline()', 'sys.stdin.readline()'], ['input("name? ")', 'input()']]) {
       const { summary, events } = await run(code);
       assert.ok(summary.status === 'error', code);
       assert.equal(summary.error.ename, 'RuntimeError');
-      assert.equal(summary.error.evalue, `${what} is not available in this kernel: cells cannot read from the keyboard; set the value in the cell instead`);
+      assert.equal(summary.error.evalue, unavailable(what));
       assert.deepEqual(events.filter((event) => event.kind === 'stream'), what === 'input()' ? [{ kind: 'stream', name: 'stdout', text: 'name? ' }] : []);
     }
     const { summary, events } = await run('import getpass\ngetpass.getpass("Secret: ")');
-    assert.ok(summary.status === 'error' && /^getpass\(\) is not available in this kernel/.test(summary.error.evalue), JSON.stringify(summary));
+    assert.ok(summary.status === 'error' && summary.error.evalue === unavailable('getpass()'), JSON.stringify(summary));
     assert.deepEqual(events.filter((event) => event.kind === 'stream'), [{ kind: 'stream', name: 'stdout', text: 'Secret: ' }]);
     const { summary: below } = await run('import os\nos.read(0, 10)');
     assert.ok(below.status === 'error' && below.error.ename === 'OSError', 'a read below sys.stdin fails plainly');

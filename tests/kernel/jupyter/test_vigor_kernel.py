@@ -164,6 +164,61 @@ class InterruptTests(unittest.TestCase):
         self.interrupt_loop("import time\ncounter = 1\ntime.sleep(60)", send_interrupt_request)
 
 
+class KeyboardInputTests(unittest.TestCase):
+    """input() in a cell: an input_request on stdin to the client that allows it, answered with input_reply."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_new_kernel(kernel_name="vigor")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def reply_to(self, msg_id, timeout=TIMEOUT):
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]
+
+    def stdout_of(self, msg_id):
+        text = ""
+        while True:
+            msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                text += msg["content"]["text"]
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return text
+
+    def test_input_is_asked_on_stdin_and_the_cell_gets_the_answer(self):
+        msg_id = self.kc.execute("print('before')\nname = input('Name? ')\nprint('hello', name)", allow_stdin=True)
+        request = self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual(request["msg_type"], "input_request")
+        self.assertEqual(request["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(request["content"], {"prompt": "Name? ", "password": False})
+        self.kc.input("Ada")
+        self.assertEqual(self.reply_to(msg_id)["status"], "ok")
+        self.assertEqual(self.stdout_of(msg_id), "before\nhello Ada\n")
+
+    def test_an_interrupt_ends_a_wait_for_input(self):
+        msg_id = self.kc.execute("answer = input('Never answered? ')", allow_stdin=True)
+        self.assertEqual(self.kc.get_stdin_msg(timeout=TIMEOUT)["content"]["prompt"], "Never answered? ")
+        started = time.monotonic()
+        self.km.interrupt_kernel()
+        reply = self.reply_to(msg_id, timeout=10)
+        self.assertEqual(reply["ename"], "KeyboardInterrupt")
+        self.assertLess(time.monotonic() - started, 2.0)
+        self.assertEqual(self.reply_to(self.kc.execute("after = 1"))["status"], "ok")
+
+    def test_a_client_that_does_not_allow_stdin_gets_an_error_saying_so(self):
+        reply = self.reply_to(self.kc.execute("input('Name? ')", allow_stdin=False))
+        self.assertEqual(reply["ename"], "RuntimeError")
+        self.assertIn("allow_stdin", reply["evalue"])
+
+
 # 2^24 spec paths per trace of the learner: far longer than the test. The engine polls between spec paths.
 SLOW_PROPERTY = """%%property slow
 h = pop_header(ether, on_mismatch=([], []))

@@ -11,6 +11,7 @@ type Ast = ReturnType<LowLevel['mk_true']>;
 type Context = Parameters<LowLevel['mk_true']>[0];
 type Z3Solver = ReturnType<LowLevel['mk_simple_solver']>;
 type Model = ReturnType<LowLevel['mk_model']>;
+type Params = ReturnType<LowLevel['mk_params']>;
 type FuncDecl = ReturnType<LowLevel['mk_func_decl']>;
 
 /**
@@ -105,6 +106,10 @@ export class Solver {
   private readonly recentModels: Assignment[] = [];
 
   private readonly solver: Z3Solver;
+  /** Constraints whose queries the incremental solver left open and a fresh one answered (askZ3). */
+  private readonly freshFirst = new Set<Term>();
+  /** Every solver's: the budget and the backstop. */
+  private readonly params: Params;
   /** Why Z3 is not asked again (a query that broke it), or undefined. */
   private broken: string | undefined;
   /** The same questions with scaled quotients exact, for the answers the abstraction cannot give (made on demand). */
@@ -120,11 +125,11 @@ export class Solver {
   ) {
     this.solver = z3.mk_simple_solver(ctx);
     z3.solver_inc_ref(ctx, this.solver);
-    const params = z3.mk_params(ctx);
-    z3.params_inc_ref(ctx, params);
-    z3.params_set_uint(ctx, params, z3.mk_string_symbol(ctx, 'rlimit'), limits.work);
-    z3.params_set_uint(ctx, params, z3.mk_string_symbol(ctx, 'timeout'), limits.backstopMs);
-    z3.solver_set_params(ctx, this.solver, params);
+    this.params = z3.mk_params(ctx);
+    z3.params_inc_ref(ctx, this.params);
+    z3.params_set_uint(ctx, this.params, z3.mk_string_symbol(ctx, 'rlimit'), limits.work);
+    z3.params_set_uint(ctx, this.params, z3.mk_string_symbol(ctx, 'timeout'), limits.backstopMs);
+    z3.solver_set_params(ctx, this.solver, this.params);
   }
 
   static async create(limits: SolverLimits = SOLVER_LIMITS): Promise<Solver> {
@@ -211,8 +216,16 @@ export class Solver {
     return result;
   }
 
-  /** One query asked of Z3 on its assertion stack, left as it was found. */
+  /**
+   * One query asked of Z3 on its assertion stack, left as it was found; one it leaves open within the budget is
+   * asked again of a solver of its own (askAfresh), and so are, first, later queries with that one's largest
+   * constraint.
+   */
   private askZ3(pathCondition: readonly Term[], query: Term): CheckResult {
+    if (pathCondition.some((t) => this.freshFirst.has(t))) {
+      const fresh = this.askAfresh(pathCondition, query);
+      if (fresh.status !== 'unknown') return fresh;
+    }
     this.assertPrefix(pathCondition);
     const { z3, ctx, solver } = this;
     z3.solver_push(ctx, solver);
@@ -220,11 +233,47 @@ export class Solver {
     const started = performance.now();
     const answer = this.em._Z3_solver_check(ctx, solver);
     let result: CheckResult;
-    if (answer === 1) result = { status: 'sat', model: this.readModel([...pathCondition, query]) };
+    if (answer === 1) result = { status: 'sat', model: this.readModel([...pathCondition, query], solver, this.engaged) };
     else result = answer === -1 ? { status: 'unsat' } : { status: 'unknown', reason: this.unanswered(performance.now() - started) };
     this.popLevels([level]);
     z3.solver_pop(ctx, solver, 1);
-    return result;
+    if (result.status !== 'unknown' || performance.now() - started >= this.limits.backstopMs) return result;
+    const fresh = this.askAfresh(pathCondition, query);
+    if (fresh.status === 'unknown') return result;
+    // The largest constraint is most likely what the incremental solver could not get through: queries that have
+    // it go to a fresh solver first (a spec's decisions on one path share its constraints).
+    const largest = pathCondition.reduce<{ term?: Term; size: number }>((best, t) => {
+      const size = subterms([t]).size;
+      return size > best.size ? { term: t, size } : best;
+    }, { size: 0 }).term;
+    if (largest) this.freshFirst.add(largest);
+    return fresh;
+  }
+
+  /**
+   * The query asked of a new solver holding only it, Z3's default one: not incremental, so it first simplifies the
+   * whole formula and picks its tactic by the logic (for bit-vectors, bit-blasting to SAT). The incremental solver
+   * left a spec's decision open on a 3,000-rule table's lookup against a 493-address `mem` that this one settles
+   * in about a second (docs/PITFALLS.md, z3-solver). Same budget.
+   */
+  private askAfresh(pathCondition: readonly Term[], query: Term): CheckResult {
+    const { z3, ctx } = this;
+    const solver = z3.mk_solver(ctx);
+    z3.solver_inc_ref(ctx, solver);
+    try {
+      z3.solver_set_params(ctx, solver, this.params);
+      const roots = [...pathCondition, query];
+      for (const t of roots) z3.solver_assert(ctx, solver, this.toZ3(t));
+      const { arrays, bytes } = this.combined(roots);
+      for (const byte of bytes) {
+        if (arrays.includes(byte.args[0]!)) z3.solver_assert(ctx, solver, z3.mk_eq(ctx, z3.mk_select(ctx, this.toZ3(byte.args[0]!), this.toZ3(byte.args[1]!)), this.toZ3(byte)));
+      }
+      const answer = this.em._Z3_solver_check(ctx, solver);
+      if (answer === 1) return { status: 'sat', model: this.readModel(roots, solver, new Set(arrays)) };
+      return answer === -1 ? { status: 'unsat' } : { status: 'unknown', reason: 'a fresh solver found no answer either' };
+    } finally {
+      z3.solver_dec_ref(ctx, solver);
+    }
   }
 
   /** Why Z3 left a query open after `elapsedMs`: its work budget ran out, or (far rarer) the backstop struck. */
@@ -410,9 +459,10 @@ export class Solver {
     }
   }
 
-  private readModel(roots: Term[]): Assignment {
+  /** `engaged`: the arrays `solver` sees as a whole. */
+  private readModel(roots: Term[], solver: Z3Solver, engaged: ReadonlySet<Term>): Assignment {
     const { z3, ctx } = this;
-    const model = z3.solver_get_model(ctx, this.solver);
+    const model = z3.solver_get_model(ctx, solver);
     return this.holding(model, z3.model_inc_ref, z3.model_dec_ref, () => {
       const assignment = emptyAssignment();
       const { variables, functions } = symbolsOf(roots);
@@ -425,7 +475,7 @@ export class Solver {
       for (const v of variables) {
         if (v.width === ARRAY) {
           // Z3 has an array value only where it saw the array; its bytes at constant offsets are constants.
-          const value = this.engaged.has(v) ? z3.model_eval(ctx, model, this.toZ3(v), true) : null;
+          const value = engaged.has(v) ? z3.model_eval(ctx, model, this.toZ3(v), true) : null;
           assignment.arrays.set(v.name, value === null ? { entries: new Map(), fallback: 0 } : this.readArray(model, value));
           continue;
         }

@@ -222,7 +222,8 @@ export class Solver {
    * constraint.
    */
   private askZ3(pathCondition: readonly Term[], query: Term): CheckResult {
-    if (pathCondition.some((t) => this.freshFirst.has(t))) {
+    const freshFirst = pathCondition.some((t) => this.freshFirst.has(t));
+    if (freshFirst) {
       const fresh = this.askAfresh(pathCondition, query);
       if (fresh.status !== 'unknown') return fresh;
     }
@@ -237,7 +238,7 @@ export class Solver {
     else result = answer === -1 ? { status: 'unsat' } : { status: 'unknown', reason: this.unanswered(performance.now() - started) };
     this.popLevels([level]);
     z3.solver_pop(ctx, solver, 1);
-    if (result.status !== 'unknown' || performance.now() - started >= this.limits.backstopMs) return result;
+    if (result.status !== 'unknown' || freshFirst || performance.now() - started >= this.limits.backstopMs) return result;
     const fresh = this.askAfresh(pathCondition, query);
     if (fresh.status === 'unknown') return result;
     // The largest constraint is most likely what the incremental solver could not get through: queries that have

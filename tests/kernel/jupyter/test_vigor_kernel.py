@@ -12,6 +12,14 @@ from jupyter_client.manager import start_new_kernel
 TIMEOUT = 30
 
 
+def reply_content(kc, msg_id, timeout=TIMEOUT):
+    """The content of the shell reply to request `msg_id` (replies to other requests are skipped)."""
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]
+
+
 class VigorKernelTests(jupyter_kernel_test.KernelTests):
     kernel_name = "vigor"
     language_name = "python"
@@ -57,8 +65,8 @@ class VigorKernelTests(jupyter_kernel_test.KernelTests):
                 return reply
 
 
-class PlainCellAssistanceTests(unittest.TestCase):
-    """is_complete's indent, inspection and `name?` in plain and property cells, as a front end asks for them."""
+class OneKernelTests(unittest.TestCase):
+    """Tests that share one kernel, started for the class."""
 
     @classmethod
     def setUpClass(cls):
@@ -69,11 +77,12 @@ class PlainCellAssistanceTests(unittest.TestCase):
         cls.kc.stop_channels()
         cls.km.shutdown_kernel(now=True)
 
-    def reply(self, msg_id):
-        while True:
-            reply = self.kc.get_shell_msg(timeout=TIMEOUT)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]
+    def reply_to(self, msg_id, timeout=TIMEOUT):
+        return reply_content(self.kc, msg_id, timeout)
+
+
+class PlainCellAssistanceTests(OneKernelTests):
+    """is_complete's indent, inspection and `name?` in plain and property cells, as a front end asks for them."""
 
     def test_is_complete_indents_after_a_block_opener(self):
         for code, indent in [
@@ -82,21 +91,21 @@ class PlainCellAssistanceTests(unittest.TestCase):
             ("# property: drops_short\nif packet_size < 14:\n    if now > 0:", "        "),
         ]:
             with self.subTest(code=code):
-                self.assertEqual(self.reply(self.kc.is_complete(code)), {"status": "incomplete", "indent": indent})
-        self.assertEqual(self.reply(self.kc.is_complete("# property: p\nreturn ([], [])"))["status"], "complete")
+                self.assertEqual(self.reply_to(self.kc.is_complete(code)), {"status": "incomplete", "indent": indent})
+        self.assertEqual(self.reply_to(self.kc.is_complete("# property: p\nreturn ([], [])"))["status"], "complete")
 
     def test_inspect_documents_spec_names_in_plain_cells(self):
         code = "h = pop_header(ether)"
-        content = self.reply(self.kc.inspect(code, cursor_pos=code.index("ether") + 2))
+        content = self.reply_to(self.kc.inspect(code, cursor_pos=code.index("ether") + 2))
         self.assertEqual(content["status"], "ok")
         self.assertTrue(content["found"])
         self.assertIn("ether", content["data"]["text/plain"])
-        content = self.reply(self.kc.inspect("pop_header", cursor_pos=3))
+        content = self.reply_to(self.kc.inspect("pop_header", cursor_pos=3))
         self.assertTrue(content["data"]["text/plain"].startswith("pop_header("), content)
 
     def test_question_mark_shows_documentation_through_execute(self):
         msg_id = self.kc.execute("len?")
-        self.assertEqual(self.reply(msg_id)["status"], "ok")
+        self.assertEqual(self.reply_to(msg_id)["status"], "ok")
         while True:
             msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
             if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "display_data":
@@ -164,23 +173,8 @@ class InterruptTests(unittest.TestCase):
         self.interrupt_loop("import time\ncounter = 1\ntime.sleep(60)", send_interrupt_request)
 
 
-class KeyboardInputTests(unittest.TestCase):
+class KeyboardInputTests(OneKernelTests):
     """input() in a cell: an input_request on stdin to the client that allows it, answered with input_reply."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name="vigor")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
-
-    def reply_to(self, msg_id, timeout=TIMEOUT):
-        while True:
-            reply = self.kc.get_shell_msg(timeout=timeout)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]
 
     def stdout_of(self, msg_id):
         text = ""
@@ -240,10 +234,7 @@ class VerificationInterruptTests(unittest.TestCase):
         self.km.shutdown_kernel(now=True)
 
     def reply_to(self, msg_id, timeout=TIMEOUT):
-        while True:
-            reply = self.kc.get_shell_msg(timeout=timeout)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]
+        return reply_content(self.kc, msg_id, timeout)
 
     def wait_for_progress(self, msg_id, text):
         """The progress display's update_display_data messages, until one mentions `text`."""

@@ -225,7 +225,7 @@ export class Solver {
     const freshFirst = pathCondition.some((t) => this.freshFirst.has(t));
     if (freshFirst) {
       const fresh = this.askAfresh(pathCondition, query);
-      if (fresh.status !== 'unknown') return fresh;
+      if (fresh) return fresh;
     }
     this.assertPrefix(pathCondition);
     const { z3, ctx, solver } = this;
@@ -240,7 +240,7 @@ export class Solver {
     z3.solver_pop(ctx, solver, 1);
     if (result.status !== 'unknown' || freshFirst || performance.now() - started >= this.limits.backstopMs) return result;
     const fresh = this.askAfresh(pathCondition, query);
-    if (fresh.status === 'unknown') return result;
+    if (!fresh) return result;
     // The largest constraint is most likely what the incremental solver could not get through: queries that have
     // it go to a fresh solver first (a spec's decisions on one path share its constraints).
     const largest = pathCondition.reduce<{ term?: Term; size: number }>((best, t) => {
@@ -255,9 +255,9 @@ export class Solver {
    * The query asked of a new solver holding only it, Z3's default one: not incremental, so it first simplifies the
    * whole formula and picks its tactic by the logic (for bit-vectors, bit-blasting to SAT). The incremental solver
    * left a spec's decision open on a 3,000-rule table's lookup against a 493-address `mem` that this one settles
-   * in about a second (docs/PITFALLS.md, z3-solver). Same budget.
+   * in about a second (docs/PITFALLS.md, z3-solver). Same budget; undefined if it finds no answer either.
    */
-  private askAfresh(pathCondition: readonly Term[], query: Term): CheckResult {
+  private askAfresh(pathCondition: readonly Term[], query: Term): Exclude<CheckResult, { status: 'unknown' }> | undefined {
     const { z3, ctx } = this;
     const solver = z3.mk_solver(ctx);
     z3.solver_inc_ref(ctx, solver);
@@ -271,7 +271,7 @@ export class Solver {
       }
       const answer = this.em._Z3_solver_check(ctx, solver);
       if (answer === 1) return { status: 'sat', model: this.readModel(roots, solver, new Set(arrays)) };
-      return answer === -1 ? { status: 'unsat' } : { status: 'unknown', reason: 'a fresh solver found no answer either' };
+      return answer === -1 ? { status: 'unsat' } : undefined;
     } finally {
       z3.solver_dec_ref(ctx, solver);
     }

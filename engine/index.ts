@@ -28,7 +28,7 @@ export { formatExploration, traceOutput } from './render/exploration.ts';
 export { describeViolation, formatViolation, type ViolationDescription } from './render/violation.ts';
 export { formatStep, type PathStep, traceLines } from './render/nf-path.ts';
 export { replayWords, shownPath } from './render/text.ts';
-export { describeFailure, type FailureDescription, type InputDescription } from './render/failure.ts';
+export { describeFailure, describeRaisedOn, type FailureDescription, formatRaisedOn, type InputDescription, type RaisedOnDescription } from './render/failure.ts';
 export { claimsNothingNote, formatPropertyResult, formatResultTable, type PropertyRow, verdictSummary, verdictWord } from './render/property.ts';
 // The spec language's static front-end: analysis, diagnostics, completion, the vocabulary, property files.
 export * from './spec/frontend/index.ts';

@@ -10,7 +10,7 @@ import { nfPath, type PathStep } from './nf-path.ts';
 import { plural, SHOWN_BYTES, shownLocation } from './text.ts';
 import type { Replay } from '../session/replay.ts';
 import type { ReplayedFailure } from '../session/session.ts';
-import type { Failure, IndexSide, KeySide, StateDifference } from '../validate/check.ts';
+import type { Failure, IndexSide, KeySide, RaisedOn, StateDifference } from '../validate/check.ts';
 
 /** A counterexample's input: device, time, the frame and its headers (or, `received` false, the time alone). */
 export interface InputDescription {
@@ -34,12 +34,12 @@ export function describeInput(model: Assignment, received = true): { input: Inpu
   return { input: { received, device, time: origin.origin, length, packet: bytes, headers: showHeaders(bytes) }, origin };
 }
 
-/** A counterexample's input as text: device, time and frame, then its headers. */
-export function formatInput(d: InputDescription, indent = '    '): string[] {
-  if (!d.received) return [`${indent}counterexample: an iteration of the stack that received no packet, time ${d.time}`];
+/** A counterexample's input as text (`label` names it): device, time and frame, then its headers. */
+export function formatInput(d: InputDescription, indent = '    ', label = 'counterexample'): string[] {
+  if (!d.received) return [`${indent}${label}: an iteration of the stack that received no packet, time ${d.time}`];
   const shown = d.packet.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0')).join(' ');
   return [
-    `${indent}counterexample: device ${d.device}, time ${d.time}, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
+    `${indent}${label}: device ${d.device}, time ${d.time}, frame of ${d.length} bytes: ${shown || '(empty)'}${d.length > SHOWN_BYTES ? ` … (${d.length - SHOWN_BYTES} more)` : ''}`,
     ...d.headers.map((h) => `${indent}  ${h.protocol}: ${h.fields.map((f) => `${f.name} ${f.value}`).join(', ')}`),
   ];
 }
@@ -64,7 +64,7 @@ export function describeFailure(run: NfExploration, failure: ReplayedFailure): F
   const { input, origin } = describeInput(failure.model, received);
   return {
     ...input,
-    nfOutput: received ? outputName(failure.nfOutput) : 'nothing sent: the NF was not called',
+    nfOutput: received ? outputName(failure.nfOutput) : NOT_CALLED,
     specRequires: requirement(failure),
     failed: failure.failed,
     stateEntries: stateEntries(run, failure, origin),
@@ -76,6 +76,31 @@ export function describeFailure(run: NfExploration, failure: ReplayedFailure): F
     replay: failure.replay,
   };
 }
+
+/** Where a spec raised while it ran, in words: the NF's trace and what it did, and an input that takes that path. */
+export interface RaisedOnDescription {
+  trace: number;
+  traces: number;
+  nfOutput: string;
+  input: InputDescription;
+}
+
+export function describeRaisedOn(run: NfExploration, raisedOn: RaisedOn): RaisedOnDescription {
+  const received = raisedOn.iteration === 'packet';
+  return {
+    trace: raisedOn.trace + 1,
+    traces: run.traces.length,
+    nfOutput: received ? outputName(raisedOn.nfOutput) : NOT_CALLED,
+    input: describeInput(raisedOn.model, received).input,
+  };
+}
+
+/** The lines below a spec's runtime error that say where it was met (the CLI's text and the kernel's traceback). */
+export function formatRaisedOn(d: RaisedOnDescription, indent = '    '): string[] {
+  return [`${indent}raised on trace ${d.trace} of ${d.traces}, where the NF: ${d.nfOutput}`, ...formatInput(d.input, indent, 'an input that raises it')];
+}
+
+const NOT_CALLED = 'nothing sent: the NF was not called';
 
 /** What the spec path claimed, in words: its assert, its output, or (when it returned nothing) only its state. */
 function requirement(failure: Failure): string {

@@ -2,12 +2,15 @@
 import type { NfExploration } from '../nf/explore-nf.ts';
 import type { PropertyResult } from '../session/session.ts';
 import { formatDiagnostic, type SpecDiagnostic } from '../spec/frontend/index.ts';
-import { describeFailure, formatInput } from './failure.ts';
+import { describeFailure, describeRaisedOn, formatInput, formatRaisedOn } from './failure.ts';
 import { formatStep } from './nf-path.ts';
 import { plural, replayWords, shownPath } from './text.ts';
 
 export function formatPropertyResult(run: NfExploration, result: PropertyResult): string {
-  if (result.verdict === 'invalid') return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(shownFiles(e))}`)].join('\n');
+  if (result.verdict === 'invalid') {
+    const raisedOn = result.raisedOn ? formatRaisedOn(describeRaisedOn(run, result.raisedOn)) : [];
+    return [`${result.name}: INVALID SPEC`, ...result.errors.map((e) => `  ${formatDiagnostic(shownFiles(e))}`), ...raisedOn].join('\n');
+  }
   if (result.verdict === 'error') return formatPropertyError(result.name, result.message);
   // The spec is checked against nf_process's traces whatever the layers (the layers under it are proved by their own exploration).
   const head = `${result.name}: ${result.verdict === 'holds' ? 'HOLDS' : 'FAILS'} on ${run.build.manifest.name} (` +

@@ -8,7 +8,7 @@ import { analyzeSpec, propertiesFolder, readSpecFile, type SpecDiagnostic, type 
 import { specPython } from '../spec/python.ts';
 import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
-import { checkSpec, type Failure, type NoPacketCheck, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
+import { checkSpec, type Failure, type NoPacketCheck, type RaisedOn, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
 import { isStackViolation, replayedLayers, replayIdlePoll, replayStackViolation } from './stack-replay.ts';
 import type { ReplayedLayers } from './stack-replay-run.ts';
@@ -42,7 +42,8 @@ export type PropertyResult =
       /** Whether the spec was run with `a_packet_received` false, or why not. */
       noPacket: NoPacketCheck;
     }
-  | { name: string; file: string; verdict: 'invalid'; errors: SpecDiagnostic[] }
+  /** `raisedOn`: for a spec that raised while it ran, the trace and an input on which it did. */
+  | { name: string; file: string; verdict: 'invalid'; errors: SpecDiagnostic[]; raisedOn?: RaisedOn }
   /** The check was stopped (the spec's time or memory limit, an interpreter crash): no verdict about the NF. */
   | { name: string; file: string; verdict: 'error'; message: string };
 
@@ -118,7 +119,7 @@ export class VerificationSession {
       if (e instanceof RangeError && /call stack/.test(e.message)) return { name, file, verdict: 'error', message: TOO_DEEP };
       if (!(e instanceof SpecRuntimeError)) throw e;
       const where = e.location ?? { file, line: 1, column: 1, importedFrom: [] };
-      return { name, file, verdict: 'invalid', errors: [{ ...where, kind: 'runtime', message: e.reason }] };
+      return { name, file, verdict: 'invalid', errors: [{ ...where, kind: 'runtime', message: e.reason }], raisedOn: e.raisedOn };
     }
   }
 

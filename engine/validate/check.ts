@@ -77,9 +77,21 @@ export interface SpecCheck {
  */
 export type NoPacketCheck = 'checked' | 'not at these layers' | 'function dialect' | null;
 
+/**
+ * Where a spec raised: the NF trace and an input that takes the spec path that raised (an exception that only some
+ * paths meet, such as `transmitted_packet.ipv4` where the NF drops the frame, is found by its input).
+ */
+export interface RaisedOn {
+  trace: number;
+  iteration: Failure['iteration'];
+  model: Assignment;
+  /** What the NF did with that input (a device, DROP or FLOOD). */
+  nfOutput: bigint;
+}
+
 /** The spec raised a Python exception (a type error, a name that does not exist at run time, ...). */
 export class SpecRuntimeError extends Error {
-  constructor(readonly location: MappedLocation | null, readonly reason: string) {
+  constructor(readonly location: MappedLocation | null, readonly reason: string, readonly raisedOn: RaisedOn) {
     super(location ? `${location.file}:${location.line}: ${reason}` : reason);
   }
 }
@@ -150,7 +162,11 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       pending.push(...path.alternatives);
       specPaths++;
       const { outcome } = result;
-      if (outcome.kind === 'error') throw new SpecRuntimeError(lineOf(outcome.line, outcome.name), outcome.message ?? 'the spec failed');
+      if (outcome.kind === 'error') {
+        const model = shortFrame(solver, path.pathCondition) ?? path.model;
+        const raisedOn = { trace: traceIndex, iteration: context.iteration, model, nfOutput: T.evaluate(context.output, model) };
+        throw new SpecRuntimeError(lineOf(outcome.line, outcome.name), outcome.message ?? 'the spec failed', raisedOn);
+      }
       if (outcome.kind === 'limit') throw new SpecStopped(lineOf(outcome.line), outcome.message ?? 'the spec was stopped');
       const failure = context.judge(solver, path, outcome, spec.stateObjects);
       if (!failure) continue;

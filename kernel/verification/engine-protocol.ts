@@ -1,6 +1,6 @@
 // Messages between the kernel's main thread (engine-client.ts) and the verifier's worker thread (engine-worker.ts),
 // and the plain-data reports the worker sends back (the engine's own results hold solver terms and do not cross).
-import type { FailureDescription, Layers, PropertyResult, ViolationDescription } from '../../engine/index.ts';
+import type { FailureDescription, Layers, PropertyResult, RaisedOnDescription, ViolationDescription } from '../../engine/index.ts';
 import type { Manifest } from '../../nf-abi/index.ts';
 
 export type { Layers };
@@ -51,7 +51,8 @@ export type PropertyReport =
       text: string;
       counterexamples: Counterexample[];
     })
-  | (Extract<PropertyResult, { verdict: 'invalid' | 'error' }> & { text: string });
+  | (Omit<Extract<PropertyResult, { verdict: 'invalid' }>, 'raisedOn'> & { text: string; raisedOn?: RaisedOnDescription })
+  | (Extract<PropertyResult, { verdict: 'error' }> & { text: string });
 
 /** A failure as the engine describes it (engine/verify/describe.ts): plain data, safe to post between threads. */
 export type Counterexample = FailureDescription;

@@ -1,6 +1,6 @@
 // Worker side: turns the engine's results (which hold solver terms and models) into the plain-data reports the
 // kernel renders, keeping the engine's own text renderings alongside.
-import { describeFailure, describeViolation, formatExploration, formatPropertyResult, listProperties, type PropertyResult, traceLines, traceOutput, type VerificationSession } from '../../engine/index.ts';
+import { describeFailure, describeRaisedOn, describeViolation, formatExploration, formatPropertyResult, listProperties, type PropertyResult, traceLines, traceOutput, type VerificationSession } from '../../engine/index.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Layers, NfSummary, PropertyReport } from './engine-protocol.ts';
@@ -39,7 +39,11 @@ export function violationCount(session: VerificationSession): number {
 
 export function propertyReport(session: VerificationSession, result: PropertyResult): PropertyReport {
   const text = formatPropertyResult(session.exploration, result);
-  if (result.verdict === 'invalid' || result.verdict === 'error') return { ...result, text };
+  if (result.verdict === 'invalid') {
+    const { raisedOn, ...rest } = result;
+    return { ...rest, text, ...(raisedOn ? { raisedOn: describeRaisedOn(session.exploration, raisedOn) } : {}) };
+  }
+  if (result.verdict === 'error') return { ...result, text };
   const { failures, ...figures } = result;
   return { ...figures, text, counterexamples: failures.map((failure) => describeFailure(session.exploration, failure)) };
 }

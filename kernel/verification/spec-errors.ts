@@ -5,9 +5,10 @@ import type { CellError } from '../session/output.ts';
 
 /**
  * `cellFile` is how the cell is named in diagnostics (`Cell In[3]`); `cellText` its text with its own line numbers,
- * so that a diagnostic in the cell can quote its line. Diagnostics in imported files name those files.
+ * so that a diagnostic in the cell can quote its line. Diagnostics in imported files name those files. `raisedOn`:
+ * for a spec that raised while it ran, the lines saying on which NF trace and input (formatRaisedOn).
  */
-export function specError(diagnostics: SpecDiagnostic[], cellFile: string, cellText: string): CellError {
+export function specError(diagnostics: SpecDiagnostic[], cellFile: string, cellText: string, raisedOn: string[] = []): CellError {
   const lines = cellText.split('\n');
   const traceback: string[] = [];
   for (const diagnostic of diagnostics) {
@@ -20,6 +21,7 @@ export function specError(diagnostics: SpecDiagnostic[], cellFile: string, cellT
     }
     traceback.push(`${ENAMES[diagnostic.kind]}: ${diagnostic.message}`);
   }
+  traceback.push(...raisedOn);
   const first = diagnostics[0]!;
   return {
     ename: ENAMES[first.kind],

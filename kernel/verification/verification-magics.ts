@@ -3,7 +3,7 @@
 // `%plot traces|times` draws what was verified. A property that fails is a verdict (shown with its counterexample), not a cell
 // error; a spec that cannot run, an NF that does not build and an interrupt are cell errors.
 import { join, relative } from 'node:path';
-import { verdictSummary } from '../../engine/index.ts';
+import { formatRaisedOn, verdictSummary } from '../../engine/index.ts';
 import { magicFailure, parseMagic, type WordedCommand } from '../session/magic-failures.ts';
 import type { CellOutcome, MimeBundle } from '../session/output.ts';
 import type { Magic, MagicContext } from '../session/magics.ts';
@@ -136,7 +136,7 @@ export class NotebookVerification {
     if (!invalid) return result(verdictBundle(nf, answer));
     if (answer.reports.length > 1) sink.displayData({ data: verdictBundle(nf, answer), metadata: {} });
     const cell = properties.find((property) => property.name === invalid.name);
-    return { status: 'error', error: specError(invalid.errors, invalid.file, cell && 'text' in cell ? cell.text : '') };
+    return { status: 'error', error: specError(invalid.errors, invalid.file, cell && 'text' in cell ? cell.text : '', invalid.raisedOn ? formatRaisedOn(invalid.raisedOn, '  ') : []) };
   }
 
   /** %plot traces and %plot times: what this kernel verified. */

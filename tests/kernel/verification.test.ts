@@ -163,6 +163,17 @@ test('a property cell cannot reach the host: the escape is the cell error, at it
   assert.match(error?.evalue ?? '', /line 2\b.*a spec cannot use the name '__import__'/);
 });
 
+test('a spec that raises on some paths only: the cell error says on which trace, what the NF did, and an input that raises it', async () => {
+  // Where the learner drops a frame, transmitted_packet is None.
+  const { summary } = await run('%%property unguarded\ndef spec(packet, config, transmitted_packet):\n    assert transmitted_packet.devices != []');
+  const error = summary.status === 'error' ? summary.error : undefined;
+  assert.equal(error?.ename, 'SpecRuntimeError');
+  assert.match(error?.evalue ?? '', /line 3\b.*AttributeError: 'NoneType' object has no attribute 'devices'/);
+  const traceback = error?.traceback.join('\n') ?? '';
+  assert.match(traceback, /raised on trace \d+ of 7, where the NF: DROP/);
+  assert.match(traceback, /\n {2}an input that raises it: device \d, time t0 = \d+ ns, frame of \d+ bytes: [0-9a-f ]+\n {4}ether: saddr mac\("/);
+});
+
 test("a cell named like one of the NF's property files is refused; a name given twice to %verify is one property", async () => {
   const evalue = (summary: { status: string; error?: { evalue: string } }) => summary.error?.evalue ?? '';
   for (const name of ['spec', 'learned_fn']) {

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { inputFromModel } from '../../engine/nf/explore-nf.ts';
+import { formatPropertyResult } from '../../engine/render/property.ts';
+import * as T from '../../engine/solver/term.ts';
+import { DROP } from '../../nf-abi/index.ts';
 import { type PropertyResult, VerificationSession } from '../../engine/session/session.ts';
 import { completeSpec } from '../../engine/spec/frontend/complete.ts';
 import { holds, refuted, variantSession } from '../validate/variants.ts';
@@ -23,7 +26,7 @@ function edited(text: string, find: string, replace: string): string {
 
 /** The one error of an invalid result. */
 function onlyError(result: PropertyResult) {
-  assert.equal(result.verdict, 'invalid', JSON.stringify(result).slice(0, 300));
+  assert.equal(result.verdict, 'invalid', JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 300));
   if (result.verdict !== 'invalid') throw new Error('unreachable');
   assert.equal(result.errors.length, 1);
   return result.errors[0]!;
@@ -110,6 +113,20 @@ describe('meaning on nop', () => {
     nop.define('bad_claim', 'x = 1\nreturn ([1 - received_on_port], 3)\n');
     const imported = onlyError(await nop.check('imports_bad_claim', '# first\nimport bad_claim\n'));
     assert.deepEqual([imported.file, imported.line, imported.column, imported.importedFrom.map((at) => at.line)], ['bad_claim (cell)', 2, 1, [2]]);
+  });
+
+  test('a run-time error met on some paths only names its trace, what the NF did and an input that takes the path', async () => {
+    // nop sends every frame on the other device but those shorter than an Ethernet header, which it drops.
+    const result = await nop.check('unguarded', 'def spec(packet, config, transmitted_packet):\n    assert transmitted_packet.devices == [1 - packet.device]\n');
+    assert.match(onlyError(result).message, /^AttributeError: 'NoneType' object has no attribute 'devices'/);
+    const raisedOn = result.verdict === 'invalid' ? result.raisedOn : undefined;
+    assert.ok(raisedOn, 'the error says where it was raised');
+    assert.equal(raisedOn.nfOutput, BigInt.asUintN(32, BigInt(DROP)));
+    assert.ok(inputFromModel(raisedOn.model).length < 14, 'the input is one the NF drops');
+    const trace = nop.exploration.traces[raisedOn.trace]!;
+    assert.ok(trace.pathCondition.every((condition) => T.evaluate(condition, raisedOn.model) === 1n), 'the input takes the trace');
+    const text = formatPropertyResult(nop.exploration, result);
+    assert.match(text, /\n {4}raised on trace 1 of 1, where the NF: DROP\n {4}an input that raises it: device [01], time t0 = \d+ ns, frame of \d+ bytes/);
   });
 
   test('nop drops frames without an Ethernet header; forwarding them is a bug caught with a short frame', async () => {

@@ -61,10 +61,14 @@ export async function buildNf(nfDir: string, options: { variant?: Variant } = {}
   }
   const original = resolve(dir, manifest.source);
   if (!options.variant) return { ...(await compileSource(original, { exports: NF_EXPORTS })), dir, manifest };
-  const patched = join(dir, `.variant-${options.variant.name}${extname(original)}`);
-  writeFileSync(patched, applyPatches(readFileSync(original, 'utf8'), options.variant, original));
+  // A file of this build's own (another process may build the same variant at the same time, and remove its copy
+  // when done), shown and cached under the variant's name.
+  const shownAs = join(dir, `.variant-${options.variant.name}${extname(original)}`);
+  const patched = join(dir, `.variant-${options.variant.name}-${temporaryToken()}${extname(original)}`);
+  const text = applyPatches(readFileSync(original, 'utf8'), options.variant, original);
+  writeFileSync(patched, text);
   try {
-    return { ...(await compileSource(patched, { exports: NF_EXPORTS })), dir, manifest };
+    return { ...(await compileSource(patched, { exports: NF_EXPORTS, identity: `${shownAs}\n${text}`, shownAs })), dir, manifest };
   } finally {
     rmSync(patched, { force: true });
   }
@@ -214,6 +218,8 @@ export interface CompileOptions {
   alsoReads?: readonly string[];
   /** AssemblyScript only: flags after the usual ones (such as `--importMemory` for a module on another's memory). */
   ascFlags?: readonly string[];
+  /** AssemblyScript only: the name the source map gives a temporary source (whose own name is the build's). */
+  shownAs?: string;
 }
 
 /** Compiles one AssemblyScript (.ts) or C (.c) file. */
@@ -233,7 +239,7 @@ export async function compileSource(source: string, options: CompileOptions): Pr
     mkdirSync(staging, { recursive: true });
     const staged = join(staging, basename(wasmPath));
     if (language === 'c') compileC(source, staged, flags);
-    else await compileAssemblyScript(source, staged, flags);
+    else await compileAssemblyScript(source, staged, flags, options.shownAs);
     mkdirSync(dirname(outDir), { recursive: true });
     // Another process may have finished the same build meanwhile: either result is the same.
     try {
@@ -253,7 +259,7 @@ export async function compileSource(source: string, options: CompileOptions): Pr
   };
 }
 
-async function compileAssemblyScript(source: string, outFile: string, flags: string[]): Promise<void> {
+async function compileAssemblyScript(source: string, outFile: string, flags: string[], shownAs?: string): Promise<void> {
   const asc = await import('assemblyscript/asc');
   let errors = '';
   const stderr = { write: (chunk: string | Uint8Array) => void (errors += String(chunk)) };
@@ -263,6 +269,11 @@ async function compileAssemblyScript(source: string, outFile: string, flags: str
     stderr,
   } as Parameters<typeof asc.main>[1]);
   if (result.error) throw new BuildError(relative(process.cwd(), source), `${errors || result.error.message}${outsideProjectHint(source, errors)}`);
+  if (shownAs === undefined) return;
+  const mapFile = `${outFile}.map`;
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] };
+  map.sources = map.sources.map((file) => (file === relative(PROJECT_ROOT, source) ? relative(PROJECT_ROOT, shownAs) : file));
+  writeFileSync(mapFile, JSON.stringify(map));
 }
 
 /**

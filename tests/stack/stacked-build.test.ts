@@ -1,23 +1,40 @@
-// Stacked builds that overlap in one process (a session builds for --layers full and nf,io at once) each compile
-// their own temporary entry: one's clean-up took the other's file from under its compiler (ENOENT on CI).
+// Builds that overlap (a session builds for --layers full and nf,io at once; test files and the evaluation build the
+// same seeded variant) each compile their own temporary files: one's clean-up took the other's file from under its
+// compiler (ENOENT on CI).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildStackedNf, PROJECT_ROOT } from '../../toolchain/build.ts';
+import { buildNf, buildStackedNf, PROJECT_ROOT } from '../../toolchain/build.ts';
 
 const NOP = join(PROJECT_ROOT, 'nfs', 'nop');
+const LINE = 'return length < ETHER_HEADER ? DROP : 1 - device;';
+/** A variant no cached build has (a comment of its own), so that builds of it really compile, at the same time. */
+const uncached = (name: string) => ({ name, patches: [{ find: LINE, replace: `${LINE} // ${randomUUID()}` }] });
+/** This process's temporary files in nop's folder: another test file may be building nop at this moment (names carry the pid). */
+const ours = () => readdirSync(NOP).filter((name) => name.startsWith('.') && name.includes(`-${process.pid}-`));
+
+test('builds of one variant at once write only files of their own, and its source map names it by the variant', async () => {
+  const variant = uncached('twice');
+  // Another process building the same variant must not meet these files: each name carries this process's id.
+  const written = new Set<string>();
+  const watcher = watch(NOP, (_, name) => name?.startsWith('.variant-twice') && written.add(name));
+  const builds = await Promise.all([buildNf(NOP, { variant }), buildNf(NOP, { variant })]).finally(() => watcher.close());
+  assert.ok(written.size >= 2, `the builds' files were seen: ${[...written].join(', ')}`);
+  assert.deepEqual([...written].filter((name) => !name.includes(`-${process.pid}-`)), [], 'no file another build could also write');
+  for (const build of builds) {
+    const { sources } = JSON.parse(build.sourceMap ?? '{}') as { sources?: string[] };
+    assert.ok(sources?.includes('nfs/nop/.variant-twice.ts'), `the variant's own name, not its temporary file's: ${sources?.join(', ')}`);
+  }
+  assert.deepEqual(ours(), [], 'temporary files removed');
+});
 
 test('two stacked builds of one NF at once each build what was asked, and leave no temporary file', async () => {
-  // A comment no cached build has, so that both really compile, at the same time.
-  const line = 'return length < ETHER_HEADER ? DROP : 1 - device;';
-  const variant = { name: 'overlapping', patches: [{ find: line, replace: `${line} // ${randomUUID()}` }] };
+  const variant = uncached('overlapping');
   const [full, io] = await Promise.all([buildStackedNf(NOP, { variant }), buildStackedNf(NOP, { variant, keepDriverCalls: true })]);
   const exports = (wasm: Uint8Array) => WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name);
   assert.ok(!exports(full.wasm).includes('driver_send'), 'the full build keeps the driver inlined');
   assert.ok(exports(io.wasm).includes('driver_send'), 'the nf,io build exports the driver');
-  // Only this process's: another test file may be building a stacked nop at this moment (names carry the pid).
-  const ours = (name: string) => name.startsWith('.') && name.includes(`-${process.pid}-`);
-  assert.deepEqual(readdirSync(NOP).filter(ours), [], 'temporary files removed');
+  assert.deepEqual(ours(), [], 'temporary files removed');
 });

@@ -100,9 +100,9 @@ export class VerificationSession {
       text,
       ...(undecodable ? { undecodable } : {}),
       manifest: this.build.manifest,
-      lookupProperty: (property) => {
+      lookupProperty: (property, importer) => {
         const cell = this.cells.get(property);
-        return cell !== undefined ? { name: property, ...cell } : lookupFile(property);
+        return cell !== undefined ? { name: property, ...cell } : lookupFile(property, importer);
       },
     });
     if (!analysis.ok) return { name, file, verdict: 'invalid', errors: analysis.errors };

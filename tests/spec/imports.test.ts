@@ -1,8 +1,13 @@
 // `import name`: inlined as text with a position map back to each file; unknown names and cycles
 // are errors at the import.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { analyze, onlyError } from './helpers.ts';
+import { analyzeSpec } from '../../engine/spec/frontend/analyze.ts';
+import { propertiesFolder } from '../../engine/spec/frontend/property-files.ts';
+import { analyze, bridgeManifest, nfDir, onlyError } from './helpers.ts';
 
 test('import: an unknown property is an error at its name', () => {
   const error = onlyError('from state import dyn_emap\nimport lern\n');
@@ -58,4 +63,26 @@ test('import: a property imported twice is included once', () => {
   assert.ok(result.ok);
   assert.equal(result.spec.text.split('pop_header').length - 1, 1);
   assert.deepEqual(result.spec.imports, ['a', 'pop', 'b']);
+});
+
+test("import: an operator's spec file imports from its own folder first, then from the NF's properties/", () => {
+  // A folder of specs outside the NF, as an auditor keeps them: its own `learn` shadows the bridge's.
+  const folder = mkdtempSync(join(tmpdir(), 'vigor-operator-specs-'));
+  writeFileSync(join(folder, 'common.py'), 'h = pop_header(ether, on_mismatch=([], []))\n');
+  writeFileSync(join(folder, 'learn.py'), 'x = 1\n');
+  writeFileSync(join(folder, 'audit.py'), 'import common\nimport learn\nimport refresh\nreturn ([1 - received_on_port], [ether(h)])\n');
+  const lookupProperty = propertiesFolder(nfDir('bridge'));
+  const audit = join(folder, 'audit.py');
+  const analysis = analyzeSpec({ name: 'audit', file: audit, text: readFileSync(audit, 'utf8'), manifest: bridgeManifest, lookupProperty });
+  assert.ok(analysis.ok, JSON.stringify(analysis));
+  assert.deepEqual(analysis.spec.imports, ['common', 'learn', 'refresh']);
+  const bridgeProperty = (name: string) => readFileSync(join(nfDir('bridge'), 'properties', `${name}.py`), 'utf8');
+  assert.ok(analysis.spec.text.includes('x = 1\n') && !analysis.spec.text.includes(bridgeProperty('learn')), 'the folder\'s learn, not the bridge\'s');
+  assert.ok(analysis.spec.text.includes(bridgeProperty('refresh')), 'the bridge\'s refresh');
+  // A cell has no folder: only the NF's properties/ (and earlier cells) are looked in.
+  assert.equal(lookupProperty('common', 'Cell In[3]'), undefined);
+  assert.equal(lookupProperty('learn', 'Cell In[3]')?.file, relative(process.cwd(), join(nfDir('bridge'), 'properties', 'learn.py')));
+  const missing = analyzeSpec({ name: 'audit', file: audit, text: 'import absent\n', manifest: bridgeManifest, lookupProperty });
+  assert.ok(!missing.ok);
+  assert.match(missing.errors[0]!.message, new RegExp(`there is no properties/absent.py for this NF, no absent.py beside ${audit.replaceAll('.', '\\.')} and no property`));
 });

@@ -22,8 +22,11 @@ export interface PropertySource {
   undecodable?: Undecodable;
 }
 
-/** Finds a property by name: a file in nfs/<nf>/properties/, or one defined earlier in a session. */
-export type PropertyLookup = (name: string) => PropertySource | undefined;
+/**
+ * Finds a property by name for a file that imports it (`importer`, as messages name it): a file beside that one or in
+ * nfs/<nf>/properties/, or one defined earlier in a session.
+ */
+export type PropertyLookup = (name: string, importer: string) => PropertySource | undefined;
 
 /** A file that passed the per-file checks (syntax, dialect, constructs). */
 export interface CheckedFile {
@@ -65,9 +68,10 @@ export function inlineImports(
           continue;
         }
         if (files.some((f) => f.name === name)) continue;
-        const property = lookup(name);
+        const property = lookup(name, file.source.file);
         if (!property) {
-          fail(file, nameNode, `unknown property '${name}': there is no properties/${name}.py for this NF and no property named '${name}' defined earlier in the session`);
+          const beside = file.source.file.endsWith('.py') ? `, no ${name}.py beside ${file.source.file}` : '';
+          fail(file, nameNode, `unknown property '${name}': there is no properties/${name}.py for this NF${beside} and no property named '${name}' defined earlier in the session`);
           continue;
         }
         const checked = checkFile(property, [file.source.locate(statement.from), ...file.importedFrom]);

@@ -97,6 +97,7 @@ export function describeRaisedOn(run: NfExploration, raisedOn: RaisedOn): Raised
 
 /** The lines below a spec's runtime error that say where it was met (the CLI's text and the kernel's traceback). */
 export function formatRaisedOn(d: RaisedOnDescription, indent = '    '): string[] {
+  if (!d.input.received) return [`${indent}raised on an iteration of the stack that received no packet (the NF not called), time ${d.input.time}`];
   return [`${indent}raised on trace ${d.trace} of ${d.traces}, where the NF: ${d.nfOutput}`, ...formatInput(d.input, indent, 'an input that raises it')];
 }
 

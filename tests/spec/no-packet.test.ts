@@ -81,9 +81,10 @@ describe('--layers full runs the spec with a_packet_received false', () => {
   test('the packet\'s inputs are a spec error there, at the statement, saying what to write', async () => {
     for (const [name, use] of [['received_on_port', 'received_on_port == 1'], ['packet_size', '14 <= packet_size'], ['the_index_allocated', 'the_index_allocated + 1']] as const) {
       const result = await full.check('reads', `if not a_packet_received:\n    x = 0\n    y = ${use}\npass\n`);
-      assert.equal(result.verdict, 'invalid', JSON.stringify(result).slice(0, 300));
+      assert.equal(result.verdict, 'invalid', JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 300));
       if (result.verdict !== 'invalid') continue;
       assert.equal(result.errors[0]!.line, 3);
+      assert.match(formatPropertyResult(full.exploration, result), /\n {4}raised on an iteration of the stack that received no packet \(the NF not called\), time t0 = \d+ ns$/);
       assert.match(result.errors[0]!.message, new RegExp(`^SpecError: ${name} is the received packet's, and this iteration of the stack received none \\(a_packet_received is false\\): use it under \`if a_packet_received:\``));
     }
     holds(await full.check('guarded', 'if a_packet_received:\n    assert received_on_port < 2 and packet_size >= 0\n'));

@@ -113,7 +113,7 @@ describe('a session: property files, limits, crashes, tampering', () => {
   });
   const check = (name: string, text: string) => session.checkFile(specFile(name, text));
   const runtimeError = (result: PropertyResult) => {
-    assert.equal(result.verdict, 'invalid', JSON.stringify(result));
+    assert.equal(result.verdict, 'invalid', JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
     const error = result.verdict === 'invalid' ? result.errors[0]! : undefined;
     assert.equal(error?.kind, 'runtime');
     return error!;

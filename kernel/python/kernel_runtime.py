@@ -331,14 +331,48 @@ def start_session():
     import random
 
     random.seed()
-    signal.signal(signal.SIGINT, _interrupted)
+    _set_signal(signal.SIGINT, _on_sigint)
 
 
-def _interrupted(signum, frame):
-    """SIGINT's handler: tells the host that the interrupt arrived (it raises the flag again until one does), then
-    raises KeyboardInterrupt as Python's own handler does."""
+# SIGINT as the user's code sees it (signal.signal, signal.getsignal): Python's own handler until a cell installs
+# another. Underneath is always _on_sigint, which first tells the host that the interrupt arrived: the host raises
+# it again until told (Pyodide drops about one in ten), and replaces an interpreter whose cell has not ended within
+# its grace, so a handler that does not raise would otherwise be called again and again, then lose every variable.
+_sigint_handler = signal.default_int_handler
+_set_signal = signal.signal
+_get_signal = signal.getsignal
+
+
+def _signal(signalnum, handler):
+    global _sigint_handler
+    if signalnum != signal.SIGINT:
+        return _set_signal(signalnum, handler)
+    if handler not in (signal.SIG_DFL, signal.SIG_IGN) and not callable(handler):
+        raise TypeError("signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object")
+    previous, _sigint_handler = _sigint_handler, handler
+    return previous
+
+
+def _getsignal(signalnum):
+    return _sigint_handler if signalnum == signal.SIGINT else _get_signal(signalnum)
+
+
+def _on_sigint(signum, frame):
+    """Tells the host that the interrupt arrived, then does what the handler the user sees would: once per
+    interrupt, as in Python. SIG_DFL raises KeyboardInterrupt (there is no process of the cell's own to end)."""
     _kernel_host.interrupted()
-    raise KeyboardInterrupt
+    handler = _sigint_handler
+    if handler is signal.SIG_IGN:
+        return
+    if handler is signal.SIG_DFL:
+        raise KeyboardInterrupt
+    handler(signum, frame)
+
+
+_signal.__doc__ = _set_signal.__doc__
+_getsignal.__doc__ = _get_signal.__doc__
+signal.signal = _signal
+signal.getsignal = _getsignal
 
 
 def _error_payload(error, filename):

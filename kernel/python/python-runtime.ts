@@ -113,11 +113,13 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
 
   /**
    * Ask Python to raise KeyboardInterrupt in request `id`, now if it runs, else when it starts (InterruptSlot has
-   * why this order); replace the interpreter if the request has not ended in time.
+   * why this order); replace the interpreter if Python has not taken the interrupt in time.
    */
   private interrupt(id: number): void {
     const state = this.interruptState;
     Atomics.store(state, InterruptSlot.target, id);
+    // Each interrupt is delivered once (a handler the cell installed may let it go on, as in Python).
+    Atomics.store(state, InterruptSlot.delivered, 0);
     const raise = () => {
       if (Atomics.load(state, InterruptSlot.running) !== id || Atomics.load(state, InterruptSlot.delivered) === id || Atomics.load(state, InterruptSlot.flag) === SIGINT) return;
       Atomics.store(state, InterruptSlot.flag, SIGINT);
@@ -134,7 +136,9 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
     const worker = this.worker;
     setTimeout(() => {
       clearInterval(again);
-      if (worker === this.worker && this.pending.has(id)) {
+      // Python that took the interrupt and goes on is doing what the cell asked (a SIGINT handler, a caught
+      // KeyboardInterrupt); only one that never took it is stuck.
+      if (worker === this.worker && this.pending.has(id) && Atomics.load(state, InterruptSlot.delivered) !== id) {
         this.replaceWorker(`Python did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt (it was in code that never checks for one)`);
       }
     }, INTERRUPT_GRACE_MS).unref();

@@ -58,7 +58,7 @@ export const InterruptSlot = {
   running: 1,
   /** The id of the last request interrupted. */
   target: 2,
-  /** The id of the last request in which Python raised KeyboardInterrupt for an interrupt. */
+  /** The id of the request whose SIGINT handler ran for the last interrupt (0 until it runs). */
   delivered: 3,
   /** Raised (and notified) when an InputAnswer was posted, or an interrupt should end Python's wait for one. */
   input: 4,

@@ -126,6 +126,29 @@ test('a cell that catches KeyboardInterrupt finishes its handling uninterrupted'
   assert.deepEqual(events, [{ kind: 'stream', name: 'stdout', text: 'cleaned up\n' }]);
 });
 
+test('a SIGINT handler a cell installs is called once per interrupt, as in Python: the cell goes on and keeps its variables', async () => {
+  // The kernel raises an interrupt again until Python takes it, and replaces an interpreter that does not end the
+  // cell within its grace (3 s): it must know that the user's handler ran, whatever that handler does.
+  const spin = (seconds: number) => `until = time.monotonic() + ${seconds}\nwhile time.monotonic() < until: pass\n`;
+  const counted = `import signal, time\ncalls = []\nprevious = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))\n${spin(1.5)}print(len(calls), previous is signal.default_int_handler, signal.getsignal(signal.SIGINT) is not previous)`;
+  let running = run(counted);
+  setTimeout(() => session.interrupt(), 300);
+  let { summary, events } = await running;
+  assert.equal(summary.status, 'ok', JSON.stringify(summary));
+  assert.deepEqual(events, [{ kind: 'stream', name: 'stdout', text: '1 True True\n' }]);
+  // Ignored, past the grace: the cell ends by itself, in the same interpreter.
+  running = run(`signal.signal(signal.SIGINT, signal.SIG_IGN)\n${spin(3.5)}signal.signal(signal.SIGINT, previous)\nprint(calls)`);
+  setTimeout(() => session.interrupt(), 300);
+  ({ summary, events } = await running);
+  assert.equal(summary.status, 'ok', JSON.stringify(summary));
+  assert.deepEqual(events, [{ kind: 'stream', name: 'stdout', text: '[2]\n' }]);
+  // Python's own handler again: an interrupt is a KeyboardInterrupt.
+  running = run('while True: pass');
+  setTimeout(() => session.interrupt(), 200);
+  ({ summary } = await running);
+  assert.ok(summary.status === 'error' && summary.error.ename === 'KeyboardInterrupt', JSON.stringify(summary));
+});
+
 test('time.sleep is interruptible too', async () => {
   const running = run('import time\ntime.sleep(30)');
   setTimeout(() => session.interrupt(), 300);

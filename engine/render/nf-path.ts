@@ -97,18 +97,23 @@ const lineText = (src: Sources, location: SourceLocation | null): string => (loc
 
 /**
  * Where the entry function returned. A `return` instruction is mapped; falling off the function's end is not
- * (asc maps no byte of the last expression, the map's nearest line is the one before): the first `return`
- * statement after that line is the one that produced the result.
+ * (asc maps no byte of the function's last statement itself): the nearest mapped byte is then inside that
+ * statement's expression (`return police(...) ? LAN : DROP`, a call in it), or, when nothing in it is mapped
+ * (`return FLOOD`), on a line before, where an earlier `return` is mapped at its keyword: the first `return`
+ * statement from there on produced the result.
  */
 function returnPlace(src: Sources, offset: number): Place {
   const location = src.map?.locate(offset) ?? null;
   const mapped = location !== null && location !== src.map!.locate(offset - 1);
   if (!location || mapped) return place(src, offset);
   const text = src.lines.get(location.file) ?? [];
-  const next = text.findIndex((line, i) => i >= location.line && line.trim().startsWith('return'));
-  if (next < 0) return place(src, offset);
-  const column = text[next]!.length - text[next]!.trimStart().length + 1;
-  return { at: shownLocation(nfSourceFile(location.file), next + 1, column), line: `${location.file}:${next + 1}`, text: text[next]!.trim() };
+  const own = text[location.line - 1] ?? '';
+  const keyword = own.length - own.trimStart().length + 1;
+  const insideOwnReturn = own.trimStart().startsWith('return') && location.column > keyword;
+  const found = insideOwnReturn ? location.line - 1 : text.findIndex((line, i) => i >= location.line && line.trim().startsWith('return'));
+  if (found < 0) return place(src, offset);
+  const column = text[found]!.length - text[found]!.trimStart().length + 1;
+  return { at: shownLocation(nfSourceFile(location.file), found + 1, column), line: `${location.file}:${found + 1}`, text: text[found]!.trim() };
 }
 
 /** The decision's outcome in words: the interpreter records 1 for a true condition or a taken branch. */

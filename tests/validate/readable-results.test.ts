@@ -19,6 +19,8 @@ import type { PropertyResult } from '../../engine/session/session.ts';
 import { nfSummary, propertyReport } from '../../kernel/verification/report-data.ts';
 import { nfSummaryBundle, verdictBundle } from '../../kernel/verification/render.ts';
 import { refuted, variantSession } from './variants.ts';
+import { buildNf } from '../../toolchain/build.ts';
+import { exploreNf } from '../../engine/nf/explore-nf.ts';
 
 const BRIDGE = fileURLToPath(new URL('../../nfs/bridge', import.meta.url));
 const manifest = loadManifest(BRIDGE);
@@ -215,4 +217,21 @@ describe('bridge results in its words', () => {
     assert.match(page, /-&#62; VIOLATION \(invariant\)<\/code>/);
     assert.match(page, /replay on the run-time NF<\/th><td[^>]*><code>reproduced, the run-time NF returned \w+; dyn_emap&#39;s key mac\(&#34;/);
   });
+});
+
+test('the line that returned is a return statement of nf_process, also where its last statement returns what a call computes', async () => {
+  // The byte-to-line map has nothing of such a statement's own: its nearest mapped byte is inside its expression
+  // (the call), and a later function's `return` must not be shown instead (pol's wellFormed, lb's heartbeat).
+  for (const nf of ['pol', 'lb']) {
+    const dir = fileURLToPath(new URL(`../../nfs/${nf}`, import.meta.url));
+    const source = readFileSync(`${dir}/${nf}.ts`, 'utf8').split('\n');
+    const first = source.findIndex((line) => line.startsWith('export function nf_process')) + 1;
+    const last = source.findIndex((line, i) => i >= first && line === '}') + 1;
+    const run = await exploreNf(await buildNf(dir));
+    const returned = new Set(run.traces.map((trace) => nfPath(run, trace).at(-1)!));
+    const lines = [...returned].map((step) => Number(/:(\d+):\d+$/.exec(step.at)![1]));
+    assert.ok(lines.every((line, i) => first < line && line < last && [...returned][i]!.text.includes('return')), JSON.stringify([...returned]));
+    // The tail return: the one whose line is the last of those, which asc leaves unmapped.
+    assert.ok([...returned].some((step) => step.text === source[last - 2]!.trim()), `${nf}: ${source[last - 2]} among ${JSON.stringify([...returned])}`);
+  }
 });

@@ -42,7 +42,6 @@ export function seededVariant(id: string): Variant {
   return bug.variant;
 }
 
-/** A result in a failed assertion's message (bigints as decimals). */
 /** The result's start for an assertion message; solver terms by their id: written out whole, a term that shares its parts (an lpm's search tree) could be exponential. */
 const show = (result: PropertyResult) => JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : isTerm(v) ? `term #${v.id}` : v)).slice(0, 300);
 const isTerm = (v: unknown): v is { id: number } => typeof v === 'object' && v !== null && 'op' in v && 'id' in v && 'width' in v;

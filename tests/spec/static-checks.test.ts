@@ -40,7 +40,16 @@ test('header: an unknown field of a popped header', () => {
   const error = onlyError(`${POP}if h.dst == 1:\n    pass\n`);
   assert.equal(error.kind, 'header');
   assert.deepEqual([error.line, error.column], [2, 6]);
-  assert.match(error.message, /'h' is an ether header, which has no field 'dst'; its fields are saddr, daddr, type/);
+  assert.match(error.message, /'h' is an ether header, which has no field 'dst'; its fields are saddr, daddr, type; for 'dst' write daddr$/);
+});
+
+test('header: a field as other tools name it (Klint\'s specs, DPDK, Linux) is told what to write here; a flag is not a field', () => {
+  const text = 'def spec(packet, config, transmitted_packet):\n    if packet.ipv4.time_to_live == 0 or packet.ipv4.version != 4 or packet.tcpudp.dst == 80:\n        assert transmitted_packet.ipv4.protocol == 6\n';
+  const errors = errorsOf(text);
+  assert.deepEqual(errors.map((e) => [e.line, e.column]), [[2, 20], [2, 53], [2, 83], [3, 40]]);
+  assert.deepEqual(errors.map((e) => / for '\w+' write (.*)$/.exec(e.message)?.[1]), ['ttl', 'vihl >> 4', 'dst_port', 'npid']);
+  const tcp = errorsOf('t = pop_header(tcp, on_mismatch=([], []))\nif t.ack and t.seq == 0 and t.dadr == 1:\n    pass\n');
+  assert.deepEqual(tcp.map((e) => [e.column, / for '\w+' write (.*)$/.exec(e.message)?.[1]]), [[16, 'seq_no'], [31, undefined]]);
 });
 
 test('header: fields are checked per protocol, also through a copy of the variable', () => {
@@ -66,7 +75,7 @@ test('header: a function-dialect field of packet.ipv4 and of packet', () => {
 test('header: constructor keywords and field counts', () => {
   const errors = errorsOf(`${POP}return ([1], [ether(h, src=1), ether(1, 2)])\n`);
   assert.deepEqual(errors.map((e) => [e.kind, e.line, e.column]), [['header', 2, 24], ['header', 2, 32]]);
-  assert.match(errors[0]!.message, /an ether header has no field 'src'; its fields are saddr, daddr, type/);
+  assert.match(errors[0]!.message, /an ether header has no field 'src'; its fields are saddr, daddr, type; for 'src' write saddr$/);
   assert.match(errors[1]!.message, /without a base header takes all 3 fields/);
 });
 

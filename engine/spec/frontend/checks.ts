@@ -8,7 +8,7 @@ import type { Problem } from './problem.ts';
 import { isAddressFunction, literalProblems } from './literals.ts';
 import { nodesNamed, readArguments, textOf, type Arguments } from './syntax-tree.ts';
 import { TypeEnvironment } from './types.ts';
-import { ADDRESS_FUNCTIONS, BUILTIN_FUNCTIONS, HEADER_FIELD_NAMES, HEADER_FLAGS, headerProtocolNamed, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
+import { ADDRESS_FUNCTIONS, BUILTIN_FUNCTIONS, HEADER_FIELD_NAMES, HEADER_FLAGS, headerFieldHint, headerProtocolNamed, PACKET_ATTRIBUTES, STATE_METHODS, TRANSMITTED_PACKET_ATTRIBUTES, type HeaderProtocol } from './vocabulary.ts';
 
 export function checkSpec(tree: Tree, text: string, manifest: Manifest, dialect: Dialect): Problem[] {
   return new SpecChecker(tree, text, manifest, dialect).run();
@@ -73,10 +73,9 @@ class SpecChecker {
       case 'header': {
         const fields = HEADER_FIELD_NAMES[type.protocol];
         const flags = HEADER_FLAGS[type.protocol];
-        if (!flags.length) return unknown('header', `${withArticle(type.protocol)} header`, fields, 'field');
-        if (![...fields, ...flags].includes(name)) {
-          this.report(property, 'header', `${what} is ${withArticle(type.protocol)} header, which has no field or flag '${name}'; its fields are ${list(fields)}, its flags ${list(flags)}`);
-        }
+        if ([...fields, ...flags].includes(name)) return;
+        const known = flags.length ? `field or flag '${name}'; its fields are ${list(fields)}, its flags ${list(flags)}` : `field '${name}'; its fields are ${list(fields)}`;
+        this.report(property, 'header', `${what} is ${withArticle(type.protocol)} header, which has no ${known}${headerFieldHint(type.protocol, name)}`);
         return;
       }
       case 'record':
@@ -133,7 +132,7 @@ class SpecChecker {
       if (fields.includes(keyword.name)) continue;
       // A flag is read as t.syn but written through the flags field.
       const flag = HEADER_FLAGS[protocol].includes(keyword.name) ? `; ${keyword.name} is a flag: set it with flags=h.flags | ${keyword.name.toUpperCase()}` : '';
-      this.report(keyword.nameNode, 'header', `${withArticle(protocol)} header has no field '${keyword.name}'; its fields are ${list(fields)}${flag}`);
+      this.report(keyword.nameNode, 'header', `${withArticle(protocol)} header has no field '${keyword.name}'; its fields are ${list(fields)}${flag || headerFieldHint(protocol, keyword.name)}`);
     }
     const base = this.types.typeOf(args.positional[0]);
     const hasBase = args.positional.length === 1 || (base?.kind === 'header' && base.protocol === protocol);

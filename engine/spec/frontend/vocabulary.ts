@@ -16,6 +16,30 @@ function fieldNames(protocol: Protocol): string[] {
   return HEADER_FIELDS[protocol].map(([name]) => name);
 }
 
+const ADDRESSES = { src: 'saddr', dst: 'daddr', src_addr: 'saddr', dst_addr: 'daddr', s_addr: 'saddr', d_addr: 'daddr', source: 'saddr', destination: 'daddr' };
+const PORTS = { src: 'src_port', dst: 'dst_port', sport: 'src_port', dport: 'dst_port', source: 'src_port', dest: 'dst_port' };
+
+/**
+ * Field names other tools give these headers (DPDK's structs, Linux's, Klint's specs), with what a spec writes here
+ * instead: a spec ported from elsewhere is told, field by field.
+ */
+const HEADER_FIELD_HINTS: Readonly<Record<HeaderProtocol, Readonly<Record<string, string>>>> = {
+  ether: { ...ADDRESSES, ether_type: 'type', ethertype: 'type', h_proto: 'type' },
+  ipv4: {
+    ...ADDRESSES, protocol: 'npid', next_proto_id: 'npid', proto: 'npid', time_to_live: 'ttl', total_length: 'len', tot_len: 'len',
+    checksum: 'cksum', hdr_checksum: 'cksum', check: 'cksum', version: 'vihl >> 4', ihl: 'vihl & 15', version_ihl: 'vihl',
+    type_of_service: 'tos', packet_id: 'pid', id: 'pid', fragment_offset: 'foff', frag_off: 'foff',
+  },
+  tcpudp: PORTS,
+  tcp: { ...PORTS, seq: 'seq_no', sent_seq: 'seq_no', recv_ack: 'ack_no', doff: 'data_off', tcp_flags: 'flags', checksum: 'cksum', check: 'cksum', window_size: 'window', rx_win: 'window', tcp_urp: 'urg_ptr' },
+};
+
+/** What to write for a field name another tool uses (`'; for 'dst' write daddr'`), or ''. */
+export function headerFieldHint(protocol: HeaderProtocol, name: string): string {
+  const hints = HEADER_FIELD_HINTS[protocol];
+  return Object.hasOwn(hints, name) ? `; for '${name}' write ${hints[name]}` : '';
+}
+
 /** The TCP flags by name: `t.syn` (a truth value, read from `t.flags`), and `SYN` (its bit, to write `flags`). */
 export const TCP_FLAG_NAMES: readonly string[] = TCP_FLAGS.map(([name]) => name);
 

@@ -300,6 +300,23 @@ function tableProblems(m: Manifest, name: string, table: ConfigTable): string[] 
     }
     if (holdsPrefixes(table) && problems.length === earlier) problems.push(...prefixProblems(row, where('rows', at)));
   });
+  if (holdsPrefixes(table) && problems.length === 0) problems.push(...repeatedPrefixes(table, where));
+  return problems;
+}
+
+/**
+ * A prefix in two rows: lpm_add keeps one value per prefix (the later row's), so the earlier row would be
+ * configured and never used, and a spec reading the table could take either.
+ */
+function repeatedPrefixes(table: ConfigTable, where: (...path: (string | number)[]) => string): string[] {
+  const first = new Map<string, number>();
+  const problems: string[] = [];
+  table.rows.forEach((row, at) => {
+    const prefix = `${row.prefix}/${wholeNumber(row.length)}`;
+    const earlier = first.get(prefix);
+    if (earlier === undefined) first.set(prefix, at);
+    else problems.push(`${where('rows', at)}: the prefix ${prefix} is also row ${earlier}'s; a table holds one route per prefix (the NF's lpm would keep the later row's): keep one of them`);
+  });
   return problems;
 }
 

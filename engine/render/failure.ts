@@ -16,6 +16,8 @@ import type { Failure, IndexSide, KeySide, RaisedOn, StateDifference } from '../
 export interface InputDescription {
   /** False for the stack's iteration that received no packet: no device, frame or headers. */
   received: boolean;
+  /** A violation of nf_init's: no input reaches it, nf.json's configuration does (device, time and frame mean nothing). */
+  atStartUp?: true;
   device: number;
   /** The packet's arrival, `t0 = N ns`: the other times of the description are from it (`t0 - 5 min`). */
   time: string;
@@ -36,6 +38,7 @@ export function describeInput(model: Assignment, received = true): { input: Inpu
 
 /** A counterexample's input as text (`label` names it): device, time and frame, then its headers. */
 export function formatInput(d: InputDescription, indent = '    ', label = 'counterexample'): string[] {
+  if (d.atStartUp) return [`${indent}${label}: no packet: nf_init fails at start-up with nf.json's configuration`];
   if (!d.received) return [`${indent}${label}: an iteration of the stack that received no packet, time ${d.time}`];
   const shown = d.packet.slice(0, SHOWN_BYTES).map((b) => b.toString(16).padStart(2, '0')).join(' ');
   return [

@@ -25,6 +25,7 @@ export interface ViolationDescription extends InputDescription {
 export function describeViolation(run: NfExploration, violation: Violation, replay: Replay | null = null): ViolationDescription {
   return {
     ...describeInput(violation.model).input,
+    ...(run.initViolations.includes(violation) ? { atStartUp: true as const } : {}),
     kind: violation.kind,
     message: violation.message,
     location: shownSourceLocation(violation.location),

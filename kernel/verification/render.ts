@@ -83,6 +83,7 @@ const labelledTable = (rows: [string, string[]][]): string =>
 
 /** A counterexample's input: device, time, the frame's first bytes and its headers. */
 function inputRows(example: InputDescription): [string, string[]][] {
+  if (example.atStartUp) return [['received', ['no packet: nf_init fails at start-up with nf.json\'s configuration']]];
   if (!example.received) return [['received', ['no packet: an iteration of the stack that received none']], ['time', [example.time, 'the other times are from t0']]];
   const bytes: string[] = [];
   for (let offset = 0; offset < Math.min(example.packet.length, SHOWN_BYTES); offset += BYTES_PER_ROW) {

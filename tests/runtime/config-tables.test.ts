@@ -53,13 +53,15 @@ test('malformed tables are reported with the table, row and column, and what is 
   for (const [extra, message] of cases) assert.throws(manifestWith(extra), message);
 });
 
-test('a table of prefixes (an ipv4 "prefix" and a "length") takes only prefixes without address bits past their length', () => {
+test('a table of prefixes (an ipv4 "prefix" and a "length") takes only prefixes without address bits past their length, each once', () => {
   const routes = (...rows: [string, number][]) => rules({ prefix: 'ipv4', length: 'u8', device: 'u16' }, rows.map(([prefix, length]) => ({ prefix, length, device: 0 })));
   const cases: [object, RegExp][] = [
     [routes(['10.1.2.3', 24]), /nf\.json: table "rules", row 0, column "prefix": 10\.1\.2\.3 has address bits set past its length 24, which the route would ignore: write "10\.1\.2\.0" \(the prefix 10\.1\.2\.0\/24\)$/],
     [routes(['10.0.0.0', 8], ['192.168.1.0', 23]), /row 1, column "prefix": 192\.168\.1\.0 has address bits set past its length 23, .*write "192\.168\.0\.0"/],
     [routes(['10.0.0.0', 33]), /row 0, column "length": 33 is not a prefix length \(0\.\.32\)/],
     [routes(['0.0.0.1', 0]), /row 0, column "prefix": 0\.0\.0\.1 has address bits set past its length 0, .*write "0\.0\.0\.0"/],
+    // One route per prefix: lpm_add keeps the later row's, and a spec reading the table could take either.
+    [routes(['10.0.0.0', 8], ['10.0.0.0', 16], ['10.0.0.0', 8]), /table "rules", row 2: the prefix 10\.0\.0\.0\/8 is also row 0's; a table holds one route per prefix .*: keep one of them$/],
   ];
   for (const [extra, message] of cases) assert.throws(manifestWith(extra), message);
   // A malformed cell is reported once, as what it is.

@@ -7,6 +7,9 @@ import type { Variant } from '../../toolchain/build.ts';
 import { holds, equivalentHolds, refuted, seededVariant, variantSession } from './variants.ts';
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
+import { formatViolation } from '../../engine/render/violation.ts';
+import { nfSummary } from '../../kernel/verification/report-data.ts';
+import { nfSummaryBundle } from '../../kernel/verification/render.ts';
 
 const LB = fileURLToPath(new URL('../../nfs/lb', import.meta.url));
 
@@ -86,7 +89,7 @@ describe('lb', () => {
   });
 
   // The run-time refuses such a table at nf_init: a spec must not be said to hold of an NF that cannot start.
-  test('a cht whose height is not a prime, or past 2^26 entries, breaks a precondition in nf_init; replayed', async () => {
+  test('a cht whose height is not a prime, or past 2^26 entries, breaks a precondition in nf_init; replayed, and shown without a packet', async () => {
     for (const [name, height, message] of [['height-four', '4', /^cht_allocate: height 4 is not a prime/], ['too-large', '2097169', /^cht_allocate: height 2097169 x 32 backends is more than 67108864 entries/]] as const) {
       const bug = await variantSession(session, LB, { name, patches: [{ find: 'cht = cht_allocate(CHT_HEIGHT, BACKEND_CAPACITY);', replace: `cht = cht_allocate(${height}, BACKEND_CAPACITY);` }] });
       const [violation, ...others] = bug.violations();
@@ -94,6 +97,11 @@ describe('lb', () => {
       assert.equal(violation.violation.kind, 'precondition');
       assert.match(violation.violation.message, message);
       assert.ok(violation.replay.reproduced, violation.replay.observed);
+      // No packet reaches it: the text does not offer one as its counterexample.
+      const text = formatViolation(bug.exploration, violation.violation, violation.replay).join('\n');
+      assert.match(text, /\n {4}counterexample: no packet: nf_init fails at start-up with nf\.json's configuration\n {4}NF path:\n.*cht_allocate\(/, text);
+      const page = nfSummaryBundle(nfSummary(bug, 'nf'))['text/html'] as string;
+      assert.match(page, /received<\/th><td[^>]*><code>no packet: nf_init fails at start-up with nf\.json&#39;s configuration<\/code>/);
     }
   });
 

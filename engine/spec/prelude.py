@@ -976,10 +976,26 @@ class _PacketView:
         return None
 
 
+def _sent_read(value, attribute, text):
+    """`text` (a read through transmitted_packet) where what it reads from may be None: the NF sent nothing, or a
+    frame without that header. The spec's reading it is a claim that the NF did: on this path it fails."""
+    if value is None:
+        owner = text.rsplit(".", 1)[0]
+        if owner == _sandbox.SENT:
+            raise _Unmet(f"the spec reads {text}, but the NF sent no frame ({owner} is None)")
+        header = owner.rsplit(".", 1)[1]
+        what = f"no {header} header" if header in HEADER_FIELDS else f"{header} None"
+        raise _Unmet(f"the spec reads {text}, but the frame the NF sent has {what} ({owner} is None)")
+    return getattr(value, attribute)
+
+
 class _Transmitted:
     def __init__(self, devices, headers):
         self.devices = devices
         self.device = devices[0] if len(devices) == 1 else None
+        # A header the frame sent does not carry is None, as the received packet's.
+        for protocol in HEADER_FIELDS:
+            setattr(self, protocol, None)
         for entry in headers:
             setattr(self, entry["protocol"], Header(entry["protocol"], {f: _ref(v) for f, v in entry["fields"].items()}))
 
@@ -1008,7 +1024,7 @@ def _bind(namespace, inputs, dialect):
     state = types.ModuleType("state")
     for name, state_object in objects.items():
         setattr(state, name, state_object)
-    namespace["__builtins__"] = {**_sandbox.spec_builtins(state), _sandbox.MEMBERSHIP: _membership}
+    namespace["__builtins__"] = {**_sandbox.spec_builtins(state), _sandbox.MEMBERSHIP: _membership, _sandbox.SENT_READ: _sent_read}
     _RUN["state"] = inputs["state"]
     namespace.update(
         **{name: _RecordType(name) for name in _RUN["records"]},

@@ -122,6 +122,33 @@ class _Membership(ast.NodeTransformer):
         return ast.copy_location(call, node)
 
 
+# What a read through the function dialect's transmitted_packet calls instead (the prelude binds it):
+# `transmitted_packet.ipv4.ttl` becomes `__sent_read__(__sent_read__(transmitted_packet, 'ipv4', ...), 'ttl', ...)`,
+# so that a read the NF's output does not allow (it sent nothing, or no such header) is that path's failure, said
+# in the spec's words, rather than Python's AttributeError on None. Spec code cannot name it.
+SENT_READ = "__sent_read__"
+SENT = "transmitted_packet"
+
+
+class _SentReads(ast.NodeTransformer):
+    def visit_Attribute(self, node):
+        text = _sent_chain(node)
+        if not isinstance(node.ctx, ast.Load) or text is None:
+            return self.generic_visit(node)
+        self.generic_visit(node)
+        call = ast.Call(ast.Name(SENT_READ, ast.Load()), [node.value, ast.Constant(node.attr), ast.Constant(text)], [])
+        return ast.copy_location(call, node)
+
+
+def _sent_chain(node):
+    """`transmitted_packet.a.b` as text when `node` is such a chain of attributes read from it, else None."""
+    names = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    return ".".join([SENT, *reversed(names)]) if names and isinstance(node, ast.Name) and node.id == SENT else None
+
+
 def compile_spec(body, allowed_names):
     """The spec body's code, refusing what would open the sandbox (SandboxError with the body's line)."""
     try:
@@ -129,7 +156,7 @@ def compile_spec(body, allowed_names):
     except SyntaxError as error:
         raise SandboxError(error.lineno, f"SyntaxError: {error.msg}") from None
     _Checker(allowed_names).visit(tree)
-    tree = _Membership().visit(_IntegerDivision().visit(tree))
+    tree = _SentReads().visit(_Membership().visit(_IntegerDivision().visit(tree)))
     return compile(ast.fix_missing_locations(tree), "<spec>", "exec")
 
 

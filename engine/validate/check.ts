@@ -39,6 +39,8 @@ export interface Failure {
   /** The NF's output on this input (a device, DROP or FLOOD) and what the spec claimed. */
   nfOutput: bigint;
   specPorts: bigint[] | 'any' | null;
+  /** The spec path stopped on what it cannot do there (a read of what the NF did not send, a value that does not fit where it is stored): `failed` says what. */
+  stopped?: true;
   /** Where the NF's state after the packet and the spec's differ on this model: the entry, and what each side has. */
   differences: StateDifference[];
   /** The cht choices the model relies on, made the real table's (null: it relies on none). */
@@ -346,7 +348,7 @@ class TraceContext {
       // The path reached a failing assert, or a value that cannot be what the spec makes of it (`message`: one that
       // does not fit where it is stored, a division by zero), and every decision on it is feasible: the counterexample.
       const { model, facts: chosen, cht } = refineChtChoices(solver, this.trace, path.pathCondition, shortFrame(solver, path.pathCondition) ?? path.model);
-      return { failed: [outcome.message ?? 'assert'], model, terms: [...path.pathCondition, ...chosen], nfOutput: nfOutput(model), specPorts: null, differences: [], cht };
+      return { failed: [outcome.message ?? 'assert'], ...(outcome.message ? { stopped: true as const } : {}), model, terms: [...path.pathCondition, ...chosen], nfOutput: nfOutput(model), specPorts: null, differences: [], cht };
     }
     if (outcome.kind === 'pass') return null;
     const obligations: Obligation[] = [];

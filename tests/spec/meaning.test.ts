@@ -116,9 +116,9 @@ describe('meaning on nop', () => {
   });
 
   test('a run-time error met on some paths only names its trace, what the NF did and an input that takes the path', async () => {
-    // nop sends every frame on the other device but those shorter than an Ethernet header, which it drops.
-    const result = await nop.check('unguarded', 'def spec(packet, config, transmitted_packet):\n    assert transmitted_packet.devices == [1 - packet.device]\n');
-    assert.match(onlyError(result).message, /^AttributeError: 'NoneType' object has no attribute 'devices'/);
+    // Where nop drops (a frame shorter than an Ethernet header), the frame has no IPv4 header to read.
+    const result = await nop.check('unguarded', 'def spec(packet, config, transmitted_packet):\n    assert transmitted_packet is not None or packet.ipv4.ttl > 0\n');
+    assert.match(onlyError(result).message, /^AttributeError: 'NoneType' object has no attribute 'ttl'/);
     const raisedOn = result.verdict === 'invalid' ? result.raisedOn : undefined;
     assert.ok(raisedOn, 'the error says where it was raised');
     assert.equal(raisedOn.nfOutput, BigInt.asUintN(32, BigInt(DROP)));
@@ -127,6 +127,19 @@ describe('meaning on nop', () => {
     assert.ok(trace.pathCondition.every((condition) => T.evaluate(condition, raisedOn.model) === 1n), 'the input takes the trace');
     const text = formatPropertyResult(nop.exploration, result);
     assert.match(text, /\n {4}raised on trace 1 of 1, where the NF: DROP\n {4}an input that raises it: device [01], time t0 = \d+ ns, frame of \d+ bytes/);
+  });
+
+  test('a function-dialect spec that reads what the NF did not send (no frame, a header it lacks) fails on that path, said in its words', async () => {
+    // nop sends every frame on the other device but those shorter than an Ethernet header, which it drops.
+    const result = await nop.check('unsent', 'def spec(packet, config, transmitted_packet):\n    assert transmitted_packet.devices == [1 - packet.device]\n');
+    const unsent = refuted(result);
+    assert.deepEqual(unsent.failed, ['the spec reads transmitted_packet.devices, but the NF sent no frame (transmitted_packet is None)']);
+    assert.ok(inputFromModel(unsent.model).length < 14, 'the input is one nop drops');
+    assert.match(formatPropertyResult(nop.exploration, result), /the NF: DROP; the spec requires what its path does to be possible \(it stopped: see failed\)/);
+    // The frame sent carries no IPv4 header: its ipv4 is None, as the received packet's; reading through it fails.
+    const header = refuted(await nop.check('no_ipv4', 'def spec(packet, config, transmitted_packet):\n    if transmitted_packet is not None:\n        assert transmitted_packet.ipv4.ttl >= 0\n'));
+    assert.deepEqual(header.failed, ['the spec reads transmitted_packet.ipv4.ttl, but the frame the NF sent has no ipv4 header (transmitted_packet.ipv4 is None)']);
+    holds(await nop.check('guarded', 'def spec(packet, config, transmitted_packet):\n    if transmitted_packet is not None and transmitted_packet.ipv4 is not None:\n        assert transmitted_packet.ipv4.ttl == packet.ipv4.ttl\n'));
   });
 
   test('nop drops frames without an Ethernet header; forwarding them is a bug caught with a short frame', async () => {

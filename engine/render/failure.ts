@@ -109,7 +109,7 @@ const NOT_CALLED = 'nothing sent: the NF was not called';
 /** What the spec path claimed, in words: its assert, its output, or (when it returned nothing) only its state. */
 function requirement(failure: Failure): string {
   if (failure.failed.includes('assert')) return 'its assert to hold';
-  if (failure.stopped) return 'what its path does to be possible (it stopped: see failed)';
+  if (failure.stopped) return 'what failed names below (its path stopped there)';
   const ports = failure.specPorts;
   if (ports === null) return 'the state it describes (it claims no output on this path)';
   if (ports === 'any') return 'any devices, and the state it describes';

@@ -981,11 +981,14 @@ def _sent_read(value, attribute, text):
     frame without that header. The spec's reading it is a claim that the NF did: on this path it fails."""
     if value is None:
         owner = text.rsplit(".", 1)[0]
+        last = owner.rsplit(".", 1)[-1]
         if owner == _sandbox.SENT:
-            raise _Unmet(f"the spec reads {text}, but the NF sent no frame ({owner} is None)")
-        header = owner.rsplit(".", 1)[1]
-        what = f"no {header} header" if header in HEADER_FIELDS else f"{header} None"
-        raise _Unmet(f"the spec reads {text}, but the frame the NF sent has {what} ({owner} is None)")
+            why = "the NF sent no frame"
+        elif last in HEADER_FIELDS:
+            why = f"the frame the NF sent has no {last} header"
+        else:
+            why = "it is None here"
+        raise _Unmet(f"the spec reads {text}, but {why} ({owner} is None)")
     return getattr(value, attribute)
 
 

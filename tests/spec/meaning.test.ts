@@ -135,7 +135,7 @@ describe('meaning on nop', () => {
     const unsent = refuted(result);
     assert.deepEqual(unsent.failed, ['the spec reads transmitted_packet.devices, but the NF sent no frame (transmitted_packet is None)']);
     assert.ok(inputFromModel(unsent.model).length < 14, 'the input is one nop drops');
-    assert.match(formatPropertyResult(nop.exploration, result), /the NF: DROP; the spec requires what its path does to be possible \(it stopped: see failed\)/);
+    assert.match(formatPropertyResult(nop.exploration, result), /the NF: DROP; the spec requires what failed names below \(its path stopped there\)/);
     // The frame sent carries no IPv4 header: its ipv4 is None, as the received packet's; reading through it fails.
     const header = refuted(await nop.check('no_ipv4', 'def spec(packet, config, transmitted_packet):\n    if transmitted_packet is not None:\n        assert transmitted_packet.ipv4.ttl >= 0\n'));
     assert.deepEqual(header.failed, ['the spec reads transmitted_packet.ipv4.ttl, but the frame the NF sent has no ipv4 header (transmitted_packet.ipv4 is None)']);

@@ -81,7 +81,7 @@ export type NoPacketCheck = 'checked' | 'not at these layers' | 'function dialec
 
 /**
  * Where a spec raised: the NF trace and an input that takes the spec path that raised (an exception that only some
- * paths meet, such as `transmitted_packet.ipv4` where the NF drops the frame, is found by its input).
+ * paths meet, such as `packet.ipv4.ttl` on a frame without IPv4, is found by its input).
  */
 export interface RaisedOn {
   trace: number;

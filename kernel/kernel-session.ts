@@ -10,7 +10,7 @@ import { BackgroundErrors } from './session/background-errors.ts';
 import { type CellOutcome, type MimeBundle, type OutputSink } from './session/output.ts';
 import { StreamCoalescer } from './session/stream-coalescer.ts';
 import { PythonRuntime } from './python/python-runtime.ts';
-import type { CellHandler, ExecuteOptions, ExecuteSummary, IsCompleteAnswer } from './session/cell-handler.ts';
+import type { CellHandler, ExecuteOptions, ExecuteSummary, IsCompleteAnswer, UserExpressionValues } from './session/cell-handler.ts';
 import { NotebookBenchmarks } from './bench-magic/bench-magics.ts';
 import { NotebookEvaluation } from './evaluation-magic/evaluation-magics.ts';
 import { plotMagic } from './rich-output/plot-magic.ts';
@@ -156,6 +156,14 @@ export class KernelSession implements CellHandler {
     // As in IPython's console: a cell magic's body ends with an empty line.
     const lastLine = code.slice(code.lastIndexOf('\n') + 1);
     return code.includes('\n') && lastLine.trim() === '' ? { status: 'complete' } : { status: 'incomplete', indent: '' };
+  }
+
+  async userExpressions(expressions: Record<string, string>): Promise<UserExpressionValues> {
+    const values = await this.python.userExpressions(expressions);
+    if (values) return values;
+    // Python was interrupted or replaced meanwhile: every expression gets the same answer, none is left out.
+    const unanswered = { status: 'error' as const, ename: 'KeyboardInterrupt', evalue: 'Python stopped before it evaluated the user expressions', traceback: [] };
+    return Object.fromEntries(Object.keys(expressions).map((name) => [name, unanswered]));
   }
 
   historyQuery(query: HistoryQuery, withOutput: boolean): HistoryRow[] {

@@ -1,7 +1,7 @@
 // Jupyter messaging on top of the session: which request gets which reply, busy/idle status around each,
 // shell requests (and cells sent on control) one at a time in arrival order, other control requests at once.
 import type { HistoryQuery } from '../session/history.ts';
-import type { CellHandler } from '../session/cell-handler.ts';
+import type { CellHandler, UserExpressionValues } from '../session/cell-handler.ts';
 import { SerialQueue } from '../session/serial-queue.ts';
 import { codePointCount, codeUnitIndex } from '../session/text-positions.ts';
 import { KernelChannels, type RequestChannel } from './channels.ts';
@@ -163,18 +163,25 @@ export class KernelServer {
         if (!silent) void this.channels.publish(request, 'execute_input', { code, execution_count: executionCount });
       },
     });
-    const userExpressions = Object.fromEntries(
-      Object.keys(expressions).map((name) => [
-        name,
-        { status: 'error', ename: 'NotImplementedError', evalue: 'user_expressions are not evaluated by this kernel', traceback: [] },
-      ]),
-    );
     if (summary.status === 'ok') {
-      return { status: 'ok', execution_count: summary.executionCount, user_expressions: userExpressions, payload: [] };
+      return { status: 'ok', execution_count: summary.executionCount, user_expressions: await this.userExpressions(expressions), payload: [] };
     }
     // Like ipykernel: after a failure, execute requests already queued (e.g. "run all") are aborted, not run.
     if (stopOnError && channel === 'shell') this.abortBefore = this.received;
-    return { status: 'error', execution_count: summary.executionCount, ...summary.error, user_expressions: userExpressions, payload: [] };
+    // ipykernel evaluates user_expressions only after a cell that succeeded.
+    return { status: 'error', execution_count: summary.executionCount, ...summary.error, user_expressions: {}, payload: [] };
+  }
+
+  /** Each expression's value; one that is not a string of Python gets an error of its own, as an expression that raises does. */
+  private async userExpressions(expressions: Record<string, unknown>): Promise<UserExpressionValues> {
+    const python = Object.fromEntries(Object.entries(expressions).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const values = Object.keys(python).length ? await this.options.session.userExpressions(python) : {};
+    return Object.fromEntries(
+      Object.entries(expressions).map(([name, expression]) => [
+        name,
+        values[name] ?? { status: 'error', ename: 'TypeError', evalue: `user expression ${JSON.stringify(name)} is ${JSON.stringify(expression)}, not a string of Python`, traceback: [] },
+      ]),
+    );
   }
 }
 

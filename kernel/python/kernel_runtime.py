@@ -523,6 +523,18 @@ def is_complete(code, spec=False):
     return json.dumps({"status": "incomplete", "indent": indent})
 
 
+def evaluate_expressions(expressions_json):
+    """An execute request's user_expressions, as ipykernel answers them: each expression's value in the user
+    namespace as a MIME bundle, or the exception it raised (one failing does not stop the others)."""
+    results = {}
+    for name, expression in json.loads(expressions_json).items():
+        try:
+            results[name] = {"status": "ok", **mime_bundle(eval(expression, user_namespace))}
+        except Exception as error:
+            results[name] = {"status": "error", "ename": type(error).__name__, "evalue": str(error), "traceback": []}
+    return json.dumps(results)
+
+
 _MAGIC_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")
 
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Completion, CompletionSource, InspectionSource } from '../session/assistance.ts';
 import { cellError, type CellOutcome, type MimeBundle, type OutputSink } from '../session/output.ts';
+import type { UserExpressionValues } from '../session/cell-handler.ts';
 import type { IsCompleteAnswer } from '../session/cell-handler.ts';
 import { codePointCount, codeUnitIndex } from '../session/text-positions.ts';
 import { startTypeScriptWorker } from '../../engine/index.ts';
@@ -89,6 +90,11 @@ export class PythonRuntime implements CompletionSource, InspectionSource {
   setResults(json: string): void {
     this.results = json;
     void this.query({ kind: 'setResults', json }).catch(() => undefined);
+  }
+
+  /** An execute request's user_expressions evaluated in the user's namespace; undefined when Python did not answer. */
+  async userExpressions(expressions: Record<string, string>): Promise<UserExpressionValues | undefined> {
+    return this.query<UserExpressionValues>({ kind: 'userExpressions', expressions });
   }
 
   /** `{expression}` in a line magic's arguments replaced by its value in the user's namespace, or why it could not be. */

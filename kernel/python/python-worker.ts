@@ -84,7 +84,7 @@ async function startPython(): Promise<PyodideAPI> {
   return python;
 }
 
-type PythonRuntimeModule = Record<'run_cell' | 'complete' | 'inspect_name' | 'is_complete' | 'expand_magic_args' | 'set_results', (...args: unknown[]) => string>;
+type PythonRuntimeModule = Record<'run_cell' | 'complete' | 'inspect_name' | 'is_complete' | 'expand_magic_args' | 'set_results' | 'evaluate_expressions', (...args: unknown[]) => string>;
 
 function callRuntime(runtime: PythonRuntimeModule, request: WorkerRequest): string {
   switch (request.kind) {
@@ -100,6 +100,8 @@ function callRuntime(runtime: PythonRuntimeModule, request: WorkerRequest): stri
       return runtime.set_results(request.json);
     case 'expandMagicArgs':
       return runtime.expand_magic_args(request.text);
+    case 'userExpressions':
+      return runtime.evaluate_expressions(JSON.stringify(request.expressions));
   }
 }
 

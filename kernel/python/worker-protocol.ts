@@ -8,7 +8,9 @@ export type WorkerRequest =
   | { id: number; kind: 'isComplete'; code: string; spec: boolean }
   /** What the session verified, as JSON for Python's `vigor` (kernel_runtime.set_results). */
   | { id: number; kind: 'setResults'; json: string }
-  | { id: number; kind: 'expandMagicArgs'; text: string };
+  | { id: number; kind: 'expandMagicArgs'; text: string }
+  /** An execute request's user_expressions (name to Python expression), evaluated after its cell. */
+  | { id: number; kind: 'userExpressions'; expressions: Record<string, string> };
 
 export type WorkerEvent =
   | { kind: 'ready'; pythonVersion: string }

@@ -21,6 +21,12 @@ export interface IsCompleteAnswer {
   indent?: string;
 }
 
+/** An execute request's user_expressions, answered as the messaging protocol shapes them (ipykernel's). */
+export type UserExpressionValues = Record<
+  string,
+  { status: 'ok'; data: MimeBundle; metadata: Record<string, unknown> } | { status: 'error'; ename: string; evalue: string; traceback: string[] }
+>;
+
 export interface CellHandler {
   execute(code: string, sink: OutputSink, options: ExecuteOptions): Promise<ExecuteSummary>;
   interrupt(): void;
@@ -28,5 +34,7 @@ export interface CellHandler {
   complete(code: string, cursorPos: number): Promise<Completion>;
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<MimeBundle | undefined>;
   isComplete(code: string): Promise<IsCompleteAnswer>;
+  /** Python expressions (by name) evaluated in the user's namespace, after a cell that succeeded. */
+  userExpressions(expressions: Record<string, string>): Promise<UserExpressionValues>;
   historyQuery(query: HistoryQuery, withOutput: boolean): HistoryRow[];
 }

@@ -126,6 +126,27 @@ test('complete and inspect count positions in code points (protocol 5.3), both w
   });
 });
 
+test('user_expressions are evaluated after a cell that succeeded, silent or not, each answered on its own (as ipykernel)', async () => {
+  await withKernel(async (probe) => {
+    const execute = async (code: string, user_expressions: Record<string, unknown>, silent = false) =>
+      content(await probe.request('execute_request', { code, silent, store_history: !silent, user_expressions, allow_stdin: false, stop_on_error: false }));
+    const cell = 'x = 41\nclass Page:\n    def _repr_html_(self):\n        return "<b>page</b>"';
+    const ran = await execute(cell, { next: 'x + 1', broken: '1 / 0', page: 'Page()', statement: 'y = 1', number: 7 });
+    assert.equal(ran.status, 'ok');
+    const values = ran.user_expressions as Record<string, Record<string, unknown>>;
+    assert.deepEqual(values.next, { status: 'ok', data: { 'text/plain': '42' }, metadata: {} });
+    assert.deepEqual(values.broken, { status: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: [] });
+    assert.equal((values.page!.data as Record<string, unknown>)['text/html'], '<b>page</b>');
+    assert.equal(values.statement!.ename, 'SyntaxError');
+    assert.deepEqual([values.number!.status, values.number!.ename], ['error', 'TypeError']);
+    assert.match(String(values.number!.evalue), /"number" is 7, not a string of Python/);
+    const quiet = await execute('x += 1', { now: 'x' }, true);
+    assert.deepEqual((quiet.user_expressions as Record<string, unknown>).now, { status: 'ok', data: { 'text/plain': '42' }, metadata: {} });
+    const failed = await execute('1 / 0', { now: 'x' });
+    assert.deepEqual([failed.status, failed.user_expressions], ['error', {}]);
+  });
+});
+
 test('vigor run puts the late errors of %%ts code in the notebook, on the cell running then or the next, and goes on', () => {
   const cell = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
   const notebook = {

@@ -34,6 +34,7 @@ class ScriptedCells implements CellHandler {
   complete = async (_code: string, cursorPos: number) => ({ matches: [], cursorStart: cursorPos, cursorEnd: cursorPos });
   inspect = async () => undefined;
   isComplete = async () => ({ status: 'complete' as const });
+  userExpressions = async () => ({});
   historyQuery = () => [];
 }
 

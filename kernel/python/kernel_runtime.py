@@ -19,6 +19,7 @@ import signal
 import sys
 import time
 import traceback
+import types
 import uuid
 
 # Registered by python-worker.ts after start-up (a memory snapshot holds no JavaScript object): publish(kind,
@@ -314,6 +315,24 @@ getpass.getpass = _getpass
 sys.stdin = _KeyboardStdin()
 for _helper in (display, update_display, clear_output, HTML, Markdown):
     user_namespace[_helper.__name__] = _helper
+
+
+def _ipython_stand_in():
+    """`from IPython.display import display, HTML`, as notebooks write it, finds these helpers: IPython itself is not
+    in Pyodide. Only IPython.display exists; anything else of IPython's is an ImportError."""
+    package = types.ModuleType("IPython", "This kernel's stand-in for IPython: IPython.display only.")
+    package.__path__ = []  # a package, so that `import IPython.display` works
+    module = types.ModuleType(
+        "IPython.display",
+        "This kernel's display helpers under IPython's names: display, update_display, clear_output, HTML, Markdown, DisplayHandle.",
+    )
+    for helper in (display, update_display, clear_output, HTML, Markdown, DisplayHandle):
+        setattr(module, helper.__name__, helper)
+    package.display = module
+    sys.modules["IPython"], sys.modules["IPython.display"] = package, module
+
+
+_ipython_stand_in()
 user_namespace["vigor"] = vigor
 
 
@@ -393,6 +412,22 @@ def _error_payload(error, filename):
     }
 
 
+def _shell_escape(code, error):
+    """IPython's `!command` line, which this kernel cannot run, said in those words rather than as invalid syntax."""
+    if not isinstance(error, SyntaxError) or not error.lineno:
+        return None
+    lines = code.splitlines()
+    line = lines[error.lineno - 1].strip() if error.lineno <= len(lines) else ""
+    if not line.startswith("!"):
+        return None
+    message = (
+        f"line {error.lineno}: {line[:60]!r} is a shell command, which this kernel does not run: its Python is "
+        "Pyodide, without a shell. A %%ts cell can: import { execSync } from 'child_process'; "
+        "execSync('ls').toString()"
+    )
+    return {"status": "error", "ename": "UsageError", "evalue": message, "traceback": [f"UsageError: {message}"]}
+
+
 def run_cell(code, filename):
     """Execute a cell; the value of a last bare expression is the result. Tracebacks name `filename` with cell lines."""
     # Registering the source lets tracebacks and inspect.getsource show the cell's lines.
@@ -409,7 +444,8 @@ def run_cell(code, filename):
                 result = mime_bundle(value)
         return json.dumps({"status": "ok", "result": result}, default=str)
     except BaseException as error:  # KeyboardInterrupt and SystemExit too: the kernel must survive them
-        return json.dumps(_error_payload(error, filename), default=str)
+        shell = _shell_escape(code, error)
+        return json.dumps(shell or _error_payload(error, filename), default=str)
     finally:
         # Output written without a newline is still in Python's buffers; it belongs to this cell.
         sys.stdout.flush()

@@ -88,6 +88,28 @@ test('display, update_display and clear_output reach the sink as rich output wit
   assert.deepEqual(raw.item.data, { 'text/plain': 't', 'application/json': { a: 1 } });
 });
 
+test('IPython.display, as notebooks import it, gives the same helpers; the rest of IPython is an ImportError', async () => {
+  const { summary, events } = await run('from IPython.display import display, HTML, Markdown, clear_output\nimport IPython.display\ndisplay(HTML("<i>a</i>"))\nIPython.display.Markdown("*b*")');
+  assert.equal(summary.status, 'ok');
+  const [shown, result] = events;
+  assert.ok(shown?.kind === 'display' && result?.kind === 'result');
+  assert.equal(shown.item.data['text/html'], '<i>a</i>');
+  assert.equal(result.data['text/markdown'], '*b*');
+  const missing = await run('from IPython.display import Image');
+  assert.ok(missing.summary.status === 'error');
+  assert.equal(missing.summary.error.ename, 'ImportError');
+});
+
+test('a shell command line (!ls) is a UsageError saying the kernel has no shell and what can run one, not invalid syntax', async () => {
+  const { summary } = await run('x = 1\n  !ls -l');
+  assert.ok(summary.status === 'error');
+  assert.equal(summary.error.ename, 'UsageError');
+  assert.match(summary.error.evalue, /^line 2: '!ls -l' is a shell command, which this kernel does not run: .*Pyodide.*%%ts.*child_process/);
+  const other = await run('x = (1 +\n!ls');
+  assert.ok(other.summary.status === 'error');
+  assert.equal(other.summary.error.ename, 'SyntaxError', 'an error elsewhere stays what it is');
+});
+
 test('objects with _repr_html_ give text/html next to text/plain', async () => {
   const { events } = await run('class Table:\n    def _repr_html_(self):\n        return "<table></table>"\n    def __repr__(self):\n        return "Table()"\nTable()');
   const result = events.at(-1);

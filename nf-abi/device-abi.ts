@@ -40,8 +40,12 @@ export const rxBufferAt = (d: number, i: number): number => devicePart(d) + BUFF
 /** The device owns [HEAD, TAIL): how many, and whether it owns descriptor `i`. */
 export const ownedByDevice = (ring: Ring): number => (ring.size === 0 ? 0 : (ring.tail - ring.head + ring.size) % ring.size);
 export const deviceOwns = (ring: Ring, i: number): boolean => ring.size > 0 && (i - ring.head + ring.size) % ring.size < ownedByDevice(ring);
-/** The device finished [TAIL, HEAD) and handed them to the driver (with the one slot a full ring keeps empty). */
-export const finishedForDriver = (ring: Ring, i: number): boolean => ring.size > 0 && (i - ring.tail + ring.size) % ring.size < (ring.head - ring.tail + ring.size) % ring.size;
+/**
+ * The driver's part of a ring, [TAIL, HEAD): what the device finished and handed over, and the slot a ring keeps
+ * empty. HEAD == TAIL is a device that owns none (the driver never hands it all, rule 3): the whole ring, as when
+ * a device that sends nothing has every RX buffer held by a TX descriptor in flight.
+ */
+export const finishedForDriver = (ring: Ring, i: number): boolean => ring.size > 0 && !deviceOwns(ring, i);
 
 /** The buffer of the region holding `address`: its start, and its device and index. */
 export function bufferAt(devices: number, address: number): { start: number; device: number; index: number } | null {

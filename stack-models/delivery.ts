@@ -14,6 +14,7 @@ import { toTerm } from '../engine/symbex/values.ts';
 import { deviceState, type DeviceModelState, type Received, setDeviceState } from './device-state.ts';
 import { describeDevices } from './driver-rules.ts';
 import { modelNames, receivedOf } from './model-names.ts';
+import { scriptedOutput } from './scripted-runs.ts';
 
 /** One call of nf_process on a path: what it was given and what the contract made its result. */
 interface Delivery {
@@ -39,10 +40,12 @@ const deliveriesOf = (state: ExecutionState): readonly Delivery[] => (state.cont
 export function nfProcessContract(manifest: Manifest, options: { noDevice?: boolean } = {}): Contract {
   return ({ state, oracle }, [device, packet, length, time]) => {
     const at: At = { state, oracle, devices: manifest.devices };
-    // The warm-up's scripted run: every frame goes out on the next device, unchanged.
-    if (deviceState(state, manifest.devices).mode === 'warm-up') {
+    // A scripted run (scripted-runs.ts): every frame goes out unchanged, where the script sends it.
+    const { mode } = deviceState(state, manifest.devices);
+    if (mode !== 'explore') {
       setDeviceState(state, { ...deviceState(state, manifest.devices), lastTime: toTerm(time!, 64) });
-      return [((device as number) + 1) % manifest.devices];
+      // An i32 is a number 0 .. 2^32-1 here (engine/symbex/state.ts): FLOOD's -2 as its two's complement.
+      return [scriptedOutput(mode, device as number, manifest.devices) >>> 0];
     }
     if (packet !== PACKET_BASE) broken(at, `called nf_process with the frame at ${String(packet)}, not at ${PACKET_BASE}`);
     const [d, n, t] = [toTerm(device!, 32), toTerm(length!, 32), toTerm(time!, 64)];

@@ -10,6 +10,7 @@ import type { ExecutionState } from '../engine/symbex/state.ts';
 import { checkRegisterWrite, type DriverRules } from './driver-rules.ts';
 import { deviceState, type DeviceModelState, descriptorAddress, fillReceived, isTime, ownedByDevice, readWord, type Received, type Ring, setDeviceState, withDevice, writeWord } from './device-state.ts';
 import { modelNames } from './model-names.ts';
+import { SCRIPTED_FRAME_LENGTH, scriptedFinished, type ScriptedRun } from './scripted-runs.ts';
 
 export interface DeviceModelOptions {
   devices: number;
@@ -30,7 +31,7 @@ export function deviceContracts(options: DeviceModelOptions, rules: DriverRules)
     rules.registerInRange(context, device, register, 'read');
     const model = deviceState(state, options.devices);
     const registers = model.devices[device]!;
-    if (model.mode === 'warm-up' && (register === D.REGISTER_RX_HEAD || register === D.REGISTER_TX_HEAD)) return [warmUp(state, model, device, register)];
+    if (model.mode !== 'explore' && (register === D.REGISTER_RX_HEAD || register === D.REGISTER_TX_HEAD)) return [scripted(state, model, model.mode, device, register)];
     if (register === D.REGISTER_RX_HEAD) return [finish(state, oracle, model, device, 'rx', options.framesPerPoll - model.received.size)];
     if (register === D.REGISTER_TX_HEAD) return [finish(state, oracle, model, device, 'tx', options.framesPerPoll)];
     const values: Record<number, number> = {
@@ -49,11 +50,11 @@ export function deviceContracts(options: DeviceModelOptions, rules: DriverRules)
   return new Map(Object.entries(contracts).map(([name, contract]) => [importKey({ module: DEVICE_MODULE, name }), contract]));
 }
 
-/** `device.now`: any time (the warm-up's: 0), kept as the clock the I/O loop read (delivery.ts checks times by it). */
+/** `device.now`: any time (a scripted run's: 0), kept as the clock the I/O loop read (delivery.ts checks times by it). */
 export function clockContract(devices: number): Contract {
   return ({ state, oracle }) => {
     const model = deviceState(state, devices);
-    if (model.mode === 'warm-up') return [0n];
+    if (model.mode !== 'explore') return [0n];
     const time = T.variable(modelNames.now(model.made), 64);
     setDeviceState(state, { ...model, made: model.made + 1, clock: time });
     oracle.assume(state, [isTime(time)]);
@@ -92,18 +93,15 @@ function finish(state: ExecutionState, oracle: CallContext['oracle'], model: Dev
   return head;
 }
 
-/**
- * The scripted device of the warm-up: every device receives one frame per poll (64 zero bytes, stamped 0);
- * device 0 sends every TX descriptor queued, the others all but the last, so one stays in flight.
- */
-function warmUp(state: ExecutionState, model: DeviceModelState, d: number, register: number): number {
+/** The device of a scripted run (scripted-runs.ts): a frame of zero bytes stamped 0 received, TX descriptors sent as scripted. */
+function scripted(state: ExecutionState, model: DeviceModelState, run: ScriptedRun, d: number, register: number): number {
   const direction = register === D.REGISTER_RX_HEAD ? 'rx' : 'tx';
   const ring = model.devices[d]![direction];
-  const finished = direction === 'rx' ? Math.min(1, ownedByDevice(ring)) : Math.max(0, ownedByDevice(ring) - (d === 0 ? 0 : 1));
+  const finished = scriptedFinished(run, direction, d, ownedByDevice(ring));
   for (let k = 0; k < finished; k++) {
     const at = descriptorAddress(ring, (ring.head + k) % ring.size);
     if (direction === 'rx') {
-      writeWord(state, at + D.DESCRIPTOR_LENGTH, 2, 64n);
+      writeWord(state, at + D.DESCRIPTOR_LENGTH, 2, BigInt(SCRIPTED_FRAME_LENGTH));
       writeWord(state, at + D.DESCRIPTOR_STAMP, 8, 0n);
       const buffer = Number(readWord(state, at + D.DESCRIPTOR_ADDRESS, 4));
       for (let b = 0; b < D.BUFFER_BYTES; b++) state.memory.write(buffer + b, 0);

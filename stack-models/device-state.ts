@@ -6,6 +6,7 @@ import type { Term } from '../engine/solver/term.ts';
 import type { Byte } from '../engine/symbex/memory.ts';
 import type { ExecutionState } from '../engine/symbex/state.ts';
 import { modelNames } from './model-names.ts';
+import type { ScriptedRun } from './scripted-runs.ts';
 
 export { deviceOwns, descriptorAddress, devicePart, finishedForDriver, ownedByDevice, type Ring } from '../nf-abi/index.ts';
 
@@ -46,10 +47,10 @@ export interface DeviceModelState {
   clock: bigint | Term | null;
   lastTime: bigint | Term | null;
   /**
-   * `explore`: the device does anything the model allows (up to the bounds); `warm-up`: one scripted run of it
-   * that brings the rings near their wrap (device-model.ts).
+   * `explore`: the device does anything the model allows (up to the bounds); otherwise one of the scripted runs
+   * that bring the rings to a later starting point (scripted-runs.ts).
    */
-  mode: 'explore' | 'warm-up';
+  mode: 'explore' | ScriptedRun;
 }
 
 const KEY = 'stack-models/device';

@@ -11,6 +11,7 @@ import { checkDriverCalls, driverContracts } from './driver-contract.ts';
 import { driverRules, memoryWatch } from './driver-rules.ts';
 
 export { deviceState, setDeviceState } from './device-state.ts';
+export { SCRIPTED_RUNS, scriptedPolls } from './scripted-runs.ts';
 
 export interface StackModel {
   /** The `device.*` contracts. */

@@ -22,10 +22,11 @@ import type { Assignment } from '../solver/term.ts';
 import { DeliveryChecker, LoopBroken, type ReceivedFrame } from './stack-replay-delivery.ts';
 import { DriverReplay, type ModelValues } from './stack-replay-driver.ts';
 import { modelNames } from '../../stack-models/model-names.ts';
+import { SCRIPTED_FRAME_LENGTH, SCRIPTED_RUNS, scriptedFinished, scriptedOutput, scriptedPolls, type ScriptedRun } from '../../stack-models/scripted-runs.ts';
 import { RuleBroken, RuleChecker } from './stack-replay-rules.ts';
 
-/** Where the explored poll started: right after stack_init, or after the warm-up that brings the rings to their wrap. */
-export type PollStart = 'initialised' | 'wrapping';
+/** Where the explored poll started: right after stack_init, or after a scripted run and those before it (stack-models/scripted-runs.ts). */
+export type PollStart = 'initialised' | ScriptedRun;
 
 /**
  * `full`: the stacked build that runs, its device scripted; `nf,io`: the build with the driver's entry points kept
@@ -41,7 +42,7 @@ export type StackRunRequest = {
 } & ReplayedLayers;
 
 export type StackRunOutcome =
-  /** The run broke a rule of the device protocol or the loop's contract; `during` says where (stack_init, the warm-up, the poll). */
+  /** The run broke a rule of the device protocol or the loop's contract; `during` says where (stack_init, a scripted run, the poll). */
   | { kind: 'broken'; violation: 'device' | 'delivery'; message: string; during: string; devices: string }
   | { kind: 'kept'; polls: number; devices: string }
   | { kind: 'stopped'; message: string; during: string }
@@ -107,7 +108,7 @@ const arrayByte = (model: Assignment, name: string, index: number): number => {
 const EMPTY: Assignment = { scalars: new Map(), arrays: new Map(), functions: new Map() };
 
 /**
- * Runs nf_init and stack_init, the warm-up when the poll started from wrapping rings, then the poll, with the
+ * Runs nf_init and stack_init, the scripted runs up to the one the poll started after, then the poll, with the
  * device answering from `request.model` in the poll (from no model before it, as the exploration's set-up runs).
  */
 export async function runStackReplay(request: StackRunRequest, stretch: Stretch): Promise<StackRunOutcome> {
@@ -119,7 +120,7 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
   const checker = new RuleChecker(devices, currentView);
   const delivery = new DeliveryChecker(manifest);
   let received: ReceivedFrame[] = [];
-  let mode: 'explore' | 'warm-up' = 'explore';
+  let mode: 'explore' | ScriptedRun = 'explore';
   let answers = EMPTY;
   let made = 0;
   let watching = false;
@@ -150,15 +151,15 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     received.push({ device: d, index: i, buffer, length: v.getUint16(at + D.DESCRIPTOR_LENGTH, true), stamp: v.getBigInt64(at + D.DESCRIPTOR_STAMP, true), error: error !== 0, bytes });
     made++;
   };
-  /** The warm-up's scripted device (device-model.ts: warmUp): one 64-byte frame a poll, TX all sent but one on devices past 0. */
-  const warmUp = (d: number, direction: 'rx' | 'tx'): number => {
+  /** The device of a scripted run (stack-models/device-model.ts: scripted). */
+  const scripted = (run: ScriptedRun, d: number, direction: 'rx' | 'tx'): number => {
     const ring = checker.registers[d]![direction];
-    const finished = direction === 'rx' ? Math.min(1, owned(ring)) : Math.max(0, owned(ring) - (d === 0 ? 0 : 1));
+    const finished = scriptedFinished(run, direction, d, owned(ring));
     const v = currentView();
     for (let k = 0; k < finished; k++) {
       const at = descriptorAddress(ring, (ring.head + k) % ring.size);
       if (direction === 'rx') {
-        v.setUint16(at + D.DESCRIPTOR_LENGTH, 64, true);
+        v.setUint16(at + D.DESCRIPTOR_LENGTH, SCRIPTED_FRAME_LENGTH, true);
         v.setBigInt64(at + D.DESCRIPTOR_STAMP, 0n, true);
         new Uint8Array(memory!.buffer, v.getUint32(at + D.DESCRIPTOR_ADDRESS, true), D.BUFFER_BYTES).fill(0);
       }
@@ -173,7 +174,7 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
       checker.registerInRange(d, register, 'read');
       const registers = checker.registers[d]!;
       const direction = register === D.REGISTER_RX_HEAD ? 'rx' : register === D.REGISTER_TX_HEAD ? 'tx' : null;
-      if (direction) return mode === 'warm-up' ? warmUp(d, direction) : finish(d, direction);
+      if (direction) return mode === 'explore' ? finish(d, direction) : scripted(mode, d, direction);
       const values: Record<number, number> = {
         [D.REGISTER_CONTROL]: registers.control, [D.REGISTER_RX_BASE]: registers.rx.base, [D.REGISTER_RX_SIZE]: registers.rx.size,
         [D.REGISTER_RX_TAIL]: registers.rx.tail, [D.REGISTER_TX_BASE]: registers.tx.base, [D.REGISTER_TX_SIZE]: registers.tx.size,
@@ -183,16 +184,16 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     },
     write_register: (d: number, register: number, value: number): void => checker.write(d, register, value),
     now: (): bigint => {
-      if (mode === 'warm-up') return 0n;
+      if (mode !== 'explore') return 0n;
       delivery.clock = BigInt.asIntN(64, scalar(answers, modelNames.now(made++)));
       return delivery.clock;
     },
   };
-  /** nf_process as the NF layer's contract (stack-models/delivery.ts): the warm-up's forwards to the next device. */
+  /** nf_process as the NF layer's contract (stack-models/delivery.ts): in a scripted run, the script's output. */
   const layerAbove = (d: number, packet: number, length: number, time: bigint): number => {
-    if (mode === 'warm-up') {
+    if (mode !== 'explore') {
       delivery.lastTime = time;
-      return (d + 1) % devices;
+      return scriptedOutput(mode, d, devices);
     }
     const source = delivery.call(received, d, packet, length, time, new Uint8Array(memory!.buffer), driver?.taken);
     const count = made++;
@@ -255,11 +256,12 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     watching = false;
     polls++;
   });
-  if (request.start === 'wrapping') {
-    mode = 'warm-up';
-    const warmUps = checker.registers[0]!.rx.size - 1;
-    for (let k = 0; k < warmUps; k++) {
-      const broke = poll(`poll ${k + 1} of the warm-up`);
+  const runs = request.start === 'initialised' ? [] : SCRIPTED_RUNS.slice(0, SCRIPTED_RUNS.indexOf(request.start) + 1);
+  for (const run of runs) {
+    mode = run;
+    const polls = scriptedPolls(checker.registers[0]!.rx.size);
+    for (let k = 0; k < polls; k++) {
+      const broke = poll(`poll ${k + 1} of the ${run}`);
       if (broke) return broke;
     }
     mode = 'explore';

@@ -34,7 +34,8 @@ export const isStackViolation = (violation: Violation): boolean => violation.onS
 
 const STARTS: Record<PollStart, string> = {
   initialised: 'the poll right after stack_init',
-  wrapping: 'the poll after a warm-up that brings the rings to their wrap',
+  'warm-up': 'the poll after a warm-up that brings the rings to their wrap',
+  backlog: 'the poll after the warm-up and a backlog (the device sent nothing for a ring\'s length: TX descriptors in flight hold RX buffers)',
 };
 
 /** How a layer's stack violations replay: `full` on the build that runs, `nf,io` on the build that keeps the driver's calls. */
@@ -84,7 +85,7 @@ function stackClaimOf(violation: Violation): StackClaim | string {
  * nf_process answering from the model, every register access and every load and store of the device region
  * checked against the protocol's rules (stack-replay-rules.ts), and each call of nf_process and each send
  * against the loop's contract (stack-replay-delivery.ts). The violation does not say which of the exploration's
- * two starting points its poll had: the replay runs from the first, then from the second. It reproduces when the
+ * starting points its poll had: the replay runs from each in turn (STARTS' order). It reproduces when the
  * run breaks the same rule at the same register or descriptor (`device`), the loop does what the violation says
  * (`delivery`), a trap stops it (a fault of the stack's code), or it does not return within the replay's bound
  * (`hang`).

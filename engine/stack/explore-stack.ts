@@ -3,7 +3,7 @@
 // driver's contract. Either way nf_process is called through the contract the NF layer's exploration stands for.
 import { device, PACKET_BASE } from '../../nf-abi/index.ts';
 import { buildStackedNf, DRIVER_ENTRIES, driverExport, type NfBuild } from '../../toolchain/build.ts';
-import { deviceState, ioLoopModel, setDeviceState, stackModel } from '../../stack-models/index.ts';
+import { deviceState, ioLoopModel, SCRIPTED_RUNS, scriptedPolls, setDeviceState, stackModel } from '../../stack-models/index.ts';
 
 export { DEFAULT_FRAMES_PER_POLL_IO } from '../../stack-models/index.ts';
 import { libvigContracts, startPacket } from '../contracts/index.ts';
@@ -73,16 +73,20 @@ async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<
   const layout = { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: model.watch };
   const replace = layerCalls(module, machine, [['nf_process', model.nfProcess]]);
   const poll = () => explorePollOnce(machine, solver, layout, replace, model.finish);
-  const fromStart = poll();
-  // Then from rings about to wrap, TX descriptors in flight: a scripted device's run of about a ring's length.
-  const devices = deviceState(machine.start, manifest.devices);
-  setDeviceState(machine.start, { ...devices, mode: 'warm-up' });
-  for (let k = 0; k < devices.devices[0]!.rx.size - 1; k++) {
-    const failed = machine.initialise('stack_poll', { layout, replace });
-    if (failed.length > 0) return joined(fromStart, failedStart(failed));
+  let explored = poll();
+  // Then from the scripted runs' rings (stack-models/scripted-runs.ts), each after the one before: about to wrap
+  // with TX descriptors in flight, then backlogged by a device that stopped sending.
+  for (const run of SCRIPTED_RUNS) {
+    const devices = deviceState(machine.start, manifest.devices);
+    setDeviceState(machine.start, { ...devices, mode: run });
+    for (let k = 0; k < scriptedPolls(devices.devices[0]!.rx.size); k++) {
+      const failed = machine.initialise('stack_poll', { layout, replace });
+      if (failed.length > 0) return joined(explored, failedStart(failed));
+    }
+    setDeviceState(machine.start, { ...deviceState(machine.start, manifest.devices), mode: 'explore', received: new Map(), sent: [] });
+    explored = joined(explored, poll());
   }
-  setDeviceState(machine.start, { ...deviceState(machine.start, manifest.devices), mode: 'explore', received: new Map(), sent: [] });
-  return joined(fromStart, poll());
+  return explored;
 }
 
 /**

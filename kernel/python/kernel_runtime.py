@@ -568,7 +568,7 @@ def evaluate_expressions(expressions_json):
             results[name] = {"status": "ok", **mime_bundle(eval(expression, user_namespace))}
         except Exception as error:
             results[name] = {"status": "error", "ename": type(error).__name__, "evalue": str(error), "traceback": []}
-    return json.dumps(results)
+    return json.dumps(results, default=str)
 
 
 _MAGIC_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]+)\}")

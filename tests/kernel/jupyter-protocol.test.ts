@@ -46,13 +46,19 @@ const EXPECTED_PASSING = [
 test('jupyter_kernel_test and the interrupt / lifecycle tests pass against the installed kernelspec', { skip: missing }, () => {
   const run = spawnSync(SYSTEM_PYTHON, ['tests/kernel/jupyter/test_vigor_kernel.py'], { env: jupyter.env, encoding: 'utf8', timeout: 300_000 });
   const report = run.stderr;
-  assert.equal(run.status, 0, report);
+  assert.equal(run.status, 0, failuresFirst(report));
   for (const name of EXPECTED_PASSING) {
     assert.match(report, new RegExp(`^${name} \\(.*\\) \\.\\.\\. ok$`, 'm'), `${name} did not pass:\n${report}`);
   }
   // The pager is the only jupyter_kernel_test check that does not apply (this kernel has no pager payloads).
   assert.deepEqual(report.match(/^test_\w+ .*skipped/gm)?.map((line) => line.split(' ')[0]), ['test_pager']);
 });
+
+/** unittest's report with the failures' tracebacks first, so that a summary keeping only its start says why. */
+function failuresFirst(report: string): string {
+  const details = report.indexOf('\n======');
+  return details < 0 ? report : `${report.slice(details + 1)}\n${report.slice(0, details)}`;
+}
 
 test('jupyter nbconvert --execute runs a notebook with this kernel, papermill-style parameters included', { skip: missing }, () => {
   const cell = (source: string, tags: string[] = []) => ({ cell_type: 'code', metadata: { tags }, source, outputs: [], execution_count: null });

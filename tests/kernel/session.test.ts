@@ -180,6 +180,17 @@ test('time.sleep is interruptible too', async () => {
   assert.ok(summary.status === 'error' && summary.error.ename === 'KeyboardInterrupt');
 });
 
+test('a sleep whose interrupt a handler takes without raising sleeps out the rest, as Python does (PEP 475)', async () => {
+  const code =
+    'import signal, time\ncalls = []\nprevious = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(signum))\n' +
+    'started = time.monotonic()\ntime.sleep(1.2)\nslept = time.monotonic() - started\nsignal.signal(signal.SIGINT, previous)\n(len(calls), slept > 1.1)';
+  const running = run(code);
+  setTimeout(() => session.interrupt(), 300);
+  const { summary, events } = await running;
+  assert.equal(summary.status, 'ok', JSON.stringify(events));
+  assert.deepEqual(events.at(-1), { kind: 'result', count: summary.executionCount, data: { 'text/plain': '(1, True)' } });
+});
+
 test('an interrupt that comes before Python has picked the cell up stops that cell when it starts, not the one still running', async () => {
   // The worker is busy with a first request while the second, queued behind it, is interrupted.
   const first = session.python.execute('import time\nbusy_until = time.time() + 1.5\nwhile time.time() < busy_until: pass\n"first done"', '<first>', new RecordingSink(), new AbortController().signal);

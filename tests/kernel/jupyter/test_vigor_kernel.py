@@ -142,8 +142,8 @@ class InterruptTests(unittest.TestCase):
         interrupt()
         reply = self.reply_to(msg_id, timeout=10)
         elapsed = time.monotonic() - started
-        self.assertEqual(reply["content"]["status"], "error")
-        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
+        self.assertEqual(reply["content"]["status"], "error", reply["content"])
+        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt", reply["content"])
         self.assertLess(elapsed, 2.0, f"the interrupt took {elapsed:.2f} s")
         after = self.run_cell("counter > 0")
         self.assertEqual(after["content"]["status"], "ok")

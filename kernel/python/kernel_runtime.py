@@ -412,13 +412,17 @@ def _error_payload(error, filename):
     }
 
 
+# IPython's shell escapes: `!command`, and `files = !ls` / `out, err = !cmd` capturing its output.
+_SHELL_ESCAPE = re.compile(r"(?:[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*)?!")
+
+
 def _shell_escape(code, error):
     """IPython's `!command` line, which this kernel cannot run, said in those words rather than as invalid syntax."""
     if not isinstance(error, SyntaxError) or not error.lineno:
         return None
     lines = code.splitlines()
     line = lines[error.lineno - 1].strip() if error.lineno <= len(lines) else ""
-    if not line.startswith("!"):
+    if not _SHELL_ESCAPE.match(line):
         return None
     message = (
         f"line {error.lineno}: {line[:60]!r} is a shell command, which this kernel does not run: its Python is "

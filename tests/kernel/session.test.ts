@@ -100,11 +100,14 @@ test('IPython.display, as notebooks import it, gives the same helpers; the rest 
   assert.equal(missing.summary.error.ename, 'ImportError');
 });
 
-test('a shell command line (!ls) is a UsageError saying the kernel has no shell and what can run one, not invalid syntax', async () => {
+test('a shell command line (!ls, files = !ls) is a UsageError saying the kernel has no shell and what can run one, not invalid syntax', async () => {
   const { summary } = await run('x = 1\n  !ls -l');
   assert.ok(summary.status === 'error');
   assert.equal(summary.error.ename, 'UsageError');
   assert.match(summary.error.evalue, /^line 2: '!ls -l' is a shell command, which this kernel does not run: .*Pyodide.*%%ts.*child_process/);
+  const captured = await run('if True:\n    files, errors = !ls');
+  assert.ok(captured.summary.status === 'error');
+  assert.match(captured.summary.error.evalue, /^line 2: 'files, errors = !ls' is a shell command, which this kernel does not run/);
   const other = await run('x = (1 +\n!ls');
   assert.ok(other.summary.status === 'error');
   assert.equal(other.summary.error.ename, 'SyntaxError', 'an error elsewhere stays what it is');

@@ -3,7 +3,7 @@
 // the NF path to it, and its replay. The CLI renders it as text, the kernel as an HTML table.
 import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Replay } from '../session/replay.ts';
-import { isStackViolation } from '../session/stack-replay.ts';
+import { replayedBuild } from '../session/stack-replay.ts';
 import type { Violation } from '../symbex/violations.ts';
 import { describeInput, formatInput, type InputDescription } from './failure.ts';
 import { formatStep, nfSourceFile, type PathStep, violationPath } from './nf-path.ts';
@@ -32,7 +32,7 @@ export function describeViolation(run: NfExploration, violation: Violation, repl
     stack: violation.stack.map(shownSourceLocation),
     nfPath: violationPath(run, violation),
     replay,
-    replayedOn: isStackViolation(violation) ? 'the stacked .wasm (a device scripted from the counterexample)' : 'the run-time NF',
+    replayedOn: violation.stackedBuild ? replayedBuild(violation.stackedBuild) : 'the run-time NF',
   };
 }
 

@@ -2,7 +2,7 @@
 // and on disk under .cache/traces), then
 // checks properties one at a time against the cached traces, running only the spec side.
 import { basename, resolve } from 'node:path';
-import { buildNf, buildStackedNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
+import { buildNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
 import { Solver } from '../solver/z3.ts';
 import { analyzeSpec, propertiesFolder, readSpecFile, type SpecDiagnostic, type SpecText } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
@@ -10,11 +10,11 @@ import type { NfExploration } from '../nf/explore-nf.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import { checkSpec, type Failure, type NoPacketCheck, type RaisedOn, SpecRuntimeError, SpecStopped } from '../validate/check.ts';
 import { type Replay, replayTrace, replayViolation } from './replay.ts';
-import { isStackViolation, replayedLayers, replayIdlePoll, replayStackViolation } from './stack-replay.ts';
-import type { ReplayedLayers } from './stack-replay-run.ts';
+import { replayIdlePoll, replayOnStackedBuild, stackedBuildsFor } from './stack-replay.ts';
 import { exploreCached } from './trace-cache.ts';
 import type { Layers } from '../stack/layers.ts';
 import { pollsWithoutPackets } from '../stack/explore-layers.ts';
+import type { StackedBuilds } from '../stack/explore-stack.ts';
 
 /** The engine walks terms recursively: a spec value chained from thousands of operations exhausts its stack. */
 const TOO_DEEP = 'the verifier ran out of stack walking the values this spec built: usually one chained from thousands of ' +
@@ -60,8 +60,8 @@ export class VerificationSession {
     readonly exploration: NfExploration,
     readonly layers: Layers,
     private readonly solver: Solver,
-    /** The stacked build `--layers full` or `nf,io` explored the poll over: its violations replay there, as that layer's. */
-    private readonly stacked: { build: NfBuild; replayed: ReplayedLayers } | null,
+    /** The stacked builds `--layers full` or `nf,io` explored the polls over: each one's violations replay there. */
+    private readonly stacked: StackedBuilds | null,
   ) {}
 
   /** `variant`: the NF built from a patched source (a seeded bug), explored and cached under its own binary. */
@@ -81,7 +81,7 @@ export class VerificationSession {
     }
     // Python starts while the NF is explored: property checks then time the spec side only.
     const [explored] = await Promise.all([exploration, specPython()]);
-    const stacked = layers === 'nf' ? null : { build: await buildStackedNf(dir, { variant: options.variant, keepDriverCalls: layers === 'nf,io' }), replayed: replayedLayers(layers) };
+    const stacked = layers === 'nf' ? null : await stackedBuildsFor(dir, layers, { variant: options.variant });
     return new VerificationSession(dir, build, explored, layers, solver, stacked);
   }
 
@@ -125,8 +125,9 @@ export class VerificationSession {
 
   /** A failure on the stack's iteration without a packet: a poll of the stacked build on a device that received nothing. */
   private replayWithoutPacket(): Replay {
-    if (!this.stacked) throw new Error('internal: an iteration without a packet was checked with no stacked build');
-    return replayIdlePoll(this.stacked.build);
+    const build = this.layers === 'nf' ? undefined : this.stacked?.[this.layers];
+    if (!build) throw new Error('internal: an iteration without a packet was checked with no stacked build');
+    return replayIdlePoll(build);
   }
 
   /**
@@ -146,7 +147,7 @@ export class VerificationSession {
   violations(): { violation: Violation; replay: Replay }[] {
     return [...this.exploration.initViolations, ...this.exploration.violations].map((violation) => ({
       violation,
-      replay: this.stacked && isStackViolation(violation) ? replayStackViolation(this.stacked.build, violation, this.stacked.replayed) : replayViolation(this.exploration, violation),
+      replay: (this.stacked && replayOnStackedBuild(this.stacked, violation)) ?? replayViolation(this.exploration, violation),
     }));
   }
 

@@ -1,7 +1,8 @@
 // A stack counterexample (`--layers full` or `nf,io`: a `device` or `delivery` violation) replayed on the stacked .wasm in V8, with a device (or the driver's contract) scripted from its model.
 import type { Manifest } from '../../nf-abi/index.ts';
-import { buildNf, buildStackedNf, type StackVariant } from '../../toolchain/build.ts';
-import { DEFAULT_FRAMES_PER_POLL_IO, exploreIoLoop, explorePoll } from '../stack/explore-stack.ts';
+import { buildNf, buildStackedNf, type StackedBuildOptions, type StackVariant } from '../../toolchain/build.ts';
+import { DEFAULT_FRAMES_PER_POLL_IO, explorePolls, type StackedBuilds } from '../stack/explore-stack.ts';
+import type { StackedLayers } from '../stack/layers.ts';
 import type { Violation, Watch } from '../symbex/violations.ts';
 import type { Replay } from './replay.ts';
 import { REPLAY_BOUND_MS, runOnReplayThread } from './replay-thread.ts';
@@ -29,8 +30,6 @@ export function replayIdlePoll(stacked: { hash: string; wasm: Uint8Array; manife
     : { reproduced: false, observed: `${words}: ${did.join('; ')}` };
 }
 
-/** Violations of the layers under the NF, found over the stacked build (engine/stack/explore-stack.ts): they replay there. */
-export const isStackViolation = (violation: Violation): boolean => violation.onStackedBuild === true;
 
 const STARTS: Record<PollStart, string> = {
   initialised: 'the poll right after stack_init',
@@ -39,19 +38,37 @@ const STARTS: Record<PollStart, string> = {
 };
 
 /** How a layer's stack violations replay: `full` on the build that runs, `nf,io` on the build that keeps the driver's calls. */
-export function replayedLayers(layers: 'full' | 'nf,io'): ReplayedLayers {
+export function replayedLayers(layers: StackedLayers): ReplayedLayers {
   return layers === 'full' ? { layers } : { layers, framesPerPoll: DEFAULT_FRAMES_PER_POLL_IO };
 }
 
+/** The stacked builds whose polls `layers` explore (engine/stack/explore-stack.ts: explorePolls), with `stackVariant` (a seeded stack bug) patched in. */
+export async function stackedBuildsFor(nfDir: string, layers: StackedLayers, options: Omit<StackedBuildOptions, 'keepDriverCalls'> = {}): Promise<StackedBuilds> {
+  const io = await buildStackedNf(nfDir, { ...options, keepDriverCalls: true });
+  return layers === 'nf,io' ? { 'nf,io': io } : { full: await buildStackedNf(nfDir, options), 'nf,io': io };
+}
+
 /**
- * A seeded stack bug verified: the poll explored over the NF's stacked build with one of the stack's files
- * patched (`full`: the stack's exploration; `nf,io`: the I/O loop's over the driver's contract), each violation
- * replayed on that build.
+ * A stack violation (one found over a stacked build: its `stackedBuild`) replayed on the build it was found over,
+ * or undefined for a violation of nf_process alone.
  */
-export async function verifyStackVariant(nfDir: string, stackVariant: StackVariant, watch: Watch = {}, layers: 'full' | 'nf,io' = 'full'): Promise<{ violation: Violation; replay: Replay }[]> {
-  const stacked = await buildStackedNf(nfDir, { stackVariant, keepDriverCalls: layers === 'nf,io' });
-  const run = await (layers === 'full' ? explorePoll : exploreIoLoop)(await buildNf(nfDir), { stacked, ...watch });
-  return run.violations.map((violation) => ({ violation, replay: replayStackViolation(stacked, violation, replayedLayers(layers)) }));
+export function replayOnStackedBuild(stacked: StackedBuilds, violation: Violation): Replay | undefined {
+  const kind = violation.stackedBuild;
+  if (!kind) return undefined;
+  const build = stacked[kind];
+  if (!build) throw new Error(`internal: a violation found over the ${kind} stacked build, which this verification did not build`);
+  return replayStackViolation(build, violation, replayedLayers(kind));
+}
+
+/**
+ * A seeded stack bug verified: the polls `layers` explore (`full`: the stack's, and the I/O loop's over the
+ * driver's contract; `nf,io`: the latter) over the NF's stacked builds with one of the stack's files patched,
+ * each violation replayed on the build it was found over.
+ */
+export async function verifyStackVariant(nfDir: string, stackVariant: StackVariant, watch: Watch = {}, layers: StackedLayers = 'full'): Promise<{ violation: Violation; replay: Replay }[]> {
+  const stacked = await stackedBuildsFor(nfDir, layers, { stackVariant });
+  const run = await explorePolls(await buildNf(nfDir), layers, { stacked, ...watch });
+  return run.violations.map((violation) => ({ violation, replay: replayOnStackedBuild(stacked, violation)! }));
 }
 
 /**
@@ -117,7 +134,8 @@ export function replayStackViolation(stacked: { hash: string; wasm: Uint8Array; 
   return { reproduced: false, observed: tried.join('; ') };
 }
 
-const replayedBuild = (layers: ReplayedLayers['layers']): string => layers === 'full'
+/** The build a stack violation of `layers` replays on, and what stands for the layer below it there. */
+export const replayedBuild = (layers: StackedLayers): string => layers === 'full'
   ? 'the stacked .wasm, with a device scripted from the counterexample'
   : "the stacked .wasm that keeps the driver's calls, the driver's entry points answering from the counterexample";
 

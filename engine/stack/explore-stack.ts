@@ -18,6 +18,7 @@ import { EngineError, type Violation } from '../symbex/violations.ts';
 import { decodeModule, type WasmModule } from '../wasm/decode.ts';
 import { OP } from '../wasm/opcodes.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
+import type { StackedLayers } from './layers.ts';
 
 type StackOptions = NfOptions & { stacked?: NfBuild; framesPerPoll?: number };
 
@@ -57,11 +58,11 @@ function explorePollOnce(machine: Machine, solver: Solver, layout: Layout, repla
   }, solver);
 }
 
-/** A stacked build's exploration, each violation marked as found there (it replays on that build). */
-const onStackedBuild = (run: Exploration): Exploration => ({ ...run, violations: run.violations.map((violation) => ({ ...violation, onStackedBuild: true as const })) });
+/** A stacked build's exploration, each violation marked as found over that build (it replays there). */
+const foundOver = (stackedBuild: StackedLayers, run: Exploration): Exploration => ({ ...run, violations: run.violations.map((violation) => ({ ...violation, stackedBuild })) });
 
 /** The stack's poll explored over the stacked build that runs (with `stacked`: a variant of it, for seeded bugs). */
-export const explorePoll = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => onStackedBuild(await exploreStackPoll(build, options));
+export const explorePoll = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => foundOver('full', await exploreStackPoll(build, options));
 
 async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<Exploration> {
   const model = stackModel(build.manifest, options.framesPerPoll);
@@ -95,7 +96,23 @@ async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<
  * first as for `full` (the driver's set-up grows memory over the device region, as it does when the NF runs); the
  * poll then calls the device only for the clock.
  */
-export const exploreIoLoop = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => onStackedBuild(await exploreLoopPoll(build, options));
+export const exploreIoLoop = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => foundOver('nf,io', await exploreLoopPoll(build, options));
+
+/** The stacked builds a variant's polls are explored over (seeded stack bugs), by the layers that explore each. */
+export type StackedBuilds = Partial<Record<StackedLayers, NfBuild>>;
+
+/**
+ * The polls `layers` explore. `nf,io`: the I/O loop over the driver's contract. `full`: the poll of the build that
+ * runs over the device model, and the I/O loop as `nf,io` explores it: the device model gives one frame a poll
+ * (two multiply its paths about thirteenfold: docs/PITFALLS.md), and the loop's rules of order and time concern a
+ * frame after another, so `full` verifies everything `nf,io` does.
+ */
+export async function explorePolls(build: NfBuild, layers: StackedLayers, options: NfOptions & { stacked?: StackedBuilds } = {}): Promise<Exploration> {
+  const { stacked = {}, ...rest } = options;
+  const over = (kind: StackedLayers): StackOptions => (stacked[kind] ? { ...rest, stacked: stacked[kind] } : rest);
+  const loop = await exploreIoLoop(build, over('nf,io'));
+  return layers === 'nf,io' ? loop : joined(await explorePoll(build, over('full')), loop);
+}
 
 async function exploreLoopPoll(build: NfBuild, options: StackOptions): Promise<Exploration> {
   const model = ioLoopModel(build.manifest, options.framesPerPoll);
@@ -137,12 +154,11 @@ function joined<E extends Pick<Exploration, 'violations' | 'figures'> & { traces
 }
 
 /**
- * `full` and `nf,io`: the NF layer's traces (what specs are checked against) and the poll's violations and
- * figures: the poll proves the stack (`full`) or the I/O loop over the driver's contract (`nf,io`) hands
- * nf_process only inputs that layer covers and carries out its results.
+ * `full` and `nf,io`: the NF layer's traces (what specs are checked against) and the polls' violations and
+ * figures: the polls prove the stack (`full`) and the I/O loop over the driver's contract hand nf_process only
+ * inputs that layer covers and carry out its results.
  */
-export async function exploreStacked(build: NfBuild, layers: 'nf,io' | 'full', options: NfOptions = {}): Promise<NfExploration> {
+export async function exploreStacked(build: NfBuild, layers: StackedLayers, options: NfOptions = {}): Promise<NfExploration> {
   const nf = await exploreNf(build, options);
-  const poll = await (layers === 'full' ? explorePoll : exploreIoLoop)(build, options);
-  return joined(nf, poll, false);
+  return joined(nf, await explorePolls(build, layers, options), false);
 }

@@ -2,11 +2,13 @@
 // and the figures each reports (the columns of Vigor's Table 3).
 export const LAYERS = ['nf', 'nf,io', 'full'] as const;
 export type Layers = (typeof LAYERS)[number];
+/** The layers that put the NF under the stack: each explores the poll over a stacked build of its own. */
+export type StackedLayers = Exclude<Layers, 'nf'>;
 
 /** What each selection verifies, for help texts. */
 export const LAYERS_HELP =
   'nf: the NF alone, packets and time given by contracts; nf,io: the NF under the I/O loop, the driver a contract; ' +
-  'full: the NF with the I/O loop and the driver, only the device modelled (stack-models/)';
+  'full: the NF with the I/O loop and the driver, only the device modelled (stack-models/), and all that nf,io checks';
 
 /** The layers `text` names, or a message saying what was wrong and what to write instead. */
 export function readLayers(text: string): Layers | { mistake: string } {

@@ -49,8 +49,11 @@ export interface Violation {
   decisions: number[];
   /** What a replay must observe; absent means `stops` (or `hangs` for kind `hang`). */
   evidence?: ViolationEvidence;
-  /** Found over the stacked build (`--layers full` or `nf,io`: its set-up or poll), not in nf_process alone: it replays on the stacked .wasm. */
-  onStackedBuild?: true;
+  /**
+   * Found over a stacked build (its set-up or poll), not in nf_process alone: it replays on that build, the one that
+   * runs (`full`'s poll over the device model) or the one that keeps the driver's calls (`nf,io`'s I/O loop).
+   */
+  stackedBuild?: 'full' | 'nf,io';
 }
 
 /** A violation found on the current path; `fatal` ones end the path, the others were split off a feasible remainder. */

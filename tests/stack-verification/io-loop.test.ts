@@ -1,7 +1,7 @@
 // `--layers nf,io`: the I/O loop between nf_process's contract and the driver's holds for the NFs, each seeded loop
 // bug (Table 4's, evaluation/seeded-bugs.json: a temporary variant of stack/io-loop.ts) is rejected with a counterexample in the loop's terms (device,
-// length, stamp, time, what nf_process returned, what was sent) whose replay on the build breaks the same rule, an
-// equivalent loop holds, and users reach it.
+// length, stamp, time, what nf_process returned, what was sent) whose replay on the build breaks the same rule (under
+// `--layers full` too), an equivalent loop holds, and users reach it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,18 @@ describe('seeded I/O-loop bugs are rejected in the loop\'s terms, and the counte
   }
 });
 
+test('`--layers full` rejects what `nf,io` does: a loop bug that needs two frames a poll, replayed on the build that keeps the driver\'s calls', async () => {
+  const { variant, says } = BUGS.find((b) => b.id === 'loop-time-not-raised')!;
+  const results = await verifyStackVariant(nfDir('nop'), variant, {}, 'full');
+  const found = results.filter(({ violation }) => violation.kind === 'delivery' && says.test(violation.message));
+  assert.ok(found.length > 0, `expected ${says}, got:\n${shown(results.map((r) => r.violation)).slice(0, 3000)}`);
+  for (const { violation, replay } of found) {
+    assert.equal(violation.stackedBuild, 'nf,io');
+    assert.ok(replay.reproduced, replay.observed);
+    assert.match(replay.observed, /^on the stacked \.wasm that keeps the driver's calls/);
+  }
+});
+
 test('an nf,io replay does not reproduce what the loop did not do: the same counterexample on the loop as it is', async () => {
   const [{ violation }] = (await verifyStackVariant(nfDir('nop'), BUGS[0]!.variant, {}, 'nf,io')).filter((r) => r.violation.kind === 'delivery');
   const replay = replayStackViolation(await buildStackedNf(nfDir('nop'), { keepDriverCalls: true }), violation!, replayedLayers('nf,io'));
@@ -79,7 +91,7 @@ test('a hang replays as one: the loop that never takes its frame does not return
   const run = await ioLoop('nop', variant);
   const hang = run.violations.find((v) => v.kind === 'hang');
   assert.ok(hang, shown(run.violations).slice(0, 3000));
-  assert.equal(hang.onStackedBuild, true, 'found over the stacked build, so sessions replay it there');
+  assert.equal(hang.stackedBuild, 'nf,io', 'found over the build that keeps the driver\'s calls, so sessions replay it there');
   const correct = replayStackViolation(await buildStackedNf(nfDir('nop'), { keepDriverCalls: true }), hang, replayedLayers('nf,io'));
   assert.equal(correct.reproduced, false, correct.observed);
   assert.match(correct.observed, /the I\/O loop kept its contracts with the driver and with nf_process through the poll/);

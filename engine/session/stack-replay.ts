@@ -30,7 +30,6 @@ export function replayIdlePoll(stacked: { hash: string; wasm: Uint8Array; manife
     : { reproduced: false, observed: `${words}: ${did.join('; ')}` };
 }
 
-
 const STARTS: Record<PollStart, string> = {
   initialised: 'the poll right after stack_init',
   'warm-up': 'the poll after a warm-up that brings the rings to their wrap',
@@ -42,7 +41,7 @@ export function replayedLayers(layers: StackedLayers): ReplayedLayers {
   return layers === 'full' ? { layers } : { layers, framesPerPoll: DEFAULT_FRAMES_PER_POLL_IO };
 }
 
-/** The stacked builds whose polls `layers` explore (engine/stack/explore-stack.ts: explorePolls), with `stackVariant` (a seeded stack bug) patched in. */
+/** The stacked builds whose polls `layers` explore (engine/stack/explore-stack.ts: explorePolls), with the NF's `variant` or the stack's `stackVariant` (a seeded bug) patched in. */
 export async function stackedBuildsFor(nfDir: string, layers: StackedLayers, options: Omit<StackedBuildOptions, 'keepDriverCalls'> = {}): Promise<StackedBuilds> {
   const io = await buildStackedNf(nfDir, { ...options, keepDriverCalls: true });
   return layers === 'nf,io' ? { 'nf,io': io } : { full: await buildStackedNf(nfDir, options), 'nf,io': io };

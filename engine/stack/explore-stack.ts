@@ -98,7 +98,7 @@ async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<
  */
 export const exploreIoLoop = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => foundOver('nf,io', await exploreLoopPoll(build, options));
 
-/** The stacked builds a variant's polls are explored over (seeded stack bugs), by the layers that explore each. */
+/** Stacked builds, by the layers whose poll explores each (a session's; a seeded stack bug's variants). */
 export type StackedBuilds = Partial<Record<StackedLayers, NfBuild>>;
 
 /**

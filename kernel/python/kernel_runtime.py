@@ -135,6 +135,8 @@ def _sleep(seconds):
     """time.sleep that an interrupt can cut short (Pyodide's own sleep busy-waits and ignores interrupts)."""
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
+    if seconds != seconds:
+        raise ValueError("Invalid value NaN (not a number)")
     _kernel_host.sleep(float(seconds))
 
 

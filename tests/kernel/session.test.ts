@@ -174,6 +174,11 @@ test('a SIGINT handler a cell installs is called once per interrupt, as in Pytho
   assert.ok(summary.status === 'error' && summary.error.ename === 'KeyboardInterrupt', JSON.stringify(summary));
 });
 
+test('time.sleep of NaN is a ValueError, as in Python, not a wait without end', async () => {
+  const { summary } = await run('import time\ntime.sleep(float("nan"))');
+  assert.ok(summary.status === 'error' && summary.error.ename === 'ValueError', JSON.stringify(summary));
+});
+
 test('time.sleep is interruptible too', async () => {
   const running = run('import time\ntime.sleep(30)');
   setTimeout(() => session.interrupt(), 300);

@@ -15,6 +15,17 @@ import { MAX_CHT_ENTRIES, MAX_SIZE } from "../../../nf-abi/libvig-limits";
 // @ts-ignore: decorator
 @external("host", "fail") declare function fail(reason: i32, operation: i32, handle: i32, a: i32, b: i32, c: i64, d: i64): void;
 
+/**
+ * Reports a failure through `fail`, then traps. `fail` never returns, but the compilers cannot know that: without
+ * the trap, every value a check's caller uses later would live across the call, and V8 keeps such values on the
+ * stack from their definition on, in the calls that pass their checks too (docs/PITFALLS.md).
+ */
+// @ts-ignore: decorator
+@inline function failed(reason: i32, operation: i32, handle: i32, a: i32, b: i32, c: i64, d: i64): void {
+  fail(reason, operation, handle, a, b, c, d);
+  unreachable();
+}
+
 /** Handles the table has room for: an NF allocates a handful of objects. */
 const MAX_HANDLES = 4096;
 /** The handle table: per handle, its kind (i32) and its object's address (i32). */
@@ -30,7 +41,7 @@ let top: usize = HANDLE_TABLE + MAX_HANDLES * 8;
 function allocate(bytes: i64, operation: i32, handle: i32): usize {
   const at = (top + 7) & ~7;
   const end = <i64>at + bytes;
-  if (end > <i64>LIBVIG_REGION_END) fail(FAIL_REGION_FULL, operation, handle, 0, 0, bytes, 0);
+  if (end > <i64>LIBVIG_REGION_END) failed(FAIL_REGION_FULL, operation, handle, 0, 0, bytes, 0);
   grow(<usize>end);
   memory.fill(at, 0, <usize>bytes);
   top = <usize>end;
@@ -45,7 +56,7 @@ function grow(end: usize): void {
 
 /** Registers a new object; its handle is the count so far, as in the JavaScript run-time (only once it exists). */
 function register(kind: i32, object: usize, operation: i32): i32 {
-  if (handleCount == MAX_HANDLES) fail(FAIL_REGION_FULL, operation, -1, 0, 0, 8, 0);
+  if (handleCount == MAX_HANDLES) failed(FAIL_REGION_FULL, operation, -1, 0, 0, 8, 0);
   const handle = handleCount++;
   store<i32>(HANDLE_TABLE + <usize>handle * 8, kind);
   store<u32>(HANDLE_TABLE + <usize>handle * 8 + 4, <u32>object);
@@ -59,18 +70,18 @@ function register(kind: i32, object: usize, operation: i32): i32 {
     const entry = HANDLE_TABLE + <usize>handle * 8;
     if (load<i32>(entry) == kind) return <usize>load<u32>(entry, 4);
   }
-  return wrongKind(handle, kind, operation);
-}
-
-function wrongKind(handle: i32, kind: i32, operation: i32): usize {
-  const found = <u32>handle < <u32>handleCount ? load<i32>(HANDLE_TABLE + <usize>handle * 8) : KIND_NONE;
-  fail(FAIL_WRONG_KIND, operation, handle, kind, found, 0, 0);
+  wrongKind(handle, kind, operation);
   unreachable();
   return 0;
 }
 
+function wrongKind(handle: i32, kind: i32, operation: i32): void {
+  const found = <u32>handle < <u32>handleCount ? load<i32>(HANDLE_TABLE + <usize>handle * 8) : KIND_NONE;
+  fail(FAIL_WRONG_KIND, operation, handle, kind, found, 0, 0);
+}
+
 function requireSize(operation: i32, parameter: i32, value: i32): void {
-  if (value < 1 || value > MAX_SIZE) fail(FAIL_SIZE, operation, -1, parameter, value, 0, 0);
+  if (value < 1 || value > MAX_SIZE) failed(FAIL_SIZE, operation, -1, parameter, value, 0, 0);
 }
 
 /** An allocation's two sizes, the first checked first. */
@@ -83,7 +94,7 @@ function requireSizes(operation: i32, first: i32, second: i32): void {
 // @ts-ignore: decorator
 @inline function requireInMemory(pointer: i32, size: i32, operation: i32, handle: i32): void {
   const bytes = <i64>memory.size() << 16;
-  if (pointer < 0 || <i64>pointer + <i64>size > bytes) fail(FAIL_OUTSIDE_MEMORY, operation, handle, size, pointer, bytes, 0);
+  if (pointer < 0 || <i64>pointer + <i64>size > bytes) failed(FAIL_OUTSIDE_MEMORY, operation, handle, size, pointer, bytes, 0);
 }
 
 /**
@@ -324,12 +335,12 @@ function unlink(emap: Emap, index: i32): void {
 
 // @ts-ignore: decorator
 @inline function requireAllocated(emap: Emap, index: i32, operation: i32, handle: i32): void {
-  if (!isAllocated(emap, index)) fail(FAIL_INDEX_NOT_ALLOCATED, operation, handle, index, emap.capacity, 0, 0);
+  if (!isAllocated(emap, index)) failed(FAIL_INDEX_NOT_ALLOCATED, operation, handle, index, emap.capacity, 0, 0);
 }
 
 // @ts-ignore: decorator
 @inline function requireTimeNotBefore(emap: Emap, now: i64, operation: i32, handle: i32): void {
-  if (now < emap.latest) fail(FAIL_TIME_BACKWARDS, operation, handle, 0, 0, now, emap.latest);
+  if (now < emap.latest) failed(FAIL_TIME_BACKWARDS, operation, handle, 0, 0, now, emap.latest);
 }
 
 export function emap_get(map: i32, key: i32): i32 {
@@ -354,7 +365,7 @@ export function emap_add(map: i32, key: i32, now: i64): i32 {
   requireTimeNotBefore(emap, now, OP_EMAP_ADD, map);
   const hash = readKey(emap, key, OP_EMAP_ADD, map);
   const present = find(emap, hash);
-  if (present >= 0) fail(FAIL_KEY_PRESENT, OP_EMAP_ADD, map, present, 0, 0, 0);
+  if (present >= 0) failed(FAIL_KEY_PRESENT, OP_EMAP_ADD, map, present, 0, 0, 0);
   if (emap.freeTop == 0) return NONE;
   emap.freeTop--;
   const index = load<i32>(emap.freeStack + (<usize>emap.freeTop << 2));
@@ -376,7 +387,7 @@ export function emap_refresh(map: i32, index: i32, now: i64): void {
 export function emap_erase(map: i32, key: i32): void {
   const emap = changetype<Emap>(objectOf(map, KIND_EMAP, OP_EMAP_ERASE));
   const index = find(emap, readKey(emap, key, OP_EMAP_ERASE, map));
-  if (index < 0) fail(FAIL_KEY_ABSENT, OP_EMAP_ERASE, map, 0, 0, 0, 0);
+  if (index < 0) failed(FAIL_KEY_ABSENT, OP_EMAP_ERASE, map, 0, 0, 0, 0);
   removeIndex(emap, index);
 }
 
@@ -423,7 +434,7 @@ export function vector_allocate(recordSize: i32, capacity: i32): i32 {
 /** Record `index`'s address, checked to be in range. */
 // @ts-ignore: decorator
 @inline function recordAt(vector: Vector, index: i32, operation: i32, handle: i32): usize {
-  if (<u32>index >= <u32>vector.capacity) fail(FAIL_INDEX_OUT_OF_RANGE, operation, handle, index, vector.capacity, 0, 0);
+  if (<u32>index >= <u32>vector.capacity) failed(FAIL_INDEX_OUT_OF_RANGE, operation, handle, index, vector.capacity, 0, 0);
   return vector.records + <usize>index * <usize>vector.stride;
 }
 
@@ -458,9 +469,9 @@ function isPrime(n: i32): bool {
 
 export function cht_allocate(height: i32, backendCapacity: i32): i32 {
   requireSizes(OP_CHT_ALLOCATE, height, backendCapacity);
-  if (!isPrime(height)) fail(FAIL_HEIGHT_NOT_PRIME, OP_CHT_ALLOCATE, -1, height, 0, 0, 0);
+  if (!isPrime(height)) failed(FAIL_HEIGHT_NOT_PRIME, OP_CHT_ALLOCATE, -1, height, 0, 0, 0);
   const entries = <i64>height * <i64>backendCapacity;
-  if (entries > MAX_CHT_ENTRIES) fail(FAIL_CHT_TOO_LARGE, OP_CHT_ALLOCATE, -1, height, backendCapacity, 0, 0);
+  if (entries > MAX_CHT_ENTRIES) failed(FAIL_CHT_TOO_LARGE, OP_CHT_ALLOCATE, -1, height, backendCapacity, 0, 0);
   const cht = changetype<Cht>(allocate(<i64>offsetof<Cht>() + entries * 4, OP_CHT_ALLOCATE, -1));
   cht.height = height;
   cht.backendCapacity = backendCapacity;
@@ -577,8 +588,8 @@ function placeRule(rules: usize, mask: i32, rule: u64): void {
 
 export function lpm_add(handle: i32, prefix: i32, length: i32, value: i32): i32 {
   const lpm = changetype<Lpm>(objectOf(handle, KIND_LPM, OP_LPM_ADD));
-  if (length < 0 || length > 32) fail(FAIL_PREFIX_LENGTH, OP_LPM_ADD, handle, length, 0, 0, 0);
-  if (value < 0) fail(FAIL_NEGATIVE_VALUE, OP_LPM_ADD, handle, value, 0, 0, 0);
+  if (length < 0 || length > 32) failed(FAIL_PREFIX_LENGTH, OP_LPM_ADD, handle, length, 0, 0, 0);
+  if (value < 0) failed(FAIL_NEGATIVE_VALUE, OP_LPM_ADD, handle, value, 0, 0, 0);
   const masked = <u32>(length == 0 ? 0 : prefix & (-1 << (32 - length)));
   if (!ruleFits(lpm, <u64>masked * 33 + <u64>length + 1, handle)) return 0;
   const level = length == 0 ? 0 : (length - 1) >> 3;

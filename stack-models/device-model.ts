@@ -19,9 +19,23 @@ export interface DeviceModelOptions {
    * bound that keeps a poll's paths few (a device may finish a whole ring; the model explores up to this many).
    */
   framesPerPoll: number;
+  /**
+   * Held to frames the I/O loop delivers: no ERROR bit, a LENGTH within these bounds, stamped at the clock the
+   * loop read, no descriptor done before HEAD says so. For the exploration of several frames a poll
+   * (engine/stack/explore-stack.ts), whose paths would otherwise multiply by every frame's cases.
+   */
+  plainFrames?: FrameBounds;
+}
+
+/** The lengths of frames the I/O loop hands to nf_process (nf.json's bounds, a buffer's size at most). */
+export interface FrameBounds {
+  min: number;
+  max: number;
 }
 
 export const DEFAULT_FRAMES_PER_POLL = 1;
+/** Frames a poll where the device gives plain frames only (`plainFrames`). */
+export const SEVERAL_FRAMES_PER_POLL = 2;
 
 /** A contract for each import of DEVICE_ABI (the type checks that none is missing), keyed `device.<name>`. */
 export function deviceContracts(options: DeviceModelOptions, rules: DriverRules): ContractTable {
@@ -32,8 +46,8 @@ export function deviceContracts(options: DeviceModelOptions, rules: DriverRules)
     const model = deviceState(state, options.devices);
     const registers = model.devices[device]!;
     if (model.mode !== 'explore' && (register === D.REGISTER_RX_HEAD || register === D.REGISTER_TX_HEAD)) return [scripted(state, model, model.mode, device, register)];
-    if (register === D.REGISTER_RX_HEAD) return [finish(state, oracle, model, device, 'rx', options.framesPerPoll - model.received.size)];
-    if (register === D.REGISTER_TX_HEAD) return [finish(state, oracle, model, device, 'tx', options.framesPerPoll)];
+    if (register === D.REGISTER_RX_HEAD) return [finish(state, oracle, model, device, 'rx', options.framesPerPoll - model.received.size, options.plainFrames)];
+    if (register === D.REGISTER_TX_HEAD) return [finish(state, oracle, model, device, 'tx', options.framesPerPoll, options.plainFrames)];
     const values: Record<number, number> = {
       [D.REGISTER_CONTROL]: registers.control, [D.REGISTER_RX_BASE]: registers.rx.base, [D.REGISTER_RX_SIZE]: registers.rx.size,
       [D.REGISTER_RX_TAIL]: registers.rx.tail, [D.REGISTER_TX_BASE]: registers.tx.base, [D.REGISTER_TX_SIZE]: registers.tx.size,
@@ -66,7 +80,7 @@ export function clockContract(devices: number): Contract {
  * The device finished some of its descriptors since the driver last looked (a choice among 0 .. the bound, and
  * for RX whether the next one is done before HEAD says so): fills or completes them, advances HEAD, returns it.
  */
-function finish(state: ExecutionState, oracle: CallContext['oracle'], model: DeviceModelState, d: number, direction: 'rx' | 'tx', bound: number): number {
+function finish(state: ExecutionState, oracle: CallContext['oracle'], model: DeviceModelState, d: number, direction: 'rx' | 'tx', bound: number, plain: FrameBounds | undefined): number {
   const ring = model.devices[d]![direction];
   const most = Math.max(0, Math.min(bound, ownedByDevice(ring)));
   let made = model.made;
@@ -76,15 +90,15 @@ function finish(state: ExecutionState, oracle: CallContext['oracle'], model: Dev
   const cases: { finished: number; early: boolean; holds: Term }[] = [];
   for (let k = 0; k <= most; k++) {
     const counted = T.eq(count, T.bv(k, 32));
-    if (direction === 'rx' && k < ownedByDevice(ring)) {
+    if (direction === 'rx' && k < ownedByDevice(ring) && !plain) {
       cases.push({ finished: k, early: true, holds: T.and(counted, T.eq(early, T.bv(1, 1))) }, { finished: k, early: false, holds: T.and(counted, T.eq(early, T.bv(0, 1))) });
     } else cases.push({ finished: k, early: false, holds: counted });
   }
-  oracle.assume(state, [T.compare('ule', count, T.bv(most, 32))]);
+  oracle.assume(state, [T.compare('ule', count, T.bv(most, 32)), ...(plain ? [T.eq(early, T.bv(0, 1))] : [])]);
   // One choice per call: a forked path re-runs the call and replays it.
   const { finished, early: doneEarly } = cases[cases.length === 1 ? 0 : oracle.choose(state, cases.map((c) => c.holds))]!;
   const received = new Map(model.received);
-  const fill = (i: number) => (made = complete(state, d, direction, ring, i, made, received));
+  const fill = (i: number) => (made = complete(state, d, direction, ring, i, made, received, plain && { ...plain, clock: model.clock }));
   for (let k = 0; k < finished; k++) fill((ring.head + k) % ring.size);
   const head = ring.size === 0 ? ring.head : (ring.head + finished) % ring.size;
   if (doneEarly) fill(head);
@@ -115,9 +129,9 @@ function scripted(state: ExecutionState, model: DeviceModelState, run: ScriptedR
 
 /**
  * The device finishes descriptor `i`: RX gets any length, stamp (a time, as now()'s), error bit and frame bytes
- * (noted in `received`); TX is marked sent.
+ * (noted in `received`), or with `plain` a frame the loop delivers; TX is marked sent.
  */
-function complete(state: ExecutionState, d: number, direction: 'rx' | 'tx', ring: Ring, i: number, made: number, received: Map<string, Received>): number {
+function complete(state: ExecutionState, d: number, direction: 'rx' | 'tx', ring: Ring, i: number, made: number, received: Map<string, Received>, plain: (FrameBounds & { clock: DeviceModelState['clock'] }) | undefined): number {
   const at = descriptorAddress(ring, i);
   const status = readWord(state, at + D.DESCRIPTOR_STATUS, 2);
   if (typeof status === 'bigint' && (status & BigInt(D.STATUS_DONE)) !== 0n) return made; // done already (early)
@@ -127,7 +141,13 @@ function complete(state: ExecutionState, d: number, direction: 'rx' | 'tx', ring
   }
   const buffer = readWord(state, at + D.DESCRIPTOR_ADDRESS, 4);
   // The driver checks keep ADDRESS a buffer of the region (rule 8 at hand-over); the device fills all of it.
-  if (typeof buffer === 'bigint') received.set(...fillReceived(state, d, i, at, Number(buffer), made));
+  if (typeof buffer !== 'bigint') return made + 1;
+  const [name, frame] = fillReceived(state, d, i, at, Number(buffer), made);
+  received.set(name, frame);
+  if (plain) {
+    state.pathCondition.push(T.eq(frame.error, T.bv(0, 1)), T.compare('ule', T.bv(plain.min, 16), frame.length), T.compare('ule', frame.length, T.bv(plain.max, 16)));
+    if (plain.clock !== null) state.pathCondition.push(T.eq(frame.stamp, typeof plain.clock === 'bigint' ? T.bv(plain.clock, 64) : plain.clock));
+  }
   return made + 1;
 }
 

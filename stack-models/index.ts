@@ -1,11 +1,13 @@
 // Entry point of stack-models/: the device model (contracts of the `device` imports), the checks on the driver
 // (register writes, the device region's memory), the I/O loop's contract with nf_process, and the driver's contract.
-import type { Manifest } from '../nf-abi/index.ts';
+import { device, type Manifest } from '../nf-abi/index.ts';
 import type { MemoryWatch } from '../engine/symbex/interpreter.ts';
 import type { Contract, ContractTable } from '../engine/symbex/import-contracts.ts';
 import type { ExecutionState } from '../engine/symbex/state.ts';
 import type { Oracle } from '../engine/symbex/interpreter.ts';
 import { DEFAULT_FRAMES_PER_POLL, deviceContracts } from './device-model.ts';
+
+export { SEVERAL_FRAMES_PER_POLL } from './device-model.ts';
 import { checkSends, nfProcessContract } from './delivery.ts';
 import { checkDriverCalls, driverContracts } from './driver-contract.ts';
 import { driverRules, memoryWatch } from './driver-rules.ts';
@@ -24,10 +26,12 @@ export interface StackModel {
   finish: (state: ExecutionState, oracle: Oracle) => void;
 }
 
-export function stackModel(manifest: Manifest, framesPerPoll = DEFAULT_FRAMES_PER_POLL): StackModel {
+/** The device model's; with `plainFrames`, its frames are ones the I/O loop delivers (device-model.ts says which). */
+export function stackModel(manifest: Manifest, framesPerPoll = DEFAULT_FRAMES_PER_POLL, plainFrames = false): StackModel {
   const { devices } = manifest;
+  const bounds = { min: manifest.frame.min, max: Math.min(manifest.frame.max, device.BUFFER_BYTES) };
   return {
-    contracts: deviceContracts({ devices, framesPerPoll }, driverRules(devices)),
+    contracts: deviceContracts({ devices, framesPerPoll, ...(plainFrames ? { plainFrames: bounds } : {}) }, driverRules(devices)),
     watch: memoryWatch(devices),
     nfProcess: nfProcessContract(manifest),
     finish: checkSends(manifest),

@@ -3,7 +3,7 @@
 // driver's contract. Either way nf_process is called through the contract the NF layer's exploration stands for.
 import { device, PACKET_BASE } from '../../nf-abi/index.ts';
 import { buildStackedNf, DRIVER_ENTRIES, driverExport, type NfBuild } from '../../toolchain/build.ts';
-import { deviceState, ioLoopModel, SCRIPTED_RUNS, scriptedPolls, setDeviceState, stackModel } from '../../stack-models/index.ts';
+import { deviceState, ioLoopModel, SCRIPTED_RUNS, scriptedPolls, setDeviceState, SEVERAL_FRAMES_PER_POLL, stackModel, type StackModel } from '../../stack-models/index.ts';
 
 export { DEFAULT_FRAMES_PER_POLL_IO } from '../../stack-models/index.ts';
 import { libvigContracts, startPacket } from '../contracts/index.ts';
@@ -20,7 +20,7 @@ import { OP } from '../wasm/opcodes.ts';
 import { SourceMap } from '../wasm/sourcemap.ts';
 import type { StackedLayers } from './layers.ts';
 
-type StackOptions = NfOptions & { stacked?: NfBuild; framesPerPoll?: number };
+type StackOptions = NfOptions & { stacked?: NfBuild };
 
 /** The stacked build's machine, with nf.json's config, libVig and `contracts` for its imports. */
 async function stackMachine(build: NfBuild, options: StackOptions, contracts: ContractTable, keepDriverCalls: boolean) {
@@ -65,15 +65,33 @@ const foundOver = (stackedBuild: StackedLayers, run: Exploration): Exploration =
 export const explorePoll = async (build: NfBuild, options: StackOptions = {}): Promise<Exploration> => foundOver('full', await exploreStackPoll(build, options));
 
 async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<Exploration> {
-  const model = stackModel(build.manifest, options.framesPerPoll);
+  const oneFrame = await pollsFromEachStart(build, options);
+  return oneFrame.setUpFailed ? oneFrame.explored : joined(oneFrame.explored, await severalFramesPoll(build, options));
+}
+
+/** A stacked machine ready to explore stack_poll, or (`failed`) the violations of its set-up. */
+type StartedStack = { failed: Exploration } | { failed: null; machine: Machine; layout: Layout; replace: Map<string, Contract>; poll: () => Exploration };
+
+/**
+ * The stacked machine over `model`'s device with nf_init and stack_init run, and a function exploring one
+ * stack_poll from its starting point; or the set-up's violations.
+ */
+async function startedStack(build: NfBuild, options: StackOptions, model: StackModel): Promise<StartedStack> {
   const { machine, module, solver } = await stackMachine(build, options, model.contracts, false);
-  const { manifest } = build;
   const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init', { layout: { packetBase: 0, memoryBase: 0, length: 0, growsMemory: true } })];
-  if (failed.length > 0) return failedStart(failed);
+  if (failed.length > 0) return { failed: failedStart(failed) };
   // The stack copies frames into [PACKET_BASE, MEMORY_BASE): plain memory here, the NF layer checks its reads.
   const layout = { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: model.watch };
   const replace = layerCalls(module, machine, [['nf_process', model.nfProcess]]);
-  const poll = () => explorePollOnce(machine, solver, layout, replace, model.finish);
+  return { failed: null, machine, layout, replace, poll: () => explorePollOnce(machine, solver, layout, replace, model.finish) };
+}
+
+/** One frame a poll, from after stack_init and from after each of the scripted runs (`setUpFailed`: a set-up broke a rule). */
+async function pollsFromEachStart(build: NfBuild, options: StackOptions): Promise<{ explored: Exploration; setUpFailed: boolean }> {
+  const started = await startedStack(build, options, stackModel(build.manifest));
+  if (started.failed) return { explored: started.failed, setUpFailed: true };
+  const { machine, layout, replace, poll } = started;
+  const { manifest } = build;
   let explored = poll();
   // Then from the scripted runs' rings (stack-models/scripted-runs.ts), each after the one before: about to wrap
   // with TX descriptors in flight, then backlogged by a device that stopped sending.
@@ -82,12 +100,23 @@ async function exploreStackPoll(build: NfBuild, options: StackOptions): Promise<
     setDeviceState(machine.start, { ...devices, mode: run });
     for (let k = 0; k < scriptedPolls(devices.devices[0]!.rx.size); k++) {
       const failed = machine.initialise('stack_poll', { layout, replace });
-      if (failed.length > 0) return joined(explored, failedStart(failed));
+      if (failed.length > 0) return { explored: joined(explored, failedStart(failed)), setUpFailed: true };
     }
     setDeviceState(machine.start, { ...deviceState(machine.start, manifest.devices), mode: 'explore', received: new Map(), sent: [] });
     explored = joined(explored, poll());
   }
-  return explored;
+  return { explored, setUpFailed: false };
+}
+
+/**
+ * SEVERAL_FRAMES_PER_POLL frames a poll, from after stack_init: what the driver does to a frame after another in
+ * one poll (the TX descriptor the second send takes, the RX descriptor delivered next, the buffers refilled).
+ * Plain frames (stack-models/device-model.ts: `plainFrames`) keep its paths few: what the loop does to a
+ * malformed frame or by a frame's stamp is explored with one frame, and with two over the driver's contract.
+ */
+async function severalFramesPoll(build: NfBuild, options: StackOptions): Promise<Exploration> {
+  const started = await startedStack(build, options, stackModel(build.manifest, SEVERAL_FRAMES_PER_POLL, true));
+  return started.failed ?? started.poll();
 }
 
 /**
@@ -103,9 +132,9 @@ export type StackedBuilds = Partial<Record<StackedLayers, NfBuild>>;
 
 /**
  * The polls `layers` explore. `nf,io`: the I/O loop over the driver's contract. `full`: the poll of the build that
- * runs over the device model, and the I/O loop as `nf,io` explores it: the device model gives one frame a poll
- * (two multiply its paths about thirteenfold: docs/PITFALLS.md), and the loop's rules of order and time concern a
- * frame after another, so `full` verifies everything `nf,io` does.
+ * runs over the device model, and the I/O loop as `nf,io` explores it: the device model gives any frame one at a
+ * time and only plain frames two at a time (more multiply its paths: docs/PITFALLS.md), and the loop's rules of
+ * order and time concern a frame after another and its stamp, so `full` verifies everything `nf,io` does.
  */
 export async function explorePolls(build: NfBuild, layers: StackedLayers, options: NfOptions & { stacked?: StackedBuilds } = {}): Promise<Exploration> {
   const { stacked = {}, ...rest } = options;
@@ -115,7 +144,7 @@ export async function explorePolls(build: NfBuild, layers: StackedLayers, option
 }
 
 async function exploreLoopPoll(build: NfBuild, options: StackOptions): Promise<Exploration> {
-  const model = ioLoopModel(build.manifest, options.framesPerPoll);
+  const model = ioLoopModel(build.manifest);
   const devices = stackModel(build.manifest);
   const { machine, module, solver } = await stackMachine(build, options, devices.contracts, true);
   const failed = [...machine.initialise('nf_init'), ...machine.initialise('stack_init', { layout: { packetBase: PACKET_BASE, memoryBase: PACKET_BASE, length: 0, watch: devices.watch, growsMemory: true } })];

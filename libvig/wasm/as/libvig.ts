@@ -71,8 +71,7 @@ function register(kind: i32, object: usize, operation: i32): i32 {
     if (load<i32>(entry) == kind) return <usize>load<u32>(entry, 4);
   }
   wrongKind(handle, kind, operation);
-  unreachable();
-  return 0;
+  return unreachable();
 }
 
 function wrongKind(handle: i32, kind: i32, operation: i32): void {

@@ -6,13 +6,12 @@ import type { Contract, ContractTable } from '../engine/symbex/import-contracts.
 import type { ExecutionState } from '../engine/symbex/state.ts';
 import type { Oracle } from '../engine/symbex/interpreter.ts';
 import { DEFAULT_FRAMES_PER_POLL, deviceContracts } from './device-model.ts';
-
-export { SEVERAL_FRAMES_PER_POLL } from './device-model.ts';
 import { checkSends, nfProcessContract } from './delivery.ts';
 import { checkDriverCalls, driverContracts } from './driver-contract.ts';
 import { driverRules, memoryWatch } from './driver-rules.ts';
 
 export { deviceState, setDeviceState } from './device-state.ts';
+export { SEVERAL_FRAMES_PER_POLL } from './device-model.ts';
 export { SCRIPTED_RUNS, scriptedPolls } from './scripted-runs.ts';
 
 export interface StackModel {

@@ -31,7 +31,6 @@ import { DEVICE_BURST, PROBLEM_HEAD_WRITTEN, PROBLEM_NO_DEVICE, PROBLEM_NO_REGIS
   unreachable();
 }
 
-
 /** The register file (device-layout.ts). */
 let registers: usize = 0;
 /** For each device and RX descriptor, the address of the record whose frame it received last. */

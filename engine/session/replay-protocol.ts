@@ -41,6 +41,12 @@ export interface ReplayRequest {
   /** The packet; null replays nf_init alone (a violation met there). */
   input: { device: number; packet: Uint8Array; now: bigint } | null;
   reads: StateRead[];
+  /**
+   * Run a copy that checks every access of nf_process against the regions the verifier gives the NF (the frame,
+   * its memory from MEMORY_BASE): for an `out-of-bounds` violation, whose access V8 may let through (below the
+   * frame's area, or in memory the run-time has and the NF does not).
+   */
+  checkRegions: boolean;
 }
 
 export type ReplayOutcome =

@@ -10,6 +10,8 @@ import { STATUS } from './replay-protocol.ts';
 import { readState, seedState } from './replay-seed.ts';
 import type { StackRunOutcome, StackRunRequest } from './stack-replay-run.ts';
 import { type IdlePollRequest, runIdlePoll } from './idle-poll.ts';
+import { instrumentedModule, memoryHooks, outsideRegions } from './instrumented-build.ts';
+import { MEMORY_BASE, PACKET_BASE } from '../../nf-abi/index.ts';
 
 const { port, status } = workerData as { port: MessagePort; status: Int32Array };
 
@@ -52,7 +54,12 @@ function exportingGlobals(wasm: Uint8Array, indices: readonly number[]): Uint8Ar
   throw new Error('the NF exports nothing (it must export nf_init, nf_process and memory)');
 }
 
-function moduleFor(request: ReplayRequest, globals: readonly number[]): WebAssembly.Module {
+/** The module a replay runs: the build, or a copy exporting globals it reads, or (`checkRegions`) one reporting every access. */
+async function moduleFor(request: ReplayRequest, globals: readonly number[]): Promise<WebAssembly.Module> {
+  if (request.checkRegions) {
+    if (globals.length > 0) throw new Error('a replay that checks regions reads no global');
+    return instrumentedModule(request.nf);
+  }
   const key = `${request.nf.hash}/${globals.join(',')}`;
   let module = modules.get(key);
   if (!module) {
@@ -65,13 +72,43 @@ function moduleFor(request: ReplayRequest, globals: readonly number[]): WebAssem
 // V8's stack overflow is how unbounded recursion ends in the run-time.
 const stopped = (e: unknown): ReplayOutcome => ({ kind: 'stopped', message: (e as Error).message, stackOverflow: /Maximum call stack size exceeded/.test((e as Error).message) });
 
-function replay(request: ReplayRequest): ReplayAnswer {
+/**
+ * The regions an access of nf_process must lie in, as the verifier has them (engine/nf's layout: the frame, the
+ * NF's memory from MEMORY_BASE), for a replay that checks them: here the frame lies at the end of memory, after the
+ * NF's own, and an access past it traps in V8 itself. Only nf_process is watched (nf_init may use all memory), and
+ * not after it grows memory.
+ */
+class Regions {
+  watching = false;
+  private nfEnd = 0;
+  private frame = 0;
+
+  around(nfEnd: number, frame: number): void {
+    this.nfEnd = nfEnd;
+    this.frame = frame;
+  }
+
+  access(address: number, bytes: number, write: boolean): void {
+    const inside = address >= this.frame || (address >= PACKET_BASE && address + bytes <= this.nfEnd);
+    if (this.watching && !inside) {
+      const memory = this.nfEnd > MEMORY_BASE ? `memory ${MEMORY_BASE}..${this.nfEnd - 1}` : `no memory from ${MEMORY_BASE} on`;
+      throw outsideRegions(address, bytes, write, `frame at ${this.frame}, ${memory}`);
+    }
+  }
+
+  grown(): void {
+    this.watching = false;
+  }
+}
+
+async function replay(request: ReplayRequest): Promise<ReplayAnswer> {
   const globals = request.reads.flatMap((read) => (read.kind === 'global' ? [read.index] : []));
-  const module = moduleFor(request, globals);
+  const module = await moduleFor(request, globals);
+  const regions = new Regions();
   let nf: LoadedNf;
   setStatus(STATUS.runningNf);
   try {
-    nf = loadNf({ wasm: request.nf.wasm, manifest: request.nf.manifest, module });
+    nf = loadNf({ wasm: request.nf.wasm, manifest: request.nf.manifest, module }, request.checkRegions ? { env: memoryHooks(regions) } : {});
   } catch (e) {
     return { outcome: stopped(e), before: [], after: [] };
   } finally {
@@ -88,16 +125,20 @@ function replay(request: ReplayRequest): ReplayAnswer {
   } catch (e) {
     return { outcome: { kind: 'not-run', message: `the run-time state could not be seeded from the counterexample: ${(e as Error).message}` }, before: [], after: [] };
   }
+  const nfEnd = nf.memory.buffer.byteLength;
   const at = nf.frameAtEnd(input.packet.length);
+  regions.around(nfEnd, at);
   const before = readAll();
   let outcome: ReplayOutcome;
   setStatus(STATUS.runningNf);
   try {
+    regions.watching = request.checkRegions;
     const { output, frame } = nf.process(input.device, input.packet, input.now, at);
     outcome = { kind: 'returned', output, frame };
   } catch (e) {
     outcome = stopped(e);
   } finally {
+    regions.watching = false;
     setStatus(STATUS.preparing);
   }
   return { outcome, before, after: readAll() };
@@ -126,7 +167,7 @@ port.on('message', async (request: ReplayRequest | StackRunRequest | IdlePollReq
   }
   let answer: ReplayAnswer;
   try {
-    answer = replay(request);
+    answer = await replay(request);
   } catch (e) {
     answer = { outcome: { kind: 'not-run', message: `the replay itself failed: ${(e as Error).message}` }, before: [], after: [] };
   }

@@ -60,7 +60,7 @@ export function replayTrace(run: NfExploration, claim: TraceClaim): Replay {
   const mentioned = new Set(T.subterms(claim.terms).keys());
   const predictions = statePredictions(run, claim, mentioned);
   const predictedOutput = T.evaluate(toTerm(trace.results[0]!, 32), claim.model);
-  const result = runReplay(run, { ...claim, calls: trace.calls }, predictions.map((p) => p.read), true);
+  const result = runReplay(run, { ...claim, calls: trace.calls }, predictions.map((p) => p.read), true, false);
   if (result.kind === 'timed-out') return { reproduced: false, observed: `the run-time NF did not return within ${seconds(result.ms)} (it was stopped) where the trace predicts ${outputName(predictedOutput)}` };
   const { outcome, after } = result.answer;
   if (outcome.kind === 'not-run') return { reproduced: false, observed: outcome.message };
@@ -83,7 +83,8 @@ export function replayTrace(run: NfExploration, claim: TraceClaim): Replay {
 export function replayViolation(run: NfExploration, violation: Violation): Replay {
   const evidence: ViolationEvidence = violation.evidence ?? { kind: violation.kind === 'hang' ? 'hangs' : 'stops' };
   const reads = evidenceReads(evidence);
-  const result = runReplay(run, { model: violation.model, terms: violation.pathCondition, calls: violation.calls }, reads, !run.initViolations.includes(violation));
+  const inInit = run.initViolations.includes(violation);
+  const result = runReplay(run, { model: violation.model, terms: violation.pathCondition, calls: violation.calls }, reads, !inInit, violation.kind === 'out-of-bounds' && !inInit);
   if (result.kind === 'timed-out') {
     const what = `the run-time NF did not return within ${seconds(result.ms)}, the replay's bound, and was stopped`;
     return { reproduced: evidence.kind === 'hangs' && result.runningNf, observed: result.runningNf ? what : `the replay's own work (compiling, seeding) took over ${seconds(result.ms)}` };
@@ -155,7 +156,7 @@ function keyAdded(manifest: Manifest, evidence: Extract<ViolationEvidence, { kin
 }
 
 /** Builds the request (the state the witness gives every object nf_process may change) and runs it on the worker. */
-function runReplay(run: NfExploration, witness: Witness & { calls: readonly ImportCall[] }, reads: StateRead[], withPacket: boolean) {
+function runReplay(run: NfExploration, witness: Witness & { calls: readonly ImportCall[] }, reads: StateRead[], withPacket: boolean, checkRegions: boolean) {
   const { model, terms, calls } = witness;
   const within = [...T.subterms(terms).values()];
   const seeds = run.objects.flatMap((object, handle): ObjectSeed[] => {
@@ -184,6 +185,7 @@ function runReplay(run: NfExploration, witness: Witness & { calls: readonly Impo
     seeds,
     input: withPacket ? { device: input.device, packet: input.packet, now: input.now } : null,
     reads,
+    checkRegions,
   };
   return runOnReplayThread(request);
 }

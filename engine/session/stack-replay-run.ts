@@ -5,25 +5,21 @@
 // device-state.ts, delivery.ts), and this device makes them in the same order, so it reads each from the model by
 // the same name (a value the model does not name is 0, as on the path). nf_process is the layer above, which the
 // verifier replaces by the NF layer's contract: here too it answers the model's result and frame. Binaryen's
-// `instrument-memory` pass gives the checker every load and store (the stack's code is otherwise the build's);
+// `instrument-memory` pass gives the checker every load and store (instrumented-build.ts; the stack's code is
+// otherwise the build's), and an access below the frame's area, where no region of a poll lies, stops the run;
 // each call of nf_process and the poll's sends go through the loop's contract (stack-replay-delivery.ts). Under
 // `nf,io` the driver's entry points are replaced the same way and answer as its contract did
 // (stack-replay-driver.ts), and the device is asked only for the clock in the poll.
-// Binaryen takes seconds to load: it loads only when a copy is not in .cache/stack-replay yet.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type binaryenModule from 'assemblyscript/binaryen';
 import { descriptorAddress, device as D, DEVICE_MODULE, type DeviceImportName, type Manifest, ownedByDevice as owned, PACKET_BASE, type Ring } from '../../nf-abi/index.ts';
 import { loadNf } from '../../libvig/index.ts';
-import { driverExport, type DriverEntry, PROJECT_ROOT } from '../../toolchain/build.ts';
+import { driverExport, type DriverEntry } from '../../toolchain/build.ts';
 import type { Assignment } from '../solver/term.ts';
 import { DeliveryChecker, LoopBroken, type ReceivedFrame } from './stack-replay-delivery.ts';
 import { DriverReplay, type ModelValues } from './stack-replay-driver.ts';
 import { modelNames } from '../../stack-models/model-names.ts';
 import { SCRIPTED_FRAME_LENGTH, SCRIPTED_RUNS, scriptedFinished, scriptedOutput, scriptedPolls, type ScriptedRun } from '../../stack-models/scripted-runs.ts';
 import { RuleBroken, RuleChecker } from './stack-replay-rules.ts';
+import { instrumentedModule, memoryHooks, outsideRegions, REPLAY_MODULE } from './instrumented-build.ts';
 
 /** Where the explored poll started: right after stack_init, or after a scripted run and those before it (stack-models/scripted-runs.ts). */
 export type PollStart = 'initialised' | ScriptedRun;
@@ -50,53 +46,6 @@ export type StackRunOutcome =
 
 /** Marks NF code running (timed by the session's bound) or not, per stretch. */
 export type Stretch = (running: boolean) => void;
-
-/** The module of the imports the instrumented copy calls in place of the code of the layers around the one replayed. */
-const REPLAY_MODULE = 'vigor_replay';
-
-const instrumented = new Map<string, WebAssembly.Module>();
-
-/** The copies on disk, keyed by the build, the functions replaced and this file (which says how a copy is made). */
-const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'stack-replay');
-const RECIPE = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 16);
-
-/** The stacked build with the bodies of the `replaced` exports calls of REPLAY_MODULE's imports, and every load and store reported. */
-async function instrumentedModule(nf: StackRunRequest['nf'], replaced: readonly string[]): Promise<WebAssembly.Module> {
-  const key = `${nf.hash}-${createHash('sha256').update(replaced.join(',')).digest('hex').slice(0, 8)}`;
-  let module = instrumented.get(key);
-  if (module) return module;
-  const file = join(CACHE_DIR, `${key}-${RECIPE}.wasm`);
-  if (!existsSync(file)) {
-    const binary = instrument((await import('assemblyscript/binaryen')).default, nf.wasm, replaced);
-    mkdirSync(CACHE_DIR, { recursive: true });
-    const staging = `${file}.${process.pid}`;
-    writeFileSync(staging, binary);
-    renameSync(staging, file);
-  }
-  module = new WebAssembly.Module(readFileSync(file));
-  instrumented.set(key, module);
-  return module;
-}
-
-function instrument(binaryen: typeof binaryenModule, wasm: Uint8Array, replaced: readonly string[]): Uint8Array {
-  const copy = binaryen.readBinary(wasm);
-  try {
-    copy.setFeatures(binaryen.Features.All);
-    // binaryen.js has `Function` on the namespace; its typings misplace it on Module instances.
-    const functions = (binaryen as unknown as { Function: { setBody(func: binaryenModule.FunctionRef, body: binaryenModule.ExpressionRef): void } }).Function;
-    for (const name of replaced) {
-      const entry = copy.getFunction(binaryen.getExportInfo(copy.getExport(name)).value);
-      const { params, results } = binaryen.getFunctionInfo(entry);
-      copy.addFunctionImport(`vigor$${name}`, REPLAY_MODULE, name, params, results);
-      const operands = binaryen.expandType(params).map((type, i) => copy.local.get(i, type));
-      functions.setBody(entry, copy.call(`vigor$${name}`, operands, results));
-    }
-    copy.runPasses(['instrument-memory']);
-    return copy.emitBinary();
-  } finally {
-    copy.dispose();
-  }
-}
 
 /** The model's value of a scalar (0 when it names none, as evaluation does), and of an array's byte. */
 const scalar = (model: Assignment, name: string): bigint => model.scalars.get(name) ?? 0n;
@@ -203,17 +152,15 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
     delivery.returned(source, output, frame);
     return output;
   };
-  const access = (write: boolean) => (_id: number, bytes: number, offset: number, address: number): number => {
-    if (watching) checker.access((address >>> 0) + (offset >>> 0), bytes, write);
-    return address;
-  };
-  const same = (_id: number, value: unknown) => value;
-  const env: Record<string, unknown> = { load_ptr: access(false), store_ptr: access(true), memory_grow_pre: same, memory_grow_post: same };
-  for (const kind of ['load_val', 'store_val', 'struct_get_val', 'struct_set_val', 'array_get_val', 'array_set_val']) {
-    for (const type of ['i32', 'i64', 'f32', 'f64']) env[`${kind}_${type}`] = same;
-  }
-  env.array_get_index = same;
-  env.array_set_index = same;
+  // The stack's polls are explored with the frame's area and all above it as memory (engine/stack's layout): an
+  // access below it is the violation `out-of-bounds`, which V8 lets through.
+  let inPoll = false;
+  const env = memoryHooks({
+    access(address, bytes, write) {
+      if (inPoll && address < PACKET_BASE) throw outsideRegions(address, bytes, write, `memory ${PACKET_BASE}..${memory!.buffer.byteLength - 1}`);
+      if (watching) checker.access(address, bytes, write);
+    },
+  });
 
   let during = 'nf_init';
   const run = (what: string, code: () => void): StackRunOutcome | null => {
@@ -252,8 +199,12 @@ export async function runStackReplay(request: StackRunRequest, stretch: Stretch)
   const poll = (what: string) => run(what, () => {
     // Under `nf,io` the device region is the driver contract's to keep (it has no rules of the device protocol).
     watching = !driver;
-    stack!.stack_poll();
-    watching = false;
+    inPoll = true;
+    try {
+      stack!.stack_poll();
+    } finally {
+      inPoll = watching = false;
+    }
     polls++;
   });
   const runs = request.start === 'initialised' ? [] : SCRIPTED_RUNS.slice(0, SCRIPTED_RUNS.indexOf(request.start) + 1);

@@ -645,7 +645,7 @@ export class Interpreter {
 
   private regionsText(state: ExecutionState): string {
     const { packetBase, memoryBase } = this.layout;
-    return `frame at ${packetBase}, memory ${memoryBase}..${state.memory.size - 1}`;
+    return `frame at ${packetBase}, ${state.memory.size > memoryBase ? `memory ${memoryBase}..${state.memory.size - 1}` : `no memory from ${memoryBase} on`}`;
   }
 
   private bulk(state: ExecutionState, copy: boolean, offset: number): void {

@@ -9,6 +9,7 @@ import { buildNf, type NfBuild, type Variant } from '../../toolchain/build.ts';
 import { exploreNf, inputFromModel, type NfExploration } from '../../engine/nf/explore-nf.ts';
 import type { Violation } from '../../engine/symbex/violations.ts';
 import { loadNf } from '../../libvig/load-nf.ts';
+import { replayViolation } from '../../engine/session/replay.ts';
 
 const PARSER = fileURLToPath(new URL('../programs/nfs/parser', import.meta.url));
 
@@ -62,6 +63,23 @@ describe('seeded faults are reported with counterexamples that replay', () => {
     const end = nf.memory.buffer.byteLength - input.length;
     assert.doesNotThrow(() => nf.process(input.device, input.packet, input.now));
     assert.throws(() => nf.process(input.device, input.packet, input.now, end), /out of bounds/);
+  });
+
+  test('out-of-bounds access below the packet area: a counter table never allocated (base 0), which V8 lets through and the replay catches', async () => {
+    const { build, run } = await exploreVariant({
+      name: 'null-counters',
+      patches: [{ find: '  const ttl = load<u8>(packet + ETHER_LEN + 8);', replace: '  const counter = <usize>protocol * 4;\n  store<u32>(counter, load<u32>(counter) + 1);\n  const ttl = load<u8>(packet + ETHER_LEN + 8);' }],
+    });
+    const violation = only(run, 'out-of-bounds');
+    assert.match(violation.message, /^read of 4 bytes at a computed address outside every memory region \(frame at 32768, no memory from 65536 on\)$/);
+    const input = inputFromModel(violation.model);
+    assert.doesNotThrow(() => loadNf(build).process(input.device, input.packet, input.now), 'V8 itself lets the read through');
+    const replay = replayViolation(run, violation);
+    assert.ok(replay.reproduced, replay.observed);
+    assert.match(replay.observed, /^the run-time stopped: read of 4 bytes at address (24|68) is outside every memory region \(frame at \d+, no memory from 65536 on\), which the replay checks$/);
+    // The same input on the NF as it is: a trace, no stop.
+    const correct = await exploreNf(await buildNf(PARSER));
+    assert.equal(replayViolation(correct, violation).reproduced, false);
   });
 
   test('division by zero: the TTL check divides by the TTL', async () => {

@@ -100,4 +100,18 @@ describe('seeded stack bugs are rejected in device terms', () => {
     assert.equal(correct.reproduced, false, `the stack as it is replays it too: ${correct.observed}`);
     assert.match(correct.observed, /the stack kept every rule of the device protocol/);
   });
+
+  test('an access below the frame\'s area replays too, though V8 lets it through: a sent frame\'s buffer count kept in the next descriptor\'s slot', async () => {
+    // Reclaiming a sent descriptor then counts down at the address its own slot holds: 0, never written.
+    const variant: StackVariant = { name: 'count-next-slot', file: 'driver.ts', patches: [{ find: 'store<u32>(at + TX_SENDING + <usize>(tail * 4), <u32>count);', replace: 'store<u32>(at + TX_SENDING + <usize>(next * 4), <u32>count);' }] };
+    const run = await poll(NOP, variant);
+    const found = run.violations.find((v) => v.kind === 'out-of-bounds');
+    assert.ok(found, shown(run.violations).slice(0, 3000));
+    assert.match(found.message, /^read of 2 bytes at address 0 is outside every memory region \(frame at 32768, memory 32768\.\.\d+\)$/);
+    const replay = replayStackViolation(run.stacked, found);
+    assert.ok(replay.reproduced, replay.observed);
+    assert.match(replay.observed, /the run stopped in .*: read of 2 bytes at address 0 is outside every memory region \(memory 32768\.\.\d+\), which the replay checks$/);
+    const correct = replayStackViolation(await buildStackedNf(NOP), found);
+    assert.equal(correct.reproduced, false, `the stack as it is replays it too: ${correct.observed}`);
+  });
 });

@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 
 const INSTALL = {
   clang: 'apt-get install -y clang lld',
+  // A C build's source lines (toolchain/c-source-map.ts).
+  'llvm-dwarfdump': 'apt-get install -y llvm',
   tcpdump: 'apt-get install -y tcpdump',
 } as const;
 

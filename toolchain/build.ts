@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadManifest, type Manifest, ManifestError, MAX_FRAME, MEMORY_BASE, NF_EXPORTS } from '../nf-abi/index.ts';
+import { LineTableMissing, lineRows, sourceMapOf } from './c-source-map.ts';
+import { codeSectionStart, withoutCustomSections } from './wasm-encoding.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE_DIR = join(PROJECT_ROOT, '.cache', 'wasm');
@@ -17,11 +19,11 @@ const SHARED_SOURCES = ['nf-abi/outputs.ts', 'nf-abi/frame-layout.ts', 'nf-abi/c
 
 // --debug keeps the name section (globals named in violations); the code is the same as without it.
 const ASC_FLAGS = ['-O3', '--debug', '--runtime', 'stub', '--noAssert', '--noColors', '--enable', 'simd', '--memoryBase', String(MEMORY_BASE)];
-const CLANG_FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--allow-undefined', `-Wl,--global-base=${MEMORY_BASE}`];
+const CLANG_FLAGS = ['--target=wasm32', '-O2', '-g', '-nostdlib', '-Wl,--no-entry', '-Wl,--allow-undefined', `-Wl,--global-base=${MEMORY_BASE}`];
 
 export interface CompiledModule {
   wasm: Uint8Array;
-  /** Source map JSON (AssemblyScript only; C builds carry no line information yet). */
+  /** Source map JSON: asc's, or for C the DWARF line table's (c-source-map.ts); null when there is none. */
   sourceMap: string | null;
   wasmPath: string;
   hash: string;
@@ -238,7 +240,7 @@ export async function compileSource(source: string, options: CompileOptions): Pr
     const staging = `${outDir}.tmp-${temporaryToken()}`;
     mkdirSync(staging, { recursive: true });
     const staged = join(staging, basename(wasmPath));
-    if (language === 'c') compileC(source, staged, flags);
+    if (language === 'c') compileC(source, staged, flags, options.shownAs);
     else await compileAssemblyScript(source, staged, flags, options.shownAs);
     mkdirSync(dirname(outDir), { recursive: true });
     // Another process may have finished the same build meanwhile: either result is the same.
@@ -288,12 +290,27 @@ function outsideProjectHint(source: string, errors: string): string {
     `names no file: put the NF folder in nfs/, or import from "${root}/nf-abi/...", "${root}/libvig/as/..." instead`;
 }
 
-function compileC(source: string, outFile: string, flags: string[]): void {
-  const clang = spawnSync('clang', [...flags, '-o', outFile, source], { encoding: 'utf8' });
+/**
+ * clang with -g, whose DWARF line table becomes the build's source map (c-source-map.ts) and is then taken out
+ * of the binary: -g changes no code, and nothing that runs or verifies the .wasm reads DWARF.
+ */
+function compileC(source: string, outFile: string, flags: string[], shownAs?: string): void {
+  const clang = spawnSync('clang', [...flags, '-o', outFile, resolve(source)], { encoding: 'utf8' });
   if (clang.error && (clang.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new BuildError(source, 'clang is not installed: apt-get install -y clang lld (Debian) to build C NFs for wasm32');
   }
   if (clang.status !== 0) throw new BuildError(relative(process.cwd(), source), clang.stderr || `clang exited with ${clang.status}`);
+  let rows: ReturnType<typeof lineRows> | null = null;
+  try {
+    rows = lineRows(outFile, process.cwd());
+  } catch (e) {
+    // Without llvm-dwarfdump the build still runs and verifies; its locations are byte offsets.
+    if (!(e instanceof LineTableMissing)) throw e;
+  }
+  const wasm = withoutCustomSections(readFileSync(outFile), '.debug_');
+  writeFileSync(outFile, wasm);
+  const shown = (file: string) => (shownAs && file === resolve(source) ? resolve(shownAs) : file);
+  if (rows) writeFileSync(`${outFile}.map`, sourceMapOf(rows, codeSectionStart(wasm), PROJECT_ROOT, shown));
 }
 
 /** Hash of the source's folder, the shared libraries, what else it reads, the compiler version and flags. */

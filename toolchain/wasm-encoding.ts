@@ -4,7 +4,7 @@
 // module of a few dozen instructions needs no assembler at run time and stays synchronous.
 
 export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-export const SECTION = { type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10, data: 11 };
+export const SECTION = { custom: 0, type: 1, import: 2, function: 3, memory: 5, export: 7, code: 10, data: 11 };
 export const TYPE = { i32: 0x7f, i64: 0x7e, f64: 0x7c, funcref: 0x70, function: 0x60, emptyBlock: 0x40 };
 export const KIND = { function: 0x00, table: 0x01, memory: 0x02, global: 0x03 };
 export const LIMITS_WITHOUT_MAXIMUM = 0x00;
@@ -95,14 +95,33 @@ export function importedMemoryLimits(wasm: Uint8Array): MemoryLimits | null {
   return null;
 }
 
-/** The sections of a module: id and where its content starts. */
-function sectionsOf(wasm: Uint8Array): { id: number; start: number }[] {
-  const sections: { id: number; start: number }[] = [];
+/** Where the code section's content starts: the offset the code addresses of DWARF (clang's -g) count from. */
+export function codeSectionStart(wasm: Uint8Array): number {
+  const code = sectionsOf(wasm).find(({ id }) => id === SECTION.code);
+  if (!code) throw new Error('the module has no code section');
+  return code.start;
+}
+
+/** The module without its custom sections whose name starts with `prefix` (`.debug_`: DWARF, which nothing run reads). */
+export function withoutCustomSections(wasm: Uint8Array, prefix: string): Uint8Array {
+  const kept = sectionsOf(wasm).filter(({ id, start }) => {
+    if (id !== SECTION.custom) return true;
+    const reader = { at: start };
+    const length = readU32(wasm, reader);
+    return !new TextDecoder().decode(wasm.subarray(reader.at, reader.at + length)).startsWith(prefix);
+  });
+  return new Uint8Array(Buffer.concat([Uint8Array.from(MAGIC_AND_VERSION), ...kept.map(({ from, end }) => wasm.subarray(from, end))]));
+}
+
+/** The sections of a module: id, where the section begins (`from`), where its content starts and where it ends. */
+function sectionsOf(wasm: Uint8Array): { id: number; from: number; start: number; end: number }[] {
+  const sections: { id: number; from: number; start: number; end: number }[] = [];
   const reader = { at: MAGIC_AND_VERSION.length };
   while (reader.at < wasm.length) {
+    const from = reader.at;
     const id = wasm[reader.at++]!;
     const size = readU32(wasm, reader);
-    sections.push({ id, start: reader.at });
+    sections.push({ id, from, start: reader.at, end: reader.at + size });
     reader.at += size;
   }
   return sections;

@@ -181,7 +181,7 @@ describe('nat', () => {
 // clang's checksum updates differ from the AssemblyScript NAT's in form only: byte swaps written as shifts and
 // masks, complements taken before them, sums associated otherwise, the second fold's mask dropped. The check
 // proves them equal to eqn. 3 in a normal form (engine/solver/normal.ts); without it Z3 gave up on one path.
-describe('nat: the C twin, built for wasm32 by clang', { skip: unlessInstalled('clang') }, () => {
+describe('nat: the C twin, built for wasm32 by clang', { skip: unlessInstalled('clang') || unlessInstalled('llvm-dwarfdump') }, () => {
   let twin: string;
   let session: VerificationSession;
   before(async () => {
@@ -215,6 +215,8 @@ describe('nat: the C twin, built for wasm32 by clang', { skip: unlessInstalled('
     for (const found of violations) {
       assert.match(found.violation.message, /(TCP|UDP) checksum/);
       assert.ok(found.replay.reproduced, `the run-time NF sends the bad checksum too: ${found.replay.observed}`);
+      // Where, in the C source (its DWARF line table): the patched copy is shown under its variant's name.
+      assert.match(found.violation.location, /\/\.variant-port-change-byte-order\.c:\d+$/);
     }
   });
 });

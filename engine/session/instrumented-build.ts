@@ -102,12 +102,10 @@ export function memoryHooks(watch: MemoryWatch): Record<string, WebAssembly.Impo
 }
 
 /**
- * An access outside the regions the verifier gives the code it explores, seen at run time: thrown from the
- * watch, it stops the run before the access, as the violation stops the path.
+ * An access outside the regions the verifier gives the code it explores, seen at run time (`regions`: as the
+ * verifier's violation names them): thrown from the watch, it stops the run before the access, as the violation
+ * stops the path.
  */
-export class OutsideRegions extends Error {}
-
-/** `OutsideRegions`'s wording: the access, and where the regions are (`regions`: as the verifier's violation names them). */
-export function outsideRegions(address: number, bytes: number, write: boolean, regions: string): OutsideRegions {
-  return new OutsideRegions(`${write ? "write" : "read"} of ${bytes} bytes at address ${address} is outside every memory region (${regions}), which the replay checks`);
+export function outsideRegions(address: number, bytes: number, write: boolean, regions: string): Error {
+  return new Error(`${write ? 'write' : 'read'} of ${bytes} bytes at address ${address} is outside every memory region (${regions}), which the replay checks`);
 }

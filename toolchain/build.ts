@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, delimiter, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadManifest, type Manifest, ManifestError, MAX_FRAME, MEMORY_BASE, NF_EXPORTS } from '../nf-abi/index.ts';
 import { LineTableMissing, lineRows, sourceMapOf } from './c-source-map.ts';
@@ -295,7 +295,7 @@ function outsideProjectHint(source: string, errors: string): string {
  * of the binary: -g changes no code, and nothing that runs or verifies the .wasm reads DWARF.
  */
 function compileC(source: string, outFile: string, flags: string[], shownAs?: string): void {
-  const clang = spawnSync('clang', [...flags, '-o', outFile, resolve(source)], { encoding: 'utf8' });
+  const clang = spawnSync('clang', [...flags, '-o', outFile, resolve(source)], { encoding: 'utf8', env: { ...process.env, PATH: pathWithoutWasmOpt() } });
   if (clang.error && (clang.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new BuildError(source, 'clang is not installed: apt-get install -y clang lld (Debian) to build C NFs for wasm32');
   }
@@ -311,6 +311,15 @@ function compileC(source: string, outFile: string, flags: string[], shownAs?: st
   writeFileSync(outFile, wasm);
   const shown = (file: string) => (shownAs && file === resolve(source) ? resolve(shownAs) : file);
   if (rows) writeFileSync(`${outFile}.map`, sourceMapOf(rows, codeSectionStart(wasm), PROJECT_ROOT, shown));
+}
+
+/**
+ * PATH without the folders that hold a `wasm-opt`: clang runs one it finds there on what it links when optimising,
+ * and npm puts node_modules/.bin, where binaryen's is, first on the PATH of its scripts. A C NF's binary would then
+ * depend on how vigor was started (npm or not), and its DWARF would describe the code before wasm-opt changed it.
+ */
+function pathWithoutWasmOpt(): string {
+  return (process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== '' && !existsSync(join(dir, 'wasm-opt'))).join(delimiter);
 }
 
 /** Hash of the source's folder, the shared libraries, what else it reads, the compiler version and flags. */

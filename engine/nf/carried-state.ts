@@ -112,7 +112,7 @@ function violation(machine: Machine, change: Change, readAt: number, what: strin
   return {
     kind: 'state',
     message:
-      `nf_process keeps state outside libVig: ${what} is written at ${machine.locate(change.writtenAt)} and read at ${machine.locate(readAt)} ` +
+      `nf_process keeps state outside libVig: ${what} ${what.startsWith('memory bytes') ? 'are' : 'is'} written at ${machine.locate(change.writtenAt)} and read at ${machine.locate(readAt)} ` +
       'before any write in the same packet; move it into a libVig object (a vector) or write it before reading it',
     offset: change.writtenAt,
     location: machine.locate(change.writtenAt),

@@ -65,7 +65,7 @@ async function countedPlace(variant: Variant): Promise<Violation> {
   assert.equal(others.length, 0, 'one place');
   const written = lineOf(BRIDGE, variant, 'seen + 1');
   assert.ok(violation!.location.endsWith(written), violation!.location);
-  assert.match(violation!.message, new RegExp(`is written at \\S*${written} and read at \\S*${lineOf(BRIDGE, variant, 'const seen = ')} before`));
+  assert.match(violation!.message, new RegExp(`(is|are) written at \\S*${written} and read at \\S*${lineOf(BRIDGE, variant, 'const seen = ')} before`));
   replays(run, violation!);
   return violation!;
 }
@@ -107,7 +107,7 @@ describe('state kept outside libVig', () => {
       assert.ok(evidence?.kind === 'changes' && 'address' in evidence.place, JSON.stringify(evidence));
       for (let i = 0; i < evidence.place.bytes; i++) covered.add(evidence.place.address + i);
       assert.ok(writes.some((line) => violation.location.endsWith(line)), violation.location);
-      assert.match(violation.message, new RegExp(`^nf_process keeps state outside libVig: memory bytes? ${evidence.place.address}\\S* is written at \\S*\\.ts:\\d+ and read at \\S*${read} before any write`));
+      assert.match(violation.message, new RegExp(`^nf_process keeps state outside libVig: (memory byte ${evidence.place.address} is|memory bytes ${evidence.place.address}\\S* are) written at \\S*\\.ts:\\d+ and read at \\S*${read} before any write`));
       replays(run, violation);
     }
     const addresses = [...covered].sort((a, b) => a - b);
@@ -120,7 +120,7 @@ describe('state kept outside libVig', () => {
     const violation = await countedPlace(counting('per-device', frames, 'load<u8>(frames + (device & 1))', 'store<u8>(frames + (device & 1), seen + 1)'));
     const evidence = violation.evidence;
     assert.ok(evidence?.kind === 'changes' && 'address' in evidence.place && evidence.place.bytes === 2, JSON.stringify(evidence));
-    assert.match(violation.message, new RegExp(`^nf_process keeps state outside libVig: memory bytes ${evidence.place.address}\\.\\.${evidence.place.address + 1} is written`));
+    assert.match(violation.message, new RegExp(`^nf_process keeps state outside libVig: memory bytes ${evidence.place.address}\\.\\.${evidence.place.address + 1} are written`));
   });
 
   test('globals and static buffers written before they are read, also at a computed index, are no state', async () => {
@@ -150,7 +150,7 @@ describe('state kept outside libVig', () => {
     const evidence = violation!.evidence;
     assert.ok(evidence?.kind === 'changes' && 'address' in evidence.place && evidence.place.bytes === 4, JSON.stringify(evidence));
     // At the C source's lines (its DWARF line table): the read of `packets`, then the write.
-    assert.match(violation!.message, /^nf_process keeps state outside libVig: memory bytes \d+\.\.\d+ is written at \S*\/\.variant-counter\.c:17 and read at \S*\/\.variant-counter\.c:16 before any write in the same packet/);
+    assert.match(violation!.message, /^nf_process keeps state outside libVig: memory bytes \d+\.\.\d+ are written at \S*\/\.variant-counter\.c:17 and read at \S*\/\.variant-counter\.c:16 before any write in the same packet/);
     replays(run, violation!);
   });
 });

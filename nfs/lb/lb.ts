@@ -34,8 +34,8 @@ const EXT_DEVICE = 2;
 // LoadBalancedFlow (nf.json records): src_ip u32, dst_ip u32, src_port u16, dst_port u16, protocol u8: 13 bytes.
 const FLOW_SRC_IP = 0;
 const FLOW_DST_IP = 4;
-const FLOW_SRC_PORT = 8;
-const FLOW_DST_PORT = 10;
+/** src_port then dst_port, as in the TCP/UDP header. */
+const FLOW_PORTS = 8;
 const FLOW_PROTOCOL = 12;
 const FLOW_SIZE = 13;
 const flow = memory.data(16);
@@ -102,8 +102,9 @@ export function nf_process(device: i32, packet: usize, length: i32, now: i64): i
   // The 5-tuple is parsed for every frame, heartbeats too: the TCP/UDP header is part of a valid frame.
   store<u32>(flow + FLOW_SRC_IP, load<u32>(packet + IP_SADDR));
   store<u32>(flow + FLOW_DST_IP, load<u32>(packet + IP_DADDR));
-  store<u16>(flow + FLOW_SRC_PORT, load<u16>(packet + TRANSPORT + SRC_PORT));
-  store<u16>(flow + FLOW_DST_PORT, load<u16>(packet + TRANSPORT + DST_PORT));
+  // Both ports as one word: libVig reads the key in 32-bit words, and a word written as two 16-bit halves cannot
+  // be forwarded from the stores (the load waits for them to reach the cache; docs/PITFALLS.md).
+  store<u32>(flow + FLOW_PORTS, load<u32>(packet + TRANSPORT + SRC_PORT));
   store<u8>(flow + FLOW_PROTOCOL, load<u8>(packet + IP_PROTOCOL));
   if (device != EXT_DEVICE) {
     heartbeat(device, packet, now);

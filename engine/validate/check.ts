@@ -165,7 +165,7 @@ export async function checkSpec(nf: NfExploration, spec: AnalyzedSpec, solver: S
       specPaths++;
       const { outcome } = result;
       if (outcome.kind === 'error') {
-        const model = shortFrame(solver, path.pathCondition) ?? path.model;
+        const model = readableModel(solver, path.pathCondition)?.model ?? path.model;
         const raisedOn = { trace: traceIndex, iteration: context.iteration, model, nfOutput: T.evaluate(context.output, model) };
         throw new SpecRuntimeError(lineOf(outcome.line, outcome.name), outcome.message ?? 'the spec failed', raisedOn);
       }
@@ -347,7 +347,7 @@ class TraceContext {
     if (outcome.kind === 'assert') {
       // The path reached a failing assert, or a value that cannot be what the spec makes of it (`message`: one that
       // does not fit where it is stored, a division by zero), and every decision on it is feasible: the counterexample.
-      const { model, facts: chosen, cht } = refineChtChoices(solver, this.trace, path.pathCondition, shortFrame(solver, path.pathCondition) ?? path.model);
+      const { model, facts: chosen, cht } = failureModel(solver, this.trace, path.pathCondition, path.model);
       return { failed: [outcome.message ?? 'assert'], ...(outcome.message ? { stopped: true as const } : {}), model, terms: [...path.pathCondition, ...chosen], nfOutput: nfOutput(model), specPorts: null, differences: [], cht };
     }
     if (outcome.kind === 'pass') return null;
@@ -386,7 +386,7 @@ class TraceContext {
     const broken = [...path.pathCondition, ...facts, T.not(all)];
     // A model where an entry differs names it; a count that differs alone names none.
     const entries = this.entriesDiffer(path, compared, facts);
-    const { model, facts: chosen, cht } = refineChtChoices(solver, this.trace, broken, (entries ? shortFrame(solver, [...broken, entries]) : null) ?? shortFrame(solver, broken) ?? answer.model);
+    const { model, facts: chosen, cht } = failureModel(solver, this.trace, broken, answer.model, entries);
     const failed = [...new Set(obligations.filter((o) => T.evaluate(o.term, model) !== 1n).map((o) => o.label))];
     const specPorts = ports === null || ports === 'any' ? ports : ports.map((p) => T.evaluate(p, model));
     const differences = this.differences(path, compared, model);
@@ -461,13 +461,52 @@ class TraceContext {
   }
 }
 
-/** A model of `conditions` with a short frame, when there is one: counterexamples people can read. */
-function shortFrame(solver: Solver, conditions: Term[]): Assignment | null {
-  for (const bytes of SHORT_FRAMES) {
-    const answer = solver.check(conditions, T.compare('ule', INPUT.length, T.bv(bytes, 32)));
-    if (answer.status === 'sat') return answer.model;
+/**
+ * A model of `conditions` people can read, and the wishes it was made to meet; null when it meets none. Wishes, in
+ * turn, where the path allows: `preferred` (an entry where the states differ), a short frame, then table entries
+ * stamped within a day before the packet (a model left free dates them up to a century earlier).
+ */
+function readableModel(solver: Solver, conditions: Term[], preferred: Term | null = null): { model: Assignment; wishes: Term[] } | null {
+  let found: { model: Assignment; wishes: Term[] } | null = null;
+  framed: for (const first of preferred ? [[preferred], []] : [[]]) {
+    for (const bytes of SHORT_FRAMES) {
+      const wishes = [...first, T.compare('ule', INPUT.length, T.bv(bytes, 32))];
+      const answer = solver.check(conditions, T.and(...wishes));
+      if (answer.status === 'sat') {
+        found = { model: answer.model, wishes };
+        break framed;
+      }
+    }
   }
-  return null;
+  const recent = recentStamps(conditions);
+  if (!recent) return found;
+  const wishes = [...(found?.wishes ?? []), recent];
+  const answer = solver.check(conditions, T.and(...wishes));
+  return answer.status === 'sat' ? { model: answer.model, wishes } : found;
+}
+
+const DAY_NS = 86_400_000_000_000n;
+
+/** That every emap stamp `conditions` speak of is at most a day before the packet (none is after it). */
+function recentStamps(conditions: Term[]): Term | null {
+  const stamps = [...T.subterms(conditions).values()].filter((t) => t.op === 'apply' && t.name.endsWith('.stamp'));
+  if (stamps.length === 0) return null;
+  return T.and(...stamps.map((stamp) => T.compare('ule', T.binary('sub', INPUT.now, stamp), T.bv(DAY_NS, 64))));
+}
+
+/**
+ * A failure's model: readable (`readableModel`), its cht choices made the real table's (cht-refinement.ts). The
+ * refinement solves again under the wishes too, so that they stay met; where no table's choice meets them, it
+ * runs without them, so that "not shown by this table" is said of the path itself.
+ */
+function failureModel(solver: Solver, trace: Trace, conditions: Term[], fallback: Assignment, preferred: Term | null = null): ReturnType<typeof refineChtChoices> {
+  const readable = readableModel(solver, conditions, preferred);
+  const model = readable?.model ?? fallback;
+  if (readable) {
+    const refined = refineChtChoices(solver, trace, [...conditions, ...readable.wishes], model);
+    if (refined.cht === null || refined.cht.outcome === 'table') return refined;
+  }
+  return refineChtChoices(solver, trace, conditions, model);
 }
 
 /** An Ethernet header alone, then room for IPv4 and TCP/UDP headers. */

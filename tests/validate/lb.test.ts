@@ -8,6 +8,7 @@ import { holds, equivalentHolds, refuted, seededVariant, variantSession } from '
 import { listProperties } from '../../engine/spec/frontend/index.ts';
 import { VerificationSession } from '../../engine/session/session.ts';
 import { formatViolation } from '../../engine/render/violation.ts';
+import { formatPropertyResult } from '../../engine/render/property.ts';
 import { nfSummary } from '../../kernel/verification/report-data.ts';
 import { nfSummaryBundle } from '../../kernel/verification/render.ts';
 
@@ -66,6 +67,20 @@ describe('lb', () => {
   test('seeded bug: the cht ignored, every new flow to backend 0', async () => {
     const failure = await refutedOn(seededVariant('lb-backend-zero'), 'unknown_flow_consistent');
     assert.ok(failure.failed.some((f) => /output devices|daddr/.test(f)), failure.failed.join());
+  });
+
+  test('seeded bug: the output device the other of the two; the counterexample reads: a short frame, entries of the last day', async () => {
+    const swapped: Variant = { name: 'output-swapped', patches: [{ find: 'select<i32>(1, 0, load<u16>', replace: 'select<i32>(0, 1, load<u16>' }] };
+    const bug = await variantSession(session, LB, swapped);
+    const result = await bug.checkFile(`${LB}/properties/unknown_flow_consistent.py`);
+    const { failed } = refuted(result);
+    assert.ok(failed.some((f) => f.startsWith('output devices')), failed.join());
+    // The cht's refinement solves again: what made the model readable must hold of the model it ends with (a
+    // frame of a thousand bytes and a flow stamped 146 years before the packet, else).
+    const text = formatPropertyResult(bug.exploration, result);
+    assert.ok(Number(/frame of (\d+) bytes/.exec(text)![1]) <= 64, text);
+    assert.match(text, /stamped t0 - /);
+    assert.doesNotMatch(text, /stamped t0 - \d+ d /, text);
   });
 
   test('seeded bug: a heartbeat sent on', async () => {

@@ -67,10 +67,10 @@ export function nf_process(device: i32, packet: usize, length: i32, now: i64): i
   // A group source (its first octet's I/G bit set) denotes no end station (802.1D 7.8): nothing to learn.
   if ((load<u8>(packet + ETHER_SADDR) & 1) == 0 || LEARN_GROUP_SOURCES != 0) learn(device, packet + ETHER_SADDR, now);
 
-  // The address as a word and a half-word: V8 runs a 6-byte memory.copy as a call into C++.
+  // The address's first four bytes, then its last two and the device, as words: V8 runs a 6-byte memory.copy as a
+  // call into C++, and libVig reads keys in 32-bit words, which two 16-bit stores would stall (docs/PITFALLS.md).
   store<u32>(staticKey, load<u32>(packet + ETHER_DADDR));
-  store<u16>(staticKey + 4, load<u16>(packet + ETHER_DADDR + 4));
-  store<u16>(staticKey + MAC_SIZE, <u16>device);
+  store<u32>(staticKey + 4, <u32>load<u16>(packet + ETHER_DADDR + 4) | (<u32>device << 16));
   const rule = emap_get(statEmap, staticKey);
   if (rule >= 0) {
     vector_get(statVals, rule, staticValue);

@@ -17,8 +17,8 @@ const DEVICES = 2;
 const EXT_DEVICE = 1;
 
 // FlowId (nf.json records), as the internal side sees the flow: sp u16, dp u16, sip u32, dip u32, prot u8: 13 bytes.
-const KEY_SP = 0;
-const KEY_DP = 2;
+/** sp then dp, written as one word: libVig reads keys in 32-bit words (docs/PITFALLS.md, "WebAssembly and V8"). */
+const KEY_PORTS = 0;
 const KEY_SIP = 4;
 const KEY_DIP = 8;
 const KEY_PROT = 12;
@@ -50,8 +50,7 @@ export function nf_process(device: i32, packet: usize, length: i32, now: i64): i
 
 /** An internal packet: its flow is refreshed, or opened if the table has room; it goes out either way. */
 function outbound(device: i32, packet: usize, now: i64): i32 {
-  store<u16>(flowId + KEY_SP, load<u16>(packet + TRANSPORT + SRC_PORT));
-  store<u16>(flowId + KEY_DP, load<u16>(packet + TRANSPORT + DST_PORT));
+  store<u32>(flowId + KEY_PORTS, load<u32>(packet + TRANSPORT + SRC_PORT));
   store<u32>(flowId + KEY_SIP, load<u32>(packet + IP_SADDR));
   store<u32>(flowId + KEY_DIP, load<u32>(packet + IP_DADDR));
   store<u8>(flowId + KEY_PROT, load<u8>(packet + IP_PROTOCOL));
@@ -71,8 +70,7 @@ function outbound(device: i32, packet: usize, now: i64): i32 {
 
 /** An external packet comes in only as a reply: its reversed 5-tuple is an open flow, which it refreshes. */
 function inbound(packet: usize, now: i64): i32 {
-  store<u16>(flowId + KEY_SP, load<u16>(packet + TRANSPORT + DST_PORT));
-  store<u16>(flowId + KEY_DP, load<u16>(packet + TRANSPORT + SRC_PORT));
+  store<u32>(flowId + KEY_PORTS, rotr<u32>(load<u32>(packet + TRANSPORT + SRC_PORT), 16)); // the ports swapped
   store<u32>(flowId + KEY_SIP, load<u32>(packet + IP_DADDR));
   store<u32>(flowId + KEY_DIP, load<u32>(packet + IP_SADDR));
   store<u8>(flowId + KEY_PROT, load<u8>(packet + IP_PROTOCOL));

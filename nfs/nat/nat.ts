@@ -24,6 +24,8 @@ const EXT_DEVICE = 1;
 // FlowId (nf.json records): sp u16, dp u16, sip u32, dip u32, idev u16, prot u8, packed: 15 bytes.
 const KEY_SP = 0;
 const KEY_DP = 2;
+/** sp and dp, written as one word: libVig reads keys in 32-bit words (docs/PITFALLS.md, "WebAssembly and V8"). */
+const KEY_PORTS = KEY_SP;
 const KEY_SIP = 4;
 const KEY_DIP = 8;
 const KEY_IDEV = 12;
@@ -53,8 +55,7 @@ export function nf_process(device: i32, packet: usize, length: i32, now: i64): i
 
 /** An internal packet: its flow (opened if new and there is room) leaves from the external address and port. */
 function outbound(device: i32, packet: usize, now: i64): i32 {
-  store<u16>(flowId + KEY_SP, load<u16>(packet + TRANSPORT + SRC_PORT));
-  store<u16>(flowId + KEY_DP, load<u16>(packet + TRANSPORT + DST_PORT));
+  store<u32>(flowId + KEY_PORTS, load<u32>(packet + TRANSPORT + SRC_PORT));
   store<u32>(flowId + KEY_SIP, load<u32>(packet + IP_SADDR));
   store<u32>(flowId + KEY_DIP, load<u32>(packet + IP_DADDR));
   store<u16>(flowId + KEY_IDEV, <u16>device);

@@ -61,8 +61,7 @@ describe('fw', () => {
     const bug = await buggy(session, {
       name: 'reversed-wrong',
       patches: [
-        { find: '  store<u16>(flowId + KEY_SP, load<u16>(packet + TRANSPORT + DST_PORT));', replace: '  store<u16>(flowId + KEY_SP, load<u16>(packet + TRANSPORT + SRC_PORT));' },
-        { find: '  store<u16>(flowId + KEY_DP, load<u16>(packet + TRANSPORT + SRC_PORT));', replace: '  store<u16>(flowId + KEY_DP, load<u16>(packet + TRANSPORT + DST_PORT));' },
+        { find: 'rotr<u32>(load<u32>(packet + TRANSPORT + SRC_PORT), 16)', replace: 'load<u32>(packet + TRANSPORT + SRC_PORT)' },
       ],
     });
     const result = await bug.checkFile(`${FW}/properties/reply_forward.py`);

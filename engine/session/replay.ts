@@ -75,7 +75,9 @@ export function replayTrace(run: NfExploration, claim: TraceClaim): Replay {
   });
   const returned = `the run-time NF returned ${outputName(outcome.output)} as predicted`;
   if (differences.length > 0) return { reproduced: false, observed: `${returned}, but ${differences.join('; ')}` };
-  const compared = predictions.length > 0 ? `, and the state after the packet is as predicted (${predictions.map((p) => `${p.what}: ${p.show(p.predicted)}`).join('; ')})` : '';
+  // An index's allocation and its stamp both read "free" when it is: said once.
+  const stated = [...new Set(predictions.map((p) => `${p.what}: ${p.show(p.predicted)}`))];
+  const compared = stated.length > 0 ? `, and the state after the packet is as predicted (${stated.join('; ')})` : '';
   return { reproduced: true, observed: `${returned}${specialOutput(predictedOutput) === 'DROP' ? '' : ', with the predicted frame'}${compared}` };
 }
 

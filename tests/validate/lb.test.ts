@@ -69,7 +69,7 @@ describe('lb', () => {
     assert.ok(failure.failed.some((f) => /output devices|daddr/.test(f)), failure.failed.join());
   });
 
-  test('seeded bug: the output device the other of the two; the counterexample reads: a short frame, entries of the last day', async () => {
+  test('seeded bug: the output device the other of the two; the counterexample reads: a short frame, entries of the last day, a packet of the clock\'s first day', async () => {
     const swapped: Variant = { name: 'output-swapped', patches: [{ find: 'select<i32>(1, 0, load<u16>', replace: 'select<i32>(0, 1, load<u16>' }] };
     const bug = await variantSession(session, LB, swapped);
     const result = await bug.checkFile(`${LB}/properties/unknown_flow_consistent.py`);
@@ -81,6 +81,7 @@ describe('lb', () => {
     assert.ok(Number(/frame of (\d+) bytes/.exec(text)![1]) <= 64, text);
     assert.match(text, /stamped t0 - /);
     assert.doesNotMatch(text, /stamped t0 - \d+ d /, text);
+    assert.ok(BigInt(/t0 = (\d+) ns/.exec(text)![1]!) <= 86_400_000_000_000n, text);
   });
 
   test('seeded bug: a heartbeat sent on', async () => {

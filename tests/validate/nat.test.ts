@@ -123,6 +123,20 @@ describe('nat', () => {
     holds(await bug.checkFile(`${NAT}/properties/int_alloc_flow.py`));
   });
 
+  // A boundary: the spec forgets a flow whose stamp is exactly the threshold, not one nanosecond later.
+  test('seeded bug: flows expired a nanosecond early; the counterexample is a flow stamped exactly one expiration time before a packet of the clock\'s first day', async () => {
+    const bug = await buggy(session, { name: 'expire-early', patches: [{ find: 'emap_expire(flowEmap, now - <i64>EXPIRATION_TIME);', replace: 'emap_expire(flowEmap, now - <i64>EXPIRATION_TIME + 1);' }] });
+    const result = await bug.checkFile(`${NAT}/properties/flows.py`);
+    const failure = refuted(result);
+    assert.ok(failure.failed.some((f) => f.startsWith('flow_emap')), failure.failed.join());
+    const text = formatPropertyResult(bug.exploration, result);
+    assert.match(text, /flow_emap holds .* stamped t0 - 5 min\n/);
+    // Left free, the solver puts the packet anywhere in 64 bits (t0 = 4611686018762932224 ns).
+    assert.ok(BigInt(/t0 = (\d+) ns/.exec(text)![1]!) <= 86_400_000_000_000n, text);
+    // The index's allocation and its stamp both read "free": said once.
+    assert.doesNotMatch(failure.replay.observed, /(index \d+: free);.*\1/, failure.replay.observed);
+  });
+
   // The paper's operator question (its Figure 10), in an operator's terms: does the NAT forward a non-SYN TCP
   // packet from inside for a flow it does not know? Ours does (RFC 3022 opens a binding on any outbound packet), and
   // the counterexample says so with the flags by name; once the table is full, it drops them.

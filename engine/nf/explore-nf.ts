@@ -16,14 +16,9 @@ import { checkOutput } from './output-range.ts';
 import type { Limits } from '../symbex/interpreter.ts';
 import { PacketBuffer } from '../symbex/memory.ts';
 import { EngineError, type Watch } from '../symbex/violations.ts';
+import { INPUT, readableWishes } from './input.ts';
 
-/** The symbolic inputs of nf_process, by the names models use. */
-export const INPUT = {
-  device: T.variable('device', 32),
-  length: T.variable('length', 32),
-  now: T.variable('now', 64),
-  packet: T.arrayVariable('packet'),
-};
+export { INPUT } from './input.ts';
 
 export interface ConcreteInput {
   device: number;
@@ -106,6 +101,7 @@ export async function exploreNf(build: NfBuild, options: NfOptions = {}): Promis
     prepare: (state) => startPacket(state, INPUT.now, fixed),
     trackAccesses: true,
     finish: checkOutput(build.manifest, INPUT.device),
+    readable: readableWishes,
   }, solver);
   // Configuration is verified: the objects no path changes from any state keep nf_init's contents at every
   // packet. Exploring again with them fixed only narrows the paths, so nothing more can change.

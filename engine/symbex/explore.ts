@@ -2,6 +2,7 @@
 // path's model already witnesses the side it takes), violations split off with their witness.
 import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
+import { wishedModel, type WishGroups } from '../solver/wishes.ts';
 import type { Solver } from '../solver/z3.ts';
 import type { Import, WasmModule } from '../wasm/decode.ts';
 import { formatLocation, type SourceMap } from '../wasm/sourcemap.ts';
@@ -118,7 +119,7 @@ export class Machine {
   explore(entry: string, args: Value[], setup: RunSetup, solver: Solver | null): Exploration {
     const started = performance.now();
     const replaced = new Map([...(setup.replace ?? [])].map(([name, contract]) => [this.functionIndex(name), { name, contract }]));
-    const explorer = new Explorer(this, solver, setup.layout, setup.finish ?? null, replaced, (setup.mergeLoopExits ?? false) && solver !== null);
+    const explorer = new Explorer(this, solver, setup, replaced, (setup.mergeLoopExits ?? false) && solver !== null);
     const state = this.base.clone();
     state.packet = setup.packet;
     state.pathCondition = [...setup.pathCondition];
@@ -172,6 +173,8 @@ export interface RunSetup {
    * record no decisions and track no accesses (the stack's poll, whose block copies loop over the frame length).
    */
   mergeLoopExits?: boolean;
+  /** What makes a violation's witness read in a user's terms (a short frame, a small time), where its path allows. */
+  readable?: (conditions: readonly Term[]) => WishGroups;
 }
 
 class Explorer implements Oracle {
@@ -184,13 +187,12 @@ class Explorer implements Oracle {
   constructor(
     private readonly machine: Machine,
     private readonly solver: Solver | null,
-    layout: Layout,
-    private readonly finish: RunSetup['finish'] | null,
+    private readonly setup: RunSetup,
     private readonly replaced: ReadonlyMap<number, { name: string; contract: Contract }>,
     mergeLoopExits: boolean,
   ) {
     const limits = solver ? machine.options.limits : { ...machine.options.limits, loopBound: Infinity };
-    this.interpreter = new Interpreter(machine.module, this, limits, layout, machine.options.coverage ?? null, mergeLoopExits);
+    this.interpreter = new Interpreter(machine.module, this, limits, setup.layout, machine.options.coverage ?? null, mergeLoopExits);
   }
 
   exploreFrom(initial: ExecutionState): void {
@@ -203,7 +205,7 @@ class Explorer implements Oracle {
       const startCount = state.instructions;
       try {
         this.interpreter.run(state);
-        this.finish?.(state, this);
+        this.setup.finish?.(state, this);
         this.traces.push({
           pathCondition: state.pathCondition,
           calls: state.calls,
@@ -279,11 +281,15 @@ class Explorer implements Oracle {
       if (!this.solver) return;
       const witness = this.query(state, failing);
       if (witness === null) return;
-      this.violations.push(this.violation(state, kind, words(witness), witness, [...state.pathCondition, failing]));
+      const broken = [...state.pathCondition, failing];
+      const shown = this.readable(broken, witness);
+      this.violations.push(this.violation(state, kind, words(shown), shown, broken));
       state.pathCondition.push(condition);
       return;
     }
-    this.violations.push(this.violation(state, kind, words(state.model), state.model, [...state.pathCondition, failing]));
+    const broken = [...state.pathCondition, failing];
+    const shown = this.readable(broken, state.model);
+    this.violations.push(this.violation(state, kind, words(shown), shown, broken));
     if (!this.solver) throw new PathEnded();
     const witness = this.query(state, condition);
     if (witness === null) throw new PathEnded();
@@ -336,6 +342,12 @@ class Explorer implements Oracle {
     const witness = this.query(state, T.TRUE);
     if (witness === null) throw new PathEnded();
     state.model = witness;
+  }
+
+  /** A model of `conditions` (`witness` is one) that meets the run's readable wishes where they allow. */
+  private readable(conditions: Term[], witness: Assignment): Assignment {
+    if (!this.solver || !this.setup.readable) return witness;
+    return wishedModel(this.solver, conditions, this.setup.readable(conditions), witness)?.model ?? witness;
   }
 
   /** A model of the path condition plus `condition`, or null when that is infeasible. */

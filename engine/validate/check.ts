@@ -8,11 +8,13 @@ import { vectorGet, type VectorVersion } from '../ghost/vector.ts';
 import * as T from '../solver/term.ts';
 import type { Assignment, Term } from '../solver/term.ts';
 import type { Solver } from '../solver/z3.ts';
+import { wishedModel } from '../solver/wishes.ts';
 import type { AnalyzedSpec, MappedLocation, SourceLocation } from '../spec/frontend/index.ts';
 import { specPython } from '../spec/python.ts';
 import { specTextLine, statementSpecBody } from '../spec/rewrite.ts';
 import type { Trace } from '../symbex/explore.ts';
 import { INPUT, type NfExploration } from '../nf/explore-nf.ts';
+import { readableWishes } from '../nf/input.ts';
 import { applySharedHash, sharedHashRecords } from '../nf/shared-hash.ts';
 import { toTerm } from '../symbex/values.ts';
 import { EngineError, Interrupted, type Watch } from '../symbex/violations.ts';
@@ -462,46 +464,12 @@ class TraceContext {
 }
 
 /**
- * A model of `conditions` people can read, and the wishes it was made to meet; null when it meets none. Wishes, in
- * turn, where the path allows: `preferred` (an entry where the states differ), a short frame, then table entries
- * stamped within a day before the packet (a model left free dates them up to a century earlier).
+ * A model of `conditions` people can read (engine/nf/input.ts), and the wishes it was made to meet; null
+ * when it meets none. `preferred` (an entry where the states differ) goes with the short frame.
  */
 function readableModel(solver: Solver, conditions: Term[], preferred: Term | null = null): { model: Assignment; wishes: Term[] } | null {
-  let found: { model: Assignment; wishes: Term[] } | null = null;
-  framed: for (const first of preferred ? [[preferred], []] : [[]]) {
-    for (const bytes of SHORT_FRAMES) {
-      const wishes = [...first, T.compare('ule', INPUT.length, T.bv(bytes, 32))];
-      const answer = solver.check(conditions, T.and(...wishes));
-      if (answer.status === 'sat') {
-        found = { model: answer.model, wishes };
-        break framed;
-      }
-    }
-  }
-  // Each further wish is kept only where the failure allows it with the ones before.
-  for (const wish of [recentStamps(conditions), EARLY_CLOCK]) {
-    if (!wish) continue;
-    const wishes = [...(found?.wishes ?? []), wish];
-    const answer = solver.check(conditions, T.and(...wishes));
-    if (answer.status === 'sat') found = { model: answer.model, wishes };
-  }
-  return found;
+  return wishedModel(solver, conditions, readableWishes(conditions, preferred));
 }
-
-const DAY_NS = 86_400_000_000_000n;
-
-/** That every emap stamp `conditions` speak of is at most a day before the packet (none is after it). */
-function recentStamps(conditions: Term[]): Term | null {
-  const stamps = [...T.subterms(conditions).values()].filter((t) => t.op === 'apply' && t.name.endsWith('.stamp'));
-  if (stamps.length === 0) return null;
-  return T.and(...stamps.map((stamp) => T.compare('ule', T.binary('sub', INPUT.now, stamp), T.bv(DAY_NS, 64))));
-}
-
-/**
- * The packet within the clock's first day: a time the solver leaves free is anywhere in 64 bits
- * (`t0 = 4611686018762932224 ns`), and the counterexample's other times are shown from it.
- */
-const EARLY_CLOCK = T.compare('ule', INPUT.now, T.bv(DAY_NS, 64));
 
 /**
  * A failure's model: readable (`readableModel`), its cht choices made the real table's (cht-refinement.ts). The
@@ -517,9 +485,6 @@ function failureModel(solver: Solver, trace: Trace, conditions: Term[], fallback
   }
   return refineChtChoices(solver, trace, conditions, model);
 }
-
-/** An Ethernet header alone, then room for IPv4 and TCP/UDP headers. */
-const SHORT_FRAMES = [14, 64];
 
 /** A record's fields in the manifest's order: name, byte offset, width in bits, and whether specs read it signed. */
 export function layout(fields: ManifestField[]): [string, number, number, boolean][] {

@@ -82,7 +82,7 @@ describe('fw', () => {
 
   // The state before a packet may hold a stamp as recent as the packet (an earlier packet at the same time): the
   // replay's run-time is given that latest stamp, so it refuses the early one too; stamps are read back and compared.
-  test('seeded bugs: a reply refreshes its flow a nanosecond early (time goes backwards) or late (the stamps differ); both replay', async () => {
+  test('seeded bugs: a reply refreshes its flow a nanosecond early (time goes backwards, a short frame early in the clock) or late (the stamps differ); both replay', async () => {
     const refresh = '  emap_refresh(flowEmap, index, now);\n  vector_get(';
     const early = await buggy(session, { name: 'refresh-early', patches: [{ find: refresh, replace: refresh.replace('now)', 'now - 1)') }] });
     const backwards = early.violations();
@@ -91,6 +91,9 @@ describe('fw', () => {
       assert.match(violation.message, /^time goes backwards on flow_emap/);
       assert.ok(replay.reproduced, replay.observed);
       assert.match(replay.observed, /time went backwards: (\d+) ns is before \d+ ns/);
+      // The witness reads as a failure's counterexample does: a short frame, a packet of the clock's first day.
+      const input = inputFromModel(violation.model);
+      assert.ok(input.length <= 64 && input.now <= 86_400_000_000_000n, `${input.length} bytes at ${input.now} ns`);
     }
     const late = await buggy(session, { name: 'refresh-late', patches: [{ find: refresh, replace: refresh.replace('now)', 'now + 1)') }] });
     const failure = refuted(await late.checkFile(`${FW}/properties/flowtable_refresh.py`));

@@ -326,15 +326,16 @@ function pathWithoutWasmOpt(): string {
 function contentHash(source: string, identity: string | null, flags: string[], alsoReads: readonly string[]): string {
   const hash = createHash('sha256');
   hash.update(`${identity ?? source}\0${flags.join(' ')}\0${compilerVersion(extname(source))}\0`);
+  // Temporary files (variants, stacked entries) are no part of the key, but the source unless its identity stands for it.
+  const temporary = (path: string) => basename(path).startsWith('.') && (path !== source || identity !== null);
   const filesOf = (path: string): string[] => {
     if (!existsSync(path)) return [];
     if (statSync(path).isFile()) return [path];
-    return readdirSync(path).sort().map((name) => join(path, name)).filter((file) => statSync(file).isFile());
+    // Left out before they are looked at: another build's temporary file may be gone by then.
+    return readdirSync(path).sort().map((name) => join(path, name)).filter((file) => !temporary(file) && statSync(file).isFile());
   };
   for (const path of [dirname(source), ...SHARED_SOURCES, ...alsoReads].flatMap(filesOf)) {
-    // Temporary files (variants, stacked entries) are no part of the key, but the source unless its identity stands for it.
-    const temporary = basename(path).startsWith('.') && (path !== source || identity !== null);
-    if (/\.(ts|c|h)$/.test(path) && !temporary) hash.update(`${path}\0`).update(readFileSync(path));
+    if (/\.(ts|c|h)$/.test(path) && !temporary(path)) hash.update(`${path}\0`).update(readFileSync(path));
   }
   return hash.digest('hex').slice(0, 24);
 }

@@ -3,7 +3,7 @@
 // compiler (ENOENT on CI).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, watch } from 'node:fs';
+import { readdirSync, rmSync, symlinkSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildNf, buildStackedNf, PROJECT_ROOT } from '../../toolchain/build.ts';
@@ -37,4 +37,16 @@ test('two stacked builds of one NF at once each build what was asked, and leave 
   assert.ok(!exports(full.wasm).includes('driver_send'), 'the full build keeps the driver inlined');
   assert.ok(exports(io.wasm).includes('driver_send'), 'the nf,io build exports the driver');
   assert.deepEqual(ours(), [], 'temporary files removed');
+});
+
+test("a build does not stumble on another build's temporary file that is gone by the time it looks", async () => {
+  // A link to nothing stands for a file listed in the folder and removed before it is looked at (ENOENT on CI).
+  const gone = join(NOP, `.variant-gone-${process.pid}-1-nf.ts`);
+  symlinkSync(join(NOP, '.nothing-here'), gone);
+  try {
+    const build = await buildNf(NOP);
+    assert.ok(WebAssembly.validate(build.wasm), 'nop still builds');
+  } finally {
+    rmSync(gone, { force: true });
+  }
 });

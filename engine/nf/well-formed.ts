@@ -280,14 +280,15 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
     const candidate = T.and(premise, structureMayChange ? T.ite(sameStructure, changed, T.not(after.valid())) : changed);
     const quick = { input, output: seen, touched, sent, before, after };
     // Frames the quick proof found where a sum of the NF's may wrap: a bug's witnesses, once their input is valid.
-    const wraps: T.Assignment[] = [];
+    const wraps: Wrap[] = [];
     // The quick proof compares 16-bit words: with a write that may reach any of them, every word is a choice, and
     // the question counting each write's change is the smaller one.
     const incremental = candidate === T.FALSE || (counted && !atConstants) ? null : updatedIncrementally(solver, trace, header, quick, congruences, wraps);
     if (incremental === 'proven') continue;
     let valid = before.valid();
     const wanted: Wanted = { input, received: inputs.input.packet, before, length, frameMax: inputs.frameMax, candidate, valid };
-    let model = withValidChecksum(wraps, trace.pathCondition, wanted);
+    let model = withValidChecksum(wraps.map((w) => w.model), trace.pathCondition, wanted);
+    if (model) model = shortWrap(solver, trace.pathCondition, wraps, wanted) ?? model;
     model ??= incremental && deviationFromValidInput(solver, trace.pathCondition, incremental, wanted);
     if (!model) {
       // Cheap first: without the input's validity (a sum over the whole frame) the query is small and, for an NF
@@ -340,7 +341,7 @@ function updatedIncrementally(
   header: 'ipv4' | 'tcpudp',
   frames: { input: FrameBytes; output: FrameBytes; touched: number[]; sent: Term; before: Checksum; after: Checksum },
   congruences: Congruences,
-  wraps: T.Assignment[],
+  wraps: Wrap[],
 ): 'proven' | Deviation | null {
   const { pathCondition } = trace;
   const premise = T.and(frames.sent, frames.before.present, frames.after.present);
@@ -371,7 +372,7 @@ function updatedInPlace(
   frames: { input: FrameBytes; output: FrameBytes; touched: number[] },
   congruences: Congruences,
   place: { premise: Term; headerBytes: number; tcp: boolean },
-  wraps: T.Assignment[],
+  wraps: Wrap[],
 ): 'proven' | Deviation | null {
   const { pathCondition } = trace;
   const { input, touched } = frames;
@@ -445,12 +446,13 @@ function balancedModulo(
   pathCondition: Term[],
   premise: Term,
   frames: { input: FrameBytes; output: FrameBytes; words: number[]; headerEnd: number | null },
-  wraps: T.Assignment[],
+  wraps: Wrap[],
 ): boolean {
   const { input, output, words, headerEnd } = frames;
   const linearizer = new Linearizer((claim) => {
-    const answer = solver.check(pathCondition, T.and(premise, T.not(claim)));
-    if (answer.status === 'sat') wraps.push(answer.model);
+    const query = T.and(premise, T.not(claim));
+    const answer = solver.check(pathCondition, query);
+    if (answer.status === 'sat') wraps.push({ query, model: answer.model });
     return answer.status === 'unsat';
   });
   const change = new Form();
@@ -493,6 +495,26 @@ function deviationFromValidInput(
   const answer = solver.check(pathCondition, T.and(deviation.query, frame.valid, pinned(frame.length), ...pins));
   if (answer.status !== 'sat') return null;
   return T.evaluate(T.and(frame.candidate, frame.valid), answer.model) === 1n ? answer.model : null;
+}
+
+/** A frame where a sum of the NF's may wrap (`model`), and the question it answers. */
+interface Wrap {
+  query: Term;
+  model: T.Assignment;
+}
+
+/**
+ * withValidChecksum's counterexample from a short frame, where one wraps too: asked only once a wrap is a bug's
+ * witness (a correct NF's sums may wrap where it does not matter), as the quick proof's frames are any length.
+ */
+function shortWrap(solver: Solver, pathCondition: Term[], wraps: Wrap[], frame: Wanted): T.Assignment | null {
+  const short = T.compare('ule', frame.length, T.bv(SHORT_FRAME, 32));
+  for (const { query } of wraps) {
+    const answer = solver.check(pathCondition, T.and(query, short));
+    const model = answer.status === 'sat' ? withValidChecksum([answer.model], pathCondition, frame) : null;
+    if (model) return model;
+  }
+  return null;
 }
 
 /** A counterexample to a checksum: a frame the path sends with `candidate` (a bad checksum), received `valid`. */

@@ -69,9 +69,10 @@ export function concreteEmap(name: string, keyBits: number, capacity: number, te
     else {
       const key = ofIndex('key', index, keyBits);
       // An index whose invariants the path never instantiated may get, from the model's defaults, a key the path
-      // placed at another index or found absent, or one whose index is not this one (the theory ties an allocated
-      // index to its key both ways): no run-time holds that, so the index is left to unnamed entries.
-      if (!named.has(key) && ofKey('index', key, 32) === index) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
+      // placed at another index or found absent, or one whose index is not this one, or that the emap does not
+      // hold (the theory ties an allocated index to its key both ways): no run-time holds that, so the index is
+      // left to unnamed entries.
+      if (!named.has(key) && ofKey('index', key, 32) === index && ofKey('has', key, T.BOOL) === 1n) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
     }
   }
   // The count before the packet; where the path only speaks of the count after an expiry (an open value), that

@@ -48,6 +48,19 @@ describe('pol', () => {
     for (const name of ['spec.py', 'properties/drop_excess.py', 'properties/forward_compliant.py']) holds(await check(session, name));
   });
 
+  test('seeded bug: a total length beyond the frame forwarded, every counterexample replayed', async () => {
+    const bug = await buggy(session, {
+      name: 'total-length-unchecked',
+      patches: [{ find: '(ETHER_HEADER + headerLength <= length) &\n    (ETHER_HEADER + totalLength <= length)', replace: '(ETHER_HEADER + headerLength <= length)' }],
+    });
+    // The new destination's failures once showed an entry the model's defaults made up, which the replay then expired.
+    for (const name of ['properties/incast_add.py', 'spec.py', 'properties/malformed_drop.py']) {
+      const failure = refuted(await check(bug, name));
+      const input = inputFromModel(failure.model);
+      assert.ok(14 + ((input.packet[16]! << 8) | input.packet[17]!) > input.length, `${name}: a total length beyond the frame`);
+    }
+  });
+
   test('seeded bug: LAN frames under 100 bytes dropped before their headers are read', async () => {
     const bug = await buggy(session, seededVariant('pol-drop-short-unread'));
     const failure = refuted(await check(bug, 'properties/outcast_nopolicing.py'));

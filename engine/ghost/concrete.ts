@@ -63,15 +63,17 @@ export function concreteEmap(name: string, keyBits: number, capacity: number, te
     else absent.push({ key, present: false, index: Number(index), stamp: 0n });
   }
   const named = new Set([...byIndex.values(), ...absent].map((entry) => entry.key));
-  for (const index of argumentsOf(terms, model, `${name}.allocated`)) {
+  // An index's invariants (engine/ghost/emap.ts) name `has` of its key. An index named without them (the index of
+  // a key the emap does not hold) is allocated or free, with any key and stamp, as the model's defaults say, which
+  // nothing relied on: a replay that seeded it would expire it where the path's counts know of no such entry.
+  const tied = new Set([...applicationsOf(terms, `${name}.has`)].flatMap(({ args: [key] }) => (key!.op === 'apply' && key!.name === `${name}.key` ? [key!.args[0]!.id] : [])));
+  for (const index of argumentsOf(terms, model, `${name}.allocated`, (arg) => tied.has(arg.id))) {
     if (byIndex.has(Number(index))) continue;
     if (ofIndex('allocated', index, T.BOOL) !== 1n) free.push(Number(index));
     else {
       const key = ofIndex('key', index, keyBits);
-      // An index whose invariants the path never instantiated may get, from the model's defaults, a key the path
-      // placed at another index or found absent, or one whose index is not this one, or that the emap does not
-      // hold (the theory ties an allocated index to its key both ways): no run-time holds that, so the index is
-      // left to unnamed entries.
+      // As the theory ties an allocated index to its key both ways: an index whose key the model places at another
+      // index, or finds absent, is left to unnamed entries.
       if (!named.has(key) && ofKey('index', key, 32) === index && ofKey('has', key, T.BOOL) === 1n) byIndex.set(Number(index), { key, present: true, index: Number(index), stamp: ofIndex('stamp', index, 64) });
     }
   }

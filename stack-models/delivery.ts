@@ -172,7 +172,7 @@ function must(at: At, condition: Term, message: string): void {
 }
 
 function broken(at: At, message: string): never {
-  return at.oracle.fail(at.state, 'delivery', words(at, message, at.state.model));
+  return at.oracle.fail(at.state, 'delivery', (witness) => words(at, message, witness));
 }
 
 const words = (at: At, message: string, witness: Assignment): string =>

@@ -195,7 +195,7 @@ function must(at: Pick<CallContext, 'state' | 'oracle'>, devices: number, condit
 }
 
 function broken(at: Pick<CallContext, 'state' | 'oracle'>, devices: number, message: string): never {
-  return at.oracle.fail(at.state, 'delivery', words(at.state, devices, message, at.state.model));
+  return at.oracle.fail(at.state, 'delivery', (witness) => words(at.state, devices, message, witness));
 }
 
 const words = (state: ExecutionState, devices: number, message: string, witness: T.Assignment): string =>

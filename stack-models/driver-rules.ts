@@ -175,7 +175,7 @@ function update(state: ExecutionState, model: DeviceModelState, d: number, chang
 
 /** A `device` violation: the rule, what the driver did, and the devices as the counterexample has them. */
 function broken(at: At, devices: number, rule: number, message: string): never {
-  return at.oracle.fail(at.state, 'device', words(at.state, devices, rule, message, at.state.model));
+  return at.oracle.fail(at.state, 'device', (witness) => words(at.state, devices, rule, message, witness));
 }
 
 const words = (state: ExecutionState, devices: number, rule: number, message: string, witness: Assignment): string =>

@@ -13,6 +13,7 @@ import { driverRules, memoryWatch } from './driver-rules.ts';
 export { deviceState, setDeviceState } from './device-state.ts';
 export { SEVERAL_FRAMES_PER_POLL } from './device-model.ts';
 export { SCRIPTED_RUNS, scriptedPolls } from './scripted-runs.ts';
+export { readableDeviceWishes } from './readable.ts';
 
 export interface StackModel {
   /** The `device.*` contracts. */

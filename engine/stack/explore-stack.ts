@@ -3,7 +3,7 @@
 // driver's contract. Either way nf_process is called through the contract the NF layer's exploration stands for.
 import { device, PACKET_BASE } from '../../nf-abi/index.ts';
 import { buildStackedNf, DRIVER_ENTRIES, driverExport, type NfBuild } from '../../toolchain/build.ts';
-import { deviceState, ioLoopModel, SCRIPTED_RUNS, scriptedPolls, setDeviceState, SEVERAL_FRAMES_PER_POLL, stackModel, type StackModel } from '../../stack-models/index.ts';
+import { deviceState, ioLoopModel, readableDeviceWishes, SCRIPTED_RUNS, scriptedPolls, setDeviceState, SEVERAL_FRAMES_PER_POLL, stackModel, type StackModel } from '../../stack-models/index.ts';
 
 export { DEFAULT_FRAMES_PER_POLL_IO } from '../../stack-models/index.ts';
 import { libvigContracts, startPacket } from '../contracts/index.ts';
@@ -54,6 +54,7 @@ function layerCalls(module: WasmModule, machine: Machine, contracts: readonly (r
 function explorePollOnce(machine: Machine, solver: Solver, layout: Layout, replace: Map<string, Contract>, finish: NonNullable<RunSetup['finish']>): Exploration {
   return machine.explore('stack_poll', [], {
     layout, replace, finish, packet: null, pathCondition: [], model: T.emptyAssignment(), mergeLoopExits: true,
+    readable: readableDeviceWishes,
     prepare: (state) => startPacket(state, T.bv(0, 64), new Set()),
   }, solver);
 }

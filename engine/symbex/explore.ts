@@ -275,7 +275,7 @@ class Explorer implements Oracle {
   require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string | ((witness: Assignment) => string)): void {
     if (condition === T.TRUE) return;
     const words = (witness: Assignment) => (typeof message === 'string' ? message : message(witness));
-    if (condition === T.FALSE) this.fail(state, kind, words(state.model));
+    if (condition === T.FALSE) this.fail(state, kind, message);
     const failing = T.not(condition);
     if (T.evaluate(condition, state.model) === 1n) {
       if (!this.solver) return;
@@ -297,8 +297,10 @@ class Explorer implements Oracle {
     state.model = witness;
   }
 
-  fail(state: ExecutionState, kind: ViolationKind, message: string, evidence?: ViolationEvidence): never {
-    this.violations.push(this.violation(state, kind, message, state.model, state.pathCondition, evidence));
+  fail(state: ExecutionState, kind: ViolationKind, message: string | ((witness: Assignment) => string), evidence?: ViolationEvidence): never {
+    // A message already worded keeps the path's model, whose values it may name.
+    const shown = typeof message === 'string' ? state.model : this.readable(state.pathCondition, state.model);
+    this.violations.push(this.violation(state, kind, typeof message === 'string' ? message : message(shown), shown, state.pathCondition, evidence));
     throw new PathEnded();
   }
 

@@ -19,8 +19,11 @@ export interface Oracle {
    * message made from the failing side's model words the counterexample's values.
    */
   require(state: ExecutionState, condition: Term, kind: ViolationKind, message: string | ((witness: Assignment) => string)): void;
-  /** A definite violation at the current instruction (or where the entry returned): ends the path. */
-  fail(state: ExecutionState, kind: ViolationKind, message: string, evidence?: ViolationEvidence): never;
+  /**
+   * A definite violation at the current instruction (or where the entry returned): ends the path. A message made
+   * from a model words the counterexample's values, from one that reads well where the path allows.
+   */
+  fail(state: ExecutionState, kind: ViolationKind, message: string | ((witness: Assignment) => string), evidence?: ViolationEvidence): never;
   /** A call to an imported function, or to a defined one the run replaces by a contract (`replaces`). */
   callImport(state: ExecutionState, fnIndex: number, args: Value[]): Value[];
   /** Whether the run replaces defined function `fnIndex` by a contract (full stack: nf_process under the stack). */

@@ -1,7 +1,8 @@
 // nf_process's symbolic input, and the wishes on it that make a counterexample read in a user's terms (engine/solver/wishes.ts).
 import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
-import type { WishGroups } from '../solver/wishes.ts';
+import { SHORT_FRAME_BYTES, type WishGroups } from '../solver/wishes.ts';
+import { frameLayout } from '../../nf-abi/index.ts';
 
 /** The symbolic inputs of nf_process, by the names models use. */
 export const INPUT = {
@@ -14,7 +15,7 @@ export const INPUT = {
 const DAY_NS = 86_400_000_000_000n;
 
 /** An Ethernet header alone, then room for IPv4 and TCP/UDP headers. */
-const SHORT_FRAMES = [14, 64];
+const SHORT_FRAMES = [frameLayout.ETHER_HEADER, SHORT_FRAME_BYTES];
 
 /**
  * For a model of `conditions`: a short frame (with `preferred` first, where given), then every libVig stamp they

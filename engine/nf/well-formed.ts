@@ -6,6 +6,7 @@ import * as T from '../solver/term.ts';
 import type { Term } from '../solver/term.ts';
 import { Form, Linearizer } from '../solver/modular.ts';
 import { normalize } from '../solver/normal.ts';
+import { SHORT_FRAME_BYTES } from '../solver/wishes.ts';
 import type { Solver } from '../solver/z3.ts';
 import type { Exploration, Trace } from '../symbex/explore.ts';
 import { toTerm } from '../symbex/values.ts';
@@ -20,8 +21,6 @@ const TOTAL_LENGTH_AT = IPV4_AT + 2;
 const PROTOCOL_AT = IPV4_AT + 9;
 const ADDRESSES_AT = IPV4_AT + 12;
 const SEGMENT_MIN_AT = IPV4_AT + 20;
-/** Room for Ethernet, IPv4 and TCP headers: counterexamples people can read. */
-const SHORT_FRAME = 64;
 /** Where the checksum is in the TCP or UDP header: the segment must hold it (nf-abi/checksum.ts's rule). */
 const TCP_CHECKSUM = 16;
 const UDP_CHECKSUM = 6;
@@ -296,7 +295,7 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
       const found = candidate === T.FALSE ? null : ask(solver, trace.pathCondition, candidate);
       if (found === null) continue;
       // A valid input too, first with the extent of a short frame's candidate (or the candidate's) made constant.
-      const witness = ask(solver, trace.pathCondition, T.and(candidate, T.compare('ule', length, T.bv(SHORT_FRAME, 32)))) ?? found;
+      const witness = ask(solver, trace.pathCondition, T.and(candidate, T.compare('ule', length, T.bv(SHORT_FRAME_BYTES, 32)))) ?? found;
       const pin: Pin = (t) => T.bv(T.evaluate(t, witness), t.width);
       valid = T.and(of(input, pin).valid(), ...before.extent.map((t) => T.eq(t, pin(t))));
       model = ask(solver, trace.pathCondition, T.and(candidate, valid));
@@ -487,7 +486,7 @@ function deviationFromValidInput(
   deviation: Deviation,
   frame: Wanted,
 ): T.Assignment | null {
-  const short = T.compare('ule', frame.length, T.bv(SHORT_FRAME, 32));
+  const short = T.compare('ule', frame.length, T.bv(SHORT_FRAME_BYTES, 32));
   const seed = ask(solver, pathCondition, T.and(deviation.query, short)) ?? ask(solver, pathCondition, deviation.query);
   if (seed === null) return null;
   const pinned = (t: Term) => T.eq(t, T.bv(T.evaluate(t, seed), t.width));
@@ -508,7 +507,7 @@ interface Wrap {
  * witness (a correct NF's sums may wrap where it does not matter), as the quick proof's frames are any length.
  */
 function shortWrap(solver: Solver, pathCondition: Term[], wraps: Wrap[], frame: Wanted): T.Assignment | null {
-  const short = T.compare('ule', frame.length, T.bv(SHORT_FRAME, 32));
+  const short = T.compare('ule', frame.length, T.bv(SHORT_FRAME_BYTES, 32));
   for (const { query } of wraps) {
     const answer = solver.check(pathCondition, T.and(query, short));
     const model = answer.status === 'sat' ? withValidChecksum([answer.model], pathCondition, frame) : null;

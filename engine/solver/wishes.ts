@@ -3,6 +3,9 @@ import * as T from './term.ts';
 import type { Assignment, Term } from './term.ts';
 import type { Solver } from './z3.ts';
 
+/** The length a counterexample's frame is wished at most: room for Ethernet, IPv4 and TCP headers. */
+export const SHORT_FRAME_BYTES = 64;
+
 /**
  * Wishes in turn: of each group, the first alternative the conditions allow together with the wishes kept
  * before it is kept. A group's alternatives go from the most to the least wished for.

@@ -25,5 +25,5 @@ if (filters.length === 0) {
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 }
 
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['--import', './loader/register.js', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

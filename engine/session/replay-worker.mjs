@@ -1,6 +1,5 @@
-// The replay worker's entry: tsx's loader does not carry over into worker threads (Node 20), so this plain module
-// registers it and then loads the TypeScript worker.
-import { register } from 'tsx/esm/api';
+// The replay worker's entry: module hooks do not carry over into worker threads (Node 20), so this plain module
+// registers the project's loader and then loads the TypeScript worker.
+import '../../loader/register.js';
 
-register();
 await import('./replay-worker.ts');

@@ -1,4 +1,4 @@
-// `node --import tsx libvig/bench/imports.ts`: what one call of each per-packet libvig import costs from
+// `node --import ./loader/register.js libvig/bench/imports.ts`: what one call of each per-packet libvig import costs from
 // WebAssembly, next to an import that does nothing (the boundary itself), with keys and records in cache so
 // that the figures are the calls' own work, on both run-times side by side. Run it before and after a change.
 import { dirname, join } from 'node:path';

@@ -1,0 +1,31 @@
+// The project's loader (loader/): TypeScript runs, and Binaryen's 13 MB module loads untouched by tsx's rewrite
+// (which cost ~20 s a process), in processes started with it and in the workers the project starts.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startTypeScriptWorker } from '../../engine/pool/worker-thread.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// tsx is active where the small module is rewritten: Binaryen as it is there is the loader's doing.
+const EXPECTED = { binaryen: 'as is', other: 'transformed' };
+
+test('a process started with the loader runs TypeScript and loads Binaryen as it is, other modules through tsx', () => {
+  const script = `const { howModulesLoad } = await import(${JSON.stringify(new URL('./how-modules-load.ts', import.meta.url).href)});
+    const { MEMORY_BASE } = await import(${JSON.stringify(join(ROOT, 'nf-abi', 'memory-layout.ts'))});
+    console.log(JSON.stringify({ ...(await howModulesLoad()), memoryBase: MEMORY_BASE }));`;
+  const run = spawnSync(process.execPath, ['--import', './loader/register.js', '--input-type=module', '--eval', script], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { ...EXPECTED, memoryBase: 65536 });
+});
+
+test("the project's worker threads load Binaryen as it is, other modules through tsx", async () => {
+  const worker = startTypeScriptWorker(new URL('./loading-probe.ts', import.meta.url));
+  const answer = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  assert.deepEqual(answer, EXPECTED);
+});

@@ -5,10 +5,10 @@ import { pathToFileURL } from 'node:url';
 type Loaded = 'as is' | 'transformed';
 const how = (url: string): Loaded => (findSourceMap(url) === undefined ? 'as is' : 'transformed');
 
-/** Binaryen's module (which the loader exempts) and a small module with a dynamic import (which it does not). */
-export async function howModulesLoad(): Promise<{ binaryen: Loaded; other: Loaded }> {
+/** Binaryen's module (the loader hands it to Node as it is) and a module of the project with a dynamic import (through tsx). */
+export async function howModulesLoad(): Promise<{ binaryen: Loaded; project: Loaded }> {
   await import('binaryen');
-  const other = new URL('./dynamic-import.mjs', import.meta.url).href;
-  await import(other);
-  return { binaryen: how(pathToFileURL(createRequire(import.meta.resolve('assemblyscript/binaryen')).resolve('binaryen')).href), other: how(other) };
+  const project = new URL('./dynamic-import.mjs', import.meta.url).href;
+  await import(project);
+  return { binaryen: how(pathToFileURL(createRequire(import.meta.resolve('assemblyscript/binaryen')).resolve('binaryen')).href), project: how(project) };
 }

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { startTypeScriptWorker } from '../../engine/pool/worker-thread.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-// tsx is active where the small module is rewritten: Binaryen as it is there is the loader's doing.
-const EXPECTED = { binaryen: 'as is', other: 'transformed' };
+// tsx is active where the project's module is rewritten: Binaryen as it is there is the loader's doing.
+const EXPECTED = { binaryen: 'as is', project: 'transformed' };
 
-test('a process started with the loader runs TypeScript and loads Binaryen as it is, other modules through tsx', () => {
+test("a process started with the loader runs TypeScript and loads Binaryen as it is, the project's modules through tsx", () => {
   const script = `const { howModulesLoad } = await import(${JSON.stringify(new URL('./how-modules-load.ts', import.meta.url).href)});
     const { MEMORY_BASE } = await import(${JSON.stringify(join(ROOT, 'nf-abi', 'memory-layout.ts'))});
     console.log(JSON.stringify({ ...(await howModulesLoad()), memoryBase: MEMORY_BASE }));`;
@@ -20,7 +20,7 @@ test('a process started with the loader runs TypeScript and loads Binaryen as it
   assert.deepEqual(JSON.parse(run.stdout), { ...EXPECTED, memoryBase: 65536 });
 });
 
-test("the project's worker threads load Binaryen as it is, other modules through tsx", async () => {
+test("the project's worker threads load Binaryen as it is, the project's modules through tsx", async () => {
   const worker = startTypeScriptWorker(new URL('./loading-probe.ts', import.meta.url));
   const answer = await new Promise((resolve, reject) => {
     worker.once('message', resolve);

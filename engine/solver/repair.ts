@@ -6,17 +6,21 @@ import { ARRAY, type Assignment, evaluate, isConst, mask, type Term } from './te
 type Setting = { scalar: string; value: bigint } | { array: string; offset: number; value: number };
 
 /**
- * `known` changed so that the equation `query` holds, if one side is an add/sub/xor chain (under zero extension
- * and concatenation) over a variable or bytes of an array at constant offsets: the value that leaf needs is
- * computed from the other operands' values in `known`. The caller must check the result against every
+ * `known` changed so that the equation or disequation `query` holds, if one side is an add/sub/xor chain (under
+ * zero extension, concatenation and extraction) over a variable or bytes of an array at constant offsets: the value
+ * that leaf needs is computed from the other operands' values in `known` (for a disequation, the other side's value
+ * with its lowest bit flipped: any other value would do). The caller must check the result against every
  * constraint it depends on: a leaf that occurs again elsewhere, or that other constraints restrict, can break them.
  */
 export function repairedModel(query: Term, known: Assignment): Assignment | null {
-  if (query.op !== 'eq' || query.args[0]!.width <= 0) return null;
-  const [left, right] = query.args as [Term, Term];
+  const unequal = query.op === 'not';
+  const equation = unequal ? query.args[0]! : query;
+  if (equation.op !== 'eq' || equation.args[0]!.width <= 0) return null;
+  const [left, right] = equation.args as [Term, Term];
   const memo = new Map();
   const value = (t: Term) => evaluate(t, known, memo);
-  const settings = solveFor(left, value(right), value) ?? solveFor(right, value(left), value);
+  const wanted = (other: Term) => (unequal ? value(other) ^ 1n : value(other));
+  const settings = solveFor(left, wanted(right), value) ?? solveFor(right, wanted(left), value);
   return settings && withSettings(known, settings);
 }
 
@@ -29,6 +33,12 @@ function solveFor(t: Term, target: bigint, value: (t: Term) => bigint): Setting[
   }
   const w = mask(t.width);
   if (t.op === 'zext') return target >> BigInt(t.args[0]!.width) === 0n ? solveFor(t.args[0]!, target, value) : null;
+  if (t.op === 'extract') {
+    // The whole word with the extracted bits replaced, its other bits kept.
+    const whole = t.args[0]!;
+    const lo = BigInt(t.value);
+    return solveFor(whole, ((value(whole) & ~(w << lo)) | (target << lo)) & mask(whole.width), value);
+  }
   if (t.op === 'concat') {
     const [hi, lo] = t.args as [Term, Term];
     const high = solveFor(hi, target >> BigInt(lo.width), value);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { repairedModel } from '../../engine/solver/repair.ts';
 import { Solver } from '../../engine/solver/z3.ts';
-import { and, type Assignment, arrayVariable, binary, bv, compare, concat, emptyAssignment, eq, evaluate, not, select, type Term, variable, zext } from '../../engine/solver/term.ts';
+import { and, type Assignment, arrayVariable, binary, bv, compare, concat, emptyAssignment, eq, evaluate, extract, not, select, type Term, variable, zext } from '../../engine/solver/term.ts';
 
 /** A little-endian 32-bit word of `frame` at `at`, as an NF's load<u32> reads it. */
 function word(frame: Term, at: number): Term {
@@ -38,6 +38,16 @@ describe('repairedModel', () => {
     const repaired = repairedModel(query, known)!;
     assert.ok(repaired);
     assert.equal(evaluate(query, repaired), 1n);
+  });
+
+  test("a disequation through extraction: the extracted bits changed, the word's other bits kept", () => {
+    const frame = arrayVariable('repair-frame-4');
+    const ihl = extract(3, 0, select(frame, bv(14, 32)));
+    const known: Assignment = { ...emptyAssignment(), arrays: new Map([['repair-frame-4', { entries: new Map([[14, 0x45]]), fallback: 0 }]]) };
+    const repaired = repairedModel(not(eq(ihl, bv(5, 4))), known)!;
+    assert.ok(repaired);
+    assert.notEqual(evaluate(ihl, repaired), 5n);
+    assert.equal(evaluate(extract(7, 4, select(frame, bv(14, 32))), repaired), 4n, 'the version nibble is as it was');
   });
 
   test('no repair for what it cannot invert: a product, an inequality, a target wider than the leaf', () => {
@@ -73,6 +83,24 @@ describe('Solver.check with repair', () => {
     const answer = solver.check(pathCondition, query, known);
     assert.equal(answer.status, 'sat');
     assert.ok(holdsAll([...pathCondition, query], (answer as { model: Assignment }).model), 'the model keeps the path\'s bytes');
+    assert.equal(solver.figures.queries, 1, 'Z3 answered');
+  });
+
+  test('a disequation the path leaves free is answered without Z3; one the path decides goes to Z3, which says unsat', async () => {
+    const solver = await Solver.create();
+    const frame = arrayVariable('repair-frame-5');
+    const type = concat(select(frame, bv(12, 32)), select(frame, bv(13, 32)));
+    const ihl = extract(3, 0, select(frame, bv(14, 32)));
+    const known: Assignment = { ...emptyAssignment(), arrays: new Map([['repair-frame-5', { entries: new Map([[12, 0x86], [13, 0xdd], [14, 0x45]]), fallback: 0 }]]) };
+    // Not IPv4: the IHL may be anything.
+    const notIpv4 = [not(eq(type, bv(0x0800, 16)))];
+    const free = solver.check(notIpv4, not(eq(ihl, bv(5, 4))), known);
+    assert.equal(free.status, 'sat');
+    assert.ok(holdsAll([...notIpv4, not(eq(ihl, bv(5, 4)))], (free as { model: Assignment }).model));
+    assert.deepEqual([solver.figures.queries, solver.figures.modelHits], [0, 1], 'no Z3 query');
+    // An NF that accepts an IHL of 5 only: no other value is possible on its path.
+    const fixed = [eq(ihl, bv(5, 4))];
+    assert.equal(solver.check(fixed, not(eq(ihl, bv(5, 4))), known).status, 'unsat');
     assert.equal(solver.figures.queries, 1, 'Z3 answered');
   });
 

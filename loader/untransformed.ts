@@ -1,7 +1,4 @@
 // Module hooks (loader/register.js) that load the listed files as Node would, without tsx's transform.
-//
-// A list, not every ES module of node_modules: with source maps on (tsx turns them on), Pyodide's own map sends the
-// stack trace it finds its files by to sources that are not installed (node_modules/src/js/...).
 import { readFile } from 'node:fs/promises';
 
 interface LoadResult {

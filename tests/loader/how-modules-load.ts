@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 type Loaded = 'as is' | 'transformed';
 const how = (url: string): Loaded => (findSourceMap(url) === undefined ? 'as is' : 'transformed');
 
-/** Binaryen's module (the loader hands it to Node as it is) and a module of the project with a dynamic import (through tsx). */
-export async function howModulesLoad(): Promise<{ binaryen: Loaded; project: Loaded }> {
-  await import('binaryen');
+/** Binaryen's and Pyodide's large modules (the loader hands them to Node as they are), and a module of the project with a dynamic import (through tsx). */
+export async function howModulesLoad(): Promise<{ binaryen: Loaded; pyodideCore: Loaded; project: Loaded }> {
+  const pyodideCore = import.meta.resolve('pyodide/pyodide.asm.mjs');
   const project = new URL('./dynamic-import.mjs', import.meta.url).href;
-  await import(project);
-  return { binaryen: how(pathToFileURL(createRequire(import.meta.resolve('assemblyscript/binaryen')).resolve('binaryen')).href), project: how(project) };
+  await Promise.all([import('binaryen'), import(pyodideCore), import(project)]);
+  const binaryen = pathToFileURL(createRequire(import.meta.resolve('assemblyscript/binaryen')).resolve('binaryen')).href;
+  return { binaryen: how(binaryen), pyodideCore: how(pyodideCore), project: how(project) };
 }

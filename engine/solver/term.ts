@@ -347,7 +347,7 @@ export function or(...terms: Term[]): Term {
 }
 
 /** `t` as `x` within [lo, hi] (unsigned): a comparison of a term with a constant, or its negation. */
-function interval(t: Term): { x: Term; lo: bigint; hi: bigint } | null {
+export function interval(t: Term): { x: Term; lo: bigint; hi: bigint } | null {
   if (t.op === 'not') {
     const inner = interval(t.args[0]!);
     if (!inner) return null;

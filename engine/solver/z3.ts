@@ -2,6 +2,7 @@
 // they depend on and are incremental along the depth-first path, answers are cached, and models come back as
 // plain JavaScript assignments. An array's bytes at constant offsets are plain bit-vector constants to Z3.
 import { init, Z3_decl_kind } from 'z3-solver';
+import { PathBounds } from './bounds.ts';
 import { repairedModel } from './repair.ts';
 import { ARRAY, BOOL, type Assignment, buildBottomUp, emptyAssignment, evaluate, isConst, mask, subterms, symbolsOf, type Term, variablesOf } from './term.ts';
 
@@ -81,9 +82,11 @@ const RECENT_MODELS = 8;
 /** `select(a, k)` with `a` an array variable and `k` constant: a byte at a constant offset. */
 const isByteRead = (t: Term): boolean => t.op === 'select' && t.args[0]!.op === 'var' && isConst(t.args[1]!);
 
-/** An assertion level of the solver's stack: the constraint, and the byte-to-array links it added. */
+/** An assertion level of the solver's stack: the constraint, as asserted, and the byte-to-array links it added. */
 interface Level {
   term: Term;
+  /** `term` rewritten under the levels below (PathBounds), as Z3 has it. */
+  asserted: Term;
   linked: Term[];
   engaged: Term[];
 }
@@ -99,6 +102,8 @@ export class Solver {
   private readonly dependencies = new Map<number, Dependencies>();
   /** Terms asserted on the solver's stack, one push level each, in order. */
   private readonly asserted: Level[] = [];
+  /** What the stack's constraints say of their terms' sizes, level by level with it. */
+  private readonly stackBounds = new PathBounds();
   /** Byte reads tied to their array on the stack (`select(a, k) = a[k]`), and arrays Z3 sees on the stack. */
   private readonly linked = new Set<Term>();
   private readonly engaged = new Set<Term>();
@@ -120,8 +125,11 @@ export class Solver {
     private readonly em: { _Z3_solver_check(ctx: Context, s: Z3Solver): number },
     private readonly ctx: Context,
     private readonly limits: SolverLimits,
-    /** Whether scaled quotients reach Z3 abstracted (`scaledQuotient`): the exact twin has them as they are. */
-    private readonly abstracting: boolean,
+    /**
+     * Whether Z3 gets the constraints reformulated: rewritten under the path's bounds (PathBounds), scaled quotients
+     * abstracted (`scaledQuotient`). The exact twin has them as they are.
+     */
+    private readonly reformulating: boolean,
   ) {
     this.solver = z3.mk_simple_solver(ctx);
     z3.solver_inc_ref(ctx, this.solver);
@@ -196,9 +204,9 @@ export class Solver {
       this.broken = `its query was too large for Z3's stack (${subterms([...pathCondition, query]).size} terms); the solver of this verification stopped there`;
       return { status: 'unknown', reason: this.broken };
     }
-    // Abstracted quotients: unsat holds as it is (the abstraction allows more), a model holds when the exact terms
-    // agree with it (the usual case: nothing overflowed); otherwise the exact twin answers.
-    if (result.status !== 'unsat' && this.abstracting && this.combined([...pathCondition, query]).quotients.length > 0) {
+    // Reformulated: unsat holds as it is (the rewriting keeps every value, the abstraction allows more), a model
+    // holds when the exact terms agree with it (the usual case: nothing overflowed); otherwise the exact twin answers.
+    if (result.status !== 'unsat' && this.reformulating) {
       const memo = new Map();
       const found = result;
       const holds = found.status === 'sat' && [...pathCondition, query].every((c) => evaluate(c, found.model, memo) === 1n);
@@ -230,7 +238,7 @@ export class Solver {
     this.assertPrefix(pathCondition);
     const { z3, ctx, solver } = this;
     z3.solver_push(ctx, solver);
-    const level = this.assertLevel(query);
+    const level = this.assertLevel(query, this.reformulated(this.stackBounds, query));
     const started = performance.now();
     const answer = this.em._Z3_solver_check(ctx, solver);
     let result: CheckResult;
@@ -264,8 +272,10 @@ export class Solver {
     try {
       z3.solver_set_params(ctx, solver, this.params);
       const roots = [...pathCondition, query];
-      for (const t of roots) z3.solver_assert(ctx, solver, this.toZ3(t));
-      const { arrays, bytes } = this.combined(roots);
+      const bounds = new PathBounds();
+      const asserted = roots.map((t) => this.reformulated(bounds, t, t !== query));
+      for (const t of asserted) z3.solver_assert(ctx, solver, this.toZ3(t));
+      const { arrays, bytes } = this.combined(asserted);
       for (const byte of bytes) {
         if (arrays.includes(byte.args[0]!)) z3.solver_assert(ctx, solver, z3.mk_eq(ctx, z3.mk_select(ctx, this.toZ3(byte.args[0]!), this.toZ3(byte.args[1]!)), this.toZ3(byte)));
       }
@@ -389,7 +399,7 @@ export class Solver {
    * constant offsets (checks the translation to Z3 against the interpreter's concrete semantics).
    */
   evaluate(terms: Term[], assignment: Assignment): bigint[] {
-    if (this.abstracting) return this.exact().evaluate(terms, assignment);
+    if (this.reformulating) return this.exact().evaluate(terms, assignment);
     const { z3, ctx } = this;
     const model = z3.mk_model(ctx);
     return this.holding(model, z3.model_inc_ref, z3.model_dec_ref, () => {
@@ -419,23 +429,36 @@ export class Solver {
     while (common < this.asserted.length && common < pathCondition.length && this.asserted[common]!.term === pathCondition[common]) common++;
     if (common < this.asserted.length) {
       this.z3.solver_pop(this.ctx, this.solver, this.asserted.length - common);
+      this.stackBounds.pop(this.asserted.length - common);
       this.popLevels(this.asserted.splice(common));
     }
     for (let i = common; i < pathCondition.length; i++) {
       this.z3.solver_push(this.ctx, this.solver);
-      this.asserted.push(this.assertLevel(pathCondition[i]!));
+      this.stackBounds.push();
+      const term = pathCondition[i]!;
+      this.asserted.push(this.assertLevel(term, this.reformulated(this.stackBounds, term, true)));
     }
   }
 
   /**
-   * Asserts `term` on the current level, with `select(a, k) = a[k]` for each byte constant whose array Z3 sees
-   * at this level or below (this term's bytes, and every byte already on the stack of an array it engages).
+   * `term` as this solver gives it to Z3: rewritten under `bounds` (a constraint, `assume`d: what it says holds for
+   * those after it) when reformulating, else as it is.
    */
-  private assertLevel(term: Term): Level {
+  private reformulated(bounds: PathBounds, term: Term, assume = false): Term {
+    if (!this.reformulating) return term;
+    return assume ? bounds.assume(term) : bounds.rewrite(term);
+  }
+
+  /**
+   * Asserts `asserted` (`term` as Z3 gets it) on the current level, with `select(a, k) = a[k]` for each byte constant
+   * whose array Z3 sees at this level or below (this term's bytes, and every byte already on the stack of an array
+   * it engages).
+   */
+  private assertLevel(term: Term, asserted: Term): Level {
     const { z3, ctx, solver } = this;
-    z3.solver_assert(ctx, solver, this.toZ3(term));
-    const level: Level = { term, linked: [], engaged: [] };
-    const d = this.dependenciesOf(term);
+    z3.solver_assert(ctx, solver, this.toZ3(asserted));
+    const level: Level = { term, asserted, linked: [], engaged: [] };
+    const d = this.dependenciesOf(asserted);
     const link = (byte: Term) => {
       if (this.linked.has(byte)) return;
       const array = this.toZ3(byte.args[0]!);
@@ -447,7 +470,7 @@ export class Solver {
       if (this.engaged.has(array)) continue;
       this.engaged.add(array);
       level.engaged.push(array);
-      for (const below of [...this.asserted, level]) for (const byte of this.dependenciesOf(below.term).bytes) if (byte.args[0] === array) link(byte);
+      for (const below of [...this.asserted, level]) for (const byte of this.dependenciesOf(below.asserted).bytes) if (byte.args[0] === array) link(byte);
     }
     for (const byte of d.bytes) if (this.engaged.has(byte.args[0]!)) link(byte);
     return level;
@@ -590,7 +613,7 @@ export class Solver {
       case 'add': return z3.mk_bvadd(ctx, x, y);
       case 'sub': return z3.mk_bvsub(ctx, x, y);
       case 'mul': return z3.mk_bvmul(ctx, x, y);
-      case 'udiv': return this.abstracting ? this.quotient(t, x, y) : z3.mk_bvudiv(ctx, x, y);
+      case 'udiv': return this.reformulating ? this.quotient(t, x, y) : z3.mk_bvudiv(ctx, x, y);
       case 'sdiv': return z3.mk_bvsdiv(ctx, x, y);
       case 'urem': return z3.mk_bvurem(ctx, x, y);
       case 'srem': return z3.mk_bvsrem(ctx, x, y);

@@ -60,8 +60,6 @@ interface Dependencies {
   functions: readonly string[];
   bytes: readonly Term[];
   arrays: readonly Term[];
-  /** Scaled quotients Z3 sees abstracted (`scaledQuotient`): a model may need checking against the exact terms. */
-  quotients: readonly Term[];
 }
 
 /**
@@ -362,7 +360,6 @@ export class Solver {
       functions: [...new Set(all.flatMap((d) => d.functions))],
       bytes: [...new Set(all.flatMap((d) => d.bytes))],
       arrays: [...new Set(all.flatMap((d) => d.arrays))],
-      quotients: [...new Set(all.flatMap((d) => d.quotients))],
     };
   }
 
@@ -373,7 +370,6 @@ export class Solver {
     const functions = new Set<string>();
     const bytes: Term[] = [];
     const arrays: Term[] = [];
-    const quotients: Term[] = [];
     const seen = new Set<number>();
     const stack = [root];
     while (stack.length > 0) {
@@ -386,10 +382,9 @@ export class Solver {
       }
       if (t.op === 'var') (t.width === ARRAY ? arrays : scalars).push(t);
       if (t.op === 'apply') functions.add(t.name);
-      if (scaledQuotient(t)) quotients.push(t);
       stack.push(...t.args);
     }
-    const found = { scalars, functions: [...functions], bytes, arrays, quotients };
+    const found = { scalars, functions: [...functions], bytes, arrays };
     this.dependencies.set(root.id, found);
     return found;
   }

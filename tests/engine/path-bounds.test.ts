@@ -8,19 +8,7 @@ import { PathBounds } from '../../engine/solver/bounds.ts';
 import { Solver } from '../../engine/solver/z3.ts';
 import * as T from '../../engine/solver/term.ts';
 import type { Term } from '../../engine/solver/term.ts';
-
-/** A deterministic generator (xorshift), so a failure is reproducible. */
-function random(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (n: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
+import { Random } from '../libvig/harness/random.ts';
 
 const x = T.variable('bounds-x', 3);
 const y = T.variable('bounds-y', 3);
@@ -65,7 +53,8 @@ function* assignments(): Generator<T.Assignment> {
 
 describe('PathBounds', () => {
   test('each rewritten constraint has its original\'s truth wherever the ones before it hold; a query its value (400 random paths)', () => {
-    const next = random(20261204);
+    const random = new Random(20261204);
+    const next = (n: number) => random.below(n);
     let rewrites = 0;
     for (let round = 0; round < 400; round++) {
       const bounds = new PathBounds();

@@ -294,11 +294,13 @@ function checksumViolations(trace: Trace, inputs: WellFormedInputs, solver: Solv
       // that keeps its checksums right, already unsatisfiable.
       const found = candidate === T.FALSE ? null : ask(solver, trace.pathCondition, candidate);
       if (found === null) continue;
-      // A valid input too, first with the extent of a short frame's candidate (or the candidate's) made constant.
-      const witness = ask(solver, trace.pathCondition, T.and(candidate, T.compare('ule', length, T.bv(SHORT_FRAME_BYTES, 32)))) ?? found;
+      // A valid input too, first with the extent of a short frame's candidate (or the candidate's) made constant,
+      // and the frame still short where it can be (Z3's own choice of length is anything up to the largest).
+      const short = T.compare('ule', length, T.bv(SHORT_FRAME_BYTES, 32));
+      const witness = ask(solver, trace.pathCondition, T.and(candidate, short)) ?? found;
       const pin: Pin = (t) => T.bv(T.evaluate(t, witness), t.width);
       valid = T.and(of(input, pin).valid(), ...before.extent.map((t) => T.eq(t, pin(t))));
-      model = ask(solver, trace.pathCondition, T.and(candidate, valid));
+      model = (witness !== found ? ask(solver, trace.pathCondition, T.and(candidate, valid, short)) : null) ?? ask(solver, trace.pathCondition, T.and(candidate, valid));
       if (model === null) {
         // Not with that extent (the path constrains the bytes covered): the whole question, over any extent.
         valid = before.valid();

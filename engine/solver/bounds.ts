@@ -197,7 +197,7 @@ class Rewriting {
     }
   }
 
-  /** An unsigned comparison decided by ranges or orders, or turned into one Z3 sees through; undefined if neither. */
+  /** An unsigned comparison as one Z3 sees through where the ranges allow it; undefined if no rule applies. */
   private comparison(op: 'ult' | 'ule', a: Term, b: Term): Term | undefined {
     const [ha, hb] = [this.range(a)[1], this.range(b)[1]];
     // x - y <= b is x <= y + b where neither side wraps (likewise for b <= x - y): a capped refill's
@@ -238,7 +238,7 @@ class Rewriting {
     return zext(this.simplify(binary(t.op, x, y)), t.width - width);
   }
 
-  /** `t` (a zero-extended value or a constant, fitting `width` bits) at `width` bits. */
+  /** `t` at `width` bits: callers pass only zero-extended values and constants (innerWidth) that fit them. */
   private narrow(t: Term, width: number): Term {
     if (isConst(t)) return bv(t.value, width);
     const inner = t.args[0]!;

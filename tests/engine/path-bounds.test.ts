@@ -1,5 +1,6 @@
-// engine/solver/bounds.ts: constraints rewritten under what the ones before them say of their terms' sizes keep
-// their truth wherever those hold (random paths over small variables, every assignment), the rewrites the
+// engine/solver/bounds.ts: what a path's constraints say of their terms (ranges, orders) holds wherever they do, and
+// constraints rewritten under what the ones before them say keep their truth wherever those hold (random paths
+// over small variables, every assignment), the rewrites the
 // policer's refill needs are taken (a difference compared as a sum, a sign extension of a small value as a zero
 // extension, a scaled quotient reduced, a wide comparison narrowed), and popping a level forgets its facts.
 import assert from 'node:assert/strict';
@@ -34,8 +35,20 @@ function value(next: (n: number) => number, depth: number): Term {
   }
 }
 
-/** A random comparison of values, or of a variable with a constant (the bounds paths carry), maybe negated. */
+/**
+ * A random comparison of values, or of a variable with a constant (the bounds paths carry), maybe negated; or an
+ * equality with a constant, or two of them joined (a conjunction, a negated disjunction).
+ */
 function condition(next: (n: number) => number, depth: number): Term {
+  switch (next(8)) {
+    case 0: return T.eq(value(next, depth), T.bv(next(64), WIDE));
+    case 1: return T.and(comparison(next, depth), comparison(next, depth));
+    case 2: return T.not(T.or(comparison(next, depth), comparison(next, depth)));
+    default: return comparison(next, depth);
+  }
+}
+
+function comparison(next: (n: number) => number, depth: number): Term {
   const ops = ['ult', 'ule', 'slt', 'sle'] as const;
   const op = ops[next(4)]!;
   const atom = next(3) === 0
@@ -77,6 +90,36 @@ describe('PathBounds', () => {
       }
     }
     assert.ok(rewrites > 100, `the rules were exercised (${rewrites} rewrites)`);
+  });
+
+  test('what the path says holds on every assignment that meets it: each range learned, each order (400 random paths)', () => {
+    const random = new Random(4122026);
+    const next = (n: number) => random.below(n);
+    let facts = 0;
+    for (let round = 0; round < 400; round++) {
+      const bounds = new PathBounds();
+      const path = Array.from({ length: 1 + next(3) }, () => condition(next, 1 + next(2)));
+      const rewritten = path.map((c) => {
+        bounds.push();
+        return bounds.assume(c);
+      });
+      const terms = [...T.subterms(rewritten).values()].filter((t) => t.width > 0);
+      const ranged = terms.flatMap((t) => {
+        const range = bounds.known(t);
+        return range ? [{ t, range }] : [];
+      });
+      const ordered = terms.flatMap((a) => terms.filter((b) => a !== b && a.width === b.width && bounds.below(a, b)).map((b) => [a, b] as const));
+      facts += ranged.length + ordered.length;
+      for (const assignment of assignments()) {
+        if (!path.every((c) => T.evaluate(c, assignment) === 1n)) continue;
+        for (const { t, range: [lo, hi] } of ranged) {
+          const v = T.evaluate(t, assignment);
+          assert.ok(lo <= v && v <= hi, `round ${round}: ${T.show(t)} = ${v} outside [${lo}, ${hi}] under ${path.map((c) => T.show(c)).join(', ')}`);
+        }
+        for (const [a, b] of ordered) assert.ok(T.evaluate(a, assignment) <= T.evaluate(b, assignment), `round ${round}: ${T.show(a)} <= ${T.show(b)}`);
+      }
+    }
+    assert.ok(facts > 200, `facts were learned (${facts})`);
   });
 
   const b = T.variable('bounds-tokens', 64);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { loadManifest, type Manifest, ManifestError, MAX_FRAME, MEMORY_BASE, NF_EXPORTS } from '../nf-abi/index.ts';
 import { LineTableMissing, lineRows, sourceMapOf } from './c-source-map.ts';
 import { codeSectionStart, withoutCustomSections } from './wasm-encoding.ts';
@@ -105,9 +106,12 @@ export interface StackedBuildOptions {
   keepDriverCalls?: boolean;
 }
 
-/** Temporary names this process handed out: with its id, what makes a build's temporary files its own. */
+/**
+ * Temporary names this thread handed out: with the process's and the thread's ids, what makes a build's temporary
+ * files its own (the verification pool's workers are threads of one process, each with its own count).
+ */
 let temporaryNames = 0;
-const temporaryToken = (): string => `${process.pid}-${++temporaryNames}`;
+export const temporaryToken = (): string => `${process.pid}-${threadId}-${++temporaryNames}`;
 
 /**
  * Builds the NF in `nfDir` with the stack (stack/) linked under it: a generated entry exports the NF's nf_init

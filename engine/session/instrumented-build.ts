@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import type binaryenModule from 'assemblyscript/binaryen';
 import { PROJECT_ROOT } from '../../toolchain/build.ts';
 
@@ -28,7 +29,8 @@ export async function instrumentedModule(nf: { hash: string; wasm: Uint8Array },
   if (!existsSync(file)) {
     const binary = instrument((await import('assemblyscript/binaryen')).default, nf.wasm, replaced);
     mkdirSync(CACHE_DIR, { recursive: true });
-    const staging = `${file}.${process.pid}`;
+    // Of this thread's own: the pool's workers are threads of one process.
+    const staging = `${file}.${process.pid}.${threadId}`;
     writeFileSync(staging, binary);
     renameSync(staging, file);
   }

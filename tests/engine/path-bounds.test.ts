@@ -64,18 +64,33 @@ function* assignments(): Generator<T.Assignment> {
   }
 }
 
+interface RandomPath {
+  next: (n: number) => number;
+  round: number;
+  bounds: PathBounds;
+  path: Term[];
+  rewritten: Term[];
+}
+
+/** 400 random paths of `fewest` to `fewest + spread - 1` constraints from `seed`, each assumed level by level. */
+function forRandomPaths(seed: number, fewest: number, spread: number, visit: (random: RandomPath) => void): void {
+  const random = new Random(seed);
+  const next = (n: number) => random.below(n);
+  for (let round = 0; round < 400; round++) {
+    const bounds = new PathBounds();
+    const path = Array.from({ length: fewest + next(spread) }, () => condition(next, 1 + next(2)));
+    const rewritten = path.map((c) => {
+      bounds.push();
+      return bounds.assume(c);
+    });
+    visit({ next, round, bounds, path, rewritten });
+  }
+}
+
 describe('PathBounds', () => {
   test('each rewritten constraint has its original\'s truth wherever the ones before it hold; a query its value (400 random paths)', () => {
-    const random = new Random(20261204);
-    const next = (n: number) => random.below(n);
     let rewrites = 0;
-    for (let round = 0; round < 400; round++) {
-      const bounds = new PathBounds();
-      const path = Array.from({ length: 2 + next(4) }, () => condition(next, 1 + next(2)));
-      const rewritten = path.map((c) => {
-        bounds.push();
-        return bounds.assume(c);
-      });
+    forRandomPaths(20261204, 2, 4, ({ next, round, bounds, path, rewritten }) => {
       const query = value(next, 2);
       const rewrittenQuery = bounds.rewrite(query);
       rewrites += rewritten.filter((c, i) => c !== path[i]).length + (rewrittenQuery !== query ? 1 : 0);
@@ -88,21 +103,13 @@ describe('PathBounds', () => {
         }
         if (before) assert.equal(T.evaluate(rewrittenQuery, assignment), T.evaluate(query, assignment), `round ${round}: ${T.show(query)} as ${T.show(rewrittenQuery)}`);
       }
-    }
+    });
     assert.ok(rewrites > 100, `the rules were exercised (${rewrites} rewrites)`);
   });
 
   test('what the path says holds on every assignment that meets it: each range learned, each order (400 random paths)', () => {
-    const random = new Random(4122026);
-    const next = (n: number) => random.below(n);
     let facts = 0;
-    for (let round = 0; round < 400; round++) {
-      const bounds = new PathBounds();
-      const path = Array.from({ length: 1 + next(3) }, () => condition(next, 1 + next(2)));
-      const rewritten = path.map((c) => {
-        bounds.push();
-        return bounds.assume(c);
-      });
+    forRandomPaths(4122026, 1, 3, ({ round, bounds, path, rewritten }) => {
       const terms = [...T.subterms(rewritten).values()].filter((t) => t.width > 0);
       const ranged = terms.flatMap((t) => {
         const range = bounds.known(t);
@@ -118,7 +125,7 @@ describe('PathBounds', () => {
         }
         for (const [a, b] of ordered) assert.ok(T.evaluate(a, assignment) <= T.evaluate(b, assignment), `round ${round}: ${T.show(a)} <= ${T.show(b)}`);
       }
-    }
+    });
     assert.ok(facts > 200, `facts were learned (${facts})`);
   });
 
